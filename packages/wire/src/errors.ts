@@ -14,11 +14,12 @@ export const ERROR_REGISTRY = {
   CBOR_TRAILING_BYTES: 'bytes follow the single top-level data item',
   CBOR_NON_SHORTEST_HEAD: 'an argument is not encoded in its shortest form (RFC 8949 §4.2.1)',
   CBOR_INDEFINITE_LENGTH: 'an indefinite-length item or a break code appears',
-  CBOR_RESERVED_ADDITIONAL_INFO: 'additional information 28, 29 or 30 (reserved, not well-formed)',
+  CBOR_RESERVED_ADDITIONAL_INFO: 'additional information 28 to 30, or 31 on major type 0, 1 or 6 (not well-formed)',
   CBOR_UNSORTED_MAP_KEYS: 'map keys are not in bytewise lexicographic order of their encodings',
   CBOR_DUPLICATE_MAP_KEY: 'a map key appears twice',
   CBOR_INVALID_MAP_KEY: 'a map key is neither an integer nor a text string',
   CBOR_TAG_NOT_ALLOWED: 'a tag that the profile (or the caller) does not allow',
+  CBOR_INVALID_TAG_CONTENT: 'a tag whose content has the wrong type (a bignum that does not enclose a byte string)',
   CBOR_NON_PREFERRED_BIGNUM: 'a bignum with leading zero bytes or one that fits in major type 0 or 1',
   CBOR_FLOAT_NOT_ALLOWED: 'a floating-point number, which the profile does not allow',
   CBOR_SIMPLE_NOT_ALLOWED: 'a simple value other than false, true and null',
@@ -53,6 +54,8 @@ export const ERROR_REGISTRY = {
   MERKLE_PROOF_WRONG_LENGTH: 'a proof with more or fewer hashes than the tree shape requires',
   MERKLE_ROOT_MISMATCH: 'the root computed from the proof differs from the expected root',
   MERKLE_SIZE_DECREASED: 'a consistency proof asked from a larger tree to a smaller one',
+  MERKLE_EMPTY_TREE_CONSISTENCY: 'a consistency proof from the empty tree, which proves nothing (RFC 9162 §2.1.4.2: 0 < first)',
+  MERKLE_INVALID_SUBTREE: 'a leaf range [start, end) that is not a subtree (draft-ietf-plants-merkle-tree-certs)',
 } as const satisfies Record<string, string>;
 
 export type ErrorCode = keyof typeof ERROR_REGISTRY;
