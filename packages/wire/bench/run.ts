@@ -1,8 +1,10 @@
 /** `npm run bench`: every wire-layer benchmark, each reporting ratios to a baseline measured in this run. */
 import { benchCbor } from './cbor.js';
+import { benchCose } from './cose.js';
 
 const benches: Record<string, () => Promise<void>> = {
   cbor: benchCbor,
+  cose: benchCose,
 };
 
 const only = process.argv.slice(2);

@@ -126,7 +126,8 @@ function readLength(s: State, ai: number, major: number, start: number, minBytes
   const len = readArgument(s, ai, major, start);
   const left = s.bytes.length - s.pos;
   if (typeof len === 'bigint' || len * minBytesPerUnit > left) {
-    fail('CBOR_TRUNCATED', `length ${len} needs at least ${String(len)}×${minBytesPerUnit} byte(s); ${left} left`, start);
+    const unit = major === 4 ? 'item(s)' : major === 5 ? 'entries' : 'byte(s)';
+    fail('CBOR_TRUNCATED', `the head declares ${String(len)} ${unit}, but only ${left} byte(s) remain`, start);
   }
   return len;
 }

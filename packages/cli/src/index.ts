@@ -1,0 +1,2 @@
+export { main } from './main.js';
+export { inspect, readCborFile } from './inspect.js';

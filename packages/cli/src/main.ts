@@ -1,0 +1,51 @@
+/**
+ * The hemkit command line. Exit status: 0 success, 1 a check that did not pass, 2 unusable input
+ * or usage. A file that is not what it claims gets one clear line, never a stack trace.
+ */
+import { HemkitError } from '@hemkit/wire';
+import { inspect, readCborFile } from './inspect.js';
+
+const USAGE = `usage: hemkit <command> [arguments]
+
+commands:
+  inspect <file>   show a CBOR file (raw or hex) in diagnostic notation, checked against the profile
+  demo             a guided tour of what hemkit does today
+  help             this text`;
+
+export async function main(args: readonly string[]): Promise<number> {
+  const [command, ...rest] = args;
+  try {
+    switch (command) {
+      case 'inspect':
+        if (rest.length !== 1) return usage('inspect takes exactly one file');
+        console.log(inspect(readCborFile(rest[0]!)));
+        return 0;
+      case 'demo': {
+        const { runDemo } = await import('./demo.js');
+        return runDemo();
+      }
+      case 'help':
+      case '--help':
+      case '-h':
+        console.log(USAGE);
+        return 0;
+      default:
+        return usage(command === undefined ? 'no command given' : `unknown command '${command}'`);
+    }
+  } catch (e) {
+    if (e instanceof HemkitError) {
+      console.error(`hemkit: ${e.code}: ${e.message}`);
+      return 2;
+    }
+    if (e instanceof Error && 'code' in e && typeof e.code === 'string' && e.code.startsWith('E')) {
+      console.error(`hemkit: ${e.message}`); // file-system errors (ENOENT, EACCES, …)
+      return 2;
+    }
+    throw e;
+  }
+}
+
+function usage(problem: string): number {
+  console.error(`hemkit: ${problem}\n\n${USAGE}`);
+  return 2;
+}

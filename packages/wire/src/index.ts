@@ -1,0 +1,10 @@
+/**
+ * @hemkit/wire: the one place each hemkit wire format is coded. Import a subpath
+ * (`@hemkit/wire/cbor`, `/cose`, `/crypto`, `/merkle`, `/errors`) to take only what you need;
+ * this index re-exports them all.
+ */
+export * from './errors.js';
+export * from './cbor/index.js';
+export * from './cose/index.js';
+export * from './crypto/index.js';
+export * from './merkle/index.js';
