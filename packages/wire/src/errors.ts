@@ -33,6 +33,7 @@ export const ERROR_REGISTRY = {
   CRYPTO_INVALID_PRIVATE_KEY: 'a private key of the wrong length or out of range',
   CRYPTO_UNSUPPORTED_ALGORITHM: 'a signature algorithm the backend does not implement',
   CRYPTO_BACKEND_UNAVAILABLE: 'the requested crypto backend is not available in this runtime',
+  CRYPTO_INVALID_MESSAGE: 'a message or data argument that is not a Uint8Array',
 
   // --- COSE profile (specs/cose.md) ---
   COSE_MALFORMED: 'a COSE structure of the wrong shape (RFC 9052 §4)',
