@@ -34,7 +34,7 @@ import { bold, cyan, dim, green, hexOf, red } from './output.js';
 const utf8 = (s: string) => new TextEncoder().encode(s);
 const seed = (label: string) => sha256(utf8(`hemkit demo key: ${label}`));
 
-/** EAT claim names (RFC 9711) for the keys the tour uses, so the diagnostic output reads as claims. */
+/** Claim names (RFC 9711 and specs/registries.md) for the keys the tour uses, so the output reads as claims. */
 const CLAIM_NAMES: ReadonlyMap<CborValue, string> = new Map<CborValue, string>([
   [6, 'iat'],
   [10, 'eat_nonce'],
@@ -42,6 +42,11 @@ const CLAIM_NAMES: ReadonlyMap<CborValue, string> = new Map<CborValue, string>([
   [259, 'hwmodel'],
   [263, 'dbgstat'],
   [267, 'bootcount'],
+  [-72001, 'counters (hemkit profile)'],
+]);
+const COUNTER_NAMES: ReadonlyMap<CborValue, string> = new Map<CborValue, string>([
+  [1, 'total-ops, a 128-bit counter'],
+  [5, 'workloads-run'],
 ]);
 
 let checks = 0;
@@ -87,14 +92,15 @@ export function runDemo(): number {
     [263, 2],
     [267, 3],
     [6, 1_795_000_000],
-    [-70001, totalOps],
+    [-72001, cborMap([[1, totalOps], [5, 12]])], // counters: total-ops, workloads-run (specs/messages/attestation-report.md)
   ]);
   const payload = encode(claims);
   const report = signSign1(payload, chip);
   console.log(`  ${report.length} bytes on the wire; the payload in diagnostic notation:`);
   const diag = toDiagnostic(decode(payload), {
     indent: 2,
-    annotate: (path, key) => (path.length === 0 ? (CLAIM_NAMES.get(key) ?? (key === -70001 ? 'total operations (128-bit counter)' : undefined)) : undefined),
+    annotate: (path, key) =>
+      path.length === 0 ? CLAIM_NAMES.get(key) : path[0] === -72001 ? COUNTER_NAMES.get(key) : undefined,
   });
   console.log(diag.replace(/^/gm, '    '));
   console.log(dim(`  the counter ${totalOps} is a bignum: ${hexOf(encode(totalOps))} (RFC 8949 §3.4.3)`));

@@ -16,7 +16,7 @@ export function sampleClaims(): CborValue {
     [267, 14], // bootcount
     [6, 1_795_000_000], // iat
     [
-      -70001,
+      -72001, // counters
       cborMap([
         [1, 2n ** 70n + 12345n], // total operations: a bignum
         [2, 123_456_789_012],
@@ -25,8 +25,8 @@ export function sampleClaims(): CborValue {
         [5, 42],
       ]),
     ],
-    [-70002, cborMap([[1, 'lic-0007'], [2, 10n ** 21n], [3, 1_800_000_000]])],
-    [-70003, 1],
+    [-72003, cborMap([[1, 'lic-0007'], [2, 10n ** 21n], [3, 1_800_000_000]])],
+    [-72004, 1], // lock-state
   ]);
 }
 
