@@ -1,0 +1,63 @@
+/**
+ * RFC 9162 §2.1.1: the hashes that make a Merkle Tree Hash (MTH).
+ *
+ *   MTH({})       = HASH()
+ *   MTH({d(0)})   = HASH(0x00 || d(0))
+ *   MTH(D_n)      = HASH(0x01 || MTH(D[0:k]) || MTH(D[k:n]))
+ *
+ * The distinct leaf and node prefixes keep a leaf from being passed off as an interior node (second
+ * preimage resistance, RFC 9162 §2.1.1). hemkit's profile fixes HASH to SHA-256 (specs/merkle.md).
+ */
+import { MERKLE_HASH_SIZE, requireHash } from './inputs.js';
+
+export { MERKLE_HASH_SIZE };
+
+const LEAF_PREFIX = 0x00;
+const NODE_PREFIX = 0x01;
+
+/**
+ * The three hashes of RFC 9162 §2.1.1. Every output is a new array that the caller owns: no hasher
+ * returns a view of its own scratch space or of its inputs.
+ */
+export interface MerkleHasher {
+  /** HASH(0x00 || data): the hash of one log entry. */
+  hashLeaf(data: Uint8Array): Uint8Array;
+  /** HASH(0x01 || left || right): the hash of an interior node; both children must be 32 bytes. */
+  hashChildren(left: Uint8Array, right: Uint8Array): Uint8Array;
+  /** HASH(): the root of the empty tree. */
+  emptyRoot(): Uint8Array;
+}
+
+/**
+ * A MerkleHasher over any SHA-256 implementation (for example a CryptoBackend's `sha256`).
+ * `sha256` must return a digest without keeping a reference to its input: the node hash reuses one
+ * 65-byte buffer for 0x01 || left || right instead of allocating one per node.
+ */
+export function createMerkleHasher(sha256: (data: Uint8Array) => Uint8Array): MerkleHasher {
+  const empty = sha256(new Uint8Array(0));
+  requireHash('sha256 output', empty);
+  const node = new Uint8Array(1 + 2 * MERKLE_HASH_SIZE);
+  node[0] = NODE_PREFIX;
+  // A digest that shares the scratch buffer's memory would change under the caller on the next call.
+  const owned = (digest: Uint8Array): Uint8Array => (digest.buffer === node.buffer ? new Uint8Array(digest) : digest);
+  return {
+    hashLeaf(data) {
+      const prefixed = new Uint8Array(1 + data.length);
+      prefixed[0] = LEAF_PREFIX;
+      prefixed.set(data, 1);
+      return sha256(prefixed);
+    },
+    hashChildren(left, right) {
+      // A short child would leave the previous node's bytes in the scratch buffer and hash those.
+      requireHash('left', left);
+      requireHash('right', right);
+      node.set(left, 1);
+      node.set(right, 1 + MERKLE_HASH_SIZE);
+      return owned(sha256(node));
+    },
+    emptyRoot() {
+      // new Uint8Array() copies; slice() would not on a Buffer, which a Node-based sha256 may return.
+      return new Uint8Array(empty);
+    },
+  };
+}
