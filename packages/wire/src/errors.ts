@@ -48,6 +48,11 @@ export const ERROR_REGISTRY = {
   COSE_KEY_ALG_MISMATCH: 'the key cannot be used with the message alg',
   COSE_NO_SIGNERS: 'a COSE_Sign with no signatures',
 
+  // --- hemkit messages (specs/messages/*.md, specs/cddl/hemkit.cddl) ---
+  MESSAGE_MISSING_FIELD: 'a required field of a hemkit message is absent',
+  MESSAGE_UNKNOWN_FIELD: 'a key that the message does not define (hemkit maps are closed)',
+  MESSAGE_INVALID_FIELD: 'a field of the wrong type, size or range',
+
   // --- RFC 9162 Merkle trees (specs/merkle.md) ---
   MERKLE_INVALID_HASH_LENGTH: 'a hash that is not 32 bytes',
   MERKLE_INDEX_OUT_OF_RANGE: 'a leaf index not less than the tree size',
@@ -57,6 +62,9 @@ export const ERROR_REGISTRY = {
   MERKLE_SIZE_DECREASED: 'a consistency proof asked from a larger tree to a smaller one',
   MERKLE_EMPTY_TREE_CONSISTENCY: 'a consistency proof from the empty tree, which proves nothing (RFC 9162 §2.1.4.2: 0 < first)',
   MERKLE_INVALID_SUBTREE: 'a leaf range [start, end) that is not a subtree (draft-ietf-plants-merkle-tree-certs)',
+
+  // --- secure module log store (packages/module/src/log) ---
+  LOG_STORE_CORRUPT: "the log store's files disagree with each other or with the leaf count, or cannot be read or written",
 } as const satisfies Record<string, string>;
 
 export type ErrorCode = keyof typeof ERROR_REGISTRY;

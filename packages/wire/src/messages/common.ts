@@ -1,0 +1,162 @@
+/** Types shared by several message families (specs/cddl/hemkit.cddl §1, §2). */
+import { sha256 } from '@noble/hashes/sha2.js';
+import { encode } from '../cbor/index.js';
+import { decodeCoseKey, encodeCoseKey, type CosePublicKey } from '../cose/index.js';
+import { HemkitError } from '../errors.js';
+import {
+  arrayOf,
+  bytes,
+  counter,
+  digest,
+  field,
+  invalid,
+  mapOf,
+  oneOf,
+  record,
+  time,
+  uint,
+  type WireType,
+} from './schema.js';
+
+/** Claim keys (registries.md §b): registered CWT/EAT claims and hemkit's private-use block. */
+export const CLAIM = {
+  iss: 1,
+  exp: 4,
+  nbf: 5,
+  iat: 6,
+  cti: 7,
+  cnf: 8,
+  eatNonce: 10,
+  ueid: 256,
+  hwmodel: 259,
+  dbgstat: 263,
+  eatProfile: 265,
+  submods: 266,
+  bootcount: 267,
+  measurements: 273,
+  earStatus: 1000,
+  earTrustworthinessVector: 1001,
+  earRawEvidence: 1002,
+  earAppraisalPolicyIds: 1003,
+  earVerifierId: 1004,
+  counters: -72001,
+  latestCheckpoint: -72002,
+  licenceState: -72003,
+  lockState: -72004,
+  treeSize: -72005,
+  rootHash: -72006,
+  sequenceNumber: -72017,
+  opsQuota: -72018,
+  maxClusterSize: -72019,
+  maxInterconnectBandwidth: -72020,
+  precisionClasses: -72021,
+  chipChallenge: -72022,
+  revokedLicences: -72023,
+  svn: -72033,
+  checks: -72049,
+} as const;
+
+export const ueid = bytes(7, 33);
+export const nonce = bytes(8, 64);
+export const hwmodel = bytes(1, 32);
+export const licenceId = bytes(16);
+export const revocationId = bytes(16);
+export const chipChallenge = bytes(32);
+export const salt = bytes(32);
+
+/** Precision classes (registries.md §e). */
+export const PRECISION = { fp64: 1, fp32: 2, tf32: 3, bf16: 4, fp16: 5, fp8: 6, fp4: 7, int8: 8, int4: 9 } as const;
+export type PrecisionClass = (typeof PRECISION)[keyof typeof PRECISION];
+export const precisionClass: WireType<PrecisionClass> = oneOf('precision-class', Object.values(PRECISION));
+export const PRECISION_NAMES: ReadonlyMap<number, string> = new Map(Object.entries(PRECISION).map(([n, v]) => [v, n]));
+
+/** Lock states (specs/messages/attestation-report.md). */
+export const LOCK = {
+  unlocked: 0,
+  noLicence: 1,
+  licenceExpired: 2,
+  licenceExhausted: 3,
+  licenceRevoked: 4,
+  tamper: 5,
+  rollback: 6,
+} as const;
+export type LockState = (typeof LOCK)[keyof typeof LOCK];
+export const lockState: WireType<LockState> = oneOf('lock-state', Object.values(LOCK));
+
+export const counters = record('counters', {
+  totalOps: field(1, counter),
+  opsByPrecision: field(2, mapOf(precisionClass, counter)),
+  busyChipSeconds: field(3, uint),
+  interconnectBytes: field(4, counter),
+  workloadsRun: field(5, uint),
+});
+export type Counters = ReturnType<typeof counters.parse>;
+
+export const ZERO_COUNTERS: Counters = {
+  totalOps: 0n,
+  opsByPrecision: new Map(),
+  busyChipSeconds: 0,
+  interconnectBytes: 0n,
+  workloadsRun: 0,
+};
+
+export const licenceState = record('licence-state', {
+  licenceId: field(1, licenceId),
+  remainingQuota: field(2, counter),
+  expiry: field(3, time),
+  sequenceNumber: field(4, uint),
+});
+export type LicenceState = ReturnType<typeof licenceState.parse>;
+
+export const checkpointSummary = record('checkpoint-summary', {
+  treeSize: field(1, uint),
+  rootHash: field(2, digest),
+  issuedAt: field(3, time),
+});
+export type CheckpointSummary = ReturnType<typeof checkpointSummary.parse>;
+
+/** RFC 9711 §4.2.16 measurements, profiled to one SHA-256 firmware digest (content format 65000). */
+export const CF_HEMKIT_FIRMWARE_DIGEST = 65000;
+export const firmwareMeasurements: WireType<Uint8Array> = {
+  description: '[[65000, digest]]',
+  parse(value, path) {
+    const list = arrayOf(arrayOf(bytesOrInt, { min: 2, max: 2 }), { min: 1, max: 1 }).parse(value, path)[0]!;
+    if (list[0] !== CF_HEMKIT_FIRMWARE_DIGEST) throw invalid(path, `content format must be ${CF_HEMKIT_FIRMWARE_DIGEST}`);
+    return digest.parse(list[1] as Uint8Array, `${path}[0][1]`);
+  },
+  toCbor: (value) => [[CF_HEMKIT_FIRMWARE_DIGEST, value]],
+};
+const bytesOrInt: WireType<number | Uint8Array> = {
+  description: 'int / bstr',
+  parse(value, path) {
+    if (typeof value === 'number' || value instanceof Uint8Array) return value;
+    throw invalid(path, 'expected an integer or a byte string');
+  },
+  toCbor: (v) => v,
+};
+
+/** A public COSE_Key as hemkit accepts it (specs/cose.md §7). */
+export const publicKey: WireType<CosePublicKey> = {
+  description: 'hemkit-public-key',
+  parse(value, path) {
+    try {
+      return decodeCoseKey(value);
+    } catch (e) {
+      if (e instanceof HemkitError) throw invalid(path, e.message);
+      throw e;
+    }
+  },
+  toCbor: (key) => encodeCoseKey(key),
+};
+
+/** RFC 8747 cnf claim holding a COSE_Key (cnf key 1). */
+export const cnfKey = record('cnf-cose-key', { coseKey: field(1, publicKey) });
+
+/**
+ * The kid of a key: its COSE Key Thumbprint (RFC 9679) with SHA-256 over the deterministic encoding
+ * of the required public parameters only (specs/cose.md §7.1).
+ */
+export function keyThumbprint(key: CosePublicKey): Uint8Array {
+  const { keyType, curve, scheme, publicKey: raw } = key;
+  return sha256(encode(encodeCoseKey({ keyType, curve, scheme, publicKey: raw })));
+}

@@ -1,0 +1,65 @@
+/** Licences, licence requests and revocations (specs/messages/licence.md). */
+import {
+  chipChallenge,
+  CLAIM,
+  counters,
+  licenceId,
+  licenceState,
+  precisionClass,
+  revocationId,
+  ueid,
+} from './common.js';
+import { arrayOf, counter, field, invalid, oneOf, optional, record, time, uint, type WireType } from './schema.js';
+import type { PrecisionClass } from './common.js';
+
+/** Allowed precision classes: ascending and without duplicates, so each licence has one encoding. */
+const precisionList: WireType<readonly PrecisionClass[]> = {
+  description: '[+ precision-class] (ascending, distinct)',
+  parse(value, path) {
+    const list = arrayOf(precisionClass, { min: 1 }).parse(value, path);
+    for (let i = 1; i < list.length; i++) {
+      if (list[i]! <= list[i - 1]!) throw invalid(path, 'precision classes must be ascending and distinct');
+    }
+    return list;
+  },
+  toCbor: (list) => [...list],
+};
+
+export const licenceClaims = record('licence-claims', {
+  licenceId: field(CLAIM.cti, licenceId),
+  ueid: field(CLAIM.ueid, ueid),
+  sequenceNumber: field(CLAIM.sequenceNumber, uint),
+  notBefore: field(CLAIM.nbf, time),
+  expiry: field(CLAIM.exp, time),
+  issuedAt: optional(CLAIM.iat, time),
+  opsQuota: field(CLAIM.opsQuota, counter),
+  maxClusterSize: optional(CLAIM.maxClusterSize, uint),
+  maxInterconnectBandwidth: optional(CLAIM.maxInterconnectBandwidth, uint),
+  precisionClasses: field(CLAIM.precisionClasses, precisionList),
+  chipChallenge: optional(CLAIM.chipChallenge, chipChallenge),
+});
+export type LicenceClaims = ReturnType<typeof licenceClaims.parse>;
+
+export const licenceRequestClaims = record('licence-request-claims', {
+  ueid: field(CLAIM.ueid, ueid),
+  chipChallenge: field(CLAIM.chipChallenge, chipChallenge),
+  issuedAt: field(CLAIM.iat, time),
+  bootcount: field(CLAIM.bootcount, uint),
+  counters: field(CLAIM.counters, counters),
+  sequenceNumber: optional(CLAIM.sequenceNumber, uint),
+  licenceState: optional(CLAIM.licenceState, licenceState),
+});
+export type LicenceRequestClaims = ReturnType<typeof licenceRequestClaims.parse>;
+
+export const revocationClaims = record('revocation-claims', {
+  revocationId: field(CLAIM.cti, revocationId),
+  ueid: field(CLAIM.ueid, ueid),
+  revokedLicences: field(CLAIM.revokedLicences, arrayOf(licenceId, { min: 1 })),
+  issuedAt: field(CLAIM.iat, time),
+});
+export type RevocationClaims = ReturnType<typeof revocationClaims.parse>;
+
+/** Replay-defence modes, chosen by policy at provisioning (specs/messages/licence.md). */
+export const REPLAY = { sequence: 1, hashLog: 2, challenge: 3 } as const;
+export type ReplayMode = (typeof REPLAY)[keyof typeof REPLAY];
+export const replayMode: WireType<ReplayMode> = oneOf('replay-mode', Object.values(REPLAY));

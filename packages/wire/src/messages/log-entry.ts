@@ -1,0 +1,192 @@
+/**
+ * Workload-log entries (specs/messages/log-entry.md). An RFC 9162 leaf is the deterministic
+ * encoding of one entry; entries about workloads carry only a salted commitment to the workload
+ * descriptor, which the operator may open selectively.
+ */
+import { sha256 } from '@noble/hashes/sha2.js';
+import { licenceId, precisionClass, revocationId, salt, type PrecisionClass } from './common.js';
+import {
+  anyBytes,
+  arrayOf,
+  counter,
+  digest,
+  field,
+  literal,
+  optional,
+  record,
+  text,
+  time,
+  uint,
+  union,
+  type RecordType,
+} from './schema.js';
+
+export const EVENT = {
+  boot: 1,
+  licenceInstalled: 2,
+  licenceRejected: 3,
+  licenceExpired: 4,
+  licenceExhausted: 5,
+  workloadStarted: 6,
+  workloadFinished: 7,
+  workloadRefused: 8,
+  firmwareUpdated: 9,
+  tamperDetected: 10,
+  stateRollbackDetected: 11,
+  revocationApplied: 12,
+} as const;
+export type EventKind = (typeof EVENT)[keyof typeof EVENT];
+export const EVENT_NAMES: ReadonlyMap<number, string> = new Map(Object.entries(EVENT).map(([n, v]) => [v, n]));
+
+/** One key space for all detail maps (hemkit.cddl §7): a field has the same key in every kind. */
+const D = {
+  licenceId: 1,
+  licenceHash: 2,
+  sequenceNumber: 3,
+  reason: 4,
+  workloadCommitment: 5,
+  precisionClass: 6,
+  clusterSize: 7,
+  ops: 8,
+  busyChipSeconds: 9,
+  interconnectBytes: 10,
+  firmwareMeasurement: 11,
+  svn: 12,
+  previousMeasurement: 13,
+  revocationId: 14,
+  licenceIds: 15,
+  sensor: 16,
+} as const;
+
+function entryKind<K extends EventKind, Details>(name: string, kind: K, details: RecordType<Details>) {
+  return record(name, {
+    index: field(1, uint),
+    time: field(2, time),
+    bootCount: field(3, uint),
+    kind: field(4, literal(kind)),
+    details: field(5, details),
+  });
+}
+
+export const bootEntry = entryKind('boot-entry', EVENT.boot, record('boot-details', {
+  firmwareMeasurement: field(D.firmwareMeasurement, digest),
+  svn: field(D.svn, uint),
+}));
+export const licenceInstalledEntry = entryKind('licence-installed-entry', EVENT.licenceInstalled, record('licence-installed-details', {
+  licenceId: field(D.licenceId, licenceId),
+  licenceHash: field(D.licenceHash, digest),
+  sequenceNumber: field(D.sequenceNumber, uint),
+}));
+export const licenceRejectedEntry = entryKind('licence-rejected-entry', EVENT.licenceRejected, record('licence-rejected-details', {
+  licenceHash: field(D.licenceHash, digest),
+  reason: field(D.reason, text),
+}));
+export const licenceExpiredEntry = entryKind('licence-expired-entry', EVENT.licenceExpired, record('licence-expired-details', {
+  licenceId: field(D.licenceId, licenceId),
+}));
+export const licenceExhaustedEntry = entryKind('licence-exhausted-entry', EVENT.licenceExhausted, record('licence-exhausted-details', {
+  licenceId: field(D.licenceId, licenceId),
+}));
+export const workloadStartedEntry = entryKind('workload-started-entry', EVENT.workloadStarted, record('workload-started-details', {
+  workloadCommitment: field(D.workloadCommitment, digest),
+  precisionClass: field(D.precisionClass, precisionClass),
+  clusterSize: optional(D.clusterSize, uint),
+}));
+export const workloadFinishedEntry = entryKind('workload-finished-entry', EVENT.workloadFinished, record('workload-finished-details', {
+  workloadCommitment: field(D.workloadCommitment, digest),
+  ops: field(D.ops, counter),
+  busyChipSeconds: optional(D.busyChipSeconds, uint),
+  interconnectBytes: optional(D.interconnectBytes, counter),
+}));
+export const workloadRefusedEntry = entryKind('workload-refused-entry', EVENT.workloadRefused, record('workload-refused-details', {
+  workloadCommitment: optional(D.workloadCommitment, digest),
+  reason: field(D.reason, text),
+}));
+export const firmwareUpdatedEntry = entryKind('firmware-updated-entry', EVENT.firmwareUpdated, record('firmware-updated-details', {
+  previousMeasurement: field(D.previousMeasurement, digest),
+  firmwareMeasurement: field(D.firmwareMeasurement, digest),
+  svn: field(D.svn, uint),
+}));
+export const tamperDetectedEntry = entryKind('tamper-detected-entry', EVENT.tamperDetected, record('tamper-detected-details', {
+  sensor: optional(D.sensor, text),
+}));
+export const stateRollbackDetectedEntry = entryKind('state-rollback-detected-entry', EVENT.stateRollbackDetected, record('state-rollback-detected-details', {
+  reason: optional(D.reason, text),
+}));
+export const revocationAppliedEntry = entryKind('revocation-applied-entry', EVENT.revocationApplied, record('revocation-applied-details', {
+  revocationId: field(D.revocationId, revocationId),
+  licenceIds: field(D.licenceIds, arrayOf(licenceId, { min: 1 })),
+}));
+
+export type BootEntry = ReturnType<typeof bootEntry.parse>;
+export type LicenceInstalledEntry = ReturnType<typeof licenceInstalledEntry.parse>;
+export type LicenceRejectedEntry = ReturnType<typeof licenceRejectedEntry.parse>;
+export type LicenceExpiredEntry = ReturnType<typeof licenceExpiredEntry.parse>;
+export type LicenceExhaustedEntry = ReturnType<typeof licenceExhaustedEntry.parse>;
+export type WorkloadStartedEntry = ReturnType<typeof workloadStartedEntry.parse>;
+export type WorkloadFinishedEntry = ReturnType<typeof workloadFinishedEntry.parse>;
+export type WorkloadRefusedEntry = ReturnType<typeof workloadRefusedEntry.parse>;
+export type FirmwareUpdatedEntry = ReturnType<typeof firmwareUpdatedEntry.parse>;
+export type TamperDetectedEntry = ReturnType<typeof tamperDetectedEntry.parse>;
+export type StateRollbackDetectedEntry = ReturnType<typeof stateRollbackDetectedEntry.parse>;
+export type RevocationAppliedEntry = ReturnType<typeof revocationAppliedEntry.parse>;
+
+export type LogEntry =
+  | BootEntry
+  | LicenceInstalledEntry
+  | LicenceRejectedEntry
+  | LicenceExpiredEntry
+  | LicenceExhaustedEntry
+  | WorkloadStartedEntry
+  | WorkloadFinishedEntry
+  | WorkloadRefusedEntry
+  | FirmwareUpdatedEntry
+  | TamperDetectedEntry
+  | StateRollbackDetectedEntry
+  | RevocationAppliedEntry;
+
+const variants = [
+  bootEntry,
+  licenceInstalledEntry,
+  licenceRejectedEntry,
+  licenceExpiredEntry,
+  licenceExhaustedEntry,
+  workloadStartedEntry,
+  workloadFinishedEntry,
+  workloadRefusedEntry,
+  firmwareUpdatedEntry,
+  tamperDetectedEntry,
+  stateRollbackDetectedEntry,
+  revocationAppliedEntry,
+] as unknown as RecordType<LogEntry>[];
+
+export const logEntry = union<LogEntry>(
+  'log-entry',
+  4,
+  new Map(variants.map((v, i) => [i + 1, v])),
+);
+
+/** Selective disclosure of one workload entry: given by the operator, not signed. */
+export const logEntryOpening = record('log-entry-opening', {
+  logIndex: field(1, uint),
+  salt: field(2, salt),
+  workloadDescriptor: field(3, anyBytes),
+});
+export type LogEntryOpening = ReturnType<typeof logEntryOpening.parse>;
+
+// The label with its 0x00 terminator (specs/messages/log-entry.md §3).
+const COMMITMENT_LABEL = new TextEncoder().encode('hemkit/v1/workload-commitment\u0000');
+
+/**
+ * The salted commitment a workload entry carries: SHA-256(label ‖ 0x00 ‖ salt ‖ descriptor). The
+ * fixed-length label and salt make the split unambiguous, so one commitment opens to one descriptor.
+ */
+export function workloadCommitment(saltBytes: Uint8Array, descriptor: Uint8Array): Uint8Array {
+  const input = new Uint8Array(COMMITMENT_LABEL.length + saltBytes.length + descriptor.length);
+  input.set(COMMITMENT_LABEL, 0);
+  input.set(saltBytes, COMMITMENT_LABEL.length);
+  input.set(descriptor, COMMITMENT_LABEL.length + saltBytes.length);
+  return sha256(input);
+}
+
+export type { PrecisionClass };

@@ -1,0 +1,109 @@
+/**
+ * RFC 9942 COSE Receipts over the RFC 9162 workload log (specs/messages/receipts.md): a COSE_Sign1
+ * by the attestation key whose detached payload is a Merkle root, with vds = RFC9162_SHA256 in the
+ * protected header and the proof in vdp, unprotected. The verifier recomputes the root from the
+ * proof and verifies the signature over that root: proof first, then signature (RFC 9942 §5.2.1).
+ */
+import { CborTag, decode, encode, TAG_COSE_SIGN1, type CborMapKey, type CborValue } from '../cbor/index.js';
+import { decodeSign1, verifySign1, type CosePublicKey } from '../cose/index.js';
+import type { CryptoBackend } from '../crypto/backend.js';
+import { nobleBackend } from '../crypto/noble.js';
+import { HemkitError } from '../errors.js';
+import { rootFromConsistencyProof, rootFromInclusionProof, type MerkleHasher } from '../merkle/index.js';
+import { arrayOf, digest, invalid, uint } from './schema.js';
+import type { SigningKey } from './signed.js';
+
+export const HEADER_VDS = 395;
+export const HEADER_VDP = 396;
+export const VDS_RFC9162_SHA256 = 1;
+export const VDP_INCLUSION = -1;
+export const VDP_CONSISTENCY = -2;
+
+const path = arrayOf(digest, { min: 1 });
+
+export interface InclusionProof {
+  readonly treeSize: number;
+  readonly leafIndex: number;
+  readonly path: readonly Uint8Array[];
+}
+
+export interface ConsistencyProof {
+  readonly treeSize1: number;
+  readonly treeSize2: number;
+  readonly path: readonly Uint8Array[];
+}
+
+function sign(key: SigningKey, root: Uint8Array, label: number, proof: CborValue[], backend: CryptoBackend): Uint8Array {
+  const protectedBytes = encode(new Map<CborMapKey, CborValue>([[1, key.alg], [4, key.kid], [HEADER_VDS, VDS_RFC9162_SHA256]]));
+  const toBeSigned = encode(['Signature1', protectedBytes, new Uint8Array(0), root]);
+  const scheme = key.publicKey.scheme;
+  const signature = backend.sign(scheme, key.privateKey, toBeSigned);
+  const unprotected = new Map<CborMapKey, CborValue>([[HEADER_VDP, new Map<CborMapKey, CborValue>([[label, [encode(proof)]]])]]);
+  return encode(new CborTag(TAG_COSE_SIGN1, [protectedBytes, unprotected, null, signature]));
+}
+
+/** RFC 9942 §5.2 needs a non-empty path: a one-leaf tree or an equal-size pair has no receipt. */
+function requirePath(proof: readonly Uint8Array[], what: string): void {
+  if (proof.length === 0) {
+    throw new HemkitError('MERKLE_PROOF_WRONG_LENGTH', `${what}: RFC 9942 receipts carry a non-empty path; this proof is empty`);
+  }
+}
+
+export function signInclusionReceipt(key: SigningKey, proof: InclusionProof, root: Uint8Array, backend: CryptoBackend = nobleBackend): Uint8Array {
+  requirePath(proof.path, 'inclusion receipt');
+  return sign(key, root, VDP_INCLUSION, [proof.treeSize, proof.leafIndex, [...proof.path]], backend);
+}
+
+export function signConsistencyReceipt(key: SigningKey, proof: ConsistencyProof, root2: Uint8Array, backend: CryptoBackend = nobleBackend): Uint8Array {
+  requirePath(proof.path, 'consistency receipt');
+  return sign(key, root2, VDP_CONSISTENCY, [proof.treeSize1, proof.treeSize2, [...proof.path]], backend);
+}
+
+function readProof(bytes: Uint8Array, label: number, name: string): readonly CborValue[] {
+  const message = decodeSign1(bytes);
+  if (message.protectedHeaders.get(HEADER_VDS) !== VDS_RFC9162_SHA256) {
+    throw invalid(name, `protected header vds must be ${VDS_RFC9162_SHA256} (RFC9162_SHA256)`);
+  }
+  if (message.payload !== null) throw invalid(name, 'the payload must be detached (nil): the verifier recomputes the root');
+  const vdp = message.unprotectedHeaders.get(HEADER_VDP);
+  if (!(vdp instanceof Map) || vdp.size !== 1 || !vdp.has(label)) {
+    throw invalid(name, `unprotected vdp must hold exactly the proof label ${label}`);
+  }
+  const proofs = vdp.get(label);
+  if (!Array.isArray(proofs) || proofs.length !== 1 || !(proofs[0] instanceof Uint8Array)) {
+    throw invalid(name, 'vdp must carry exactly one proof, as a byte string');
+  }
+  const content = decode(proofs[0]);
+  if (!Array.isArray(content) || content.length !== 3) throw invalid(name, 'a proof is [size, size-or-index, [+ digest]]');
+  return content as readonly CborValue[];
+}
+
+/** Verifies an inclusion receipt for `leafHash`; returns the proof and the root it commits to. */
+export function verifyInclusionReceipt(
+  bytes: Uint8Array,
+  key: CosePublicKey,
+  leafHash: Uint8Array,
+  hasher: MerkleHasher,
+  backend?: CryptoBackend,
+): InclusionProof & { readonly root: Uint8Array } {
+  const [size, index, p] = readProof(bytes, VDP_INCLUSION, 'inclusion receipt');
+  const proof = { treeSize: uint.parse(size!, 'tree-size'), leafIndex: uint.parse(index!, 'leaf-index'), path: path.parse(p!, 'inclusion-path') };
+  const root = rootFromInclusionProof(hasher, proof.leafIndex, proof.treeSize, leafHash, proof.path);
+  verifySign1(bytes, key, { detachedPayload: root, ...(backend ? { backend } : {}) });
+  return { ...proof, root };
+}
+
+/** Verifies a consistency receipt from a tree whose root `root1` the caller trusts; returns the newer root. */
+export function verifyConsistencyReceipt(
+  bytes: Uint8Array,
+  key: CosePublicKey,
+  root1: Uint8Array,
+  hasher: MerkleHasher,
+  backend?: CryptoBackend,
+): ConsistencyProof & { readonly root2: Uint8Array } {
+  const [size1, size2, p] = readProof(bytes, VDP_CONSISTENCY, 'consistency receipt');
+  const proof = { treeSize1: uint.parse(size1!, 'tree-size-1'), treeSize2: uint.parse(size2!, 'tree-size-2'), path: path.parse(p!, 'consistency-path') };
+  const root2 = rootFromConsistencyProof(hasher, proof.treeSize1, proof.treeSize2, proof.path, root1);
+  verifySign1(bytes, key, { detachedPayload: root2, ...(backend ? { backend } : {}) });
+  return { ...proof, root2 };
+}

@@ -1,0 +1,224 @@
+/**
+ * A small schema language for hemkit messages: each message is a CBOR map with integer keys
+ * (specs/cddl/hemkit.cddl), described once here as named fields with a key and a wire type. The same
+ * description encodes a typed object to CBOR and decodes CBOR back, strictly: maps are closed
+ * (an unlisted key is MESSAGE_UNKNOWN_FIELD), required fields must be present
+ * (MESSAGE_MISSING_FIELD), and every value is checked by its type (MESSAGE_INVALID_FIELD), the leaf
+ * constraints being zod schemas. Field names are the CDDL names in camelCase (`ops-quota` → opsQuota).
+ */
+import { z } from 'zod';
+import { type CborMapKey, type CborValue } from '../cbor/index.js';
+import { HemkitError } from '../errors.js';
+
+/** Converts between a typed value and its CBOR form, checking on the way in. */
+export interface WireType<T> {
+  /** What the CDDL calls it, for messages. */
+  readonly description: string;
+  parse(value: CborValue, path: string): T;
+  toCbor(value: T): CborValue;
+}
+
+export function invalid(path: string, message: string): HemkitError {
+  return new HemkitError('MESSAGE_INVALID_FIELD', `${path}: ${message}`);
+}
+
+/** A wire type whose CBOR form is its typed form, checked by a zod schema. */
+export function fromZod<T extends CborValue>(description: string, schema: z.ZodType<T>): WireType<T> {
+  return {
+    description,
+    parse(value, path) {
+      const result = schema.safeParse(value);
+      if (!result.success) throw invalid(path, `expected ${description}: ${result.error.issues[0]?.message ?? 'invalid'}`);
+      return result.data;
+    },
+    toCbor: (value) => value,
+  };
+}
+
+interface Field<T, Optional extends boolean> {
+  readonly key: number;
+  readonly type: WireType<T>;
+  readonly optional: Optional;
+}
+
+export function field<T>(key: number, type: WireType<T>): Field<T, false> {
+  return { key, type, optional: false };
+}
+
+export function optional<T>(key: number, type: WireType<T>): Field<T, true> {
+  return { key, type, optional: true };
+}
+
+type Fields = Record<string, Field<any, boolean>>;
+
+/** The typed object a record of fields describes: optional fields may be absent. */
+export type RecordOf<F extends Fields> = {
+  readonly [K in keyof F as F[K] extends Field<any, false> ? K : never]: F[K] extends Field<infer T, boolean> ? T : never;
+} & {
+  readonly [K in keyof F as F[K] extends Field<any, true> ? K : never]?: F[K] extends Field<infer T, boolean> ? T : never;
+};
+
+export interface RecordType<T> extends WireType<T> {
+  readonly name: string;
+  /** Encodes to a CBOR map (not yet to bytes). */
+  toCbor(value: T): Map<CborMapKey, CborValue>;
+  /** The key of each field, by field name: one place that says which key a name has. */
+  readonly keys: Readonly<Record<string, number>>;
+}
+
+/** A closed CBOR map with integer keys, one typed field per key. */
+export function record<F extends Fields>(name: string, fields: F): RecordType<RecordOf<F>> {
+  const byKey = new Map<CborMapKey, [string, Field<any, boolean>]>();
+  const keys: Record<string, number> = {};
+  for (const [fieldName, f] of Object.entries(fields)) {
+    if (byKey.has(f.key)) throw new Error(`record ${name}: key ${f.key} used twice`);
+    byKey.set(f.key, [fieldName, f]);
+    keys[fieldName] = f.key;
+  }
+  return {
+    name,
+    description: name,
+    keys,
+    parse(value, path = name) {
+      if (!(value instanceof Map)) throw invalid(path, `expected a map (${name})`);
+      const out: Record<string, unknown> = {};
+      for (const [key, item] of value as ReadonlyMap<CborMapKey, CborValue>) {
+        const entry = byKey.get(key);
+        if (entry === undefined) {
+          throw new HemkitError('MESSAGE_UNKNOWN_FIELD', `${path}: key ${String(key)} is not a field of ${name} (the map is closed)`);
+        }
+        const [fieldName, f] = entry;
+        out[fieldName] = f.type.parse(item, `${path}.${fieldName}`);
+      }
+      for (const [fieldName, f] of Object.entries(fields)) {
+        if (!f.optional && !(fieldName in out)) {
+          throw new HemkitError('MESSAGE_MISSING_FIELD', `${path}: required field ${fieldName} (key ${f.key}) is missing`);
+        }
+      }
+      return out as RecordOf<F>;
+    },
+    toCbor(value) {
+      const map = new Map<CborMapKey, CborValue>();
+      for (const [fieldName, f] of Object.entries(fields)) {
+        const item = (value as Record<string, unknown>)[fieldName];
+        if (item === undefined) {
+          if (!f.optional) throw new HemkitError('MESSAGE_MISSING_FIELD', `${name}: required field ${fieldName} is missing`);
+          continue;
+        }
+        map.set(f.key, f.type.toCbor(item));
+      }
+      return map;
+    },
+  };
+}
+
+/** One record type chosen by the value of a discriminating field (log entries by event kind). */
+export function union<T>(name: string, discriminant: number, variants: ReadonlyMap<number, RecordType<T>>): WireType<T> {
+  return {
+    description: name,
+    parse(value, path) {
+      if (!(value instanceof Map)) throw invalid(path, `expected a map (${name})`);
+      const tag = (value as ReadonlyMap<CborMapKey, CborValue>).get(discriminant);
+      const variant = typeof tag === 'number' ? variants.get(tag) : undefined;
+      if (variant === undefined) {
+        if (tag === undefined) throw new HemkitError('MESSAGE_MISSING_FIELD', `${path}: ${name} needs key ${discriminant}`);
+        throw invalid(path, `${String(tag)} is not a known ${name} kind`);
+      }
+      return variant.parse(value, path);
+    },
+    toCbor(value) {
+      const tag = (value as Record<string, unknown>).kind;
+      const variant = typeof tag === 'number' ? variants.get(tag) : undefined;
+      if (variant === undefined) throw new HemkitError('MESSAGE_INVALID_FIELD', `${name}: unknown kind ${String(tag)}`);
+      return variant.toCbor(value);
+    },
+  };
+}
+
+// ----- common wire types (specs/cddl/hemkit.cddl §1) -----
+
+const UINT64_MAX = (1n << 64n) - 1n;
+const UINT128_MAX = (1n << 128n) - 1n;
+
+export const uint: WireType<number> = fromZod('uint (a safe integer)', z.number().int().min(0).max(Number.MAX_SAFE_INTEGER));
+export const int: WireType<number> = fromZod('int (a safe integer)', z.number().int().min(Number.MIN_SAFE_INTEGER).max(Number.MAX_SAFE_INTEGER));
+export const time: WireType<number> = fromZod('time (integer seconds since the epoch)', z.number().int().min(0).max(Number.MAX_SAFE_INTEGER));
+export const bool: WireType<boolean> = fromZod('bool', z.boolean());
+export const text: WireType<string> = fromZod('tstr', z.string());
+
+/** A usage counter or quota: 0..2^128-1, always a bigint in code (uint / biguint-128 on the wire). */
+export const counter: WireType<bigint> = {
+  description: 'counter (0..2^128-1)',
+  parse(value, path) {
+    const n = typeof value === 'number' && Number.isSafeInteger(value) ? BigInt(value) : value;
+    if (typeof n !== 'bigint' || n < 0n || n > UINT128_MAX) throw invalid(path, 'expected a counter, an integer in 0..2^128-1');
+    return n;
+  },
+  toCbor(value) {
+    if (value < 0n || value > UINT128_MAX) throw invalid('counter', `${value} is outside 0..2^128-1`);
+    return value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value;
+  },
+};
+
+export const uint64: WireType<bigint> = {
+  description: 'uint (64-bit)',
+  parse(value, path) {
+    const n = typeof value === 'number' && Number.isSafeInteger(value) ? BigInt(value) : value;
+    if (typeof n !== 'bigint' || n < 0n || n > UINT64_MAX) throw invalid(path, 'expected an integer in 0..2^64-1');
+    return n;
+  },
+  toCbor: (value) => (value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value),
+};
+
+export function bytes(min: number, max = min): WireType<Uint8Array> {
+  const description = min === max ? `bstr .size ${min}` : `bstr .size (${min}..${max})`;
+  return fromZod(
+    description,
+    z.instanceof(Uint8Array).refine((b) => b.length >= min && b.length <= max, `length must be ${min === max ? min : `${min} to ${max}`}`),
+  );
+}
+
+export const anyBytes: WireType<Uint8Array> = fromZod('bstr', z.instanceof(Uint8Array));
+export const digest = bytes(32);
+
+export function oneOf<T extends number>(description: string, values: readonly T[]): WireType<T> {
+  const allowed = new Set<number>(values);
+  return fromZod(description, z.number().refine((v) => allowed.has(v), `must be one of ${values.join(', ')}`) as unknown as z.ZodType<T>);
+}
+
+export function arrayOf<T>(item: WireType<T>, options: { min?: number; max?: number } = {}): WireType<readonly T[]> {
+  const min = options.min ?? 0;
+  const max = options.max ?? Number.MAX_SAFE_INTEGER;
+  return {
+    description: `[${min > 0 ? '+' : '*'} ${item.description}]`,
+    parse(value, path) {
+      if (!Array.isArray(value)) throw invalid(path, `expected an array of ${item.description}`);
+      if (value.length < min || value.length > max) throw invalid(path, `expected ${min} to ${max} items, found ${value.length}`);
+      return (value as readonly CborValue[]).map((v, i) => item.parse(v, `${path}[${i}]`));
+    },
+    toCbor: (values) => values.map((v) => item.toCbor(v)),
+  };
+}
+
+/** A map from integer keys to values, e.g. operations per precision class. */
+export function mapOf<K extends number, V>(key: WireType<K>, value: WireType<V>): WireType<ReadonlyMap<K, V>> {
+  return {
+    description: `{ * ${key.description} => ${value.description} }`,
+    parse(v, path) {
+      if (!(v instanceof Map)) throw invalid(path, 'expected a map');
+      const out = new Map<K, V>();
+      for (const [k, x] of v as ReadonlyMap<CborMapKey, CborValue>) {
+        out.set(key.parse(k, `${path}.key`), value.parse(x, `${path}[${String(k)}]`));
+      }
+      return out;
+    },
+    toCbor(m) {
+      return new Map<CborMapKey, CborValue>([...m].map(([k, x]) => [key.toCbor(k) as CborMapKey, value.toCbor(x)]));
+    },
+  };
+}
+
+/** A fixed literal value (e.g. the EAT profile string). */
+export function literal<T extends string | number>(value: T): WireType<T> {
+  return fromZod(JSON.stringify(value), z.literal(value) as unknown as z.ZodType<T>);
+}

@@ -1,0 +1,195 @@
+import { sha256 } from '@noble/hashes/sha2.js';
+import { describe, expect, it } from 'vitest';
+import { decode, encode, type CborMapKey, type CborValue } from '../../src/cbor/index.js';
+import { createMerkleHasher, inclusionProof, consistencyProof, merkleRoot } from '../../src/merkle/index.js';
+import { nobleBackend } from '../../src/crypto/index.js';
+import {
+  CMD,
+  counters,
+  EVENT,
+  keyThumbprint,
+  licenceClaims,
+  logEntry,
+  openClaims,
+  parseRequest,
+  parseResponse,
+  encodeRequest,
+  encodeResponse,
+  renderSignedNote,
+  signClaims,
+  signConsistencyReceipt,
+  signInclusionReceipt,
+  signingKey,
+  checkpointClaims,
+  verifyConsistencyReceipt,
+  verifyInclusionReceipt,
+  workloadCommitment,
+  ZERO_COUNTERS,
+  type LogEntry,
+} from '../../src/messages/index.js';
+import { expectCode, fromHex, hex } from '../support/expect-code.js';
+
+const roundTrip = <T>(type: { toCbor(v: T): CborValue; parse(v: CborValue, p: string): T }, value: T): T =>
+  type.parse(decode(encode(type.toCbor(value))), 'test');
+
+describe('counters: exact integers to 2^128-1', () => {
+  it.each([0n, 2n ** 32n, 2n ** 53n, 2n ** 64n - 1n, 2n ** 64n, 2n ** 128n - 1n])('round-trips total-ops %s', (n) => {
+    const c = { ...ZERO_COUNTERS, totalOps: n, opsByPrecision: new Map([[6 as const, n]]) };
+    expect(roundTrip(counters, c)).toEqual(c);
+  });
+
+  it('writes 2^64-1 as major type 0 and 2^64 as the first bignum', () => {
+    const bytes = (n: bigint) => hex(encode(counters.toCbor({ ...ZERO_COUNTERS, totalOps: n })));
+    expect(bytes(2n ** 64n - 1n)).toContain('011bffffffffffffffff');
+    expect(bytes(2n ** 64n)).toContain('01c249010000000000000000');
+  });
+
+  it('MESSAGE_INVALID_FIELD: a counter of 2^128 or a negative one', () => {
+    const map = counters.toCbor(ZERO_COUNTERS);
+    expectCode(() => counters.parse(new Map(map).set(1, 2n ** 128n), 'c'), 'MESSAGE_INVALID_FIELD');
+    expectCode(() => counters.parse(new Map(map).set(1, -1), 'c'), 'MESSAGE_INVALID_FIELD');
+  });
+
+  it('MESSAGE_UNKNOWN_FIELD and MESSAGE_MISSING_FIELD: maps are closed and complete', () => {
+    const map = counters.toCbor(ZERO_COUNTERS);
+    expectCode(() => counters.parse(new Map(map).set(99, 0), 'c'), 'MESSAGE_UNKNOWN_FIELD');
+    const missing = new Map<CborMapKey, CborValue>(map);
+    missing.delete(5);
+    expectCode(() => counters.parse(missing, 'c'), 'MESSAGE_MISSING_FIELD');
+    expectCode(() => counters.parse([1], 'c'), 'MESSAGE_INVALID_FIELD');
+  });
+});
+
+describe('licence claims', () => {
+  const claims = {
+    licenceId: new Uint8Array(16).fill(1),
+    ueid: new Uint8Array(17).fill(2),
+    sequenceNumber: 3,
+    notBefore: 1_800_000_000,
+    expiry: 1_800_086_400,
+    opsQuota: 10n ** 24n,
+    maxClusterSize: 1024,
+    precisionClasses: [4, 6] as const,
+  };
+
+  it('round-trips with optional fields present and absent', () => {
+    expect(roundTrip(licenceClaims, claims)).toEqual(claims);
+    const full = { ...claims, issuedAt: 1_799_999_000, maxInterconnectBandwidth: 10 ** 12, chipChallenge: new Uint8Array(32).fill(9) };
+    expect(roundTrip(licenceClaims, full)).toEqual(full);
+  });
+
+  it('MESSAGE_INVALID_FIELD: precision classes unsorted, unknown, or a licence id of the wrong size', () => {
+    const map = licenceClaims.toCbor(claims);
+    expectCode(() => licenceClaims.parse(new Map(map).set(-72021, [6, 4]), 'l'), 'MESSAGE_INVALID_FIELD');
+    expectCode(() => licenceClaims.parse(new Map(map).set(-72021, [42]), 'l'), 'MESSAGE_INVALID_FIELD');
+    expectCode(() => licenceClaims.parse(new Map(map).set(7, new Uint8Array(15)), 'l'), 'MESSAGE_INVALID_FIELD');
+  });
+});
+
+describe('log entries', () => {
+  const common = { index: 7, time: 1_800_000_000, bootCount: 2 };
+  const d = new Uint8Array(32).fill(5);
+  const lid = new Uint8Array(16).fill(6);
+  const entries: LogEntry[] = [
+    { ...common, kind: EVENT.boot, details: { firmwareMeasurement: d, svn: 3 } },
+    { ...common, kind: EVENT.licenceInstalled, details: { licenceId: lid, licenceHash: d, sequenceNumber: 1 } },
+    { ...common, kind: EVENT.licenceRejected, details: { licenceHash: d, reason: 'LICENCE_REPLAYED' } },
+    { ...common, kind: EVENT.licenceExpired, details: { licenceId: lid } },
+    { ...common, kind: EVENT.licenceExhausted, details: { licenceId: lid } },
+    { ...common, kind: EVENT.workloadStarted, details: { workloadCommitment: d, precisionClass: 4, clusterSize: 8 } },
+    { ...common, kind: EVENT.workloadFinished, details: { workloadCommitment: d, ops: 2n ** 70n } },
+    { ...common, kind: EVENT.workloadRefused, details: { reason: 'WORKLOAD_OVER_QUOTA' } },
+    { ...common, kind: EVENT.firmwareUpdated, details: { previousMeasurement: d, firmwareMeasurement: d, svn: 4 } },
+    { ...common, kind: EVENT.tamperDetected, details: {} },
+    { ...common, kind: EVENT.stateRollbackDetected, details: { reason: 'generation 3 < counter 5' } },
+    { ...common, kind: EVENT.revocationApplied, details: { revocationId: lid, licenceIds: [lid] } },
+  ];
+
+  it.each(entries.map((e) => [e.kind, e] as const))('round-trips event kind %i', (_kind, entry) => {
+    expect(roundTrip(logEntry, entry)).toEqual(entry);
+  });
+
+  it('refuses an unknown event kind, a missing kind, and details of another kind', () => {
+    const map = logEntry.toCbor(entries[0]!) as Map<CborMapKey, CborValue>;
+    expectCode(() => logEntry.parse(new Map(map).set(4, 99), 'e'), 'MESSAGE_INVALID_FIELD');
+    const noKind = new Map(map);
+    noKind.delete(4);
+    expectCode(() => logEntry.parse(noKind, 'e'), 'MESSAGE_MISSING_FIELD');
+    expectCode(() => logEntry.parse(new Map(map).set(4, EVENT.licenceExpired), 'e'), 'MESSAGE_UNKNOWN_FIELD');
+  });
+
+  it('commits to a workload with a salt: the same descriptor under another salt gives another commitment', () => {
+    const descriptor = new TextEncoder().encode('{"model":"secret"}');
+    const a = workloadCommitment(new Uint8Array(32).fill(1), descriptor);
+    const b = workloadCommitment(new Uint8Array(32).fill(2), descriptor);
+    expect(hex(a)).not.toBe(hex(b));
+    const label = new TextEncoder().encode('hemkit/v1/workload-commitment');
+    expect(hex(a)).toBe(hex(sha256(new Uint8Array([...label, 0, ...new Uint8Array(32).fill(1), ...descriptor]))));
+  });
+});
+
+describe('signed messages and checkpoints', () => {
+  const key = signingKey(-8, new Uint8Array(32).fill(7));
+
+  it('signs claims with kid = the key thumbprint, and opens them only under that key', () => {
+    const claims = { ueid: new Uint8Array(17), issuedAt: 1, bootcount: 1, treeSize: 0, rootHash: new Uint8Array(32), counters: ZERO_COUNTERS };
+    const bytes = signClaims(checkpointClaims, claims, key);
+    expect(openClaims(checkpointClaims, bytes, key.publicKey)).toEqual(claims);
+    expect(hex(key.kid)).toBe(hex(keyThumbprint(key.publicKey)));
+    expectCode(() => openClaims(checkpointClaims, bytes, signingKey(-8, new Uint8Array(32).fill(8)).publicKey), 'COSE_SIGNATURE_INVALID');
+  });
+
+  it('renders the signed note of specs/messages/checkpoint.md §2 byte for byte', () => {
+    const ueid = fromHex('01000102030405060708090a0b0c0d0e0f');
+    const note = renderSignedNote(ueid, 42, sha256(new TextEncoder().encode('example root')), key);
+    expect(note).toBe(
+      'hemkit/ueid/01000102030405060708090a0b0c0d0e0f\n42\ntWfAy7LoXCleat6TDluzSaS5vulInKp9a2ed1G6CpxE=\n\n' +
+        '\u2014 hemkit/ueid/01000102030405060708090a0b0c0d0e0f hzH5UMSWWTUry+KUrGQbs0fDRCtIZ83XSFzUqfhWcAjrfaP/yRmTr9/T40vzE/G/mMCQ0KVlbxG3Tjj919yfNG6pkAE=\n',
+    );
+  });
+});
+
+describe('RFC 9942 receipts', () => {
+  const key = signingKey(-8, new Uint8Array(32).fill(7));
+  const hasher = createMerkleHasher(nobleBackend.sha256);
+  const leaves = Array.from({ length: 13 }, (_, i) => hasher.hashLeaf(new Uint8Array([i])));
+
+  it('an inclusion receipt verifies for its leaf and recomputes the signed root', () => {
+    const root = merkleRoot(hasher, leaves);
+    const receipt = signInclusionReceipt(key, { treeSize: 13, leafIndex: 5, path: inclusionProof(hasher, leaves, 5) }, root);
+    const ok = verifyInclusionReceipt(receipt, key.publicKey, leaves[5]!, hasher);
+    expect(hex(ok.root)).toBe(hex(root));
+    expectCode(() => verifyInclusionReceipt(receipt, key.publicKey, leaves[6]!, hasher), 'COSE_SIGNATURE_INVALID');
+  });
+
+  it('a consistency receipt leads from a trusted older root to the newer one', () => {
+    const root1 = merkleRoot(hasher, leaves.slice(0, 6));
+    const root2 = merkleRoot(hasher, leaves);
+    const receipt = signConsistencyReceipt(key, { treeSize1: 6, treeSize2: 13, path: consistencyProof(hasher, leaves, 6, 13) }, root2);
+    expect(hex(verifyConsistencyReceipt(receipt, key.publicKey, root1, hasher).root2)).toBe(hex(root2));
+    const forked = merkleRoot(hasher, [hasher.hashLeaf(new Uint8Array([99])), ...leaves.slice(1, 6)]);
+    expect(() => verifyConsistencyReceipt(receipt, key.publicKey, forked, hasher)).toThrow();
+  });
+
+  it('refuses a receipt for an empty path (RFC 9942 paths are non-empty)', () => {
+    expectCode(() => signInclusionReceipt(key, { treeSize: 1, leafIndex: 0, path: [] }, leaves[0]!), 'MERKLE_PROOF_WRONG_LENGTH');
+  });
+});
+
+describe('module command envelope', () => {
+  it('round-trips a request and both kinds of response', () => {
+    const request = { command: CMD.attest, requestId: 7, params: { nonce: new Uint8Array(16).fill(3) } };
+    expect(parseRequest(decode(encode(encodeRequest(request))))).toEqual(request);
+    const ok = { command: CMD.runWorkload, requestId: 8, status: 0 as const, result: { remainingQuota: 5n } };
+    expect(parseResponse(decode(encode(encodeResponse(ok))))).toEqual(ok);
+    const err = { command: CMD.runWorkload, requestId: 9, status: 1 as const, error: { code: 'WORKLOAD_OVER_QUOTA', message: 'no' } };
+    expect(parseResponse(decode(encode(encodeResponse(err))))).toEqual(err);
+  });
+
+  it('refuses an unknown command, wrong params, and a request id that is not a uint', () => {
+    expectCode(() => parseRequest(new Map<CborMapKey, CborValue>([[1, 99], [2, 1]])), 'MESSAGE_INVALID_FIELD');
+    expectCode(() => parseRequest(new Map<CborMapKey, CborValue>([[1, CMD.attest], [2, 1], [3, new Map([[1, new Uint8Array(4)]])]])), 'MESSAGE_INVALID_FIELD');
+    expectCode(() => parseRequest(new Map<CborMapKey, CborValue>([[1, CMD.attest], [2, -1]])), 'MESSAGE_INVALID_FIELD');
+    expectCode(() => parseRequest(new Map<CborMapKey, CborValue>([[1, CMD.attest], [2, 1]])), 'MESSAGE_MISSING_FIELD');
+  });
+});
