@@ -53,6 +53,43 @@ export const ERROR_REGISTRY = {
   MESSAGE_UNKNOWN_FIELD: 'a key that the message does not define (hemkit maps are closed)',
   MESSAGE_INVALID_FIELD: 'a field of the wrong type, size or range',
 
+  // --- the secure module (specs/messages/module-commands.md, licence.md) ---
+  MODULE_NOT_MANUFACTURED: 'a command other than manufacture reached a chip that has no identity yet',
+  MODULE_ALREADY_MANUFACTURED: 'manufacture reached a chip that already has an identity',
+  MODULE_NOT_PROVISIONED: 'the command needs a provisioned chip (device certificate, issuers, policy)',
+  MODULE_ALREADY_PROVISIONED: 'provision reached a chip that is already provisioned',
+  MODULE_REFUSING: 'the chip detected a state rollback or tamper and refuses to meter or unlock',
+  MODULE_INVALID_PARAMS: 'command parameters that are well-formed but unusable (a tree size beyond the log, say)',
+  CLOCK_WENT_BACKWARDS: 'the time supplied is earlier than the latest time the chip has seen',
+  DEVICE_CERTIFICATE_INVALID: 'a device certificate that does not verify under the manufacturer key or does not name this chip and key',
+  LICENCE_MALFORMED: 'a licence that is not a COSE_Sign of licence claims under the profile',
+  LICENCE_UNKNOWN_SIGNER: 'a licence signature by a key that is not in the provisioned issuer set',
+  LICENCE_DUPLICATE_SIGNER: 'two signatures on one licence by the same issuer',
+  LICENCE_SIGNATURE_INVALID: 'a licence signature by a listed issuer that does not verify',
+  LICENCE_TOO_FEW_SIGNATURES: 'fewer valid signatures by distinct listed issuers than the threshold k',
+  LICENCE_WRONG_CHIP: 'a licence or revocation for another chip (UEID mismatch)',
+  LICENCE_NOT_YET_VALID: 'the chip\'s time is before the licence\'s not-before',
+  LICENCE_EXPIRED: 'the chip\'s time is at or after the licence\'s expiry',
+  LICENCE_REPLAYED: 'a sequence number not greater than the highest accepted (replay or rollback)',
+  LICENCE_ALREADY_APPLIED: 'a licence whose hash is in the log of applied licences',
+  LICENCE_CHALLENGE_MISMATCH: 'a licence that does not answer the chip\'s pending challenge',
+  LICENCE_REVOKED: 'a licence whose id a revocation withdrew',
+  REVOCATION_REPLAYED: 'a revocation the chip has already applied',
+  WORKLOAD_LOCKED: 'no licence is active: the chip is locked',
+  WORKLOAD_PRECISION_NOT_ALLOWED: 'the workload\'s precision class is not allowed by the licence',
+  WORKLOAD_CLUSTER_TOO_LARGE: 'the workload\'s cluster size exceeds the licence\'s maximum',
+  WORKLOAD_INTERCONNECT_EXCEEDED: 'the workload\'s interconnect rate exceeds the licence\'s maximum bandwidth',
+  WORKLOAD_OVER_QUOTA: 'the workload would pass the licence\'s remaining operations quota',
+  FIRMWARE_SIGNATURE_INVALID: 'a firmware manifest that does not verify under the pinned manufacturer key',
+  FIRMWARE_WRONG_MODEL: 'a firmware manifest for another hardware model',
+  FIRMWARE_SVN_DOWNGRADE: 'a firmware manifest whose security version number is lower than the running one',
+
+  // --- CDDL checker (packages/cddl; RFC 8610) ---
+  CDDL_SYNTAX: 'a CDDL schema that does not follow the RFC 8610 grammar, or that defines a rule twice',
+  CDDL_UNDEFINED_RULE: 'a CDDL schema or a caller names a rule that is neither defined nor in the RFC 8610 prelude',
+  CDDL_UNSUPPORTED_FEATURE: 'a CDDL feature the hemkit checker does not implement (generics, sockets, some control operators)',
+  CDDL_VALIDATION_FAILED: 'a CBOR data item does not match the CDDL rule it was checked against',
+
   // --- RFC 9162 Merkle trees (specs/merkle.md) ---
   MERKLE_INVALID_HASH_LENGTH: 'a hash that is not 32 bytes',
   MERKLE_INDEX_OUT_OF_RANGE: 'a leaf index not less than the tree size',
@@ -62,6 +99,17 @@ export const ERROR_REGISTRY = {
   MERKLE_SIZE_DECREASED: 'a consistency proof asked from a larger tree to a smaller one',
   MERKLE_EMPTY_TREE_CONSISTENCY: 'a consistency proof from the empty tree, which proves nothing (RFC 9162 §2.1.4.2: 0 < first)',
   MERKLE_INVALID_SUBTREE: 'a leaf range [start, end) that is not a subtree (draft-ietf-plants-merkle-tree-certs)',
+
+  // --- secure module storage and transport (security.md §4, messages/module-commands.md §2) ---
+  STATE_CORRUPT: 'the persisted state record is truncated, oversized, or has a bad magic, version, length or checksum',
+  STATE_TOO_LARGE: 'a state larger than the store bound was given to commit',
+  COUNTER_CORRUPT: 'the monotonic counter record is truncated, or has a bad magic, version or checksum',
+  COUNTER_NOT_MONOTONIC: 'a monotonic counter was asked to move to a value not above its current one, or past 2^64-1',
+  STORAGE_IO_FAILED: 'the storage medium failed a read, write, fsync or rename',
+  FRAME_TOO_LARGE: 'a frame length above the maximum frame size',
+  FRAME_EMPTY: 'a frame length of 0, which carries no CBOR item',
+  FRAME_TRUNCATED: 'the stream ends inside a frame length or a frame item',
+  TRANSPORT_FAILED: 'the stream could not be opened, failed, or closed before the response arrived',
 
   // --- secure module log store (packages/module/src/log) ---
   LOG_STORE_CORRUPT: "the log store's files disagree with each other or with the leaf count, or cannot be read or written",

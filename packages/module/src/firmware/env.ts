@@ -1,0 +1,24 @@
+/**
+ * What the firmware core is given from outside: a clock, entropy, a crypto backend and the log store.
+ * Injected, so that every run of a scenario is reproducible and can become a test vector.
+ */
+import type { CryptoBackend } from '@hemkit/wire/crypto';
+
+/** The append-only workload log as the firmware sees it (implemented by packages/module/src/log). */
+export interface FirmwareLog {
+  readonly size: number;
+  append(entry: Uint8Array): number;
+  entry(index: number): Uint8Array;
+  root(size?: number): Uint8Array;
+  inclusionProof(index: number, size?: number): Uint8Array[];
+  consistencyProof(size1: number, size2?: number): Uint8Array[];
+}
+
+export interface ModuleEnv {
+  /** Seconds since the epoch, from the simulated secure clock. */
+  readonly now: () => number;
+  /** Fresh random bytes (a seeded generator in tests and vectors). */
+  readonly random: (length: number) => Uint8Array;
+  readonly backend?: CryptoBackend;
+  readonly log: FirmwareLog;
+}

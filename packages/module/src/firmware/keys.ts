@@ -1,0 +1,47 @@
+/**
+ * DICE-style key derivation (specs/keys.md §3): the device identity key depends on the UDS only; the
+ * attestation key on the UDS and the firmware measurement, so any change of firmware changes it.
+ */
+import { hkdf, extract, expand } from '@noble/hashes/hkdf.js';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { signingKey, type SigningKey } from '@hemkit/wire/messages';
+import type { CoseAlgorithm } from '@hemkit/wire/cose';
+import type { CryptoBackend } from '@hemkit/wire/crypto';
+
+const utf8 = (s: string) => new TextEncoder().encode(s);
+const DEVICE_ID_SALT = utf8('hemkit/v1/dice/device-id');
+const INFO_DEVICE_IDENTITY = utf8('hemkit/v1/key/device-identity');
+const INFO_ATTESTATION = utf8('hemkit/v1/key/attestation');
+
+/** Group orders, for the FIPS 186-5 A.2.1 "extra random bits" reduction. */
+const ORDERS: Record<string, bigint> = {
+  p256: 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n,
+  p384: 0xffffffffffffffffffffffffffffffffffffffffffffffffc7634d81f4372ddf581a0db248b0a77aecec196accc52973n,
+};
+
+function curveOf(alg: CoseAlgorithm): 'ed25519' | 'p256' | 'p384' {
+  if (alg === -8 || alg === -19) return 'ed25519';
+  return alg === -7 || alg === -9 ? 'p256' : 'p384';
+}
+
+/** Turns HKDF output into a private key: the seed itself for Ed25519; d = (c mod (n-1)) + 1 for ECDSA. */
+function privateKeyFrom(prk: Uint8Array, info: Uint8Array, alg: CoseAlgorithm): Uint8Array {
+  const curve = curveOf(alg);
+  if (curve === 'ed25519') return expand(sha256, prk, info, 32);
+  const n = ORDERS[curve]!;
+  const size = curve === 'p256' ? 32 : 48;
+  const c = BigInt(`0x${Buffer.from(expand(sha256, prk, info, size + 8)).toString('hex')}`);
+  const d = (c % (n - 1n)) + 1n;
+  return new Uint8Array(Buffer.from(d.toString(16).padStart(size * 2, '0'), 'hex'));
+}
+
+export function deriveDeviceIdentityKey(uds: Uint8Array, alg: CoseAlgorithm, backend?: CryptoBackend): SigningKey {
+  return signingKey(alg, privateKeyFrom(extract(sha256, uds, DEVICE_ID_SALT), INFO_DEVICE_IDENTITY, alg), backend);
+}
+
+export function deriveAttestationKey(uds: Uint8Array, firmwareMeasurement: Uint8Array, alg: CoseAlgorithm, backend?: CryptoBackend): SigningKey {
+  // CDI = HKDF-Extract(salt = fw, IKM = UDS): the firmware measurement salts the chip's secret.
+  return signingKey(alg, privateKeyFrom(extract(sha256, uds, firmwareMeasurement), INFO_ATTESTATION, alg), backend);
+}
+
+export { hkdf };

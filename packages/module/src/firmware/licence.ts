@@ -1,0 +1,130 @@
+/**
+ * Licence-gated unlocking (specs/messages/licence.md §6): the checks a chip makes before it
+ * installs a licence or applies a revocation, in a fixed order, each with its own code.
+ */
+import { sha256 } from '@noble/hashes/sha2.js';
+import { decode } from '@hemkit/wire/cbor';
+import { decodeSign, verifySignature, type CoseSign } from '@hemkit/wire/cose';
+import { HemkitError } from '@hemkit/wire/errors';
+import {
+  keyThumbprint,
+  licenceClaims,
+  REPLAY,
+  revocationClaims,
+  type LicenceClaims,
+  type RecordType,
+  type RevocationClaims,
+} from '@hemkit/wire/messages';
+import type { ModuleEnv } from './env.js';
+import type { ChipState, Provisioning } from './state.js';
+
+const equal = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
+const hexOf = (b: Uint8Array) => Buffer.from(b).toString('hex');
+
+/** Decodes a k-of-n issuer statement (licence or revocation); malformed input is LICENCE_MALFORMED. */
+function decodeStatement<T>(bytes: Uint8Array, type: RecordType<T>): { message: CoseSign; claims: T } {
+  try {
+    const message = decodeSign(bytes);
+    if (message.payload === null) throw new HemkitError('COSE_PAYLOAD_MISSING', 'the payload is detached');
+    return { message, claims: type.parse(decode(message.payload), type.name) };
+  } catch (e) {
+    if (!(e instanceof HemkitError)) throw e;
+    throw new HemkitError('LICENCE_MALFORMED', `${type.name}: ${e.code}: ${e.message}`, { cause: e });
+  }
+}
+
+/**
+ * k of n (licence.md §2): every signature must be by a listed issuer (kid = key thumbprint), no issuer
+ * twice, every signature valid, and at least k of them. Unknown and duplicate signers are refused
+ * outright rather than ignored, so that a malformed authority statement is never half-accepted.
+ */
+function checkIssuerSignatures(message: CoseSign, policy: Provisioning, env: ModuleEnv): void {
+  const issuers = new Map(policy.issuerKeys.map((key) => [hexOf(keyThumbprint(key)), key]));
+  const seen = new Set<string>();
+  message.signatures.forEach((signature, index) => {
+    const kid = signature.kid === undefined ? '' : hexOf(signature.kid);
+    const key = issuers.get(kid);
+    if (key === undefined) {
+      throw new HemkitError('LICENCE_UNKNOWN_SIGNER', `signature ${index} names kid ${kid || '(none)'}, which is not a provisioned issuer`);
+    }
+    if (seen.has(kid)) throw new HemkitError('LICENCE_DUPLICATE_SIGNER', `signature ${index} repeats issuer ${kid}`);
+    seen.add(kid);
+    try {
+      verifySignature(message, index, key, env.backend ? { backend: env.backend } : {});
+    } catch (e) {
+      if (!(e instanceof HemkitError)) throw e;
+      throw new HemkitError('LICENCE_SIGNATURE_INVALID', `signature ${index} by issuer ${kid}: ${e.code}`, { cause: e });
+    }
+  });
+  if (seen.size < policy.issuerThreshold) {
+    throw new HemkitError(
+      'LICENCE_TOO_FEW_SIGNATURES',
+      `${seen.size} valid signature(s) by distinct issuers; the threshold is ${policy.issuerThreshold} of ${policy.issuerKeys.length}`,
+    );
+  }
+}
+
+export interface AcceptedLicence {
+  readonly claims: LicenceClaims;
+  readonly hash: Uint8Array;
+}
+
+/** The licence hash logged and remembered: SHA-256 of the licence exactly as received. */
+export function licenceHash(bytes: Uint8Array): Uint8Array {
+  return sha256(bytes);
+}
+
+/**
+ * Checks a licence in the order of licence.md §6: decode; COSE structure; issuer signatures and
+ * threshold; UEID; not-before ≤ now < expiry; revocation; the replay defences the policy enables.
+ */
+export function checkLicence(state: ChipState, policy: Provisioning, bytes: Uint8Array, env: ModuleEnv): AcceptedLicence {
+  const { message, claims } = decodeStatement(bytes, licenceClaims);
+  checkIssuerSignatures(message, policy, env);
+  if (!equal(claims.ueid, state.ueid)) {
+    throw new HemkitError('LICENCE_WRONG_CHIP', `the licence is for chip ${hexOf(claims.ueid)}, not ${hexOf(state.ueid)}`);
+  }
+  const now = state.lastTime;
+  if (now < claims.notBefore) {
+    throw new HemkitError('LICENCE_NOT_YET_VALID', `the chip's time ${now} is before not-before ${claims.notBefore}`);
+  }
+  if (now >= claims.expiry) {
+    throw new HemkitError('LICENCE_EXPIRED', `the chip's time ${now} is at or after expiry ${claims.expiry}`);
+  }
+  if (state.revokedLicences.some((id) => equal(id, claims.licenceId))) {
+    throw new HemkitError('LICENCE_REVOKED', `licence ${hexOf(claims.licenceId)} was revoked`);
+  }
+  const hash = licenceHash(bytes);
+  const modes = new Set(policy.replayDefence);
+  if (modes.has(REPLAY.sequence) && state.highestSequence !== undefined && claims.sequenceNumber <= state.highestSequence) {
+    throw new HemkitError(
+      'LICENCE_REPLAYED',
+      `sequence number ${claims.sequenceNumber} is not greater than ${state.highestSequence}, the highest accepted`,
+    );
+  }
+  if (modes.has(REPLAY.hashLog) && state.appliedLicenceHashes.some((h) => equal(h, hash))) {
+    throw new HemkitError('LICENCE_ALREADY_APPLIED', 'this licence was applied before (its hash is in the applied-licence log)');
+  }
+  if (modes.has(REPLAY.challenge)) {
+    if (state.pendingChallenge === undefined) {
+      throw new HemkitError('LICENCE_CHALLENGE_MISMATCH', 'the chip has no pending challenge: request a licence first');
+    }
+    if (claims.chipChallenge === undefined || !equal(claims.chipChallenge, state.pendingChallenge)) {
+      throw new HemkitError('LICENCE_CHALLENGE_MISMATCH', 'the licence does not answer the chip\'s pending challenge');
+    }
+  }
+  return { claims, hash };
+}
+
+/** Checks a revocation: same k of n issuers, this chip, not applied before. */
+export function checkRevocation(state: ChipState, policy: Provisioning, bytes: Uint8Array, env: ModuleEnv): RevocationClaims {
+  const { message, claims } = decodeStatement(bytes, revocationClaims);
+  checkIssuerSignatures(message, policy, env);
+  if (!equal(claims.ueid, state.ueid)) {
+    throw new HemkitError('LICENCE_WRONG_CHIP', `the revocation is for chip ${hexOf(claims.ueid)}, not ${hexOf(state.ueid)}`);
+  }
+  if (state.appliedRevocations.some((id) => equal(id, claims.revocationId))) {
+    throw new HemkitError('REVOCATION_REPLAYED', `revocation ${hexOf(claims.revocationId)} was applied before`);
+  }
+  return claims;
+}

@@ -1,0 +1,90 @@
+/**
+ * The module's persistent state: everything the firmware remembers between commands and across
+ * restarts, except the log itself (kept in the log store, whose committed size is recorded here).
+ * Encoded with the same schema language as the messages, so a corrupt state file is refused field by
+ * field. Not a wire message: its format is internal to the simulation (specs/messages/module-commands.md §5).
+ */
+import {
+  arrayOf,
+  anyBytes,
+  bool,
+  checkpointSummary,
+  counter,
+  counters,
+  digest,
+  field,
+  hwmodel,
+  licenceId,
+  lockState,
+  oneOf,
+  optional,
+  precisionClass,
+  publicKey,
+  record,
+  replayMode,
+  time,
+  ueid,
+  uint,
+  type Counters,
+  type LockState,
+  type PrecisionClass,
+  type ReplayMode,
+} from '@hemkit/wire/messages';
+import type { CosePublicKey, CoseAlgorithm } from '@hemkit/wire/cose';
+
+const keyAlg = oneOf('hemkit-alg', [-8, -19, -7, -9, -35, -51] as const);
+
+const activeLicence = record('active-licence', {
+  licenceId: field(1, licenceId),
+  sequenceNumber: field(2, uint),
+  notBefore: field(3, time),
+  expiry: field(4, time),
+  opsQuota: field(5, counter),
+  remainingQuota: field(6, counter),
+  maxClusterSize: optional(7, uint),
+  maxInterconnectBandwidth: optional(8, uint),
+  precisionClasses: field(9, arrayOf(precisionClass, { min: 1 })),
+});
+
+const provisioning = record('provisioning', {
+  deviceCertificate: field(1, anyBytes),
+  manufacturerKey: field(2, publicKey),
+  issuerKeys: field(3, arrayOf(publicKey, { min: 1 })),
+  issuerThreshold: field(4, uint),
+  replayDefence: field(5, arrayOf(replayMode, { min: 1 })),
+  itemisationThreshold: optional(6, counter),
+});
+
+export const chipStateCodec = record('chip-state', {
+  // Fuses: set at manufacture, never changed (in silicon they would not live in the state file).
+  uds: field(1, anyBytes),
+  ueid: field(2, ueid),
+  hwmodel: field(3, hwmodel),
+  keyAlg: field(4, keyAlg),
+  // Firmware and boot
+  firmwareMeasurement: field(5, digest),
+  svn: field(6, uint),
+  bootcount: field(7, uint),
+  dbgstat: field(8, uint),
+  attestationKeyCertificate: optional(9, anyBytes),
+  provisioning: optional(10, provisioning),
+  // Metering and licensing
+  counters: field(11, counters),
+  licence: optional(12, activeLicence),
+  lockState: field(13, lockState),
+  highestSequence: optional(14, uint),
+  appliedLicenceHashes: field(15, arrayOf(digest)),
+  pendingChallenge: optional(16, anyBytes),
+  revokedLicences: field(17, arrayOf(licenceId)),
+  appliedRevocations: field(18, arrayOf(licenceId)),
+  // Time and log
+  lastTime: field(19, time),
+  logSize: field(20, uint),
+  latestCheckpoint: optional(21, checkpointSummary),
+  refusing: field(22, bool),
+});
+
+export type ChipState = ReturnType<typeof chipStateCodec.parse>;
+export type ActiveLicence = ReturnType<typeof activeLicence.parse>;
+export type Provisioning = ReturnType<typeof provisioning.parse>;
+export type { Counters, LockState, PrecisionClass, ReplayMode, CosePublicKey, CoseAlgorithm };
