@@ -1,0 +1,139 @@
+/** The scripted module sessions that become test-vectors/module/*.json. */
+import { sha256 } from '@noble/hashes/sha2.js';
+import { CMD, REPLAY } from '@hemkit/wire/messages';
+import { SESSION_FORMAT, SessionRecorder, T0, utf8, vectorKey, type SessionVector } from './sessions.js';
+
+const descriptor = (name: string) => utf8(JSON.stringify({ run: name, data: 'corpus-v3' }));
+const workload = (name: string, ops: bigint, over: Record<string, unknown> = {}) => ({
+  workloadDescriptor: descriptor(name),
+  precisionClass: 4 as const,
+  ops,
+  clusterSize: 8,
+  ...over,
+});
+
+function lifecycle(): SessionVector {
+  const r = new SessionRecorder('session-lifecycle', 'A chip from manufacture to attestation: licence, workloads, checkpoints, receipts', 'lifecycle');
+  r.setUp();
+  r.step('status: locked, no licence', CMD.status, {});
+  r.step('a workload before any licence is refused', CMD.runWorkload, workload('early', 10n), 'WORKLOAD_LOCKED');
+  r.step('install a 2-of-3 licence', CMD.installLicence, { licence: r.licence() });
+  r.step('checkpoint after installation', CMD.checkpoint, {});
+  const firstSize = r.log.size;
+  r.clock.advance(3600);
+  r.step('run a bf16 workload', CMD.runWorkload, workload('pretrain-a', 3n * 10n ** 21n, { busyChipSeconds: 3600, interconnectBytes: 5n * 10n ** 12n }));
+  r.step('run an fp8 workload', CMD.runWorkload, workload('finetune-b', 10n ** 20n, { precisionClass: 6 }));
+  r.step('checkpoint after the workloads', CMD.checkpoint, {});
+  r.step('prove the first workload entry is in the log', CMD.proveInclusion, { logIndex: firstSize, treeSize: r.log.size });
+  r.step('prove the log grew consistently', CMD.proveConsistency, { treeSize1: firstSize, treeSize2: r.log.size });
+  r.step('attest for a verifier nonce', CMD.attest, { nonce: sha256(utf8('verifier nonce 1')) });
+  r.step('a nonce of 7 bytes is refused', CMD.attest, { nonce: new Uint8Array(7) }, 'MESSAGE_INVALID_FIELD');
+  return r.vector();
+}
+
+function licenceRefusals(): SessionVector {
+  const r = new SessionRecorder('session-licence-refusals', 'Every licence refusal, each logged as licence-rejected with its code', 'licence-refusals');
+  r.setUp();
+  const otherChip = new Uint8Array([0x01, ...new Uint8Array(16).fill(0xee)]);
+  const good = r.licenceClaims({ sequenceNumber: 10 });
+  r.step('malformed bytes', CMD.installLicence, { licence: new Uint8Array([0xd8, 0x62, 0x80]) }, 'LICENCE_MALFORMED');
+  r.step('one signature where the threshold is two', CMD.installLicence, { licence: r.authority.issueLicence(good, [2]) }, 'LICENCE_TOO_FEW_SIGNATURES');
+  r.step('one issuer signing twice', CMD.installLicence, { licence: r.authority.issueLicence(good, [1, 1]) }, 'LICENCE_DUPLICATE_SIGNER');
+  r.step('a licence for another chip', CMD.installLicence, { licence: r.licence({ ueid: otherChip }) }, 'LICENCE_WRONG_CHIP');
+  r.step('not yet valid', CMD.installLicence, { licence: r.licence({ notBefore: T0 + 1 }) }, 'LICENCE_NOT_YET_VALID');
+  r.step('expired at this very second', CMD.installLicence, { licence: r.licence({ expiry: T0 }) }, 'LICENCE_EXPIRED');
+  r.step('valid from this very second', CMD.installLicence, { licence: r.authority.issueLicence(good, [0, 2]) });
+  r.step('the same licence replayed', CMD.installLicence, { licence: r.authority.issueLicence(good, [0, 2]) }, 'LICENCE_REPLAYED');
+  r.step('an older sequence number (rollback)', CMD.installLicence, { licence: r.licence({ sequenceNumber: 9 }) }, 'LICENCE_REPLAYED');
+  const revocationId = sha256(utf8('revocation 1')).subarray(0, 16);
+  const revocation = r.authority.issueRevocation({ revocationId, ueid: r.ueid, revokedLicences: [good.licenceId], issuedAt: T0 }, [0, 1]);
+  r.step('a 2-of-3 revocation of the installed licence', CMD.applyRevocation, { revocation });
+  r.step('the revocation replayed', CMD.applyRevocation, { revocation }, 'REVOCATION_REPLAYED');
+  r.step('the revoked licence offered again with a new sequence number', CMD.installLicence, { licence: r.authority.issueLicence({ ...good, sequenceNumber: 11 }, [0, 1]) }, 'LICENCE_REVOKED');
+  r.step('a workload under the revoked licence', CMD.runWorkload, workload('after-revocation', 1n), 'WORKLOAD_LOCKED');
+  return r.vector();
+}
+
+function replayDefences(): SessionVector {
+  const r = new SessionRecorder('session-replay-challenge', 'Challenge-response and hash-log replay defences together', 'replay-challenge', [REPLAY.hashLog, REPLAY.challenge]);
+  r.setUp();
+  r.step('a licence with no challenge pending', CMD.installLicence, { licence: r.licence() }, 'LICENCE_CHALLENGE_MISMATCH');
+  r.step('the chip issues a signed licence request with a fresh challenge', CMD.requestLicence, {});
+  const challenge = r.chip.state!.pendingChallenge!;
+  r.step('a licence answering another challenge', CMD.installLicence, { licence: r.licence({ chipChallenge: new Uint8Array(32).fill(1) }) }, 'LICENCE_CHALLENGE_MISMATCH');
+  const answer = r.licence({ chipChallenge: challenge });
+  r.step('the licence answering the challenge', CMD.installLicence, { licence: answer });
+  r.step('the same licence again: its hash was applied', CMD.installLicence, { licence: answer }, 'LICENCE_ALREADY_APPLIED');
+  return r.vector();
+}
+
+function quotaAndExpiry(): SessionVector {
+  const r = new SessionRecorder('session-quota-expiry', 'Quota used exactly, cluster and precision limits, expiry at the exact second, a rolled-back clock', 'quota-expiry');
+  r.setUp();
+  r.step('install a licence of 1000 operations for 1 hour', CMD.installLicence, { licence: r.licence({ opsQuota: 1000n, expiry: T0 + 3600, maxClusterSize: 16, maxInterconnectBandwidth: 10 ** 9 }) });
+  r.step('fp32 is not licensed', CMD.runWorkload, workload('w-fp32', 1n, { precisionClass: 2 }), 'WORKLOAD_PRECISION_NOT_ALLOWED');
+  r.step('a cluster of 17 chips is too large', CMD.runWorkload, workload('w-big', 1n, { clusterSize: 17 }), 'WORKLOAD_CLUSTER_TOO_LARGE');
+  r.step('interconnect above the licensed bandwidth', CMD.runWorkload, workload('w-io', 1n, { interconnectBytes: 2n * 10n ** 9n, busyChipSeconds: 1 }), 'WORKLOAD_INTERCONNECT_EXCEEDED');
+  r.step('600 operations', CMD.runWorkload, workload('w-1', 600n));
+  r.step('401 operations: one past the quota', CMD.runWorkload, workload('w-2', 401n), 'WORKLOAD_OVER_QUOTA');
+  r.step('400 operations: exactly the quota, which exhausts the licence', CMD.runWorkload, workload('w-3', 400n));
+  r.step('locked once exhausted', CMD.runWorkload, workload('w-4', 1n), 'WORKLOAD_LOCKED');
+  r.step('a second licence, expiring at T0+7200', CMD.installLicence, { licence: r.licence({ opsQuota: 10n, expiry: T0 + 7200 }) });
+  r.clock.time = T0 + 7199;
+  r.step('one second before expiry the licence still admits work', CMD.runWorkload, workload('w-5', 1n));
+  r.clock.time = T0 + 7200;
+  r.step('at the exact second of expiry the chip locks', CMD.runWorkload, workload('w-6', 1n), 'WORKLOAD_LOCKED');
+  r.clock.time = T0 + 3000;
+  r.step('a clock rolled back is refused and cannot revive the licence', CMD.runWorkload, workload('w-7', 1n), 'CLOCK_WENT_BACKWARDS');
+  r.clock.time = T0 + 7300;
+  r.step('status: licence expired', CMD.status, {});
+  return r.vector();
+}
+
+function counterBoundaries(): SessionVector {
+  const r = new SessionRecorder('session-counter-boundaries', 'Operation counters crossing 2^32, 2^53, 2^64-1, 2^64 (the first bignum) and reaching 2^128-1', 'counters');
+  r.setUp();
+  r.step('a licence with the largest quota, 2^128-1', CMD.installLicence, { licence: r.licence({ opsQuota: 2n ** 128n - 1n }) });
+  let total = 0n;
+  for (const target of [2n ** 32n, 2n ** 53n, 2n ** 64n - 1n, 2n ** 64n, 2n ** 128n - 1n]) {
+    r.step(`run to a total of ${target}`, CMD.runWorkload, workload(`to-${target}`, target - total));
+    total = target;
+    r.step(`status at ${target}`, CMD.status, {});
+  }
+  r.step('the quota is used exactly: nothing more runs', CMD.runWorkload, workload('beyond', 1n), 'WORKLOAD_LOCKED');
+  r.step('attest with every counter at its boundary', CMD.attest, { nonce: new Uint8Array(64).fill(0xab) });
+  return r.vector();
+}
+
+function firmware(): SessionVector {
+  const r = new SessionRecorder('session-firmware', 'Signed firmware updates: a new attestation key; forged, wrong-model and downgrade manifests refused', 'firmware');
+  r.setUp();
+  const hwmodel = utf8('hemkit-sim-a1');
+  const v2 = sha256(utf8('hemkit simulated firmware v2'));
+  r.step('update to v2 (SVN 2), signed by the manufacturer', CMD.firmwareUpdate, { manifest: r.manufacturer.signFirmwareManifest(hwmodel, v2, 2, T0) });
+  const rogue = new (r.manufacturer.constructor as typeof import('../factory.js').Manufacturer)('rogue', vectorKey('rogue'));
+  r.step('a manifest signed by another key', CMD.firmwareUpdate, { manifest: rogue.signFirmwareManifest(hwmodel, v2, 3, T0) }, 'FIRMWARE_SIGNATURE_INVALID');
+  r.step('a manifest for another model', CMD.firmwareUpdate, { manifest: r.manufacturer.signFirmwareManifest(utf8('other-model'), v2, 3, T0) }, 'FIRMWARE_WRONG_MODEL');
+  r.step('a downgrade to SVN 1', CMD.firmwareUpdate, { manifest: r.manufacturer.signFirmwareManifest(hwmodel, sha256(utf8('old')), 1, T0) }, 'FIRMWARE_SVN_DOWNGRADE');
+  r.step('attest under the new firmware', CMD.attest, { nonce: new Uint8Array(8).fill(1) });
+  return r.vector();
+}
+
+export const MODULE_SESSIONS: readonly (() => SessionVector)[] = [lifecycle, licenceRefusals, replayDefences, quotaAndExpiry, counterBoundaries, firmware];
+
+/** Every module vector file, by path under test-vectors/, as the exact text to write. */
+export function generateModuleVectors(): Map<string, string> {
+  const files = new Map<string, string>();
+  for (const make of MODULE_SESSIONS) {
+    const vector = make();
+    const file = {
+      format: SESSION_FORMAT,
+      generator: 'npm run vectors (packages/module/src/vectors/catalogue.ts)',
+      description: vector.description,
+      numberOfSteps: vector.steps.length,
+      vector,
+    };
+    files.set(`module/${vector.id}.json`, `${JSON.stringify(file, null, 2)}\n`);
+  }
+  return files;
+}

@@ -1,0 +1,180 @@
+/**
+ * Module session vectors (test-vectors/module/*.json): scripted scenarios run through the firmware
+ * core from fixed seeds, recorded as commands in and exact responses out. A second implementation
+ * replays the requests with the same clock and random stream and must produce the same bytes.
+ *
+ * The random stream of a session is SHA-256(seed ‖ counter) for counter = 0, 1, … as a little-endian
+ * uint32, concatenated; each request for n bytes takes the next n bytes of whole 32-byte blocks
+ * (see seededRandom), so the stream is fixed by the seed alone.
+ */
+import { sha256 } from '@noble/hashes/sha2.js';
+import { createMerkleHasher, consistencyProof, inclusionProof, merkleRoot } from '@hemkit/wire/merkle';
+import { nobleBackend } from '@hemkit/wire/crypto';
+import { decode } from '@hemkit/wire/cbor';
+import { CMD, COMMAND_NAMES, parseResponse, REPLAY, STATUS_ERROR, type CommandId, type LicenceClaims, type ParamsOf, type ReplayMode } from '@hemkit/wire/messages';
+import { HemkitError } from '@hemkit/wire/errors';
+import { LicenceAuthority, Manufacturer } from '../factory.js';
+import type { FirmwareLog } from '../firmware/env.js';
+import { InProcessChip, ManualClock, seededRandom } from '../in-process.js';
+
+export const SESSION_FORMAT = 'hemkit-module-session/v1';
+export const T0 = 1_800_000_000;
+const utf8 = (s: string) => new TextEncoder().encode(s);
+const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
+export const vectorKey = (label: string) => sha256(utf8(`hemkit vector key: ${label}`));
+
+/** The log a session runs over: the wire layer's reference tree, so vectors depend on nothing else. */
+class SessionLog implements FirmwareLog {
+  private readonly hasher = createMerkleHasher(nobleBackend.sha256);
+  readonly entries: Uint8Array[] = [];
+  private readonly leaves: Uint8Array[] = [];
+  get size() {
+    return this.entries.length;
+  }
+  append(entry: Uint8Array) {
+    this.entries.push(entry.slice());
+    this.leaves.push(this.hasher.hashLeaf(entry));
+    return this.entries.length - 1;
+  }
+  entry(i: number) {
+    return this.entries[i]!.slice();
+  }
+  root(size = this.size) {
+    return merkleRoot(this.hasher, this.leaves.slice(0, size));
+  }
+  inclusionProof(i: number, size = this.size) {
+    return inclusionProof(this.hasher, this.leaves.slice(0, size), i);
+  }
+  consistencyProof(a: number, b = this.size) {
+    return consistencyProof(this.hasher, this.leaves, a, b);
+  }
+}
+
+export interface SessionStep {
+  readonly comment: string;
+  readonly time: number;
+  readonly command: string;
+  readonly request: string;
+  readonly response: string;
+  /** "ok", or the error code the response must carry. */
+  readonly expect: string;
+}
+
+export interface SessionVector {
+  readonly id: string;
+  readonly description: string;
+  readonly setup: {
+    readonly randomSeed: string;
+    readonly startTime: number;
+    readonly manufacturerKey: string;
+    readonly issuerKeys: readonly string[];
+    readonly issuerThreshold: number;
+    readonly replayDefence: readonly ReplayMode[];
+  };
+  readonly steps: readonly SessionStep[];
+  /** The log as it stands at the end, entry by entry (hex of the deterministic CBOR). */
+  readonly logEntries: readonly string[];
+}
+
+/** Drives one chip through a script and records every exchange. */
+export class SessionRecorder {
+  readonly clock = new ManualClock(T0);
+  readonly log = new SessionLog();
+  readonly chip: InProcessChip;
+  readonly manufacturer = new Manufacturer('hemkit-sim-fab', vectorKey('manufacturer'));
+  readonly authority: LicenceAuthority;
+  readonly steps: SessionStep[] = [];
+  ueid: Uint8Array = new Uint8Array(0);
+  private licenceCount = 0;
+
+  constructor(
+    readonly id: string,
+    readonly description: string,
+    readonly randomSeed: string,
+    readonly replayDefence: readonly ReplayMode[] = [REPLAY.sequence],
+    readonly threshold = 2,
+  ) {
+    this.chip = new InProcessChip({ log: this.log, now: this.clock.now, random: seededRandom(randomSeed) });
+    this.authority = new LicenceAuthority([vectorKey('issuer-0'), vectorKey('issuer-1'), vectorKey('issuer-2')], threshold);
+  }
+
+  /** Sends a command; records it; returns the result, or undefined when the chip refused as expected. */
+  step<C extends CommandId>(comment: string, command: C, params: ParamsOf<C>, expect = 'ok'): ReturnType<InProcessChip['send']> | undefined {
+    const before = this.chip.transcript.length;
+    let result;
+    let outcome = 'ok';
+    try {
+      result = this.chip.send(command, params);
+    } catch (e) {
+      if (!(e instanceof HemkitError)) throw e;
+      outcome = e.code;
+    }
+    if (outcome !== expect) throw new Error(`vector ${this.id}, "${comment}": expected ${expect}, got ${outcome}`);
+    const exchange = this.chip.transcript[before]!;
+    const response = parseResponse(decode(exchange.response));
+    if ((response.status === STATUS_ERROR ? response.error.code : 'ok') !== expect) throw new Error('response does not carry the outcome');
+    this.steps.push({
+      comment,
+      time: this.clock.time,
+      command: COMMAND_NAMES.get(command)!,
+      request: hex(exchange.request),
+      response: hex(exchange.response),
+      expect,
+    });
+    return result;
+  }
+
+  /** Manufactures and provisions the chip with the session's policy. */
+  setUp(hwmodel = utf8('hemkit-sim-a1')): void {
+    const made = this.step('manufacture with a fixed UDS', CMD.manufacture, { hwmodel, uds: vectorKey(`uds ${this.randomSeed}`) }) as {
+      ueid: Uint8Array;
+      deviceIdentityKey: import('@hemkit/wire/cose').CosePublicKey;
+    };
+    this.ueid = made.ueid;
+    this.step('provision: device certificate, issuers, policy', CMD.provision, {
+      deviceCertificate: this.manufacturer.issueDeviceCertificate({ ...made, hwmodel }, T0),
+      issuerKeys: this.authority.publicKeys,
+      issuerThreshold: this.threshold,
+      replayDefence: [...this.replayDefence],
+      manufacturerKey: this.manufacturer.publicKey,
+    });
+  }
+
+  licenceClaims(over: Partial<LicenceClaims> = {}): LicenceClaims {
+    this.licenceCount++;
+    return {
+      licenceId: sha256(utf8(`${this.id} licence ${this.licenceCount}`)).subarray(0, 16),
+      ueid: this.ueid,
+      sequenceNumber: this.licenceCount,
+      notBefore: T0,
+      expiry: T0 + 30 * 86_400,
+      opsQuota: 10n ** 24n,
+      maxClusterSize: 1024,
+      precisionClasses: [4, 6],
+      ...over,
+    };
+  }
+
+  licence(over: Partial<LicenceClaims> = {}, signers: readonly number[] = [0, 1]): Uint8Array {
+    return this.authority.issueLicence(this.licenceClaims(over), signers);
+  }
+
+  vector(): SessionVector {
+    return {
+      id: this.id,
+      description: this.description,
+      setup: {
+        randomSeed: this.randomSeed,
+        startTime: T0,
+        manufacturerKey: hex(this.manufacturer.key.privateKey),
+        issuerKeys: this.authority.issuers.map((i) => hex(i.privateKey)),
+        issuerThreshold: this.threshold,
+        replayDefence: this.replayDefence,
+      },
+      steps: this.steps,
+      logEntries: this.log.entries.map(hex),
+    };
+  }
+}
+
+export { utf8 };
