@@ -1,0 +1,47 @@
+/** Assertions on error codes and a temporary directory for the transport tests. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect } from 'vitest';
+import { HemkitError, type ErrorCode } from '@hemkit/wire/errors';
+
+/** Asserts that `fn` throws a HemkitError with exactly `code`, and returns it for further checks. */
+export function expectCode(fn: () => unknown, code: ErrorCode): HemkitError {
+  let thrown: unknown;
+  try {
+    fn();
+  } catch (e) {
+    thrown = e;
+  }
+  expect(thrown, `expected HemkitError ${code}, but nothing was thrown`).toBeInstanceOf(HemkitError);
+  expect((thrown as HemkitError).code).toBe(code);
+  return thrown as HemkitError;
+}
+
+/** Asserts that `promise` rejects with a HemkitError with exactly `code`. */
+export async function expectRejection(promise: Promise<unknown>, code: ErrorCode): Promise<HemkitError> {
+  const thrown = await promise.then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+  expect(thrown, `expected a rejection with HemkitError ${code}`).toBeInstanceOf(HemkitError);
+  expect((thrown as HemkitError).code).toBe(code);
+  return thrown as HemkitError;
+}
+
+/** A short directory for socket files (their paths are limited to about 100 bytes). */
+export function socketDirectory(): { dir: string; cleanup: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), 'hk-'));
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+export const u8 = (...values: number[]): Uint8Array => Uint8Array.from(values);
+
+export const concat = (...parts: Uint8Array[]): Uint8Array => Uint8Array.from(parts.flatMap((p) => [...p]));
+
+/** The 4-byte big-endian length prefix alone. */
+export function header(length: number): Uint8Array {
+  const bytes = new Uint8Array(4);
+  new DataView(bytes.buffer).setUint32(0, length);
+  return bytes;
+}
