@@ -1,0 +1,320 @@
+/**
+ * The LogStore of the device process: a directory of append-only files. Memory holds the tree's
+ * frontier (tree.ts, one hash per level) and the write buffers, never the tree itself: a log of 10^7
+ * entries needs 24 hashes more than an empty one, and a proof reads O(log n) hashes from disk.
+ *
+ *   entries    the entries back to back (the leaf data, specs/messages/log-entry.md §1)
+ *   offsets    for entry i, 8 bytes big-endian: the end of entry i in `entries`. Fixed-size records
+ *              give entry i's bytes with one read at 8·(i − 1), with no index in memory.
+ *   level-00   the leaf hashes, 32 bytes each
+ *   level-kk   the hashes of the complete subtrees of 2^k leaves, in order, each appended when its
+ *              last leaf arrives: n leaves keep floor(n / 2^k) hashes at level k, fewer than 2n in all.
+ *
+ * Crash consistency. The offsets file is the commit record: the log has as many entries as the offsets
+ * file holds whole records. flush() makes the entries and node hashes durable before it writes the
+ * offsets that count them, so after any crash every other file is at least as long as the offsets file
+ * needs. open() trims whatever lies beyond (a torn record, or bytes of an append whose offset never
+ * reached the disk) and reports LOG_STORE_CORRUPT when a file is shorter than the count needs, which no
+ * crash can cause.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { HemkitError } from '@hemkit/wire/errors';
+import { MERKLE_HASH_SIZE, type MerkleHasher } from '@hemkit/wire/merkle';
+import { AppendFile, corrupt, decodeUint64, io, syncDirectory } from './append-file.js';
+import { bitLength, nodeCount } from './arithmetic.js';
+import { requireEntry, requireIndexBelow, requireSizeAtMost } from './checks.js';
+import type { LogStore } from './store.js';
+import { LogTree, type NodeStorage } from './tree.js';
+
+const ENTRIES = 'entries';
+const OFFSETS = 'offsets';
+const OFFSET_SIZE = 8;
+const LEVEL_FILE = /^level-(\d{2})$/;
+/** Trees of up to 2^53 − 1 leaves (specs/merkle.md §2) have levels 0 to 52. */
+const MAX_LEVEL = 52;
+
+function levelFileName(level: number): string {
+  return `level-${String(level).padStart(2, '0')}`;
+}
+
+export interface FileLogStoreOptions {
+  /**
+   * Buffered bytes after which append() flushes on its own, bounding the memory of a store that is
+   * never flushed; 1 MiB by default.
+   */
+  readonly bufferBytes?: number;
+}
+
+/** The per-level hash files, created as the tree grows a level. */
+class FileNodes implements NodeStorage {
+  readonly #dir: string;
+  readonly levels: (AppendFile | undefined)[];
+  /** Set when a level file was created and its name is not yet durable in the directory. */
+  newFiles = false;
+
+  constructor(dir: string, levels: (AppendFile | undefined)[]) {
+    this.#dir = dir;
+    this.levels = levels;
+  }
+
+  node(level: number, index: number): Uint8Array {
+    return this.levels[level]!.read(index * MERKLE_HASH_SIZE, MERKLE_HASH_SIZE);
+  }
+
+  push(level: number, hash: Uint8Array): void {
+    let file = this.levels[level];
+    if (file === undefined) {
+      file = AppendFile.open(path.join(this.#dir, levelFileName(level)), true);
+      this.levels[level] = file;
+      this.newFiles = true;
+    }
+    file.append(hash);
+  }
+
+  get buffered(): number {
+    let bytes = 0;
+    for (const file of this.levels) bytes += file?.buffered ?? 0;
+    return bytes;
+  }
+}
+
+/** The files of a directory as open() finds them, before any check. */
+interface Found {
+  readonly entries: AppendFile | undefined;
+  readonly offsets: AppendFile | undefined;
+  readonly levels: (AppendFile | undefined)[];
+}
+
+function findFiles(dir: string): Found {
+  const names = io(`cannot list ${dir}`, () => fs.readdirSync(dir));
+  const levels: (AppendFile | undefined)[] = [];
+  for (const name of names) {
+    const match = LEVEL_FILE.exec(name);
+    if (match !== null && Number(match[1]) <= MAX_LEVEL) levels[Number(match[1])] = AppendFile.open(path.join(dir, name), false);
+  }
+  const open = (name: string): AppendFile | undefined =>
+    names.includes(name) ? AppendFile.open(path.join(dir, name), false) : undefined;
+  return { entries: open(ENTRIES), offsets: open(OFFSETS), levels };
+}
+
+/**
+ * The leaf count the files commit to, after checking that each file is long enough for it; then every
+ * file is cut to exactly what that count needs.
+ */
+function recover(dir: string, found: Found, offsets: AppendFile): { entries: AppendFile; size: number } {
+  // A trailing partial record is an append that died mid-write: it was never counted.
+  const size = Math.floor(offsets.length / OFFSET_SIZE);
+  const entriesEnd = size === 0 ? 0 : offsets.readUint64((size - 1) * OFFSET_SIZE);
+  const entriesLength = found.entries?.length ?? 0;
+  if (entriesEnd > entriesLength) {
+    throw corrupt(
+      `${offsets.path} puts the end of entry ${size - 1} at byte ${entriesEnd}, past the ${entriesLength} bytes of ${path.join(dir, ENTRIES)}`,
+    );
+  }
+  for (let level = 0; level < bitLength(size); level++) {
+    const file = found.levels[level];
+    const needed = nodeCount(size, level);
+    const held = file === undefined ? 0 : Math.floor(file.length / MERKLE_HASH_SIZE);
+    if (held < needed) {
+      throw corrupt(
+        `${path.join(dir, levelFileName(level))} holds ${held} hashes, but a log of ${size} entries has ${needed} complete subtrees of 2^${level} leaves`,
+      );
+    }
+  }
+  const entries = found.entries ?? AppendFile.open(path.join(dir, ENTRIES), true);
+  offsets.truncate(size * OFFSET_SIZE);
+  entries.truncate(entriesEnd);
+  found.levels.forEach((file, level) => file?.truncate(nodeCount(size, level) * MERKLE_HASH_SIZE));
+  for (const file of [offsets, entries, ...found.levels]) file?.sync();
+  return { entries, size };
+}
+
+type State = 'open' | 'failed' | 'closed';
+
+export class FileLogStore implements LogStore {
+  readonly #dir: string;
+  readonly #hasher: MerkleHasher;
+  readonly #entries: AppendFile;
+  readonly #offsets: AppendFile;
+  readonly #nodes: FileNodes;
+  readonly #bufferBytes: number;
+  #tree: LogTree;
+  #state: State = 'open';
+
+  private constructor(
+    dir: string,
+    hasher: MerkleHasher,
+    entries: AppendFile,
+    offsets: AppendFile,
+    nodes: FileNodes,
+    size: number,
+    bufferBytes: number,
+  ) {
+    this.#dir = dir;
+    this.#hasher = hasher;
+    this.#entries = entries;
+    this.#offsets = offsets;
+    this.#nodes = nodes;
+    this.#bufferBytes = bufferBytes;
+    this.#tree = new LogTree(hasher, nodes, size);
+  }
+
+  /**
+   * Opens the log in `dir`, creating the directory and an empty log when it holds no log files.
+   * Recovers the size from the offsets file and discards torn or uncommitted tails; throws HemkitError
+   * LOG_STORE_CORRUPT when the files cannot hold the log they describe.
+   */
+  static open(dir: string, hasher: MerkleHasher, options: FileLogStoreOptions = {}): FileLogStore {
+    const bufferBytes = options.bufferBytes ?? 2 ** 20;
+    io(`cannot create ${dir}`, () => fs.mkdirSync(dir, { recursive: true }));
+    const found = findFiles(dir);
+    try {
+      if (found.offsets === undefined) {
+        if (found.entries !== undefined || found.levels.some((file) => file !== undefined)) {
+          throw corrupt(`${dir} holds log files but no ${OFFSETS} file, so it cannot tell how many entries were committed`);
+        }
+        const entries = AppendFile.open(path.join(dir, ENTRIES), true);
+        const offsets = AppendFile.open(path.join(dir, OFFSETS), true);
+        syncDirectory(dir);
+        return new FileLogStore(dir, hasher, entries, offsets, new FileNodes(dir, []), 0, bufferBytes);
+      }
+      const { entries, size } = recover(dir, found, found.offsets);
+      return new FileLogStore(dir, hasher, entries, found.offsets, new FileNodes(dir, found.levels), size, bufferBytes);
+    } catch (e) {
+      for (const file of [found.entries, found.offsets, ...found.levels]) file?.close();
+      throw e;
+    }
+  }
+
+  get size(): number {
+    return this.#tree.size;
+  }
+
+  append(entry: Uint8Array): number {
+    this.#requireOpen();
+    requireEntry(entry);
+    const leafHash = this.#hasher.hashLeaf(entry);
+    const index = this.#failOnError(() => {
+      this.#entries.append(entry);
+      this.#offsets.appendUint64(this.#entries.length);
+      return this.#tree.appendLeaf(leafHash);
+    });
+    if (this.#entries.buffered + this.#offsets.buffered + this.#nodes.buffered > this.#bufferBytes) this.flush();
+    return index;
+  }
+
+  entry(index: number): Uint8Array {
+    this.#requireOpen();
+    requireIndexBelow(index, this.size);
+    // Entry i spans from the end of entry i − 1 to its own end: one read of both offsets.
+    let start = 0;
+    let end: number;
+    if (index === 0) {
+      end = this.#endOffset(0);
+    } else {
+      const both = this.#offsets.read((index - 1) * OFFSET_SIZE, 2 * OFFSET_SIZE);
+      start = decodeUint64(both, 0, this.#offsets.path);
+      end = decodeUint64(both, OFFSET_SIZE, this.#offsets.path);
+    }
+    if (start > end || end > this.#entries.length) {
+      throw corrupt(
+        `${this.#offsets.path} gives entry ${index} the bytes [${start}, ${end}), outside the ${this.#entries.length} bytes of ${this.#entries.path}`,
+      );
+    }
+    return this.#entries.read(start, end - start);
+  }
+
+  leafHash(index: number): Uint8Array {
+    this.#requireOpen();
+    requireIndexBelow(index, this.size);
+    return this.#nodes.node(0, index);
+  }
+
+  root(size: number = this.size): Uint8Array {
+    this.#requireOpen();
+    return this.#tree.root(size);
+  }
+
+  inclusionProof(index: number, size: number = this.size): Uint8Array[] {
+    this.#requireOpen();
+    return this.#tree.inclusionProof(index, size);
+  }
+
+  consistencyProof(size1: number, size2: number = this.size): Uint8Array[] {
+    this.#requireOpen();
+    return this.#tree.consistencyProof(size1, size2);
+  }
+
+  flush(): void {
+    this.#requireOpen();
+    this.#failOnError(() => {
+      const data = [this.#entries, ...this.#nodes.levels];
+      for (const file of data) file?.writeOut();
+      for (const file of data) file?.sync();
+      if (this.#nodes.newFiles) {
+        syncDirectory(this.#dir);
+        this.#nodes.newFiles = false;
+      }
+      // Last, the commit record: its offsets count only entries whose bytes and nodes are on disk.
+      this.#offsets.writeOut();
+      this.#offsets.sync();
+    });
+  }
+
+  truncate(size: number): void {
+    this.#requireOpen();
+    requireSizeAtMost('size', size, this.size);
+    if (size === this.size) return;
+    const entriesEnd = size === 0 ? 0 : this.#endOffset(size - 1);
+    this.flush();
+    this.#failOnError(() => {
+      // The commit record first: if the process dies before the other files are cut, open() finds
+      // them longer than the offsets need and trims them, which is what this call was doing.
+      this.#offsets.truncate(size * OFFSET_SIZE);
+      this.#offsets.sync();
+      this.#entries.truncate(entriesEnd);
+      this.#nodes.levels.forEach((file, level) => file?.truncate(nodeCount(size, level) * MERKLE_HASH_SIZE));
+      for (const file of [this.#entries, ...this.#nodes.levels]) file?.sync();
+      this.#tree = new LogTree(this.#hasher, this.#nodes, size);
+    });
+  }
+
+  close(): void {
+    if (this.#state === 'closed') return;
+    try {
+      if (this.#state === 'open') this.flush();
+    } finally {
+      this.#state = 'closed';
+      for (const file of [this.#entries, this.#offsets, ...this.#nodes.levels]) file?.close();
+    }
+  }
+
+  #endOffset(index: number): number {
+    return this.#offsets.readUint64(index * OFFSET_SIZE);
+  }
+
+  #requireOpen(): void {
+    if (this.#state === 'closed') throw new HemkitError('LOG_STORE_CORRUPT', 'the log store is closed');
+    if (this.#state === 'failed') {
+      throw new HemkitError(
+        'LOG_STORE_CORRUPT',
+        'an earlier write to the log store failed; reopen the directory to recover its last flushed state',
+      );
+    }
+  }
+
+  /**
+   * After a failed write or sync the buffers and the files no longer agree, and a retried fsync may
+   * report success for data the kernel has dropped (PostgreSQL's "fsyncgate", 2018). So the store
+   * refuses further use; reopening recovers what the offsets file committed.
+   */
+  #failOnError<T>(action: () => T): T {
+    try {
+      return action();
+    } catch (e) {
+      this.#state = 'failed';
+      throw e;
+    }
+  }
+}

@@ -1,0 +1,4 @@
+/** The secure module's append-only workload log storage (RFC 9162 §2.1 trees over stored subtree hashes). */
+export type { LogStore } from './store.js';
+export { MemoryLogStore } from './memory-store.js';
+export { FileLogStore, type FileLogStoreOptions } from './file-store.js';
