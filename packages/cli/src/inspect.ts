@@ -15,7 +15,12 @@ import {
   toDiagnostic,
   type CborValue,
 } from '@hemkit/wire';
+import { CLAIM_NAMES } from '@hemkit/wire/messages';
 import { bold, dim } from './output.js';
+
+/** Names the top-level claims of a claims set (registries.md §b); nested maps keep their numbers. */
+const annotate = (path: readonly unknown[], key: CborValue) =>
+  path.length === 0 && typeof key === 'number' ? CLAIM_NAMES.get(key) : undefined;
 
 const HEX_TEXT = /^[\s0-9a-fA-F]+$/;
 
@@ -53,5 +58,5 @@ function describePayload(payload: Uint8Array): string[] {
     if (!(e instanceof HemkitError)) throw e;
     return [bold('payload'), `  ${payload.length} bytes, not CBOR of the profile (${e.code})`];
   }
-  return [bold('payload (decoded)'), toDiagnostic(inner, { indent: 2 })];
+  return [bold('payload (decoded)'), toDiagnostic(inner, { indent: 2, annotate })];
 }

@@ -4,11 +4,14 @@
  */
 import { HemkitError } from '@hemkit/wire';
 import { inspect, readCborFile } from './inspect.js';
+import { UsageError } from './args.js';
+import { ChipRefusal, moduleCommand, MODULE_USAGE } from './module.js';
 
 const USAGE = `usage: hemkit <command> [arguments]
 
 commands:
   inspect <file>   show a CBOR file (raw or hex) in diagnostic notation, checked against the profile
+  module <verb>    drive a simulated chip (hemkit module help)
   demo             a guided tour of what hemkit does today
   help             this text`;
 
@@ -20,6 +23,12 @@ export async function main(args: readonly string[]): Promise<number> {
         if (rest.length !== 1) return usage('inspect takes exactly one file');
         console.log(inspect(readCborFile(rest[0]!)));
         return 0;
+      case 'module':
+        if (rest[0] === undefined || rest[0] === 'help') {
+          console.log(MODULE_USAGE);
+          return rest[0] === undefined ? 2 : 0;
+        }
+        return await moduleCommand(rest);
       case 'demo': {
         const { runDemo } = await import('./demo.js');
         return runDemo();
@@ -33,6 +42,11 @@ export async function main(args: readonly string[]): Promise<number> {
         return usage(command === undefined ? 'no command given' : `unknown command '${command}'`);
     }
   } catch (e) {
+    if (e instanceof UsageError) return usage(e.message);
+    if (e instanceof ChipRefusal) {
+      console.error(`hemkit: the chip refused: ${e.code}: ${e.message}`);
+      return 1;
+    }
     if (e instanceof HemkitError) {
       console.error(`hemkit: ${e.code}: ${e.message}`);
       return 2;

@@ -28,7 +28,7 @@ describe('hemkit inspect', () => {
     expect(await main(['inspect', file])).toBe(0);
     expect(io.out()).toContain("18([\n  h'a10127',");
     expect(io.out()).toContain('COSE_Sign1, alg -8 (EdDSA)');
-    expect(io.out()).toContain("256: h'0102'");
+    expect(io.out()).toContain("256 / ueid /: h'0102'");
   });
 
   it('reads hex text too', async () => {

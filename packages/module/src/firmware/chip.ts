@@ -21,6 +21,7 @@ import {
   firmwareManifestClaims,
   HEMKIT_EAT_PROFILE,
   LOCK,
+  LOCK_NAMES,
   licenceRequestClaims,
   openClaims,
   parseRequest,
@@ -153,7 +154,7 @@ class Work {
   /** Metering and unlocking stop once the chip has seen a rollback or tamper. */
   notRefusing(): void {
     if (this.state.refusing) {
-      throw new HemkitError('MODULE_REFUSING', `the chip is in a refusing state (lock state ${this.state.lockState}): its state was rolled back or tampered with`);
+      throw new HemkitError('MODULE_REFUSING', `the chip is in a refusing state (lock state ${LOCK_NAMES.get(this.state.lockState)}): its state was rolled back or tampered with`);
     }
   }
 }
@@ -388,7 +389,7 @@ function runWorkload(w: Work, params: ParamsOf<typeof CMD.runWorkload>): ResultO
   };
   const licence = w.state.licence;
   if (licence === undefined || w.state.lockState !== LOCK.unlocked) {
-    return refuse('WORKLOAD_LOCKED', `the chip is locked (lock state ${w.state.lockState}): no licence admits workloads`);
+    return refuse('WORKLOAD_LOCKED', `the chip is locked (${LOCK_NAMES.get(w.state.lockState)}): no licence admits workloads`);
   }
   if (!licence.precisionClasses.includes(params.precisionClass)) {
     refuse('WORKLOAD_PRECISION_NOT_ALLOWED', `precision class ${params.precisionClass} is not in the licence (${licence.precisionClasses.join(', ')})`);

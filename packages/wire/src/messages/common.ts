@@ -82,6 +82,8 @@ export const LOCK = {
 } as const;
 export type LockState = (typeof LOCK)[keyof typeof LOCK];
 export const lockState: WireType<LockState> = oneOf('lock-state', Object.values(LOCK));
+export const LOCK_NAMES: ReadonlyMap<number, string> = new Map(Object.entries(LOCK).map(([n, v]) => [v, n]));
+export const CLAIM_NAMES: ReadonlyMap<number, string> = new Map(Object.entries(CLAIM).map(([n, v]) => [v, n]));
 
 export const counters = record('counters', {
   totalOps: field(1, counter),

@@ -1,0 +1,2 @@
+export { Device, type DeviceOptions } from './device.js';
+export { serveDevice, type ServeOptions } from './serve.js';
