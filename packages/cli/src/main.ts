@@ -6,12 +6,14 @@ import { HemkitError } from '@hemkit/wire';
 import { inspect, readCborFile } from './inspect.js';
 import { UsageError } from './args.js';
 import { ChipRefusal, moduleCommand, MODULE_USAGE } from './module.js';
+import { specCheck } from '@hemkit/cddl/cli';
 
 const USAGE = `usage: hemkit <command> [arguments]
 
 commands:
   inspect <file>   show a CBOR file (raw or hex) in diagnostic notation, checked against the profile
   module <verb>    drive a simulated chip (hemkit module help)
+  spec check <cddl> <file>...  validate CBOR files or vector files against a CDDL schema [--rule NAME]
   demo             a guided tour of what hemkit does today
   help             this text`;
 
@@ -29,6 +31,9 @@ export async function main(args: readonly string[]): Promise<number> {
           return rest[0] === undefined ? 2 : 0;
         }
         return await moduleCommand(rest);
+      case 'spec':
+        if (rest[0] !== 'check') return usage("the spec command has one verb: 'spec check'");
+        return await specCheck(rest.slice(1));
       case 'demo': {
         const { runDemo } = await import('./demo.js');
         return runDemo();

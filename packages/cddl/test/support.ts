@@ -1,0 +1,42 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect } from 'vitest';
+import type { CborValue } from '@hemkit/wire/cbor';
+import { HemkitError, type ErrorCode } from '@hemkit/wire/errors';
+import { parseCddl, validate, type ValidationResult } from '../src/index.js';
+
+export const REPO = join(import.meta.dirname, '../../..');
+
+export function readRepoFile(path: string): string {
+  return readFileSync(join(REPO, path), 'utf8');
+}
+
+/** Validates `value` against the first rule of `cddl` (or `rule`). */
+export function check(cddl: string, value: CborValue, rule?: string): ValidationResult {
+  const schema = parseCddl(cddl);
+  return validate(schema, rule ?? schema.root, value);
+}
+
+export function expectFailure(result: ValidationResult, path: string, message?: string | RegExp): void {
+  expect(result.ok, 'expected the value not to match').toBe(false);
+  if (result.ok) return;
+  expect(result.errors[0]!.path).toBe(path);
+  if (message !== undefined) expect(result.errors[0]!.message).toMatch(message);
+}
+
+/** Asserts that `fn` throws a HemkitError with exactly `code`, and returns it. */
+export function expectCode(fn: () => unknown, code: ErrorCode): HemkitError {
+  let thrown: unknown;
+  try {
+    fn();
+  } catch (e) {
+    thrown = e;
+  }
+  expect(thrown, `expected HemkitError ${code}, but nothing was thrown`).toBeInstanceOf(HemkitError);
+  expect((thrown as HemkitError).code).toBe(code);
+  return thrown as HemkitError;
+}
+
+export function fromHex(text: string): Uint8Array {
+  return new Uint8Array(Buffer.from(text.replace(/\s+/g, ''), 'hex'));
+}

@@ -1,0 +1,53 @@
+/**
+ * The verifier's memory of each chip (specs/verifier.md §Store): what it has accepted before, so that
+ * it can catch counters or boot counts going backwards and logs that fork, shrink or are rewritten.
+ */
+
+/** One checkpoint the verifier has accepted from a chip. */
+export interface SeenCheckpoint {
+  readonly treeSize: number;
+  readonly rootHash: Uint8Array;
+  readonly issuedAt: number;
+  /** Total operations the checkpoint reported (its counters.totalOps). */
+  readonly totalOps: bigint;
+}
+
+export interface ChipMemory {
+  readonly ueid: Uint8Array;
+  /** Highest values accepted so far; never lowered. */
+  readonly bootcount: number;
+  readonly totalOps: bigint;
+  readonly workloadsRun: number;
+  /** Every checkpoint accepted, ascending by tree size. */
+  readonly checkpoints: readonly SeenCheckpoint[];
+  /** Last appraisal time (verifier clock, seconds). */
+  readonly lastAppraisedAt: number;
+}
+
+/** What an affirming appraisal adds to the memory of one chip. */
+export interface ChipUpdate {
+  readonly ueid: Uint8Array;
+  readonly bootcount: number;
+  readonly totalOps: bigint;
+  readonly workloadsRun: number;
+  readonly checkpoints: readonly SeenCheckpoint[];
+  readonly appraisedAt: number;
+}
+
+export interface VerifierStore {
+  /** The memory of one chip, or undefined for a chip never appraised. */
+  getChip(ueid: Uint8Array): ChipMemory | undefined;
+  /**
+   * Appraises and records atomically: `decide` sees the current memory inside one write transaction
+   * (no other process can commit in between), and its return value, if any, is merged in: the
+   * counters and boot count become the maximum of old and new, new checkpoints are added (an
+   * existing size keeps its root). Returns what `decide` returned.
+   */
+  appraise<T>(ueid: Uint8Array, decide: (memory: ChipMemory | undefined) => { result: T; update?: ChipUpdate }): T;
+  /**
+   * Records a verifier nonce as used; returns false if it was used before (a replayed report).
+   * Nonces older than `expiresAt` may be forgotten.
+   */
+  useNonce(nonce: Uint8Array, expiresAt: number): boolean;
+  close(): void;
+}
