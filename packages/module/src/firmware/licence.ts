@@ -3,16 +3,14 @@
  * installs a licence or applies a revocation, in a fixed order, each with its own code.
  */
 import { sha256 } from '@noble/hashes/sha2.js';
-import { decode } from '@hemkit/wire/cbor';
-import { decodeSign, verifySignature, type CoseSign } from '@hemkit/wire/cose';
 import { HemkitError } from '@hemkit/wire/errors';
 import {
-  keyThumbprint,
+  checkIssuerSignatures,
+  decodeIssuerStatement,
   licenceClaims,
   REPLAY,
   revocationClaims,
   type LicenceClaims,
-  type RecordType,
   type RevocationClaims,
 } from '@hemkit/wire/messages';
 import type { ModuleEnv } from './env.js';
@@ -20,49 +18,6 @@ import type { ChipState, Provisioning } from './state.js';
 
 const equal = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
 const hexOf = (b: Uint8Array) => Buffer.from(b).toString('hex');
-
-/** Decodes a k-of-n issuer statement (licence or revocation); malformed input is LICENCE_MALFORMED. */
-function decodeStatement<T>(bytes: Uint8Array, type: RecordType<T>): { message: CoseSign; claims: T } {
-  try {
-    const message = decodeSign(bytes);
-    if (message.payload === null) throw new HemkitError('COSE_PAYLOAD_MISSING', 'the payload is detached');
-    return { message, claims: type.parse(decode(message.payload), type.name) };
-  } catch (e) {
-    if (!(e instanceof HemkitError)) throw e;
-    throw new HemkitError('LICENCE_MALFORMED', `${type.name}: ${e.code}: ${e.message}`, { cause: e });
-  }
-}
-
-/**
- * k of n (licence.md §2): every signature must be by a listed issuer (kid = key thumbprint), no issuer
- * twice, every signature valid, and at least k of them. Unknown and duplicate signers are refused
- * outright rather than ignored, so that a malformed authority statement is never half-accepted.
- */
-function checkIssuerSignatures(message: CoseSign, policy: Provisioning, env: ModuleEnv): void {
-  const issuers = new Map(policy.issuerKeys.map((key) => [hexOf(keyThumbprint(key)), key]));
-  const seen = new Set<string>();
-  message.signatures.forEach((signature, index) => {
-    const kid = signature.kid === undefined ? '' : hexOf(signature.kid);
-    const key = issuers.get(kid);
-    if (key === undefined) {
-      throw new HemkitError('LICENCE_UNKNOWN_SIGNER', `signature ${index} names kid ${kid || '(none)'}, which is not a provisioned issuer`);
-    }
-    if (seen.has(kid)) throw new HemkitError('LICENCE_DUPLICATE_SIGNER', `signature ${index} repeats issuer ${kid}`);
-    seen.add(kid);
-    try {
-      verifySignature(message, index, key, env.backend ? { backend: env.backend } : {});
-    } catch (e) {
-      if (!(e instanceof HemkitError)) throw e;
-      throw new HemkitError('LICENCE_SIGNATURE_INVALID', `signature ${index} by issuer ${kid}: ${e.code}`, { cause: e });
-    }
-  });
-  if (seen.size < policy.issuerThreshold) {
-    throw new HemkitError(
-      'LICENCE_TOO_FEW_SIGNATURES',
-      `${seen.size} valid signature(s) by distinct issuers; the threshold is ${policy.issuerThreshold} of ${policy.issuerKeys.length}`,
-    );
-  }
-}
 
 export interface AcceptedLicence {
   readonly claims: LicenceClaims;
@@ -79,8 +34,8 @@ export function licenceHash(bytes: Uint8Array): Uint8Array {
  * threshold; UEID; not-before ≤ now < expiry; revocation; the replay defences the policy enables.
  */
 export function checkLicence(state: ChipState, policy: Provisioning, bytes: Uint8Array, env: ModuleEnv): AcceptedLicence {
-  const { message, claims } = decodeStatement(bytes, licenceClaims);
-  checkIssuerSignatures(message, policy, env);
+  const { message, claims } = decodeIssuerStatement(bytes, licenceClaims);
+  checkIssuerSignatures(message, policy.issuerKeys, policy.issuerThreshold, env.backend);
   if (!equal(claims.ueid, state.ueid)) {
     throw new HemkitError('LICENCE_WRONG_CHIP', `the licence is for chip ${hexOf(claims.ueid)}, not ${hexOf(state.ueid)}`);
   }
@@ -118,8 +73,8 @@ export function checkLicence(state: ChipState, policy: Provisioning, bytes: Uint
 
 /** Checks a revocation: same k of n issuers, this chip, not applied before. */
 export function checkRevocation(state: ChipState, policy: Provisioning, bytes: Uint8Array, env: ModuleEnv): RevocationClaims {
-  const { message, claims } = decodeStatement(bytes, revocationClaims);
-  checkIssuerSignatures(message, policy, env);
+  const { message, claims } = decodeIssuerStatement(bytes, revocationClaims);
+  checkIssuerSignatures(message, policy.issuerKeys, policy.issuerThreshold, env.backend);
   if (!equal(claims.ueid, state.ueid)) {
     throw new HemkitError('LICENCE_WRONG_CHIP', `the revocation is for chip ${hexOf(claims.ueid)}, not ${hexOf(state.ueid)}`);
   }

@@ -8,3 +8,4 @@ export * from './receipts.js';
 export * from './report.js';
 export * from './commands.js';
 export * from './signed.js';
+export * from './authority.js';

@@ -8,6 +8,7 @@ import { licenceId, precisionClass, revocationId, salt, type PrecisionClass } fr
 import {
   anyBytes,
   arrayOf,
+  bytes,
   counter,
   digest,
   field,
@@ -190,3 +191,15 @@ export function workloadCommitment(saltBytes: Uint8Array, descriptor: Uint8Array
 }
 
 export type { PrecisionClass };
+
+/**
+ * The workload descriptor an operator discloses in an opening (specs/messages/log-entry.md §4). The
+ * module treats descriptors as opaque bytes and only commits to them; a verifier that accounts
+ * compute reads this structure: which run the work belongs to, and which chips the run used.
+ */
+export const workloadDescriptor = record('workload-descriptor', {
+  workloadId: field(1, text),
+  clusterChips: optional(2, arrayOf(bytes(7, 33), { min: 1 })),
+  description: optional(3, text),
+});
+export type WorkloadDescriptor = ReturnType<typeof workloadDescriptor.parse>;

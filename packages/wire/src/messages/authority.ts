@@ -1,0 +1,61 @@
+/**
+ * Statements of the licence authority (licences and revocations): a COSE_Sign that needs k valid
+ * signatures by distinct issuers out of the n provisioned (specs/messages/licence.md §2, §6). The
+ * one implementation of the rule, used by the chip before it unlocks and by the verifier after.
+ */
+import { decode } from '../cbor/index.js';
+import { decodeSign, verifySignature, type CosePublicKey, type CoseSign } from '../cose/index.js';
+import type { CryptoBackend } from '../crypto/backend.js';
+import { HemkitError } from '../errors.js';
+import { keyThumbprint } from './common.js';
+import type { RecordType } from './schema.js';
+
+const hexOf = (b: Uint8Array) => Buffer.from(b).toString('hex');
+
+/** Decodes a k-of-n statement; anything malformed is LICENCE_MALFORMED, naming the underlying code. */
+export function decodeIssuerStatement<T>(bytes: Uint8Array, type: RecordType<T>): { message: CoseSign; claims: T } {
+  try {
+    const message = decodeSign(bytes);
+    if (message.payload === null) throw new HemkitError('COSE_PAYLOAD_MISSING', 'the payload is detached');
+    return { message, claims: type.parse(decode(message.payload), type.name) };
+  } catch (e) {
+    if (!(e instanceof HemkitError)) throw e;
+    throw new HemkitError('LICENCE_MALFORMED', `${type.name}: ${e.code}: ${e.message}`, { cause: e });
+  }
+}
+
+/**
+ * Every signature must be by a listed issuer (kid = key thumbprint), no issuer twice, every signature
+ * valid, and at least k of them. Unknown and duplicate signers are refused outright rather than
+ * ignored, so that a malformed authority statement is never half-accepted.
+ */
+export function checkIssuerSignatures(
+  message: CoseSign,
+  issuerKeys: readonly CosePublicKey[],
+  threshold: number,
+  backend?: CryptoBackend,
+): void {
+  const issuers = new Map(issuerKeys.map((key) => [hexOf(keyThumbprint(key)), key]));
+  const seen = new Set<string>();
+  message.signatures.forEach((signature, index) => {
+    const kid = signature.kid === undefined ? '' : hexOf(signature.kid);
+    const key = issuers.get(kid);
+    if (key === undefined) {
+      throw new HemkitError('LICENCE_UNKNOWN_SIGNER', `signature ${index} names kid ${kid || '(none)'}, which is not a listed issuer`);
+    }
+    if (seen.has(kid)) throw new HemkitError('LICENCE_DUPLICATE_SIGNER', `signature ${index} repeats issuer ${kid}`);
+    seen.add(kid);
+    try {
+      verifySignature(message, index, key, backend ? { backend } : {});
+    } catch (e) {
+      if (!(e instanceof HemkitError)) throw e;
+      throw new HemkitError('LICENCE_SIGNATURE_INVALID', `signature ${index} by issuer ${kid}: ${e.code}`, { cause: e });
+    }
+  });
+  if (seen.size < threshold) {
+    throw new HemkitError(
+      'LICENCE_TOO_FEW_SIGNATURES',
+      `${seen.size} valid signature(s) by distinct issuers; the threshold is ${threshold} of ${issuerKeys.length}`,
+    );
+  }
+}
