@@ -90,6 +90,40 @@ export const ERROR_REGISTRY = {
   CDDL_UNSUPPORTED_FEATURE: 'a CDDL feature the hemkit checker does not implement (generics, sockets, some control operators)',
   CDDL_VALIDATION_FAILED: 'a CBOR data item does not match the CDDL rule it was checked against',
 
+  // --- the verifier (specs/verifier.md) ---
+  VERIFIER_INPUT_INVALID: 'trust anchors, reference values or policy that do not match their schema',
+  CHAIN_UNTRUSTED_ROOT: 'the device certificate is not signed by a trusted manufacturer root',
+  CHAIN_SIGNATURE_INVALID: 'a certificate in the chain does not verify under the key above it',
+  CHAIN_MISMATCH: 'the report, its certificates or its checkpoints name different chips, models, firmware or keys',
+  REPORT_SIGNATURE_INVALID: 'the attestation report does not verify under the certified attestation key',
+  DEVICE_REVOKED: 'the chip\'s UEID is on the verifier\'s revocation list',
+  KEY_REVOKED: 'a key in the chain is on the verifier\'s revocation list',
+  NONCE_MISSING: 'the policy requires a nonce and the verifier was given none to expect',
+  NONCE_MISMATCH: 'the report\'s nonce is not the one the verifier issued',
+  NONCE_REUSED: 'the nonce was already used for an appraisal (a replayed report)',
+  REPORT_STALE: 'the report is older than the policy\'s maximum age',
+  REPORT_FROM_FUTURE: 'the report claims a time later than the verifier\'s clock allows',
+  MODEL_UNKNOWN: 'no reference values for the chip\'s hardware model',
+  FIRMWARE_UNKNOWN: 'the firmware measurement is not a known-good reference value',
+  FIRMWARE_SVN_TOO_LOW: 'the firmware\'s security version number is below the minimum',
+  DEBUG_ENABLED: 'the chip\'s debug state is not disabled, as the policy requires',
+  CHIP_REPORTS_COMPROMISE: 'the chip itself reports a state rollback or tamper',
+  COUNTERS_WENT_BACKWARDS: 'a usage counter is lower than the verifier last saw from this chip',
+  BOOTCOUNT_WENT_BACKWARDS: 'the boot count is lower than the verifier last saw from this chip',
+  CHECKPOINT_SIGNATURE_INVALID: 'a checkpoint does not verify under the attestation key',
+  CHECKPOINT_MISMATCH: 'the checkpoints do not agree with each other or with the report',
+  LOG_FORK: 'two checkpoints of one size with different roots',
+  LOG_TRUNCATED: 'the log head is smaller than a checkpoint seen before',
+  LOG_INCONSISTENT: 'a consistency receipt does not lead from an earlier checkpoint to the head',
+  CONSISTENCY_PROOF_MISSING: 'no consistency receipt links an earlier checkpoint to the head',
+  ENTRY_NOT_INCLUDED: 'a disclosed entry\'s inclusion receipt does not prove it in the head',
+  OPENING_MISMATCH: 'an opening does not open the commitment of its entry',
+  LOG_COVERAGE_INCOMPLETE: 'the entries between the base checkpoint and the head are not all disclosed',
+  COUNTERS_LOG_MISMATCH: 'the operations logged between two checkpoints differ from the counter delta',
+  LICENCE_NOT_PRESENTED: 'the report names a licence the bundle does not carry',
+  LICENCE_QUOTA_EXCEEDED: 'usage under a licence exceeds its operations quota',
+  LICENCE_OUT_OF_WINDOW: 'usage under a licence outside its validity window',
+
   // --- RFC 9162 Merkle trees (specs/merkle.md) ---
   MERKLE_INVALID_HASH_LENGTH: 'a hash that is not 32 bytes',
   MERKLE_INDEX_OUT_OF_RANGE: 'a leaf index not less than the tree size',
@@ -113,6 +147,18 @@ export const ERROR_REGISTRY = {
 
   // --- secure module log store (packages/module/src/log) ---
   LOG_STORE_CORRUPT: "the log store's files disagree with each other or with the leaf count, or cannot be read or written",
+
+  // --- verifier store (specs/verifier.md §4, packages/verifier/src/store) ---
+  VERIFIER_STORE_CORRUPT: 'the verifier store file is not a hemkit verifier database, or its pages or records are damaged',
+  VERIFIER_STORE_SCHEMA_UNSUPPORTED: 'the verifier store was written by a newer schema version than this verifier understands',
+  VERIFIER_STORE_FAILED: 'the verifier store could not be opened, read or written (I/O error, disk full, lock wait timed out, closed)',
+  VERIFIER_STORE_INVALID_INPUT: 'a chip update, checkpoint or nonce the store cannot record exactly (out-of-range counter, UEID mismatch)',
+
+  // --- verifier: fleet compute accounting (packages/verifier/src/accounting) ---
+  ACCOUNTING_INVALID_INPUT: 'a negative operation count, a log index that is not a non-negative integer, or two thresholds with one id',
+  ACCOUNTING_DUPLICATE_CHIP: 'the fleet evidence gives the same chip (UEID) more than once',
+  ACCOUNTING_CONFLICTING_ENTRY: 'one log entry of a chip is disclosed twice with different operations or descriptors',
+  ACCOUNTING_COUNTER_EXCEEDED: "an affirmed chip's disclosed workloads add up to more operations than its lifetime counter",
 } as const satisfies Record<string, string>;
 
 export type ErrorCode = keyof typeof ERROR_REGISTRY;

@@ -1,0 +1,127 @@
+/**
+ * The verifier store held in memory (specs/verifier.md §4): the same semantics as the SQLite store, for
+ * tests and as the baseline its benchmark is judged against. Nothing survives the process.
+ */
+import { HemkitError } from '@hemkit/wire/errors';
+import { checkNonce, checkUeid, checkUpdate, copyCheckpoint, mergeCounters } from './merge.js';
+import type { ChipMemory, ChipUpdate, SeenCheckpoint, VerifierStore } from './types.js';
+
+export interface MemoryStoreOptions {
+  /** Expired nonces are swept once every this many `useNonce` calls (default 256). */
+  readonly nonceSweepInterval?: number;
+}
+
+interface ChipRecord {
+  readonly ueid: Uint8Array;
+  bootcount: number;
+  totalOps: bigint;
+  workloadsRun: number;
+  lastAppraisedAt: number;
+  /** Ascending by tree size, as `ChipMemory.checkpoints` must be. */
+  readonly checkpoints: SeenCheckpoint[];
+}
+
+const hex = (bytes: Uint8Array): string => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
+
+export class MemoryVerifierStore implements VerifierStore {
+  readonly #chips = new Map<string, ChipRecord>();
+  readonly #nonces = new Map<string, number>();
+  readonly #sweepInterval: number;
+  #nonceCalls = 0;
+  /**
+   * The latest verifier time any appraisal recorded. Nonces expire against it rather than the wall
+   * clock, so a verifier running on a simulated clock never sees its nonces forgotten early.
+   */
+  #clock = 0;
+  /** Nonces recorded inside the running appraisal: forgotten again if its `decide` throws, as a rollback would. */
+  #journal: string[] | undefined;
+  #closed = false;
+
+  constructor(options: MemoryStoreOptions = {}) {
+    this.#sweepInterval = options.nonceSweepInterval ?? 256;
+  }
+
+  getChip(ueid: Uint8Array): ChipMemory | undefined {
+    this.#checkOpen();
+    checkUeid(ueid);
+    const record = this.#chips.get(hex(ueid));
+    if (record === undefined) return undefined;
+    return {
+      ueid: record.ueid.slice(),
+      bootcount: record.bootcount,
+      totalOps: record.totalOps,
+      workloadsRun: record.workloadsRun,
+      checkpoints: record.checkpoints.map(copyCheckpoint),
+      lastAppraisedAt: record.lastAppraisedAt,
+    };
+  }
+
+  appraise<T>(ueid: Uint8Array, decide: (memory: ChipMemory | undefined) => { result: T; update?: ChipUpdate }): T {
+    const memory = this.getChip(ueid);
+    const outer = this.#journal;
+    const journal: string[] = [];
+    this.#journal = journal;
+    try {
+      const { result, update } = decide(memory);
+      if (update !== undefined) {
+        checkUpdate(ueid, update);
+        this.#merge(memory, update);
+      }
+      outer?.push(...journal);
+      return result;
+    } catch (e) {
+      for (const key of journal) this.#nonces.delete(key);
+      throw e;
+    } finally {
+      this.#journal = outer;
+    }
+  }
+
+  useNonce(nonce: Uint8Array, expiresAt: number): boolean {
+    this.#checkOpen();
+    checkNonce(nonce, expiresAt);
+    if (++this.#nonceCalls % this.#sweepInterval === 0) {
+      for (const [key, expiry] of this.#nonces) if (expiry < this.#clock) this.#nonces.delete(key);
+    }
+    const key = hex(nonce);
+    if (this.#nonces.has(key)) return false;
+    this.#nonces.set(key, expiresAt);
+    this.#journal?.push(key);
+    return true;
+  }
+
+  close(): void {
+    this.#closed = true;
+  }
+
+  #merge(memory: ChipMemory | undefined, update: ChipUpdate): void {
+    const counters = mergeCounters(memory, update);
+    const key = hex(update.ueid);
+    let record = this.#chips.get(key);
+    if (record === undefined) {
+      record = { ueid: update.ueid.slice(), ...counters, checkpoints: [] };
+      this.#chips.set(key, record);
+    } else {
+      Object.assign(record, counters);
+    }
+    for (const c of update.checkpoints) insertCheckpoint(record.checkpoints, c);
+    if (counters.lastAppraisedAt > this.#clock) this.#clock = counters.lastAppraisedAt;
+  }
+
+  #checkOpen(): void {
+    if (this.#closed) throw new HemkitError('VERIFIER_STORE_FAILED', 'the verifier store is closed');
+  }
+}
+
+/** Keeps the list ascending; a size already present keeps its root (the caller detects forks first). */
+function insertCheckpoint(list: SeenCheckpoint[], c: SeenCheckpoint): void {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (list[mid]!.treeSize < c.treeSize) lo = mid + 1;
+    else hi = mid;
+  }
+  if (list[lo]?.treeSize === c.treeSize) return;
+  list.splice(lo, 0, copyCheckpoint(c));
+}

@@ -1,0 +1,111 @@
+/**
+ * The rules both stores share (specs/verifier.md §4): which inputs can be recorded exactly, and how
+ * an affirming appraisal's update merges into the memory of a chip. Kept pure and in one place so that
+ * the SQLite store and the in-memory baseline cannot drift apart.
+ */
+import { HemkitError } from '@hemkit/wire/errors';
+import type { ChipMemory, ChipUpdate, SeenCheckpoint } from './types.js';
+
+/** Counters are CBOR `counter`s: at most 2^128-1 (specs/cddl/hemkit.cddl). */
+export const MAX_COUNTER = (1n << 128n) - 1n;
+
+/** The counters of a chip after merging an update: each the maximum of old and new, so never lowered. */
+export interface MergedCounters {
+  readonly bootcount: number;
+  readonly totalOps: bigint;
+  readonly workloadsRun: number;
+  readonly lastAppraisedAt: number;
+}
+
+function invalid(message: string): never {
+  throw new HemkitError('VERIFIER_STORE_INVALID_INPUT', message);
+}
+
+function checkCount(name: string, value: unknown): void {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
+    invalid(`"${name}" expected a non-negative safe integer, got ${String(value)}`);
+  }
+}
+
+function checkCounter(name: string, value: unknown): void {
+  if (typeof value !== 'bigint' || value < 0n || value > MAX_COUNTER) {
+    invalid(`"${name}" expected a bigint in [0, 2^128-1], got ${String(value)}`);
+  }
+}
+
+function checkBytes(name: string, value: unknown): void {
+  if (!(value instanceof Uint8Array) || value.length === 0) invalid(`"${name}" expected a non-empty Uint8Array`);
+}
+
+export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+export function checkUeid(ueid: Uint8Array): void {
+  checkBytes('ueid', ueid);
+}
+
+export function checkNonce(nonce: Uint8Array, expiresAt: number): void {
+  checkBytes('nonce', nonce);
+  checkCount('expiresAt', expiresAt);
+}
+
+function checkCheckpoint(name: string, c: SeenCheckpoint): void {
+  checkCount(`${name}.treeSize`, c.treeSize);
+  checkBytes(`${name}.rootHash`, c.rootHash);
+  checkCount(`${name}.issuedAt`, c.issuedAt);
+  checkCounter(`${name}.totalOps`, c.totalOps);
+}
+
+/**
+ * Refuses what the store could not record exactly or that names another chip. Two checkpoints of one
+ * size with different roots in a single update are refused too: keeping whichever came first would make
+ * the stored root depend on the order of the list.
+ */
+export function checkUpdate(ueid: Uint8Array, update: ChipUpdate): void {
+  checkBytes('update.ueid', update.ueid);
+  if (!sameBytes(ueid, update.ueid)) invalid('"update.ueid" differs from the UEID of the chip being appraised');
+  checkCount('update.bootcount', update.bootcount);
+  checkCounter('update.totalOps', update.totalOps);
+  checkCount('update.workloadsRun', update.workloadsRun);
+  checkCount('update.appraisedAt', update.appraisedAt);
+  const roots = new Map<number, Uint8Array>();
+  update.checkpoints.forEach((c, i) => {
+    checkCheckpoint(`update.checkpoints[${i}]`, c);
+    const root = roots.get(c.treeSize);
+    if (root !== undefined && !sameBytes(root, c.rootHash)) {
+      invalid(`"update.checkpoints" gives tree size ${c.treeSize} twice with different roots`);
+    }
+    roots.set(c.treeSize, c.rootHash);
+  });
+}
+
+const max = <N extends number | bigint>(a: N, b: N): N => (a > b ? a : b);
+
+/**
+ * Verifier clocks of several processes need not agree, so the last-appraisal time also takes the
+ * maximum: memory only moves forward, whichever process writes last.
+ */
+export function mergeCounters(memory: ChipMemory | undefined, update: ChipUpdate): MergedCounters {
+  if (memory === undefined) {
+    return {
+      bootcount: update.bootcount,
+      totalOps: update.totalOps,
+      workloadsRun: update.workloadsRun,
+      lastAppraisedAt: update.appraisedAt,
+    };
+  }
+  return {
+    bootcount: max(memory.bootcount, update.bootcount),
+    totalOps: max(memory.totalOps, update.totalOps),
+    workloadsRun: max(memory.workloadsRun, update.workloadsRun),
+    lastAppraisedAt: max(memory.lastAppraisedAt, update.appraisedAt),
+  };
+}
+
+/** A copy the caller may keep or mutate without touching what the store holds. */
+export function copyCheckpoint(c: SeenCheckpoint): SeenCheckpoint {
+  return { treeSize: c.treeSize, rootHash: c.rootHash.slice(), issuedAt: c.issuedAt, totalOps: c.totalOps };
+}

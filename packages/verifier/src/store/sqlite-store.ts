@@ -1,0 +1,308 @@
+/**
+ * The verifier store in an SQLite database file (specs/verifier.md §4), so that a relying party can
+ * appraise the same chip for months and several verifier processes can share one memory.
+ *
+ * - Durability: WAL journal with `synchronous = FULL`, so every commit is fsynced to the WAL before
+ *   `appraise` returns; in WAL mode NORMAL would let a power loss undo the last appraisals.
+ * - Concurrency: `appraise` runs its read-decide-write inside `BEGIN IMMEDIATE`, which takes the
+ *   database's single write lock before reading; a second process waits (busy timeout) instead of
+ *   deciding on a memory that is about to change. Plain reads see one WAL snapshot.
+ * - Counters up to 2^128-1 are kept as canonical decimal TEXT: SQLite integers stop at 2^63-1 and
+ *   its REAL would round.
+ */
+import Database from 'better-sqlite3';
+import { HemkitError } from '@hemkit/wire/errors';
+import { checkNonce, checkUeid, checkUpdate, MAX_COUNTER, mergeCounters } from './merge.js';
+import type { ChipMemory, ChipUpdate, SeenCheckpoint, VerifierStore } from './types.js';
+
+/** `PRAGMA user_version` of the schema below; a file with a higher one is refused, never rewritten. */
+export const SCHEMA_VERSION = 1;
+/** `PRAGMA application_id`: "hemv" in ASCII, so another program's SQLite file is not taken for ours. */
+export const APPLICATION_ID = 0x68656d76;
+
+const SAFE = 'BETWEEN 0 AND 9007199254740991';
+/** Canonical decimal: digits only, no leading zero, at most 39 digits (2^128-1 has 39). */
+const decimal = (column: string): string =>
+  `length(${column}) BETWEEN 1 AND 39 AND ${column} NOT GLOB '*[^0-9]*' AND (${column} = '0' OR ${column} NOT GLOB '0*')`;
+
+const SCHEMA_V1 = `
+CREATE TABLE chips (
+  ueid              BLOB    NOT NULL PRIMARY KEY,
+  bootcount         INTEGER NOT NULL CHECK (bootcount ${SAFE}),
+  total_ops         TEXT    NOT NULL CHECK (${decimal('total_ops')}),
+  workloads_run     INTEGER NOT NULL CHECK (workloads_run ${SAFE}),
+  last_appraised_at INTEGER NOT NULL CHECK (last_appraised_at ${SAFE})
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE checkpoints (
+  ueid      BLOB    NOT NULL REFERENCES chips (ueid),
+  tree_size INTEGER NOT NULL CHECK (tree_size ${SAFE}),
+  root_hash BLOB    NOT NULL,
+  issued_at INTEGER NOT NULL CHECK (issued_at ${SAFE}),
+  total_ops TEXT    NOT NULL CHECK (${decimal('total_ops')}),
+  PRIMARY KEY (ueid, tree_size)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE nonces (
+  nonce      BLOB    NOT NULL PRIMARY KEY,
+  expires_at INTEGER NOT NULL CHECK (expires_at ${SAFE})
+) STRICT, WITHOUT ROWID;
+
+CREATE INDEX nonces_by_expiry ON nonces (expires_at);
+`;
+
+export interface SqliteStoreOptions {
+  /**
+   * How long a process waits for another one's write lock before failing with VERIFIER_STORE_FAILED
+   * (SQLite's busy timeout). One appraisal holds the lock for about a millisecond plus an fsync, so the
+   * default of 10 s only runs out when another process is stuck.
+   */
+  readonly busyTimeoutMs?: number;
+  /** Expired nonces are swept once every this many `useNonce` calls of this process (default 256). */
+  readonly nonceSweepInterval?: number;
+}
+
+interface ChipRow {
+  bootcount: unknown;
+  total_ops: unknown;
+  workloads_run: unknown;
+  last_appraised_at: unknown;
+}
+
+interface CheckpointRow {
+  tree_size: unknown;
+  root_hash: unknown;
+  issued_at: unknown;
+  total_ops: unknown;
+}
+
+type Decide = (memory: ChipMemory | undefined) => { result: unknown; update?: ChipUpdate };
+
+export class SqliteVerifierStore implements VerifierStore {
+  readonly #db: Database.Database;
+  readonly #sweepInterval: number;
+  #nonceCalls = 0;
+  readonly #selectChip: Database.Statement<[Uint8Array], ChipRow>;
+  readonly #selectCheckpoints: Database.Statement<[Uint8Array], CheckpointRow>;
+  readonly #upsertChip: Database.Statement<[Uint8Array, number, string, number, number]>;
+  readonly #insertCheckpoint: Database.Statement<[Uint8Array, number, Uint8Array, number, string]>;
+  readonly #insertNonce: Database.Statement<[Uint8Array, number]>;
+  readonly #sweepNonces: Database.Statement<[]>;
+  readonly #read: Database.Transaction<(ueid: Uint8Array) => ChipMemory | undefined>;
+  readonly #appraise: Database.Transaction<(ueid: Uint8Array, decide: Decide) => unknown>;
+
+  /**
+   * Opens (creating if absent) the store at `path`. Throws VERIFIER_STORE_CORRUPT for a file that is
+   * not a hemkit verifier database, VERIFIER_STORE_SCHEMA_UNSUPPORTED for one written by a newer
+   * schema, VERIFIER_STORE_FAILED when the file cannot be opened.
+   */
+  static open(path: string, options: SqliteStoreOptions = {}): SqliteVerifierStore {
+    let db: Database.Database | undefined;
+    try {
+      // better-sqlite3's `timeout` is SQLite's busy_timeout; set before the first statement so that
+      // even opening waits for a process that is creating the schema.
+      db = new Database(path, { timeout: options.busyTimeoutMs ?? 10_000 });
+      const mode = db.pragma('journal_mode = WAL', { simple: true });
+      if (mode !== 'wal') {
+        throw new HemkitError('VERIFIER_STORE_FAILED', `${path}: SQLite refused WAL mode (got ${String(mode)})`);
+      }
+      db.pragma('synchronous = FULL');
+      db.pragma('foreign_keys = ON');
+      migrate(db, path);
+      return new SqliteVerifierStore(db, options);
+    } catch (e) {
+      try {
+        db?.close();
+      } catch {
+        // the error that made opening fail is the one to report
+      }
+      throw toStoreError(e, `opening the verifier store ${path}`, true);
+    }
+  }
+
+  private constructor(db: Database.Database, options: SqliteStoreOptions) {
+    this.#db = db;
+    this.#sweepInterval = options.nonceSweepInterval ?? 256;
+    this.#selectChip = db.prepare(
+      'SELECT bootcount, total_ops, workloads_run, last_appraised_at FROM chips WHERE ueid = ?',
+    );
+    this.#selectCheckpoints = db.prepare(
+      'SELECT tree_size, root_hash, issued_at, total_ops FROM checkpoints WHERE ueid = ? ORDER BY tree_size',
+    );
+    this.#upsertChip = db.prepare(`
+      INSERT INTO chips (ueid, bootcount, total_ops, workloads_run, last_appraised_at) VALUES (?, ?, ?, ?, ?)
+      ON CONFLICT (ueid) DO UPDATE SET bootcount = excluded.bootcount, total_ops = excluded.total_ops,
+        workloads_run = excluded.workloads_run, last_appraised_at = excluded.last_appraised_at`);
+    // ON CONFLICT DO NOTHING rather than INSERT OR IGNORE: only the (ueid, tree_size) clash is
+    // ignored; a CHECK or foreign-key violation still fails loudly.
+    this.#insertCheckpoint = db.prepare(`
+      INSERT INTO checkpoints (ueid, tree_size, root_hash, issued_at, total_ops) VALUES (?, ?, ?, ?, ?)
+      ON CONFLICT (ueid, tree_size) DO NOTHING`);
+    this.#insertNonce = db.prepare('INSERT INTO nonces (nonce, expires_at) VALUES (?, ?) ON CONFLICT (nonce) DO NOTHING');
+    // Expiry is judged against the latest verifier time any appraisal recorded, not this machine's
+    // wall clock: a verifier on a simulated or skewed clock must not have its nonces forgotten early.
+    this.#sweepNonces = db.prepare(
+      'DELETE FROM nonces WHERE expires_at < (SELECT coalesce(max(last_appraised_at), 0) FROM chips)',
+    );
+    this.#read = db.transaction((ueid: Uint8Array) => this.#readChip(ueid));
+    this.#appraise = db.transaction((ueid: Uint8Array, decide: Decide) => {
+      const memory = this.#readChip(ueid);
+      const { result, update } = decide(memory);
+      if (update !== undefined) {
+        checkUpdate(ueid, update);
+        this.#merge(memory, update);
+      }
+      return result;
+    });
+  }
+
+  getChip(ueid: Uint8Array): ChipMemory | undefined {
+    this.#checkOpen();
+    checkUeid(ueid);
+    // Two SELECTs in one read transaction, so the counters and checkpoints come from one snapshot.
+    return this.#guard('reading chip memory', () => this.#read.deferred(ueid));
+  }
+
+  appraise<T>(ueid: Uint8Array, decide: (memory: ChipMemory | undefined) => { result: T; update?: ChipUpdate }): T {
+    this.#checkOpen();
+    checkUeid(ueid);
+    return this.#guard('recording an appraisal', () => this.#appraise.immediate(ueid, decide) as T);
+  }
+
+  useNonce(nonce: Uint8Array, expiresAt: number): boolean {
+    this.#checkOpen();
+    checkNonce(nonce, expiresAt);
+    return this.#guard('recording a nonce', () => {
+      if (++this.#nonceCalls % this.#sweepInterval === 0) this.#sweepNonces.run();
+      return this.#insertNonce.run(nonce, expiresAt).changes === 1;
+    });
+  }
+
+  /** Runs SQLite's full integrity check (every page and index); throws VERIFIER_STORE_CORRUPT if it finds damage. */
+  checkIntegrity(): void {
+    this.#checkOpen();
+    const problems = this.#guard('checking integrity', () =>
+      (this.#db.pragma('integrity_check') as { integrity_check: string }[]).map((r) => r.integrity_check),
+    );
+    if (problems.length !== 1 || problems[0] !== 'ok') {
+      throw new HemkitError('VERIFIER_STORE_CORRUPT', `integrity check failed: ${problems.slice(0, 5).join('; ')}`);
+    }
+  }
+
+  close(): void {
+    if (this.#db.open) this.#db.close();
+  }
+
+  #readChip(ueid: Uint8Array): ChipMemory | undefined {
+    const row = this.#selectChip.get(ueid);
+    if (row === undefined) return undefined;
+    return {
+      ueid: ueid.slice(),
+      bootcount: readCount(row.bootcount, 'chips.bootcount'),
+      totalOps: readCounter(row.total_ops, 'chips.total_ops'),
+      workloadsRun: readCount(row.workloads_run, 'chips.workloads_run'),
+      checkpoints: this.#selectCheckpoints.all(ueid).map(readCheckpoint),
+      lastAppraisedAt: readCount(row.last_appraised_at, 'chips.last_appraised_at'),
+    };
+  }
+
+  #merge(memory: ChipMemory | undefined, update: ChipUpdate): void {
+    const c = mergeCounters(memory, update);
+    this.#upsertChip.run(update.ueid, c.bootcount, c.totalOps.toString(), c.workloadsRun, c.lastAppraisedAt);
+    for (const cp of update.checkpoints) {
+      this.#insertCheckpoint.run(update.ueid, cp.treeSize, cp.rootHash, cp.issuedAt, cp.totalOps.toString());
+    }
+  }
+
+  #checkOpen(): void {
+    if (!this.#db.open) throw new HemkitError('VERIFIER_STORE_FAILED', 'the verifier store is closed');
+  }
+
+  #guard<R>(doing: string, fn: () => R): R {
+    try {
+      return fn();
+    } catch (e) {
+      throw toStoreError(e, doing, false);
+    }
+  }
+}
+
+/**
+ * Checks the schema of an existing file, or creates it in a new one. Checking needs only a read, so
+ * opening does not wait for another process's appraisal; creating takes the write lock and checks
+ * again, so that two processes opening a new file at once do not both create it.
+ */
+function migrate(db: Database.Database, path: string): void {
+  const needsSchema = (): boolean => {
+    const appId = db.pragma('application_id', { simple: true }) as number;
+    const version = db.pragma('user_version', { simple: true }) as number;
+    if (appId !== 0 && appId !== APPLICATION_ID) {
+      throw new HemkitError('VERIFIER_STORE_CORRUPT', `${path} is an SQLite database of another application (application_id 0x${appId.toString(16)})`);
+    }
+    if (version > SCHEMA_VERSION) {
+      throw new HemkitError(
+        'VERIFIER_STORE_SCHEMA_UNSUPPORTED',
+        `${path} has verifier store schema version ${version}; this verifier understands up to ${SCHEMA_VERSION}: upgrade the verifier, do not downgrade the file`,
+      );
+    }
+    if (version === SCHEMA_VERSION && appId === APPLICATION_ID) return false;
+    const objects = (db.prepare('SELECT count(*) AS n FROM sqlite_schema').get() as { n: number }).n;
+    if (version !== 0 || appId !== 0 || objects !== 0) {
+      throw new HemkitError(
+        'VERIFIER_STORE_CORRUPT',
+        `${path} is not a hemkit verifier store (schema version ${version}, application_id 0x${appId.toString(16)}, ${objects} schema objects)`,
+      );
+    }
+    return true;
+  };
+  if (!db.transaction(needsSchema).deferred()) return;
+  db.transaction(() => {
+    if (!needsSchema()) return;
+    db.exec(SCHEMA_V1);
+    db.pragma(`application_id = ${APPLICATION_ID}`);
+    db.pragma(`user_version = ${SCHEMA_VERSION}`);
+  }).immediate();
+}
+
+/**
+ * Only SQLite's own errors are translated: anything `decide` throws passes through unchanged. When
+ * opening, every other failure (a missing directory, say) is an I/O failure too.
+ */
+function toStoreError(e: unknown, doing: string, opening: boolean): unknown {
+  if (e instanceof HemkitError) return e;
+  if (e instanceof Database.SqliteError) {
+    const corrupt = e.code === 'SQLITE_NOTADB' || e.code.startsWith('SQLITE_CORRUPT');
+    return new HemkitError(corrupt ? 'VERIFIER_STORE_CORRUPT' : 'VERIFIER_STORE_FAILED', `${doing}: ${e.message} (${e.code})`, {
+      cause: e,
+    });
+  }
+  if (opening) return new HemkitError('VERIFIER_STORE_FAILED', `${doing}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+  return e;
+}
+
+function corrupt(what: string, value: unknown): never {
+  throw new HemkitError('VERIFIER_STORE_CORRUPT', `${what} holds ${String(value)}, which the schema does not allow`);
+}
+
+function readCount(value: unknown, what: string): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) corrupt(what, value);
+  return value;
+}
+
+function readCounter(value: unknown, what: string): bigint {
+  if (typeof value !== 'string' || !/^(0|[1-9][0-9]{0,38})$/.test(value)) corrupt(what, value);
+  const n = BigInt(value);
+  if (n > MAX_COUNTER) corrupt(what, value);
+  return n;
+}
+
+function readCheckpoint(row: CheckpointRow): SeenCheckpoint {
+  if (!(row.root_hash instanceof Uint8Array)) corrupt('checkpoints.root_hash', row.root_hash);
+  return {
+    treeSize: readCount(row.tree_size, 'checkpoints.tree_size'),
+    // a copy: better-sqlite3 hands out Buffers, and callers compare with plain Uint8Arrays
+    rootHash: new Uint8Array(row.root_hash),
+    issuedAt: readCount(row.issued_at, 'checkpoints.issued_at'),
+    totalOps: readCounter(row.total_ops, 'checkpoints.total_ops'),
+  };
+}

@@ -1,0 +1,217 @@
+/**
+ * What every VerifierStore promises (specs/verifier.md §4), checked against the SQLite store and the
+ * in-memory one alike: memory only moves forward, counters are exact up to 2^128-1, checkpoints are
+ * kept once each in ascending order, a nonce is accepted once, and a failed appraisal leaves no trace.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ChipMemory, VerifierStore } from '../../src/store/index.js';
+import { checkpoint, expectCode, record, root, STORE_KINDS, type TempDir, tempDir, ueid, update } from './support.js';
+
+const CHIP = ueid(1);
+
+describe.each(STORE_KINDS)('$name', (kind) => {
+  let dir: TempDir;
+  let store: VerifierStore;
+
+  beforeEach(() => {
+    dir = tempDir();
+    store = kind.open(dir);
+  });
+
+  afterEach(() => {
+    store.close();
+    dir.remove();
+  });
+
+  describe('chip memory', () => {
+    it('knows nothing of a chip never appraised, and says so to decide', () => {
+      expect(store.getChip(CHIP)).toBeUndefined();
+      let seen: ChipMemory | undefined | 'not called' = 'not called';
+      store.appraise(CHIP, (memory) => {
+        seen = memory;
+        return { result: null };
+      });
+      expect(seen).toBeUndefined();
+    });
+
+    it('gives back exactly what an affirming appraisal recorded', () => {
+      record(store, update(CHIP, { bootcount: 3, totalOps: 12_345n, workloadsRun: 7, checkpoints: [checkpoint(4)], appraisedAt: 1_800_000_100 }));
+
+      expect(store.getChip(CHIP)).toEqual({
+        ueid: CHIP,
+        bootcount: 3,
+        totalOps: 12_345n,
+        workloadsRun: 7,
+        checkpoints: [{ treeSize: 4, rootHash: root(4), issuedAt: 1_800_000_004, totalOps: 4000n }],
+        lastAppraisedAt: 1_800_000_100,
+      });
+    });
+
+    it('shows decide the memory as of the previous appraisal', () => {
+      record(store, update(CHIP, { totalOps: 10n }));
+      const seen = store.appraise(CHIP, (memory) => ({ result: memory?.totalOps }));
+      expect(seen).toBe(10n);
+    });
+
+    it('keeps the memories of different chips apart', () => {
+      record(store, update(ueid(1), { totalOps: 1n }));
+      record(store, update(ueid(2), { totalOps: 2n }));
+      expect(store.getChip(ueid(1))?.totalOps).toBe(1n);
+      expect(store.getChip(ueid(2))?.totalOps).toBe(2n);
+    });
+
+    it('hands out copies: changing returned bytes does not change what is stored', () => {
+      record(store, update(CHIP, { checkpoints: [checkpoint(1)] }));
+      const first = store.getChip(CHIP)!;
+      first.checkpoints[0]!.rootHash.fill(0xee);
+      first.ueid.fill(0xee);
+      expect(store.getChip(CHIP)!.checkpoints[0]!.rootHash).toEqual(root(1));
+      expect(store.getChip(CHIP)!.ueid).toEqual(CHIP);
+    });
+  });
+
+  describe('never lowered', () => {
+    it('keeps counters, boot count and last-appraisal time when an update brings smaller values', () => {
+      record(store, update(CHIP, { bootcount: 5, totalOps: 1000n, workloadsRun: 9, appraisedAt: 1_800_000_500 }));
+      record(store, update(CHIP, { bootcount: 4, totalOps: 999n, workloadsRun: 8, appraisedAt: 1_800_000_400 }));
+
+      expect(store.getChip(CHIP)).toMatchObject({ bootcount: 5, totalOps: 1000n, workloadsRun: 9, lastAppraisedAt: 1_800_000_500 });
+    });
+
+    it('takes the maximum field by field when an update raises some values and lowers others', () => {
+      record(store, update(CHIP, { bootcount: 5, totalOps: 1000n, workloadsRun: 9 }));
+      record(store, update(CHIP, { bootcount: 6, totalOps: 10n, workloadsRun: 10 }));
+
+      expect(store.getChip(CHIP)).toMatchObject({ bootcount: 6, totalOps: 1000n, workloadsRun: 10 });
+    });
+  });
+
+  describe('counters beyond 2^64', () => {
+    it.each([
+      ['2^64', 1n << 64n],
+      ['2^64 + 1', (1n << 64n) + 1n],
+      ['2^127 + 12345', (1n << 127n) + 12_345n],
+      ['2^128 - 1', (1n << 128n) - 1n],
+    ])('keeps %s exactly, in the chip and in its checkpoint', (_name, value) => {
+      record(store, update(CHIP, { totalOps: value, checkpoints: [checkpoint(1, 1, value)] }));
+      expect(store.getChip(CHIP)?.totalOps).toBe(value);
+      expect(store.getChip(CHIP)?.checkpoints[0]?.totalOps).toBe(value);
+    });
+
+    it('compares them as integers, not as text: 2^64 stays above 99', () => {
+      record(store, update(CHIP, { totalOps: 1n << 64n }));
+      record(store, update(CHIP, { totalOps: 99n }));
+      expect(store.getChip(CHIP)?.totalOps).toBe(1n << 64n);
+    });
+
+    it.each([
+      ['2^128', 1n << 128n],
+      ['-1', -1n],
+    ])('refuses a total of %s, which no counter can hold', (_name, value) => {
+      expectCode(() => record(store, update(CHIP, { totalOps: value })), 'VERIFIER_STORE_INVALID_INPUT');
+      expect(store.getChip(CHIP)).toBeUndefined();
+    });
+  });
+
+  describe('checkpoints', () => {
+    it('lists them ascending by tree size, whatever order they arrived in', () => {
+      record(store, update(CHIP, { checkpoints: [checkpoint(5), checkpoint(2)] }));
+      record(store, update(CHIP, { checkpoints: [checkpoint(9), checkpoint(1)] }));
+      expect(store.getChip(CHIP)?.checkpoints.map((c) => c.treeSize)).toEqual([1, 2, 5, 9]);
+    });
+
+    it('keeps a checkpoint seen twice once', () => {
+      record(store, update(CHIP, { checkpoints: [checkpoint(3)] }));
+      record(store, update(CHIP, { checkpoints: [checkpoint(3), checkpoint(4)] }));
+      expect(store.getChip(CHIP)?.checkpoints.map((c) => c.treeSize)).toEqual([3, 4]);
+    });
+
+    it('keeps the first root of a tree size: a later different root does not replace it', () => {
+      record(store, update(CHIP, { checkpoints: [checkpoint(3, 0xaa)] }));
+      record(store, update(CHIP, { checkpoints: [checkpoint(3, 0xbb)] }));
+      expect(store.getChip(CHIP)?.checkpoints).toEqual([checkpoint(3, 0xaa)]);
+    });
+
+    it('refuses one update that gives a tree size twice with different roots', () => {
+      expectCode(
+        () => record(store, update(CHIP, { checkpoints: [checkpoint(3, 0xaa), checkpoint(3, 0xbb)] })),
+        'VERIFIER_STORE_INVALID_INPUT',
+      );
+      expect(store.getChip(CHIP)).toBeUndefined();
+    });
+  });
+
+  describe('appraise', () => {
+    it('returns what decide returned, and records nothing when decide gives no update', () => {
+      expect(store.appraise(CHIP, () => ({ result: 'contraindicated' }))).toBe('contraindicated');
+      expect(store.getChip(CHIP)).toBeUndefined();
+    });
+
+    it('lets an error from decide through unchanged and records nothing of that appraisal, its nonce included', () => {
+      const nonce = new Uint8Array(16).fill(7);
+      const boom = new Error('decide failed');
+      expect(() =>
+        store.appraise(CHIP, () => {
+          store.useNonce(nonce, 1_800_000_600);
+          throw boom;
+        }),
+      ).toThrow(boom);
+      expect(store.getChip(CHIP)).toBeUndefined();
+      expect(store.useNonce(nonce, 1_800_000_600)).toBe(true);
+    });
+
+    it('keeps a nonce used inside an appraisal that completes', () => {
+      const nonce = new Uint8Array(16).fill(8);
+      store.appraise(CHIP, () => ({ result: store.useNonce(nonce, 1_800_000_600), update: update(CHIP) }));
+      expect(store.useNonce(nonce, 1_800_000_600)).toBe(false);
+    });
+
+    it.each([
+      ['names another chip', update(ueid(2))],
+      ['has a fractional boot count', update(CHIP, { bootcount: 1.5 })],
+      ['has a negative workload count', update(CHIP, { workloadsRun: -1 })],
+      ['has a tree size beyond 2^53-1', update(CHIP, { checkpoints: [{ ...checkpoint(1), treeSize: 2 ** 53 }] })],
+      ['has an empty root hash', update(CHIP, { checkpoints: [{ ...checkpoint(1), rootHash: new Uint8Array(0) }] })],
+    ])('refuses an update that %s, and records nothing', (_name, u) => {
+      expectCode(() => store.appraise(CHIP, () => ({ result: null, update: u })), 'VERIFIER_STORE_INVALID_INPUT');
+      expect(store.getChip(CHIP)).toBeUndefined();
+      expect(store.getChip(ueid(2))).toBeUndefined();
+    });
+  });
+
+  describe('nonces', () => {
+    it('accepts a nonce once and reports its reuse', () => {
+      const nonce = new Uint8Array(16).fill(1);
+      expect(store.useNonce(nonce, 1_800_000_600)).toBe(true);
+      expect(store.useNonce(nonce, 1_800_000_600)).toBe(false);
+      expect(store.useNonce(nonce.slice(), 1_900_000_000)).toBe(false);
+      expect(store.useNonce(new Uint8Array(16).fill(2), 1_800_000_600)).toBe(true);
+    });
+
+    it('forgets a nonce only once an appraisal has moved the verifier clock past its expiry', () => {
+      store.close();
+      store = kind.open(dir, { nonceSweepInterval: 1 });
+      const old = new Uint8Array(8).fill(1);
+      expect(store.useNonce(old, 1_800_000_600)).toBe(true);
+
+      record(store, update(CHIP, { appraisedAt: 1_800_000_600 }));
+      expect(store.useNonce(old, 1_800_000_600)).toBe(false); // expired at 600 means usable until 600
+
+      record(store, update(CHIP, { appraisedAt: 1_800_000_601 }));
+      expect(store.useNonce(new Uint8Array(8).fill(2), 1_800_001_201)).toBe(true); // sweeps
+      expect(store.useNonce(old, 1_800_001_201)).toBe(true);
+    });
+
+    it('refuses an empty nonce', () => {
+      expectCode(() => store.useNonce(new Uint8Array(0), 1_800_000_600), 'VERIFIER_STORE_INVALID_INPUT');
+    });
+  });
+
+  it('refuses to work once closed, and closing twice is harmless', () => {
+    store.close();
+    store.close();
+    expectCode(() => store.getChip(CHIP), 'VERIFIER_STORE_FAILED');
+    expectCode(() => store.appraise(CHIP, () => ({ result: null })), 'VERIFIER_STORE_FAILED');
+    expectCode(() => store.useNonce(new Uint8Array(8), 1), 'VERIFIER_STORE_FAILED');
+  });
+});
