@@ -1,0 +1,42 @@
+import type { WorkloadDescriptor } from '@hemkit/wire/messages';
+import { expect } from 'vitest';
+import type { AppraisedChip, DisclosedWorkload } from '../../src/accounting/index.js';
+import { isHemkitError, type ErrorCode } from '@hemkit/wire/errors';
+
+export const E25 = 10n ** 25n;
+export const E26 = 10n ** 26n;
+
+/** A 17-byte random-type UEID (EAT UEID type 0x01) whose last bytes are `n`. */
+export function ueid(n: number): Uint8Array {
+  const bytes = new Uint8Array(17);
+  bytes[0] = 0x01;
+  new DataView(bytes.buffer).setUint32(13, n);
+  return bytes;
+}
+
+export function descriptor(workloadId: string, clusterChips?: readonly Uint8Array[]): WorkloadDescriptor {
+  return clusterChips === undefined ? { workloadId } : { workloadId, clusterChips: [...clusterChips] };
+}
+
+export function entry(logIndex: number, ops: bigint, workloadId: string, clusterChips?: readonly Uint8Array[]): DisclosedWorkload {
+  return { logIndex, ops, descriptor: descriptor(workloadId, clusterChips) };
+}
+
+/** An affirmed chip whose lifetime counter is exactly what its disclosed entries add up to, plus `extra`. */
+export function chip(n: number, workloads: readonly DisclosedWorkload[], extra = 0n): AppraisedChip {
+  return { ueid: ueid(n), affirmed: true, totalOps: workloads.reduce((sum, w) => sum + w.ops, 0n) + extra, workloads };
+}
+
+export function unaffirmed(n: number, workloads: readonly DisclosedWorkload[] = []): AppraisedChip {
+  return { ...chip(n, workloads), affirmed: false };
+}
+
+export function expectCode(run: () => unknown, code: ErrorCode): void {
+  let caught: unknown;
+  try {
+    run();
+  } catch (error) {
+    caught = error;
+  }
+  expect(isHemkitError(caught, code), `expected HemkitError ${code}, got ${String(caught)}`).toBe(true);
+}
