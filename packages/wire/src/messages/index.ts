@@ -9,3 +9,4 @@ export * from './report.js';
 export * from './commands.js';
 export * from './signed.js';
 export * from './authority.js';
+export * from './bundle.js';

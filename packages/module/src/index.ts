@@ -1,0 +1,13 @@
+/**
+ * @hemkit/module: the simulated on-chip secure module. The firmware core is pure (firmware/); the
+ * adapters bind it to memory (in-process), to files and processes (device/), and the factory and
+ * the operator's evidence collection sit around it.
+ */
+export { handle, handleBytes, bootChip, enterRollbackState, FACTORY_FIRMWARE, FACTORY_SVN } from './firmware/chip.js';
+export type { ModuleEnv, FirmwareLog } from './firmware/env.js';
+export type { ChipState } from './firmware/state.js';
+export { InProcessChip, ManualClock, seededRandom, type Exchange } from './in-process.js';
+export { LicenceAuthority, Manufacturer } from './factory.js';
+export { collectEvidence, type CollectOptions, type CommandPort } from './evidence.js';
+export { MemoryLogStore, FileLogStore, type LogStore } from './log/index.js';
+export { Device, serveDevice } from './device/index.js';

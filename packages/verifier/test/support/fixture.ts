@@ -1,0 +1,114 @@
+/** A licensed chip, its factory, and a verifier configured to trust them: real evidence, end to end. */
+import { sha256 } from '@noble/hashes/sha2.js';
+import { encode } from '@hemkit/wire/cbor';
+import { getBackend } from '@hemkit/wire/crypto';
+import { createMerkleHasher } from '@hemkit/wire/merkle';
+import { CMD, REPLAY, workloadDescriptor, type LicenceClaims } from '@hemkit/wire/messages';
+import { FACTORY_FIRMWARE } from '../../../module/src/firmware/chip.js';
+import { LicenceAuthority, Manufacturer } from '../../../module/src/factory.js';
+import { InProcessChip, ManualClock, seededRandom } from '../../../module/src/in-process.js';
+import { collectEvidence } from '../../../module/src/evidence.js';
+import { MemoryLogStore } from '../../../module/src/log/index.js';
+import { appraise, type Appraisal } from '../../src/appraise.js';
+import { DEFAULT_POLICY, type Policy, type ReferenceValues, type TrustAnchors } from '../../src/inputs.js';
+import type { AppraisalInputs, VerifiedChain } from '../../src/checks/context.js';
+import { MemoryVerifierStore } from '../../src/store/index.js';
+
+export const utf8 = (s: string) => new TextEncoder().encode(s);
+export const seed = (label: string) => sha256(utf8(`hemkit verifier test: ${label}`));
+export const T0 = 1_800_000_000;
+const backend = getBackend('node');
+const hasher = createMerkleHasher((d) => backend.sha256(d));
+const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
+
+export const manufacturer = new Manufacturer('hemkit-sim-fab', seed('manufacturer'));
+export const authority = new LicenceAuthority([seed('issuer-0'), seed('issuer-1'), seed('issuer-2')], 2);
+
+export function trust(over: Partial<TrustAnchors> = {}): TrustAnchors {
+  return {
+    manufacturers: [{ name: 'hemkit-sim-fab', key: manufacturer.publicKey }],
+    licenceIssuers: { keys: authority.publicKeys, threshold: 2 },
+    revoked: { ueids: [], keyIds: [] },
+    ...over,
+  };
+}
+
+export function reference(over: Partial<ReferenceValues['models'][number]> = {}): ReferenceValues {
+  return { models: [{ hwmodel: 'hemkit-sim-a1', minimumSvn: 1, firmware: [{ measurement: hex(FACTORY_FIRMWARE), svn: 1 }], ...over }] };
+}
+
+/** A provisioned, licensed chip that has run two workloads with disclosed descriptors. */
+export function licensedChip(name = 'chip-a', licence: Partial<LicenceClaims> = {}) {
+  const clock = new ManualClock(T0);
+  const log = new MemoryLogStore(hasher);
+  const chip = new InProcessChip({ log, now: clock.now, random: seededRandom(name), backend });
+  const hwmodel = utf8('hemkit-sim-a1');
+  const made = chip.send(CMD.manufacture, { hwmodel, uds: seed(`uds ${name}`) });
+  chip.send(CMD.provision, {
+    deviceCertificate: manufacturer.issueDeviceCertificate({ ...made, hwmodel }, T0),
+    issuerKeys: authority.publicKeys,
+    issuerThreshold: 2,
+    replayDefence: [REPLAY.sequence],
+    manufacturerKey: manufacturer.publicKey,
+  });
+  const licenceClaims: LicenceClaims = {
+    licenceId: seed(`${name} licence`).subarray(0, 16),
+    ueid: made.ueid,
+    sequenceNumber: 1,
+    notBefore: T0 - 60,
+    expiry: T0 + 86_400,
+    opsQuota: 10n ** 25n,
+    precisionClasses: [4, 6],
+    ...licence,
+  };
+  const licenceBytes = authority.issueLicence(licenceClaims, [0, 1]);
+  chip.send(CMD.installLicence, { licence: licenceBytes });
+  const openings = new Map<number, { salt: Uint8Array; descriptor: Uint8Array }>();
+  const run = (workloadId: string, ops: bigint) => {
+    const descriptor = encode(workloadDescriptor.toCbor({ workloadId }));
+    const r = chip.send(CMD.runWorkload, { workloadDescriptor: descriptor, precisionClass: 4, ops });
+    openings.set(r.startedIndex!, { salt: r.salt!, descriptor });
+    openings.set(r.finishedIndex!, { salt: r.salt!, descriptor });
+    return r;
+  };
+  run('train-1', 4n * 10n ** 24n);
+  run('eval-7', 10n ** 20n);
+  let nonceCount = 0;
+  const evidence = (options: { discloseFrom?: number; knownSizes?: number[]; withLicence?: boolean; nonce?: Uint8Array } = {}) => {
+    const nonce = options.nonce ?? seed(`${name} nonce ${++nonceCount}`).subarray(0, 16);
+    const bundle = collectEvidence(chip, {
+      nonce,
+      discloseFrom: options.discloseFrom ?? 0,
+      openings,
+      ...(options.knownSizes ? { knownSizes: options.knownSizes } : {}),
+      ...(options.withLicence === false ? {} : { licences: [licenceBytes] }),
+    });
+    return { bundle, nonce };
+  };
+  return { chip, clock, log, ueid: made.ueid, licenceBytes, licenceClaims, run, evidence, openings };
+}
+
+export function verifierInputs(over: Omit<Partial<AppraisalInputs>, 'policy'> & { policy?: Partial<Policy> } = {}): AppraisalInputs {
+  const { policy, ...rest } = over;
+  return {
+    trust: trust(),
+    reference: reference(),
+    store: new MemoryVerifierStore(),
+    now: T0 + 10,
+    backend,
+    hasher,
+    chainCache: new Map<string, VerifiedChain>(),
+    ...rest,
+    policy: { ...DEFAULT_POLICY, ...policy },
+  };
+}
+
+export function appraiseWith(bundle: Uint8Array, nonce: Uint8Array | undefined, inputs: AppraisalInputs): Appraisal {
+  return appraise(bundle, nonce === undefined ? inputs : { ...inputs, expectedNonce: nonce });
+}
+
+export function check(a: Appraisal, id: string) {
+  const c = a.checks.find((x) => x.id === id);
+  if (c === undefined) throw new Error(`no check ${id}`);
+  return c;
+}
