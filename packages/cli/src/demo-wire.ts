@@ -76,7 +76,7 @@ function refused(what: string, attempt: () => unknown, expected: string): void {
   throw new Error(`demo: "${what}" was accepted; expected ${expected}`);
 }
 
-export function runDemo(): number {
+export function runWireDemo(): number {
   console.log(bold('hemkit — the wire layer under a compute-governance chip'));
   console.log(dim('deterministic CBOR · COSE signatures · RFC 9162 Merkle logs · typed errors'));
 

@@ -7,14 +7,20 @@ import { inspect, readCborFile } from './inspect.js';
 import { UsageError } from './args.js';
 import { ChipRefusal, moduleCommand, MODULE_USAGE } from './module.js';
 import { specCheck } from '@hemkit/cddl/cli';
+import { accountCommand, verifyCommand } from './verify.js';
 
 const USAGE = `usage: hemkit <command> [arguments]
 
 commands:
+  verify <bundle>... --trust T [--reference R] [--policy P] [--nonce HEX] [--store DB] [--json]
+                   appraise evidence bundles (exit 0 affirming, 1 not, 2 unusable input)
+                   [--ear FILE --verifier-key FILE] also writes the signed attestation result
+  account <bundle>... --trust T [--reference R] [--threshold id=ops,...] [--json]
+                   total compute per run across a fleet and flag runs over reporting thresholds
   inspect <file>   show a CBOR file (raw or hex) in diagnostic notation, checked against the profile
   module <verb>    drive a simulated chip (hemkit module help)
   spec check <cddl> <file>...  validate CBOR files or vector files against a CDDL schema [--rule NAME]
-  demo             a guided tour of what hemkit does today
+  demo [wire]      hemkit end to end (or a tour of the wire layer alone)
   help             this text`;
 
 export async function main(args: readonly string[]): Promise<number> {
@@ -31,12 +37,16 @@ export async function main(args: readonly string[]): Promise<number> {
           return rest[0] === undefined ? 2 : 0;
         }
         return await moduleCommand(rest);
+      case 'verify':
+        return await verifyCommand(rest);
+      case 'account':
+        return await accountCommand(rest);
       case 'spec':
         if (rest[0] !== 'check') return usage("the spec command has one verb: 'spec check'");
         return await specCheck(rest.slice(1));
       case 'demo': {
-        const { runDemo } = await import('./demo.js');
-        return runDemo();
+        if (rest[0] === 'wire') return (await import('./demo-wire.js')).runWireDemo();
+        return (await import('./demo.js')).runDemo();
       }
       case 'help':
       case '--help':

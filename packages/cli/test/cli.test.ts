@@ -58,11 +58,25 @@ describe('hemkit inspect', () => {
   });
 });
 
-describe('hemkit demo', () => {
-  it('runs the tour and every attack in it is refused', async () => {
+describe('hemkit demo wire', () => {
+  it('runs the wire tour and every attack in it is refused', async () => {
     const io = capture();
-    expect(await main(['demo'])).toBe(0);
+    expect(await main(['demo', 'wire'])).toBe(0);
     expect(io.out()).toMatch(/Summary: .*5 checks passed.*7 attacks refused/);
     expect(io.out()).not.toContain('accepted');
   });
+});
+
+describe('hemkit demo (the main job)', () => {
+  it('runs end to end: the fleet is affirmed, every attack is caught with its code, the split run is flagged', async () => {
+    const io = capture();
+    expect(await main(['demo'])).toBe(0);
+    const out = io.out();
+    for (const code of ['WORKLOAD_LOCKED', 'WORKLOAD_OVER_QUOTA', 'LICENCE_REPLAYED', 'MODULE_REFUSING', 'CHIP_REPORTS_COMPROMISE', 'LOG_FORK', 'OPENING_MISMATCH']) {
+      expect(out, code).toContain(`caught ${code}`);
+    }
+    expect(out).toMatch(/Summary: 4 of 4 chips affirmed, 7 attacks caught, 1 run over a reporting threshold \(frontier-run-1\)/);
+    expect(out).toContain('run "frontier-run-1"');
+    expect(out).not.toContain('finetune-small"'); // below every threshold: never itemised
+  }, 60_000);
 });
