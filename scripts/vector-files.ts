@@ -1,6 +1,7 @@
-/** Every generated vector file, by path under test-vectors/ (one list, used by the script and the test). */
+/** Every generated vector file, by path under test-vectors/ (one list, used by the script and the tests). */
 import { generateModuleVectors } from '../packages/module/src/vectors/catalogue.js';
+import { generateEvidenceVectors } from './vectors/evidence.js';
 
 export function allVectorFiles(): Map<string, string> {
-  return new Map([...generateModuleVectors()]);
+  return new Map([...generateModuleVectors(), ...generateEvidenceVectors()]);
 }

@@ -34,3 +34,16 @@ describe('module session vectors against the normative CDDL', () => {
     expect(failures).toEqual([]);
   });
 });
+
+describe('evidence vectors against the normative CDDL', () => {
+  const evidenceDir = join(ROOT, 'test-vectors/evidence');
+  const evidenceFiles = readdirSync(evidenceDir).filter((f) => f.endsWith('.json')).sort();
+  it.each(evidenceFiles)('%s: every bundle is an evidence-bundle, nested messages included', (file) => {
+    const { vectors } = JSON.parse(readFileSync(join(evidenceDir, file), 'utf8')) as { vectors: { id: string; bundle: string }[] };
+    const failures = vectors.flatMap((v) => {
+      const result = checkCbor(schema, Buffer.from(v.bundle, 'hex'), 'evidence-bundle');
+      return result.ok ? [] : [`${v.id}: ${result.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`];
+    });
+    expect(failures).toEqual([]);
+  });
+});
