@@ -9,7 +9,9 @@ import { encode } from '@hemkit/wire/cbor';
 import { encodeCoseKey } from '@hemkit/wire/cose';
 import { getBackend } from '@hemkit/wire/crypto';
 import { createMerkleHasher } from '@hemkit/wire/merkle';
-import { CMD, evidenceBundle, REPLAY, workloadDescriptor, type LicenceClaims } from '@hemkit/wire/messages';
+import { attestationReportClaims, CMD, evidenceBundle, keyThumbprint, REPLAY, signClaims, workloadDescriptor, type LicenceClaims } from '@hemkit/wire/messages';
+import { decodeSign1 } from '@hemkit/wire/cose';
+import { attestationKey, enterRollbackState } from '../../packages/module/src/firmware/chip.js';
 import { decode } from '@hemkit/wire/cbor';
 import {
   collectEvidence,
@@ -179,6 +181,142 @@ function attacks(): Sequence {
   return s;
 }
 
+interface MemoryJson {
+  /** The chip this memory is of (hex UEID). */
+  readonly ueid: string;
+  readonly bootcount: number;
+  readonly totalOps: string;
+  readonly workloadsRun: number;
+  readonly checkpoints: readonly { treeSize: number; rootHash: string; issuedAt: number; totalOps: string }[];
+}
+
+interface CheckVector extends Omit<EvidenceVector, 'nonce'> {
+  readonly nonce: string | null;
+  readonly trust?: unknown;
+  readonly reference?: unknown;
+  readonly memory?: MemoryJson;
+}
+
+/**
+ * One vector per check code, each appraised on its own: against a fresh verifier memory, or the one
+ * it states, and with the file's inputs unless it overrides them.
+ */
+function checkVectors(): CheckVector[] {
+  const out: CheckVector[] = [];
+  const add = (
+    id: string,
+    description: string,
+    ev: { bundle: Uint8Array; nonce: Uint8Array | null },
+    now: number,
+    intent: { status: string; failing: Record<string, string> },
+    over: { trust?: typeof TRUST; reference?: typeof REFERENCE; memory?: MemoryJson } = {},
+  ) => {
+    const a = appraise(ev.bundle, {
+      trust: parseTrustAnchors(over.trust ?? TRUST),
+      reference: parseReferenceValues(over.reference ?? REFERENCE),
+      policy: parsePolicy(POLICY),
+      backend: noble,
+      hasher,
+      store: withMemory(over.memory),
+      now,
+      chainCache: new Map(),
+      ...(ev.nonce ? { expectedNonce: ev.nonce } : {}),
+    });
+    const failing = Object.fromEntries(a.checks.filter((c) => c.status === 'fail').map((c) => [c.id, c.code!]));
+    if (a.status !== intent.status || JSON.stringify(failing) !== JSON.stringify(intent.failing)) {
+      throw new Error(`evidence vector ${id}: intended ${intent.status} ${JSON.stringify(intent.failing)}, got ${a.status} ${JSON.stringify(failing)}`);
+    }
+    out.push({
+      id,
+      description,
+      now,
+      nonce: ev.nonce ? hex(ev.nonce) : null,
+      bundle: hex(ev.bundle),
+      ...over,
+      expected: { status: a.status, checks: Object.fromEntries(a.checks.map((c) => [c.id, c.status === 'fail' ? c.code! : c.status])) },
+    });
+  };
+  const now = T0 + 10;
+  const a = chip('checks-a');
+  a.run('train-1', 10n ** 24n);
+  const honest = a.evidence();
+  const b = chip('checks-b');
+  const other = b.evidence({});
+  const parts = evidenceBundle.parse(decode(honest.bundle), 'b');
+  const otherParts = evidenceBundle.parse(decode(other.bundle), 'b');
+  const rebuilt = (change: Partial<typeof parts>) => ({ bundle: encode(evidenceBundle.toCbor({ ...parts, ...change })), nonce: honest.nonce });
+  const rogue = new Manufacturer('rogue', key('rogue'));
+  add('untrusted-root', 'The device certificate is signed by a manufacturer the verifier does not trust', honest, now, { status: 'contraindicated', failing: { 'certificate-chain': 'CHAIN_UNTRUSTED_ROOT' } }, { trust: { ...TRUST, manufacturers: [{ name: 'rogue', key: keyHex(rogue.publicKey) }] } });
+  add('foreign-attestation-key', "Another chip's attestation-key certificate", rebuilt({ attestationKeyCertificate: otherParts.attestationKeyCertificate }), now, { status: 'contraindicated', failing: { 'certificate-chain': 'CHAIN_SIGNATURE_INVALID' } });
+  add('foreign-report', "Another chip's report in this chip's bundle", rebuilt({ report: otherParts.report }), now, { status: 'contraindicated', failing: { 'report-signature': 'REPORT_SIGNATURE_INVALID' } });
+  const reportClaims = attestationReportClaims.parse(decode(decodeSign1(parts.report).payload!), 'r');
+  const ak = attestationKey(a.c.state!, a.c.env);
+  add('report-contradicts-chain', 'The attestation key signs a report naming another hardware model', rebuilt({ report: signClaims(attestationReportClaims, { ...reportClaims, hwmodel: utf8('other-model') }, ak) }), now, { status: 'contraindicated', failing: { 'report-signature': 'CHAIN_MISMATCH' } });
+  add('device-revoked', 'The chip is on the revocation list', honest, now, { status: 'contraindicated', failing: { revocation: 'DEVICE_REVOKED' } }, { trust: { ...TRUST, revoked: { ueids: [hex(a.ueid)], keyIds: [] } } });
+  add('key-revoked', 'The attestation key is on the revocation list', honest, now, { status: 'contraindicated', failing: { revocation: 'KEY_REVOKED' } }, { trust: { ...TRUST, revoked: { ueids: [], keyIds: [hex(keyThumbprint(ak.publicKey))] } } });
+  add('nonce-missing', 'The policy requires a nonce and none is expected', { bundle: honest.bundle, nonce: null }, now, { status: 'contraindicated', failing: { freshness: 'NONCE_MISSING' } });
+  add('report-stale', 'The report is 601 s old; the policy allows 600', honest, T0 + 601, { status: 'contraindicated', failing: { freshness: 'REPORT_STALE' } });
+  add('report-from-future', 'The report claims a time 61 s ahead of the verifier clock', honest, T0 - 61, { status: 'contraindicated', failing: { freshness: 'REPORT_FROM_FUTURE' } });
+  add('model-unknown', 'No reference values for the model', honest, now, { status: 'contraindicated', failing: { firmware: 'MODEL_UNKNOWN' } }, { reference: { models: [{ ...REFERENCE.models[0]!, hwmodel: 'another-model' }] } });
+  add('firmware-unknown', 'The firmware is not a known-good measurement', honest, now, { status: 'contraindicated', failing: { firmware: 'FIRMWARE_UNKNOWN' } }, { reference: { models: [{ ...REFERENCE.models[0]!, firmware: [{ measurement: 'ab'.repeat(32), svn: 1, name: 'other' }] }] } });
+  add('svn-too-low', 'The firmware SVN is below the minimum', honest, now, { status: 'contraindicated', failing: { firmware: 'FIRMWARE_SVN_TOO_LOW' } }, { reference: { models: [{ ...REFERENCE.models[0]!, minimumSvn: 2 }] } });
+  const stored = (over: Partial<MemoryJson>): MemoryJson => ({ ueid: hex(a.ueid), bootcount: 0, totalOps: '0', workloadsRun: 0, checkpoints: [], ...over });
+  add('bootcount-backwards', 'The verifier saw boot count 9 before; the report says 1', honest, now, { status: 'contraindicated', failing: { rollback: 'BOOTCOUNT_WENT_BACKWARDS' } }, { memory: stored({ bootcount: 9 }) });
+  add('foreign-checkpoint', "Another chip's checkpoint", rebuilt({ checkpoints: otherParts.checkpoints! }), now, { status: 'contraindicated', failing: { checkpoints: 'CHECKPOINT_SIGNATURE_INVALID' } });
+  const earlier = a.c.send(CMD.checkpoint, {}).checkpoint;
+  a.run('train-1', 1n);
+  const later = a.evidence();
+  const laterParts = evidenceBundle.parse(decode(later.bundle), 'b');
+  add('stale-checkpoint', 'An older checkpoint than the one the report names', { bundle: encode(evidenceBundle.toCbor({ ...laterParts, checkpoints: [earlier] })), nonce: later.nonce }, now, { status: 'contraindicated', failing: { checkpoints: 'CHECKPOINT_MISMATCH' } });
+  const withReceipt = a.evidence({ knownSizes: [3] });
+  add('missing-consistency', 'The verifier holds a checkpoint of size 3 and no receipt links it to the head', later, now, { status: 'contraindicated', failing: { checkpoints: 'CONSISTENCY_PROOF_MISSING' } }, { memory: stored({ checkpoints: [{ treeSize: 3, rootHash: hex(a.log.root(3)), issuedAt: T0, totalOps: '0' }] }) });
+  add('rewritten-history', 'The receipt does not lead from the root the verifier holds for size 3', withReceipt, now, { status: 'contraindicated', failing: { checkpoints: 'LOG_INCONSISTENT' } }, { memory: stored({ checkpoints: [{ treeSize: 3, rootHash: hex(key('a rewritten root')), issuedAt: T0, totalOps: '0' }] }) });
+  const entries = [...parts.entries!];
+  entries[1] = { ...entries[1]!, receipt: entries[2]!.receipt };
+  add('swapped-receipt', "A disclosed entry carries another entry's inclusion receipt", rebuilt({ entries }), now, { status: 'contraindicated', failing: { inclusion: 'ENTRY_NOT_INCLUDED' } });
+  add('licence-not-presented', 'The report names a licence the bundle does not carry', rebuilt({ licences: undefined as never }), now, { status: 'contraindicated', failing: { licence: 'LICENCE_NOT_PRESENTED' } });
+  add('licence-threshold', 'The verifier requires 3 of 3 issuers; the licence has 2', honest, now, { status: 'contraindicated', failing: { licence: 'LICENCE_TOO_FEW_SIGNATURES' } }, { trust: { ...TRUST, licenceIssuers: { ...TRUST.licenceIssuers, threshold: 3 } } });
+  const skew = chip('checks-skew');
+  skew.run('train-1', 10n ** 20n);
+  skew.c.state = { ...skew.c.state!, counters: { ...skew.c.state!.counters, totalOps: skew.c.state!.counters.totalOps + 5n } };
+  add('counters-disagree', 'Firmware that counts five operations it never logged', skew.evidence(), now, { status: 'contraindicated', failing: { 'counters-vs-log': 'COUNTERS_LOG_MISMATCH' } });
+  const generous = chip('checks-generous');
+  generous.c.state = { ...generous.c.state!, licence: { ...generous.c.state!.licence!, remainingQuota: 10n ** 26n } };
+  add('quota-inflated', 'Firmware that reports more remaining quota than the licence grants', generous.evidence(), now, { status: 'contraindicated', failing: { licence: 'LICENCE_QUOTA_EXCEEDED' } });
+  const late = chip('checks-late');
+  late.c.state = { ...late.c.state!, licence: { ...late.c.state!.licence!, expiry: T0 + 10 * 86_400 } };
+  late.clock.time = T0 + 2 * 86_400;
+  late.run('train-1', 10n);
+  add('past-expiry', 'Firmware that keeps running after its licence expired', late.evidence(), T0 + 2 * 86_400 + 5, { status: 'contraindicated', failing: { licence: 'LICENCE_OUT_OF_WINDOW' } });
+  const compromised = chip('checks-rollback');
+  compromised.c.state = enterRollbackState(compromised.c.state!, compromised.c.env, 'state generation 3 vs monotonic counter 5');
+  add('chip-reports-rollback', 'The chip reports that its own state was restored from a backup', compromised.evidence(), now, { status: 'contraindicated', failing: { 'lock-state': 'CHIP_REPORTS_COMPROMISE' } });
+  const debug = chip('checks-debug');
+  debug.c.state = { ...debug.c.state!, dbgstat: 0 };
+  add('debug-enabled', 'Debug is enabled: a warning, not a contraindication', debug.evidence(), now, { status: 'warning', failing: { debug: 'DEBUG_ENABLED' } });
+  add('not-a-bundle', 'Bytes that are not an evidence bundle', { bundle: new Uint8Array([0xa1, 0x01]), nonce: honest.nonce }, now, { status: 'contraindicated', failing: { encoding: 'CBOR_TRUNCATED' } });
+  return out;
+}
+
+/** A store holding a stated memory for one chip, for the vectors that start from one. */
+function withMemory(memory: MemoryJson | undefined): MemoryVerifierStore {
+  const store = new MemoryVerifierStore();
+  if (memory === undefined) return store;
+  const ueid = new Uint8Array(Buffer.from(memory.ueid, 'hex'));
+  store.appraise(ueid, () => ({
+    result: 0,
+    update: {
+      ueid,
+      bootcount: memory.bootcount,
+      totalOps: BigInt(memory.totalOps),
+      workloadsRun: memory.workloadsRun,
+      checkpoints: memory.checkpoints.map((c) => ({ treeSize: c.treeSize, rootHash: Buffer.from(c.rootHash, 'hex'), issuedAt: c.issuedAt, totalOps: BigInt(c.totalOps) })),
+      appraisedAt: T0,
+    },
+  }));
+  return store;
+}
+
 /** Every evidence vector file, by path under test-vectors/. */
 export function generateEvidenceVectors(): Map<string, string> {
   const files = new Map<string, string>();
@@ -190,5 +328,18 @@ export function generateEvidenceVectors(): Map<string, string> {
     const file = { format: EVIDENCE_FORMAT, generator: 'npm run vectors (scripts/vectors/evidence.ts)', description, trust: TRUST, reference: REFERENCE, policy: POLICY, numberOfVectors: vectors.length, vectors };
     files.set(`evidence/${name}.json`, `${JSON.stringify(file, null, 2)}\n`);
   }
+  const vectors = checkVectors();
+  const file = {
+    format: EVIDENCE_FORMAT,
+    generator: 'npm run vectors (scripts/vectors/evidence.ts)',
+    description: 'One vector per check code; each appraised on its own, against the memory it states (or none) and the inputs it overrides (or the file\'s)',
+    independent: true,
+    trust: TRUST,
+    reference: REFERENCE,
+    policy: POLICY,
+    numberOfVectors: vectors.length,
+    vectors,
+  };
+  files.set('evidence/evidence-checks.json', `${JSON.stringify(file, null, 2)}\n`);
   return files;
 }

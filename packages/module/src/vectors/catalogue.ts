@@ -119,7 +119,42 @@ function firmware(): SessionVector {
   return r.vector();
 }
 
-export const MODULE_SESSIONS: readonly (() => SessionVector)[] = [lifecycle, licenceRefusals, replayDefences, quotaAndExpiry, counterBoundaries, firmware];
+function provisioningRefusals(): SessionVector {
+  const r = new SessionRecorder('session-provisioning-refusals', 'A chip refusing commands out of order, bad provisioning, unknown signers, forged signatures, and a detected rollback', 'provisioning');
+  const hwmodel = utf8('hemkit-sim-a1');
+  r.step('status before manufacture', CMD.status, {}, 'MODULE_NOT_MANUFACTURED');
+  const made = r.step('manufacture', CMD.manufacture, { hwmodel, uds: vectorKey('uds provisioning') }) as { ueid: Uint8Array; deviceIdentityKey: import('@hemkit/wire/cose').CosePublicKey };
+  r.ueid = made.ueid;
+  r.step('manufacture again', CMD.manufacture, { hwmodel }, 'MODULE_ALREADY_MANUFACTURED');
+  r.step('a licence before provisioning', CMD.installLicence, { licence: r.licence() }, 'MODULE_NOT_PROVISIONED');
+  const rogue = new (r.manufacturer.constructor as typeof import('../factory.js').Manufacturer)('rogue', vectorKey('rogue'));
+  const params = (deviceCertificate: Uint8Array, issuerThreshold = 2) => ({
+    deviceCertificate,
+    issuerKeys: r.authority.publicKeys,
+    issuerThreshold,
+    replayDefence: [REPLAY.sequence],
+    manufacturerKey: r.manufacturer.publicKey,
+  });
+  r.step('a device certificate signed by another manufacturer', CMD.provision, params(rogue.issueDeviceCertificate({ ...made, hwmodel }, T0)), 'DEVICE_CERTIFICATE_INVALID');
+  r.step('a threshold of 4 of 3 issuers', CMD.provision, params(r.manufacturer.issueDeviceCertificate({ ...made, hwmodel }, T0), 4), 'MODULE_INVALID_PARAMS');
+  r.step('provision', CMD.provision, params(r.manufacturer.issueDeviceCertificate({ ...made, hwmodel }, T0)));
+  r.step('provision again', CMD.provision, params(r.manufacturer.issueDeviceCertificate({ ...made, hwmodel }, T0)), 'MODULE_ALREADY_PROVISIONED');
+  const stranger = new (r.authority.constructor as typeof import('../factory.js').LicenceAuthority)([vectorKey('stranger')], 1);
+  const claims = r.licenceClaims();
+  r.step('a licence signed by an issuer the chip does not know', CMD.installLicence, { licence: stranger.issueLicence(claims, [0]) }, 'LICENCE_UNKNOWN_SIGNER');
+  const good = r.authority.issueLicence(claims, [0, 1]);
+  const forged = good.slice();
+  forged[forged.length - 1]! ^= 0x01;
+  r.step('a licence whose last signature was altered', CMD.installLicence, { licence: forged }, 'LICENCE_SIGNATURE_INVALID');
+  r.step('a proof for a tree larger than the log', CMD.proveInclusion, { logIndex: 0, treeSize: 1000 }, 'MODULE_INVALID_PARAMS');
+  r.step('install the licence', CMD.installLicence, { licence: good });
+  r.rollbackEvent('power-on: the state was restored from an older copy', 'state generation 3 vs monotonic counter 5 (state-older-than-counter)');
+  r.step('a workload after the rollback', CMD.runWorkload, workload('after-rollback', 1n), 'MODULE_REFUSING');
+  r.step('the report shows lock state rollback', CMD.attest, { nonce: new Uint8Array(8).fill(7) });
+  return r.vector();
+}
+
+export const MODULE_SESSIONS: readonly (() => SessionVector)[] = [lifecycle, licenceRefusals, replayDefences, quotaAndExpiry, counterBoundaries, firmware, provisioningRefusals];
 
 /** Every module vector file, by path under test-vectors/, as the exact text to write. */
 export function generateModuleVectors(): Map<string, string> {

@@ -16,6 +16,7 @@ import { HemkitError } from '@hemkit/wire/errors';
 import { LicenceAuthority, Manufacturer } from '../factory.js';
 import type { FirmwareLog } from '../firmware/env.js';
 import { InProcessChip, ManualClock, seededRandom } from '../in-process.js';
+import { enterRollbackState } from '../firmware/chip.js';
 
 export const SESSION_FORMAT = 'hemkit-module-session/v1';
 export const T0 = 1_800_000_000;
@@ -60,6 +61,18 @@ export interface SessionStep {
   readonly expect: string;
 }
 
+/**
+ * Something that happens to the chip outside the command stream, which a replay must reproduce:
+ * `state-rollback` is the device finding, at power-on, that its state was restored from an older
+ * copy (specs/messages/module-commands.md §4): it logs the event and refuses from then on.
+ */
+export interface SessionEvent {
+  readonly comment: string;
+  readonly time: number;
+  readonly event: 'state-rollback';
+  readonly reason: string;
+}
+
 export interface SessionVector {
   readonly id: string;
   readonly description: string;
@@ -71,7 +84,7 @@ export interface SessionVector {
     readonly issuerThreshold: number;
     readonly replayDefence: readonly ReplayMode[];
   };
-  readonly steps: readonly SessionStep[];
+  readonly steps: readonly (SessionStep | SessionEvent)[];
   /** The log as it stands at the end, entry by entry (hex of the deterministic CBOR). */
   readonly logEntries: readonly string[];
 }
@@ -83,7 +96,7 @@ export class SessionRecorder {
   readonly chip: InProcessChip;
   readonly manufacturer = new Manufacturer('hemkit-sim-fab', vectorKey('manufacturer'));
   readonly authority: LicenceAuthority;
-  readonly steps: SessionStep[] = [];
+  readonly steps: (SessionStep | SessionEvent)[] = [];
   ueid: Uint8Array = new Uint8Array(0);
   private licenceCount = 0;
 
@@ -122,6 +135,12 @@ export class SessionRecorder {
       expect,
     });
     return result;
+  }
+
+  /** The device finds its state restored from an older copy (see SessionEvent). */
+  rollbackEvent(comment: string, reason: string): void {
+    this.chip.state = enterRollbackState(this.chip.state!, this.chip.env, reason);
+    this.steps.push({ comment, time: this.clock.time, event: 'state-rollback', reason });
   }
 
   /** Manufactures and provisions the chip with the session's policy. */

@@ -14,13 +14,22 @@ import { MemoryVerifierStore } from '../../src/store/index.js';
 const DIR = join(import.meta.dirname, '../../../../test-vectors/evidence');
 const files = readdirSync(DIR).filter((f) => f.endsWith('.json')).sort();
 
+interface MemoryJson {
+  ueid: string;
+  bootcount: number;
+  totalOps: string;
+  workloadsRun: number;
+  checkpoints: { treeSize: number; rootHash: string; issuedAt: number; totalOps: string }[];
+}
+
 interface EvidenceFile {
   format: string;
+  independent?: boolean;
   trust: unknown;
   reference: unknown;
   policy: unknown;
   numberOfVectors: number;
-  vectors: { id: string; now: number; nonce: string; bundle: string; expected: { status: string; checks: Record<string, string> } }[];
+  vectors: { id: string; now: number; nonce: string | null; bundle: string; trust?: unknown; reference?: unknown; memory?: MemoryJson; expected: { status: string; checks: Record<string, string> } }[];
 }
 
 describe.each(['noble', 'node'] as const)('evidence vectors on the %s backend', (name) => {
@@ -39,12 +48,44 @@ describe.each(['noble', 'node'] as const)('evidence vectors on the %s backend', 
       store,
     };
     for (const v of f.vectors) {
-      const a = appraise(Buffer.from(v.bundle, 'hex'), { ...inputs, now: v.now, expectedNonce: Buffer.from(v.nonce, 'hex') });
+      // An independent vector starts from the memory it states (or none) and its own input overrides.
+      const own = f.independent
+        ? {
+            store: storeWith(v.memory),
+            ...(v.trust ? { trust: parseTrustAnchors(v.trust) } : {}),
+            ...(v.reference ? { reference: parseReferenceValues(v.reference) } : {}),
+          }
+        : {};
+      const a = appraise(Buffer.from(v.bundle, 'hex'), {
+        ...inputs,
+        ...own,
+        now: v.now,
+        ...(v.nonce === null ? {} : { expectedNonce: Buffer.from(v.nonce, 'hex') }),
+      });
       const outcome = Object.fromEntries(a.checks.map((c) => [c.id, c.status === 'fail' ? c.code! : c.status]));
       expect({ id: v.id, status: a.status, checks: outcome }).toEqual({ id: v.id, status: v.expected.status, checks: v.expected.checks });
     }
   });
 });
+
+/** The verifier memory a vector states: one chip's counters and checkpoints (specs/test-vectors.md). */
+function storeWith(memory: MemoryJson | undefined): MemoryVerifierStore {
+  const store = new MemoryVerifierStore();
+  if (memory === undefined) return store;
+  const ueid = new Uint8Array(Buffer.from(memory.ueid, 'hex'));
+  store.appraise(ueid, () => ({
+    result: 0,
+    update: {
+      ueid,
+      bootcount: memory.bootcount,
+      totalOps: BigInt(memory.totalOps),
+      workloadsRun: memory.workloadsRun,
+      checkpoints: memory.checkpoints.map((c) => ({ treeSize: c.treeSize, rootHash: new Uint8Array(Buffer.from(c.rootHash, 'hex')), issuedAt: c.issuedAt, totalOps: BigInt(c.totalOps) })),
+      appraisedAt: 0,
+    },
+  }));
+  return store;
+}
 
 it('the attack vectors cover the attacks they name', () => {
   const f = JSON.parse(readFileSync(join(DIR, 'evidence-attacks.json'), 'utf8')) as EvidenceFile;
