@@ -257,13 +257,20 @@ export function checkInclusion(e: Evidence, inputs: AppraisalInputs): CheckOutco
   }
 }
 
-/** 12. each opening opens the commitment of its entry. */
+/**
+ * 12. each opening opens the commitment of its entry. An opening is disclosed together with the entry
+ * it opens (specs/messages/log-entry.md §4), so its log index must be that entry's: the started and
+ * finished entries of a workload share one commitment, and an opening re-pointed from one to the other
+ * would still match while changing which workload the accounting is shown.
+ */
 export function checkOpenings(e: Evidence): CheckOutcome {
   const withOpening = (e.bundle!.entries ?? []).filter((d) => d.opening !== undefined);
   if (withOpening.length === 0) return { notApplicable: 'no openings disclosed' };
   const workloads: DisclosedWorkload[] = [];
   for (const d of withOpening) {
     const o = d.opening!;
+    const disclosedWith = logEntry.parse(decode(d.entry), 'log-entry').index;
+    if (o.logIndex !== disclosedWith) fail('OPENING_MISMATCH', `the opening disclosed with entry ${disclosedWith} names entry ${o.logIndex}`);
     const entry = e.entries!.get(o.logIndex);
     if (entry === undefined || (entry.kind !== EVENT.workloadStarted && entry.kind !== EVENT.workloadFinished)) {
       fail('OPENING_MISMATCH', `the opening for entry ${o.logIndex} does not belong to a proven workload entry`);

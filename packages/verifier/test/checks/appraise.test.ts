@@ -201,6 +201,16 @@ describe('each check fires with its code', () => {
     expect(check(appraiseWith(lied, nonce, verifierInputs()), 'openings').code).toBe('OPENING_MISMATCH');
   });
 
+  it('openings: OPENING_MISMATCH for an opening that names another entry than the one it is disclosed with', () => {
+    const chip = licensedChip();
+    const { bundle, nonce } = chip.evidence();
+    const moved = rebuild(bundle, (b) => ({
+      ...b,
+      entries: b.entries!.map((d) => (d.opening ? { ...d, opening: { ...d.opening, logIndex: d.opening.logIndex - 1 } } : d)),
+    }));
+    expect(check(appraiseWith(moved, nonce, verifierInputs()), 'openings').code).toBe('OPENING_MISMATCH');
+  });
+
   it('counters-vs-log: LOG_COVERAGE_INCOMPLETE and COUNTERS_LOG_MISMATCH', () => {
     const chip = licensedChip();
     const { bundle, nonce } = chip.evidence();
