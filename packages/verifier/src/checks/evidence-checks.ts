@@ -303,9 +303,15 @@ export function checkCountersAgainstLog(e: Evidence, inputs: AppraisalInputs): C
   const earlier = [
     ...e.checkpoints!.slice(0, -1).map((c) => ({ treeSize: c.treeSize, totalOps: c.counters.totalOps })),
     ...(e.memory?.checkpoints ?? []).map((c) => ({ treeSize: c.treeSize, totalOps: c.totalOps })),
-  ].filter((c) => c.treeSize < head.treeSize);
+  ].filter((c) => c.treeSize <= head.treeSize);
   const base = earlier.sort((a, b) => b.treeSize - a.treeSize)[0] ?? { treeSize: 0, totalOps: 0n };
-  if (base.treeSize === head.treeSize) return { notApplicable: 'the log has not grown since the base checkpoint' };
+  if (base.treeSize === head.treeSize) {
+    // The same log (the checkpoints check proved the roots equal) must carry the same count.
+    if (base.totalOps !== head.counters.totalOps) {
+      fail('COUNTERS_LOG_MISMATCH', `the log has not grown since size ${base.treeSize}, yet the counters moved from ${base.totalOps} to ${head.counters.totalOps}`);
+    }
+    return { notApplicable: 'the log has not grown since the base checkpoint' };
+  }
   const missing: number[] = [];
   let logged = 0n;
   for (let i = base.treeSize; i < head.treeSize; i++) {

@@ -54,6 +54,31 @@ describe('an honest chip', () => {
   });
 });
 
+describe('a chip that has done nothing since', () => {
+  it('is affirmed again with nothing disclosed: its log has not grown', () => {
+    const chip = licensedChip();
+    const inputs = verifierInputs();
+    const first = chip.evidence();
+    expect(appraiseWith(first.bundle, first.nonce, inputs).status).toBe('affirming');
+    const size = inputs.store.getChip(chip.ueid)!.checkpoints.at(-1)!.treeSize;
+    const again = chip.evidence({ discloseFrom: size, knownSizes: [size] });
+    const a = appraiseWith(again.bundle, again.nonce, inputs);
+    expect(check(a, 'counters-vs-log')).toMatchObject({ status: 'not-applicable' });
+    expect(a.status).toBe('affirming');
+  });
+
+  it('COUNTERS_LOG_MISMATCH when the counters moved but the log did not', () => {
+    const chip = licensedChip();
+    const inputs = verifierInputs();
+    const first = chip.evidence();
+    appraiseWith(first.bundle, first.nonce, inputs);
+    const size = inputs.store.getChip(chip.ueid)!.checkpoints.at(-1)!.treeSize;
+    chip.chip.state = { ...chip.chip.state!, counters: { ...chip.chip.state!.counters, totalOps: chip.chip.state!.counters.totalOps + 1n } };
+    const again = chip.evidence({ discloseFrom: size, knownSizes: [size] });
+    expect(check(appraiseWith(again.bundle, again.nonce, inputs), 'counters-vs-log').code).toBe('COUNTERS_LOG_MISMATCH');
+  });
+});
+
 describe('each check fires with its code', () => {
   it('encoding: bytes that are not a bundle, and nothing after it runs', () => {
     const a = appraiseWith(new Uint8Array([0xa1, 0x01]), undefined, verifierInputs());
