@@ -1,0 +1,63 @@
+/**
+ * test-vectors/accounting/fleets.json through accountFleet: each fleet gives exactly the stated
+ * report (as fleetReportToJson writes it) or fails with exactly its ACCOUNTING_* code.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { decode } from '@hemkit/wire/cbor';
+import { HemkitError } from '@hemkit/wire/errors';
+import { workloadDescriptor } from '@hemkit/wire/messages';
+import { accountFleet, fleetReportToJson, type AppraisedChip, type FleetReportJson, type Threshold } from '../../src/accounting/index.js';
+
+interface FleetVector {
+  readonly id: string;
+  readonly description: string;
+  readonly chips: readonly {
+    readonly ueid: string;
+    readonly affirmed: boolean;
+    readonly totalOps: string;
+    readonly workloads: readonly { readonly logIndex: number; readonly ops: string; readonly descriptor: string }[];
+  }[];
+  readonly thresholds?: readonly { readonly id: string; readonly description: string; readonly ops: string }[];
+  readonly result: 'valid' | 'invalid';
+  readonly code?: string;
+  readonly report?: FleetReportJson;
+}
+
+const file = JSON.parse(readFileSync(join(import.meta.dirname, '../../../../test-vectors/accounting/fleets.json'), 'utf8')) as {
+  format: string;
+  numberOfVectors: number;
+  vectors: FleetVector[];
+};
+const bytes = (h: string) => new Uint8Array(Buffer.from(h, 'hex'));
+
+function chipsOf(v: FleetVector): AppraisedChip[] {
+  return v.chips.map((c) => ({
+    ueid: bytes(c.ueid),
+    affirmed: c.affirmed,
+    totalOps: BigInt(c.totalOps),
+    workloads: c.workloads.map((w) => ({ logIndex: w.logIndex, ops: BigInt(w.ops), descriptor: workloadDescriptor.parse(decode(bytes(w.descriptor)), 'descriptor') })),
+  }));
+}
+
+describe('accounting/fleets.json', () => {
+  it('is a hemkit-accounting/v1 file', () => {
+    expect(file.format).toBe('hemkit-accounting/v1');
+    expect(file.vectors).toHaveLength(file.numberOfVectors);
+  });
+
+  it.each(file.vectors.map((v) => [v.id, v] as const))('%s', (_id, v) => {
+    const thresholds: Threshold[] | undefined = v.thresholds?.map((t) => ({ id: t.id, description: t.description, ops: BigInt(t.ops) }));
+    let report: FleetReportJson | undefined;
+    let got = 'valid';
+    try {
+      report = fleetReportToJson(accountFleet({ chips: chipsOf(v) }, thresholds === undefined ? {} : { thresholds }));
+    } catch (e) {
+      if (!(e instanceof HemkitError)) throw e;
+      got = e.code;
+    }
+    expect(got).toBe(v.result === 'valid' ? 'valid' : v.code);
+    if (v.result === 'valid') expect(report).toEqual(v.report);
+  });
+});

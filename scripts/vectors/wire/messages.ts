@@ -1,0 +1,668 @@
+/**
+ * test-vectors/messages/<family>.json: every hemkit message family of packages/wire/src/messages, as
+ * the CBOR map it is on the wire. Per family: positive vectors with every optional field present and
+ * with every optional field absent, counters at 2^32, 2^53, 2^64-1, 2^64 and 2^128-1 where the family
+ * has counters, and negative vectors: every required field removed (MESSAGE_MISSING_FIELD), keys the
+ * closed map does not define (MESSAGE_UNKNOWN_FIELD), every field with a value of the wrong type and
+ * the family's own range rules (MESSAGE_INVALID_FIELD).
+ *
+ * Each vector names the CDDL rule of specs/cddl/hemkit.cddl it is about and says whether the input
+ * matches it: always for valid vectors, never for missing or unknown fields (hemkit maps are closed),
+ * and for invalid fields as the CDDL decides (some rules are prose only, such as ascending precision
+ * classes). The generator checks every statement against both the wire layer and the CDDL checker.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { decode, encode, toDiagnostic, type CborMapKey, type CborValue } from '@hemkit/wire/cbor';
+import { checkCbor, parseCddl } from '@hemkit/cddl';
+import {
+  attestationKeyCertificateClaims,
+  attestationReportClaims,
+  checkpointClaims,
+  checkpointSummary,
+  CMD,
+  counters,
+  deviceCertificateClaims,
+  encodeRequest,
+  encodeResponse,
+  EVENT,
+  evidenceBundle,
+  firmwareManifestClaims,
+  licenceClaims,
+  licenceRequestClaims,
+  licenceState,
+  logEntry,
+  logEntryOpening,
+  parseRequest,
+  parseResponse,
+  renderSignedNote,
+  revocationClaims,
+  signingKey,
+  workloadCommitment,
+  workloadDescriptor,
+  type Counters,
+  type LogEntry,
+  type RecordType,
+} from '@hemkit/wire/messages';
+import { confirm, hex, renderVectorFile, seedBytes, type VectorBase } from '../vector-file.js';
+import * as F from './fixture.js';
+
+export const MESSAGE_FORMAT = 'hemkit-message/v1';
+const GENERATOR = 'npm run vectors (scripts/vectors/wire/messages.ts)';
+const schema = parseCddl(readFileSync(join(import.meta.dirname, '../../../specs/cddl/hemkit.cddl'), 'utf8'));
+
+interface MessageVector extends VectorBase {
+  readonly input: string;
+  /** The CDDL rule of specs/cddl/hemkit.cddl the vector is about. */
+  readonly rule: string;
+  /** Whether the input matches `rule`. */
+  readonly matchesRule: boolean;
+  /** For valid vectors: the decoded map in diagnostic notation. */
+  readonly diagnostic?: string;
+}
+
+interface Case {
+  readonly id: string;
+  readonly description: string;
+  readonly value: CborValue;
+  readonly rule?: string;
+  readonly code?: 'MESSAGE_MISSING_FIELD' | 'MESSAGE_UNKNOWN_FIELD' | 'MESSAGE_INVALID_FIELD';
+  /** For MESSAGE_INVALID_FIELD: whether the CDDL still matches (a rule the CDDL cannot state). */
+  readonly matchesRule?: boolean;
+}
+
+interface Family {
+  /** The file name and the family name in the file. */
+  readonly name: string;
+  readonly description: string;
+  /** The rule valid vectors match unless a case names another. */
+  readonly rule: string;
+  /** The rule negative vectors must not match (a choice of all kinds, for log entries and envelopes). */
+  readonly negativeRule: string;
+  readonly parse: (value: CborValue) => unknown;
+  /** Re-encodes a parsed valid value; the bytes must be the input again. Absent where the parse drops form. */
+  readonly reencode?: (parsed: unknown, input: CborValue) => CborValue | undefined;
+  readonly cases: readonly Case[];
+}
+
+// ----- building values -----
+
+const DELETE = Symbol('delete');
+type Path = readonly CborMapKey[];
+
+/** A copy of `value` with the item at `path` replaced (or deleted); arrays are indexed by number. */
+function setIn(value: CborValue | undefined, path: Path, replacement: CborValue | typeof DELETE): CborValue {
+  if (path.length === 0) {
+    if (replacement === DELETE) throw new Error('cannot delete the root');
+    return replacement;
+  }
+  const [head, ...rest] = path;
+  if (Array.isArray(value)) {
+    const out = [...(value as CborValue[])];
+    if (rest.length === 0 && replacement === DELETE) out.splice(Number(head), 1);
+    else out[Number(head)] = setIn(out[Number(head)], rest, replacement);
+    return out;
+  }
+  if (value instanceof Map) {
+    const out = new Map(value as ReadonlyMap<CborMapKey, CborValue>);
+    if (rest.length === 0 && replacement === DELETE) out.delete(head!);
+    else out.set(head!, setIn(out.get(head!), rest, replacement));
+    return out;
+  }
+  throw new Error(`setIn: ${String(head)} reaches into a ${typeof value}`);
+}
+
+function getIn(value: CborValue, path: Path): CborValue | undefined {
+  let v: CborValue | undefined = value;
+  for (const k of path) v = Array.isArray(v) ? (v as CborValue[])[Number(k)] : v instanceof Map ? (v as ReadonlyMap<CborMapKey, CborValue>).get(k) : undefined;
+  return v;
+}
+
+/** A value of another CBOR type than `v`: text for anything but text, an integer for text. */
+const wrongType = (v: CborValue | undefined): CborValue => (typeof v === 'string' ? 0 : 'wrong type');
+const kebab = (name: string) => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+const names = (type: RecordType<unknown>): Map<CborMapKey, string> => new Map(Object.entries(type.keys).map(([n, k]) => [k, kebab(n)]));
+const asMap = (v: CborValue) => v as ReadonlyMap<CborMapKey, CborValue>;
+
+/**
+ * The generic negatives of one closed map at `path` inside `full`: each required field (a key of
+ * `minimal`) removed, an integer and a text key the map does not define, and each field of the wrong
+ * type. `label` prefixes ids and descriptions for nested maps.
+ */
+function mapNegatives(full: CborValue, minimal: CborValue, path: Path, fieldNames: ReadonlyMap<CborMapKey, string>, label = ''): Case[] {
+  const at = (key: CborMapKey) => `${label}${fieldNames.get(key) ?? String(key)}`;
+  const where = label === '' ? 'the map' : `the ${label.replace(/-$/, '')} map`;
+  const out: Case[] = [];
+  for (const key of asMap(getIn(minimal, path)!).keys()) {
+    out.push({ id: `missing-${at(key)}`, description: `required field ${at(key)} (key ${String(key)}) removed`, value: setIn(full, [...path, key], DELETE), code: 'MESSAGE_MISSING_FIELD' });
+  }
+  out.push({ id: `unknown-${label}key-99`, description: `key 99 added to ${where}, which is closed`, value: setIn(full, [...path, 99], 0), code: 'MESSAGE_UNKNOWN_FIELD' });
+  out.push({ id: `unknown-${label}text-key`, description: `text key "x-extension" added to ${where}`, value: setIn(full, [...path, 'x-extension'], true), code: 'MESSAGE_UNKNOWN_FIELD' });
+  for (const [key, v] of asMap(getIn(full, path)!)) {
+    out.push({ id: `wrong-type-${at(key)}`, description: `${at(key)} (key ${String(key)}) as ${typeof v === 'string' ? 'an integer' : 'a text string'}`, value: setIn(full, [...path, key], wrongType(v)), code: 'MESSAGE_INVALID_FIELD' });
+  }
+  return out;
+}
+
+const valid = (id: string, description: string, value: CborValue, rule?: string): Case => ({ id, description, value, ...(rule ? { rule } : {}) });
+const invalidField = (id: string, description: string, value: CborValue, matchesRule = false): Case => ({ id, description, value, code: 'MESSAGE_INVALID_FIELD', matchesRule });
+
+const BOUNDARIES: readonly (readonly [string, bigint])[] = [
+  ['2pow32', 2n ** 32n],
+  ['2pow53', 2n ** 53n],
+  ['2pow64-minus-1', 2n ** 64n - 1n],
+  ['2pow64', 2n ** 64n],
+  ['2pow128-minus-1', 2n ** 128n - 1n],
+];
+const boundaryText: Record<string, string> = {
+  '2pow32': '2^32',
+  '2pow53': '2^53 (beyond exact doubles)',
+  '2pow64-minus-1': '2^64-1 (the largest major type 0 integer)',
+  '2pow64': '2^64 (the smallest bignum, tag 2)',
+  '2pow128-minus-1': '2^128-1 (the largest counter)',
+};
+
+/** A record family: all optional fields present, all absent, the generic negatives, and `extra` cases. */
+function recordFamily<T>(
+  type: RecordType<T>,
+  description: string,
+  full: T,
+  minimal: T,
+  extra: readonly Case[] = [],
+  overrides: Partial<Pick<Family, 'rule'>> & { minimalDescription?: string; requiredOnly?: T } = {},
+): Family {
+  const fullMap = type.toCbor(full);
+  const minimalMap = type.toCbor(minimal);
+  const hasOptional = fullMap.size !== minimalMap.size;
+  const cases: Case[] = hasOptional
+    ? [
+        valid('all-optional-present', 'every optional field present', fullMap),
+        valid('all-optional-absent', overrides.minimalDescription ?? 'every optional field absent', minimalMap),
+      ]
+    : [valid('typical', 'every field (the map has no optional fields)', fullMap)];
+  const requiredMap = overrides.requiredOnly === undefined ? minimalMap : type.toCbor(overrides.requiredOnly);
+  cases.push(...extra, ...mapNegatives(fullMap, requiredMap, [], names(type as RecordType<unknown>)));
+  return {
+    name: type.name,
+    description,
+    rule: overrides.rule ?? type.name,
+    negativeRule: overrides.rule ?? type.name,
+    parse: (v) => type.parse(v, type.name),
+    reencode: (parsed) => type.toCbor(parsed as T),
+    cases,
+  };
+}
+
+// ----- the families -----
+
+const countersAt = (n: bigint): Counters => ({ totalOps: n, opsByPrecision: new Map([[4, n], [6, 1n]]), busyChipSeconds: 3600, interconnectBytes: n, workloadsRun: 2 });
+
+function countersFamily(): Family {
+  const base = counters.toCbor(F.COUNTERS);
+  return recordFamily(counters, 'Cumulative usage counters of one chip (specs/cddl/hemkit.cddl §1)', F.COUNTERS, F.COUNTERS, [
+    valid('zero', 'a fresh chip: every counter 0, no precision class used yet', counters.toCbor({ totalOps: 0n, opsByPrecision: new Map(), busyChipSeconds: 0, interconnectBytes: 0n, workloadsRun: 0 })),
+    ...BOUNDARIES.map(([id, n]) => valid(`counters-at-${id}`, `total ops, bf16 ops and interconnect bytes at ${boundaryText[id]}`, counters.toCbor(countersAt(n)))),
+    valid('every-precision-class', 'operations in all nine precision classes', counters.toCbor({ ...F.COUNTERS, opsByPrecision: new Map(([1, 2, 3, 4, 5, 6, 7, 8, 9] as const).map((c) => [c, BigInt(c)])) })),
+    invalidField('total-ops-2pow128', 'total ops of 2^128, one past the largest counter (a 17-byte bignum)', setIn(base, [1], 2n ** 128n)),
+    invalidField('total-ops-negative', 'total ops of -1', setIn(base, [1], -1)),
+    invalidField('interconnect-bytes-2pow128', 'interconnect bytes of 2^128', setIn(base, [4], 2n ** 128n)),
+    invalidField('ops-by-precision-class-0', 'operations under precision class 0, which is not defined', setIn(base, [2, 0], 1)),
+    invalidField('ops-by-precision-class-10', 'operations under precision class 10, which is not defined', setIn(base, [2, 10], 1)),
+    invalidField('ops-by-precision-value-2pow128', 'a per-class counter of 2^128', setIn(base, [2, 4], 2n ** 128n)),
+    invalidField('workloads-run-negative', 'workloads run of -1', setIn(base, [5], -1)),
+  ]);
+}
+
+function licenceStateFamily(): Family {
+  const base = licenceState.toCbor(F.LICENCE_STATE);
+  return recordFamily(licenceState, 'The state of a chip\'s installed licence (specs/messages/licence.md)', F.LICENCE_STATE, F.LICENCE_STATE, [
+    valid('remaining-quota-0', 'an exhausted licence: remaining quota 0', licenceState.toCbor({ ...F.LICENCE_STATE, remainingQuota: 0n })),
+    ...BOUNDARIES.map(([id, n]) => valid(`remaining-quota-at-${id}`, `remaining quota at ${boundaryText[id]}`, licenceState.toCbor({ ...F.LICENCE_STATE, remainingQuota: n }))),
+    invalidField('remaining-quota-2pow128', 'remaining quota of 2^128', setIn(base, [2], 2n ** 128n)),
+    invalidField('licence-id-15-bytes', 'a licence id of 15 bytes (it is 16)', setIn(base, [1], new Uint8Array(15))),
+    invalidField('expiry-negative', 'an expiry of -1: the CDDL time is any int, hemkit times are not negative', setIn(base, [3], -1), true),
+  ]);
+}
+
+function checkpointSummaryFamily(): Family {
+  const base = checkpointSummary.toCbor(F.REPORT_CLAIMS.latestCheckpoint!);
+  return recordFamily(checkpointSummary, 'The latest checkpoint as a report names it (specs/messages/attestation-report.md)', F.REPORT_CLAIMS.latestCheckpoint!, F.REPORT_CLAIMS.latestCheckpoint!, [
+    valid('tree-size-2pow53-minus-1', 'a tree size of 2^53-1, the largest (specs/merkle.md §2)', setIn(base, [1], Number.MAX_SAFE_INTEGER)),
+    valid('tree-size-0', 'the empty log', setIn(base, [1], 0)),
+    invalidField('tree-size-2pow53', 'a tree size of 2^53: beyond specs/merkle.md §2, though the CDDL says uint', setIn(base, [1], 2n ** 53n), true),
+    invalidField('root-hash-31-bytes', 'a root hash of 31 bytes', setIn(base, [2], new Uint8Array(31))),
+  ]);
+}
+
+function deviceCertificateFamily(): Family {
+  const { exp: _exp, ...minimal } = F.DEVICE_CERTIFICATE_CLAIMS;
+  const base = deviceCertificateClaims.toCbor(F.DEVICE_CERTIFICATE_CLAIMS);
+  const p256 = signingKey(-7, seedBytes('messages device p256')).publicKey;
+  const withKid = { ...F.DEVICE_KEY, kid: F.KEYS.device!.kid, alg: -8 };
+  return recordFamily(deviceCertificateClaims, 'Device certificate claims, signed by the manufacturer root key (specs/messages/device-certificate.md)', F.DEVICE_CERTIFICATE_CLAIMS, minimal, [
+    valid('cnf-p256-key', 'a device identity key on P-256', deviceCertificateClaims.toCbor({ ...F.DEVICE_CERTIFICATE_CLAIMS, cnf: { coseKey: p256 } })),
+    valid('cnf-key-with-kid-and-alg', 'the device identity key carrying its thumbprint as kid and alg -8', deviceCertificateClaims.toCbor({ ...F.DEVICE_CERTIFICATE_CLAIMS, cnf: { coseKey: withKid } })),
+    valid('ueid-7-bytes', 'a UEID of 7 bytes, the shortest (RFC 9711 §4.2.1)', setIn(base, [256], Uint8Array.of(0x02, 1, 2, 3, 4, 5, 6))),
+    valid('ueid-33-bytes', 'a UEID of 33 bytes, the longest', setIn(base, [256], Uint8Array.of(0x01, ...new Uint8Array(32).fill(7)))),
+    invalidField('ueid-6-bytes', 'a UEID of 6 bytes', setIn(base, [256], new Uint8Array(6))),
+    invalidField('ueid-34-bytes', 'a UEID of 34 bytes', setIn(base, [256], new Uint8Array(34))),
+    invalidField('hwmodel-empty', 'an empty hardware model', setIn(base, [259], new Uint8Array(0))),
+    invalidField('hwmodel-33-bytes', 'a hardware model of 33 bytes', setIn(base, [259], new Uint8Array(33))),
+    invalidField('cnf-key-with-private-d', 'a cnf key that carries the private key d', setIn(base, [8, 1, -4], new Uint8Array(32))),
+    invalidField('cnf-key-crv-secp256k1', 'a cnf key on curve 8 (secp256k1)', setIn(base, [8, 1], new Map<CborMapKey, CborValue>([[1, 2], [-1, 8], [-2, new Uint8Array(32)], [-3, new Uint8Array(32)]]))),
+    invalidField('cnf-not-cose-key', 'a cnf whose key 1 holds a byte string instead of a COSE_Key', setIn(base, [8, 1], new Uint8Array(32))),
+    { id: 'cnf-unknown-method', description: 'cnf with confirmation method 3 (a thumbprint) instead of a COSE_Key', value: setIn(base, [8], new Map<CborMapKey, CborValue>([[3, new Uint8Array(32)]])), code: 'MESSAGE_UNKNOWN_FIELD' },
+    invalidField('iat-negative', 'an iat of -1', setIn(base, [6], -1), true),
+  ]);
+}
+
+function akCertificateFamily(): Family {
+  const { iat: _iat, ...minimal } = F.AK_CERTIFICATE_CLAIMS;
+  const base = attestationKeyCertificateClaims.toCbor(F.AK_CERTIFICATE_CLAIMS);
+  return recordFamily(attestationKeyCertificateClaims, 'Attestation-key certificate claims, signed by the device identity key (specs/messages/device-certificate.md)', F.AK_CERTIFICATE_CLAIMS, minimal, [
+    invalidField('measurement-content-format-65001', 'a measurement labelled with content format 65001 (hemkit\'s is 65000)', setIn(base, [273, 0, 0], 65001)),
+    invalidField('measurement-two-entries', 'two measurements (the profile has exactly one)', setIn(base, [273, 1], [65000, F.FIRMWARE_V2])),
+    invalidField('measurement-empty', 'no measurement', setIn(base, [273], [])),
+    invalidField('measurement-digest-31-bytes', 'a firmware digest of 31 bytes', setIn(base, [273, 0, 1], new Uint8Array(31))),
+    invalidField('svn-negative', 'an SVN of -1', setIn(base, [-72033], -1)),
+  ]);
+}
+
+function firmwareManifestFamily(): Family {
+  const base = firmwareManifestClaims.toCbor(F.FIRMWARE_MANIFEST_CLAIMS);
+  return recordFamily(firmwareManifestClaims, 'Firmware manifest claims, signed by the manufacturer root key (specs/messages/device-certificate.md)', F.FIRMWARE_MANIFEST_CLAIMS, F.FIRMWARE_MANIFEST_CLAIMS, [
+    valid('svn-0', 'security version number 0', setIn(base, [-72033], 0)),
+    invalidField('hwmodel-33-bytes', 'a hardware model of 33 bytes', setIn(base, [259], new Uint8Array(33))),
+    invalidField('measurement-not-nested', 'the measurement as a bare digest instead of [[65000, digest]]', setIn(base, [273], F.FIRMWARE_V2)),
+  ]);
+}
+
+function licenceFamily(): Family {
+  const { issuedAt: _i, maxInterconnectBandwidth: _m, chipChallenge: _c, ...minimal } = F.LICENCE_CLAIMS;
+  const base = licenceClaims.toCbor(F.LICENCE_CLAIMS);
+  const { maxClusterSize: _s, ...bandwidthOnly } = F.LICENCE_CLAIMS;
+  return recordFamily(
+    licenceClaims,
+    'Licence claims, the payload of a k-of-n COSE_Sign (specs/messages/licence.md)',
+    F.LICENCE_CLAIMS,
+    minimal,
+    [
+      valid('bandwidth-limit-only', 'max cluster size absent, max interconnect bandwidth present (one of the two is required, licence.md §2)', licenceClaims.toCbor(bandwidthOnly)),
+      ...BOUNDARIES.map(([id, n]) => valid(`ops-quota-at-${id}`, `an operations quota of ${boundaryText[id]}`, licenceClaims.toCbor({ ...F.LICENCE_CLAIMS, opsQuota: n }))),
+      valid('every-precision-class', 'all nine precision classes, ascending', setIn(base, [-72021], [1, 2, 3, 4, 5, 6, 7, 8, 9])),
+      invalidField('precision-classes-descending', 'precision classes [6, 4]: they must be ascending (licence.md; the CDDL cannot say so)', setIn(base, [-72021], [6, 4]), true),
+      invalidField('precision-classes-duplicate', 'precision classes [4, 4]: no duplicates (prose rule)', setIn(base, [-72021], [4, 4]), true),
+      invalidField('precision-classes-unknown', 'precision class 42', setIn(base, [-72021], [42])),
+      invalidField('precision-classes-empty', 'no precision class', setIn(base, [-72021], [])),
+      invalidField('licence-id-15-bytes', 'a licence id (cti) of 15 bytes', setIn(base, [7], new Uint8Array(15))),
+      invalidField('licence-id-17-bytes', 'a licence id (cti) of 17 bytes', setIn(base, [7], new Uint8Array(17))),
+      invalidField('ops-quota-2pow128', 'an operations quota of 2^128', setIn(base, [-72018], 2n ** 128n)),
+      invalidField('chip-challenge-31-bytes', 'a chip challenge of 31 bytes', setIn(base, [-72022], new Uint8Array(31))),
+      invalidField('sequence-number-negative', 'a sequence number of -1', setIn(base, [-72017], -1)),
+    ],
+    {
+      minimalDescription: 'issued-at, max interconnect bandwidth and chip challenge absent (max cluster size stays: one of the two limits is required, licence.md §2)',
+      requiredOnly: (({ maxClusterSize: _x, ...rest }) => rest)(minimal),
+    },
+  );
+}
+
+function licenceRequestFamily(): Family {
+  const { sequenceNumber: _s, licenceState: _l, ...minimal } = F.LICENCE_REQUEST_CLAIMS;
+  const base = licenceRequestClaims.toCbor(F.LICENCE_REQUEST_CLAIMS);
+  return recordFamily(licenceRequestClaims, 'Licence request claims, signed by the attestation key (specs/messages/licence.md)', F.LICENCE_REQUEST_CLAIMS, minimal, [
+    valid('counters-at-2pow128-minus-1', 'counters at 2^128-1', licenceRequestClaims.toCbor({ ...F.LICENCE_REQUEST_CLAIMS, counters: countersAt(2n ** 128n - 1n) })),
+    { id: 'counters-missing-total-ops', description: 'the nested counters map without total-ops', value: setIn(base, [-72001, 1], DELETE), code: 'MESSAGE_MISSING_FIELD' },
+    { id: 'licence-state-unknown-key', description: 'key 5 in the nested licence-state map', value: setIn(base, [-72003, 5], 0), code: 'MESSAGE_UNKNOWN_FIELD' },
+    invalidField('chip-challenge-33-bytes', 'a chip challenge of 33 bytes', setIn(base, [-72022], new Uint8Array(33))),
+  ]);
+}
+
+function revocationFamily(): Family {
+  const base = revocationClaims.toCbor(F.REVOCATION_CLAIMS);
+  return recordFamily(revocationClaims, 'Revocation claims, the payload of a k-of-n COSE_Sign (specs/messages/licence.md)', F.REVOCATION_CLAIMS, F.REVOCATION_CLAIMS, [
+    valid('two-licences', 'two licences revoked at once', setIn(base, [-72023, 1], new Uint8Array(16).fill(0x22))),
+    invalidField('revoked-licences-empty', 'no licence revoked', setIn(base, [-72023], [])),
+    invalidField('revoked-licence-17-bytes', 'a revoked licence id of 17 bytes', setIn(base, [-72023, 0], new Uint8Array(17))),
+    invalidField('revocation-id-15-bytes', 'a revocation id of 15 bytes', setIn(base, [7], new Uint8Array(15))),
+  ]);
+}
+
+function logEntryFamily(): Family {
+  const common = { index: 7, time: F.T0 + 100, bootCount: 2 };
+  const d = F.FIRMWARE;
+  const lid = F.LICENCE_ID;
+  const rid = F.REVOCATION_ID;
+  const c = workloadCommitment(F.SALT, F.DESCRIPTOR);
+  /** [kind name, full details, minimal details]. */
+  const kinds: readonly (readonly [string, LogEntry, LogEntry])[] = [
+    ['boot', { ...common, kind: EVENT.boot, details: { firmwareMeasurement: d, svn: 1 } }, { ...common, kind: EVENT.boot, details: { firmwareMeasurement: d, svn: 1 } }],
+    ['licence-installed', { ...common, kind: EVENT.licenceInstalled, details: { licenceId: lid, licenceHash: d, sequenceNumber: 1 } }, { ...common, kind: EVENT.licenceInstalled, details: { licenceId: lid, licenceHash: d, sequenceNumber: 1 } }],
+    ['licence-rejected', { ...common, kind: EVENT.licenceRejected, details: { licenceHash: d, reason: 'LICENCE_REPLAYED' } }, { ...common, kind: EVENT.licenceRejected, details: { licenceHash: d, reason: 'LICENCE_REPLAYED' } }],
+    ['licence-expired', { ...common, kind: EVENT.licenceExpired, details: { licenceId: lid } }, { ...common, kind: EVENT.licenceExpired, details: { licenceId: lid } }],
+    ['licence-exhausted', { ...common, kind: EVENT.licenceExhausted, details: { licenceId: lid } }, { ...common, kind: EVENT.licenceExhausted, details: { licenceId: lid } }],
+    ['workload-started', { ...common, kind: EVENT.workloadStarted, details: { workloadCommitment: c, precisionClass: 4, clusterSize: 8 } }, { ...common, kind: EVENT.workloadStarted, details: { workloadCommitment: c, precisionClass: 4 } }],
+    ['workload-finished', { ...common, kind: EVENT.workloadFinished, details: { workloadCommitment: c, ops: 3n * 10n ** 21n, busyChipSeconds: 3600, interconnectBytes: 5n * 10n ** 12n } }, { ...common, kind: EVENT.workloadFinished, details: { workloadCommitment: c, ops: 3n * 10n ** 21n } }],
+    ['workload-refused', { ...common, kind: EVENT.workloadRefused, details: { workloadCommitment: c, reason: 'WORKLOAD_OVER_QUOTA' } }, { ...common, kind: EVENT.workloadRefused, details: { reason: 'WORKLOAD_LOCKED' } }],
+    ['firmware-updated', { ...common, kind: EVENT.firmwareUpdated, details: { previousMeasurement: d, firmwareMeasurement: F.FIRMWARE_V2, svn: 2 } }, { ...common, kind: EVENT.firmwareUpdated, details: { previousMeasurement: d, firmwareMeasurement: F.FIRMWARE_V2, svn: 2 } }],
+    ['tamper-detected', { ...common, kind: EVENT.tamperDetected, details: { sensor: 'enclosure' } }, { ...common, kind: EVENT.tamperDetected, details: {} }],
+    ['state-rollback-detected', { ...common, kind: EVENT.stateRollbackDetected, details: { reason: 'state generation 3 < counter 5' } }, { ...common, kind: EVENT.stateRollbackDetected, details: {} }],
+    ['revocation-applied', { ...common, kind: EVENT.revocationApplied, details: { revocationId: rid, licenceIds: [lid, new Uint8Array(16).fill(0x22)] } }, { ...common, kind: EVENT.revocationApplied, details: { revocationId: rid, licenceIds: [lid] } }],
+  ];
+  const detailNames = new Map<CborMapKey, string>(
+    (['licence-id', 'licence-hash', 'sequence-number', 'reason', 'workload-commitment', 'precision-class', 'cluster-size', 'ops', 'busy-chip-seconds', 'interconnect-bytes', 'firmware-measurement', 'svn', 'previous-measurement', 'revocation-id', 'licence-ids', 'sensor'] as const).map((n, i) => [i + 1, n]),
+  );
+  const topNames = new Map<CborMapKey, string>([[1, 'index'], [2, 'time'], [3, 'boot-count'], [4, 'event-kind'], [5, 'details']]);
+  const cases: Case[] = [];
+  for (const [name, full, minimal] of kinds) {
+    const rule = `${name}-entry`;
+    const fullMap = logEntry.toCbor(full);
+    const minimalMap = logEntry.toCbor(minimal);
+    if (asMap(asMap(fullMap).get(5)!).size !== asMap(asMap(minimalMap).get(5)!).size) {
+      cases.push(valid(`${name}-all-optional-present`, `${name}: every optional detail present`, fullMap, rule));
+      cases.push(valid(`${name}-all-optional-absent`, `${name}: every optional detail absent`, minimalMap, rule));
+    } else {
+      cases.push(valid(`${name}-typical`, `${name}: every detail (none is optional)`, fullMap, rule));
+    }
+    // The common fields behave alike in every kind: their negatives are given once, on boot entries.
+    const negatives = name === 'boot' ? mapNegatives(fullMap, minimalMap, [], topNames) : [];
+    negatives.push(...mapNegatives(fullMap, minimalMap, [5], detailNames, 'details-').filter((n) => !n.id.startsWith('unknown-details-text')));
+    cases.push(...negatives.map((n) => ({ ...n, id: `${name}-${n.id}`, description: `${name}: ${n.description}` })));
+  }
+  const boot = logEntry.toCbor(kinds[0]![1]);
+  const finished = logEntry.toCbor(kinds[6]![1]);
+  cases.push(
+    valid('workload-finished-ops-2pow64', 'workload-finished: ops of 2^64 (a bignum)', setIn(finished, [5, 8], 2n ** 64n), 'workload-finished-entry'),
+    valid('workload-finished-ops-2pow128-minus-1', 'workload-finished: ops and interconnect bytes of 2^128-1', setIn(setIn(finished, [5, 8], 2n ** 128n - 1n), [5, 10], 2n ** 128n - 1n), 'workload-finished-entry'),
+    valid('boot-index-2pow53-minus-1', 'boot: an index of 2^53-1, the largest leaf index specs/merkle.md §2 allows', setIn(boot, [1], Number.MAX_SAFE_INTEGER), 'boot-entry'),
+    invalidField('event-kind-13', 'an event kind of 13, which is not defined', setIn(boot, [4], 13)),
+    invalidField('event-kind-0', 'an event kind of 0', setIn(boot, [4], 0)),
+    { id: 'details-of-another-kind', description: 'boot details under event kind 4 (licence-expired): their keys are not that kind\'s', value: setIn(boot, [4], EVENT.licenceExpired), code: 'MESSAGE_UNKNOWN_FIELD' },
+    invalidField('workload-finished-ops-2pow128', 'workload-finished: ops of 2^128', setIn(finished, [5, 8], 2n ** 128n)),
+    invalidField('workload-started-precision-class-10', 'workload-started: precision class 10', setIn(logEntry.toCbor(kinds[5]![1]), [5, 6], 10)),
+    invalidField('revocation-applied-no-licences', 'revocation-applied: an empty licence list', setIn(logEntry.toCbor(kinds[11]![1]), [5, 15], [])),
+    invalidField('boot-index-2pow53', 'boot: an index of 2^53: leaf indices stop at 2^53-1 (specs/merkle.md §2), though the CDDL says uint', setIn(boot, [1], 2n ** 53n), true),
+  );
+  return {
+    name: 'log-entry',
+    description: 'Workload-log entries of every event kind (specs/messages/log-entry.md); an RFC 9162 leaf is one entry\'s encoding',
+    rule: 'log-entry',
+    negativeRule: 'log-entry',
+    parse: (v) => logEntry.parse(v, 'log-entry'),
+    reencode: (parsed) => logEntry.toCbor(parsed as LogEntry),
+    cases,
+  };
+}
+
+function openingFamily(): Family {
+  const opening = { logIndex: 3, salt: F.SALT, workloadDescriptor: F.DESCRIPTOR };
+  const base = logEntryOpening.toCbor(opening);
+  return recordFamily(logEntryOpening, 'The opening of a workload entry\'s commitment, given by the operator (specs/messages/log-entry.md §3)', opening, opening, [
+    valid('empty-descriptor', 'a zero-length descriptor (the module commits to opaque bytes)', setIn(base, [3], new Uint8Array(0))),
+    invalidField('salt-31-bytes', 'a salt of 31 bytes', setIn(base, [2], new Uint8Array(31))),
+    invalidField('log-index-negative', 'a log index of -1', setIn(base, [1], -1)),
+  ]);
+}
+
+function descriptorFamily(): Family {
+  const full = { workloadId: 'pretrain-a', clusterChips: [F.UEID, F.OTHER_UEID], description: 'a 2-chip pre-training run' };
+  const base = workloadDescriptor.toCbor(full);
+  return recordFamily(workloadDescriptor, 'The workload descriptor a verifier reads to account compute (specs/messages/log-entry.md §4)', full, { workloadId: 'pretrain-a' }, [
+    invalidField('cluster-chips-empty', 'an empty cluster list', setIn(base, [2], [])),
+    invalidField('cluster-chip-6-bytes', 'a cluster chip UEID of 6 bytes', setIn(base, [2, 1], new Uint8Array(6))),
+  ]);
+}
+
+function checkpointFamily(): Family {
+  const base = checkpointClaims.toCbor(F.CHECKPOINT_CLAIMS);
+  return recordFamily(checkpointClaims, 'Checkpoint claims: the signed head of a chip\'s workload log (specs/messages/checkpoint.md)', F.CHECKPOINT_CLAIMS, F.CHECKPOINT_CLAIMS, [
+    valid('tree-size-2pow53-minus-1', 'a tree size of 2^53-1, the largest (checkpoint.md §1)', setIn(base, [-72005], Number.MAX_SAFE_INTEGER)),
+    ...BOUNDARIES.map(([id, n]) => valid(`counters-at-${id}`, `counters at ${boundaryText[id]}`, checkpointClaims.toCbor({ ...F.CHECKPOINT_CLAIMS, counters: countersAt(n) }))),
+    invalidField('tree-size-2pow53', 'a tree size of 2^53 (checkpoint.md §1 bounds it at 2^53-1; the CDDL says uint)', setIn(base, [-72005], 2n ** 53n), true),
+    invalidField('root-hash-33-bytes', 'a root hash of 33 bytes', setIn(base, [-72006], new Uint8Array(33))),
+    invalidField('counters-total-ops-2pow128', 'counters with total ops of 2^128', setIn(base, [-72001, 1], 2n ** 128n)),
+  ]);
+}
+
+function reportFamily(): Family {
+  const { latestCheckpoint: _c, licenceState: _l, ...minimal } = F.REPORT_CLAIMS;
+  const base = attestationReportClaims.toCbor(F.REPORT_CLAIMS);
+  return recordFamily(attestationReportClaims, 'Attestation report claims: the chip\'s EAT (specs/messages/attestation-report.md)', F.REPORT_CLAIMS, minimal, [
+    ...BOUNDARIES.map(([id, n]) => valid(`counters-at-${id}`, `counters at ${boundaryText[id]}`, attestationReportClaims.toCbor({ ...F.REPORT_CLAIMS, counters: countersAt(n) }))),
+    valid('nonce-8-bytes', 'a nonce of 8 bytes, the shortest (RFC 9711 §4.1)', setIn(base, [10], new Uint8Array(8).fill(1))),
+    valid('nonce-64-bytes', 'a nonce of 64 bytes, the longest', setIn(base, [10], new Uint8Array(64).fill(1))),
+    valid('lock-state-rollback', 'lock state 6 (rollback detected)', setIn(base, [-72004], 6)),
+    valid('debug-enabled', 'debug status 0 (enabled): a valid claim that a policy may refuse', setIn(base, [263], 0)),
+    invalidField('nonce-7-bytes', 'a nonce of 7 bytes', setIn(base, [10], new Uint8Array(7))),
+    invalidField('nonce-65-bytes', 'a nonce of 65 bytes', setIn(base, [10], new Uint8Array(65))),
+    invalidField('eat-profile-other', 'another EAT profile', setIn(base, [265], 'tag:example.com,2026:other-profile')),
+    invalidField('lock-state-7', 'lock state 7, which is not defined', setIn(base, [-72004], 7)),
+    invalidField('debug-status-5', 'debug status 5 (RFC 9711 §4.2.9 defines 0 to 4)', setIn(base, [263], 5)),
+    invalidField('latest-checkpoint-root-31-bytes', 'a latest checkpoint whose root hash is 31 bytes', setIn(base, [-72002, 2], new Uint8Array(31))),
+  ]);
+}
+
+function bundleFamily(): Family {
+  const s = F.SIGNED;
+  const opening = { logIndex: 3, salt: F.SALT, workloadDescriptor: F.DESCRIPTOR };
+  const full = {
+    report: s.report,
+    deviceCertificate: s.deviceCertificate,
+    attestationKeyCertificate: s.attestationKeyCertificate,
+    checkpoints: [s.checkpoint2, s.checkpoint4],
+    consistencyReceipts: [s.consistency2to4],
+    entries: [{ entry: F.LOG_BYTES[3]!, receipt: s.inclusion3, opening }, { entry: F.LOG_BYTES[2]!, receipt: s.inclusion2 }],
+    licences: [s.licence],
+  };
+  const minimal = { report: s.report, deviceCertificate: s.deviceCertificate, attestationKeyCertificate: s.attestationKeyCertificate };
+  const base = evidenceBundle.toCbor(full);
+  return recordFamily(evidenceBundle, 'The evidence bundle an operator hands a verifier (specs/verifier.md §2); every member holds a real signed message', full, minimal, [
+    invalidField('checkpoints-empty', 'an empty checkpoint list (absent is how to send none)', setIn(base, [4], [])),
+    invalidField('entries-empty', 'an empty entry list', setIn(base, [6], [])),
+    { id: 'entry-missing-receipt', description: 'a disclosed entry without its inclusion receipt', value: setIn(base, [6, 0, 2], DELETE), code: 'MESSAGE_MISSING_FIELD' },
+    { id: 'entry-unknown-key', description: 'key 4 in a disclosed entry', value: setIn(base, [6, 1, 4], 0), code: 'MESSAGE_UNKNOWN_FIELD' },
+    { id: 'opening-missing-salt', description: 'an opening without its salt', value: setIn(base, [6, 0, 3, 2], DELETE), code: 'MESSAGE_MISSING_FIELD' },
+    invalidField('opening-not-a-map', 'an opening given as the descriptor bytes alone', setIn(base, [6, 0, 3], F.DESCRIPTOR)),
+    invalidField('report-as-text', 'the report as a text string', setIn(base, [1], 'report')),
+  ]);
+}
+
+// ----- module envelope -----
+
+const REQUEST_RULES: Record<number, string> = {
+  [CMD.manufacture]: 'manufacture-request',
+  [CMD.provision]: 'provision-request',
+  [CMD.installLicence]: 'install-licence-request',
+  [CMD.requestLicence]: 'request-licence-request',
+  [CMD.applyRevocation]: 'apply-revocation-request',
+  [CMD.runWorkload]: 'run-workload-request',
+  [CMD.attest]: 'attest-request',
+  [CMD.checkpoint]: 'checkpoint-request',
+  [CMD.proveInclusion]: 'prove-inclusion-request',
+  [CMD.proveConsistency]: 'prove-consistency-request',
+  [CMD.status]: 'status-request',
+  [CMD.firmwareUpdate]: 'firmware-update-request',
+};
+const responseRule = (command: number) => REQUEST_RULES[command]!.replace(/-request$/, '-response');
+
+function requestFamily(): Family {
+  const provision = {
+    deviceCertificate: F.SIGNED.deviceCertificate,
+    issuerKeys: F.ISSUER_KEYS,
+    issuerThreshold: 2,
+    replayDefence: [1, 3] as const,
+    itemisationThreshold: 10n ** 18n,
+    manufacturerKey: F.MANUFACTURER_KEY,
+  };
+  const { itemisationThreshold: _t, ...provisionMinimal } = provision;
+  const run = { workloadDescriptor: F.DESCRIPTOR, precisionClass: 4 as const, ops: 3n * 10n ** 21n, clusterSize: 8, interconnectBytes: 5n * 10n ** 12n, busyChipSeconds: 3600 };
+  const req = (command: number, requestId: number, params: unknown) => encodeRequest({ command, requestId, params } as Parameters<typeof encodeRequest>[0]);
+  const noParams = (command: number, requestId: number) => new Map<CborMapKey, CborValue>([[1, command], [2, requestId]]);
+  const attest = req(CMD.attest, 7, { nonce: F.NONCE });
+  const cases: Case[] = [
+    valid('manufacture-all-optional-present', 'manufacture with a UDS and key alg -7', req(CMD.manufacture, 1, { uds: seedBytes('messages uds'), hwmodel: F.HWMODEL, keyAlg: -7 }), 'manufacture-request'),
+    valid('manufacture-all-optional-absent', 'manufacture with the hardware model only', req(CMD.manufacture, 1, { hwmodel: F.HWMODEL }), 'manufacture-request'),
+    valid('provision-all-optional-present', 'provision with an itemisation threshold', req(CMD.provision, 2, provision), 'provision-request'),
+    valid('provision-all-optional-absent', 'provision without an itemisation threshold', req(CMD.provision, 2, provisionMinimal), 'provision-request'),
+    valid('install-licence', 'install a 2-of-3 licence', req(CMD.installLicence, 3, { licence: F.SIGNED.licence }), 'install-licence-request'),
+    valid('request-licence-empty-params', 'request-licence with an empty params map', req(CMD.requestLicence, 4, {}), 'request-licence-request'),
+    valid('request-licence-params-absent', 'request-licence without params', noParams(CMD.requestLicence, 4), 'request-licence-request'),
+    valid('apply-revocation', 'apply a 2-of-3 revocation', req(CMD.applyRevocation, 5, { revocation: F.SIGNED.revocation }), 'apply-revocation-request'),
+    valid('run-workload-all-optional-present', 'run-workload with cluster size, interconnect bytes and busy seconds', req(CMD.runWorkload, 6, run), 'run-workload-request'),
+    valid('run-workload-all-optional-absent', 'run-workload with descriptor, precision class and operations only', req(CMD.runWorkload, 6, { workloadDescriptor: F.DESCRIPTOR, precisionClass: 6, ops: 1n }), 'run-workload-request'),
+    ...BOUNDARIES.map(([id, n]) => valid(`run-workload-ops-at-${id}`, `run-workload with ops and interconnect bytes at ${boundaryText[id]}`, req(CMD.runWorkload, 6, { ...run, ops: n, interconnectBytes: n }), 'run-workload-request')),
+    valid('attest', 'attest for a 16-byte nonce', attest, 'attest-request'),
+    valid('checkpoint-empty-params', 'checkpoint with an empty params map', req(CMD.checkpoint, 8, {}), 'checkpoint-request'),
+    valid('checkpoint-params-absent', 'checkpoint without params', noParams(CMD.checkpoint, 8), 'checkpoint-request'),
+    valid('prove-inclusion', 'prove entry 3 in the tree of 4', req(CMD.proveInclusion, 9, { logIndex: 3, treeSize: 4 }), 'prove-inclusion-request'),
+    valid('prove-consistency', 'prove the tree of 4 extends the tree of 2', req(CMD.proveConsistency, 10, { treeSize1: 2, treeSize2: 4 }), 'prove-consistency-request'),
+    valid('status-empty-params', 'status with an empty params map', req(CMD.status, 11, {}), 'status-request'),
+    valid('status-params-absent', 'status without params', noParams(CMD.status, 11), 'status-request'),
+    valid('firmware-update', 'a firmware update with a signed manifest', req(CMD.firmwareUpdate, 12, { manifest: F.SIGNED.firmwareManifest }), 'firmware-update-request'),
+    valid('request-id-0', 'request id 0', setIn(attest, [2], 0), 'attest-request'),
+    valid('request-id-2pow32-minus-1', 'request id 2^32-1, the largest (uint .size 4)', setIn(attest, [2], 2 ** 32 - 1), 'attest-request'),
+    ...mapNegatives(attest, attest, [], new Map<CborMapKey, string>([[1, 'command'], [2, 'request-id'], [3, 'params']]))
+      .filter((c) => c.id !== 'missing-params')
+      .map((c) => ({ ...c, id: `envelope-${c.id}`, description: `envelope: ${c.description}` })),
+    { id: 'attest-params-absent', description: 'attest without params: its nonce is required', value: setIn(attest, [3], DELETE), code: 'MESSAGE_MISSING_FIELD' },
+    ...mapNegatives(attest, attest, [3], new Map<CborMapKey, string>([[1, 'nonce']]), 'params-').map((c) => ({ ...c, id: `attest-${c.id}`, description: `attest: ${c.description}` })),
+    { id: 'status-params-not-empty', description: 'status with a key in its params, which are the empty map', value: setIn(req(CMD.status, 11, {}), [3, 1], 0), code: 'MESSAGE_UNKNOWN_FIELD' },
+    { id: 'provision-missing-manufacturer-key', description: 'provision without the manufacturer key', value: setIn(req(CMD.provision, 2, provision), [3, 6], DELETE), code: 'MESSAGE_MISSING_FIELD' },
+    invalidField('command-13', 'command 13, which is not defined', setIn(attest, [1], 13)),
+    invalidField('command-0', 'command 0', setIn(attest, [1], 0)),
+    invalidField('request-id-negative', 'request id -1', setIn(attest, [2], -1)),
+    invalidField('attest-nonce-7-bytes', 'attest with a nonce of 7 bytes', setIn(attest, [3, 1], new Uint8Array(7))),
+    invalidField('run-workload-precision-class-10', 'run-workload with precision class 10', setIn(req(CMD.runWorkload, 6, run), [3, 2], 10)),
+    invalidField('run-workload-ops-2pow128', 'run-workload with ops of 2^128', setIn(req(CMD.runWorkload, 6, run), [3, 3], 2n ** 128n)),
+    invalidField('provision-issuer-key-with-d', 'provision with an issuer key that carries its private key d', setIn(req(CMD.provision, 2, provision), [3, 2, 0, -4], new Uint8Array(32))),
+    invalidField('provision-replay-mode-4', 'provision with replay-defence mode 4, which is not defined', setIn(req(CMD.provision, 2, provision), [3, 4, 0], 4)),
+    invalidField('manufacture-key-alg-rs256', 'manufacture with key alg -257 (RS256)', setIn(req(CMD.manufacture, 1, { hwmodel: F.HWMODEL, keyAlg: -7 }), [3, 3], -257)),
+  ];
+  return {
+    name: 'module-request',
+    description: 'Module command requests (specs/messages/module-commands.md): every command, params present and absent',
+    rule: 'module-request',
+    negativeRule: 'module-request',
+    parse: (v) => parseRequest(v),
+    reencode: (parsed, input) => (asMap(input).has(3) ? encodeRequest(parsed as Parameters<typeof encodeRequest>[0]) : undefined),
+    cases,
+  };
+}
+
+function responseFamily(): Family {
+  const s = F.SIGNED;
+  const note = renderSignedNote(F.UEID, 4, F.ROOT_4, F.ATTESTATION_KEY);
+  const ok = (command: number, requestId: number, result: unknown) =>
+    encodeResponse({ command, requestId, status: 0, result } as Parameters<typeof encodeResponse>[0]);
+  const statusResult = { ueid: F.UEID, lockState: 0, licenceState: F.LICENCE_STATE, counters: F.COUNTERS, treeSize: 4, bootcount: 1, svn: 1 };
+  const { licenceState: _l, ...statusMinimal } = statusResult;
+  const run = { salt: F.SALT, startedIndex: 2, finishedIndex: 3, remainingQuota: 10n ** 24n - 3n * 10n ** 21n };
+  const error = encodeResponse({ command: CMD.runWorkload, requestId: 6, status: 1, error: { code: 'WORKLOAD_OVER_QUOTA', message: 'the workload would pass the remaining quota' } });
+  const cases: Case[] = [
+    valid('manufacture', 'manufacture: the UEID and the device identity key', ok(CMD.manufacture, 1, { ueid: F.UEID, deviceIdentityKey: F.DEVICE_KEY }), responseRule(CMD.manufacture)),
+    valid('provision', 'provision: the attestation-key certificate', ok(CMD.provision, 2, { attestationKeyCertificate: s.attestationKeyCertificate }), responseRule(CMD.provision)),
+    valid('install-licence', 'install-licence: the licence id and its log index', ok(CMD.installLicence, 3, { licenceId: F.LICENCE_ID, logIndex: 1 }), responseRule(CMD.installLicence)),
+    valid('request-licence', 'request-licence: the signed licence request', ok(CMD.requestLicence, 4, { licenceRequest: s.licenceRequest }), responseRule(CMD.requestLicence)),
+    valid('apply-revocation', 'apply-revocation: its log index', ok(CMD.applyRevocation, 5, { logIndex: 4 }), responseRule(CMD.applyRevocation)),
+    valid('run-workload-all-optional-present', 'run-workload of an itemised workload: salt and both log indices', ok(CMD.runWorkload, 6, run), responseRule(CMD.runWorkload)),
+    valid('run-workload-all-optional-absent', 'run-workload below the itemisation threshold: remaining quota only', ok(CMD.runWorkload, 6, { remainingQuota: run.remainingQuota }), responseRule(CMD.runWorkload)),
+    ...BOUNDARIES.map(([id, n]) => valid(`run-workload-remaining-quota-at-${id}`, `run-workload with a remaining quota of ${boundaryText[id]}`, ok(CMD.runWorkload, 6, { remainingQuota: n }), responseRule(CMD.runWorkload))),
+    valid('attest', 'attest: report and both certificates', ok(CMD.attest, 7, { report: s.report, attestationKeyCertificate: s.attestationKeyCertificate, deviceCertificate: s.deviceCertificate }), responseRule(CMD.attest)),
+    valid('checkpoint-all-optional-present', 'checkpoint with its C2SP signed note', ok(CMD.checkpoint, 8, { checkpoint: s.checkpoint4, note }), responseRule(CMD.checkpoint)),
+    valid('checkpoint-all-optional-absent', 'checkpoint without a note', ok(CMD.checkpoint, 8, { checkpoint: s.checkpoint4 }), responseRule(CMD.checkpoint)),
+    valid('prove-inclusion', 'prove-inclusion: the receipt and the entry', ok(CMD.proveInclusion, 9, { receipt: s.inclusion3, entry: F.LOG_BYTES[3]! }), responseRule(CMD.proveInclusion)),
+    valid('prove-consistency', 'prove-consistency: the receipt', ok(CMD.proveConsistency, 10, { receipt: s.consistency2to4 }), responseRule(CMD.proveConsistency)),
+    valid('status-all-optional-present', 'status with a licence installed', ok(CMD.status, 11, statusResult), responseRule(CMD.status)),
+    valid('status-all-optional-absent', 'status of a chip with no licence', ok(CMD.status, 11, { ...statusMinimal, lockState: 1 }), responseRule(CMD.status)),
+    ...BOUNDARIES.map(([id, n]) => valid(`status-counters-at-${id}`, `status with counters at ${boundaryText[id]}`, ok(CMD.status, 11, { ...statusResult, counters: countersAt(n) }), responseRule(CMD.status))),
+    valid('firmware-update', 'firmware-update: its log index', ok(CMD.firmwareUpdate, 12, { logIndex: 5 }), responseRule(CMD.firmwareUpdate)),
+    valid('error-all-optional-present', 'an error response naming the command and request it answers', error, 'module-error-response'),
+    valid('error-all-optional-absent', 'an error response to a request that could not be decoded that far', encodeResponse({ status: 1, error: { code: 'MESSAGE_INVALID_FIELD', message: 'module-request: expected a map' } }), 'module-error-response'),
+    { id: 'ok-missing-result', description: 'status 0 without a result', value: setIn(ok(CMD.applyRevocation, 5, { logIndex: 4 }), [5], DELETE), code: 'MESSAGE_MISSING_FIELD' },
+    { id: 'ok-missing-command', description: 'status 0 without the command', value: setIn(ok(CMD.applyRevocation, 5, { logIndex: 4 }), [1], DELETE), code: 'MESSAGE_MISSING_FIELD' },
+    { id: 'ok-missing-request-id', description: 'status 0 without the request id', value: setIn(ok(CMD.applyRevocation, 5, { logIndex: 4 }), [2], DELETE), code: 'MESSAGE_MISSING_FIELD' },
+    { id: 'ok-with-error', description: 'status 0 with an error member', value: setIn(ok(CMD.applyRevocation, 5, { logIndex: 4 }), [6], asMap(error).get(6)!), code: 'MESSAGE_UNKNOWN_FIELD' },
+    { id: 'ok-unknown-key', description: 'key 99 in a success response', value: setIn(ok(CMD.applyRevocation, 5, { logIndex: 4 }), [99], 0), code: 'MESSAGE_UNKNOWN_FIELD' },
+    { id: 'ok-result-unknown-key', description: 'key 2 in apply-revocation\'s result', value: setIn(ok(CMD.applyRevocation, 5, { logIndex: 4 }), [5, 2], 0), code: 'MESSAGE_UNKNOWN_FIELD' },
+    invalidField('ok-result-of-another-command', 'a manufacture result under command apply-revocation: its key 1 holds a UEID where a log index belongs', setIn(ok(CMD.manufacture, 1, { ueid: F.UEID, deviceIdentityKey: F.DEVICE_KEY }), [1], CMD.applyRevocation)),
+    { id: 'status-result-missing-counters', description: 'a status result without counters', value: setIn(ok(CMD.status, 11, statusResult), [5, 4], DELETE), code: 'MESSAGE_MISSING_FIELD' },
+    { id: 'error-missing-error', description: 'status 1 without an error member', value: setIn(error, [6], DELETE), code: 'MESSAGE_MISSING_FIELD' },
+    { id: 'ok-missing-status', description: 'a success response without its status', value: setIn(ok(CMD.applyRevocation, 5, { logIndex: 4 }), [4], DELETE), code: 'MESSAGE_MISSING_FIELD' },
+    { id: 'error-with-result', description: 'status 1 with a result member', value: setIn(error, [5], new Map()), code: 'MESSAGE_UNKNOWN_FIELD' },
+    { id: 'error-unknown-key', description: 'key 3 in the error map', value: setIn(error, [6, 3], 0), code: 'MESSAGE_UNKNOWN_FIELD' },
+    invalidField('status-2', 'status 2, which is not defined', setIn(error, [4], 2)),
+    invalidField('error-code-integer', 'an error code that is an integer', setIn(error, [6, 1], 42)),
+    invalidField('ok-result-not-a-map', 'a result that is a byte string', setIn(ok(CMD.applyRevocation, 5, { logIndex: 4 }), [5], new Uint8Array(1))),
+    invalidField('status-lock-state-7', 'a status result with lock state 7', setIn(ok(CMD.status, 11, statusResult), [5, 2], 7)),
+    invalidField('not-a-map', 'a response that is an array', [0, 1, 2]),
+  ];
+  return {
+    name: 'module-response',
+    description: 'Module command responses (specs/messages/module-commands.md): every command\'s result, optional members present and absent, and error responses',
+    rule: 'module-response',
+    negativeRule: 'module-response',
+    parse: (v) => parseResponse(v),
+    reencode: (parsed) => encodeResponse(parsed as Parameters<typeof encodeResponse>[0]),
+    cases,
+  };
+}
+
+export const MESSAGE_FAMILIES: readonly (() => Family)[] = [
+  countersFamily,
+  licenceStateFamily,
+  checkpointSummaryFamily,
+  deviceCertificateFamily,
+  akCertificateFamily,
+  firmwareManifestFamily,
+  licenceFamily,
+  licenceRequestFamily,
+  revocationFamily,
+  logEntryFamily,
+  openingFamily,
+  descriptorFamily,
+  checkpointFamily,
+  reportFamily,
+  bundleFamily,
+  requestFamily,
+  responseFamily,
+];
+
+function toVectors(family: Family): MessageVector[] {
+  return family.cases.map((c) => {
+    const input = encode(c.value);
+    const rule = c.code === undefined ? (c.rule ?? family.rule) : (c.rule ?? family.negativeRule);
+    const v: MessageVector = {
+      id: c.id,
+      description: c.description,
+      input: hex(input),
+      rule,
+      matchesRule: c.code === undefined ? true : c.code === 'MESSAGE_INVALID_FIELD' ? (c.matchesRule ?? false) : false,
+      result: c.code === undefined ? 'valid' : 'invalid',
+      ...(c.code !== undefined ? { code: c.code } : {}),
+    };
+    let parsed: unknown;
+    confirm(`${family.name} vector ${c.id}`, v, () => (parsed = family.parse(decode(input))));
+    const matches = checkCbor(schema, input, rule);
+    if (matches.ok !== v.matchesRule) {
+      const why = matches.ok ? '' : `: ${matches.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`;
+      throw new Error(`${family.name} vector ${c.id}: says matchesRule ${v.matchesRule} for ${rule}, the CDDL checker says ${matches.ok}${why}`);
+    }
+    if (v.result === 'valid') {
+      const again = family.reencode?.(parsed, decode(input));
+      if (again !== undefined && hex(encode(again)) !== v.input) throw new Error(`${family.name} vector ${c.id}: parse and re-encode change the bytes`);
+      return { ...v, diagnostic: toDiagnostic(decode(input)) };
+    }
+    return v;
+  });
+}
+
+export function generateMessageVectors(): Map<string, string> {
+  const files = new Map<string, string>();
+  for (const make of MESSAGE_FAMILIES) {
+    const family = make();
+    const text = renderVectorFile({ format: MESSAGE_FORMAT, generator: GENERATOR, description: family.description, family: family.name }, toVectors(family));
+    files.set(`messages/${family.name}.json`, text);
+  }
+  return files;
+}
+
