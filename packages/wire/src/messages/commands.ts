@@ -2,6 +2,7 @@
  * The secure module's command and response envelope (specs/messages/module-commands.md): a request
  * map {command, request id, params}, a response map {command, request id, status, result | error}.
  */
+import { z } from 'zod';
 import { HemkitError } from '../errors.js';
 import type { CborMapKey, CborValue } from '../cbor/index.js';
 import {
@@ -22,6 +23,7 @@ import {
   arrayOf,
   counter,
   field,
+  fromZod,
   literal,
   oneOf,
   optional,
@@ -53,7 +55,8 @@ const ENVELOPE = { command: 1, requestId: 2, params: 3, status: 4, result: 5, er
 export const STATUS_OK = 0;
 export const STATUS_ERROR = 1;
 
-const requestId = uint; // a 32-bit unsigned integer (.size 4)
+/** request-id = uint .size 4 (module-commands.md §1): at most 2^32-1. */
+const requestId: WireType<number> = fromZod('request-id (uint .size 4)', z.number().int().min(0).max(2 ** 32 - 1));
 const empty = record('empty', {});
 const hemkitAlg = oneOf('hemkit-alg', [-8, -19, -7, -9, -35, -51] as const);
 

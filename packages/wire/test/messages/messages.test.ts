@@ -190,6 +190,10 @@ describe('module command envelope', () => {
     expectCode(() => parseRequest(new Map<CborMapKey, CborValue>([[1, 99], [2, 1]])), 'MESSAGE_INVALID_FIELD');
     expectCode(() => parseRequest(new Map<CborMapKey, CborValue>([[1, CMD.attest], [2, 1], [3, new Map([[1, new Uint8Array(4)]])]])), 'MESSAGE_INVALID_FIELD');
     expectCode(() => parseRequest(new Map<CborMapKey, CborValue>([[1, CMD.attest], [2, -1]])), 'MESSAGE_INVALID_FIELD');
+    // request-id = uint .size 4: 2^32-1 is the largest
+    const attest = (id: number) => new Map<CborMapKey, CborValue>([[1, CMD.attest], [2, id], [3, new Map([[1, new Uint8Array(8)]])]]);
+    expect(parseRequest(attest(2 ** 32 - 1)).requestId).toBe(2 ** 32 - 1);
+    expectCode(() => parseRequest(attest(2 ** 32)), 'MESSAGE_INVALID_FIELD');
     expectCode(() => parseRequest(new Map<CborMapKey, CborValue>([[1, CMD.attest], [2, 1]])), 'MESSAGE_MISSING_FIELD');
   });
 });
