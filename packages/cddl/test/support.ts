@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import type { CborValue } from '@hemkit/wire/cbor';
-import { HemkitError, type ErrorCode } from '@hemkit/wire/errors';
 import { parseCddl, validate, type ValidationResult } from '../src/index.js';
 
 export const REPO = join(import.meta.dirname, '../../..');
@@ -24,18 +23,8 @@ export function expectFailure(result: ValidationResult, path: string, message?: 
   if (message !== undefined) expect(result.errors[0]!.message).toMatch(message);
 }
 
-/** Asserts that `fn` throws a HemkitError with exactly `code`, and returns it. */
-export function expectCode(fn: () => unknown, code: ErrorCode): HemkitError {
-  let thrown: unknown;
-  try {
-    fn();
-  } catch (e) {
-    thrown = e;
-  }
-  expect(thrown, `expected HemkitError ${code}, but nothing was thrown`).toBeInstanceOf(HemkitError);
-  expect((thrown as HemkitError).code).toBe(code);
-  return thrown as HemkitError;
-}
+/** One assertion for typed errors, shared by every package's tests. */
+export { expectCode } from '../../wire/test/support/expect-code.js';
 
 export function fromHex(text: string): Uint8Array {
   return new Uint8Array(Buffer.from(text.replace(/\s+/g, ''), 'hex'));

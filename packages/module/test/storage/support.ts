@@ -2,22 +2,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect } from 'vitest';
-import { HemkitError, type ErrorCode } from '@hemkit/wire/errors';
 import { nodeFsOps, type FsOps } from '../../src/storage/index.js';
 
-/** Asserts that `fn` throws a HemkitError with exactly `code`, and returns it for further checks. */
-export function expectCode(fn: () => unknown, code: ErrorCode): HemkitError {
-  let thrown: unknown;
-  try {
-    fn();
-  } catch (e) {
-    thrown = e;
-  }
-  expect(thrown, `expected HemkitError ${code}, but nothing was thrown`).toBeInstanceOf(HemkitError);
-  expect((thrown as HemkitError).code).toBe(code);
-  return thrown as HemkitError;
-}
+/** One assertion for typed errors, shared by every package's tests. */
+export { expectCode } from '../../../wire/test/support/expect-code.js';
 
 /** A fresh directory under the system temp directory, with `data` and `nv` (counter) subdirectories. */
 export function chipDirectories(): { root: string; data: string; nv: string; cleanup: () => void } {

@@ -5,18 +5,8 @@ import { join } from 'node:path';
 import { expect } from 'vitest';
 import { HemkitError, type ErrorCode } from '@hemkit/wire/errors';
 
-/** Asserts that `fn` throws a HemkitError with exactly `code`, and returns it for further checks. */
-export function expectCode(fn: () => unknown, code: ErrorCode): HemkitError {
-  let thrown: unknown;
-  try {
-    fn();
-  } catch (e) {
-    thrown = e;
-  }
-  expect(thrown, `expected HemkitError ${code}, but nothing was thrown`).toBeInstanceOf(HemkitError);
-  expect((thrown as HemkitError).code).toBe(code);
-  return thrown as HemkitError;
-}
+/** One assertion for typed errors, shared by every package's tests. */
+export { expectCode } from '../../../wire/test/support/expect-code.js';
 
 /** Asserts that `promise` rejects with a HemkitError with exactly `code`. */
 export async function expectRejection(promise: Promise<unknown>, code: ErrorCode): Promise<HemkitError> {

@@ -3,8 +3,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { expect } from 'vitest';
-import { HemkitError, type ErrorCode } from '@hemkit/wire/errors';
 import { MemoryVerifierStore, SqliteVerifierStore, type ChipUpdate, type SeenCheckpoint, type VerifierStore } from '../../src/store/index.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
@@ -56,15 +54,5 @@ export function record(store: VerifierStore, u: ChipUpdate): void {
   store.appraise(u.ueid, () => ({ result: undefined, update: u }));
 }
 
-/** Asserts that `fn` throws a HemkitError with exactly `code`, and returns it for further checks. */
-export function expectCode(fn: () => unknown, code: ErrorCode): HemkitError {
-  let thrown: unknown;
-  try {
-    fn();
-  } catch (e) {
-    thrown = e;
-  }
-  expect(thrown, `expected HemkitError ${code}, but nothing was thrown`).toBeInstanceOf(HemkitError);
-  expect((thrown as HemkitError).code, (thrown as Error).message).toBe(code);
-  return thrown as HemkitError;
-}
+/** One assertion for typed errors, shared by every package's tests. */
+export { expectCode } from '../../../wire/test/support/expect-code.js';
