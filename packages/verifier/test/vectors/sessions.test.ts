@@ -1,0 +1,78 @@
+/**
+ * The verifier reads the module's session vectors: every attestation a session recorded (report and
+ * certificates from the response, the licences from the requests that installed them) is appraised
+ * against the session's manufacturer and issuers, for the nonce the request sent.
+ */
+import { sha256 } from '@noble/hashes/sha2.js';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { decode, encode } from '@hemkit/wire/cbor';
+import { getBackend } from '@hemkit/wire/crypto';
+import { createMerkleHasher } from '@hemkit/wire/merkle';
+import { CMD, evidenceBundle, LOCK, parseRequest, parseResponse, signingKey, attestationReportClaims, peekClaims, type ParamsOf, type ResultOf } from '@hemkit/wire/messages';
+import { FACTORY_FIRMWARE } from '../../../module/src/firmware/chip.js';
+import { appraise, DEFAULT_POLICY } from '../../src/index.js';
+import { MemoryVerifierStore } from '../../src/store/index.js';
+
+const DIR = join(import.meta.dirname, '../../../../test-vectors/module');
+const files = readdirSync(DIR).filter((f) => f.endsWith('.json')).sort();
+const backend = getBackend('node');
+const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
+const fromHex = (h: string) => new Uint8Array(Buffer.from(h, 'hex'));
+// The reference values a verifier would hold for the simulated firmware the sessions run.
+const KNOWN_FIRMWARE = [FACTORY_FIRMWARE, sha256(new TextEncoder().encode('hemkit simulated firmware v2'))];
+
+interface Session {
+  vector: {
+    setup: { manufacturerKey: string; issuerKeys: string[]; issuerThreshold: number };
+    steps: ({ command: string; request: string; response: string; expect: string; time: number } | { event: string })[];
+  };
+}
+
+describe('the verifier reads the module session vectors', () => {
+  it.each(files)('%s: every recorded attestation appraises as the chip\'s state says it should', (file) => {
+    const { vector } = JSON.parse(readFileSync(join(DIR, file), 'utf8')) as Session;
+    const manufacturer = signingKey(-8, fromHex(vector.setup.manufacturerKey)).publicKey;
+    const issuers = vector.setup.issuerKeys.map((k) => signingKey(-8, fromHex(k)).publicKey);
+    const licences: Uint8Array[] = [];
+    let attested = 0;
+    for (const step of vector.steps) {
+      if (!('command' in step) || step.expect !== 'ok') continue;
+      const request = parseRequest(decode(fromHex(step.request)));
+      if (request.command === CMD.installLicence) licences.push((request.params as ParamsOf<typeof CMD.installLicence>).licence);
+      if (request.command !== CMD.attest) continue;
+      const response = parseResponse(decode(fromHex(step.response)));
+      if (response.status !== 0) throw new Error('ok step without a result');
+      const result = response.result as ResultOf<typeof CMD.attest>;
+      const bundle = encode(
+        evidenceBundle.toCbor({
+          report: result.report,
+          deviceCertificate: result.deviceCertificate,
+          attestationKeyCertificate: result.attestationKeyCertificate,
+          ...(licences.length ? { licences } : {}),
+        }),
+      );
+      const a = appraise(bundle, {
+        trust: { manufacturers: [{ name: 'hemkit-sim-fab', key: manufacturer }], licenceIssuers: { keys: issuers, threshold: vector.setup.issuerThreshold }, revoked: { ueids: [], keyIds: [] } },
+        reference: { models: [{ hwmodel: 'hemkit-sim-a1', minimumSvn: 1, firmware: KNOWN_FIRMWARE.map((m) => ({ measurement: hex(m), svn: 1 })) }] },
+        policy: DEFAULT_POLICY,
+        store: new MemoryVerifierStore(),
+        now: step.time,
+        expectedNonce: (request.params as ParamsOf<typeof CMD.attest>).nonce,
+        backend,
+        hasher: createMerkleHasher((d) => backend.sha256(d)),
+      });
+      attested++;
+      const lock = peekClaims(attestationReportClaims, result.report).claims.lockState;
+      const failing = Object.fromEntries(a.checks.filter((c) => c.status === 'fail').map((c) => [c.id, c.code]));
+      if (lock === LOCK.rollback) {
+        expect(failing).toEqual({ 'lock-state': 'CHIP_REPORTS_COMPROMISE' });
+      } else {
+        expect(failing).toEqual({});
+        expect(a.status).toBe('affirming');
+      }
+    }
+    expect(attested).toBeGreaterThanOrEqual(file.includes('lifecycle') || file.includes('counter') || file.includes('firmware') || file.includes('provisioning') ? 1 : 0);
+  });
+});
