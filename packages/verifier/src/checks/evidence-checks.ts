@@ -197,9 +197,13 @@ export function checkCheckpoints(e: Evidence, inputs: AppraisalInputs): CheckOut
     fail('CHECKPOINT_MISMATCH', 'the report does not name the bundle\'s last checkpoint as its latest');
   }
   if (head.counters.totalOps > e.report!.counters.totalOps) fail('CHECKPOINT_MISMATCH', 'the head checkpoint counts more operations than the later report');
+  // What was seen before, as far as it matters: the largest (truncation, and the base), and any of
+  // the sizes in the bundle (forks). The stored ones form one consistent chain, so these suffice.
+  const seen = e.memory;
+  const seenRelevant = seen === undefined ? [] : [seen.latestCheckpoint, ...list.map((c) => seen.checkpointAt(c.treeSize))];
   const earlier = [
     ...list.slice(0, -1).map((c) => ({ treeSize: c.treeSize, rootHash: c.rootHash, source: 'bundle' })),
-    ...(e.memory?.checkpoints ?? []).map((c) => ({ treeSize: c.treeSize, rootHash: c.rootHash, source: 'seen before' })),
+    ...seenRelevant.flatMap((c) => (c === undefined ? [] : [{ treeSize: c.treeSize, rootHash: c.rootHash, source: 'seen before' }])),
   ];
   for (const c of earlier) {
     if (c.treeSize === head.treeSize && !same(c.rootHash, head.rootHash)) {
@@ -302,7 +306,7 @@ export function checkCountersAgainstLog(e: Evidence, inputs: AppraisalInputs): C
   if (head === undefined) return { notApplicable: 'no checkpoint to count against' };
   const earlier = [
     ...e.checkpoints!.slice(0, -1).map((c) => ({ treeSize: c.treeSize, totalOps: c.counters.totalOps })),
-    ...(e.memory?.checkpoints ?? []).map((c) => ({ treeSize: c.treeSize, totalOps: c.totalOps })),
+    ...(e.memory?.latestCheckpoint ? [{ treeSize: e.memory.latestCheckpoint.treeSize, totalOps: e.memory.latestCheckpoint.totalOps }] : []),
   ].filter((c) => c.treeSize <= head.treeSize);
   const base = earlier.sort((a, b) => b.treeSize - a.treeSize)[0] ?? { treeSize: 0, totalOps: 0n };
   if (base.treeSize === head.treeSize) {

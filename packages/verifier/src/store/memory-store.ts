@@ -51,7 +51,15 @@ export class MemoryVerifierStore implements VerifierStore {
       bootcount: record.bootcount,
       totalOps: record.totalOps,
       workloadsRun: record.workloadsRun,
-      checkpoints: record.checkpoints.map(copyCheckpoint),
+      // Read on access, as in the SQLite store: appraisals use the two lookups, not the whole list.
+      get checkpoints() {
+        return record.checkpoints.map(copyCheckpoint);
+      },
+      latestCheckpoint: record.checkpoints.length > 0 ? copyCheckpoint(record.checkpoints[record.checkpoints.length - 1]!) : undefined,
+      checkpointAt: (treeSize: number) => {
+        const found = findBySize(record.checkpoints, treeSize);
+        return found === undefined ? undefined : copyCheckpoint(found);
+      },
       lastAppraisedAt: record.lastAppraisedAt,
     };
   }
@@ -124,4 +132,18 @@ function insertCheckpoint(list: SeenCheckpoint[], c: SeenCheckpoint): void {
   }
   if (list[lo]?.treeSize === c.treeSize) return;
   list.splice(lo, 0, copyCheckpoint(c));
+}
+
+/** Binary search in the ascending list. */
+function findBySize(list: readonly SeenCheckpoint[], treeSize: number): SeenCheckpoint | undefined {
+  let lo = 0;
+  let hi = list.length - 1;
+  while (lo <= hi) {
+    const mid = Math.floor((lo + hi) / 2);
+    const size = list[mid]!.treeSize;
+    if (size === treeSize) return list[mid];
+    if (size < treeSize) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return undefined;
 }

@@ -84,6 +84,8 @@ export class SqliteVerifierStore implements VerifierStore {
   #nonceCalls = 0;
   readonly #selectChip: Database.Statement<[Uint8Array], ChipRow>;
   readonly #selectCheckpoints: Database.Statement<[Uint8Array], CheckpointRow>;
+  readonly #selectLatestCheckpoint: Database.Statement<[Uint8Array], CheckpointRow>;
+  readonly #selectCheckpointAt: Database.Statement<[Uint8Array, number], CheckpointRow>;
   readonly #upsertChip: Database.Statement<[Uint8Array, number, string, number, number]>;
   readonly #insertCheckpoint: Database.Statement<[Uint8Array, number, Uint8Array, number, string]>;
   readonly #insertNonce: Database.Statement<[Uint8Array, number]>;
@@ -125,6 +127,12 @@ export class SqliteVerifierStore implements VerifierStore {
     this.#sweepInterval = options.nonceSweepInterval ?? 256;
     this.#selectChip = db.prepare(
       'SELECT bootcount, total_ops, workloads_run, last_appraised_at FROM chips WHERE ueid = ?',
+    );
+    this.#selectLatestCheckpoint = db.prepare(
+      'SELECT tree_size, root_hash, issued_at, total_ops FROM checkpoints WHERE ueid = ? ORDER BY tree_size DESC LIMIT 1',
+    );
+    this.#selectCheckpointAt = db.prepare(
+      'SELECT tree_size, root_hash, issued_at, total_ops FROM checkpoints WHERE ueid = ? AND tree_size = ?',
     );
     this.#selectCheckpoints = db.prepare(
       'SELECT tree_size, root_hash, issued_at, total_ops FROM checkpoints WHERE ueid = ? ORDER BY tree_size',
@@ -196,12 +204,24 @@ export class SqliteVerifierStore implements VerifierStore {
   #readChip(ueid: Uint8Array): ChipMemory | undefined {
     const row = this.#selectChip.get(ueid);
     if (row === undefined) return undefined;
+    const key = ueid.slice();
+    const all = this.#selectCheckpoints;
+    const latest = this.#selectLatestCheckpoint.get(key);
+    const bySize = this.#selectCheckpointAt;
     return {
-      ueid: ueid.slice(),
+      ueid: key,
       bootcount: readCount(row.bootcount, 'chips.bootcount'),
       totalOps: readCounter(row.total_ops, 'chips.total_ops'),
       workloadsRun: readCount(row.workloads_run, 'chips.workloads_run'),
-      checkpoints: this.#selectCheckpoints.all(ueid).map(readCheckpoint),
+      // The full list is read only if asked for; the appraisal uses the two indexed lookups.
+      get checkpoints() {
+        return all.all(key).map(readCheckpoint);
+      },
+      latestCheckpoint: latest === undefined ? undefined : readCheckpoint(latest),
+      checkpointAt(treeSize: number) {
+        const found = bySize.get(key, treeSize);
+        return found === undefined ? undefined : readCheckpoint(found);
+      },
       lastAppraisedAt: readCount(row.last_appraised_at, 'chips.last_appraised_at'),
     };
   }

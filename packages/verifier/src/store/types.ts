@@ -18,8 +18,15 @@ export interface ChipMemory {
   readonly bootcount: number;
   readonly totalOps: bigint;
   readonly workloadsRun: number;
-  /** Every checkpoint accepted, ascending by tree size. */
+  /**
+   * Every checkpoint accepted, ascending by tree size. Read on access: an appraisal needs only the
+   * two lookups below, so a chip checkpointed hourly for years costs nothing extra to appraise.
+   */
   readonly checkpoints: readonly SeenCheckpoint[];
+  /** The accepted checkpoint of the largest tree size. */
+  readonly latestCheckpoint: SeenCheckpoint | undefined;
+  /** The accepted checkpoint of exactly this tree size, if any (what a fork is found against). */
+  checkpointAt(treeSize: number): SeenCheckpoint | undefined;
   /** Last appraisal time (verifier clock, seconds). */
   readonly lastAppraisedAt: number;
 }

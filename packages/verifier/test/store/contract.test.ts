@@ -37,14 +37,28 @@ describe.each(STORE_KINDS)('$name', (kind) => {
     it('gives back exactly what an affirming appraisal recorded', () => {
       record(store, update(CHIP, { bootcount: 3, totalOps: 12_345n, workloadsRun: 7, checkpoints: [checkpoint(4)], appraisedAt: 1_800_000_100 }));
 
-      expect(store.getChip(CHIP)).toEqual({
+      const memory = store.getChip(CHIP)!;
+      const seen = { treeSize: 4, rootHash: root(4), issuedAt: 1_800_000_004, totalOps: 4000n };
+      expect({ ...memory, checkpoints: memory.checkpoints, checkpointAt: undefined }).toEqual({
         ueid: CHIP,
         bootcount: 3,
         totalOps: 12_345n,
         workloadsRun: 7,
-        checkpoints: [{ treeSize: 4, rootHash: root(4), issuedAt: 1_800_000_004, totalOps: 4000n }],
+        checkpoints: [seen],
+        latestCheckpoint: seen,
+        checkpointAt: undefined,
         lastAppraisedAt: 1_800_000_100,
       });
+      expect(memory.checkpointAt(4)).toEqual(seen);
+      expect(memory.checkpointAt(5)).toBeUndefined();
+    });
+
+    it('finds the latest checkpoint and any by size without reading them all', () => {
+      for (const size of [2, 9, 5]) record(store, update(CHIP, { checkpoints: [checkpoint(size)] }));
+      const memory = store.getChip(CHIP)!;
+      expect(memory.latestCheckpoint?.treeSize).toBe(9);
+      expect(memory.checkpointAt(5)?.rootHash).toEqual(root(5));
+      expect(memory.checkpoints.map((c) => c.treeSize)).toEqual([2, 5, 9]);
     });
 
     it('shows decide the memory as of the previous appraisal', () => {

@@ -9,7 +9,20 @@ import type { ChipMemory, ChipUpdate, VerifierStore } from '../../src/store/type
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 
-const copyMemory = (m: ChipMemory): ChipMemory => ({ ...m, ueid: m.ueid.slice(), checkpoints: m.checkpoints.map(copyCheckpoint) });
+const copyMemory = (m: ChipMemory): ChipMemory => {
+  const checkpoints = m.checkpoints.map(copyCheckpoint);
+  return {
+    ueid: m.ueid.slice(),
+    bootcount: m.bootcount,
+    totalOps: m.totalOps,
+    workloadsRun: m.workloadsRun,
+    lastAppraisedAt: m.lastAppraisedAt,
+    checkpoints,
+    latestCheckpoint: checkpoints.at(-1),
+    // Lookups over the frozen copy, never over the live store.
+    checkpointAt: (treeSize: number) => checkpoints.find((c) => c.treeSize === treeSize),
+  };
+};
 
 /** Passes everything to a real store and notes the chips it was asked about and the nonces it kept. */
 export class RecordingStore implements VerifierStore {
