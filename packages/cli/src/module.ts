@@ -24,6 +24,7 @@ import {
   type ResultOf,
 } from '@hemkit/wire/messages';
 import { Device } from '@hemkit/module/device';
+import { collectEvidence } from '@hemkit/module';
 import { LicenceAuthority, Manufacturer } from '@hemkit/module/factory';
 import { serveDevice } from '@hemkit/module/device';
 import { parseArgs, parseBigint, parseHex, UsageError, type Args } from './args.js';
@@ -42,6 +43,10 @@ export const MODULE_USAGE = `usage: hemkit module <verb> <chip-dir> [options]
   run <chip> --ops N --precision P      run (declare) a workload [--cluster N] [--descriptor FILE]
                                         [--interconnect BYTES] [--seconds S] [--repeat K]
   attest <chip> --nonce HEX --out FILE  an attestation report (with its certificates: FILE.certs.cbor)
+  evidence <chip> --nonce HEX --out FILE
+                                        the evidence bundle for a verifier's nonce: report, chain, a
+                                        fresh checkpoint, every entry [--since SIZE] with receipts,
+                                        [--known SIZE,...] consistency receipts, [--licence FILE]...
   checkpoint <chip> [--out FILE]        a signed checkpoint (and its C2SP signed note)
   prove <chip> --index I [--size N] --out FILE      an RFC 9942 inclusion receipt (and FILE.entry.cbor)
   prove <chip> --from M [--to N] --out FILE         an RFC 9942 consistency receipt
@@ -217,6 +222,22 @@ export async function moduleCommand(argv: readonly string[]): Promise<number> {
       writeFileSync(out, r.report);
       writeFileSync(`${out}.certs.cbor`, encode([r.deviceCertificate, r.attestationKeyCertificate]));
       print(args, `${green('✓')} attestation report → ${out} (certificate chain → ${out}.certs.cbor)`, { out });
+      return 0;
+    }
+    case 'evidence': {
+      const device = openChip(args);
+      const port = { send: <C extends CommandId>(command: C, params: ParamsOf<C>) => call(device, command, params) };
+      const licences = (args.flag('licence') ?? '').split(',').filter(Boolean).map((f) => new Uint8Array(readFileSync(f)));
+      const known = (args.flag('known') ?? '').split(',').filter(Boolean).map(Number);
+      const bundle = collectEvidence(port, {
+        nonce: parseHex(args.required('nonce'), '--nonce'),
+        discloseFrom: Number(args.flag('since') ?? 0),
+        ...(known.length ? { knownSizes: known } : {}),
+        ...(licences.length ? { licences } : {}),
+      });
+      device.close();
+      writeFileSync(args.required('out'), bundle);
+      print(args, `${green('✓')} evidence bundle (${bundle.length} bytes) → ${args.required('out')}`, { out: args.required('out'), bytes: bundle.length });
       return 0;
     }
     case 'checkpoint': {

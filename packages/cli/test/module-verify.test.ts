@@ -63,6 +63,10 @@ describe('hemkit module and hemkit verify, end to end', () => {
     device.close();
     const bundleFile = join(dir, 'bundle.cbor');
     writeFileSync(bundleFile, bundle);
+    // The same bundle through the command line: hemkit module evidence.
+    const cliBundle = join(dir, 'cli-bundle.cbor');
+    expect(await main(['module', 'evidence', chip, '--nonce', hex(new Uint8Array(16).fill(8)), '--licence', lic, '--out', cliBundle])).toBe(0);
+    expect(readFileSync(cliBundle).length).toBeGreaterThan(1000);
     const keyHex = (seed: string) => hex(encode(encodeCoseKey(signingKey(-8, Buffer.from(seed, 'hex')).publicKey)));
     const trust = {
       manufacturers: [{ name: 'hemkit-sim-fab', key: keyHex(factory.manufacturerKey) }],
@@ -83,6 +87,7 @@ describe('hemkit module and hemkit verify, end to end', () => {
     writeFileSync(join(dir, 'bad-trust.json'), JSON.stringify({ ...trust, manufacturers: [] }));
     expect(await main(['verify', bundleFile, '--trust', join(dir, 'bad-trust.json'), '--store', store])).toBe(2);
     expect(io.err()).toContain('VERIFIER_INPUT_INVALID');
+    expect(await main(['verify', cliBundle, '--trust', trustFile, '--nonce', hex(new Uint8Array(16).fill(8)), '--store', store])).toBe(0);
     expect(await main(['account', bundleFile, '--trust', trustFile])).toBe(0);
     // The CLI's workloads were not opened, so their work is undisclosed, never attributed to a run.
     expect(io.out()).toMatch(/Undisclosed: 3\.000e21 \(3000000000000000000000\)/);
