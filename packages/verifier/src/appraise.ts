@@ -5,10 +5,7 @@
  * verifier remembers run inside one store transaction, so two verifiers cannot both accept
  * evidence that only one of them should.
  */
-import { decode } from '@hemkit/wire/cbor';
 import { HemkitError, type ErrorCode } from '@hemkit/wire/errors';
-import { attestationReportClaims, evidenceBundle } from '@hemkit/wire/messages';
-import { decodeSign1 } from '@hemkit/wire/cose';
 import * as checks from './checks/evidence-checks.js';
 import type { AppraisalInputs, DisclosedWorkload, Evidence } from './checks/context.js';
 import type { ChipMemory, ChipUpdate } from './store/types.js';
@@ -70,28 +67,35 @@ export type CheckId = (typeof CHECKS)[number]['id'];
 
 const TIER = { affirming: 2, warning: 32, contraindicated: 96 } as const;
 
-/** The chip a bundle claims to be from, read without trusting it, to find its memory. */
-function claimedUeid(bytes: Uint8Array): Uint8Array | undefined {
-  try {
-    const bundle = evidenceBundle.parse(decode(bytes), 'evidence-bundle');
-    const payload = decodeSign1(bundle.report).payload;
-    return payload === null ? undefined : attestationReportClaims.parse(decode(payload), 'report').ueid;
-  } catch {
-    return undefined; // the encoding check will say why
-  }
-}
-
+/**
+ * The encoding check runs first, before the store transaction: it is pure, and it names the chip
+ * whose memory the rest of the checks need. Its outcome is handed to runChecks, not repeated.
+ */
 export function appraise(bytes: Uint8Array, inputs: AppraisalInputs): Appraisal {
-  const ueid = claimedUeid(bytes);
-  if (ueid === undefined) return runChecks(bytes, inputs, undefined).appraisal;
+  const evidence: Evidence = {};
+  let encoding: HemkitError | undefined;
+  try {
+    checks.checkEncoding(evidence, bytes);
+  } catch (e) {
+    if (!(e instanceof HemkitError)) throw e;
+    encoding = e;
+  }
+  const ueid = evidence.report?.ueid;
+  if (encoding !== undefined || ueid === undefined) return runChecks(bytes, inputs, undefined, evidence, encoding).appraisal;
   return inputs.store.appraise(ueid, (memory) => {
-    const { appraisal, update } = runChecks(bytes, inputs, memory);
+    const { appraisal, update } = runChecks(bytes, inputs, memory, { ...evidence, entries: new Map() }, undefined);
     return update === undefined ? { result: appraisal } : { result: appraisal, update };
   });
 }
 
-function runChecks(bytes: Uint8Array, inputs: AppraisalInputs, memory: ChipMemory | undefined): { appraisal: Appraisal; update?: ChipUpdate } {
-  const evidence: Evidence = memory === undefined ? {} : { memory };
+function runChecks(
+  bytes: Uint8Array,
+  inputs: AppraisalInputs,
+  memory: ChipMemory | undefined,
+  decoded: Evidence,
+  encodingError: HemkitError | undefined,
+): { appraisal: Appraisal; update?: ChipUpdate } {
+  const evidence: Evidence = memory === undefined ? decoded : { ...decoded, memory };
   const results: CheckResult[] = [];
   const vector: TrustworthinessVector = {};
   const status = new Map<string, CheckStatus>();
@@ -103,7 +107,9 @@ function runChecks(bytes: Uint8Array, inputs: AppraisalInputs, memory: ChipMemor
       result = { id: spec.id as CheckId, status: 'not-run', message: `not run: the ${blocked} check did not pass` };
     } else {
       try {
-        const outcome = spec.run(evidence, inputs, bytes);
+        // The encoding check already ran in appraise; its result is reported here, in order.
+        if (spec.id === 'encoding' && encodingError !== undefined) throw encodingError;
+        const outcome = spec.id === 'encoding' ? undefined : spec.run(evidence, inputs, bytes);
         result = outcome
           ? { id: spec.id as CheckId, status: 'not-applicable', message: outcome.notApplicable }
           : { id: spec.id as CheckId, status: 'pass', message: 'ok' };

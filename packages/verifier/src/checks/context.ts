@@ -1,5 +1,5 @@
 /** What the checks share: the decoded evidence, the verifier's inputs, and what each check learned. */
-import type { CosePublicKey } from '@hemkit/wire/cose';
+import type { CosePublicKey, CoseSign1 } from '@hemkit/wire/cose';
 import type { CryptoBackend } from '@hemkit/wire/crypto';
 import type { MerkleHasher } from '@hemkit/wire/merkle';
 import type {
@@ -42,8 +42,21 @@ export interface DisclosedWorkload {
 }
 
 /** Filled in as the checks run; later checks read what earlier ones established. */
+/** A signed message decoded once, with its claims: later checks verify the decoded form. */
+export interface Signed<T> {
+  readonly message: CoseSign1;
+  readonly claims: T;
+}
+
 export interface Evidence {
   bundle?: EvidenceBundle;
+  /** The signed messages of the bundle, decoded by the encoding check. */
+  signed?: {
+    readonly report: Signed<AttestationReportClaims>;
+    readonly device: Signed<DeviceCertificateClaims>;
+    readonly attestationKey: Signed<AttestationKeyCertificateClaims>;
+    readonly checkpoints: readonly Signed<CheckpointClaims>[];
+  };
   report?: AttestationReportClaims;
   chain?: VerifiedChain;
   checkpoints?: CheckpointClaims[];

@@ -27,7 +27,7 @@ import {
   type LogEntry,
   type RecordType,
 } from '@hemkit/wire/messages';
-import type { AppraisalInputs, DisclosedWorkload, Evidence, VerifiedChain } from './context.js';
+import type { AppraisalInputs, DisclosedWorkload, Evidence, Signed, VerifiedChain } from './context.js';
 
 export type CheckOutcome = void | { readonly notApplicable: string };
 
@@ -37,22 +37,27 @@ const fail = (code: ConstructorParameters<typeof HemkitError>[0], message: strin
   throw new HemkitError(code, message);
 };
 
-function claimsOf<T>(type: RecordType<T>, bytes: Uint8Array): T {
+function signedOf<T>(type: RecordType<T>, bytes: Uint8Array): Signed<T> {
   const message = decodeSign1(bytes);
   if (message.payload === null) throw new HemkitError('COSE_PAYLOAD_MISSING', `${type.name}: the payload is detached`);
-  return type.parse(decode(message.payload), type.name);
+  return { message, claims: type.parse(decode(message.payload), type.name) };
 }
 
-/** 1. encoding: the bundle and every message in it decode under the profile. */
+/** 1. encoding: the bundle and every message in it decode under the profile, once. */
 export function checkEncoding(e: Evidence, bytes: Uint8Array): CheckOutcome {
   e.bundle = evidenceBundle.parse(decode(bytes), 'evidence-bundle');
-  e.report = claimsOf(attestationReportClaims, e.bundle.report);
-  claimsOf(deviceCertificateClaims, e.bundle.deviceCertificate);
-  claimsOf(attestationKeyCertificateClaims, e.bundle.attestationKeyCertificate);
-  e.checkpoints = (e.bundle.checkpoints ?? []).map((c) => claimsOf(checkpointClaims, c));
+  const b = e.bundle;
+  e.signed = {
+    report: signedOf(attestationReportClaims, b.report),
+    device: signedOf(deviceCertificateClaims, b.deviceCertificate),
+    attestationKey: signedOf(attestationKeyCertificateClaims, b.attestationKeyCertificate),
+    checkpoints: (b.checkpoints ?? []).map((c) => signedOf(checkpointClaims, c)),
+  };
+  e.report = e.signed.report.claims;
+  e.checkpoints = e.signed.checkpoints.map((c) => c.claims);
   e.entries = new Map();
-  for (const d of e.bundle.entries ?? []) logEntry.parse(decode(d.entry), 'log-entry');
-  for (const l of e.bundle.licences ?? []) decodeIssuerStatement(l, licenceClaims);
+  for (const d of b.entries ?? []) logEntry.parse(decode(d.entry), 'log-entry');
+  for (const l of b.licences ?? []) decodeIssuerStatement(l, licenceClaims);
 }
 
 export function chainKey(deviceCertificate: Uint8Array, attestationKeyCertificate: Uint8Array): string {
@@ -68,19 +73,21 @@ export function checkChain(e: Evidence, inputs: AppraisalInputs): CheckOutcome {
     e.chain = cached; // a chain verified once is not verified again: the bytes are the same
     return;
   }
-  const kid = decodeSign1(b.deviceCertificate).kid;
+  const signed = e.signed!;
+  const kid = signed.device.message.kid;
   const root = inputs.trust.manufacturers.find((m) => kid !== undefined && same(keyThumbprint(m.key), kid));
   if (root === undefined) fail('CHAIN_UNTRUSTED_ROOT', `the device certificate's signer (kid ${kid ? hexOf(kid) : 'none'}) is not a trusted manufacturer`);
-  const device = verified(deviceCertificateClaims, b.deviceCertificate, root!.key, inputs, 'device certificate');
-  const ak = verified(attestationKeyCertificateClaims, b.attestationKeyCertificate, device.cnf.coseKey, inputs, 'attestation-key certificate');
+  const device = verified(signed.device, root!.key, inputs, 'device certificate');
+  const ak = verified(signed.attestationKey, device.cnf.coseKey, inputs, 'attestation-key certificate');
   if (!same(device.ueid, ak.ueid)) fail('CHAIN_MISMATCH', 'the two certificates name different chips');
   e.chain = { device, attestationKeyCertificate: ak, attestationKey: ak.cnf.coseKey } satisfies VerifiedChain;
   inputs.chainCache?.set(key, e.chain);
 }
 
-function verified<T>(type: RecordType<T>, bytes: Uint8Array, key: CosePublicKey, inputs: AppraisalInputs, what: string): T {
+function verified<T>(signed: Signed<T>, key: CosePublicKey, inputs: AppraisalInputs, what: string): T {
   try {
-    return type.parse(decode(verifySign1(bytes, key, { backend: inputs.backend }).payload), type.name);
+    verifySign1(signed.message, key, { backend: inputs.backend });
+    return signed.claims;
   } catch (err) {
     if (err instanceof HemkitError && (err.code === 'COSE_SIGNATURE_INVALID' || err.code === 'COSE_KEY_ALG_MISMATCH')) {
       return fail('CHAIN_SIGNATURE_INVALID', `the ${what} does not verify under the key above it (${err.code})`);
@@ -93,7 +100,7 @@ function verified<T>(type: RecordType<T>, bytes: Uint8Array, key: CosePublicKey,
 export function checkReport(e: Evidence, inputs: AppraisalInputs): CheckOutcome {
   const chain = e.chain!;
   try {
-    verifySign1(e.bundle!.report, chain.attestationKey, { backend: inputs.backend });
+    verifySign1(e.signed!.report.message, chain.attestationKey, { backend: inputs.backend });
   } catch (err) {
     if (err instanceof HemkitError && (err.code === 'COSE_SIGNATURE_INVALID' || err.code === 'COSE_KEY_ALG_MISMATCH')) {
       fail('REPORT_SIGNATURE_INVALID', `the report does not verify under the certified attestation key (${err.code})`);
@@ -182,7 +189,7 @@ export function checkCheckpoints(e: Evidence, inputs: AppraisalInputs): CheckOut
   if (list.length === 0) return { notApplicable: 'the bundle carries no checkpoint' };
   list.forEach((c, i) => {
     try {
-      verifySign1(e.bundle!.checkpoints![i]!, e.chain!.attestationKey, { backend: inputs.backend });
+      verifySign1(e.signed!.checkpoints[i]!.message, e.chain!.attestationKey, { backend: inputs.backend });
     } catch (err) {
       if (err instanceof HemkitError && err.code === 'COSE_SIGNATURE_INVALID') fail('CHECKPOINT_SIGNATURE_INVALID', `checkpoint ${i} does not verify under the attestation key`);
       throw err;
