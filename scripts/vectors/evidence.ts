@@ -159,8 +159,6 @@ function attacks(): Sequence {
   const forked = collectEvidence(clone, { nonce: forkNonce, knownSizes: [seen], discloseFrom: seen, licences: [a.licence] });
   s.add('forked-log', 'A clone shows another, smaller history of the same log size: two roots for one size, and counters below what was seen', forked, forkNonce, T0 + 40, { status: 'contraindicated', failing: { rollback: 'COUNTERS_WENT_BACKWARDS', checkpoints: 'LOG_FORK' } });
   const lateNonce = key('old bundle nonce').subarray(0, 16);
-  const older = collectEvidence(clone, { nonce: lateNonce, discloseFrom: 0, licences: [a.licence] });
-  void older;
   const stale = first.bundle;
   s.add('stale-bundle', 'The first bundle again with a fresh nonce expected: wrong nonce, and its counters are below what was seen', stale, lateNonce, T0 + 50, {
     status: 'contraindicated',

@@ -9,8 +9,6 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { decode, encode } from '@hemkit/wire/cbor';
 import { HemkitError, type ErrorCode } from '@hemkit/wire/errors';
-import { createMerkleHasher, type MerkleHasher } from '@hemkit/wire/merkle';
-import { nobleBackend } from '@hemkit/wire/crypto';
 import {
   attestationKeyCertificateClaims,
   attestationReportClaims,
@@ -55,14 +53,6 @@ export const FACTORY_SVN = 1;
 export interface Outcome {
   readonly state: ChipState | undefined;
   readonly response: ModuleResponse;
-}
-
-const hasherCache = new WeakMap<object, MerkleHasher>();
-function hasherOf(env: ModuleEnv): MerkleHasher {
-  const backend = env.backend ?? nobleBackend;
-  let hasher = hasherCache.get(backend);
-  if (hasher === undefined) hasherCache.set(backend, (hasher = createMerkleHasher((d) => backend.sha256(d))));
-  return hasher;
 }
 
 const keyCache = new Map<string, SigningKey>();
@@ -560,4 +550,3 @@ function firmwareUpdate(w: Work, params: ParamsOf<typeof CMD.firmwareUpdate>): R
   return { logIndex };
 }
 
-export { hasherOf };

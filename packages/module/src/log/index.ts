@@ -2,3 +2,4 @@
 export type { LogStore } from './store.js';
 export { MemoryLogStore } from './memory-store.js';
 export { FileLogStore, type FileLogStoreOptions } from './file-store.js';
+export { ReferenceLog } from './reference-log.js';

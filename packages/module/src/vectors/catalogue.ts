@@ -1,6 +1,7 @@
 /** The scripted module sessions that become test-vectors/module/*.json. */
 import { sha256 } from '@noble/hashes/sha2.js';
 import { CMD, REPLAY } from '@hemkit/wire/messages';
+import { LicenceAuthority, Manufacturer } from '../factory.js';
 import { SESSION_FORMAT, SessionRecorder, T0, utf8, vectorKey, type SessionVector } from './sessions.js';
 
 const descriptor = (name: string) => utf8(JSON.stringify({ run: name, data: 'corpus-v3' }));
@@ -111,7 +112,7 @@ function firmware(): SessionVector {
   const hwmodel = utf8('hemkit-sim-a1');
   const v2 = sha256(utf8('hemkit simulated firmware v2'));
   r.step('update to v2 (SVN 2), signed by the manufacturer', CMD.firmwareUpdate, { manifest: r.manufacturer.signFirmwareManifest(hwmodel, v2, 2, T0) });
-  const rogue = new (r.manufacturer.constructor as typeof import('../factory.js').Manufacturer)('rogue', vectorKey('rogue'));
+  const rogue = new Manufacturer('rogue', vectorKey('rogue'));
   r.step('a manifest signed by another key', CMD.firmwareUpdate, { manifest: rogue.signFirmwareManifest(hwmodel, v2, 3, T0) }, 'FIRMWARE_SIGNATURE_INVALID');
   r.step('a manifest for another model', CMD.firmwareUpdate, { manifest: r.manufacturer.signFirmwareManifest(utf8('other-model'), v2, 3, T0) }, 'FIRMWARE_WRONG_MODEL');
   r.step('a downgrade to SVN 1', CMD.firmwareUpdate, { manifest: r.manufacturer.signFirmwareManifest(hwmodel, sha256(utf8('old')), 1, T0) }, 'FIRMWARE_SVN_DOWNGRADE');
@@ -127,7 +128,7 @@ function provisioningRefusals(): SessionVector {
   r.ueid = made.ueid;
   r.step('manufacture again', CMD.manufacture, { hwmodel }, 'MODULE_ALREADY_MANUFACTURED');
   r.step('a licence before provisioning', CMD.installLicence, { licence: r.licence() }, 'MODULE_NOT_PROVISIONED');
-  const rogue = new (r.manufacturer.constructor as typeof import('../factory.js').Manufacturer)('rogue', vectorKey('rogue'));
+  const rogue = new Manufacturer('rogue', vectorKey('rogue'));
   const params = (deviceCertificate: Uint8Array, issuerThreshold = 2) => ({
     deviceCertificate,
     issuerKeys: r.authority.publicKeys,
@@ -139,7 +140,7 @@ function provisioningRefusals(): SessionVector {
   r.step('a threshold of 4 of 3 issuers', CMD.provision, params(r.manufacturer.issueDeviceCertificate({ ...made, hwmodel }, T0), 4), 'MODULE_INVALID_PARAMS');
   r.step('provision', CMD.provision, params(r.manufacturer.issueDeviceCertificate({ ...made, hwmodel }, T0)));
   r.step('provision again', CMD.provision, params(r.manufacturer.issueDeviceCertificate({ ...made, hwmodel }, T0)), 'MODULE_ALREADY_PROVISIONED');
-  const stranger = new (r.authority.constructor as typeof import('../factory.js').LicenceAuthority)([vectorKey('stranger')], 1);
+  const stranger = new LicenceAuthority([vectorKey('stranger')], 1);
   const claims = r.licenceClaims();
   r.step('a licence signed by an issuer the chip does not know', CMD.installLicence, { licence: stranger.issueLicence(claims, [0]) }, 'LICENCE_UNKNOWN_SIGNER');
   const good = r.authority.issueLicence(claims, [0, 1]);

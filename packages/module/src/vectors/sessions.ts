@@ -8,13 +8,11 @@
  * (see seededRandom), so the stream is fixed by the seed alone.
  */
 import { sha256 } from '@noble/hashes/sha2.js';
-import { createMerkleHasher, consistencyProof, inclusionProof, merkleRoot } from '@hemkit/wire/merkle';
-import { nobleBackend } from '@hemkit/wire/crypto';
 import { decode } from '@hemkit/wire/cbor';
 import { CMD, COMMAND_NAMES, parseResponse, REPLAY, STATUS_ERROR, type CommandId, type LicenceClaims, type ParamsOf, type ReplayMode } from '@hemkit/wire/messages';
 import { HemkitError } from '@hemkit/wire/errors';
 import { LicenceAuthority, Manufacturer } from '../factory.js';
-import type { FirmwareLog } from '../firmware/env.js';
+import { ReferenceLog } from '../log/reference-log.js';
 import { InProcessChip, ManualClock, seededRandom } from '../in-process.js';
 import { enterRollbackState } from '../firmware/chip.js';
 
@@ -23,33 +21,6 @@ export const T0 = 1_800_000_000;
 const utf8 = (s: string) => new TextEncoder().encode(s);
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 export const vectorKey = (label: string) => sha256(utf8(`hemkit vector key: ${label}`));
-
-/** The log a session runs over: the wire layer's reference tree, so vectors depend on nothing else. */
-class SessionLog implements FirmwareLog {
-  private readonly hasher = createMerkleHasher(nobleBackend.sha256);
-  readonly entries: Uint8Array[] = [];
-  private readonly leaves: Uint8Array[] = [];
-  get size() {
-    return this.entries.length;
-  }
-  append(entry: Uint8Array) {
-    this.entries.push(entry.slice());
-    this.leaves.push(this.hasher.hashLeaf(entry));
-    return this.entries.length - 1;
-  }
-  entry(i: number) {
-    return this.entries[i]!.slice();
-  }
-  root(size = this.size) {
-    return merkleRoot(this.hasher, this.leaves.slice(0, size));
-  }
-  inclusionProof(i: number, size = this.size) {
-    return inclusionProof(this.hasher, this.leaves.slice(0, size), i);
-  }
-  consistencyProof(a: number, b = this.size) {
-    return consistencyProof(this.hasher, this.leaves, a, b);
-  }
-}
 
 export interface SessionStep {
   readonly comment: string;
@@ -92,7 +63,8 @@ export interface SessionVector {
 /** Drives one chip through a script and records every exchange. */
 export class SessionRecorder {
   readonly clock = new ManualClock(T0);
-  readonly log = new SessionLog();
+  /** The wire layer's reference tree, so that vectors depend on nothing else. */
+  readonly log = new ReferenceLog();
   readonly chip: InProcessChip;
   readonly manufacturer = new Manufacturer('hemkit-sim-fab', vectorKey('manufacturer'));
   readonly authority: LicenceAuthority;

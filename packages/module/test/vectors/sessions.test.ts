@@ -8,8 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decode } from '@hemkit/wire/cbor';
 import { logEntry, parseResponse } from '@hemkit/wire/messages';
-import { createMerkleHasher, consistencyProof, inclusionProof, merkleRoot } from '@hemkit/wire/merkle';
-import { nobleBackend } from '@hemkit/wire/crypto';
+import { ReferenceLog } from '../../src/log/reference-log.js';
 import { allVectorFiles } from '../../../../scripts/vector-files.js';
 import { InProcessChip, seededRandom } from '../../src/in-process.js';
 import { enterRollbackState } from '../../src/firmware/chip.js';
@@ -31,19 +30,7 @@ describe('module session vectors', () => {
   it.each(files)('%s replays byte for byte through a fresh chip', (file) => {
     const { vector, numberOfSteps } = load(file);
     expect(vector.steps.length).toBe(numberOfSteps);
-    const hasher = createMerkleHasher(nobleBackend.sha256);
-    const entries: Uint8Array[] = [];
-    const leaves: Uint8Array[] = [];
-    const log = {
-      get size() {
-        return entries.length;
-      },
-      append: (e: Uint8Array) => (entries.push(e), leaves.push(hasher.hashLeaf(e)), entries.length - 1),
-      entry: (i: number) => entries[i]!,
-      root: (n = entries.length) => merkleRoot(hasher, leaves.slice(0, n)),
-      inclusionProof: (i: number, n = entries.length) => inclusionProof(hasher, leaves.slice(0, n), i),
-      consistencyProof: (a: number, b = entries.length) => consistencyProof(hasher, leaves, a, b),
-    };
+    const log = new ReferenceLog();
     let time = vector.setup.startTime;
     const chip = new InProcessChip({ log, now: () => time, random: seededRandom(vector.setup.randomSeed) });
     for (const step of vector.steps) {
@@ -57,8 +44,8 @@ describe('module session vectors', () => {
       const parsed = parseResponse(decode(response));
       expect(parsed.status === 1 ? parsed.error.code : 'ok').toBe(step.expect);
     }
-    expect(entries.map((e) => Buffer.from(e).toString('hex'))).toEqual(vector.logEntries);
-    for (const e of entries) expect(() => logEntry.parse(decode(e), 'entry')).not.toThrow();
+    expect(log.entries.map((e) => Buffer.from(e).toString('hex'))).toEqual(vector.logEntries);
+    for (const e of log.entries) expect(() => logEntry.parse(decode(e), 'entry')).not.toThrow();
   });
 
   it('cover every module refusal code that a session can provoke', () => {

@@ -1,0 +1,42 @@
+/**
+ * A log over the wire layer's reference tree (@hemkit/wire/merkle merkleRoot, inclusionProof,
+ * consistencyProof): every root and proof recomputed from all leaves, O(n) each. Too slow for a
+ * device, it is the independent oracle for the firmware's tests and the log the session vectors
+ * run over, so that neither depends on the optimised stores they check.
+ */
+import { createMerkleHasher, consistencyProof, inclusionProof, merkleRoot, type MerkleHasher } from '@hemkit/wire/merkle';
+import { nobleBackend } from '@hemkit/wire/crypto';
+import type { FirmwareLog } from '../firmware/env.js';
+
+export class ReferenceLog implements FirmwareLog {
+  readonly entries: Uint8Array[] = [];
+  private readonly leaves: Uint8Array[] = [];
+
+  constructor(private readonly hasher: MerkleHasher = createMerkleHasher(nobleBackend.sha256)) {}
+
+  get size(): number {
+    return this.entries.length;
+  }
+
+  append(entry: Uint8Array): number {
+    this.entries.push(entry.slice());
+    this.leaves.push(this.hasher.hashLeaf(entry));
+    return this.entries.length - 1;
+  }
+
+  entry(index: number): Uint8Array {
+    return this.entries[index]!.slice();
+  }
+
+  root(size = this.size): Uint8Array {
+    return merkleRoot(this.hasher, this.leaves.slice(0, size));
+  }
+
+  inclusionProof(index: number, size = this.size): Uint8Array[] {
+    return inclusionProof(this.hasher, this.leaves.slice(0, size), index);
+  }
+
+  consistencyProof(size1: number, size2 = this.size): Uint8Array[] {
+    return consistencyProof(this.hasher, this.leaves, size1, size2);
+  }
+}
