@@ -42,12 +42,13 @@ interface CheckSpec {
   /** A failure here is a warning rather than a contraindication. */
   readonly warningOnly?: boolean;
   readonly vector: keyof TrustworthinessVector;
-  readonly run: (e: Evidence, inputs: AppraisalInputs, bytes: Uint8Array) => checks.CheckOutcome;
+  readonly run: (e: Evidence, inputs: AppraisalInputs) => checks.CheckOutcome;
 }
 
 /** The checks, in the order they run (specs/verifier.md §5). */
 export const CHECKS = [
-  { id: 'encoding', needs: [], vector: 'instance-identity', run: (e, _i, bytes) => checks.checkEncoding(e, bytes) },
+  // Decoding itself happens in appraise, before the store transaction; this reports its outcome in order.
+  { id: 'encoding', needs: [], vector: 'instance-identity', run: (e) => { if (e.encodingError) throw e.encodingError; } },
   { id: 'certificate-chain', needs: ['encoding'], vector: 'hardware', run: (e, i) => checks.checkChain(e, i) },
   { id: 'report-signature', needs: ['certificate-chain'], vector: 'instance-identity', run: (e, i) => checks.checkReport(e, i) },
   { id: 'revocation', needs: ['report-signature'], vector: 'instance-identity', run: (e, i) => checks.checkRevocation(e, i) },
@@ -73,27 +74,24 @@ const TIER = { affirming: 2, warning: 32, contraindicated: 96 } as const;
  */
 export function appraise(bytes: Uint8Array, inputs: AppraisalInputs): Appraisal {
   const evidence: Evidence = {};
-  let encoding: HemkitError | undefined;
   try {
     checks.checkEncoding(evidence, bytes);
   } catch (e) {
     if (!(e instanceof HemkitError)) throw e;
-    encoding = e;
+    evidence.encodingError = e;
   }
   const ueid = evidence.report?.ueid;
-  if (encoding !== undefined || ueid === undefined) return runChecks(bytes, inputs, undefined, evidence, encoding).appraisal;
+  if (evidence.encodingError !== undefined || ueid === undefined) return runChecks(inputs, undefined, evidence).appraisal;
   return inputs.store.appraise(ueid, (memory) => {
-    const { appraisal, update } = runChecks(bytes, inputs, memory, { ...evidence, entries: new Map() }, undefined);
+    const { appraisal, update } = runChecks(inputs, memory, { ...evidence, entries: new Map() });
     return update === undefined ? { result: appraisal } : { result: appraisal, update };
   });
 }
 
 function runChecks(
-  bytes: Uint8Array,
   inputs: AppraisalInputs,
   memory: ChipMemory | undefined,
   decoded: Evidence,
-  encodingError: HemkitError | undefined,
 ): { appraisal: Appraisal; update?: ChipUpdate } {
   const evidence: Evidence = memory === undefined ? decoded : { ...decoded, memory };
   const results: CheckResult[] = [];
@@ -107,9 +105,7 @@ function runChecks(
       result = { id: spec.id as CheckId, status: 'not-run', message: `not run: the ${blocked} check did not pass` };
     } else {
       try {
-        // The encoding check already ran in appraise; its result is reported here, in order.
-        if (spec.id === 'encoding' && encodingError !== undefined) throw encodingError;
-        const outcome = spec.id === 'encoding' ? undefined : spec.run(evidence, inputs, bytes);
+        const outcome = spec.run(evidence, inputs);
         result = outcome
           ? { id: spec.id as CheckId, status: 'not-applicable', message: outcome.notApplicable }
           : { id: spec.id as CheckId, status: 'pass', message: 'ok' };

@@ -1,5 +1,6 @@
 /** What the checks share: the decoded evidence, the verifier's inputs, and what each check learned. */
 import type { CosePublicKey, CoseSign1 } from '@hemkit/wire/cose';
+import type { HemkitError } from '@hemkit/wire/errors';
 import type { CryptoBackend } from '@hemkit/wire/crypto';
 import type { MerkleHasher } from '@hemkit/wire/merkle';
 import type {
@@ -49,6 +50,8 @@ export interface Signed<T> {
 }
 
 export interface Evidence {
+  /** Why the bundle did not decode, when it did not (the encoding check reports it). */
+  encodingError?: HemkitError;
   bundle?: EvidenceBundle;
   /** The signed messages of the bundle, decoded by the encoding check. */
   signed?: {
