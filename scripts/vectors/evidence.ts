@@ -9,7 +9,7 @@ import { encode } from '@hemkit/wire/cbor';
 import { encodeCoseKey } from '@hemkit/wire/cose';
 import { getBackend } from '@hemkit/wire/crypto';
 import { createMerkleHasher } from '@hemkit/wire/merkle';
-import { attestationReportClaims, CMD, evidenceBundle, keyThumbprint, REPLAY, signClaims, workloadDescriptor, type LicenceClaims } from '@hemkit/wire/messages';
+import { attestationReportClaims, checkpointClaims, CMD, evidenceBundle, keyThumbprint, logEntry, REPLAY, signClaims, workloadDescriptor, type LicenceClaims } from '@hemkit/wire/messages';
 import { decodeSign1 } from '@hemkit/wire/cose';
 import { attestationKey, enterRollbackState } from '../../packages/module/src/firmware/chip.js';
 import { decode } from '@hemkit/wire/cbor';
@@ -22,6 +22,7 @@ import {
   Manufacturer,
   MemoryLogStore,
   seededRandom,
+  SIM_PEAK_OPS_PER_SECOND,
 } from '../../packages/module/src/index.js';
 import { appraise, parsePolicy, parseReferenceValues, parseTrustAnchors, type Appraisal } from '../../packages/verifier/src/index.js';
 import { MemoryVerifierStore } from '../../packages/verifier/src/store/index.js';
@@ -44,10 +45,12 @@ const TRUST = {
   licenceIssuers: { keys: authority.publicKeys.map(keyHex), threshold: 2 },
   revoked: { ueids: [] as string[], keyIds: [] as string[] },
 };
-const REFERENCE = { models: [{ hwmodel: 'hemkit-sim-a1', minimumSvn: 1, firmware: [{ measurement: hex(FACTORY_FIRMWARE), svn: 1, name: 'factory v1' }] }] };
+const REFERENCE = { models: [{ hwmodel: 'hemkit-sim-a1', minimumSvn: 1, peakOpsPerSecond: SIM_PEAK_OPS_PER_SECOND.toString() as string | number, firmware: [{ measurement: hex(FACTORY_FIRMWARE), svn: 1, name: 'factory v1' }] }] };
+/** A realistic part (about an accelerator's dense BF16 rate), for the vectors that time usage by the verifier's clock. */
+const REALISTIC_PEAK = '1000000000000000';
 const POLICY = { requireNonce: true, maxAgeSeconds: 600, clockSkewSeconds: 60, requireDebugDisabled: true, requireLogCoverage: true, policyId: 'hemkit/v1/default' };
 
-function chip(name: string) {
+function chip(name: string, replayDefence: readonly number[] = [REPLAY.sequence]) {
   const clock = new ManualClock(T0);
   const log = new MemoryLogStore(hasher);
   const c = new InProcessChip({ log, now: clock.now, random: seededRandom(`evidence ${name}`), backend: noble });
@@ -57,7 +60,7 @@ function chip(name: string) {
     deviceCertificate: manufacturer.issueDeviceCertificate({ ...made, hwmodel }, T0),
     issuerKeys: authority.publicKeys,
     issuerThreshold: 2,
-    replayDefence: [REPLAY.sequence],
+    replayDefence: replayDefence as (typeof REPLAY)[keyof typeof REPLAY][],
     manufacturerKey: manufacturer.publicKey,
   });
   const claims: LicenceClaims = {
@@ -79,11 +82,21 @@ function chip(name: string) {
     return r;
   };
   let n = 0;
-  const evidence = (options: { knownSizes?: number[]; discloseFrom?: number } = {}) => {
+  const evidence = (options: { knownTreeSize?: number; knownSizes?: number[]; discloseFrom?: number; licences?: Uint8Array[] } = {}) => {
     const nonce = key(`evidence nonce ${name} ${++n}`).subarray(0, 16);
-    return { nonce, bundle: collectEvidence(c, { nonce, discloseFrom: options.discloseFrom ?? 0, openings, licences: [licence], ...(options.knownSizes ? { knownSizes: options.knownSizes } : {}) }) };
+    return {
+      nonce,
+      bundle: collectEvidence(c, {
+        nonce,
+        knownTreeSize: options.knownTreeSize ?? 0,
+        ...(options.discloseFrom !== undefined ? { discloseFrom: options.discloseFrom } : {}),
+        ...(options.knownSizes ? { knownSizes: options.knownSizes } : {}),
+        openings,
+        licences: options.licences ?? [licence],
+      }),
+    };
   };
-  return { c, clock, log, ueid: made.ueid, run, evidence, openings, licence };
+  return { c, clock, log, ueid: made.ueid, run, evidence, openings, licence, claims };
 }
 
 interface EvidenceVector {
@@ -134,7 +147,7 @@ function honestHistory(): Sequence {
   const size1 = a.log.size;
   a.clock.advance(3600);
   a.run('train-1', 2n * 10n ** 24n);
-  const second = a.evidence({ knownSizes: [size1], discloseFrom: size1 });
+  const second = a.evidence({ knownTreeSize: size1 });
   s.add('second-appraisal', 'An hour later: linked to the first by a consistency receipt, the new entries disclosed', second.bundle, second.nonce, T0 + 3610, { status: 'affirming' });
   return s;
 }
@@ -152,18 +165,46 @@ function attacks(): Sequence {
   for (let i = 0; i < seen; i++) cloneLog.append(a.log.entry(i));
   const clone = new InProcessChip({ log: cloneLog, now: a.clock.now, random: seededRandom('clone'), backend: noble, state: a.c.state! });
   a.run('train-1', 10n ** 24n);
-  const honest = a.evidence({ knownSizes: [seen], discloseFrom: seen });
+  const honest = a.evidence({ knownTreeSize: seen });
   s.add('honest-growth', 'The chip runs on and is affirmed again', honest.bundle, honest.nonce, T0 + 30, { status: 'affirming' });
-  clone.send(CMD.runWorkload, { workloadDescriptor: encode(workloadDescriptor.toCbor({ workloadId: 'hidden' })), precisionClass: 4, ops: 10n ** 22n });
+  const remembered = a.log.size;
+  const hidden = (ops: bigint) => clone.send(CMD.runWorkload, { workloadDescriptor: encode(workloadDescriptor.toCbor({ workloadId: 'hidden' })), precisionClass: 4, ops });
+  hidden(10n ** 22n);
   const forkNonce = key('fork nonce').subarray(0, 16);
-  const forked = collectEvidence(clone, { nonce: forkNonce, knownSizes: [seen], discloseFrom: seen, licences: [a.licence] });
-  s.add('forked-log', 'A clone shows another, smaller history of the same log size: two roots for one size, and counters below what was seen', forked, forkNonce, T0 + 40, { status: 'contraindicated', failing: { rollback: 'COUNTERS_WENT_BACKWARDS', checkpoints: 'LOG_FORK' } });
+  const forked = collectEvidence(clone, { nonce: forkNonce, knownTreeSize: seen, licences: [a.licence] });
+  s.add('forked-log', 'A clone shows another, smaller history of the same log size: two roots for one size, and counters below what was seen', forked, forkNonce, T0 + 40, { status: 'contraindicated', failing: { rollback: 'COUNTERS_WENT_BACKWARDS', 'log-consistency': 'LOG_FORK' } });
+  // The clone grows past what the verifier remembers and offers its own history from a size the
+  // verifier remembers and shares: it can prove consistency from there, but not from the largest
+  // remembered head, which is the only base the verifier uses.
+  hidden(2n * 10n ** 24n);
+  const ownBaseNonce = key('own base nonce').subarray(0, 16);
+  const ownBase = collectEvidence(clone, { nonce: ownBaseNonce, knownSizes: [seen, remembered], discloseFrom: seen, licences: [a.licence] });
+  const ownBaseParts = evidenceBundle.parse(decode(ownBase), 'b');
+  const cloneCheckpoint = clone.send(CMD.checkpoint, {}).checkpoint;
+  const sharedCheckpointBundle = encode(evidenceBundle.toCbor({ ...ownBaseParts, checkpoints: [cloneCheckpoint] }));
+  s.add('fork-with-own-base', 'A clone that diverged at a remembered size grows past the remembered head and proves consistency only from the shared older size', sharedCheckpointBundle, ownBaseNonce, T0 + 45, { status: 'contraindicated', failing: { 'log-consistency': 'LOG_INCONSISTENT' } });
   const lateNonce = key('old bundle nonce').subarray(0, 16);
   const stale = first.bundle;
   s.add('stale-bundle', 'The first bundle again with a fresh nonce expected: wrong nonce, and its counters are below what was seen', stale, lateNonce, T0 + 50, {
     status: 'contraindicated',
-    failing: { freshness: 'NONCE_MISMATCH', rollback: 'COUNTERS_WENT_BACKWARDS', checkpoints: 'LOG_TRUNCATED' },
+    failing: { freshness: 'NONCE_MISMATCH', rollback: 'COUNTERS_WENT_BACKWARDS', 'log-consistency': 'LOG_TRUNCATED' },
   });
+  a.clock.advance(60);
+  a.run('train-1', 10n ** 23n);
+  const withheldNonce = key('withheld nonce').subarray(0, 16);
+  const full = evidenceBundle.parse(decode(collectEvidence(a.c, { nonce: withheldNonce, knownTreeSize: remembered, openings: a.openings, licences: [a.licence] })), 'b');
+  const { consistencyReceipts: _r, entries: _e, ...bare } = full;
+  s.add('withheld-log', 'Higher counters and no log evidence at all: no receipt from the remembered head, no entries', encode(evidenceBundle.toCbor(bare)), withheldNonce, T0 + 110, { status: 'contraindicated', failing: { 'log-consistency': 'CONSISTENCY_PROOF_MISSING' } });
+  const checkpointed = a.log.size;
+  const cp = a.c.send(CMD.checkpoint, {}).checkpoint;
+  a.run('after-checkpoint', 10n ** 23n);
+  const afterNonce = key('after checkpoint nonce').subarray(0, 16);
+  const after = evidenceBundle.parse(decode(collectEvidence(a.c, { nonce: afterNonce, knownSizes: [remembered, checkpointed], discloseFrom: remembered, openings: a.openings, licences: [a.licence] })), 'b');
+  const uptoCheckpoint = encode(evidenceBundle.toCbor({ ...after, checkpoints: [cp], entries: after.entries!.filter((d) => logEntryIndex(d.entry) < checkpointed) }));
+  s.add('work-after-checkpoint', 'Work after the operator\'s last checkpoint, its entries withheld: the report binds the live head, so they are missing', uptoCheckpoint, afterNonce, T0 + 120, { status: 'contraindicated', failing: { 'counters-vs-log': 'LOG_COVERAGE_INCOMPLETE' } });
+  const honestAgainNonce = key('honest again nonce').subarray(0, 16);
+  const honestAgain = collectEvidence(a.c, { nonce: honestAgainNonce, knownTreeSize: remembered, openings: a.openings, licences: [a.licence] });
+  s.add('honest-after-attacks', 'The honest chip, all its new entries disclosed: none of the refused bundles changed what the verifier remembers', honestAgain, honestAgainNonce, T0 + 130, { status: 'affirming' });
   const b = chip('liar');
   b.run('big-run', 9n * 10n ** 24n);
   const liarNonce = key('liar nonce').subarray(0, 16);
@@ -173,11 +214,31 @@ function attacks(): Sequence {
   const c = chip('hider');
   c.run('run', 10n ** 23n);
   const hideNonce = key('hide nonce').subarray(0, 16);
-  const full = evidenceBundle.parse(decode(collectEvidence(c.c, { nonce: hideNonce, discloseFrom: 0, licences: [c.licence] })), 'b');
-  const hidden = encode(evidenceBundle.toCbor({ ...full, entries: full.entries!.slice(0, -1) }));
-  s.add('hidden-entry', 'An operator withholds one entry between checkpoints', hidden, hideNonce, T0 + 70, { status: 'contraindicated', failing: { 'counters-vs-log': 'LOG_COVERAGE_INCOMPLETE' } });
+  const all = evidenceBundle.parse(decode(collectEvidence(c.c, { nonce: hideNonce, discloseFrom: 0, licences: [c.licence] })), 'b');
+  const hiddenEntry = encode(evidenceBundle.toCbor({ ...all, entries: all.entries!.slice(0, -1) }));
+  s.add('hidden-entry', 'An operator withholds one entry between checkpoints', hiddenEntry, hideNonce, T0 + 70, { status: 'contraindicated', failing: { 'counters-vs-log': 'LOG_COVERAGE_INCOMPLETE' } });
+  const d = chip('newcomer');
+  d.run('early', 10n ** 23n);
+  const early = d.log.size;
+  const newcomerCheckpoint = d.c.send(CMD.checkpoint, {}).checkpoint;
+  d.run('late', 10n ** 23n);
+  const newcomerNonce = key('newcomer nonce').subarray(0, 16);
+  const fromOwnBase = collectEvidence(d.c, { nonce: newcomerNonce, knownSizes: [early], discloseFrom: early, openings: d.openings, licences: [d.licence] });
+  const newcomer = encode(evidenceBundle.toCbor({ ...evidenceBundle.parse(decode(fromOwnBase), 'b'), checkpoints: [newcomerCheckpoint] }));
+  s.add('new-chip-own-base', 'A chip never seen offers its own older checkpoint as the base and discloses only the entries after it: the base of a new chip is the empty log', newcomer, newcomerNonce, T0 + 80, { status: 'contraindicated', failing: { 'counters-vs-log': 'LOG_COVERAGE_INCOMPLETE' } });
+  // A licence issued again under the same id, with a higher sequence number: a chip whose only replay
+  // defence is the sequence accepts it, and the log shows the id installed twice.
+  const e = chip('twice');
+  e.run('first-grant', 10n ** 24n);
+  const again = authority.issueLicence({ ...e.claims, sequenceNumber: 2 }, [0, 1]);
+  e.c.send(CMD.installLicence, { licence: again });
+  e.run('second-grant', 10n ** 24n);
+  const twice = e.evidence({ licences: [e.licence, again] });
+  s.add('licence-reinstalled', 'One licence id installed twice: its quota would count twice', twice.bundle, twice.nonce, T0 + 90, { status: 'contraindicated', failing: { licence: 'LICENCE_REINSTALLED' } });
   return s;
 }
+
+const logEntryIndex = (bytes: Uint8Array): number => logEntry.parse(decode(bytes), 'log-entry').index;
 
 interface MemoryJson {
   /** The chip this memory is of (hex UEID). */
@@ -186,6 +247,12 @@ interface MemoryJson {
   readonly totalOps: string;
   readonly workloadsRun: number;
   readonly checkpoints: readonly { treeSize: number; rootHash: string; issuedAt: number; totalOps: string }[];
+  /** The verifier's clock at its last affirming appraisal of the chip. */
+  readonly lastAppraisedAt: number;
+  /** Operations run under each licence the chip installed (hex licence id → decimal). */
+  readonly licenceUsage: Readonly<Record<string, string>>;
+  /** The licence workloads ran under at the remembered head, or null. */
+  readonly activeLicence: string | null;
 }
 
 interface CheckVector extends Omit<EvidenceVector, 'nonce'> {
@@ -252,23 +319,26 @@ function checkVectors(): CheckVector[] {
   add('report-contradicts-chain', 'The attestation key signs a report naming another hardware model', rebuilt({ report: signClaims(attestationReportClaims, { ...reportClaims, hwmodel: utf8('other-model') }, ak) }), now, { status: 'contraindicated', failing: { 'report-signature': 'CHAIN_MISMATCH' } });
   add('device-revoked', 'The chip is on the revocation list', honest, now, { status: 'contraindicated', failing: { revocation: 'DEVICE_REVOKED' } }, { trust: { ...TRUST, revoked: { ueids: [hex(a.ueid)], keyIds: [] } } });
   add('key-revoked', 'The attestation key is on the revocation list', honest, now, { status: 'contraindicated', failing: { revocation: 'KEY_REVOKED' } }, { trust: { ...TRUST, revoked: { ueids: [], keyIds: [hex(keyThumbprint(ak.publicKey))] } } });
+  add('root-revoked', "The manufacturer root that anchors the chain is on the revocation list", honest, now, { status: 'contraindicated', failing: { revocation: 'KEY_REVOKED' } }, { trust: { ...TRUST, revoked: { ueids: [], keyIds: [hex(keyThumbprint(manufacturer.publicKey))] } } });
   add('nonce-missing', 'The policy requires a nonce and none is expected', { bundle: honest.bundle, nonce: null }, now, { status: 'contraindicated', failing: { freshness: 'NONCE_MISSING' } });
   add('report-stale', 'The report is 601 s old; the policy allows 600', honest, T0 + 601, { status: 'contraindicated', failing: { freshness: 'REPORT_STALE' } });
-  add('report-from-future', 'The report claims a time 61 s ahead of the verifier clock', honest, T0 - 61, { status: 'contraindicated', failing: { freshness: 'REPORT_FROM_FUTURE' } });
+  add('report-from-future', 'The report claims a time 61 s ahead of the verifier clock; by that clock the licence had not begun, so its usage is implausible too', honest, T0 - 61, { status: 'contraindicated', failing: { freshness: 'REPORT_FROM_FUTURE', 'usage-rate': 'USAGE_IMPLAUSIBLE' } });
   add('model-unknown', 'No reference values for the model', honest, now, { status: 'contraindicated', failing: { firmware: 'MODEL_UNKNOWN' } }, { reference: { models: [{ ...REFERENCE.models[0]!, hwmodel: 'another-model' }] } });
   add('firmware-unknown', 'The firmware is not a known-good measurement', honest, now, { status: 'contraindicated', failing: { firmware: 'FIRMWARE_UNKNOWN' } }, { reference: { models: [{ ...REFERENCE.models[0]!, firmware: [{ measurement: 'ab'.repeat(32), svn: 1, name: 'other' }] }] } });
   add('svn-too-low', 'The firmware SVN is below the minimum', honest, now, { status: 'contraindicated', failing: { firmware: 'FIRMWARE_SVN_TOO_LOW' } }, { reference: { models: [{ ...REFERENCE.models[0]!, minimumSvn: 2 }] } });
-  const stored = (over: Partial<MemoryJson>): MemoryJson => ({ ueid: hex(a.ueid), bootcount: 0, totalOps: '0', workloadsRun: 0, checkpoints: [], ...over });
+  const stored = (over: Partial<MemoryJson>): MemoryJson => ({ ueid: hex(a.ueid), bootcount: 0, totalOps: '0', workloadsRun: 0, checkpoints: [], lastAppraisedAt: T0, licenceUsage: {}, activeLicence: null, ...over });
   add('bootcount-backwards', 'The verifier saw boot count 9 before; the report says 1', honest, now, { status: 'contraindicated', failing: { rollback: 'BOOTCOUNT_WENT_BACKWARDS' } }, { memory: stored({ bootcount: 9 }) });
-  add('foreign-checkpoint', "Another chip's checkpoint", rebuilt({ checkpoints: otherParts.checkpoints! }), now, { status: 'contraindicated', failing: { checkpoints: 'CHECKPOINT_SIGNATURE_INVALID' } });
+  add('foreign-checkpoint', "Another chip's checkpoint", rebuilt({ checkpoints: [b.c.send(CMD.checkpoint, {}).checkpoint] }), now, { status: 'contraindicated', failing: { 'log-consistency': 'CHECKPOINT_SIGNATURE_INVALID' } });
+  const inflated = signClaims(checkpointClaims, { ...checkpointClaims.parse(decode(decodeSign1(a.c.send(CMD.checkpoint, {}).checkpoint).payload!), 'c'), counters: { ...reportClaims.counters, totalOps: reportClaims.counters.totalOps + 1n } }, ak);
+  add('checkpoint-counts-more', 'A carried checkpoint of the head\'s size counts more operations than the report', rebuilt({ checkpoints: [inflated] }), now, { status: 'contraindicated', failing: { 'log-consistency': 'CHECKPOINT_MISMATCH' } });
   const earlier = a.c.send(CMD.checkpoint, {}).checkpoint;
   a.run('train-1', 1n);
   const later = a.evidence();
   const laterParts = evidenceBundle.parse(decode(later.bundle), 'b');
-  add('stale-checkpoint', 'An older checkpoint than the one the report names', { bundle: encode(evidenceBundle.toCbor({ ...laterParts, checkpoints: [earlier] })), nonce: later.nonce }, now, { status: 'contraindicated', failing: { checkpoints: 'CHECKPOINT_MISMATCH' } });
+  add('unlinked-checkpoint', 'A carried older checkpoint that no receipt links to the report\'s head', { bundle: encode(evidenceBundle.toCbor({ ...laterParts, checkpoints: [earlier] })), nonce: later.nonce }, now, { status: 'contraindicated', failing: { 'log-consistency': 'CONSISTENCY_PROOF_MISSING' } });
   const withReceipt = a.evidence({ knownSizes: [3] });
-  add('missing-consistency', 'The verifier holds a checkpoint of size 3 and no receipt links it to the head', later, now, { status: 'contraindicated', failing: { checkpoints: 'CONSISTENCY_PROOF_MISSING' } }, { memory: stored({ checkpoints: [{ treeSize: 3, rootHash: hex(a.log.root(3)), issuedAt: T0, totalOps: '0' }] }) });
-  add('rewritten-history', 'The receipt does not lead from the root the verifier holds for size 3', withReceipt, now, { status: 'contraindicated', failing: { checkpoints: 'LOG_INCONSISTENT' } }, { memory: stored({ checkpoints: [{ treeSize: 3, rootHash: hex(key('a rewritten root')), issuedAt: T0, totalOps: '0' }] }) });
+  add('missing-consistency', 'The verifier holds a checkpoint of size 3 and no receipt links it to the head', later, now, { status: 'contraindicated', failing: { 'log-consistency': 'CONSISTENCY_PROOF_MISSING' } }, { memory: stored({ checkpoints: [{ treeSize: 3, rootHash: hex(a.log.root(3)), issuedAt: T0, totalOps: '0' }] }) });
+  add('rewritten-history', 'The receipt does not lead from the root the verifier holds for size 3', withReceipt, now, { status: 'contraindicated', failing: { 'log-consistency': 'LOG_INCONSISTENT' } }, { memory: stored({ checkpoints: [{ treeSize: 3, rootHash: hex(key('a rewritten root')), issuedAt: T0, totalOps: '0' }] }) });
   const entries = [...parts.entries!];
   entries[1] = { ...entries[1]!, receipt: entries[2]!.receipt };
   add('swapped-receipt', "A disclosed entry carries another entry's inclusion receipt", rebuilt({ entries }), now, { status: 'contraindicated', failing: { inclusion: 'ENTRY_NOT_INCLUDED' } });
@@ -281,6 +351,11 @@ function checkVectors(): CheckVector[] {
   const generous = chip('checks-generous');
   generous.c.state = { ...generous.c.state!, licence: { ...generous.c.state!.licence!, remainingQuota: 10n ** 26n } };
   add('quota-inflated', 'Firmware that reports more remaining quota than the licence grants', generous.evidence(), now, { status: 'contraindicated', failing: { licence: 'LICENCE_QUOTA_EXCEEDED' } });
+  const tally = chip('checks-tally');
+  tally.run('train-1', 10n ** 20n);
+  tally.c.state = { ...tally.c.state!, licence: { ...tally.c.state!.licence!, remainingQuota: tally.c.state!.licence!.remainingQuota + 5n } };
+  add('quota-disagrees', 'Firmware that reports five operations more remaining than its quota less its logged usage', tally.evidence(), now, { status: 'contraindicated', failing: { licence: 'LICENCE_UNACCOUNTED' } });
+  frozenClock(add, stored);
   const late = chip('checks-late');
   late.c.state = { ...late.c.state!, licence: { ...late.c.state!.licence!, expiry: T0 + 10 * 86_400 } };
   late.clock.time = T0 + 2 * 86_400;
@@ -296,6 +371,49 @@ function checkVectors(): CheckVector[] {
   return out;
 }
 
+type AddVector = (
+  id: string,
+  description: string,
+  ev: { bundle: Uint8Array; nonce: Uint8Array | null },
+  now: number,
+  intent: { status: string; failing: Record<string, string> },
+  over?: { trust?: typeof TRUST; reference?: typeof REFERENCE; memory?: MemoryJson },
+) => void;
+
+/**
+ * A frozen clock (specs/security.md §4): the verifier affirmed the chip late in its licence's window;
+ * the operator stops the chip's clock, runs far more than the rest of the window allows at a realistic
+ * peak rate, and moves the clock on only to attest. Appraised against the memory the first appraisal
+ * left, with the realistic rate as the model's reference value.
+ */
+function frozenClock(add: AddVector, stored: (over: Partial<MemoryJson>) => MemoryJson): void {
+  const f = chip('checks-frozen');
+  const reference = { models: [{ ...REFERENCE.models[0]!, peakOpsPerSecond: REALISTIC_PEAK }] };
+  const inputs = { trust: parseTrustAnchors(TRUST), reference: parseReferenceValues(reference), policy: parsePolicy(POLICY), backend: noble, hasher };
+  const store = new MemoryVerifierStore();
+  f.clock.time = T0 + 86_000;
+  f.run('before', 10n ** 19n);
+  const first = f.evidence();
+  const a = appraise(first.bundle, { ...inputs, store, now: T0 + 86_005, expectedNonce: first.nonce });
+  if (a.status !== 'affirming') throw new Error(`frozen-clock: the honest first appraisal gave ${a.status}`);
+  const m = store.getChip(f.ueid)!;
+  const size = m.latestCheckpoint!.treeSize;
+  f.run('while-frozen', 10n ** 21n);
+  f.clock.time = T0 + 2 * 86_400;
+  const late = f.evidence({ knownTreeSize: size });
+  const memory = stored({
+    ueid: hex(f.ueid),
+    bootcount: m.bootcount,
+    totalOps: m.totalOps.toString(),
+    workloadsRun: m.workloadsRun,
+    checkpoints: m.checkpoints.map((c) => ({ treeSize: c.treeSize, rootHash: hex(c.rootHash), issuedAt: c.issuedAt, totalOps: c.totalOps.toString() })),
+    lastAppraisedAt: m.lastAppraisedAt,
+    licenceUsage: Object.fromEntries([...m.licenceUsage].map(([id, used]) => [id, used.toString()])),
+    activeLicence: m.activeLicence ?? null,
+  });
+  add('frozen-clock', 'Usage the rest of the licence window could not hold at the model\'s peak rate: the chip\'s clock stood still', late, T0 + 2 * 86_400 + 5, { status: 'contraindicated', failing: { 'usage-rate': 'USAGE_IMPLAUSIBLE' } }, { reference, memory });
+}
+
 /** A store holding a stated memory for one chip, for the vectors that start from one. */
 function withMemory(memory: MemoryJson | undefined): MemoryVerifierStore {
   const store = new MemoryVerifierStore();
@@ -309,7 +427,9 @@ function withMemory(memory: MemoryJson | undefined): MemoryVerifierStore {
       totalOps: BigInt(memory.totalOps),
       workloadsRun: memory.workloadsRun,
       checkpoints: memory.checkpoints.map((c) => ({ treeSize: c.treeSize, rootHash: Buffer.from(c.rootHash, 'hex'), issuedAt: c.issuedAt, totalOps: BigInt(c.totalOps) })),
-      appraisedAt: T0,
+      appraisedAt: memory.lastAppraisedAt,
+      licenceUsage: new Map(Object.entries(memory.licenceUsage).map(([id, used]) => [id, BigInt(used)])),
+      activeLicence: memory.activeLicence ?? undefined,
     },
   }));
   return store;

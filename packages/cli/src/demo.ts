@@ -27,7 +27,7 @@ import {
 } from '@hemkit/wire/messages';
 import { Device } from '@hemkit/module/device';
 import { LicenceAuthority, Manufacturer } from '@hemkit/module/factory';
-import { FACTORY_FIRMWARE } from '@hemkit/module/firmware';
+import { FACTORY_FIRMWARE, SIM_PEAK_OPS_PER_SECOND } from '@hemkit/module/firmware';
 import { collectEvidence, InProcessChip, ManualClock, MemoryLogStore, seededRandom, type CommandPort } from '@hemkit/module';
 import { appraise, DEFAULT_POLICY, toAppraisedChip, type Appraisal, type AppraisalInputs } from '@hemkit/verifier';
 import { accountFleet, renderFleetReport } from '@hemkit/verifier/accounting';
@@ -175,7 +175,7 @@ function tour(work: string): number {
   const store = SqliteVerifierStore.open(join(work, 'verifier.sqlite'));
   const inputs = (now: number): AppraisalInputs => ({
     trust: { manufacturers: [{ name: 'hemkit-sim-fab', key: manufacturer.publicKey }], licenceIssuers: { keys: authority.publicKeys, threshold: 2 }, revoked: { ueids: [], keyIds: [] } },
-    reference: { models: [{ hwmodel: 'hemkit-sim-a1', minimumSvn: 1, firmware: [{ measurement: hexOf(FACTORY_FIRMWARE), svn: 1 }] }] },
+    reference: { models: [{ hwmodel: 'hemkit-sim-a1', minimumSvn: 1, peakOpsPerSecond: SIM_PEAK_OPS_PER_SECOND, firmware: [{ measurement: hexOf(FACTORY_FIRMWARE), svn: 1 }] }] },
     policy: DEFAULT_POLICY,
     store,
     now,
@@ -228,7 +228,7 @@ function tour(work: string): number {
   const honest = challenge(fleet[2]!, { knownSizes: [seenSize], discloseFrom: seenSize }).appraisal;
   ok(`gpu-2 runs on and is affirmed again (${honest.status}), its log proven consistent with what the verifier saw`);
   const forked = challenge(fork, { knownSizes: [seenSize], discloseFrom: seenSize }).appraisal;
-  const cp = forked.checks.find((x) => x.id === 'checkpoints')!;
+  const cp = forked.checks.find((x) => x.id === 'log-consistency')!;
   if (cp.status !== 'fail') throw new Error('demo: the forked log was not caught');
   caught('a clone of gpu-2 shows the verifier another history of the same log', cp.code!, cp.message);
 

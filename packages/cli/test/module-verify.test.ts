@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { encode } from '@hemkit/wire/cbor';
 import { encodeCoseKey } from '@hemkit/wire/cose';
 import { signingKey } from '@hemkit/wire/messages';
-import { collectEvidence, Device, FACTORY_FIRMWARE } from '@hemkit/module';
+import { collectEvidence, Device, FACTORY_FIRMWARE, SIM_PEAK_OPS_PER_SECOND } from '@hemkit/module';
 import { CMD } from '@hemkit/wire/messages';
 import { main } from '../src/main.js';
 
@@ -71,7 +71,7 @@ describe('hemkit module and hemkit verify, end to end', () => {
     const trust = {
       manufacturers: [{ name: 'hemkit-sim-fab', key: keyHex(factory.manufacturerKey) }],
       licenceIssuers: { keys: factory.issuerKeys.map(keyHex), threshold: 2 },
-      referenceValues: { models: [{ hwmodel: 'hemkit-sim-a1', minimumSvn: 1, firmware: [{ measurement: hex(FACTORY_FIRMWARE), svn: 1 }] }] },
+      referenceValues: { models: [{ hwmodel: 'hemkit-sim-a1', minimumSvn: 1, peakOpsPerSecond: SIM_PEAK_OPS_PER_SECOND.toString(), firmware: [{ measurement: hex(FACTORY_FIRMWARE), svn: 1 }] }] },
     };
     const trustFile = join(dir, 'trust.json');
     writeFileSync(trustFile, JSON.stringify(trust));

@@ -1,10 +1,13 @@
 /**
  * The operator's side of attestation: collecting a chip's evidence bundle for a verifier's nonce
- * (specs/verifier.md §2). It asks the chip for a checkpoint, a report, consistency receipts from
- * the checkpoints the verifier has already seen, and inclusion receipts for the entries disclosed.
+ * (specs/verifier.md §2). It asks the chip for a report, which binds the chip's live log head; a
+ * consistency receipt from the tree size the verifier remembers to that head; and inclusion receipts
+ * at the head for the entries disclosed, which must be every entry from the remembered size on.
  */
 import { decode, encode } from '@hemkit/wire/cbor';
+import { decodeSign1 } from '@hemkit/wire/cose';
 import {
+  attestationReportClaims,
   CMD,
   evidenceBundle,
   logEntry,
@@ -23,6 +26,11 @@ export interface CommandPort {
 
 export interface CollectOptions {
   readonly nonce: Uint8Array;
+  /**
+   * The tree size the verifier remembers for this chip (0 for a chip it has never seen): the receipt
+   * and the disclosure it needs. Shorthand for `knownSizes: [n]` and `discloseFrom: n`.
+   */
+  readonly knownTreeSize?: number;
   /** Tree sizes of checkpoints the verifier already holds; a consistency receipt is made from each. */
   readonly knownSizes?: readonly number[];
   /** Disclose every entry from this index to the head (so the verifier can check counters against the log). */
@@ -33,15 +41,17 @@ export interface CollectOptions {
 }
 
 export function collectEvidence(chip: CommandPort, options: CollectOptions): Uint8Array {
-  const { checkpoint } = chip.send(CMD.checkpoint, {});
-  const head = chip.send(CMD.status, {}).treeSize;
   const { report, deviceCertificate, attestationKeyCertificate } = chip.send(CMD.attest, { nonce: options.nonce });
-  const consistencyReceipts = [...new Set(options.knownSizes ?? [])]
+  // The head the report binds: every receipt is made at exactly that size, whatever the log does next.
+  const head = attestationReportClaims.parse(decode(decodeSign1(report).payload!), 'attestation-report-claims').logHead.treeSize;
+  const knownSizes = options.knownTreeSize !== undefined ? [options.knownTreeSize, ...(options.knownSizes ?? [])] : (options.knownSizes ?? []);
+  const discloseFrom = options.discloseFrom ?? options.knownTreeSize;
+  const consistencyReceipts = [...new Set(knownSizes)]
     .filter((size) => size > 0 && size < head)
     .map((size) => chip.send(CMD.proveConsistency, { treeSize1: size, treeSize2: head }).receipt);
   const entries: DisclosedEntry[] = [];
-  if (options.discloseFrom !== undefined && head > 1) {
-    for (let index = options.discloseFrom; index < head; index++) {
+  if (discloseFrom !== undefined) {
+    for (let index = discloseFrom; index < head; index++) {
       const { receipt, entry } = chip.send(CMD.proveInclusion, { logIndex: index, treeSize: head });
       const opening = openingFor(entry, index, options.openings);
       entries.push({ entry, receipt, ...(opening ? { opening } : {}) });
@@ -52,7 +62,6 @@ export function collectEvidence(chip: CommandPort, options: CollectOptions): Uin
       report,
       deviceCertificate,
       attestationKeyCertificate,
-      checkpoints: [checkpoint],
       ...(consistencyReceipts.length ? { consistencyReceipts } : {}),
       ...(entries.length ? { entries } : {}),
       ...(options.licences?.length ? { licences: options.licences } : {}),

@@ -9,7 +9,7 @@ import { encode } from '@hemkit/wire/cbor';
 import { getBackend, type CryptoBackend } from '@hemkit/wire/crypto';
 import { createMerkleHasher } from '@hemkit/wire/merkle';
 import { CMD, REPLAY, workloadDescriptor } from '@hemkit/wire/messages';
-import { FACTORY_FIRMWARE } from '../../module/src/firmware/chip.js';
+import { FACTORY_FIRMWARE, SIM_PEAK_OPS_PER_SECOND } from '../../module/src/firmware/chip.js';
 import { LicenceAuthority, Manufacturer } from '../../module/src/factory.js';
 import { InProcessChip, ManualClock, seededRandom } from '../../module/src/in-process.js';
 import { collectEvidence } from '../../module/src/evidence.js';
@@ -102,7 +102,7 @@ export function verifierInputs(backend: CryptoBackend, store: VerifierStore, cha
       licenceIssuers: { keys: authority.publicKeys, threshold: 2 },
       revoked: { ueids: [], keyIds: [] },
     },
-    reference: { models: [{ hwmodel: HWMODEL, minimumSvn: 1, firmware: [{ measurement: hex(FACTORY_FIRMWARE), svn: 1 }] }] },
+    reference: { models: [{ hwmodel: HWMODEL, minimumSvn: 1, peakOpsPerSecond: SIM_PEAK_OPS_PER_SECOND, firmware: [{ measurement: hex(FACTORY_FIRMWARE), svn: 1 }] }] },
     policy: THROUGHPUT_POLICY,
     store,
     now: T0 + 10,

@@ -47,6 +47,8 @@ function appraiser(store: VerifierStore, fleet = FLEET): () => void {
           workloadsRun: size,
           checkpoints: [{ treeSize: size, rootHash: new Uint8Array(32).fill(size & 0xff), issuedAt: 1_800_000_000, totalOps }],
           appraisedAt: 1_800_000_000,
+          licenceUsage: new Map([['00112233445566778899aabbccddeeff', totalOps]]),
+          activeLicence: '00112233445566778899aabbccddeeff',
         },
       };
     });
@@ -60,7 +62,7 @@ function seed(store: VerifierStore, count: number): void {
   const checkpoints = Array.from({ length: count }, (_, i) => ({ treeSize: i + 1, rootHash: new Uint8Array(32), issuedAt: 1_800_000_000, totalOps: BigInt(i) }));
   store.appraise(ueid, () => ({
     result: undefined,
-    update: { ueid, bootcount: 1, totalOps: BigInt(count), workloadsRun: count, checkpoints, appraisedAt: 1_800_000_000 },
+    update: { ueid, bootcount: 1, totalOps: BigInt(count), workloadsRun: count, checkpoints, appraisedAt: 1_800_000_000, licenceUsage: new Map(), activeLicence: undefined },
   }));
 }
 

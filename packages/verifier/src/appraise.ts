@@ -1,15 +1,15 @@
 /**
  * Appraisal (specs/verifier.md §4–§6): runs the checks in a fixed order, each reported on its own,
- * and derives an attestation result modelled on EAR. A check whose prerequisite failed is reported
- * as not run, with the reason; nothing passes by default. The checks that depend on what the
- * verifier remembers run inside one store transaction, so two verifiers cannot both accept
- * evidence that only one of them should.
+ * and derives an attestation result modelled on EAR. The checks form a typed pipeline: each receives
+ * the values the checks it depends on proved (checks/context.ts), so a check whose prerequisite did
+ * not pass is reported as not run, with the reason, and can never see unverified data. Nothing passes
+ * by default. The checks that depend on what the verifier remembers run inside one store transaction,
+ * so two verifiers cannot both accept evidence that only one of them should.
  */
 import { HemkitError, type ErrorCode } from '@hemkit/wire/errors';
 import * as checks from './checks/evidence-checks.js';
-import type { AppraisalInputs, DisclosedWorkload, Evidence } from './checks/context.js';
+import type { AppraisalInputs, Decoded, DisclosedWorkload } from './checks/context.js';
 import type { ChipMemory, ChipUpdate } from './store/types.js';
-
 
 export type CheckStatus = 'pass' | 'fail' | 'not-run' | 'not-applicable';
 
@@ -32,7 +32,7 @@ export interface Appraisal {
   readonly checks: readonly CheckResult[];
   readonly nonce: Uint8Array | undefined;
   readonly totalOps: bigint | undefined;
-  /** Workloads whose openings were disclosed and proven, for fleet accounting. */
+  /** Workloads whose openings were disclosed and proven, each once, for fleet accounting. */
   readonly workloads: readonly DisclosedWorkload[];
 }
 
@@ -42,108 +42,145 @@ interface CheckSpec {
   /** A failure here is a warning rather than a contraindication. */
   readonly warningOnly?: boolean;
   readonly vector: keyof TrustworthinessVector;
-  readonly run: (e: Evidence, inputs: AppraisalInputs) => checks.CheckOutcome;
 }
 
-/** The checks, in the order they run (specs/verifier.md §5). */
+/** The checks, in the order they run, with what each needs (specs/verifier.md §5). */
 export const CHECKS = [
-  // Decoding itself happens in appraise, before the store transaction; this reports its outcome in order.
-  { id: 'encoding', needs: [], vector: 'instance-identity', run: (e) => { if (e.encodingError) throw e.encodingError; } },
-  { id: 'certificate-chain', needs: ['encoding'], vector: 'hardware', run: (e, i) => checks.checkChain(e, i) },
-  { id: 'report-signature', needs: ['certificate-chain'], vector: 'instance-identity', run: (e, i) => checks.checkReport(e, i) },
-  { id: 'revocation', needs: ['report-signature'], vector: 'instance-identity', run: (e, i) => checks.checkRevocation(e, i) },
-  { id: 'freshness', needs: ['report-signature'], vector: 'instance-identity', run: (e, i) => checks.checkFreshness(e, i) },
-  { id: 'firmware', needs: ['report-signature'], vector: 'executables', run: (e, i) => checks.checkFirmware(e, i) },
-  { id: 'debug', needs: ['report-signature'], vector: 'configuration', warningOnly: true, run: (e, i) => checks.checkDebug(e, i) },
-  { id: 'lock-state', needs: ['report-signature'], vector: 'runtime-opaque', run: (e) => checks.checkLockState(e) },
-  { id: 'rollback', needs: ['report-signature'], vector: 'storage-opaque', run: (e) => checks.checkRollback(e) },
-  { id: 'checkpoints', needs: ['report-signature'], vector: 'storage-opaque', run: (e, i) => checks.checkCheckpoints(e, i) },
-  { id: 'inclusion', needs: ['checkpoints'], vector: 'sourced-data', run: (e, i) => checks.checkInclusion(e, i) },
-  { id: 'openings', needs: ['inclusion'], vector: 'sourced-data', run: (e) => checks.checkOpenings(e) },
-  { id: 'counters-vs-log', needs: ['inclusion', 'rollback'], vector: 'sourced-data', run: (e, i) => checks.checkCountersAgainstLog(e, i) },
-  { id: 'licence', needs: ['inclusion'], vector: 'sourced-data', run: (e, i) => checks.checkLicence(e, i) },
+  { id: 'encoding', needs: [], vector: 'instance-identity' },
+  { id: 'certificate-chain', needs: ['encoding'], vector: 'hardware' },
+  { id: 'report-signature', needs: ['certificate-chain'], vector: 'instance-identity' },
+  { id: 'revocation', needs: ['report-signature'], vector: 'instance-identity' },
+  { id: 'freshness', needs: ['report-signature'], vector: 'instance-identity' },
+  { id: 'firmware', needs: ['report-signature'], vector: 'executables' },
+  { id: 'debug', needs: ['report-signature'], vector: 'configuration', warningOnly: true },
+  { id: 'lock-state', needs: ['report-signature'], vector: 'runtime-opaque' },
+  { id: 'rollback', needs: ['report-signature'], vector: 'storage-opaque' },
+  { id: 'log-consistency', needs: ['report-signature'], vector: 'storage-opaque' },
+  { id: 'inclusion', needs: ['log-consistency'], vector: 'sourced-data' },
+  { id: 'openings', needs: ['inclusion'], vector: 'sourced-data' },
+  { id: 'counters-vs-log', needs: ['inclusion', 'rollback'], vector: 'sourced-data' },
+  { id: 'licence', needs: ['counters-vs-log'], vector: 'sourced-data' },
+  { id: 'usage-rate', needs: ['licence', 'firmware'], vector: 'sourced-data' },
 ] as const satisfies readonly CheckSpec[];
 
 export type CheckId = (typeof CHECKS)[number]['id'];
 
 const TIER = { affirming: 2, warning: 32, contraindicated: 96 } as const;
+const SPEC = new Map<string, CheckSpec>(CHECKS.map((c) => [c.id, c]));
+
+/** Records each check's outcome in order, and runs a check only when everything it needs passed. */
+class Recorder {
+  readonly results: CheckResult[] = [];
+  readonly #status = new Map<string, CheckStatus>();
+
+  /**
+   * Runs `fn` on the values `args` when every check the spec says `id` needs passed or was not
+   * applicable (and so handed its value on); records the outcome and returns the check's value.
+   */
+  run<A extends readonly unknown[], T>(id: CheckId, args: readonly [...A], fn: (...args: { [K in keyof A]: NonNullable<A[K]> }) => checks.Outcome<T>): T | undefined {
+    const blocked = SPEC.get(id)!.needs.find((n) => this.#status.get(n) !== 'pass' && this.#status.get(n) !== 'not-applicable');
+    if (blocked !== undefined || args.some((a) => a === undefined)) {
+      this.#record({ id, status: 'not-run', message: `not run: the ${blocked ?? 'earlier'} check did not pass` });
+      return undefined;
+    }
+    try {
+      const outcome = fn(...(args as { [K in keyof A]: NonNullable<A[K]> }));
+      this.#record(outcome.notApplicable === undefined ? { id, status: 'pass', message: 'ok' } : { id, status: 'not-applicable', message: outcome.notApplicable });
+      return outcome.value;
+    } catch (e) {
+      if (!(e instanceof HemkitError)) throw e;
+      this.#record({ id, status: 'fail', code: e.code, message: e.message });
+      return undefined;
+    }
+  }
+
+  #record(result: CheckResult): void {
+    this.#status.set(result.id, result.status);
+    this.results.push(result);
+  }
+
+  /** The tier and vector: any failed or not-run check contraindicates, but a failed warning-only one. */
+  verdict(): { tier: TrustTier; vector: TrustworthinessVector } {
+    const vector: TrustworthinessVector = {};
+    let tier: TrustTier = 'affirming';
+    for (const r of this.results) {
+      const spec = SPEC.get(r.id)!;
+      const worst = r.status === 'fail' ? (spec.warningOnly ? TIER.warning : TIER.contraindicated) : r.status === 'not-run' ? TIER.contraindicated : TIER.affirming;
+      vector[spec.vector] = Math.max(vector[spec.vector] ?? 0, worst);
+      if (worst === TIER.contraindicated) tier = 'contraindicated';
+      else if (worst === TIER.warning && tier === 'affirming') tier = 'warning';
+    }
+    return { tier, vector };
+  }
+}
 
 /**
  * The encoding check runs first, before the store transaction: it is pure, and it names the chip
- * whose memory the rest of the checks need. Its outcome is handed to runChecks, not repeated.
+ * whose memory the rest of the checks need. Its outcome is handed to the pipeline, not repeated.
  */
 export function appraise(bytes: Uint8Array, inputs: AppraisalInputs): Appraisal {
-  const evidence: Evidence = {};
+  let decoded: Decoded | HemkitError;
   try {
-    checks.checkEncoding(evidence, bytes);
+    decoded = checks.checkEncoding(bytes).value;
   } catch (e) {
     if (!(e instanceof HemkitError)) throw e;
-    evidence.encodingError = e;
+    decoded = e;
   }
-  const ueid = evidence.report?.ueid;
-  if (evidence.encodingError !== undefined || ueid === undefined) return runChecks(inputs, undefined, evidence).appraisal;
-  return inputs.store.appraise(ueid, (memory) => {
-    const { appraisal, update } = runChecks(inputs, memory, { ...evidence, entries: new Map() });
+  if (decoded instanceof HemkitError) return runChecks(inputs, undefined, decoded).appraisal;
+  const found = decoded;
+  return inputs.store.appraise(found.report.claims.ueid, (memory) => {
+    const { appraisal, update } = runChecks(inputs, memory, found);
     return update === undefined ? { result: appraisal } : { result: appraisal, update };
   });
 }
 
-function runChecks(
-  inputs: AppraisalInputs,
-  memory: ChipMemory | undefined,
-  decoded: Evidence,
-): { appraisal: Appraisal; update?: ChipUpdate } {
-  const evidence: Evidence = memory === undefined ? decoded : { ...decoded, memory };
-  const results: CheckResult[] = [];
-  const vector: TrustworthinessVector = {};
-  const status = new Map<string, CheckStatus>();
-  let tier: TrustTier = 'affirming';
-  for (const spec of CHECKS as readonly CheckSpec[]) {
-    const blocked = spec.needs.find((n) => status.get(n) === 'fail' || status.get(n) === 'not-run');
-    let result: CheckResult;
-    if (blocked !== undefined) {
-      result = { id: spec.id as CheckId, status: 'not-run', message: `not run: the ${blocked} check did not pass` };
-    } else {
-      try {
-        const outcome = spec.run(evidence, inputs);
-        result = outcome
-          ? { id: spec.id as CheckId, status: 'not-applicable', message: outcome.notApplicable }
-          : { id: spec.id as CheckId, status: 'pass', message: 'ok' };
-      } catch (e) {
-        if (!(e instanceof HemkitError)) throw e;
-        result = { id: spec.id as CheckId, status: 'fail', code: e.code, message: e.message };
-      }
-    }
-    status.set(spec.id, result.status);
-    results.push(result);
-    const worst = result.status === 'fail' ? (spec.warningOnly ? TIER.warning : TIER.contraindicated) : result.status === 'not-run' ? TIER.contraindicated : TIER.affirming;
-    vector[spec.vector] = Math.max(vector[spec.vector] ?? 0, worst);
-    if (result.status === 'fail' || result.status === 'not-run') {
-      if (!spec.warningOnly || result.status === 'not-run') tier = 'contraindicated';
-      else if (tier === 'affirming') tier = 'warning';
-    }
-  }
-  const report = evidence.report;
+function runChecks(inputs: AppraisalInputs, memory: ChipMemory | undefined, decodedOrError: Decoded | HemkitError): { appraisal: Appraisal; update?: ChipUpdate } {
+  const r = new Recorder();
+  const decoded = r.run('encoding', [], () => {
+    if (decodedOrError instanceof HemkitError) throw decodedOrError;
+    return { value: decodedOrError };
+  });
+  const chain = r.run('certificate-chain', [decoded], (d) => checks.checkChain(d, inputs));
+  const attested = r.run('report-signature', [decoded, chain], (d, c) => checks.checkReport(d, c, inputs));
+  r.run('revocation', [attested], (a) => checks.checkRevocation(a, inputs));
+  r.run('freshness', [attested], (a) => checks.checkFreshness(a, inputs));
+  const model = r.run('firmware', [attested], (a) => checks.checkFirmware(a, inputs));
+  r.run('debug', [attested], (a) => checks.checkDebug(a, inputs));
+  r.run('lock-state', [attested], (a) => checks.checkLockState(a));
+  r.run('rollback', [attested], (a) => checks.checkRollback(a, memory));
+  const anchored = r.run('log-consistency', [attested], (a) => checks.checkLogConsistency(a, memory, inputs));
+  const proven = r.run('inclusion', [attested, anchored], (a, an) => checks.checkInclusion(a, an, inputs));
+  const workloads = r.run('openings', [attested, proven], (a, p) => checks.checkOpenings(a, p));
+  const covered = r.run('counters-vs-log', [anchored, proven], (an, p) => checks.checkCountersAgainstLog(an, p));
+  const ledger = r.run('licence', [attested, covered], (a, c) => checks.checkLicence(a, c, memory, inputs));
+  r.run('usage-rate', [attested, model, ledger], (a, m, l) => checks.checkUsageRate(a, m, l, memory, inputs));
+
+  const { tier, vector } = r.verdict();
+  const report = attested?.report ?? (decodedOrError instanceof HemkitError ? undefined : decodedOrError.report.claims);
   const appraisal: Appraisal = {
     ueid: report?.ueid,
     status: tier,
     trustworthinessVector: vector,
-    checks: results,
+    checks: r.results,
     nonce: report?.nonce,
     totalOps: report?.counters.totalOps,
-    workloads: tier === 'contraindicated' ? [] : (evidence.workloads ?? []),
+    workloads: tier === 'contraindicated' ? [] : (workloads ?? []),
   };
-  // Only evidence that was not contraindicated becomes memory: a forged report must not raise the bar.
-  if (tier === 'contraindicated' || report === undefined) return { appraisal };
+  // Only evidence that was not contraindicated becomes memory: a forged report must not raise the bar
+  // (verifier.md §4, invariant 4). Not contraindicated means every check but debug passed or was not
+  // applicable, so everything below was proven.
+  if (tier === 'contraindicated' || attested === undefined || anchored === undefined || ledger === undefined) return { appraisal };
   return {
     appraisal,
     update: {
-      ueid: report.ueid,
-      bootcount: report.bootcount,
-      totalOps: report.counters.totalOps,
-      workloadsRun: report.counters.workloadsRun,
-      checkpoints: evidence.newCheckpoints ?? [],
+      ueid: attested.report.ueid,
+      bootcount: attested.report.bootcount,
+      totalOps: attested.report.counters.totalOps,
+      workloadsRun: attested.report.counters.workloadsRun,
+      checkpoints: anchored.newCheckpoints,
       appraisedAt: inputs.now,
+      licenceUsage: ledger.usage,
+      activeLicence: ledger.active,
     },
   };
 }

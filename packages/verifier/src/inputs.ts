@@ -32,6 +32,11 @@ export const trustAnchorsSchema = z
   .strict()
   .refine((t) => t.licenceIssuers.threshold <= t.licenceIssuers.keys.length, 'licence issuer threshold exceeds the number of issuers');
 
+const peakRate = z
+  .union([z.number().int().positive().max(Number.MAX_SAFE_INTEGER), z.string().regex(/^[1-9][0-9]{0,38}$/, 'a positive decimal integer')])
+  .transform((v) => BigInt(v))
+  .refine((v) => v < 1n << 128n, 'at most 2^128-1');
+
 export const referenceValuesSchema = z
   .object({
     models: z
@@ -40,6 +45,12 @@ export const referenceValuesSchema = z
           .object({
             hwmodel: z.string().min(1),
             minimumSvn: z.number().int().min(0),
+            /**
+             * The most operations a chip of this model can perform in one second, all precision
+             * classes together: what bounds usage against the verifier's own clock (verifier.md §5,
+             * check 15). A decimal string, or a JSON integer up to 2^53-1.
+             */
+            peakOpsPerSecond: peakRate,
             firmware: z.array(z.object({ measurement: hex.length(64), svn: z.number().int().min(0), name: z.string().optional() }).strict()).min(1),
           })
           .strict(),
@@ -57,8 +68,12 @@ export const policySchema = z
     clockSkewSeconds: z.number().int().min(0).default(60),
     /** Debug must be disabled (RFC 9711 dbgstat 2, 3 or 4). */
     requireDebugDisabled: z.boolean().default(true),
-    /** The bundle must disclose every entry between the base checkpoint and the head. */
-    requireLogCoverage: z.boolean().default(true),
+    /**
+     * Kept for files written for earlier drafts, and only `true` is accepted: a bundle must always
+     * disclose every entry from the remembered head to the report's, since counters no log entry
+     * covers are never affirmed (verifier.md §4, invariant 2).
+     */
+    requireLogCoverage: z.literal(true, { error: 'requireLogCoverage can only be true: uncovered counters are never affirmed' }).default(true),
     policyId: z.string().default('hemkit/v1/default'),
   })
   .strict();

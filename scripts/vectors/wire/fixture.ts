@@ -156,7 +156,7 @@ export const REPORT_CLAIMS: AttestationReportClaims = {
   issuedAt: T0 + 3630,
   svn: 1,
   counters: COUNTERS,
-  latestCheckpoint: { treeSize: 4, rootHash: ROOT_4, issuedAt: T0 + 3620 },
+  logHead: { treeSize: 4, rootHash: ROOT_4 },
   licenceState: LICENCE_STATE,
   lockState: LOCK.unlocked,
 };

@@ -19,7 +19,7 @@ import {
   attestationKeyCertificateClaims,
   attestationReportClaims,
   checkpointClaims,
-  checkpointSummary,
+  logHead,
   CMD,
   counters,
   deviceCertificateClaims,
@@ -224,9 +224,9 @@ function licenceStateFamily(): Family {
   ]);
 }
 
-function checkpointSummaryFamily(): Family {
-  const base = checkpointSummary.toCbor(F.REPORT_CLAIMS.latestCheckpoint!);
-  return recordFamily(checkpointSummary, 'The latest checkpoint as a report names it (specs/messages/attestation-report.md)', F.REPORT_CLAIMS.latestCheckpoint!, F.REPORT_CLAIMS.latestCheckpoint!, [
+function logHeadFamily(): Family {
+  const base = logHead.toCbor(F.REPORT_CLAIMS.logHead);
+  return recordFamily(logHead, 'The live log head a report binds (specs/messages/attestation-report.md §1.1)', F.REPORT_CLAIMS.logHead, F.REPORT_CLAIMS.logHead, [
     valid('tree-size-2pow53-minus-1', 'a tree size of 2^53-1, the largest (specs/merkle.md §2)', setIn(base, [1], Number.MAX_SAFE_INTEGER)),
     valid('tree-size-0', 'the empty log', setIn(base, [1], 0)),
     invalidField('tree-size-2pow53', 'a tree size of 2^53: beyond specs/merkle.md §2, though the CDDL says uint', setIn(base, [1], 2n ** 53n), true),
@@ -425,7 +425,7 @@ function checkpointFamily(): Family {
 }
 
 function reportFamily(): Family {
-  const { latestCheckpoint: _c, licenceState: _l, ...minimal } = F.REPORT_CLAIMS;
+  const { licenceState: _l, ...minimal } = F.REPORT_CLAIMS;
   const base = attestationReportClaims.toCbor(F.REPORT_CLAIMS);
   return recordFamily(attestationReportClaims, 'Attestation report claims: the chip\'s EAT (specs/messages/attestation-report.md)', F.REPORT_CLAIMS, minimal, [
     ...BOUNDARIES.map(([id, n]) => valid(`counters-at-${id}`, `counters at ${boundaryText[id]}`, attestationReportClaims.toCbor({ ...F.REPORT_CLAIMS, counters: countersAt(n) }))),
@@ -610,7 +610,7 @@ function responseFamily(): Family {
 export const MESSAGE_FAMILIES: readonly (() => Family)[] = [
   countersFamily,
   licenceStateFamily,
-  checkpointSummaryFamily,
+  logHeadFamily,
   deviceCertificateFamily,
   akCertificateFamily,
   firmwareManifestFamily,

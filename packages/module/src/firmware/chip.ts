@@ -49,6 +49,14 @@ import type { ChipState, Provisioning } from './state.js';
 /** The firmware a simulated chip ships with: its measurement is the SHA-256 of this label. */
 export const FACTORY_FIRMWARE = sha256(new TextEncoder().encode('hemkit simulated firmware v1'));
 export const FACTORY_SVN = 1;
+/**
+ * The simulated part's datasheet peak: operations per second, all precision classes together. It is a
+ * simulation's fast-forward (about 10^9 times a 2025 accelerator's dense BF16 rate), so that the
+ * frontier-scale runs of the demo and the vectors fit in simulated seconds; verifiers take it as the
+ * model's reference value (specs/verifier.md §3), which bounds reported usage by their own clock. The
+ * tests of that bound use a realistic rate.
+ */
+export const SIM_PEAK_OPS_PER_SECOND = 10n ** 24n;
 
 export interface Outcome {
   readonly state: ChipState | undefined;
@@ -450,7 +458,9 @@ function attest(w: Work, params: ParamsOf<typeof CMD.attest>): ResultOf<typeof C
       svn: s.svn,
       counters: s.counters,
       lockState: s.lockState,
-      ...(s.latestCheckpoint ? { latestCheckpoint: s.latestCheckpoint } : {}),
+      // The live head, not the last checkpoint: the counters above are exactly the work its entries
+      // record (specs/messages/attestation-report.md §1.1).
+      logHead: { treeSize: w.env.log.size, rootHash: w.env.log.root(w.env.log.size) },
       ...(licenceState ? { licenceState } : {}),
     },
     attestationKey(s, w.env),
@@ -471,7 +481,6 @@ function checkpoint(w: Work): ResultOf<typeof CMD.checkpoint> {
     key,
     w.env.backend,
   );
-  w.state = { ...s, latestCheckpoint: { treeSize, rootHash, issuedAt: s.lastTime } };
   const note = key.publicKey.scheme === 'ed25519' ? renderSignedNote(s.ueid, treeSize, rootHash, key, w.env.backend) : undefined;
   return { checkpoint: bytes, ...(note ? { note } : {}) };
 }

@@ -3,6 +3,7 @@
  * installs a licence or applies a revocation, in a fixed order, each with its own code.
  */
 import { sha256 } from '@noble/hashes/sha2.js';
+import { decodeSign } from '@hemkit/wire/cose';
 import { HemkitError } from '@hemkit/wire/errors';
 import {
   checkIssuerSignatures,
@@ -24,9 +25,22 @@ export interface AcceptedLicence {
   readonly hash: Uint8Array;
 }
 
-/** The licence hash logged and remembered: SHA-256 of the licence exactly as received. */
+/**
+ * The licence hash logged and remembered (specs/messages/licence.md §3): SHA-256 over what the issuers
+ * signed, the payload, never over the COSE_Sign around it. Reordering, dropping or re-encoding the
+ * issuers' signatures gives new bytes for the same licence; a hash over the bytes would let a used-up
+ * licence be installed again. A statement whose structure does not decode has no payload to hash, so
+ * its refusal is logged with the hash of the bytes received.
+ */
 export function licenceHash(bytes: Uint8Array): Uint8Array {
-  return sha256(bytes);
+  let payload: Uint8Array | null;
+  try {
+    payload = decodeSign(bytes).payload;
+  } catch (e) {
+    if (!(e instanceof HemkitError)) throw e;
+    payload = null;
+  }
+  return sha256(payload ?? bytes);
 }
 
 /**
@@ -49,7 +63,7 @@ export function checkLicence(state: ChipState, policy: Provisioning, bytes: Uint
   if (state.revokedLicences.some((id) => equal(id, claims.licenceId))) {
     throw new HemkitError('LICENCE_REVOKED', `licence ${hexOf(claims.licenceId)} was revoked`);
   }
-  const hash = licenceHash(bytes);
+  const hash = sha256(message.payload!); // decodeIssuerStatement refused a detached payload
   const modes = new Set(policy.replayDefence);
   if (modes.has(REPLAY.sequence) && state.highestSequence !== undefined && claims.sequenceNumber <= state.highestSequence) {
     throw new HemkitError(

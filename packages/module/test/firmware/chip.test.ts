@@ -152,7 +152,9 @@ describe('attestation, checkpoints and receipts', () => {
     expect(claims.counters.totalOps).toBe(1200n);
     expect(claims.licenceState!.remainingQuota).toBe(3800n);
     expect(claims.lockState).toBe(LOCK.unlocked);
-    expect(claims.latestCheckpoint!.treeSize).toBe(s.log.size);
+    // The report binds the live head: its tree size and root are the log's as it signed.
+    expect(claims.logHead.treeSize).toBe(s.log.size);
+    expect(Buffer.from(claims.logHead.rootHash).equals(Buffer.from(s.log.root(s.log.size)))).toBe(true);
     expect(claims.bootcount).toBe(1);
   });
 

@@ -1,6 +1,10 @@
-/** What the checks share: the decoded evidence, the verifier's inputs, and what each check learned. */
-import type { CosePublicKey, CoseSign1 } from '@hemkit/wire/cose';
-import type { HemkitError } from '@hemkit/wire/errors';
+/**
+ * The stages of an appraisal (specs/verifier.md §5). Each check receives what the checks before it
+ * proved, as a value of its own type, so that no check can run on something not yet verified: the
+ * chain exists only once the certificate-chain check made it, the report's claims are `Attested` only
+ * once their signature verified, and entries are `Proven` only once their receipts did.
+ */
+import type { CosePublicKey, CoseSign, CoseSign1 } from '@hemkit/wire/cose';
 import type { CryptoBackend } from '@hemkit/wire/crypto';
 import type { MerkleHasher } from '@hemkit/wire/merkle';
 import type {
@@ -9,7 +13,9 @@ import type {
   CheckpointClaims,
   DeviceCertificateClaims,
   EvidenceBundle,
+  LicenceClaims,
   LogEntry,
+  LogEntryOpening,
   WorkloadDescriptor,
 } from '@hemkit/wire/messages';
 import type { Policy, ReferenceValues, TrustAnchors } from '../inputs.js';
@@ -34,6 +40,8 @@ export interface VerifiedChain {
   readonly device: DeviceCertificateClaims;
   readonly attestationKeyCertificate: AttestationKeyCertificateClaims;
   readonly attestationKey: CosePublicKey;
+  /** RFC 9679 thumbprint (hex) of the manufacturer root the chain verified under. */
+  readonly rootKeyId: string;
 }
 
 export interface DisclosedWorkload {
@@ -42,32 +50,75 @@ export interface DisclosedWorkload {
   readonly descriptor: WorkloadDescriptor | undefined;
 }
 
-/** Filled in as the checks run; later checks read what earlier ones established. */
 /** A signed message decoded once, with its claims: later checks verify the decoded form. */
 export interface Signed<T> {
   readonly message: CoseSign1;
   readonly claims: T;
 }
 
-export interface Evidence {
-  /** Why the bundle did not decode, when it did not (the encoding check reports it). */
-  encodingError?: HemkitError;
-  bundle?: EvidenceBundle;
-  /** The signed messages of the bundle, decoded by the encoding check. */
-  signed?: {
-    readonly report: Signed<AttestationReportClaims>;
-    readonly device: Signed<DeviceCertificateClaims>;
-    readonly attestationKey: Signed<AttestationKeyCertificateClaims>;
-    readonly checkpoints: readonly Signed<CheckpointClaims>[];
-  };
-  report?: AttestationReportClaims;
-  chain?: VerifiedChain;
-  checkpoints?: CheckpointClaims[];
-  head?: CheckpointClaims;
-  /** Disclosed entries whose inclusion in the head was proven, by log index. */
-  entries?: Map<number, LogEntry>;
-  workloads?: DisclosedWorkload[];
-  memory?: ChipMemory;
-  /** Checkpoints to remember if the appraisal affirms. */
-  newCheckpoints?: SeenCheckpoint[];
+/** A disclosed entry as decoded by the encoding check: its bytes (what the receipt proves) and claims. */
+export interface DecodedEntry {
+  readonly bytes: Uint8Array;
+  readonly entry: LogEntry;
+  readonly receipt: Uint8Array;
+  readonly opening: LogEntryOpening | undefined;
 }
+
+export interface DecodedLicence {
+  readonly message: CoseSign;
+  readonly claims: LicenceClaims;
+}
+
+/** 1. encoding: the bundle and every message in it, decoded under the profile and nothing verified. */
+export interface Decoded {
+  readonly bundle: EvidenceBundle;
+  readonly report: Signed<AttestationReportClaims>;
+  readonly device: Signed<DeviceCertificateClaims>;
+  readonly attestationKey: Signed<AttestationKeyCertificateClaims>;
+  readonly checkpoints: readonly Signed<CheckpointClaims>[];
+  readonly entries: readonly DecodedEntry[];
+  readonly licences: readonly DecodedLicence[];
+}
+
+/** 3. the report's claims, verified under the certified attestation key of this chip. */
+export interface Attested {
+  readonly decoded: Decoded;
+  readonly chain: VerifiedChain;
+  readonly report: AttestationReportClaims;
+}
+
+/** A point in the chip's log with the counters at it. */
+export interface LogPoint {
+  readonly treeSize: number;
+  readonly totalOps: bigint;
+  readonly workloadsRun: number;
+}
+
+/**
+ * 10. log consistency: the head the report binds, proven consistent with everything the verifier
+ * remembers; the base is the largest remembered checkpoint, or the empty log for a chip never seen.
+ */
+export interface Anchored {
+  readonly head: LogPoint & { readonly rootHash: Uint8Array; readonly issuedAt: number };
+  readonly base: LogPoint;
+  /** What becomes memory if the appraisal affirms: the checkpoints carried (all proven) and the head. */
+  readonly newCheckpoints: readonly SeenCheckpoint[];
+}
+
+/** 11. entries proven in the head by their inclusion receipts, by log index. */
+export type Proven = ReadonlyMap<number, LogEntry>;
+
+/** 13. every entry from the base to the head, proven, in order: the counters are covered by them. */
+export type Covered = readonly LogEntry[];
+
+/** 14. what the licence check established: usage per licence, and which are new in this appraisal. */
+export interface LicenceLedger {
+  /** Total usage per licence id (hex), remembered plus this appraisal's. */
+  readonly usage: ReadonlyMap<string, bigint>;
+  /** Usage first seen in this appraisal, per licence, with the licence's claims. */
+  readonly fresh: ReadonlyMap<string, { readonly ops: bigint; readonly claims: LicenceClaims }>;
+  /** The licence workloads run under at the head. */
+  readonly active: string | undefined;
+}
+
+export type { ChipMemory };

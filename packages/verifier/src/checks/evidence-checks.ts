@@ -1,17 +1,18 @@
 /**
- * The appraisal checks (specs/verifier.md §5), in the order they run. Each throws a HemkitError
- * with its stable code when it fails, or returns a 'not-applicable' reason when the evidence gives
- * it nothing to check; anything else is a pass.
+ * The appraisal checks (specs/verifier.md §5), in the order they run. Each takes the typed results of
+ * the checks it depends on (./context.ts) and returns its own, or throws a HemkitError with its stable
+ * code. A check that finds nothing to check says so with `notApplicable`, and still hands on a value.
  */
 import { sha256 } from '@noble/hashes/sha2.js';
 import { decode } from '@hemkit/wire/cbor';
 import { decodeSign1, verifySign1, type CosePublicKey } from '@hemkit/wire/cose';
-import { HemkitError } from '@hemkit/wire/errors';
+import { HemkitError, type ErrorCode } from '@hemkit/wire/errors';
 import {
   attestationKeyCertificateClaims,
   attestationReportClaims,
   checkIssuerSignatures,
   checkpointClaims,
+  consistencyReceiptSizes,
   decodeIssuerStatement,
   deviceCertificateClaims,
   EVENT,
@@ -24,16 +25,39 @@ import {
   verifyInclusionReceipt,
   workloadCommitment,
   workloadDescriptor,
+  type LicenceClaims,
   type LogEntry,
   type RecordType,
 } from '@hemkit/wire/messages';
-import type { AppraisalInputs, DisclosedWorkload, Evidence, Signed, VerifiedChain } from './context.js';
+import type { ReferenceValues } from '../inputs.js';
+import type { ChipMemory } from '../store/types.js';
+import type {
+  Anchored,
+  AppraisalInputs,
+  Attested,
+  Covered,
+  Decoded,
+  DisclosedWorkload,
+  LicenceLedger,
+  LogPoint,
+  Proven,
+  Signed,
+  VerifiedChain,
+} from './context.js';
 
-export type CheckOutcome = void | { readonly notApplicable: string };
+/** What a check hands on, and whether it found anything to check. */
+export interface Outcome<T> {
+  readonly value: T;
+  readonly notApplicable?: string;
+}
 
-const hexOf = (b: Uint8Array) => Buffer.from(b).toString('hex');
-const same = (a: Uint8Array, b: Uint8Array) => a.length === b.length && Buffer.from(a).equals(Buffer.from(b));
-const fail = (code: ConstructorParameters<typeof HemkitError>[0], message: string): never => {
+const pass = <T>(value: T): Outcome<T> => ({ value });
+const notApplicable = <T>(reason: string, value: T): Outcome<T> => ({ value, notApplicable: reason });
+
+const hexOf = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+const same = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
+const short = (b: Uint8Array) => `${hexOf(b).slice(0, 16)}…`;
+const fail = (code: ErrorCode, message: string): never => {
   throw new HemkitError(code, message);
 };
 
@@ -44,20 +68,19 @@ function signedOf<T>(type: RecordType<T>, bytes: Uint8Array): Signed<T> {
 }
 
 /** 1. encoding: the bundle and every message in it decode under the profile, once. */
-export function checkEncoding(e: Evidence, bytes: Uint8Array): CheckOutcome {
-  e.bundle = evidenceBundle.parse(decode(bytes), 'evidence-bundle');
-  const b = e.bundle;
-  e.signed = {
-    report: signedOf(attestationReportClaims, b.report),
-    device: signedOf(deviceCertificateClaims, b.deviceCertificate),
-    attestationKey: signedOf(attestationKeyCertificateClaims, b.attestationKeyCertificate),
-    checkpoints: (b.checkpoints ?? []).map((c) => signedOf(checkpointClaims, c)),
+export function checkEncoding(bytes: Uint8Array): Outcome<Decoded> {
+  const bundle = evidenceBundle.parse(decode(bytes), 'evidence-bundle');
+  const decoded: Decoded = {
+    bundle,
+    report: signedOf(attestationReportClaims, bundle.report),
+    device: signedOf(deviceCertificateClaims, bundle.deviceCertificate),
+    attestationKey: signedOf(attestationKeyCertificateClaims, bundle.attestationKeyCertificate),
+    checkpoints: (bundle.checkpoints ?? []).map((c) => signedOf(checkpointClaims, c)),
+    entries: (bundle.entries ?? []).map((d) => ({ bytes: d.entry, entry: logEntry.parse(decode(d.entry), 'log-entry'), receipt: d.receipt, opening: d.opening })),
+    licences: (bundle.licences ?? []).map((l) => decodeIssuerStatement(l, licenceClaims)),
   };
-  e.report = e.signed.report.claims;
-  e.checkpoints = e.signed.checkpoints.map((c) => c.claims);
-  e.entries = new Map();
-  for (const d of b.entries ?? []) logEntry.parse(decode(d.entry), 'log-entry');
-  for (const l of b.licences ?? []) decodeIssuerStatement(l, licenceClaims);
+  for (const r of bundle.consistencyReceipts ?? []) consistencyReceiptSizes(r);
+  return pass(decoded);
 }
 
 export function chainKey(deviceCertificate: Uint8Array, attestationKeyCertificate: Uint8Array): string {
@@ -65,23 +88,19 @@ export function chainKey(deviceCertificate: Uint8Array, attestationKeyCertificat
 }
 
 /** 2. certificate chain: manufacturer root → device certificate → attestation-key certificate. */
-export function checkChain(e: Evidence, inputs: AppraisalInputs): CheckOutcome {
-  const b = e.bundle!;
-  const key = chainKey(b.deviceCertificate, b.attestationKeyCertificate);
+export function checkChain(d: Decoded, inputs: AppraisalInputs): Outcome<VerifiedChain> {
+  const key = chainKey(d.bundle.deviceCertificate, d.bundle.attestationKeyCertificate);
   const cached = inputs.chainCache?.get(key);
-  if (cached !== undefined) {
-    e.chain = cached; // a chain verified once is not verified again: the bytes are the same
-    return;
-  }
-  const signed = e.signed!;
-  const kid = signed.device.message.kid;
+  if (cached !== undefined) return pass(cached); // a chain verified once is not verified again: the bytes are the same
+  const kid = d.device.message.kid;
   const root = inputs.trust.manufacturers.find((m) => kid !== undefined && same(keyThumbprint(m.key), kid));
-  if (root === undefined) fail('CHAIN_UNTRUSTED_ROOT', `the device certificate's signer (kid ${kid ? hexOf(kid) : 'none'}) is not a trusted manufacturer`);
-  const device = verified(signed.device, root!.key, inputs, 'device certificate');
-  const ak = verified(signed.attestationKey, device.cnf.coseKey, inputs, 'attestation-key certificate');
+  if (root === undefined) return fail('CHAIN_UNTRUSTED_ROOT', `the device certificate's signer (kid ${kid ? hexOf(kid) : 'none'}) is not a trusted manufacturer`);
+  const device = verified(d.device, root.key, inputs, 'device certificate');
+  const ak = verified(d.attestationKey, device.cnf.coseKey, inputs, 'attestation-key certificate');
   if (!same(device.ueid, ak.ueid)) fail('CHAIN_MISMATCH', 'the two certificates name different chips');
-  e.chain = { device, attestationKeyCertificate: ak, attestationKey: ak.cnf.coseKey } satisfies VerifiedChain;
-  inputs.chainCache?.set(key, e.chain);
+  const chain: VerifiedChain = { device, attestationKeyCertificate: ak, attestationKey: ak.cnf.coseKey, rootKeyId: hexOf(keyThumbprint(root.key)) };
+  inputs.chainCache?.set(key, chain);
+  return pass(chain);
 }
 
 function verified<T>(signed: Signed<T>, key: CosePublicKey, inputs: AppraisalInputs, what: string): T {
@@ -97,273 +116,382 @@ function verified<T>(signed: Signed<T>, key: CosePublicKey, inputs: AppraisalInp
 }
 
 /** 3. report signature, and the report agrees with its chain. */
-export function checkReport(e: Evidence, inputs: AppraisalInputs): CheckOutcome {
-  const chain = e.chain!;
+export function checkReport(d: Decoded, chain: VerifiedChain, inputs: AppraisalInputs): Outcome<Attested> {
   try {
-    verifySign1(e.signed!.report.message, chain.attestationKey, { backend: inputs.backend });
+    verifySign1(d.report.message, chain.attestationKey, { backend: inputs.backend });
   } catch (err) {
     if (err instanceof HemkitError && (err.code === 'COSE_SIGNATURE_INVALID' || err.code === 'COSE_KEY_ALG_MISMATCH')) {
       fail('REPORT_SIGNATURE_INVALID', `the report does not verify under the certified attestation key (${err.code})`);
     }
     throw err;
   }
-  const r = e.report!;
+  const r = d.report.claims;
   const ak = chain.attestationKeyCertificate;
   if (!same(r.ueid, chain.device.ueid)) fail('CHAIN_MISMATCH', 'the report names another chip than its certificates');
   if (!same(r.hwmodel, chain.device.hwmodel)) fail('CHAIN_MISMATCH', 'the report names another hardware model than its device certificate');
   if (!same(r.measurement, ak.measurement) || r.svn !== ak.svn) {
     fail('CHAIN_MISMATCH', 'the report names other firmware than its attestation key was certified for');
   }
+  return pass({ decoded: d, chain, report: r });
 }
 
-/** 4. revocation of the device or of a key in its chain. */
-export function checkRevocation(e: Evidence, inputs: AppraisalInputs): CheckOutcome {
+/** 4. revocation of the device, or of any key of its chain, the manufacturer root included. */
+export function checkRevocation(a: Attested, inputs: AppraisalInputs): Outcome<true> {
   const { ueids, keyIds } = inputs.trust.revoked;
-  if (ueids.includes(hexOf(e.report!.ueid))) fail('DEVICE_REVOKED', `chip ${hexOf(e.report!.ueid)} is revoked`);
-  for (const [what, key] of [['device identity key', e.chain!.device.cnf.coseKey], ['attestation key', e.chain!.attestationKey]] as const) {
-    if (keyIds.includes(hexOf(keyThumbprint(key)))) fail('KEY_REVOKED', `the ${what} ${hexOf(keyThumbprint(key))} is revoked`);
-  }
+  if (ueids.includes(hexOf(a.report.ueid))) fail('DEVICE_REVOKED', `chip ${hexOf(a.report.ueid)} is revoked`);
+  const keys = [
+    ['manufacturer root key', a.chain.rootKeyId],
+    ['device identity key', hexOf(keyThumbprint(a.chain.device.cnf.coseKey))],
+    ['attestation key', hexOf(keyThumbprint(a.chain.attestationKey))],
+  ] as const;
+  for (const [what, id] of keys) if (keyIds.includes(id)) fail('KEY_REVOKED', `the ${what} ${id} is revoked`);
+  return pass(true);
 }
 
 /** 5. freshness: the verifier's own nonce, used once, and a plausible report time. */
-export function checkFreshness(e: Evidence, inputs: AppraisalInputs): CheckOutcome {
-  const r = e.report!;
+export function checkFreshness(a: Attested, inputs: AppraisalInputs): Outcome<true> {
+  const r = a.report;
   const p = inputs.policy;
   if (p.requireNonce) {
-    if (inputs.expectedNonce === undefined) fail('NONCE_MISSING', 'the policy requires a nonce; give the one issued for this report');
-    if (!same(r.nonce, inputs.expectedNonce!)) fail('NONCE_MISMATCH', `the report answers nonce ${hexOf(r.nonce)}, not ${hexOf(inputs.expectedNonce!)}`);
+    const expected = inputs.expectedNonce;
+    if (expected === undefined) return fail('NONCE_MISSING', 'the policy requires a nonce; give the one issued for this report');
+    if (!same(r.nonce, expected)) fail('NONCE_MISMATCH', `the report answers nonce ${hexOf(r.nonce)}, not ${hexOf(expected)}`);
     if (!inputs.store.useNonce(r.nonce, inputs.now + p.maxAgeSeconds + p.clockSkewSeconds)) {
       fail('NONCE_REUSED', `nonce ${hexOf(r.nonce)} was already used: a replayed report`);
     }
   }
   if (r.issuedAt > inputs.now + p.clockSkewSeconds) fail('REPORT_FROM_FUTURE', `the report claims time ${r.issuedAt}; the verifier's clock says ${inputs.now}`);
   if (inputs.now - r.issuedAt > p.maxAgeSeconds) fail('REPORT_STALE', `the report is ${inputs.now - r.issuedAt} s old; the policy allows ${p.maxAgeSeconds} s`);
+  return pass(true);
 }
 
-/** 6. firmware against reference values. */
-export function checkFirmware(e: Evidence, inputs: AppraisalInputs): CheckOutcome {
-  const r = e.report!;
+export type ModelReference = ReferenceValues['models'][number];
+
+/** 6. firmware against reference values; hands on the model's reference values. */
+export function checkFirmware(a: Attested, inputs: AppraisalInputs): Outcome<ModelReference> {
+  const r = a.report;
   const model = new TextDecoder().decode(r.hwmodel);
   const ref = inputs.reference.models.find((m) => m.hwmodel === model);
-  if (ref === undefined) fail('MODEL_UNKNOWN', `no reference values for hardware model '${model}'`);
-  if (!ref!.firmware.some((f) => f.measurement === hexOf(r.measurement))) {
+  if (ref === undefined) return fail('MODEL_UNKNOWN', `no reference values for hardware model '${model}'`);
+  if (!ref.firmware.some((f) => f.measurement === hexOf(r.measurement))) {
     fail('FIRMWARE_UNKNOWN', `firmware ${hexOf(r.measurement)} is not a known-good measurement for '${model}'`);
   }
-  if (r.svn < ref!.minimumSvn) fail('FIRMWARE_SVN_TOO_LOW', `SVN ${r.svn} is below the minimum ${ref!.minimumSvn} for '${model}'`);
+  if (r.svn < ref.minimumSvn) fail('FIRMWARE_SVN_TOO_LOW', `SVN ${r.svn} is below the minimum ${ref.minimumSvn} for '${model}'`);
+  return pass(ref);
 }
 
 /** 7. debug state. */
-export function checkDebug(e: Evidence, inputs: AppraisalInputs): CheckOutcome {
-  if (inputs.policy.requireDebugDisabled && e.report!.dbgstat < 2) {
-    fail('DEBUG_ENABLED', `debug status ${e.report!.dbgstat} (RFC 9711 §4.2.9): the policy requires it disabled`);
+export function checkDebug(a: Attested, inputs: AppraisalInputs): Outcome<true> {
+  if (inputs.policy.requireDebugDisabled && a.report.dbgstat < 2) {
+    fail('DEBUG_ENABLED', `debug status ${a.report.dbgstat} (RFC 9711 §4.2.9): the policy requires it disabled`);
   }
+  return pass(true);
 }
 
 /** 8. the chip's own verdict on its state. */
-export function checkLockState(e: Evidence): CheckOutcome {
-  const s = e.report!.lockState;
+export function checkLockState(a: Attested): Outcome<true> {
+  const s = a.report.lockState;
   if (s === LOCK.rollback || s === LOCK.tamper) {
     fail('CHIP_REPORTS_COMPROMISE', `the chip reports lock state ${s === LOCK.rollback ? 'rollback' : 'tamper'}: its own state was restored or tampered with`);
   }
+  return pass(true);
 }
 
-/** 9. counters and boot count never lower than last seen. */
-export function checkRollback(e: Evidence): CheckOutcome {
-  const m = e.memory;
-  if (m === undefined) return { notApplicable: 'first appraisal of this chip: nothing seen before' };
-  const c = e.report!.counters;
-  if (c.totalOps < m.totalOps) fail('COUNTERS_WENT_BACKWARDS', `total operations ${c.totalOps} < ${m.totalOps} seen before`);
-  if (c.workloadsRun < m.workloadsRun) fail('COUNTERS_WENT_BACKWARDS', `workloads run ${c.workloadsRun} < ${m.workloadsRun} seen before`);
-  if (e.report!.bootcount < m.bootcount) fail('BOOTCOUNT_WENT_BACKWARDS', `boot count ${e.report!.bootcount} < ${m.bootcount} seen before`);
+/** 9. counters and boot count never lower than remembered. */
+export function checkRollback(a: Attested, memory: ChipMemory | undefined): Outcome<true> {
+  if (memory === undefined) return notApplicable('first appraisal of this chip: nothing remembered', true);
+  const c = a.report.counters;
+  if (c.totalOps < memory.totalOps) fail('COUNTERS_WENT_BACKWARDS', `total operations ${c.totalOps} < ${memory.totalOps} remembered: a stale report or a restored chip`);
+  if (c.workloadsRun < memory.workloadsRun) fail('COUNTERS_WENT_BACKWARDS', `workloads run ${c.workloadsRun} < ${memory.workloadsRun} remembered: a stale report or a restored chip`);
+  if (a.report.bootcount < memory.bootcount) fail('BOOTCOUNT_WENT_BACKWARDS', `boot count ${a.report.bootcount} < ${memory.bootcount} remembered`);
+  return pass(true);
 }
 
 /**
- * 10. checkpoints: signed by the attestation key, naming this chip, the last one the report's head,
- * and consistent with every checkpoint seen before. Consistency is checked against the largest
- * earlier checkpoint (bundle or memory) by an RFC 9942 receipt; every stored checkpoint was itself
- * proven consistent with its predecessors when it was accepted, so the chain covers them all, and a
- * stored checkpoint of the head's size must have the head's root (else a fork).
+ * 10. log consistency. The head is the one the report binds (attestation-report.md §1.1). It must be
+ * proven consistent with the largest checkpoint the verifier remembers, by a consistency receipt from
+ * that checkpoint's root: never from a base the bundle offers. Every checkpoint the bundle carries must
+ * verify, name this chip, agree with any remembered one of its size, and be proven consistent with the
+ * head too, or it is refused: a carried checkpoint is either part of the one history or evidence of a
+ * fork. Since every remembered checkpoint was proven consistent with the head of its day, consistency
+ * with the largest is consistency with all of them (verifier.md §4, invariant 1).
  */
-export function checkCheckpoints(e: Evidence, inputs: AppraisalInputs): CheckOutcome {
-  const list = e.checkpoints!;
-  if (list.length === 0) return { notApplicable: 'the bundle carries no checkpoint' };
-  list.forEach((c, i) => {
-    try {
-      verifySign1(e.signed!.checkpoints[i]!.message, e.chain!.attestationKey, { backend: inputs.backend });
-    } catch (err) {
-      if (err instanceof HemkitError && err.code === 'COSE_SIGNATURE_INVALID') fail('CHECKPOINT_SIGNATURE_INVALID', `checkpoint ${i} does not verify under the attestation key`);
-      throw err;
+export function checkLogConsistency(a: Attested, memory: ChipMemory | undefined, inputs: AppraisalInputs): Outcome<Anchored> {
+  const r = a.report;
+  const head = { treeSize: r.logHead.treeSize, rootHash: r.logHead.rootHash, totalOps: r.counters.totalOps, workloadsRun: r.counters.workloadsRun, issuedAt: r.issuedAt };
+  const receipts = (a.decoded.bundle.consistencyReceipts ?? []).map((bytes) => ({ bytes, sizes: consistencyReceiptSizes(bytes) }));
+  const proveToHead = (from: { treeSize: number; rootHash: Uint8Array }, what: string): void => {
+    const forPair = receipts.filter((x) => x.sizes.treeSize1 === from.treeSize && x.sizes.treeSize2 === head.treeSize);
+    if (forPair.length === 0) {
+      fail('CONSISTENCY_PROOF_MISSING', `no consistency receipt leads from ${what} (size ${from.treeSize}) to the report's log head (size ${head.treeSize})`);
     }
-    if (!same(c.ueid, e.report!.ueid)) fail('CHECKPOINT_MISMATCH', `checkpoint ${i} names another chip`);
-    if (i > 0 && c.treeSize < list[i - 1]!.treeSize) fail('CHECKPOINT_MISMATCH', 'checkpoints must come in ascending tree size');
-  });
-  const head = list[list.length - 1]!;
-  e.head = head;
-  const latest = e.report!.latestCheckpoint;
-  if (latest === undefined || latest.treeSize !== head.treeSize || !same(latest.rootHash, head.rootHash)) {
-    fail('CHECKPOINT_MISMATCH', 'the report does not name the bundle\'s last checkpoint as its latest');
-  }
-  if (head.counters.totalOps > e.report!.counters.totalOps) fail('CHECKPOINT_MISMATCH', 'the head checkpoint counts more operations than the later report');
-  // What was seen before, as far as it matters: the largest (truncation, and the base), and any of
-  // the sizes in the bundle (forks). The stored ones form one consistent chain, so these suffice.
-  const seen = e.memory;
-  const seenRelevant = seen === undefined ? [] : [seen.latestCheckpoint, ...list.map((c) => seen.checkpointAt(c.treeSize))];
-  const earlier = [
-    ...list.slice(0, -1).map((c) => ({ treeSize: c.treeSize, rootHash: c.rootHash, source: 'bundle' })),
-    ...seenRelevant.flatMap((c) => (c === undefined ? [] : [{ treeSize: c.treeSize, rootHash: c.rootHash, source: 'seen before' }])),
-  ];
-  for (const c of earlier) {
-    if (c.treeSize === head.treeSize && !same(c.rootHash, head.rootHash)) {
-      fail('LOG_FORK', `two checkpoints of size ${c.treeSize} with different roots (${c.source}: ${hexOf(c.rootHash).slice(0, 16)}…, head: ${hexOf(head.rootHash).slice(0, 16)}…)`);
-    }
-    if (c.treeSize > head.treeSize) fail('LOG_TRUNCATED', `the head has ${head.treeSize} entries; a checkpoint ${c.source} had ${c.treeSize}`);
-  }
-  const base = earlier.filter((c) => c.treeSize < head.treeSize).sort((a, b) => b.treeSize - a.treeSize)[0];
-  if (base !== undefined) {
-    const receipts = (e.bundle!.consistencyReceipts ?? []).map((bytes) => ({ bytes, message: decodeSign1(bytes) }));
-    let proven = false;
-    for (const { bytes } of receipts) {
-      let result;
+    for (const { bytes } of forPair) {
       try {
-        result = verifyConsistencyReceipt(bytes, e.chain!.attestationKey, base.rootHash, inputs.hasher, inputs.backend);
+        const proof = verifyConsistencyReceipt(bytes, a.chain.attestationKey, from.rootHash, inputs.hasher, inputs.backend);
+        if (same(proof.root2, head.rootHash)) return;
       } catch (err) {
         if (!(err instanceof HemkitError)) throw err;
-        continue; // a receipt for another pair, or one that does not verify from this base
       }
-      if (result.treeSize1 !== base.treeSize || result.treeSize2 !== head.treeSize) continue;
-      if (!same(result.root2, head.rootHash)) fail('LOG_INCONSISTENT', 'the consistency receipt leads to another root than the head');
-      proven = true;
     }
-    if (!proven) {
-      const claimed = receipts.some((r) => (r.message.unprotectedHeaders.get(396) as Map<number, unknown> | undefined) !== undefined);
-      fail(
-        claimed ? 'LOG_INCONSISTENT' : 'CONSISTENCY_PROOF_MISSING',
-        claimed
-          ? `no consistency receipt leads from the checkpoint of size ${base.treeSize} (${base.source}) to the head: the log was rewritten`
-          : `no consistency receipt links the checkpoint of size ${base.treeSize} (${base.source}) to the head of size ${head.treeSize}`,
-      );
+    fail('LOG_INCONSISTENT', `the log of the report's head (size ${head.treeSize}) does not extend ${what} (size ${from.treeSize}, root ${short(from.rootHash)}): the log was rewritten`);
+  };
+  const compareSameSize = (c: { treeSize: number; rootHash: Uint8Array }, what: string, other: { rootHash: Uint8Array }, otherWhat: string): void => {
+    if (!same(c.rootHash, other.rootHash)) {
+      fail('LOG_FORK', `two roots for size ${c.treeSize}: ${what} ${short(c.rootHash)}, ${otherWhat} ${short(other.rootHash)}`);
     }
+  };
+
+  const latest = memory?.latestCheckpoint;
+  if (latest !== undefined) {
+    if (latest.treeSize > head.treeSize) fail('LOG_TRUNCATED', `the report's log head has ${head.treeSize} entries; the verifier remembers ${latest.treeSize}: a stale report or a restored chip`);
+    if (latest.treeSize === head.treeSize) compareSameSize(head, "the report's log head", latest, 'remembered');
+    else proveToHead(latest, 'the largest remembered checkpoint');
   }
-  e.newCheckpoints = list.map((c) => ({ treeSize: c.treeSize, rootHash: c.rootHash, issuedAt: c.issuedAt, totalOps: c.counters.totalOps }));
+  a.decoded.checkpoints.forEach((signed, i) => {
+    const c = signed.claims;
+    try {
+      verifySign1(signed.message, a.chain.attestationKey, { backend: inputs.backend });
+    } catch (err) {
+      if (err instanceof HemkitError && (err.code === 'COSE_SIGNATURE_INVALID' || err.code === 'COSE_KEY_ALG_MISMATCH')) {
+        fail('CHECKPOINT_SIGNATURE_INVALID', `checkpoint ${i} does not verify under the attestation key`);
+      }
+      throw err;
+    }
+    if (!same(c.ueid, r.ueid)) fail('CHECKPOINT_MISMATCH', `checkpoint ${i} names another chip`);
+    const previous = a.decoded.checkpoints[i - 1];
+    if (previous !== undefined && c.treeSize <= previous.claims.treeSize) fail('CHECKPOINT_MISMATCH', 'carried checkpoints must come in strictly ascending tree size');
+    if (c.treeSize > head.treeSize) fail('LOG_TRUNCATED', `checkpoint ${i} has ${c.treeSize} entries; the report's log head has ${head.treeSize}`);
+    if (c.counters.totalOps > head.totalOps || c.counters.workloadsRun > head.workloadsRun) {
+      fail('CHECKPOINT_MISMATCH', `checkpoint ${i} counts more than the later report`);
+    }
+    const remembered = memory?.checkpointAt(c.treeSize);
+    if (remembered !== undefined) compareSameSize(c, `checkpoint ${i}`, remembered, 'remembered');
+    if (c.treeSize === head.treeSize) {
+      compareSameSize(c, `checkpoint ${i}`, head, "the report's log head");
+      if (c.counters.totalOps !== head.totalOps || c.counters.workloadsRun !== head.workloadsRun) {
+        fail('CHECKPOINT_MISMATCH', `checkpoint ${i} and the report count differently over the same log`);
+      }
+    } else {
+      proveToHead(c, `checkpoint ${i}`);
+    }
+  });
+  const base: LogPoint =
+    latest === undefined || memory === undefined ? { treeSize: 0, totalOps: 0n, workloadsRun: 0 } : { treeSize: latest.treeSize, totalOps: latest.totalOps, workloadsRun: memory.workloadsRun };
+  const newCheckpoints = [
+    ...a.decoded.checkpoints.filter((c) => c.claims.treeSize < head.treeSize).map(({ claims: c }) => ({ treeSize: c.treeSize, rootHash: c.rootHash, issuedAt: c.issuedAt, totalOps: c.counters.totalOps })),
+    { treeSize: head.treeSize, rootHash: head.rootHash, issuedAt: head.issuedAt, totalOps: head.totalOps },
+  ];
+  return pass({ head, base, newCheckpoints });
 }
 
-/** 11. each disclosed entry is proven in the head by its inclusion receipt. */
-export function checkInclusion(e: Evidence, inputs: AppraisalInputs): CheckOutcome {
-  const disclosed = e.bundle!.entries ?? [];
-  if (disclosed.length === 0) return { notApplicable: 'no entries disclosed' };
-  const head = e.head;
-  if (head === undefined) fail('ENTRY_NOT_INCLUDED', 'entries are disclosed but no checkpoint gives a root to prove them against');
-  for (const [i, d] of disclosed.entries()) {
-    const entry = logEntry.parse(decode(d.entry), 'log-entry');
+/** 11. each disclosed entry is proven in the report's log head by its inclusion receipt. */
+export function checkInclusion(a: Attested, anchored: Anchored, inputs: AppraisalInputs): Outcome<Proven> {
+  const proven = new Map<number, LogEntry>();
+  const { head } = anchored;
+  for (const [i, d] of a.decoded.entries.entries()) {
     let proof;
     try {
-      proof = verifyInclusionReceipt(d.receipt, e.chain!.attestationKey, inputs.hasher.hashLeaf(d.entry), inputs.hasher, inputs.backend);
+      proof = verifyInclusionReceipt(d.receipt, a.chain.attestationKey, inputs.hasher.hashLeaf(d.bytes), inputs.hasher, inputs.backend);
     } catch (err) {
       if (!(err instanceof HemkitError)) throw err;
       return fail('ENTRY_NOT_INCLUDED', `disclosed entry ${i}: the receipt does not prove it (${err.code})`);
     }
-    if (proof.treeSize !== head!.treeSize || !same(proof.root, head!.rootHash)) fail('ENTRY_NOT_INCLUDED', `disclosed entry ${i}: proven against another tree than the head`);
-    if (proof.leafIndex !== entry.index) fail('ENTRY_NOT_INCLUDED', `disclosed entry ${i} says index ${entry.index}; its receipt proves index ${proof.leafIndex}`);
-    e.entries!.set(entry.index, entry);
+    if (proof.treeSize !== head.treeSize || !same(proof.root, head.rootHash)) fail('ENTRY_NOT_INCLUDED', `disclosed entry ${i}: proven against another tree than the report's log head`);
+    if (proof.leafIndex !== d.entry.index) fail('ENTRY_NOT_INCLUDED', `disclosed entry ${i} says index ${d.entry.index}; its receipt proves index ${proof.leafIndex}`);
+    proven.set(d.entry.index, d.entry); // a leaf proven twice is the same bytes: kept once
   }
+  return proven.size === 0 ? notApplicable('no entries disclosed', proven) : pass(proven);
 }
 
 /**
  * 12. each opening opens the commitment of its entry. An opening is disclosed together with the entry
  * it opens (specs/messages/log-entry.md §4), so its log index must be that entry's: the started and
  * finished entries of a workload share one commitment, and an opening re-pointed from one to the other
- * would still match while changing which workload the accounting is shown.
+ * would still match while changing which workload the accounting is shown. A workload disclosed twice
+ * is handed on once.
  */
-export function checkOpenings(e: Evidence): CheckOutcome {
-  const withOpening = (e.bundle!.entries ?? []).filter((d) => d.opening !== undefined);
-  if (withOpening.length === 0) return { notApplicable: 'no openings disclosed' };
-  const workloads: DisclosedWorkload[] = [];
-  for (const d of withOpening) {
-    const o = d.opening!;
-    const disclosedWith = logEntry.parse(decode(d.entry), 'log-entry').index;
-    if (o.logIndex !== disclosedWith) fail('OPENING_MISMATCH', `the opening disclosed with entry ${disclosedWith} names entry ${o.logIndex}`);
-    const entry = e.entries!.get(o.logIndex);
+export function checkOpenings(a: Attested, proven: Proven): Outcome<readonly DisclosedWorkload[]> {
+  const workloads = new Map<number, DisclosedWorkload>();
+  let openings = 0;
+  for (const d of a.decoded.entries) {
+    const o = d.opening;
+    if (o === undefined) continue;
+    openings++;
+    if (o.logIndex !== d.entry.index) fail('OPENING_MISMATCH', `the opening disclosed with entry ${d.entry.index} names entry ${o.logIndex}`);
+    const entry = proven.get(o.logIndex);
     if (entry === undefined || (entry.kind !== EVENT.workloadStarted && entry.kind !== EVENT.workloadFinished)) {
-      fail('OPENING_MISMATCH', `the opening for entry ${o.logIndex} does not belong to a proven workload entry`);
+      return fail('OPENING_MISMATCH', `the opening for entry ${o.logIndex} does not belong to a proven workload entry`);
     }
-    const commitment = (entry as Extract<LogEntry, { kind: 6 | 7 }>).details.workloadCommitment;
-    if (!same(workloadCommitment(o.salt, o.workloadDescriptor), commitment)) {
+    if (!same(workloadCommitment(o.salt, o.workloadDescriptor), entry.details.workloadCommitment)) {
       fail('OPENING_MISMATCH', `the opening for entry ${o.logIndex} does not open its commitment`);
     }
-    if (entry!.kind === EVENT.workloadFinished) {
+    if (entry.kind === EVENT.workloadFinished) {
       let descriptor;
       try {
         descriptor = workloadDescriptor.parse(decode(o.workloadDescriptor), 'workload-descriptor');
       } catch {
         descriptor = undefined; // opened, but not a descriptor the accounting can read
       }
-      workloads.push({ logIndex: o.logIndex, ops: entry!.details.ops, descriptor });
+      workloads.set(o.logIndex, { logIndex: o.logIndex, ops: entry.details.ops, descriptor });
     }
   }
-  e.workloads = workloads;
+  const list = [...workloads.values()].sort((x, y) => x.logIndex - y.logIndex);
+  return openings === 0 ? notApplicable('no openings disclosed', list) : pass(list);
 }
 
 /**
- * 13. counters against the log: the operations in the workload-finished entries between the base
- * checkpoint (the largest earlier one, or the empty log of a chip never seen) and the head equal the
- * head's counter minus the base's.
+ * 13. counters against the log: every entry from the base (the largest remembered checkpoint, or the
+ * empty log of a chip never seen) to the report's head must be disclosed and proven, and the
+ * workload-finished entries among them must account exactly for the growth of the report's total
+ * operations and workloads run. No policy relaxes this: a report whose counters no entries cover is
+ * never affirmed (verifier.md §4, invariant 2).
  */
-export function checkCountersAgainstLog(e: Evidence, inputs: AppraisalInputs): CheckOutcome {
-  const head = e.head;
-  if (head === undefined) return { notApplicable: 'no checkpoint to count against' };
-  const earlier = [
-    ...e.checkpoints!.slice(0, -1).map((c) => ({ treeSize: c.treeSize, totalOps: c.counters.totalOps })),
-    ...(e.memory?.latestCheckpoint ? [{ treeSize: e.memory.latestCheckpoint.treeSize, totalOps: e.memory.latestCheckpoint.totalOps }] : []),
-  ].filter((c) => c.treeSize <= head.treeSize);
-  const base = earlier.sort((a, b) => b.treeSize - a.treeSize)[0] ?? { treeSize: 0, totalOps: 0n };
-  if (base.treeSize === head.treeSize) {
-    // The same log (the checkpoints check proved the roots equal) must carry the same count.
-    if (base.totalOps !== head.counters.totalOps) {
-      fail('COUNTERS_LOG_MISMATCH', `the log has not grown since size ${base.treeSize}, yet the counters moved from ${base.totalOps} to ${head.counters.totalOps}`);
+export function checkCountersAgainstLog(anchored: Anchored, proven: Proven): Outcome<Covered> {
+  const { head, base } = anchored;
+  if (head.treeSize === base.treeSize) {
+    if (head.totalOps !== base.totalOps || head.workloadsRun !== base.workloadsRun) {
+      fail('COUNTERS_LOG_MISMATCH', `the log has not grown since size ${base.treeSize}, yet the counters moved from ${base.totalOps} operations in ${base.workloadsRun} workloads to ${head.totalOps} in ${head.workloadsRun}`);
     }
-    return { notApplicable: 'the log has not grown since the base checkpoint' };
+    return notApplicable('the log has not grown since the remembered head', []);
   }
+  const covered: LogEntry[] = [];
   const missing: number[] = [];
-  let logged = 0n;
   for (let i = base.treeSize; i < head.treeSize; i++) {
-    const entry = e.entries!.get(i);
+    const entry = proven.get(i);
     if (entry === undefined) missing.push(i);
-    else if (entry.kind === EVENT.workloadFinished) logged += entry.details.ops;
+    else covered.push(entry);
   }
   if (missing.length > 0) {
-    if (!inputs.policy.requireLogCoverage) return { notApplicable: `entries ${missing[0]}… between the base and the head are not disclosed` };
-    fail('LOG_COVERAGE_INCOMPLETE', `${missing.length} of the entries ${base.treeSize}..${head.treeSize - 1} are not disclosed (first: ${missing[0]})`);
+    fail('LOG_COVERAGE_INCOMPLETE', `${missing.length} of the entries ${base.treeSize}..${head.treeSize - 1} are not disclosed (first: ${missing[0]}): the counters are not covered by the log`);
   }
-  const delta = head.counters.totalOps - base.totalOps;
-  if (logged !== delta) {
-    fail('COUNTERS_LOG_MISMATCH', `the log records ${logged} operations between sizes ${base.treeSize} and ${head.treeSize}; the counters moved by ${delta}`);
+  let ops = 0n;
+  let workloads = 0;
+  for (const entry of covered) {
+    if (entry.kind !== EVENT.workloadFinished) continue;
+    ops += entry.details.ops;
+    workloads++;
   }
+  if (ops !== head.totalOps - base.totalOps || workloads !== head.workloadsRun - base.workloadsRun) {
+    fail(
+      'COUNTERS_LOG_MISMATCH',
+      `the log records ${ops} operations in ${workloads} workloads between sizes ${base.treeSize} and ${head.treeSize}; the counters moved by ${head.totalOps - base.totalOps} in ${head.workloadsRun - base.workloadsRun}`,
+    );
+  }
+  return pass(covered);
 }
 
-/** 14. the licence the chip runs under: k of n distinct issuers, this chip, within quota and window. */
-export function checkLicence(e: Evidence, inputs: AppraisalInputs): CheckOutcome {
-  const state = e.report!.licenceState;
-  if (state === undefined) return { notApplicable: 'the chip reports no licence' };
-  const presented = (e.bundle!.licences ?? []).map((bytes) => ({ bytes, ...decodeIssuerStatement(bytes, licenceClaims) }));
-  const licence = presented.find((l) => same(l.claims.licenceId, state.licenceId));
-  if (licence === undefined) fail('LICENCE_NOT_PRESENTED', `the report names licence ${hexOf(state.licenceId)}; the bundle does not carry it`);
-  const { claims, message } = licence!;
-  checkIssuerSignatures(message, inputs.trust.licenceIssuers.keys, inputs.trust.licenceIssuers.threshold, inputs.backend);
-  if (!same(claims.ueid, e.report!.ueid)) fail('LICENCE_WRONG_CHIP', 'the licence is for another chip');
-  if (state.remainingQuota > claims.opsQuota) fail('LICENCE_QUOTA_EXCEEDED', `the chip reports ${state.remainingQuota} remaining of a ${claims.opsQuota} quota`);
-  if (e.report!.lockState === LOCK.unlocked && (e.report!.issuedAt < claims.notBefore || e.report!.issuedAt >= claims.expiry)) {
-    fail('LICENCE_OUT_OF_WINDOW', `the chip runs unlocked at ${e.report!.issuedAt}, outside the licence window [${claims.notBefore}, ${claims.expiry})`);
+/**
+ * 14. licences. Walking the covered entries in order, every finished workload is charged to the licence
+ * installed before it; a licence id is installed at most once in a chip's life; each licence used is
+ * presented, signed by k distinct listed issuers, for this chip, its usage (remembered plus new) within
+ * its quota and every workload inside its window. The licence the report names must be presented and
+ * agree with the log: its remaining quota is its quota less its logged usage.
+ */
+export function checkLicence(a: Attested, covered: Covered, memory: ChipMemory | undefined, inputs: AppraisalInputs): Outcome<LicenceLedger> {
+  const r = a.report;
+  const usage = new Map(memory?.licenceUsage ?? []);
+  const fresh = new Map<string, { ops: bigint; claims: LicenceClaims }>();
+  let active = memory?.activeLicence;
+  const checked = new Map<string, LicenceClaims>();
+  /** The licence hash (SHA-256 of the payload, licence.md §3) each installation in the walk logged. */
+  const installedHash = new Map<string, Uint8Array>();
+  const presented = (id: string, why: string): LicenceClaims => {
+    const known = checked.get(id);
+    if (known !== undefined) return known;
+    const withId = a.decoded.licences.filter((l) => hexOf(l.claims.licenceId) === id);
+    if (withId.length === 0) return fail('LICENCE_NOT_PRESENTED', `${why} licence ${id}; the bundle does not carry it`);
+    // The licence judged must be the one the chip installed, not another statement reusing its id.
+    const logged = installedHash.get(id);
+    const licence = logged === undefined ? withId[0]! : withId.find((l) => same(sha256(l.message.payload!), logged));
+    if (licence === undefined) return fail('LICENCE_UNACCOUNTED', `the licence presented as ${id} is not the one the log installed (licence hash ${short(logged!)})`);
+    checkIssuerSignatures(licence.message, inputs.trust.licenceIssuers.keys, inputs.trust.licenceIssuers.threshold, inputs.backend);
+    if (!same(licence.claims.ueid, r.ueid)) fail('LICENCE_WRONG_CHIP', `licence ${id} is for another chip`);
+    checked.set(id, licence.claims);
+    return licence.claims;
+  };
+  for (const entry of covered) {
+    if (entry.kind === EVENT.licenceInstalled) {
+      const id = hexOf(entry.details.licenceId);
+      if (usage.has(id)) fail('LICENCE_REINSTALLED', `entry ${entry.index} installs licence ${id}, which this chip installed before: its quota would be granted twice`);
+      usage.set(id, 0n);
+      installedHash.set(id, entry.details.licenceHash);
+      active = id;
+    } else if (entry.kind === EVENT.workloadStarted) {
+      if (active === undefined) return fail('LICENCE_UNACCOUNTED', `entry ${entry.index} started a workload while no licence admitted workloads`);
+      const claims = presented(active, `entry ${entry.index} ran under`);
+      if (!claims.precisionClasses.includes(entry.details.precisionClass)) {
+        fail('LICENCE_UNACCOUNTED', `entry ${entry.index} ran precision class ${entry.details.precisionClass}, which licence ${active} does not admit (${claims.precisionClasses.join(', ')})`);
+      }
+      if (claims.maxClusterSize !== undefined && (entry.details.clusterSize ?? 1) > claims.maxClusterSize) {
+        fail('LICENCE_UNACCOUNTED', `entry ${entry.index} ran on a cluster of ${entry.details.clusterSize}, above licence ${active}'s maximum ${claims.maxClusterSize}`);
+      }
+    } else if (entry.kind === EVENT.workloadFinished) {
+      if (active === undefined) return fail('LICENCE_UNACCOUNTED', `entry ${entry.index} finished a workload while no licence admitted workloads`);
+      const claims = presented(active, `entry ${entry.index} ran under`);
+      if (entry.time < claims.notBefore || entry.time >= claims.expiry) {
+        fail('LICENCE_OUT_OF_WINDOW', `entry ${entry.index} ran at ${entry.time}, outside the window [${claims.notBefore}, ${claims.expiry}) of licence ${active}`);
+      }
+      const used = (usage.get(active) ?? 0n) + entry.details.ops;
+      if (used > claims.opsQuota) fail('LICENCE_QUOTA_EXCEEDED', `the log records ${used} operations under licence ${active}, whose quota is ${claims.opsQuota}`);
+      usage.set(active, used);
+      fresh.set(active, { ops: (fresh.get(active)?.ops ?? 0n) + entry.details.ops, claims });
+    } else if (entry.kind === EVENT.licenceExpired || entry.kind === EVENT.licenceExhausted) {
+      if (active === hexOf(entry.details.licenceId)) active = undefined;
+    } else if (entry.kind === EVENT.revocationApplied) {
+      if (entry.details.licenceIds.some((id) => hexOf(id) === active)) active = undefined;
+    }
   }
-  // Disclosed usage under this licence: from its installation entry on, within quota and window.
-  const installed = [...e.entries!.values()].find((x) => x.kind === EVENT.licenceInstalled && same(x.details.licenceId, claims.licenceId));
-  if (installed === undefined) return;
-  let used = 0n;
-  for (const x of e.entries!.values()) {
-    if (x.index <= installed.index || x.kind !== EVENT.workloadFinished) continue;
-    const replaced = [...e.entries!.values()].some((y) => y.kind === EVENT.licenceInstalled && y.index > installed.index && y.index < x.index);
-    if (replaced) continue;
-    used += x.details.ops;
-    if (x.time >= claims.expiry || x.time < claims.notBefore) fail('LICENCE_OUT_OF_WINDOW', `entry ${x.index} ran at ${x.time}, outside the licence window`);
+  const state = r.licenceState;
+  if (state !== undefined) {
+    const id = hexOf(state.licenceId);
+    const claims = presented(id, 'the report names');
+    const used = usage.get(id);
+    if (used === undefined) return fail('LICENCE_UNACCOUNTED', `the report names licence ${id}, which the log never shows installed`);
+    if (state.remainingQuota > claims.opsQuota) fail('LICENCE_QUOTA_EXCEEDED', `the chip reports ${state.remainingQuota} remaining of a ${claims.opsQuota} quota`);
+    if (state.remainingQuota !== claims.opsQuota - used) {
+      fail('LICENCE_UNACCOUNTED', `the chip reports ${state.remainingQuota} remaining of licence ${id}; its quota ${claims.opsQuota} less the ${used} operations logged leaves ${claims.opsQuota - used}`);
+    }
+    if (r.lockState === LOCK.unlocked) {
+      if (active !== id) fail('LICENCE_UNACCOUNTED', `the chip runs unlocked under licence ${id}; the log says ${active ?? 'no licence'} admits workloads`);
+      if (r.issuedAt < claims.notBefore || r.issuedAt >= claims.expiry) {
+        fail('LICENCE_OUT_OF_WINDOW', `the chip runs unlocked at ${r.issuedAt}, outside the licence window [${claims.notBefore}, ${claims.expiry})`);
+      }
+    }
+  } else if (r.lockState === LOCK.unlocked) {
+    fail('LICENCE_UNACCOUNTED', 'the chip runs unlocked and names no licence');
   }
-  if (used > claims.opsQuota) fail('LICENCE_QUOTA_EXCEEDED', `the log records ${used} operations under a ${claims.opsQuota} quota`);
+  const ledger: LicenceLedger = { usage, fresh, active };
+  return state === undefined && fresh.size === 0 && usage.size === (memory?.licenceUsage.size ?? 0)
+    ? notApplicable('no licence named, installed or used', ledger)
+    : pass(ledger);
+}
+
+/**
+ * 15. usage rate against the verifier's own clock (specs/security.md §4, frozen clock). The chip's
+ * clock is the operator's; the verifier's is not. Work a chip did since the last affirmed appraisal
+ * cannot exceed its model's peak rate times the verifier's elapsed time, and work under a licence
+ * cannot exceed the peak rate times the part of the licence's window that lies after that appraisal.
+ * The report signed at the previous appraisal may predate it by up to the policy's maximum age and
+ * skew, so the window is widened by both.
+ */
+export function checkUsageRate(a: Attested, model: ModelReference, ledger: LicenceLedger, memory: ChipMemory | undefined, inputs: AppraisalInputs): Outcome<true> {
+  const peak = model.peakOpsPerSecond;
+  const slack = inputs.policy.maxAgeSeconds + inputs.policy.clockSkewSeconds;
+  const since = memory === undefined ? undefined : memory.lastAppraisedAt - slack;
+  if (memory !== undefined) {
+    const delta = a.report.counters.totalOps - memory.totalOps;
+    const seconds = Math.max(0, inputs.now - memory.lastAppraisedAt + slack);
+    if (delta > peak * BigInt(seconds)) {
+      fail('USAGE_IMPLAUSIBLE', `${delta} operations since the appraisal at ${memory.lastAppraisedAt}; at most ${peak * BigInt(seconds)} at the peak rate of ${peak}/s in ${seconds} s of verifier time`);
+    }
+  }
+  for (const [id, { ops, claims }] of ledger.fresh) {
+    const start = Math.max(claims.notBefore, since ?? claims.notBefore);
+    const end = Math.min(inputs.now, claims.expiry) + inputs.policy.clockSkewSeconds;
+    const seconds = Math.max(0, end - start);
+    if (ops > peak * BigInt(seconds)) {
+      fail('USAGE_IMPLAUSIBLE', `${ops} operations under licence ${id} appeared after verifier time ${start}, but only ${seconds} s of its window remained by the verifier's clock (at most ${peak * BigInt(seconds)} at ${peak}/s): the chip's clock did not keep time`);
+    }
+  }
+  return memory === undefined && ledger.fresh.size === 0 ? notApplicable('first appraisal and no licensed work to time', true) : pass(true);
 }

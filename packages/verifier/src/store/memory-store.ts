@@ -3,7 +3,7 @@
  * tests and as the baseline its benchmark is judged against. Nothing survives the process.
  */
 import { HemkitError } from '@hemkit/wire/errors';
-import { checkNonce, checkUeid, checkUpdate, copyCheckpoint, mergeCounters } from './merge.js';
+import { checkNonce, checkUeid, checkUpdate, copyCheckpoint, mergeCounters, mergeLicenceUsage } from './merge.js';
 import type { ChipMemory, ChipUpdate, SeenCheckpoint, VerifierStore } from './types.js';
 
 export interface MemoryStoreOptions {
@@ -19,6 +19,8 @@ interface ChipRecord {
   lastAppraisedAt: number;
   /** Ascending by tree size, as `ChipMemory.checkpoints` must be. */
   readonly checkpoints: SeenCheckpoint[];
+  licenceUsage: Map<string, bigint>;
+  activeLicence: string | undefined;
 }
 
 const hex = (bytes: Uint8Array): string => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
@@ -61,6 +63,8 @@ export class MemoryVerifierStore implements VerifierStore {
         return found === undefined ? undefined : copyCheckpoint(found);
       },
       lastAppraisedAt: record.lastAppraisedAt,
+      licenceUsage: new Map(record.licenceUsage),
+      activeLicence: record.activeLicence,
     };
   }
 
@@ -104,13 +108,14 @@ export class MemoryVerifierStore implements VerifierStore {
 
   #merge(memory: ChipMemory | undefined, update: ChipUpdate): void {
     const counters = mergeCounters(memory, update);
+    const licences = { licenceUsage: mergeLicenceUsage(memory, update), activeLicence: update.activeLicence };
     const key = hex(update.ueid);
     let record = this.#chips.get(key);
     if (record === undefined) {
-      record = { ueid: update.ueid.slice(), ...counters, checkpoints: [] };
+      record = { ueid: update.ueid.slice(), ...counters, checkpoints: [], ...licences };
       this.#chips.set(key, record);
     } else {
-      Object.assign(record, counters);
+      Object.assign(record, counters, licences);
     }
     for (const c of update.checkpoints) insertCheckpoint(record.checkpoints, c);
     if (counters.lastAppraisedAt > this.#clock) this.#clock = counters.lastAppraisedAt;

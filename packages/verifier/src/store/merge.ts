@@ -71,6 +71,13 @@ export function checkUpdate(ueid: Uint8Array, update: ChipUpdate): void {
   checkCounter('update.totalOps', update.totalOps);
   checkCount('update.workloadsRun', update.workloadsRun);
   checkCount('update.appraisedAt', update.appraisedAt);
+  for (const [id, used] of update.licenceUsage) {
+    if (!/^([0-9a-f]{2}){1,64}$/.test(id)) invalid(`"update.licenceUsage" has a key that is not a lowercase hex licence id: ${id}`);
+    checkCounter(`update.licenceUsage[${id}]`, used);
+  }
+  if (update.activeLicence !== undefined && !/^([0-9a-f]{2}){1,64}$/.test(update.activeLicence)) {
+    invalid(`"update.activeLicence" is not a lowercase hex licence id: ${update.activeLicence}`);
+  }
   const roots = new Map<number, Uint8Array>();
   update.checkpoints.forEach((c, i) => {
     checkCheckpoint(`update.checkpoints[${i}]`, c);
@@ -103,6 +110,13 @@ export function mergeCounters(memory: ChipMemory | undefined, update: ChipUpdate
     workloadsRun: max(memory.workloadsRun, update.workloadsRun),
     lastAppraisedAt: max(memory.lastAppraisedAt, update.appraisedAt),
   };
+}
+
+/** Licence usage after merging an update: per licence, the maximum of old and new (usage only grows). */
+export function mergeLicenceUsage(memory: ChipMemory | undefined, update: ChipUpdate): Map<string, bigint> {
+  const merged = new Map(memory?.licenceUsage ?? []);
+  for (const [id, used] of update.licenceUsage) merged.set(id, max(merged.get(id) ?? 0n, used));
+  return merged;
 }
 
 /** A copy the caller may keep or mutate without touching what the store holds. */

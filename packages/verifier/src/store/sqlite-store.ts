@@ -12,11 +12,15 @@
  */
 import Database from 'better-sqlite3';
 import { HemkitError } from '@hemkit/wire/errors';
-import { checkNonce, checkUeid, checkUpdate, MAX_COUNTER, mergeCounters } from './merge.js';
+import { checkNonce, checkUeid, checkUpdate, MAX_COUNTER, mergeCounters, mergeLicenceUsage } from './merge.js';
 import type { ChipMemory, ChipUpdate, SeenCheckpoint, VerifierStore } from './types.js';
 
-/** `PRAGMA user_version` of the schema below; a file with a higher one is refused, never rewritten. */
-export const SCHEMA_VERSION = 1;
+/**
+ * `PRAGMA user_version` of the schema below; a file with another one is refused, never rewritten.
+ * Version 1 kept no licence usage: its memory cannot show a licence installed twice or used past its
+ * quota across appraisals, so it is refused rather than upgraded into a memory that claims to.
+ */
+export const SCHEMA_VERSION = 2;
 /** `PRAGMA application_id`: "hemv" in ASCII, so another program's SQLite file is not taken for ours. */
 export const APPLICATION_ID = 0x68656d76;
 
@@ -31,7 +35,15 @@ CREATE TABLE chips (
   bootcount         INTEGER NOT NULL CHECK (bootcount ${SAFE}),
   total_ops         TEXT    NOT NULL CHECK (${decimal('total_ops')}),
   workloads_run     INTEGER NOT NULL CHECK (workloads_run ${SAFE}),
-  last_appraised_at INTEGER NOT NULL CHECK (last_appraised_at ${SAFE})
+  last_appraised_at INTEGER NOT NULL CHECK (last_appraised_at ${SAFE}),
+  active_licence    BLOB
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE licences (
+  ueid       BLOB NOT NULL REFERENCES chips (ueid),
+  licence_id BLOB NOT NULL,
+  ops_used   TEXT NOT NULL CHECK (${decimal('ops_used')}),
+  PRIMARY KEY (ueid, licence_id)
 ) STRICT, WITHOUT ROWID;
 
 CREATE TABLE checkpoints (
@@ -67,6 +79,12 @@ interface ChipRow {
   total_ops: unknown;
   workloads_run: unknown;
   last_appraised_at: unknown;
+  active_licence: unknown;
+}
+
+interface LicenceRow {
+  licence_id: unknown;
+  ops_used: unknown;
 }
 
 interface CheckpointRow {
@@ -86,7 +104,9 @@ export class SqliteVerifierStore implements VerifierStore {
   readonly #selectCheckpoints: Database.Statement<[Uint8Array], CheckpointRow>;
   readonly #selectLatestCheckpoint: Database.Statement<[Uint8Array], CheckpointRow>;
   readonly #selectCheckpointAt: Database.Statement<[Uint8Array, number], CheckpointRow>;
-  readonly #upsertChip: Database.Statement<[Uint8Array, number, string, number, number]>;
+  readonly #upsertChip: Database.Statement<[Uint8Array, number, string, number, number, Uint8Array | null]>;
+  readonly #selectLicences: Database.Statement<[Uint8Array], LicenceRow>;
+  readonly #upsertLicence: Database.Statement<[Uint8Array, Uint8Array, string]>;
   readonly #insertCheckpoint: Database.Statement<[Uint8Array, number, Uint8Array, number, string]>;
   readonly #insertNonce: Database.Statement<[Uint8Array, number]>;
   readonly #sweepNonces: Database.Statement<[]>;
@@ -126,8 +146,12 @@ export class SqliteVerifierStore implements VerifierStore {
     this.#db = db;
     this.#sweepInterval = options.nonceSweepInterval ?? 256;
     this.#selectChip = db.prepare(
-      'SELECT bootcount, total_ops, workloads_run, last_appraised_at FROM chips WHERE ueid = ?',
+      'SELECT bootcount, total_ops, workloads_run, last_appraised_at, active_licence FROM chips WHERE ueid = ?',
     );
+    this.#selectLicences = db.prepare('SELECT licence_id, ops_used FROM licences WHERE ueid = ?');
+    this.#upsertLicence = db.prepare(`
+      INSERT INTO licences (ueid, licence_id, ops_used) VALUES (?, ?, ?)
+      ON CONFLICT (ueid, licence_id) DO UPDATE SET ops_used = excluded.ops_used`);
     this.#selectLatestCheckpoint = db.prepare(
       'SELECT tree_size, root_hash, issued_at, total_ops FROM checkpoints WHERE ueid = ? ORDER BY tree_size DESC LIMIT 1',
     );
@@ -138,9 +162,10 @@ export class SqliteVerifierStore implements VerifierStore {
       'SELECT tree_size, root_hash, issued_at, total_ops FROM checkpoints WHERE ueid = ? ORDER BY tree_size',
     );
     this.#upsertChip = db.prepare(`
-      INSERT INTO chips (ueid, bootcount, total_ops, workloads_run, last_appraised_at) VALUES (?, ?, ?, ?, ?)
+      INSERT INTO chips (ueid, bootcount, total_ops, workloads_run, last_appraised_at, active_licence) VALUES (?, ?, ?, ?, ?, ?)
       ON CONFLICT (ueid) DO UPDATE SET bootcount = excluded.bootcount, total_ops = excluded.total_ops,
-        workloads_run = excluded.workloads_run, last_appraised_at = excluded.last_appraised_at`);
+        workloads_run = excluded.workloads_run, last_appraised_at = excluded.last_appraised_at,
+        active_licence = excluded.active_licence`);
     // ON CONFLICT DO NOTHING rather than INSERT OR IGNORE: only the (ueid, tree_size) clash is
     // ignored; a CHECK or foreign-key violation still fails loudly.
     this.#insertCheckpoint = db.prepare(`
@@ -223,12 +248,16 @@ export class SqliteVerifierStore implements VerifierStore {
         return found === undefined ? undefined : readCheckpoint(found);
       },
       lastAppraisedAt: readCount(row.last_appraised_at, 'chips.last_appraised_at'),
+      licenceUsage: new Map(this.#selectLicences.all(key).map((l) => [readHex(l.licence_id, 'licences.licence_id'), readCounter(l.ops_used, 'licences.ops_used')])),
+      activeLicence: row.active_licence === null ? undefined : readHex(row.active_licence, 'chips.active_licence'),
     };
   }
 
   #merge(memory: ChipMemory | undefined, update: ChipUpdate): void {
     const c = mergeCounters(memory, update);
-    this.#upsertChip.run(update.ueid, c.bootcount, c.totalOps.toString(), c.workloadsRun, c.lastAppraisedAt);
+    const active = update.activeLicence === undefined ? null : fromHex(update.activeLicence);
+    this.#upsertChip.run(update.ueid, c.bootcount, c.totalOps.toString(), c.workloadsRun, c.lastAppraisedAt, active);
+    for (const [id, used] of mergeLicenceUsage(memory, update)) this.#upsertLicence.run(update.ueid, fromHex(id), used.toString());
     for (const cp of update.checkpoints) {
       this.#insertCheckpoint.run(update.ueid, cp.treeSize, cp.rootHash, cp.issuedAt, cp.totalOps.toString());
     }
@@ -266,6 +295,12 @@ function migrate(db: Database.Database, path: string): void {
       );
     }
     if (version === SCHEMA_VERSION && appId === APPLICATION_ID) return false;
+    if (appId === APPLICATION_ID && version >= 1 && version < SCHEMA_VERSION) {
+      throw new HemkitError(
+        'VERIFIER_STORE_SCHEMA_UNSUPPORTED',
+        `${path} is a verifier store of schema version ${version}, which kept no licence usage; this verifier needs ${SCHEMA_VERSION}: start a new store (the file is left as it is)`,
+      );
+    }
     const objects = (db.prepare('SELECT count(*) AS n FROM sqlite_schema').get() as { n: number }).n;
     if (version !== 0 || appId !== 0 || objects !== 0) {
       throw new HemkitError(
@@ -315,6 +350,13 @@ function readCounter(value: unknown, what: string): bigint {
   if (n > MAX_COUNTER) corrupt(what, value);
   return n;
 }
+
+function readHex(value: unknown, what: string): string {
+  if (!(value instanceof Uint8Array) || value.length === 0) corrupt(what, value);
+  return Array.from(value as Uint8Array, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+const fromHex = (text: string): Uint8Array => Uint8Array.from(text.match(/../g)!, (h) => parseInt(h, 16));
 
 function readCheckpoint(row: CheckpointRow): SeenCheckpoint {
   if (!(row.root_hash instanceof Uint8Array)) corrupt('checkpoints.root_hash', row.root_hash);

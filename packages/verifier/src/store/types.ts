@@ -29,6 +29,13 @@ export interface ChipMemory {
   checkpointAt(treeSize: number): SeenCheckpoint | undefined;
   /** Last appraisal time (verifier clock, seconds). */
   readonly lastAppraisedAt: number;
+  /**
+   * Operations run so far under each licence ever installed on the chip, by licence id in lowercase
+   * hex, as far as the remembered log shows (specs/verifier.md §4). A licence id is installed once.
+   */
+  readonly licenceUsage: ReadonlyMap<string, bigint>;
+  /** The licence workloads run under at the remembered head (hex id), or undefined if none admits them. */
+  readonly activeLicence: string | undefined;
 }
 
 /** What an affirming appraisal adds to the memory of one chip. */
@@ -39,6 +46,10 @@ export interface ChipUpdate {
   readonly workloadsRun: number;
   readonly checkpoints: readonly SeenCheckpoint[];
   readonly appraisedAt: number;
+  /** The usage of every licence the appraisal saw used or installed: the new totals, never lower. */
+  readonly licenceUsage: ReadonlyMap<string, bigint>;
+  /** The licence workloads run under at the new head. */
+  readonly activeLicence: string | undefined;
 }
 
 export interface VerifierStore {
@@ -48,7 +59,8 @@ export interface VerifierStore {
    * Appraises and records atomically: `decide` sees the current memory inside one write transaction
    * (no other process can commit in between), and its return value, if any, is merged in: the
    * counters and boot count become the maximum of old and new, new checkpoints are added (an
-   * existing size keeps its root). Returns what `decide` returned.
+   * existing size keeps its root), licence usage takes the maximum per licence, and the active
+   * licence is the update's. Returns what `decide` returned.
    */
   appraise<T>(ueid: Uint8Array, decide: (memory: ChipMemory | undefined) => { result: T; update?: ChipUpdate }): T;
   /**

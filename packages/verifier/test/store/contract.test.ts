@@ -3,8 +3,9 @@
  * in-memory one alike: memory only moves forward, counters are exact up to 2^128-1, checkpoints are
  * kept once each in ascending order, a nonce is accepted once, and a failed appraisal leaves no trace.
  */
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ChipMemory, VerifierStore } from '../../src/store/index.js';
+import { APPLICATION_ID, SCHEMA_VERSION, SqliteVerifierStore, type ChipMemory, type VerifierStore } from '../../src/store/index.js';
 import { checkpoint, expectCode, record, root, STORE_KINDS, type TempDir, tempDir, ueid, update } from './support.js';
 
 const CHIP = ueid(1);
@@ -48,6 +49,8 @@ describe.each(STORE_KINDS)('$name', (kind) => {
         latestCheckpoint: seen,
         checkpointAt: undefined,
         lastAppraisedAt: 1_800_000_100,
+        licenceUsage: new Map(),
+        activeLicence: undefined,
       });
       expect(memory.checkpointAt(4)).toEqual(seen);
       expect(memory.checkpointAt(5)).toBeUndefined();
@@ -155,6 +158,74 @@ describe.each(STORE_KINDS)('$name', (kind) => {
     });
   });
 
+  describe('licence memory', () => {
+    const A = 'aa'.repeat(16);
+    const B = 'bb'.repeat(16);
+
+    it('gives back the usage of each licence and the licence active at the head', () => {
+      record(store, update(CHIP, { licenceUsage: new Map([[A, 5n], [B, 0n]]), activeLicence: B }));
+      const memory = store.getChip(CHIP)!;
+      expect(memory.licenceUsage).toEqual(new Map([[A, 5n], [B, 0n]]));
+      expect(memory.activeLicence).toBe(B);
+    });
+
+    it('takes the maximum per licence, keeps licences an update does not name, and takes the active licence from the update', () => {
+      record(store, update(CHIP, { licenceUsage: new Map([[A, 10n]]), activeLicence: A }));
+      record(store, update(CHIP, { licenceUsage: new Map([[A, 7n], [B, 3n]]), activeLicence: B }));
+      expect(store.getChip(CHIP)).toMatchObject({ licenceUsage: new Map([[A, 10n], [B, 3n]]), activeLicence: B });
+      record(store, update(CHIP, { licenceUsage: new Map([[B, 4n]]), activeLicence: undefined }));
+      expect(store.getChip(CHIP)).toMatchObject({ licenceUsage: new Map([[A, 10n], [B, 4n]]), activeLicence: undefined });
+    });
+
+    it('keeps each chip its own licences', () => {
+      record(store, update(ueid(1), { licenceUsage: new Map([[A, 1n]]), activeLicence: A }));
+      record(store, update(ueid(2), { licenceUsage: new Map([[A, 2n]]), activeLicence: undefined }));
+      expect(store.getChip(ueid(1))).toMatchObject({ licenceUsage: new Map([[A, 1n]]), activeLicence: A });
+      expect(store.getChip(ueid(2))).toMatchObject({ licenceUsage: new Map([[A, 2n]]), activeLicence: undefined });
+    });
+
+    it.each([
+      ['2^64 + 1', (1n << 64n) + 1n],
+      ['2^128 - 1', (1n << 128n) - 1n],
+    ])('keeps a usage of %s exactly, and compares usages as integers', (_name, value) => {
+      record(store, update(CHIP, { licenceUsage: new Map([[A, value]]) }));
+      record(store, update(CHIP, { licenceUsage: new Map([[A, 99n]]) }));
+      expect(store.getChip(CHIP)!.licenceUsage.get(A)).toBe(value);
+    });
+
+    it('accepts licence ids of 1 to 64 bytes', () => {
+      const long = 'c0'.repeat(64);
+      record(store, update(CHIP, { licenceUsage: new Map([['01', 1n], [long, 2n]]), activeLicence: long }));
+      expect(store.getChip(CHIP)).toMatchObject({ licenceUsage: new Map([['01', 1n], [long, 2n]]), activeLicence: long });
+    });
+
+    it('hands out a copy: changing the returned usage does not change what is stored', () => {
+      record(store, update(CHIP, { licenceUsage: new Map([[A, 5n]]) }));
+      (store.getChip(CHIP)!.licenceUsage as Map<string, bigint>).set(A, 999n).set(B, 1n);
+      expect(store.getChip(CHIP)!.licenceUsage).toEqual(new Map([[A, 5n]]));
+    });
+
+    it.each([
+      ['an upper-case licence id', update(CHIP, { licenceUsage: new Map([['AA'.repeat(16), 1n]]) })],
+      ['a licence id of odd length', update(CHIP, { licenceUsage: new Map([['abc', 1n]]) })],
+      ['an empty licence id', update(CHIP, { licenceUsage: new Map([['', 1n]]) })],
+      ['a licence id of 65 bytes', update(CHIP, { licenceUsage: new Map([['ab'.repeat(65), 1n]]) })],
+      ['a negative usage', update(CHIP, { licenceUsage: new Map([[A, -1n]]) })],
+      ['a usage of 2^128', update(CHIP, { licenceUsage: new Map([[A, 1n << 128n]]) })],
+      ['an active licence that is not lower-case hex', update(CHIP, { activeLicence: 'not hex' })],
+      ['an empty active licence', update(CHIP, { activeLicence: '' })],
+    ])('refuses an update with %s, and records nothing', (_name, u) => {
+      expectCode(() => record(store, u), 'VERIFIER_STORE_INVALID_INPUT');
+      expect(store.getChip(CHIP)).toBeUndefined();
+    });
+
+    it('refuses a bad licence entry without touching what an earlier appraisal recorded', () => {
+      record(store, update(CHIP, { totalOps: 5n, licenceUsage: new Map([[A, 5n]]), activeLicence: A }));
+      expectCode(() => record(store, update(CHIP, { totalOps: 9n, licenceUsage: new Map([[B, 1n], ['XY', 1n]]), activeLicence: B })), 'VERIFIER_STORE_INVALID_INPUT');
+      expect(store.getChip(CHIP)).toMatchObject({ totalOps: 5n, licenceUsage: new Map([[A, 5n]]), activeLicence: A });
+    });
+  });
+
   describe('appraise', () => {
     it('returns what decide returned, and records nothing when decide gives no update', () => {
       expect(store.appraise(CHIP, () => ({ result: 'contraindicated' }))).toBe('contraindicated');
@@ -227,5 +298,78 @@ describe.each(STORE_KINDS)('$name', (kind) => {
     expectCode(() => store.getChip(CHIP), 'VERIFIER_STORE_FAILED');
     expectCode(() => store.appraise(CHIP, () => ({ result: null })), 'VERIFIER_STORE_FAILED');
     expectCode(() => store.useNonce(new Uint8Array(8), 1), 'VERIFIER_STORE_FAILED');
+  });
+});
+
+/**
+ * The SQLite store's schema 1 kept no licence memory: opened as if it were schema 2, it would claim that
+ * no licence was ever installed or used, so a licence could be granted twice. It is refused, not upgraded.
+ */
+describe('SqliteVerifierStore and a schema-1 file', () => {
+  const SAFE = 'BETWEEN 0 AND 9007199254740991';
+  const SCHEMA_1 = `
+    CREATE TABLE chips (ueid BLOB NOT NULL PRIMARY KEY, bootcount INTEGER NOT NULL CHECK (bootcount ${SAFE}), total_ops TEXT NOT NULL,
+      workloads_run INTEGER NOT NULL CHECK (workloads_run ${SAFE}), last_appraised_at INTEGER NOT NULL CHECK (last_appraised_at ${SAFE})) STRICT, WITHOUT ROWID;
+    CREATE TABLE checkpoints (ueid BLOB NOT NULL REFERENCES chips (ueid), tree_size INTEGER NOT NULL, root_hash BLOB NOT NULL,
+      issued_at INTEGER NOT NULL, total_ops TEXT NOT NULL, PRIMARY KEY (ueid, tree_size)) STRICT, WITHOUT ROWID;
+    CREATE TABLE nonces (nonce BLOB NOT NULL PRIMARY KEY, expires_at INTEGER NOT NULL) STRICT, WITHOUT ROWID;
+    CREATE INDEX nonces_by_expiry ON nonces (expires_at);`;
+
+  let dir: TempDir;
+  beforeEach(() => {
+    dir = tempDir();
+  });
+  afterEach(() => dir.remove());
+
+  const look = <R>(path: string, fn: (db: Database.Database) => R): R => {
+    const db = new Database(path, { readonly: true });
+    try {
+      return fn(db);
+    } finally {
+      db.close();
+    }
+  };
+
+  it('is refused, and left exactly as it was', () => {
+    expect(SCHEMA_VERSION).toBe(2);
+    const path = dir.file('v1.db');
+    const db = new Database(path);
+    db.pragma('journal_mode = WAL');
+    db.exec(SCHEMA_1);
+    db.prepare('INSERT INTO chips VALUES (?, 3, ?, 2, ?)').run(CHIP, '12345', 1_800_000_100);
+    db.prepare('INSERT INTO checkpoints VALUES (?, 4, ?, ?, ?)').run(CHIP, root(4), 1_800_000_004, '4000');
+    db.pragma(`application_id = ${APPLICATION_ID}`);
+    db.pragma('user_version = 1');
+    db.close();
+    const tables = (p: string) => look(p, (d) => (d.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map((r) => r.name));
+    const before = tables(path);
+
+    // An older hemkit store is named as such, never taken for a damaged file, and never upgraded.
+    // (VERIFIER_STORE_SCHEMA_UNSUPPORTED also names files written by a newer verifier.)
+    const error = expectCode(() => SqliteVerifierStore.open(path), 'VERIFIER_STORE_SCHEMA_UNSUPPORTED');
+    expect(error.message).toContain('schema version 1');
+
+    expect(tables(path)).toEqual(before);
+    expect(before).not.toContain('licences');
+    look(path, (d) => {
+      expect(d.pragma('user_version', { simple: true })).toBe(1);
+      expect(d.pragma('application_id', { simple: true })).toBe(APPLICATION_ID);
+      expect(d.prepare('SELECT bootcount, total_ops, workloads_run FROM chips').all()).toEqual([{ bootcount: 3, total_ops: '12345', workloads_run: 2 }]);
+      expect((d.prepare('SELECT count(*) AS n FROM checkpoints').get() as { n: number }).n).toBe(1);
+    });
+  });
+
+  it('a schema-2 file is opened with its licence memory', () => {
+    const path = dir.file('v2.db');
+    const first = SqliteVerifierStore.open(path);
+    record(first, update(CHIP, { licenceUsage: new Map([['aa'.repeat(16), 7n]]), activeLicence: 'aa'.repeat(16) }));
+    first.close();
+    const again = SqliteVerifierStore.open(path);
+    try {
+      expect(again.getChip(CHIP)).toMatchObject({ licenceUsage: new Map([['aa'.repeat(16), 7n]]), activeLicence: 'aa'.repeat(16) });
+    } finally {
+      again.close();
+    }
+    look(path, (d) => expect(d.pragma('user_version', { simple: true })).toBe(2));
   });
 });

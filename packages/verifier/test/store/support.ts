@@ -46,7 +46,7 @@ export function checkpoint(treeSize: number, fill = treeSize, totalOps = BigInt(
 }
 
 export function update(id: Uint8Array, fields: Partial<Omit<ChipUpdate, 'ueid'>> = {}): ChipUpdate {
-  return { ueid: id, bootcount: 1, totalOps: 0n, workloadsRun: 0, checkpoints: [], appraisedAt: 1_800_000_000, ...fields };
+  return { ueid: id, bootcount: 1, totalOps: 0n, workloadsRun: 0, checkpoints: [], appraisedAt: 1_800_000_000, licenceUsage: new Map(), activeLicence: undefined, ...fields };
 }
 
 /** Records `u` through an appraisal that affirms whatever it sees. */

@@ -4,7 +4,7 @@ import { encode } from '@hemkit/wire/cbor';
 import { getBackend } from '@hemkit/wire/crypto';
 import { createMerkleHasher } from '@hemkit/wire/merkle';
 import { CMD, REPLAY, workloadDescriptor, type LicenceClaims } from '@hemkit/wire/messages';
-import { FACTORY_FIRMWARE } from '../../../module/src/firmware/chip.js';
+import { FACTORY_FIRMWARE, SIM_PEAK_OPS_PER_SECOND } from '../../../module/src/firmware/chip.js';
 import { LicenceAuthority, Manufacturer } from '../../../module/src/factory.js';
 import { InProcessChip, ManualClock, seededRandom } from '../../../module/src/in-process.js';
 import { collectEvidence } from '../../../module/src/evidence.js';
@@ -34,7 +34,7 @@ export function trust(over: Partial<TrustAnchors> = {}): TrustAnchors {
 }
 
 export function reference(over: Partial<ReferenceValues['models'][number]> = {}): ReferenceValues {
-  return { models: [{ hwmodel: 'hemkit-sim-a1', minimumSvn: 1, firmware: [{ measurement: hex(FACTORY_FIRMWARE), svn: 1 }], ...over }] };
+  return { models: [{ hwmodel: 'hemkit-sim-a1', minimumSvn: 1, peakOpsPerSecond: SIM_PEAK_OPS_PER_SECOND, firmware: [{ measurement: hex(FACTORY_FIRMWARE), svn: 1 }], ...over }] };
 }
 
 /** A provisioned, licensed chip that has run two workloads with disclosed descriptors. */

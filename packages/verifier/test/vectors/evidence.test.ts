@@ -20,6 +20,9 @@ interface MemoryJson {
   totalOps: string;
   workloadsRun: number;
   checkpoints: { treeSize: number; rootHash: string; issuedAt: number; totalOps: string }[];
+  lastAppraisedAt: number;
+  licenceUsage: Record<string, string>;
+  activeLicence: string | null;
 }
 
 interface EvidenceFile {
@@ -81,7 +84,9 @@ function storeWith(memory: MemoryJson | undefined): MemoryVerifierStore {
       totalOps: BigInt(memory.totalOps),
       workloadsRun: memory.workloadsRun,
       checkpoints: memory.checkpoints.map((c) => ({ treeSize: c.treeSize, rootHash: new Uint8Array(Buffer.from(c.rootHash, 'hex')), issuedAt: c.issuedAt, totalOps: BigInt(c.totalOps) })),
-      appraisedAt: 0,
+      appraisedAt: memory.lastAppraisedAt,
+      licenceUsage: new Map(Object.entries(memory.licenceUsage).map(([id, used]) => [id, BigInt(used)])),
+      activeLicence: memory.activeLicence ?? undefined,
     },
   }));
   return store;

@@ -21,6 +21,8 @@ const copyMemory = (m: ChipMemory): ChipMemory => {
     latestCheckpoint: checkpoints.at(-1),
     // Lookups over the frozen copy, never over the live store.
     checkpointAt: (treeSize: number) => checkpoints.find((c) => c.treeSize === treeSize),
+    licenceUsage: new Map(m.licenceUsage),
+    activeLicence: m.activeLicence,
   };
 };
 

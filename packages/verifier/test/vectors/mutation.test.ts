@@ -127,7 +127,7 @@ describe('every single-byte mutant of a valid evidence vector is rejected', () =
     expect(run).toBe(expectedMutants(bundle));
     // The mutants left the memory as it was: the original still appraises as recorded.
     expect(outcome(appraiseVector(vector, bundle, memory))).toEqual(vector.expected);
-  });
+  }, 300_000); // a large bundle has tens of thousands of mutants, each a full appraisal
 
   afterAll(() => {
     const top = [...firstFailures].sort((a, b) => b[1] - a[1]).slice(0, 10).map(([k, n]) => `${k} ${n}`).join(', ');

@@ -40,7 +40,7 @@ export const CLAIM = {
   earAppraisalPolicyIds: 1003,
   earVerifierId: 1004,
   counters: -72001,
-  latestCheckpoint: -72002,
+  logHead: -72002,
   licenceState: -72003,
   lockState: -72004,
   treeSize: -72005,
@@ -110,12 +110,15 @@ export const licenceState = record('licence-state', {
 });
 export type LicenceState = ReturnType<typeof licenceState.parse>;
 
-export const checkpointSummary = record('checkpoint-summary', {
+/**
+ * The module's live log head when it signed a report (specs/messages/attestation-report.md §1): the
+ * report is itself a checkpoint, so no counted work can sit after the last one a verifier sees.
+ */
+export const logHead = record('log-head', {
   treeSize: field(1, uint),
   rootHash: field(2, digest),
-  issuedAt: field(3, time),
 });
-export type CheckpointSummary = ReturnType<typeof checkpointSummary.parse>;
+export type LogHead = ReturnType<typeof logHead.parse>;
 
 /** RFC 9711 §4.2.16 measurements, profiled to one SHA-256 firmware digest (content format 65000). */
 export const CF_HEMKIT_FIRMWARE_DIGEST = 65000;

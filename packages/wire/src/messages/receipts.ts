@@ -93,6 +93,16 @@ export function verifyInclusionReceipt(
   return { ...proof, root };
 }
 
+/**
+ * The two tree sizes a consistency receipt names, read from its structure without verifying it: a
+ * verifier uses them to tell a receipt for another pair of sizes (irrelevant) from one for the pair it
+ * needs that does not verify (a log rewritten between them).
+ */
+export function consistencyReceiptSizes(bytes: Uint8Array): { readonly treeSize1: number; readonly treeSize2: number } {
+  const [size1, size2] = readProof(bytes, VDP_CONSISTENCY, 'consistency receipt');
+  return { treeSize1: uint.parse(size1!, 'tree-size-1'), treeSize2: uint.parse(size2!, 'tree-size-2') };
+}
+
 /** Verifies a consistency receipt from a tree whose root `root1` the caller trusts; returns the newer root. */
 export function verifyConsistencyReceipt(
   bytes: Uint8Array,

@@ -1,5 +1,5 @@
 /** The attestation report: an EAT (RFC 9711) signed by the attestation key (specs/messages/attestation-report.md). */
-import { checkpointSummary, CLAIM, counters, hwmodel, licenceState, lockState, nonce, firmwareMeasurements, ueid } from './common.js';
+import { CLAIM, counters, hwmodel, licenceState, logHead, lockState, nonce, firmwareMeasurements, ueid } from './common.js';
 import { field, literal, oneOf, optional, record, time, uint } from './schema.js';
 
 export const HEMKIT_EAT_PROFILE = 'tag:hemkit.example,2026:eat-profile/v1';
@@ -18,7 +18,7 @@ export const attestationReportClaims = record('attestation-report-claims', {
   issuedAt: field(CLAIM.iat, time),
   svn: field(CLAIM.svn, uint),
   counters: field(CLAIM.counters, counters),
-  latestCheckpoint: optional(CLAIM.latestCheckpoint, checkpointSummary),
+  logHead: field(CLAIM.logHead, logHead),
   licenceState: optional(CLAIM.licenceState, licenceState),
   lockState: field(CLAIM.lockState, lockState),
 });

@@ -10,7 +10,7 @@ import {
   attestationKeyCertificateClaims,
   attestationReportClaims,
   checkpointClaims,
-  checkpointSummary,
+  logHead,
   counters,
   deviceCertificateClaims,
   encodeRequest,
@@ -53,7 +53,7 @@ const recordCodec = <T>(type: RecordType<T>): Codec => ({ parse: (v) => type.par
 const CODECS: Readonly<Record<string, Codec>> = {
   counters: recordCodec(counters),
   'licence-state': recordCodec(licenceState),
-  'checkpoint-summary': recordCodec(checkpointSummary),
+  'log-head': recordCodec(logHead),
   'device-certificate-claims': recordCodec(deviceCertificateClaims),
   'attestation-key-certificate-claims': recordCodec(attestationKeyCertificateClaims),
   'firmware-manifest-claims': recordCodec(firmwareManifestClaims),
