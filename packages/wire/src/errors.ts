@@ -158,10 +158,11 @@ export const ERROR_REGISTRY = {
   VERIFIER_STORE_INVALID_INPUT: 'a chip update, checkpoint or nonce the store cannot record exactly (out-of-range counter, UEID mismatch)',
 
   // --- verifier: fleet compute accounting (packages/verifier/src/accounting) ---
-  ACCOUNTING_INVALID_INPUT: 'a negative operation count, a log index that is not a non-negative integer, or two thresholds with one id',
-  ACCOUNTING_DUPLICATE_CHIP: 'the fleet evidence gives the same chip (UEID) more than once',
-  ACCOUNTING_CONFLICTING_ENTRY: 'one log entry of a chip is disclosed twice with different operations or descriptors',
-  ACCOUNTING_COUNTER_EXCEEDED: "an affirmed chip's disclosed workloads add up to more operations than its lifetime counter",
+  ACCOUNTING_INVALID_INPUT: 'an accounting input not of its type or range: a missing or malformed field (a workload without descriptor, a count that is not a non-negative bigint, a bad log index, UEID or licence id), a bad or repeated threshold id, or a report accountFleet did not make',
+  ACCOUNTING_CONFLICTING_ENTRY: 'one log entry of a chip (UEID and log index) is disclosed twice, in one appraisal or across its appraisals, with different operations or descriptors',
+  ACCOUNTING_COUNTER_EXCEEDED: "an affirmed chip's distinct disclosed workloads add up to more operations than its largest affirmed lifetime counter",
+  ACCOUNTING_CONFLICTING_LICENCE: 'the licence register gives one licence of a chip twice with different operations quotas',
+  ACCOUNTING_LICENCE_EXCEEDED: "an affirmed chip's lifetime counter is greater than the operations quotas of every licence the register lists for it",
 } as const satisfies Record<string, string>;
 
 export type ErrorCode = keyof typeof ERROR_REGISTRY;

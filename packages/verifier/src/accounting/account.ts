@@ -1,75 +1,77 @@
 /**
- * Fleet compute accounting: total the operations of each run across every chip that reported, and
- * flag the runs whose total passes a reporting threshold: Shavit's "catch a Chinchilla" question
- * (2023, arXiv:2303.11341), where a rule on training runs is checked against all the compute a run
- * used, on however many chips it was spread.
+ * Fleet compute accounting (specs/verifier.md §6.1): total the operations of each run across every
+ * chip that reported, and flag the runs whose total passes a reporting threshold: Shavit's "catch a
+ * Chinchilla" question (2023, arXiv:2303.11341), where a rule on training runs is checked against all
+ * the compute a run used, on however many chips it was spread.
  *
  * A run is the set of disclosed workload entries whose descriptors carry the same workload id
  * (specs/messages/log-entry.md §4.1), whatever chip or licence each entry was logged under. Two ids
  * are two runs: an operator who discloses one run under several ids splits its total, and nothing
  * here can join the parts again. That residual risk is stated in every rendering of a report.
  *
+ * What the evidence cannot show is never read as zero. Each chip a run names has a bound on the
+ * run's work on it that no opened entry accounts for; a run whose reported total is below a
+ * threshold that those bounds could carry it over is itemised as incomplete, not counted as below.
+ *
  * The inputs are already verified: each chip's evidence appraised (`affirmed`), each opening checked
  * against its entry's commitment. This module only does arithmetic, and refuses input that breaks the
  * arithmetic's preconditions rather than report a number it cannot stand behind.
  */
-import { HemkitError } from '@hemkit/wire/errors';
-import type { WorkloadDescriptor } from '@hemkit/wire/messages';
-import { DEFAULT_THRESHOLDS, type Threshold } from './thresholds.js';
-import { ueidHex } from './ueid.js';
+import { mergeAppraisals, type ChipView } from './chips.js';
+import { checkRecord, invalid } from './input-errors.js';
+import { checkFleetEvidence, type FleetEvidence } from './input.js';
+import { licenceBounds } from './licences.js';
+import { checkThresholds, DEFAULT_THRESHOLDS, type Threshold } from './thresholds.js';
+import { hexOf } from './ueid.js';
 
-/** One disclosed workload entry of a chip's log: its opening checked, its descriptor decoded. */
-export interface DisclosedWorkload {
-  /** Index of the workload-finished entry in the chip's log (log-entry.md §4, `logIndex`). */
-  readonly logIndex: number;
-  /** The entry's operations (workload-finished details, `ops`). */
-  readonly ops: bigint;
-  readonly descriptor: WorkloadDescriptor;
-}
+/** An operation count the evidence bounds, or `unbounded` when nothing in it does. */
+export type OpsBound = bigint | 'unbounded';
 
-/** What the verifier concluded about one chip's evidence, and the workloads its operator opened. */
-export interface AppraisedChip {
-  readonly ueid: Uint8Array;
-  /** Whether the appraisal of the chip's evidence affirmed it; if not, none of its numbers count. */
-  readonly affirmed: boolean;
-  /** The chip's lifetime operations counter, from its appraised report. */
-  readonly totalOps: bigint;
-  readonly workloads: readonly DisclosedWorkload[];
-}
+/**
+ * `flagged`: the reported total alone is greater than a threshold. `incomplete`: it is greater than
+ * none, but the run's unaccounted work could carry it over one. A run that is neither is below every
+ * threshold on what the evidence shows, and is only counted in the aggregate.
+ */
+export type RunStatus = 'flagged' | 'incomplete';
 
-/** One appraisal per chip: the caller picks each chip's latest, as lifetime counters overlap. */
-export interface FleetEvidence {
-  readonly chips: readonly AppraisedChip[];
-}
+/**
+ * Why a chip a run names contributed nothing to the run's total: `no-evidence`, no appraisal of it
+ * at all; `not-affirmed`, none of its appraisals affirmed its evidence; `undisclosed`, affirmed, but
+ * its operator opened none of its entries for this run (the run's work on it, if any, is sealed).
+ */
+export type MissingReason = 'no-evidence' | 'not-affirmed' | 'undisclosed';
 
 export interface ChipContribution {
   readonly ueid: Uint8Array;
   readonly ops: bigint;
   /** The log entries of this chip that make up its contribution, ascending. */
   readonly logIndices: readonly number[];
+  /** The chip's work no opened entry accounts for: the most it may add to this run beyond `ops`. */
+  readonly unaccountedOps: bigint;
 }
 
-/**
- * Why a chip named in a run's cluster contributed nothing to the run's total: `missing`, no evidence
- * from it at all; `unverified`, its evidence was not affirmed; `undisclosed`, it was affirmed but its
- * operator opened none of its entries for this run (the run's work on it, if any, is sealed).
- */
-export type UnreportedReason = 'missing' | 'unverified' | 'undisclosed';
-
-export interface UnreportedChip {
+export interface MissingChip {
   readonly ueid: Uint8Array;
-  readonly reason: UnreportedReason;
+  readonly reason: MissingReason;
+  /** The most of this run's work the chip may hold: its sealed work, its licences' quotas, or unbounded. */
+  readonly unaccountedOps: OpsBound;
 }
 
-export interface FlaggedWorkload {
+export interface ItemisedRun {
+  readonly status: RunStatus;
   readonly workloadId: string;
-  readonly totalOps: bigint;
-  /** Ids of the thresholds the total is greater than, in the order the thresholds were given. */
+  /** The sum of the run's opened entries on affirmed chips. */
+  readonly reportedOps: bigint;
+  /** `reportedOps` plus the unaccounted work of every chip the run names. */
+  readonly opsUpperBound: OpsBound;
+  /** Ids of the thresholds `reportedOps` is greater than, in the order the thresholds were given. */
   readonly thresholdsPassed: readonly string[];
+  /** Ids of the other thresholds that `opsUpperBound` is greater than: the evidence cannot decide them. */
+  readonly thresholdsUndetermined: readonly string[];
   /** Per chip, largest first. */
   readonly contributions: readonly ChipContribution[];
-  /** Chips the run's descriptors name that did not contribute, by reason then UEID. */
-  readonly unreportedChips: readonly UnreportedChip[];
+  /** Chips the run names that did not contribute, by reason then UEID. */
+  readonly missingChips: readonly MissingChip[];
 }
 
 /**
@@ -79,22 +81,27 @@ export interface FlaggedWorkload {
  */
 export interface FleetAggregate {
   readonly workloads: number;
-  readonly totalOps: bigint;
-  /** How many of them name cluster chips that did not contribute, so may be larger than counted. */
-  readonly withUnreportedChips: number;
+  readonly reportedOps: bigint;
+  /** The sum of their upper bounds (`unbounded` only when there are no thresholds). */
+  readonly opsUpperBound: OpsBound;
+  /** How many of them name chips that did not contribute. */
+  readonly withMissingChips: number;
 }
 
 export interface FleetChips {
+  /** Distinct chips with at least one appraisal. */
   readonly reporting: number;
   readonly affirmed: number;
-  /** Chips whose evidence was not affirmed, by UEID: listed, their numbers not added anywhere. */
+  /** Chips none of whose appraisals was affirmed, by UEID: listed, their numbers not added anywhere. */
   readonly notAffirmed: readonly Uint8Array[];
 }
 
 export interface FleetReport {
   readonly thresholds: readonly Threshold[];
-  /** Largest total first. */
-  readonly flagged: readonly FlaggedWorkload[];
+  /** Largest reported total first. */
+  readonly flagged: readonly ItemisedRun[];
+  /** Largest upper bound first (unbounded before any number). */
+  readonly incomplete: readonly ItemisedRun[];
   readonly aggregate: FleetAggregate;
   readonly chips: FleetChips;
   /**
@@ -106,176 +113,155 @@ export interface FleetReport {
 }
 
 export interface AccountingOptions {
-  /** Defaults to DEFAULT_THRESHOLDS. An empty list flags nothing. */
+  /** Defaults to DEFAULT_THRESHOLDS. An empty list flags nothing and leaves nothing incomplete. */
   readonly thresholds?: readonly Threshold[];
 }
 
 interface Run {
+  readonly workloadId: string;
   readonly contributions: Map<string, { ueid: Uint8Array; ops: bigint; logIndices: number[] }>;
-  readonly clusterChips: Map<string, Uint8Array>;
-  totalOps: bigint;
+  /** Every chip the run's descriptors name, and every chip that discloses an entry of it. */
+  readonly named: Map<string, Uint8Array>;
+  reportedOps: bigint;
 }
+
+/** Reports made here, so that a rendering can refuse an object that only looks like one. */
+const REPORTS = new WeakSet<object>();
 
 export function accountFleet(evidence: FleetEvidence, options: AccountingOptions = {}): FleetReport {
-  const thresholds = checkThresholds(options.thresholds ?? DEFAULT_THRESHOLDS);
-  const chips = indexChips(evidence.chips);
+  const fleet = checkFleetEvidence(evidence);
+  const given = checkRecord(options, 'options')['thresholds'];
+  const thresholds = given === undefined ? DEFAULT_THRESHOLDS : checkThresholds(given);
+  const chips = mergeAppraisals(fleet.appraisals);
+  const licensed = licenceBounds(fleet.licences, chips);
 
-  const runs = new Map<string, Run>();
-  const notAffirmed: Uint8Array[] = [];
-  let undisclosedOps = 0n;
-  for (const [key, { chip, position }] of chips) {
-    if (!chip.affirmed) {
-      notAffirmed.push(chip.ueid);
-      continue;
-    }
-    checkOps(chip.totalOps, `chips[${position}].totalOps`);
-    let disclosed = 0n;
-    for (const workload of distinctEntries(chip, position)) {
-      disclosed += workload.ops;
-      addToRun(runs, key, chip.ueid, workload);
-    }
-    // The lifetime counter includes every workload the chip ran, so the opened entries cannot add up
-    // to more: if they do, the report and the entries are not from one consistent view of the chip.
-    if (disclosed > chip.totalOps) {
-      throw new HemkitError(
-        'ACCOUNTING_COUNTER_EXCEEDED',
-        `chips[${position}] (${key}): disclosed workloads total ${disclosed} operations, more than the lifetime counter ${chip.totalOps}`,
-      );
-    }
-    undisclosedOps += chip.totalOps - disclosed;
-  }
-
-  const flagged: FlaggedWorkload[] = [];
-  let aggregate = { workloads: 0, totalOps: 0n, withUnreportedChips: 0 };
-  for (const [workloadId, run] of runs) {
-    const unreportedChips = unreported(run, chips);
-    const thresholdsPassed = thresholds.filter((t) => run.totalOps > t.ops).map((t) => t.id);
-    if (thresholdsPassed.length === 0) {
+  const flagged: ItemisedRun[] = [];
+  const incomplete: ItemisedRun[] = [];
+  let aggregate: FleetAggregate = { workloads: 0, reportedOps: 0n, opsUpperBound: 0n, withMissingChips: 0 };
+  for (const run of collectRuns(chips).values()) {
+    const { status, ...itemised } = appraiseRun(run, chips, licensed, thresholds);
+    if (status === 'flagged') flagged.push({ status, ...itemised });
+    else if (status === 'incomplete') incomplete.push({ status, ...itemised });
+    else {
       aggregate = {
         workloads: aggregate.workloads + 1,
-        totalOps: aggregate.totalOps + run.totalOps,
-        withUnreportedChips: aggregate.withUnreportedChips + (unreportedChips.length > 0 ? 1 : 0),
+        reportedOps: aggregate.reportedOps + itemised.reportedOps,
+        opsUpperBound: addBound(aggregate.opsUpperBound, itemised.opsUpperBound),
+        withMissingChips: aggregate.withMissingChips + (itemised.missingChips.length > 0 ? 1 : 0),
       };
-      continue;
     }
-    const contributions = [...run.contributions.values()]
-      .map((c) => ({ ueid: c.ueid, ops: c.ops, logIndices: [...c.logIndices].sort((a, b) => a - b) }))
-      .sort((a, b) => compareBigDescending(a.ops, b.ops) || compareText(ueidHex(a.ueid), ueidHex(b.ueid)));
-    flagged.push({ workloadId, totalOps: run.totalOps, thresholdsPassed, contributions, unreportedChips });
   }
-  flagged.sort((a, b) => compareBigDescending(a.totalOps, b.totalOps) || compareText(a.workloadId, b.workloadId));
+  flagged.sort((a, b) => compareBigDescending(a.reportedOps, b.reportedOps) || compareText(a.workloadId, b.workloadId));
+  incomplete.sort(
+    (a, b) =>
+      compareBoundDescending(a.opsUpperBound, b.opsUpperBound) ||
+      compareBigDescending(a.reportedOps, b.reportedOps) ||
+      compareText(a.workloadId, b.workloadId),
+  );
 
-  const affirmed = evidence.chips.length - notAffirmed.length;
-  notAffirmed.sort((a, b) => compareText(ueidHex(a), ueidHex(b)));
-  return {
+  const views = [...chips.values()];
+  const notAffirmed = views.filter((c) => !c.affirmed).sort((a, b) => compareText(a.key, b.key)).map((c) => c.ueid);
+  const report: FleetReport = {
     thresholds,
     flagged,
+    incomplete,
     aggregate,
-    chips: { reporting: evidence.chips.length, affirmed, notAffirmed },
-    undisclosedOps,
+    chips: { reporting: views.length, affirmed: views.length - notAffirmed.length, notAffirmed },
+    undisclosedOps: views.reduce((sum, c) => sum + c.sealedOps, 0n),
   };
+  deepFreeze(report);
+  REPORTS.add(report);
+  return report;
 }
 
-function checkThresholds(thresholds: readonly Threshold[]): readonly Threshold[] {
-  const ids = new Set<string>();
-  thresholds.forEach((t, i) => {
-    if (ids.has(t.id)) {
-      throw new HemkitError('ACCOUNTING_INVALID_INPUT', `thresholds[${i}].id: "${t.id}" is used by an earlier threshold`);
-    }
-    ids.add(t.id);
-    checkOps(t.ops, `thresholds[${i}].ops`);
-  });
-  return thresholds;
-}
-
-function checkOps(ops: bigint, name: string): void {
-  if (typeof ops !== 'bigint' || ops < 0n) {
-    throw new HemkitError('ACCOUNTING_INVALID_INPUT', `${name}: expected a non-negative bigint, got ${String(ops)}`);
+/** The report itself, or ACCOUNTING_INVALID_INPUT when `value` is not one accountFleet returned. */
+export function checkReport(value: unknown): FleetReport {
+  if (typeof value !== 'object' || value === null || !REPORTS.has(value)) {
+    throw invalid('report', 'a FleetReport returned by accountFleet', value);
   }
-}
-
-function indexChips(chips: readonly AppraisedChip[]): Map<string, { chip: AppraisedChip; position: number }> {
-  const index = new Map<string, { chip: AppraisedChip; position: number }>();
-  chips.forEach((chip, position) => {
-    const key = ueidHex(chip.ueid);
-    const earlier = index.get(key);
-    if (earlier !== undefined) {
-      throw new HemkitError(
-        'ACCOUNTING_DUPLICATE_CHIP',
-        `chips[${position}].ueid: chip ${key} was already given as chips[${earlier.position}]; give one appraisal per chip`,
-      );
-    }
-    index.set(key, { chip, position });
-  });
-  return index;
+  return value as FleetReport;
 }
 
 /**
- * The chip's disclosed entries, each once. Bundles merged by a caller may repeat an opening; a
- * repeat is harmless and counted once. Two different disclosures of one entry cannot both be true
- * (the entry is signed, and its commitment opens to one descriptor: log-entry.md §3), so they are
- * refused rather than one of them chosen.
+ * Runs from the affirmed entries (which count) and the entries of appraisals that were not affirmed
+ * (which count nothing, but say that the run used their chip and the chips their descriptors name).
  */
-function distinctEntries(chip: AppraisedChip, position: number): DisclosedWorkload[] {
-  const byIndex = new Map<number, DisclosedWorkload>();
-  chip.workloads.forEach((workload, i) => {
-    const name = `chips[${position}].workloads[${i}]`;
-    if (!Number.isSafeInteger(workload.logIndex) || workload.logIndex < 0) {
-      throw new HemkitError('ACCOUNTING_INVALID_INPUT', `${name}.logIndex: expected a non-negative integer, got ${workload.logIndex}`);
+function collectRuns(chips: ReadonlyMap<string, ChipView>): Map<string, Run> {
+  const runs = new Map<string, Run>();
+  const runOf = (workloadId: string): Run => {
+    let run = runs.get(workloadId);
+    if (run === undefined) {
+      run = { workloadId, contributions: new Map(), named: new Map(), reportedOps: 0n };
+      runs.set(workloadId, run);
     }
-    checkOps(workload.ops, `${name}.ops`);
-    const earlier = byIndex.get(workload.logIndex);
-    if (earlier === undefined) {
-      byIndex.set(workload.logIndex, workload);
-    } else if (earlier.ops !== workload.ops || !sameDescriptor(earlier.descriptor, workload.descriptor)) {
-      throw new HemkitError(
-        'ACCOUNTING_CONFLICTING_ENTRY',
-        `${name}: log entry ${workload.logIndex} of chip ${ueidHex(chip.ueid)} is disclosed twice with different operations or descriptors`,
-      );
+    return run;
+  };
+  for (const chip of chips.values()) {
+    for (const w of chip.entries) {
+      const run = runOf(w.descriptor.workloadId);
+      run.reportedOps += w.ops;
+      const contribution = run.contributions.get(chip.key);
+      if (contribution === undefined) run.contributions.set(chip.key, { ueid: chip.ueid, ops: w.ops, logIndices: [w.logIndex] });
+      else {
+        contribution.ops += w.ops;
+        contribution.logIndices.push(w.logIndex);
+      }
     }
-  });
-  return [...byIndex.values()];
+    // The chips of one run may each describe the cluster differently (a chip added mid-run, say);
+    // every chip any of them names is one the run used.
+    for (const w of [...chip.entries, ...chip.unaffirmedWorkloads]) {
+      const run = runOf(w.descriptor.workloadId);
+      run.named.set(chip.key, chip.ueid);
+      for (const member of w.cluster) if (!run.named.has(member.key)) run.named.set(member.key, member.ueid);
+    }
+  }
+  return runs;
 }
 
-function addToRun(runs: Map<string, Run>, chipKey: string, ueid: Uint8Array, workload: DisclosedWorkload): void {
-  const id = workload.descriptor.workloadId;
-  let run = runs.get(id);
-  if (run === undefined) {
-    run = { contributions: new Map(), clusterChips: new Map(), totalOps: 0n };
-    runs.set(id, run);
+const REASON_ORDER: Readonly<Record<MissingReason, number>> = { 'no-evidence': 0, 'not-affirmed': 1, undisclosed: 2 };
+
+/** The run's bound, missing chips and status (§6.1, "Bounds" and "Status"). */
+function appraiseRun(
+  run: Run,
+  chips: ReadonlyMap<string, ChipView>,
+  licensed: ReadonlyMap<string, bigint>,
+  thresholds: readonly Threshold[],
+): Omit<ItemisedRun, 'status'> & { readonly status: RunStatus | 'below' } {
+  let opsUpperBound: OpsBound = run.reportedOps;
+  const missingChips: MissingChip[] = [];
+  for (const [key, ueid] of run.named) {
+    const chip = chips.get(key);
+    // A chip without affirmed evidence is bounded by the issuers' register, never by its own
+    // unaffirmed numbers: those could only lower a bound, on the word of evidence that failed.
+    const unaccountedOps: OpsBound = chip?.affirmed === true ? chip.sealedOps : (licensed.get(key) ?? 'unbounded');
+    opsUpperBound = addBound(opsUpperBound, unaccountedOps);
+    if (chip === undefined) missingChips.push({ ueid, reason: 'no-evidence', unaccountedOps });
+    else if (!chip.affirmed) missingChips.push({ ueid, reason: 'not-affirmed', unaccountedOps });
+    else if (!run.contributions.has(key)) missingChips.push({ ueid, reason: 'undisclosed', unaccountedOps });
   }
-  run.totalOps += workload.ops;
-  const contribution = run.contributions.get(chipKey);
-  if (contribution === undefined) {
-    run.contributions.set(chipKey, { ueid, ops: workload.ops, logIndices: [workload.logIndex] });
-  } else {
-    contribution.ops += workload.ops;
-    contribution.logIndices.push(workload.logIndex);
-  }
-  // The chips of one run may each describe the cluster differently (a chip added mid-run, say); every
-  // chip any of them names is one the run used.
-  for (const member of workload.descriptor.clusterChips ?? []) run.clusterChips.set(ueidHex(member), member);
+  missingChips.sort((a, b) => REASON_ORDER[a.reason] - REASON_ORDER[b.reason] || compareText(hexOf(a.ueid), hexOf(b.ueid)));
+
+  const thresholdsPassed = thresholds.filter((t) => run.reportedOps > t.ops).map((t) => t.id);
+  const thresholdsUndetermined = thresholds.filter((t) => run.reportedOps <= t.ops && boundExceeds(opsUpperBound, t.ops)).map((t) => t.id);
+  const status: RunStatus | 'below' = thresholdsPassed.length > 0 ? 'flagged' : thresholdsUndetermined.length > 0 ? 'incomplete' : 'below';
+
+  const contributions = [...run.contributions]
+    .map(([key, c]) => ({ ueid: c.ueid, ops: c.ops, logIndices: [...c.logIndices].sort((a, b) => a - b), unaccountedOps: chips.get(key)!.sealedOps }))
+    .sort((a, b) => compareBigDescending(a.ops, b.ops) || compareText(hexOf(a.ueid), hexOf(b.ueid)));
+  return { status, workloadId: run.workloadId, reportedOps: run.reportedOps, opsUpperBound, thresholdsPassed, thresholdsUndetermined, contributions, missingChips };
 }
 
-const REASON_ORDER: Readonly<Record<UnreportedReason, number>> = { missing: 0, unverified: 1, undisclosed: 2 };
-
-function unreported(run: Run, chips: ReadonlyMap<string, { chip: AppraisedChip }>): UnreportedChip[] {
-  const out: UnreportedChip[] = [];
-  for (const [key, ueid] of run.clusterChips) {
-    const chip = chips.get(key)?.chip;
-    if (chip === undefined) out.push({ ueid, reason: 'missing' });
-    else if (!chip.affirmed) out.push({ ueid, reason: 'unverified' });
-    else if (!run.contributions.has(key)) out.push({ ueid, reason: 'undisclosed' });
-  }
-  return out.sort((a, b) => REASON_ORDER[a.reason] - REASON_ORDER[b.reason] || compareText(ueidHex(a.ueid), ueidHex(b.ueid)));
+function addBound(a: OpsBound, b: OpsBound): OpsBound {
+  return a === 'unbounded' || b === 'unbounded' ? 'unbounded' : a + b;
 }
 
-function sameDescriptor(a: WorkloadDescriptor, b: WorkloadDescriptor): boolean {
-  if (a.workloadId !== b.workloadId || a.description !== b.description) return false;
-  const ac = a.clusterChips;
-  const bc = b.clusterChips;
-  if (ac === undefined || bc === undefined) return ac === bc;
-  return ac.length === bc.length && ac.every((ueid, i) => ueidHex(ueid) === ueidHex(bc[i]!));
+function boundExceeds(bound: OpsBound, ops: bigint): boolean {
+  return bound === 'unbounded' || bound > ops;
+}
+
+function compareBoundDescending(a: OpsBound, b: OpsBound): number {
+  if (a === 'unbounded' || b === 'unbounded') return a === b ? 0 : a === 'unbounded' ? -1 : 1;
+  return compareBigDescending(a, b);
 }
 
 function compareBigDescending(a: bigint, b: bigint): number {
@@ -284,4 +270,11 @@ function compareBigDescending(a: bigint, b: bigint): number {
 
 function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Freezes the report's objects and arrays; UEID bytes are copies the report alone holds. */
+function deepFreeze(value: unknown): void {
+  if (typeof value !== 'object' || value === null || ArrayBuffer.isView(value) || Object.isFrozen(value)) return;
+  Object.freeze(value);
+  for (const member of Object.values(value)) deepFreeze(member);
 }

@@ -1,17 +1,17 @@
 export {
   accountFleet,
   type AccountingOptions,
-  type AppraisedChip,
   type ChipContribution,
-  type DisclosedWorkload,
-  type FlaggedWorkload,
   type FleetAggregate,
   type FleetChips,
-  type FleetEvidence,
   type FleetReport,
-  type UnreportedChip,
-  type UnreportedReason,
+  type ItemisedRun,
+  type MissingChip,
+  type MissingReason,
+  type OpsBound,
+  type RunStatus,
 } from './account.js';
+export { type AppraisedChip, type DisclosedWorkload, type FleetEvidence, type IssuedLicence } from './input.js';
 export { fleetReportToJson, formatScientific, renderFleetReport, type FleetReportJson } from './render.js';
 export { DEFAULT_THRESHOLDS, type Threshold } from './thresholds.js';
 export { ueidHex } from './ueid.js';

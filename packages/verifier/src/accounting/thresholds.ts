@@ -4,6 +4,8 @@
  * texts below say "greater than", so a run passes a threshold only when its total is strictly
  * greater: a run of exactly 10^25 operations is not over the first.
  */
+import { HemkitError } from '@hemkit/wire/errors';
+import { checkCount, checkList, checkRecord, checkText, invalid } from './input-errors.js';
 
 export interface Threshold {
   /** Stable identifier, as reports name the thresholds a run passed. */
@@ -42,3 +44,28 @@ export const DEFAULT_THRESHOLDS: readonly Threshold[] = Object.freeze([
     10n ** 26n,
   ),
 ]);
+
+// Ids are printed bare in a comma-separated list, and descriptions on a line of their own: neither
+// may hold what would forge or break a line of the report.
+const THRESHOLD_ID = /^[\x21-\x2b\x2d-\x7e]+$/;
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+
+/** The caller's thresholds, checked and copied: ids unique, printable, without spaces or commas. */
+export function checkThresholds(value: unknown): readonly Threshold[] {
+  const ids = new Map<string, number>();
+  const out = checkList(value, 'thresholds').map((item, i) => {
+    const path = `thresholds[${i}]`;
+    const t = checkRecord(item, path);
+    const id = checkText(t['id'], `${path}.id`);
+    if (!THRESHOLD_ID.test(id)) throw invalid(`${path}.id`, 'printable ASCII without spaces or commas', id);
+    const earlier = ids.get(id);
+    if (earlier !== undefined) {
+      throw new HemkitError('ACCOUNTING_INVALID_INPUT', `${path}.id: "${id}" is already the id of thresholds[${earlier}]`);
+    }
+    ids.set(id, i);
+    const description = checkText(t['description'], `${path}.description`);
+    if (CONTROL.test(description)) throw invalid(`${path}.description`, 'text without control characters or line breaks', description);
+    return threshold(id, description, checkCount(t['ops'], `${path}.ops`));
+  });
+  return Object.freeze(out);
+}

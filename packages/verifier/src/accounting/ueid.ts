@@ -1,8 +1,27 @@
+import { invalid } from './input-errors.js';
+
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
+/** RFC 9711 §4.2.1: a UEID is 7 to 33 bytes (the wire's `ueid` type, specs/cddl/hemkit.cddl §1). */
+const UEID_MIN = 7;
+const UEID_MAX = 33;
+
+/** The UEID itself, or ACCOUNTING_INVALID_INPUT naming `path` when it is not a Uint8Array of 7 to 33 bytes. */
+export function checkUeid(value: unknown, path: string): Uint8Array {
+  if (!(value instanceof Uint8Array) || value.length < UEID_MIN || value.length > UEID_MAX) {
+    throw invalid(path, `a UEID (Uint8Array of ${UEID_MIN} to ${UEID_MAX} bytes)`, value);
+  }
+  return value;
+}
 
 /** Lower-case hex of a UEID: the key chips are matched by, and how reports name them. */
 export function ueidHex(ueid: Uint8Array): string {
+  return hexOf(checkUeid(ueid, 'ueid'));
+}
+
+/** Lower-case hex of checked bytes (a UEID, a licence id). */
+export function hexOf(bytes: Uint8Array): string {
   let out = '';
-  for (const byte of ueid) out += HEX[byte]!;
+  for (const byte of bytes) out += HEX[byte]!;
   return out;
 }

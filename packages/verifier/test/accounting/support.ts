@@ -1,8 +1,9 @@
 import type { WorkloadDescriptor } from '@hemkit/wire/messages';
 import { expect } from 'vitest';
-import type { AppraisedChip, DisclosedWorkload } from '../../src/accounting/index.js';
+import type { AppraisedChip, DisclosedWorkload, IssuedLicence } from '../../src/accounting/index.js';
 import { isHemkitError, type ErrorCode } from '@hemkit/wire/errors';
 
+export const E24 = 10n ** 24n;
 export const E25 = 10n ** 25n;
 export const E26 = 10n ** 26n;
 
@@ -29,6 +30,14 @@ export function chip(n: number, workloads: readonly DisclosedWorkload[], extra =
 
 export function unaffirmed(n: number, workloads: readonly DisclosedWorkload[] = []): AppraisedChip {
   return { ...chip(n, workloads), affirmed: false };
+}
+
+/** A licence granted to chip `n`, as the issuers' register lists it; `serial` tells its licences apart. */
+export function issued(n: number, opsQuota: bigint, serial = 0): IssuedLicence {
+  const licenceId = new Uint8Array(16);
+  licenceId[0] = n;
+  licenceId[15] = serial;
+  return { ueid: ueid(n), licenceId, opsQuota };
 }
 
 export function expectCode(run: () => unknown, code: ErrorCode): void {
