@@ -148,6 +148,8 @@ export const ERROR_REGISTRY = {
 
   // --- secure module log store (packages/module/src/log) ---
   LOG_STORE_CORRUPT: "the log store's files disagree with each other or with the leaf count, or the store is used after close",
+  LOG_INTEGRITY_FAILED: "the log's stored entries or hashes do not reproduce the root the committed state records: an acknowledged entry was changed",
+  LOG_ENTRIES_MISSING: 'the log holds fewer entries than the committed state counts: acknowledged entries were removed or cut off',
 
   // --- verifier store (specs/verifier.md §4, packages/verifier/src/store) ---
   VERIFIER_STORE_CORRUPT: 'the verifier store file is not a hemkit verifier database, or its pages or records are damaged',

@@ -16,6 +16,11 @@
  * needs. open() trims whatever lies beyond (a torn record, or bytes of an append whose offset never
  * reached the disk) and reports LOG_STORE_CORRUPT when a file is shorter than the count needs, which no
  * crash can cause.
+ *
+ * Damage is another matter: an offsets file emptied or cut short would make open() trim the entries
+ * it no longer counts. An owner that knows the committed size and root from elsewhere, as the device
+ * does, therefore reconciles the directory against them first (reconcile.ts, specs/security.md
+ * §10.2), which rebuilds the derived files from the entries and never cuts an acknowledged entry.
  */
 import * as path from 'node:path';
 import { HemkitError } from '@hemkit/wire/errors';
