@@ -35,14 +35,15 @@ export function faultyFs(base: SyncFs = nodeSyncFs): FaultyFs {
   /** The fault the next write meets, if any. */
   const failing = (): MediumFault | undefined => (armedAt !== undefined && writes + 1 >= armedAt ? armedFault : fault);
   /**
-   * Counts one write and throws if the medium is failing with a fault that affects this call: a
-   * read-only medium still syncs (there is nothing to write back), a full or failing one may not.
+   * Counts one write and throws if the medium is failing, unless with the fault `spared` that does
+   * not affect this call: a read-only medium still syncs (there is nothing to write back), and a full
+   * one still shrinks a file.
    */
-  const write = (syscall: string, path?: string, readOnlyFails = true): void => {
+  const write = (syscall: string, path?: string, spared?: MediumFault): void => {
     const now = failing();
     writes++;
     if (now !== undefined) fault = now;
-    if (now !== undefined && (now !== 'EROFS' || readOnlyFails)) throw errnoError(now, syscall, path);
+    if (now !== undefined && now !== spared) throw errnoError(now, syscall, path);
   };
   return {
     fail(f) {
@@ -87,15 +88,15 @@ export function faultyFs(base: SyncFs = nodeSyncFs): FaultyFs {
       return base.writeSync(fd, buffer, offset, length, position);
     },
     fsyncSync(fd) {
-      write('fsync', undefined, false);
+      write('fsync', undefined, 'EROFS');
       base.fsyncSync(fd);
     },
     fdatasyncSync(fd) {
-      write('fdatasync', undefined, false);
+      write('fdatasync', undefined, 'EROFS');
       base.fdatasyncSync(fd);
     },
     ftruncateSync(fd, length) {
-      write('ftruncate');
+      write('ftruncate', undefined, 'ENOSPC');
       base.ftruncateSync(fd, length);
     },
   };
