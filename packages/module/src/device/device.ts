@@ -19,7 +19,7 @@
  *
  * What is written (module-commands.md §4). A command is committed only when it appended to the log
  * or changed the chip's state in more than the times that only say when the chip last answered
- * (record.ts, encodeWithoutTime). So status, attest, prove-inclusion, prove-consistency and a
+ * (record.ts, sameButTimes). So status, attest, prove-inclusion, prove-consistency and a
  * checkpoint of a log that has not grown write nothing and leave the counter alone: a query, and the
  * whole evidence path of a chip that did no work, works on a full or read-only disk and does not
  * wear the counter.
@@ -61,7 +61,7 @@ import type { ChipState } from '../firmware/state.js';
 import { FileLogStore, reconcileLog, VerifiedLog } from '../log/index.js';
 import { createFsOps, FileMonotonicCounter, FileStateStore, nodeSyncFs, type SyncFs } from '../storage/index.js';
 import { delimitLogEntry } from './log-entries.js';
-import { decodeDeviceRecord, encodeDeviceRecord, encodeWithoutTime } from './record.js';
+import { decodeDeviceRecord, encodeDeviceRecord, sameButTimes } from './record.js';
 
 export interface DeviceOptions {
   /** Seconds since the epoch; the system clock by default. */
@@ -84,7 +84,7 @@ function isStorageFailure(error: HemkitError): boolean {
 
 /** What the last commit wrote, to tell whether a command changed anything that must be committed. */
 interface Committed {
-  readonly state: Uint8Array;
+  readonly state: ChipState;
   readonly logSize: number;
 }
 
@@ -226,7 +226,7 @@ export class Device {
     this.#openLog(logDir, { size: chip.logSize, root: logRoot }, loaded.rollback);
     if (!loaded.rollback) {
       this.#state = chip;
-      this.#committed = { state: encodeWithoutTime(chip), logSize: chip.logSize };
+      this.#committed = { state: chip, logSize: chip.logSize };
       return;
     }
     // A restored older state must not erase the newer log that proves it: every entry is kept, and
@@ -274,7 +274,7 @@ export class Device {
     const state = this.#state;
     if (state === undefined) return undefined;
     const committed = this.#committed;
-    if (committed !== undefined && this.#log!.size === committed.logSize && sameBytes(encodeWithoutTime(state), committed.state)) return undefined;
+    if (committed !== undefined && this.#log!.size === committed.logSize && sameButTimes(state, committed.state)) return undefined;
     try {
       this.#commit();
       return undefined;
@@ -293,7 +293,7 @@ export class Device {
     log.flush();
     const logRoot = log.root(state.logSize);
     this.#store.commit(encodeDeviceRecord({ chip: state, logRoot }));
-    this.#committed = { state: encodeWithoutTime(state), logSize: state.logSize };
+    this.#committed = { state, logSize: state.logSize };
   }
 
   #refuse(error: HemkitError): void {

@@ -12,6 +12,7 @@
 import { decode, encode } from '@hemkit/wire/cbor';
 import { HemkitError, isHemkitError } from '@hemkit/wire/errors';
 import { digest, field, record } from '@hemkit/wire/messages';
+import { sameBytes } from '../bytes.js';
 import { chipStateCodec, type ChipState } from '../firmware/state.js';
 
 const deviceRecord = record('device-record', {
@@ -39,20 +40,35 @@ export function decodeDeviceRecord(body: Uint8Array): DeviceRecord {
 }
 
 /**
- * The chip's state as the device compares it to decide whether a command must be committed
- * (device.ts, "What is written"): all of it but the times that only say when the chip last answered,
- * `lastTime`, which every command moves, and the time of the latest checkpoint when its tree size and
- * root are unchanged, which every checkpoint of a log that has not grown moves. A verifier matches a
- * report's latest checkpoint to a checkpoint by size and root (verifier.md §5, the checkpoints
- * check), never by time.
+ * Whether `a` and `b` differ only in the times that say when the chip last answered (device.ts,
+ * "What is written"): `lastTime`, which every command moves, and the time of the latest checkpoint
+ * when its tree size and root are unchanged, which every checkpoint of a log that has not grown
+ * moves. A verifier matches a report's latest checkpoint to a checkpoint by size and root
+ * (verifier.md §5, the checkpoints check), never by time. A structural comparison, not an encoding:
+ * it runs on every command.
  */
-export function encodeWithoutTime(state: ChipState): Uint8Array {
-  const { latestCheckpoint } = state;
-  return encode(
-    chipStateCodec.toCbor({
-      ...state,
-      lastTime: 0,
-      ...(latestCheckpoint !== undefined ? { latestCheckpoint: { ...latestCheckpoint, issuedAt: 0 } } : {}),
-    }),
-  );
+export function sameButTimes(a: ChipState, b: ChipState): boolean {
+  const untimed = (state: ChipState) => {
+    const { lastTime: _time, latestCheckpoint, ...rest } = state;
+    return { ...rest, checkpoint: latestCheckpoint && { treeSize: latestCheckpoint.treeSize, rootHash: latestCheckpoint.rootHash } };
+  };
+  return sameValue(untimed(a), untimed(b));
+}
+
+/** Deep equality over the values a chip state holds: plain objects, arrays, bytes, maps and scalars. */
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (a instanceof Uint8Array || b instanceof Uint8Array) return a instanceof Uint8Array && b instanceof Uint8Array && sameBytes(a, b);
+  if (a instanceof Map || b instanceof Map) {
+    if (!(a instanceof Map && b instanceof Map) || a.size !== b.size) return false;
+    for (const [key, value] of a) if (!b.has(key) || !sameValue(value, b.get(key))) return false;
+    return true;
+  }
+  if (Array.isArray(a) || Array.isArray(b)) {
+    return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((item, i) => sameValue(item, b[i]));
+  }
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  const keys = Object.keys(a).filter((key) => (a as Record<string, unknown>)[key] !== undefined);
+  const other = Object.keys(b).filter((key) => (b as Record<string, unknown>)[key] !== undefined);
+  return keys.length === other.length && keys.every((key) => sameValue((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]));
 }

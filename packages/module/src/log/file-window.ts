@@ -21,7 +21,8 @@ export class FileWindow {
     this.path = path;
     this.#fd = fd;
     this.length = length;
-    this.#buffer = new Uint8Array(chunkBytes);
+    // No larger than the file: a small log is read with small buffers.
+    this.#buffer = new Uint8Array(Math.min(chunkBytes, length));
   }
 
   /** Opens `path` for reading; `exists` false stands for a missing file, read as empty. */
