@@ -193,6 +193,7 @@ export class Device {
     this.#committed = undefined;
     this.#fault = undefined;
     this.#reload = false;
+    this.#repairs = [];
     try {
       this.#loadFromDisk();
       // The in-memory clock floor survives a reload within the process (see the module comment).

@@ -80,13 +80,23 @@ class Found {
 
   constructor(fs: SyncFs, readonly dir: string) {
     const names = exists(fs, dir) ? io(`cannot list ${dir}`, () => fs.readdirSync(dir)) : [];
-    const open = (name: string, chunk: number) => FileWindow.open(fs, path.join(dir, name), names.includes(name), chunk);
-    this.entries = open(ENTRIES, READ_CHUNK);
-    this.offsets = open(OFFSETS, DERIVED_CHUNK);
-    this.offsetsExists = names.includes(OFFSETS);
-    for (let level = 0; level <= MAX_LEVEL; level++) {
-      if (names.includes(levelFileName(level))) this.levels[level] = open(levelFileName(level), DERIVED_CHUNK);
+    const opened: FileWindow[] = [];
+    const open = (name: string, chunk: number) => {
+      const window = FileWindow.open(fs, path.join(dir, name), names.includes(name), chunk);
+      opened.push(window);
+      return window;
+    };
+    try {
+      this.entries = open(ENTRIES, READ_CHUNK);
+      this.offsets = open(OFFSETS, DERIVED_CHUNK);
+      for (let level = 0; level <= MAX_LEVEL; level++) {
+        if (names.includes(levelFileName(level))) this.levels[level] = open(levelFileName(level), DERIVED_CHUNK);
+      }
+    } catch (e) {
+      for (const window of opened) window.close();
+      throw e;
     }
+    this.offsetsExists = names.includes(OFFSETS);
     this.anyFile = names.some((name) => name === ENTRIES || name === OFFSETS || LEVEL_FILE.test(name));
   }
 
