@@ -142,14 +142,17 @@ export const ERROR_REGISTRY = {
   STATE_TOO_LARGE: 'a state larger than the store bound was given to commit',
   COUNTER_CORRUPT: 'the monotonic counter record is truncated, or has a bad magic, version or checksum',
   COUNTER_NOT_MONOTONIC: 'a monotonic counter was asked to move to a value not above its current one, or past 2^64-1',
-  STORAGE_IO_FAILED: 'the storage medium failed a read, write, fsync or rename',
+  STORAGE_IO_FAILED: 'the storage medium failed a read, write, fsync or rename, or refused a write (a read-only medium)',
+  STORAGE_FULL: 'the storage medium has no space left for a write (ENOSPC, EDQUOT); the command that needed it was not acknowledged',
   FRAME_TOO_LARGE: 'a frame length above the maximum frame size',
   FRAME_EMPTY: 'a frame length of 0, which carries no CBOR item',
   FRAME_TRUNCATED: 'the stream ends inside a frame length or a frame item',
   TRANSPORT_FAILED: 'the stream could not be opened, failed, or closed before the response arrived',
 
   // --- secure module log store (packages/module/src/log) ---
-  LOG_STORE_CORRUPT: "the log store's files disagree with each other or with the leaf count, or cannot be read or written",
+  LOG_STORE_CORRUPT: "the log store's files disagree with each other or with the leaf count, or the store is used after close",
+  LOG_INTEGRITY_FAILED: "the log's stored entries or hashes do not reproduce the root the committed state records: an acknowledged entry was changed",
+  LOG_ENTRIES_MISSING: 'the log holds fewer entries than the committed state counts: acknowledged entries were removed or cut off',
 
   // --- verifier store (specs/verifier.md §4, packages/verifier/src/store) ---
   VERIFIER_STORE_CORRUPT: 'the verifier store file is not a hemkit verifier database, or its pages or records are damaged',

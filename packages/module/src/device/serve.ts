@@ -1,7 +1,13 @@
 /**
  * The long-running device process: boots the chip, then answers framed requests on stdio or a Unix
- * socket, one at a time, until its input ends.
+ * socket, one at a time, until its input ends or it is told to stop.
+ *
+ * Every refusal reaches the client as a typed response, storage failures included (device.ts); a
+ * connection is only closed for what module-commands.md §2 says ends one, a broken frame. Each fault
+ * the device meets (a file that does not verify, a failed commit) and each repair it makes is also
+ * told to the operator in one line on stderr.
  */
+import type { HemkitError } from '@hemkit/wire/errors';
 import { createUnixSocketServer, serveFrames } from '../transport/index.js';
 import { Device, type DeviceOptions } from './device.js';
 
@@ -9,20 +15,51 @@ export interface ServeOptions extends DeviceOptions {
   readonly dir: string;
   /** A Unix socket path; stdio when absent. */
   readonly socket?: string;
+  /** Where the one-line reports go; stderr by default. */
+  readonly report?: (line: string) => void;
+  /** Stops a socket server, as SIGTERM and SIGINT do. */
+  readonly signal?: AbortSignal;
 }
 
+const describe = (error: unknown): string =>
+  error instanceof Error ? `${(error as Partial<HemkitError>).code ?? error.name}: ${error.message}` : String(error);
+
 export async function serveDevice(options: ServeOptions): Promise<void> {
-  const device = Device.open(options.dir, options);
+  const report = options.report ?? ((line: string) => void process.stderr.write(`${line}\n`));
+  const device = Device.open(options.dir, {
+    ...options,
+    onFault: (error) => {
+      report(`hemkit device: ${describe(error)}`);
+      options.onFault?.(error);
+    },
+    onRepair: (line) => {
+      report(`hemkit device: repaired: ${line}`);
+      options.onRepair?.(line);
+    },
+  });
   device.boot();
   try {
     if (options.socket === undefined) {
-      await serveFrames(process.stdin, process.stdout, (request) => device.handle(request));
+      await serveFrames(process.stdin, process.stdout, (request) => device.handle(request)).catch((error: unknown) => {
+        report(`hemkit device: stopped: ${describe(error)}`);
+        throw error;
+      });
       return;
     }
-    const server = await createUnixSocketServer(options.socket, (request) => device.handle(request));
+    const server = await createUnixSocketServer(options.socket, (request) => device.handle(request), {
+      onConnectionError: (error) => report(`hemkit device: closed a connection: ${describe(error)}`),
+    });
     await new Promise<void>((resolve) => {
-      process.once('SIGTERM', resolve);
-      process.once('SIGINT', resolve);
+      const stop = (): void => {
+        process.off('SIGTERM', stop);
+        process.off('SIGINT', stop);
+        options.signal?.removeEventListener('abort', stop);
+        resolve();
+      };
+      process.once('SIGTERM', stop);
+      process.once('SIGINT', stop);
+      if (options.signal?.aborted) stop();
+      else options.signal?.addEventListener('abort', stop);
     });
     await server.close();
   } finally {

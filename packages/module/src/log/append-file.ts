@@ -3,63 +3,64 @@
  * writeOut() hands them to the kernel, sync() makes them durable. Reads see the file and the buffer
  * as one sequence of bytes, so a store can answer for entries it has not flushed yet.
  *
- * Every failure of the file system becomes HemkitError LOG_STORE_CORRUPT naming the file, with the
- * system error as its cause: no raw exception leaves the log store.
+ * A failure of the medium becomes STORAGE_FULL or STORAGE_IO_FAILED naming the file, with the system
+ * error as its cause (storage/fs-ops.ts); a file that is shorter than the store needs is
+ * LOG_STORE_CORRUPT. No raw exception leaves the log store.
  */
-import * as fs from 'node:fs';
 import { HemkitError } from '@hemkit/wire/errors';
+import { errnoOf, io, storageError, type SyncFs } from '../storage/fs-ops.js';
 
 const UINT32 = 2 ** 32;
 /** The largest high half of a 64-bit offset that keeps the offset a safe integer (2^53 − 1). */
 const MAX_SAFE_HIGH = 2 ** 21 - 1;
+/** errno codes of a medium that can be read but not written: such a file is opened read-only. */
+const READ_ONLY: ReadonlySet<string> = new Set(['EROFS', 'EACCES', 'EPERM']);
 
 export function corrupt(message: string, cause?: unknown): HemkitError {
   return new HemkitError('LOG_STORE_CORRUPT', message, { cause });
 }
 
-/** Runs one file-system call, turning its exception into LOG_STORE_CORRUPT. */
-export function io<T>(what: string, call: () => T): T {
-  try {
-    return call();
-  } catch (e) {
-    if (e instanceof HemkitError) throw e;
-    throw corrupt(`${what}: ${e instanceof Error ? e.message : String(e)}`, e);
-  }
-}
-
-/** Makes the creation of files in `dir` durable: a new file's name lives in its directory. */
-export function syncDirectory(dir: string): void {
-  io(`cannot sync the directory ${dir}`, () => {
-    const fd = fs.openSync(dir, 'r');
-    try {
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
-  });
-}
-
 export class AppendFile {
   readonly path: string;
+  readonly #fs: SyncFs;
   readonly #fd: number;
+  /** False when the medium would not open the file for writing: reads work, the first write fails. */
+  readonly #writable: boolean;
   /** Bytes in the file; the buffer holds the bytes that follow them. */
   #written: number;
   #buffer = new Uint8Array(4096);
   #buffered = 0;
   #unsynced = false;
 
-  private constructor(path: string, fd: number, written: number) {
+  private constructor(fs: SyncFs, path: string, fd: number, writable: boolean, written: number) {
+    this.#fs = fs;
     this.path = path;
     this.#fd = fd;
+    this.#writable = writable;
     this.#written = written;
   }
 
-  /** Opens an existing file, or creates an empty one when `create` is set. */
-  static open(path: string, create: boolean): AppendFile {
-    return io(`cannot open ${path}`, () => {
-      const fd = fs.openSync(path, create ? 'w+' : 'r+');
-      return new AppendFile(path, fd, fs.fstatSync(fd).size);
-    });
+  /**
+   * Opens an existing file, or creates an empty one when `create` is set. An existing file on a
+   * medium that refuses writes is opened for reading only, so that a read-only chip still answers
+   * the commands that only read (module-commands.md §4); its first write fails.
+   */
+  static open(fs: SyncFs, path: string, create: boolean): AppendFile {
+    let fd: number;
+    let writable = true;
+    try {
+      fd = fs.openSync(path, create ? 'w+' : 'r+', 0o600);
+    } catch (cause) {
+      if (create || !READ_ONLY.has(errnoOf(cause) ?? '')) throw storageError(`cannot open ${path}`, cause);
+      fd = io(`cannot open ${path}`, () => fs.openSync(path, 'r'));
+      writable = false;
+    }
+    try {
+      return new AppendFile(fs, path, fd, writable, fs.fstatSync(fd).size);
+    } catch (cause) {
+      fs.closeSync(fd);
+      throw storageError(`cannot stat ${path}`, cause);
+    }
   }
 
   /** The file's length once the buffer is written out. */
@@ -89,7 +90,7 @@ export class AppendFile {
     const fromFile = Math.max(0, Math.min(length, this.#written - position));
     let done = 0;
     while (done < fromFile) {
-      const got = io(`cannot read ${this.path}`, () => fs.readSync(this.#fd, out, done, fromFile - done, position + done));
+      const got = io(`cannot read ${this.path}`, () => this.#fs.readSync(this.#fd, out, done, fromFile - done, position + done));
       if (got === 0) {
         throw corrupt(`${this.path} ends before byte ${position + fromFile}: it was shortened while the store had it open`);
       }
@@ -112,10 +113,11 @@ export class AppendFile {
 
   /** Hands the buffered bytes to the kernel: they survive the process, not yet a power cut. */
   writeOut(): void {
+    if (this.#buffered > 0) this.#requireWritable();
     let done = 0;
     while (done < this.#buffered) {
       done += io(`cannot write ${this.path}`, () =>
-        fs.writeSync(this.#fd, this.#buffer, done, this.#buffered - done, this.#written + done),
+        this.#fs.writeSync(this.#fd, this.#buffer, done, this.#buffered - done, this.#written + done),
       );
     }
     this.#written += this.#buffered;
@@ -129,7 +131,7 @@ export class AppendFile {
    */
   sync(): void {
     if (!this.#unsynced) return;
-    io(`cannot sync ${this.path}`, () => fs.fdatasyncSync(this.#fd));
+    io(`cannot sync ${this.path}`, () => this.#fs.fdatasyncSync(this.#fd));
     this.#unsynced = false;
   }
 
@@ -139,14 +141,21 @@ export class AppendFile {
       this.#buffered = Math.min(this.#buffered, length - this.#written);
       return;
     }
-    io(`cannot truncate ${this.path}`, () => fs.ftruncateSync(this.#fd, length));
+    this.#requireWritable();
+    io(`cannot truncate ${this.path}`, () => this.#fs.ftruncateSync(this.#fd, length));
     this.#written = length;
     this.#buffered = 0;
     this.#unsynced = true;
   }
 
   close(): void {
-    io(`cannot close ${this.path}`, () => fs.closeSync(this.#fd));
+    io(`cannot close ${this.path}`, () => this.#fs.closeSync(this.#fd));
+  }
+
+  #requireWritable(): void {
+    if (!this.#writable) {
+      throw new HemkitError('STORAGE_IO_FAILED', `cannot write ${this.path}: the medium opened it read-only`);
+    }
   }
 
   /** Grows the buffer for `extra` more bytes, counts them as buffered, and returns the buffer. */

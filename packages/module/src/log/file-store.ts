@@ -16,25 +16,30 @@
  * needs. open() trims whatever lies beyond (a torn record, or bytes of an append whose offset never
  * reached the disk) and reports LOG_STORE_CORRUPT when a file is shorter than the count needs, which no
  * crash can cause.
+ *
+ * Damage is another matter: an offsets file emptied or cut short would make open() trim the entries
+ * it no longer counts. An owner that knows the committed size and root from elsewhere, as the device
+ * does, therefore reconciles the directory against them first (reconcile.ts, specs/security.md
+ * §10.2), which rebuilds the derived files from the entries and never cuts an acknowledged entry.
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { HemkitError } from '@hemkit/wire/errors';
 import { MERKLE_HASH_SIZE, type MerkleHasher } from '@hemkit/wire/merkle';
-import { AppendFile, corrupt, decodeUint64, io, syncDirectory } from './append-file.js';
+import { exists, io, nodeSyncFs, syncPath, type SyncFs } from '../storage/fs-ops.js';
+import { AppendFile, corrupt, decodeUint64 } from './append-file.js';
 import { bitLength, nodeCount } from './arithmetic.js';
 import { requireEntry, requireIndexBelow, requireSizeAtMost } from './checks.js';
 import type { LogStore } from './store.js';
 import { LogTree, type NodeStorage } from './tree.js';
 
-const ENTRIES = 'entries';
-const OFFSETS = 'offsets';
-const OFFSET_SIZE = 8;
-const LEVEL_FILE = /^level-(\d{2})$/;
+export const ENTRIES = 'entries';
+export const OFFSETS = 'offsets';
+export const OFFSET_SIZE = 8;
+export const LEVEL_FILE = /^level-(\d{2})$/;
 /** Trees of up to 2^53 − 1 leaves (specs/merkle.md §2) have levels 0 to 52. */
-const MAX_LEVEL = 52;
+export const MAX_LEVEL = 52;
 
-function levelFileName(level: number): string {
+export function levelFileName(level: number): string {
   return `level-${String(level).padStart(2, '0')}`;
 }
 
@@ -44,16 +49,20 @@ export interface FileLogStoreOptions {
    * never flushed; 1 MiB by default.
    */
   readonly bufferBytes?: number;
+  /** The file system; node:fs by default. Tests inject one that fails (a full disk, a read-only medium). */
+  readonly fs?: SyncFs;
 }
 
 /** The per-level hash files, created as the tree grows a level. */
 class FileNodes implements NodeStorage {
+  readonly #fs: SyncFs;
   readonly #dir: string;
   readonly levels: (AppendFile | undefined)[];
   /** Set when a level file was created and its name is not yet durable in the directory. */
   newFiles = false;
 
-  constructor(dir: string, levels: (AppendFile | undefined)[]) {
+  constructor(fs: SyncFs, dir: string, levels: (AppendFile | undefined)[]) {
+    this.#fs = fs;
     this.#dir = dir;
     this.levels = levels;
   }
@@ -65,7 +74,7 @@ class FileNodes implements NodeStorage {
   push(level: number, hash: Uint8Array): void {
     let file = this.levels[level];
     if (file === undefined) {
-      file = AppendFile.open(path.join(this.#dir, levelFileName(level)), true);
+      file = AppendFile.open(this.#fs, path.join(this.#dir, levelFileName(level)), true);
       this.levels[level] = file;
       this.newFiles = true;
     }
@@ -86,23 +95,33 @@ interface Found {
   readonly levels: (AppendFile | undefined)[];
 }
 
-function findFiles(dir: string): Found {
+function findFiles(fs: SyncFs, dir: string): Found {
   const names = io(`cannot list ${dir}`, () => fs.readdirSync(dir));
-  const levels: (AppendFile | undefined)[] = [];
-  for (const name of names) {
-    const match = LEVEL_FILE.exec(name);
-    if (match !== null && Number(match[1]) <= MAX_LEVEL) levels[Number(match[1])] = AppendFile.open(path.join(dir, name), false);
+  const opened: AppendFile[] = [];
+  const open = (name: string): AppendFile => {
+    const file = AppendFile.open(fs, path.join(dir, name), false);
+    opened.push(file);
+    return file;
+  };
+  try {
+    const levels: (AppendFile | undefined)[] = [];
+    for (const name of names) {
+      const match = LEVEL_FILE.exec(name);
+      if (match !== null && Number(match[1]) <= MAX_LEVEL) levels[Number(match[1])] = open(name);
+    }
+    const named = (name: string): AppendFile | undefined => (names.includes(name) ? open(name) : undefined);
+    return { entries: named(ENTRIES), offsets: named(OFFSETS), levels };
+  } catch (e) {
+    for (const file of opened) file.close();
+    throw e;
   }
-  const open = (name: string): AppendFile | undefined =>
-    names.includes(name) ? AppendFile.open(path.join(dir, name), false) : undefined;
-  return { entries: open(ENTRIES), offsets: open(OFFSETS), levels };
 }
 
 /**
  * The leaf count the files commit to, after checking that each file is long enough for it; then every
  * file is cut to exactly what that count needs.
  */
-function recover(dir: string, found: Found, offsets: AppendFile): { entries: AppendFile; size: number } {
+function recover(fs: SyncFs, dir: string, found: Found, offsets: AppendFile): { entries: AppendFile; size: number } {
   // A trailing partial record is an append that died mid-write: it was never counted.
   const size = Math.floor(offsets.length / OFFSET_SIZE);
   const entriesEnd = size === 0 ? 0 : offsets.readUint64((size - 1) * OFFSET_SIZE);
@@ -122,7 +141,7 @@ function recover(dir: string, found: Found, offsets: AppendFile): { entries: App
       );
     }
   }
-  const entries = found.entries ?? AppendFile.open(path.join(dir, ENTRIES), true);
+  const entries = found.entries ?? AppendFile.open(fs, path.join(dir, ENTRIES), true);
   offsets.truncate(size * OFFSET_SIZE);
   entries.truncate(entriesEnd);
   found.levels.forEach((file, level) => file?.truncate(nodeCount(size, level) * MERKLE_HASH_SIZE));
@@ -133,6 +152,7 @@ function recover(dir: string, found: Found, offsets: AppendFile): { entries: App
 type State = 'open' | 'failed' | 'closed';
 
 export class FileLogStore implements LogStore {
+  readonly #fs: SyncFs;
   readonly #dir: string;
   readonly #hasher: MerkleHasher;
   readonly #entries: AppendFile;
@@ -141,8 +161,11 @@ export class FileLogStore implements LogStore {
   readonly #bufferBytes: number;
   #tree: LogTree;
   #state: State = 'open';
+  /** The failure that put the store in state 'failed'. */
+  #failure: HemkitError | undefined;
 
   private constructor(
+    fs: SyncFs,
     dir: string,
     hasher: MerkleHasher,
     entries: AppendFile,
@@ -151,6 +174,7 @@ export class FileLogStore implements LogStore {
     size: number,
     bufferBytes: number,
   ) {
+    this.#fs = fs;
     this.#dir = dir;
     this.#hasher = hasher;
     this.#entries = entries;
@@ -163,26 +187,33 @@ export class FileLogStore implements LogStore {
   /**
    * Opens the log in `dir`, creating the directory and an empty log when it holds no log files.
    * Recovers the size from the offsets file and discards torn or uncommitted tails; throws HemkitError
-   * LOG_STORE_CORRUPT when the files cannot hold the log they describe.
+   * LOG_STORE_CORRUPT when the files cannot hold the log they describe, and STORAGE_FULL or
+   * STORAGE_IO_FAILED when the medium fails. A directory that needs no trimming is not written to.
+   *
+   * The offsets file is this store's commit record; a device has a better one, its committed state,
+   * and reconciles the directory against it (reconcile.ts) before it opens the store.
    */
   static open(dir: string, hasher: MerkleHasher, options: FileLogStoreOptions = {}): FileLogStore {
+    const fs = options.fs ?? nodeSyncFs;
     const bufferBytes = options.bufferBytes ?? 2 ** 20;
-    io(`cannot create ${dir}`, () => fs.mkdirSync(dir, { recursive: true }));
-    const found = findFiles(dir);
+    if (!exists(fs, dir)) io(`cannot create ${dir}`, () => fs.mkdirSync(dir, { recursive: true }));
+    const found = findFiles(fs, dir);
+    const created: AppendFile[] = [];
     try {
       if (found.offsets === undefined) {
         if (found.entries !== undefined || found.levels.some((file) => file !== undefined)) {
           throw corrupt(`${dir} holds log files but no ${OFFSETS} file, so it cannot tell how many entries were committed`);
         }
-        const entries = AppendFile.open(path.join(dir, ENTRIES), true);
-        const offsets = AppendFile.open(path.join(dir, OFFSETS), true);
-        syncDirectory(dir);
-        return new FileLogStore(dir, hasher, entries, offsets, new FileNodes(dir, []), 0, bufferBytes);
+        created.push(AppendFile.open(fs, path.join(dir, ENTRIES), true));
+        created.push(AppendFile.open(fs, path.join(dir, OFFSETS), true));
+        syncPath(fs, dir);
+        return new FileLogStore(fs, dir, hasher, created[0]!, created[1]!, new FileNodes(fs, dir, []), 0, bufferBytes);
       }
-      const { entries, size } = recover(dir, found, found.offsets);
-      return new FileLogStore(dir, hasher, entries, found.offsets, new FileNodes(dir, found.levels), size, bufferBytes);
+      const { entries, size } = recover(fs, dir, found, found.offsets);
+      if (entries !== found.entries) created.push(entries);
+      return new FileLogStore(fs, dir, hasher, entries, found.offsets, new FileNodes(fs, dir, found.levels), size, bufferBytes);
     } catch (e) {
-      for (const file of [found.entries, found.offsets, ...found.levels]) file?.close();
+      for (const file of [found.entries, found.offsets, ...found.levels, ...created]) file?.close();
       throw e;
     }
   }
@@ -253,7 +284,7 @@ export class FileLogStore implements LogStore {
       for (const file of data) file?.writeOut();
       for (const file of data) file?.sync();
       if (this.#nodes.newFiles) {
-        syncDirectory(this.#dir);
+        syncPath(this.#fs, this.#dir);
         this.#nodes.newFiles = false;
       }
       // Last, the commit record: its offsets count only entries whose bytes and nodes are on disk.
@@ -297,9 +328,11 @@ export class FileLogStore implements LogStore {
   #requireOpen(): void {
     if (this.#state === 'closed') throw new HemkitError('LOG_STORE_CORRUPT', 'the log store is closed');
     if (this.#state === 'failed') {
+      const failure = this.#failure!;
       throw new HemkitError(
-        'LOG_STORE_CORRUPT',
-        'an earlier write to the log store failed; reopen the directory to recover its last flushed state',
+        failure.code,
+        `an earlier write to the log store failed (${failure.message}); reopen the directory to recover its last flushed state`,
+        { cause: failure },
       );
     }
   }
@@ -314,6 +347,7 @@ export class FileLogStore implements LogStore {
       return action();
     } catch (e) {
       this.#state = 'failed';
+      this.#failure = e instanceof HemkitError ? e : new HemkitError('STORAGE_IO_FAILED', String(e), { cause: e });
       throw e;
     }
   }

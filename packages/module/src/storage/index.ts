@@ -7,7 +7,16 @@ export {
   type FileMonotonicCounterOptions,
   type MonotonicCounter,
 } from './counter.js';
-export { nodeFsOps, replaceFile, TEMP_SUFFIX, type FsOps } from './fs-ops.js';
+export {
+  createFsOps,
+  nodeFsOps,
+  nodeSyncFs,
+  replaceFile,
+  storageError,
+  TEMP_SUFFIX,
+  type FsOps,
+  type SyncFs,
+} from './fs-ops.js';
 export { RECORD_CHECKSUM_BYTES, RECORD_HEADER_BYTES, RECORD_VERSION } from './record.js';
 export {
   DEFAULT_MAX_STATE_BYTES,

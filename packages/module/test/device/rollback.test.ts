@@ -18,8 +18,8 @@ import {
   type ParamsOf,
   type ResultOf,
 } from '@hemkit/wire/messages';
-import { expectCode } from '../../../wire/test/support/expect-code.js';
 import { Device } from '../../src/device/index.js';
+import type { VerifiedLog } from '../../src/log/index.js';
 import { LicenceAuthority, Manufacturer } from '../../src/factory.js';
 import { seededRandom } from '../../src/in-process.js';
 import { seed, utf8 } from '../support/scenario.js';
@@ -97,25 +97,30 @@ describe('state rollback and damage', () => {
     device.close();
   });
 
-  it('gives STATE_CORRUPT, not a crash, for a damaged or truncated state record', () => {
+  it('refuses every command with STATE_CORRUPT, not a crash, for a damaged or truncated state record, and writes nothing', () => {
     const dir = mkdtempSync(join(tmpdir(), 'hemkit-rb-'));
     licensedChip(dir).device.close();
     const file = join(dir, 'state', 'state.bin');
     const bytes = readFileSync(file);
-    writeFileSync(file, bytes.subarray(0, bytes.length - 5));
-    expectCode(() => Device.open(dir), 'STATE_CORRUPT');
-    const flipped = Buffer.from(bytes);
-    flipped[40] ^= 1;
-    writeFileSync(file, flipped);
-    expectCode(() => Device.open(dir), 'STATE_CORRUPT');
+    const damaged = [bytes.subarray(0, bytes.length - 5), Buffer.from(bytes).fill(bytes[40]! ^ 1, 40, 41)];
+    for (const record of damaged) {
+      writeFileSync(file, record);
+      const device = Device.open(dir, { now: () => now });
+      expect(device.fault?.code).toBe('STATE_CORRUPT');
+      expect(code(device, CMD.status, {})).toBe('STATE_CORRUPT');
+      expect(code(device, CMD.attest, { nonce: new Uint8Array(8) })).toBe('STATE_CORRUPT');
+      device.close();
+      expect(readFileSync(file)).toEqual(record);
+    }
   });
 
   it('drops log entries that were appended but never acknowledged (a crash before the state commit)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'hemkit-rb-'));
     const { device } = licensedChip(dir);
     const committed = device.env.log.size;
-    device.env.log.append(utf8('appended, then the power failed'));
-    (device.env.log as unknown as { flush(): void }).flush();
+    const log = device.env.log as VerifiedLog;
+    log.append(utf8('appended, then the power failed'));
+    log.store.flush();
     device.close();
     const reopened = Device.open(dir, { now: () => now });
     expect(reopened.env.log.size).toBe(committed);

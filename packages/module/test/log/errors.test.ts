@@ -1,14 +1,15 @@
 /**
  * Every error a log store raises, with its exact code: the Merkle codes as the wire layer uses them
- * (specs/merkle.md §2 to §4), CRYPTO_INVALID_MESSAGE for an entry that is not bytes, and
- * LOG_STORE_CORRUPT for files that cannot hold the log they describe, file-system failures and use
- * after close.
+ * (specs/merkle.md §2 to §4), CRYPTO_INVALID_MESSAGE for an entry that is not bytes,
+ * LOG_STORE_CORRUPT for files that cannot hold the log they describe and use after close, and
+ * STORAGE_FULL or STORAGE_IO_FAILED for a medium that fails (security.md §10.4).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ErrorCode } from '@hemkit/wire/errors';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FileLogStore, type LogStore, MemoryLogStore } from '../../src/log/index.js';
+import { faultyFs } from '../support/faulty-fs.js';
 import { appendBytes, cutFile, expectCode, hasher, removeDir, tempDir, testEntries } from './support.js';
 
 const entries = testEntries(40);
@@ -169,12 +170,6 @@ describe('FileLogStore.open refuses files that cannot hold the log they describe
     expect(expectCode(openIn(dir), 'LOG_STORE_CORRUPT').message).toMatch(/no offsets file/);
   });
 
-  it('a path that is a file, not a directory', () => {
-    const dir = newDir();
-    const file = path.join(dir, 'not-a-directory');
-    fs.writeFileSync(file, 'x');
-    expectCode(openIn(file), 'LOG_STORE_CORRUPT');
-  });
 });
 
 describe('FileLogStore refuses, with LOG_STORE_CORRUPT', () => {
@@ -189,16 +184,25 @@ describe('FileLogStore refuses, with LOG_STORE_CORRUPT', () => {
     stores.push(store);
     expect(expectCode(() => store.entry(6), 'LOG_STORE_CORRUPT').message).toMatch(/entry 6 the bytes/);
   });
+});
 
-  it('every call after a failed write, until the directory is reopened', () => {
+describe('FileLogStore reports a failing medium (STORAGE_IO_FAILED, STORAGE_FULL)', () => {
+  it('a path that is a file, not a directory: STORAGE_IO_FAILED', () => {
+    const dir = newDir();
+    const file = path.join(dir, 'not-a-directory');
+    fs.writeFileSync(file, 'x');
+    expect(expectCode(openIn(file), 'STORAGE_IO_FAILED').message).toMatch(/ENOTDIR/);
+  });
+
+  it('every call after a failed write, with the failure\'s code, until the directory is reopened', () => {
     const dir = newDir();
     const store = filledFileStore(7, dir);
     store.flush();
     // The eighth leaf completes a subtree of 8 leaves, whose file cannot be created over a directory.
     fs.mkdirSync(path.join(dir, 'level-03'));
-    expect(expectCode(() => store.append(entries[7]!), 'LOG_STORE_CORRUPT').message).toMatch(/level-03/);
-    expect(expectCode(() => store.root(), 'LOG_STORE_CORRUPT').message).toMatch(/earlier write .* failed/);
-    expectCode(() => store.flush(), 'LOG_STORE_CORRUPT');
+    expect(expectCode(() => store.append(entries[7]!), 'STORAGE_IO_FAILED').message).toMatch(/level-03/);
+    expect(expectCode(() => store.root(), 'STORAGE_IO_FAILED').message).toMatch(/earlier write .* failed/);
+    expectCode(() => store.flush(), 'STORAGE_IO_FAILED');
     fs.rmdirSync(path.join(dir, 'level-03'));
     const reopened = FileLogStore.open(dir, hasher);
     stores.push(reopened);
@@ -207,5 +211,39 @@ describe('FileLogStore refuses, with LOG_STORE_CORRUPT', () => {
     const expected = new MemoryLogStore(hasher);
     for (const entry of entries.slice(0, 8)) expected.append(entry);
     expect(reopened.root()).toEqual(expected.root());
+  });
+
+  it('a full disk: STORAGE_FULL on the flush, on every later call, and the flushed log intact after a reopen', () => {
+    const dir = newDir();
+    const medium = faultyFs();
+    const store = FileLogStore.open(dir, hasher, { fs: medium });
+    stores.push(store);
+    for (const entry of entries.slice(0, 5)) store.append(entry);
+    store.flush();
+    const root = store.root();
+    medium.fail('ENOSPC');
+    store.append(entries[5]!); // buffered: nothing is written yet
+    expect(expectCode(() => store.flush(), 'STORAGE_FULL').message).toMatch(/ENOSPC/);
+    expectCode(() => store.root(), 'STORAGE_FULL');
+    medium.heal();
+    const reopened = FileLogStore.open(dir, hasher);
+    stores.push(reopened);
+    expect(reopened.size).toBe(5);
+    expect(reopened.root()).toEqual(root);
+  });
+
+  it('a read-only medium: opens and reads without writing, and refuses the first write with STORAGE_IO_FAILED', () => {
+    const dir = writtenDir(9);
+    const before = fs.readdirSync(dir).map((name) => [name, fs.readFileSync(path.join(dir, name))] as const);
+    const medium = faultyFs();
+    medium.fail('EROFS');
+    const store = FileLogStore.open(dir, hasher, { fs: medium });
+    stores.push(store);
+    expect(store.size).toBe(9);
+    expect(store.entry(8)).toEqual(entries[8]);
+    expect(store.inclusionProof(3).length).toBeGreaterThan(0);
+    store.append(entries[9]!);
+    expect(expectCode(() => store.flush(), 'STORAGE_IO_FAILED').message).toMatch(/read-only/);
+    for (const [name, bytes] of before) expect(fs.readFileSync(path.join(dir, name)), name).toEqual(bytes);
   });
 });

@@ -15,6 +15,8 @@ import {
   type MonotonicCounter,
   type StateStore,
 } from '../../src/storage/index.js';
+import { createFsOps } from '../../src/storage/index.js';
+import { faultyFs } from '../support/faulty-fs.js';
 import { bytes, chipDirectories, crashingFs, expectCode, SimulatedCrash, type CrashPoint } from './support.js';
 
 let dirs: ReturnType<typeof chipDirectories>;
@@ -361,5 +363,34 @@ describe('FileStateStore on disk', () => {
     const store = new FileStateStore({ directory: join(dirs.root, 'blocker', 'data'), counter });
     expectCode(() => store.commit(bytes('a')), 'STORAGE_IO_FAILED');
     expect(counter.read()).toBe(0n);
+  });
+
+  it('reports a full disk at every step of a commit (STORAGE_FULL), and loads the previous or the new state after it', () => {
+    fresh().commit(bytes('one'));
+    for (let step = 1; ; step++) {
+      const medium = faultyFs();
+      const fs = createFsOps(medium);
+      const counter = new FileMonotonicCounter({ directory: dirs.nv, fs });
+      const store = new FileStateStore({ directory: dirs.data, counter, fs });
+      const before = fresh().load();
+      medium.failAt(step, 'ENOSPC');
+      let committed = true;
+      try {
+        store.commit(bytes(`step ${step}`));
+      } catch (e) {
+        committed = false;
+        expect(expectCode(() => { throw e; }, 'STORAGE_FULL').message).toMatch(/ENOSPC/);
+      }
+      const after = fresh().load();
+      expect(after?.rollback).toBe(false);
+      if (committed) {
+        expect(after).toMatchObject({ state: bytes(`step ${step}`) });
+        expect(step).toBeGreaterThan(3); // a state write and a counter write, each of several steps
+        return;
+      }
+      // Not acknowledged: either the previous state, or (a rename that landed) the new one.
+      const states = [before!.rollback ? undefined : before!.state, bytes(`step ${step}`)];
+      expect(states).toContainEqual(after!.rollback ? undefined : after!.state);
+    }
   });
 });

@@ -1,0 +1,56 @@
+/**
+ * The device process on a failing medium (serve.ts): a full disk is answered on the connection with
+ * STORAGE_FULL, the connection stays open for the next request, and stderr gets one line.
+ */
+import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { decode, encode } from '@hemkit/wire/cbor';
+import { CMD, encodeRequest, parseResponse, STATUS_OK, type ModuleResponse } from '@hemkit/wire/messages';
+import { serveDevice } from '../../src/device/index.js';
+import { connectUnixSocket } from '../../src/transport/index.js';
+import { faultyFs } from '../support/faulty-fs.js';
+import { licensedChip, NOW, work } from './support.js';
+
+describe('the device process on a full disk', () => {
+  it('answers STORAGE_FULL on the same connection, goes on answering, and reports one line', async () => {
+    const template = licensedChip({ workloads: 1 });
+    template.device.close();
+    const root = mkdtempSync(join(tmpdir(), 'hemkit-serve-'));
+    const dir = join(root, 'chip');
+    cpSync(template.dir, dir, { recursive: true });
+    template.cleanup();
+    const socket = join(root, 'chip.sock');
+    const medium = faultyFs();
+    const lines: string[] = [];
+    const stop = new AbortController();
+    const serving = serveDevice({ dir, socket, now: () => NOW, fs: medium, report: (line) => lines.push(line), signal: stop.signal });
+    try {
+      for (let i = 0; i < 200 && !existsSync(socket); i++) await new Promise((r) => setTimeout(r, 10));
+      const client = await connectUnixSocket(socket);
+      let id = 0;
+      const send = async (command: number, params: unknown): Promise<ModuleResponse> =>
+        parseResponse(decode(await client.request(encode(encodeRequest({ command, requestId: ++id, params } as never)))));
+      expect((await send(CMD.status, {})).status).toBe(STATUS_OK);
+      expect(lines).toEqual([]);
+
+      medium.fail('ENOSPC');
+      const refused = await send(CMD.runWorkload, work(10n));
+      expect(refused).toMatchObject({ command: CMD.runWorkload, requestId: id, status: 1, error: { code: 'STORAGE_FULL' } });
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(/^hemkit device: STORAGE_FULL: .*ENOSPC/);
+
+      const status = await send(CMD.status, {});
+      expect(status.status).toBe(STATUS_OK);
+      medium.heal();
+      expect((await send(CMD.runWorkload, work(10n))).status).toBe(STATUS_OK);
+      expect(lines).toHaveLength(1);
+      await client.close();
+    } finally {
+      stop.abort();
+      await serving;
+      rmSync(root, { recursive: true, force: true });
+    }
+  }, 30_000);
+});
