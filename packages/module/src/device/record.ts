@@ -40,17 +40,15 @@ export function decodeDeviceRecord(body: Uint8Array): DeviceRecord {
 }
 
 /**
- * Whether `a` and `b` differ only in the times that say when the chip last answered (device.ts,
- * "What is written"): `lastTime`, which every command moves, and the time of the latest checkpoint
- * when its tree size and root are unchanged, which every checkpoint of a log that has not grown
- * moves. A verifier matches a report's latest checkpoint to a checkpoint by size and root
- * (verifier.md §5, the checkpoints check), never by time. A structural comparison, not an encoding:
- * it runs on every command.
+ * Whether `a` and `b` differ only in the time that says when the chip last answered (device.ts,
+ * "What is written"): `lastTime`, which every command moves. Checkpoints keep nothing in the state
+ * (reports bind the live log head, attestation-report.md §1.1), so a checkpoint writes nothing. A
+ * structural comparison, not an encoding: it runs on every command.
  */
 export function sameButTimes(a: ChipState, b: ChipState): boolean {
   const untimed = (state: ChipState) => {
-    const { lastTime: _time, latestCheckpoint, ...rest } = state;
-    return { ...rest, checkpoint: latestCheckpoint && { treeSize: latestCheckpoint.treeSize, rootHash: latestCheckpoint.rootHash } };
+    const { lastTime: _time, ...rest } = state;
+    return rest;
   };
   return sameValue(untimed(a), untimed(b));
 }
