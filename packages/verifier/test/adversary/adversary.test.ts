@@ -17,7 +17,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { INVARIANTS, type InvariantId } from './invariants.js';
 import { minimise, runScenario, ScenarioFailure, type RunOptions } from './model.js';
-import { checkpoint, clone, install, present, scenario, scenarioArb, tick, work, type Scenario } from './strategy.js';
+import { clone, install, present, scenario, scenarioArb, tick, work, type Scenario } from './strategy.js';
 
 const RUNS = Number(process.env.HEMKIT_ADVERSARY_RUNS ?? 2000);
 const SEED = Number(process.env.HEMKIT_ADVERSARY_SEED ?? 8);
@@ -35,29 +35,20 @@ function counterExample(details: fc.RunDetails<[Scenario]>): Error {
   const failure = found && minimise(found, OPTIONS);
   if (!(failure instanceof ScenarioFailure)) return new Error(`${where}: ${String(details.errorInstance)}`);
   return new Error(
-    `${failure.violation.message}\n\nminimal strategy (${where}, then minimised):\n\n${fc.stringify(scenario(...failure.ran))}\n\nwhat happened:\n${failure.trace.join('\n')}\n`,
+    `${failure.violation.message}\n\nminimal strategy (${where}, then minimised):\n\n${fc.stringify(failure.scenario)}\n\nwhat happened:\n${failure.trace.join('\n')}\n`,
   );
 }
 
 describe('the verifier against an operator', () => {
   it('affirms an honest operator at every step: the harness is not vacuous', () => {
-    const honest = scenario(
-      work(0, 2),
-      present(0, 0),
-      work(0, 3),
-      checkpoint(0),
-      present(1, 0),
-      install(1, 1, 0),
-      present(2, 1),
-      tick(60),
-      work(1, 4),
-      present(2, 1),
-      clone(1),
-      present(0, 0),
-    );
-    const result = runScenario(honest, OPTIONS);
-    expect(result.appraisals).toBe(5);
-    expect(result.affirmed, result.trace.join('\n')).toBe(5);
+    for (const honest of [
+      scenario(0, work(0, 2), present(0, 0), work(0, 2, 'checkpoint'), present(1, 0), tick(60), work(0, 1), present(2, 0), present(0, 0)),
+      scenario(1, work(0, 5), install(0, 1, 0), present(2, 0), tick(300), work(0, 3, 'checkpoint'), work(0, 1), clone(0), present(0, 0), present(2, 0)),
+    ]) {
+      const result = runScenario(honest, OPTIONS);
+      expect(result.appraisals).toBe(4);
+      expect(result.affirmed, result.trace.join('\n')).toBe(4);
+    }
   });
 
   it(

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { decode, encode } from '@hemkit/wire/cbor';
 import { HemkitError } from '@hemkit/wire/errors';
 import { CMD, logEntry, workloadDescriptor } from '@hemkit/wire/messages';
-import { InProcessChip, MemoryLogStore, seededRandom, type ChipState } from '../../../module/src/index.js';
+import { InProcessChip, MemoryLogStore, seededRandom, type ChipState, type FirmwareLog } from '../../../module/src/index.js';
 import { appraise, type Appraisal, type VerifiedChain } from '../../src/index.js';
 import { MemoryVerifierStore, SqliteVerifierStore, type VerifierStore } from '../../src/store/index.js';
 import {
@@ -36,7 +36,7 @@ import {
   type History,
   type InvariantId,
 } from './invariants.js';
-import { present, renderStep, scenario, type Compose, type Scenario, type Step } from './strategy.js';
+import { present, renderStep, scenario, work, type Compose, type Scenario, type Step } from './strategy.js';
 import { backend, getWorld, hasher, hex, seed, T0, type ChipIdentity, type World } from './world.js';
 
 export interface RunOptions {
@@ -57,8 +57,8 @@ export class ScenarioFailure extends Error {
   constructor(
     readonly violation: Violation,
     readonly trace: readonly string[],
-    /** The steps run up to and including the one whose appraisal broke the invariant. */
-    readonly ran: readonly Step[],
+    /** The strategy cut after the step whose appraisal broke the invariant. */
+    readonly scenario: Scenario,
   ) {
     super(`${violation.message}\n\nwhat happened:\n${trace.join('\n')}`);
   }
@@ -110,10 +110,15 @@ class Sim {
   readonly instances: Instance[] = [];
   readonly snapshots: { readonly chip: ChipIdentity; readonly state: ChipState; readonly entries: Uint8Array[]; readonly label: string }[] = [];
   readonly checkpoints: Obtained<CheckpointFacts>[] = [];
+  /** Checkpoints from momentary clones (see checkpointOf), by history and size. */
+  readonly shadows = new Map<string, Obtained<CheckpointFacts>>();
+  /** Each history's instance state when its log first had each size. */
+  readonly states = new Map<History, Map<number, ChipState>>();
   readonly reports: ObtainedReport[] = [];
   readonly pending: Bundle[] = [];
   readonly delivered: Bundle[] = [];
   readonly verifiers: Verifier[];
+  readonly chip: ChipIdentity;
   /** Entries disclosed in affirmed bundles, by store, chip and index: the bytes seen. */
   readonly disclosed = new Map<string, Map<ChipIdentity, Map<number, Set<string>>>>();
   readonly trace: string[] = [];
@@ -124,7 +129,10 @@ class Sim {
   affirmed = 0;
   step = 0;
 
-  constructor(readonly options: RunOptions) {
+  constructor(
+    s: Scenario,
+    readonly options: RunOptions,
+  ) {
     this.world = getWorld();
     const [s0, s1] = options.store === 'sqlite' ? this.sqliteStores() : [new MemoryVerifierStore(), new MemoryVerifierStore()];
     this.verifiers = [
@@ -132,7 +140,10 @@ class Sim {
       { name: 'V1', storeName: 'S0', store: s0, chainCache: chainCaches[1]! },
       { name: 'V2', storeName: 'S1', store: s1, chainCache: chainCaches[2]! },
     ];
-    for (const chip of this.world.chips) this.spawn(String.fromCharCode(65 + chip.index), chip, chip.state, chip.entries);
+    this.chip = this.world.chips[s.chip % this.world.chips.length]!;
+    this.spawn('A', this.chip, this.chip.state, this.chip.entries);
+    const defence = this.chip.replayDefence.map((m) => (m === 1 ? 'sequence number' : m === 2 ? 'hash' : 'challenge')).join(', ');
+    this.trace.push(`0. A is ${this.chip.name} (licence replay defence: ${defence}), licensed under L0, at A@${this.chip.entries.length}; time T0+${this.time.now - T0}`);
   }
 
   private sqliteStores(): [VerifierStore, VerifierStore] {
@@ -152,6 +163,7 @@ class Sim {
     this.histories.push(history);
     const device = new InProcessChip({ log, now: () => this.time.now, random: seededRandom(`adversary ${label}`), backend, state });
     const instance: Instance = { name: label, chip, device, history };
+    this.states.set(history, new Map([[log.size, state]]));
     if (replacing === undefined) this.instances.push(instance);
     else this.instances[replacing] = instance;
     return instance;
@@ -192,8 +204,14 @@ class Sim {
     switch (s.kind) {
       case 'work': {
         const i = this.instance(s.inst);
-        const descriptor = encode(workloadDescriptor.toCbor({ workloadId: `w${++this.workloads}` }));
-        this.command(i, `runs ${s.ops} ops`, () => i.device.send(CMD.runWorkload, { workloadDescriptor: descriptor, precisionClass: 4, ops: BigInt(s.ops) }));
+        for (const job of s.jobs) {
+          if (job === 'checkpoint') {
+            this.logCheckpoint(i, this.takeCheckpoint(i));
+            continue;
+          }
+          const descriptor = encode(workloadDescriptor.toCbor({ workloadId: `w${++this.workloads}` }));
+          this.command(i, `runs ${job} ops`, () => i.device.send(CMD.runWorkload, { workloadDescriptor: descriptor, precisionClass: 4, ops: BigInt(job) }));
+        }
         return;
       }
       case 'install': {
@@ -201,12 +219,6 @@ class Sim {
         const licence = i.chip.licences[s.licence % i.chip.licences.length]!;
         const bytes = licence.variants[s.variant % licence.variants.length]!;
         this.command(i, `installs L${s.licence % i.chip.licences.length} (encoding ${s.variant % licence.variants.length})`, () => i.device.send(CMD.installLicence, { licence: bytes }));
-        return;
-      }
-      case 'checkpoint': {
-        const i = this.instance(s.inst);
-        const c = this.takeCheckpoint(i);
-        this.log(`${i.name} (${i.chip.name}) signs checkpoint #${this.checkpoints.indexOf(c)}: ${this.nameOf(i.chip, c.facts)}, ${c.facts.totalOps} ops`);
         return;
       }
       case 'clone': {
@@ -254,11 +266,56 @@ class Sim {
   private command(i: Instance, what: string, run: () => unknown): void {
     try {
       run();
+      this.passedThrough(i);
       this.log(`${i.name} ${what}: now ${this.at(i)}, ${i.device.state!.counters.totalOps} ops`);
     } catch (e) {
       if (!(e instanceof HemkitError)) throw e;
+      this.passedThrough(i);
       this.log(`${i.name} ${what}: refused ${e.code}; now ${this.at(i)}`);
     }
+  }
+
+  private logCheckpoint(i: Instance, c: Obtained<CheckpointFacts>): void {
+    this.log(`${i.name} signs checkpoint ${this.nameOf(i.chip, c.facts)}, ${c.facts.totalOps} ops`);
+  }
+
+  /** Remembers the instance's state at its log's current size, the first time it has that size. */
+  private passedThrough(i: Instance): void {
+    const byHistory = this.states.get(i.history)!;
+    if (!byHistory.has(i.history.log.size)) byHistory.set(i.history.log.size, i.device.state!);
+  }
+
+  /**
+   * A checkpoint of `history` at `size`: one taken then, or the one the operator could have had by
+   * cloning the instance when its log had that size and asking the clone (it costs the operator
+   * nothing, and leaves the instance's own latest checkpoint as it was).
+   */
+  private checkpointOf(history: History, size: number): Obtained<CheckpointFacts> | undefined {
+    if (size > history.log.size) return undefined;
+    const root = hex(history.log.root(size));
+    const taken = this.checkpoints.find((x) => x.chip === history.chip && x.facts.treeSize === size && hex(x.facts.rootHash) === root);
+    if (taken !== undefined) return taken;
+    const key = `${history.label}@${size}`;
+    const cached = this.shadows.get(key);
+    if (cached !== undefined) return cached;
+    const state = this.states.get(history)?.get(size);
+    if (state === undefined) return undefined;
+    const log = history.log;
+    const prefix: FirmwareLog = {
+      size,
+      append: () => {
+        throw new Error('a shadow clone appends nothing');
+      },
+      entry: (k) => log.entry(k),
+      root: (n = size) => log.root(n),
+      inclusionProof: (k, n = size) => log.inclusionProof(k, n),
+      consistencyProof: (m, n = size) => log.consistencyProof(m, n),
+    };
+    const shadow = new InProcessChip({ log: prefix, now: () => state.lastTime, random: seededRandom(`shadow ${key}`), backend, state });
+    const { checkpoint } = shadow.send(CMD.checkpoint, {});
+    const c = { bytes: checkpoint, facts: checkpointFacts(checkpoint), chip: history.chip, source: `a clone of ${key}` };
+    this.shadows.set(key, c);
+    return c;
   }
 
   private nonce(): Uint8Array {
@@ -288,7 +345,9 @@ class Sim {
     const report = c.report === undefined || c.report === 'fresh' || this.reports.length === 0 ? this.attest(r, nonce) : this.reports[c.report.pool % this.reports.length]!;
     const chip = report.chip;
     const pool = this.checkpoints.filter((x) => x.chip === chip);
-    const pick = (k: number) => (pool.length ? pool[k % pool.length] : undefined);
+    // Counting back from the most recent; a fresh head, if any, comes last.
+    const recent = [...pool.filter((x) => x !== fresh).reverse(), ...(fresh ? [fresh] : [])];
+    const pick = (k: number) => (recent.length ? recent[k % recent.length] : undefined);
     let head: Obtained<CheckpointFacts> | undefined;
     const h = c.head ?? 'fresh';
     if (h === 'fresh') head = fresh;
@@ -296,7 +355,12 @@ class Sim {
       const named = r.device.state!.latestCheckpoint;
       head = named && pool.find((x) => x.facts.treeSize === named.treeSize && hex(x.facts.rootHash) === hex(named.rootHash));
     } else if (h !== 'none') head = pick(h.pool);
-    const earlier = (c.earlier ?? []).flatMap((k) => pick(k) ?? []);
+    const known = rememberedHeads(v.store.getChip(chip.ueid)).map((x) => x.treeSize);
+    const atKnownSize = recent.find((x) => x !== fresh && known.includes(x.facts.treeSize));
+    const e = c.earlier ?? 'own';
+    const below = head?.facts.treeSize ?? r.history.log.size;
+    const own = () => known.filter((n) => n < below).flatMap((n) => this.checkpointOf(r.history, n) ?? []);
+    const earlier = e === 'own' ? own() : e === 'none' ? [] : e === 'known-size' ? (atKnownSize ? [atKnownSize] : []) : e.flatMap((k) => pick(k) ?? []);
     let list = [...earlier, ...(head ? [head] : [])];
     if ((c.order ?? 'ascending') === 'ascending') list = [...list].sort((a, b) => a.facts.treeSize - b.facts.treeSize);
     const listFacts = list.map((x) => x.facts);
@@ -304,10 +368,9 @@ class Sim {
     const target = claimedHead(report.facts, listFacts) ?? { treeSize: r.history.log.size, rootHash: r.history.log.root() };
     const prover = c.prover === undefined || c.prover === 'report' ? r : this.instance(c.prover);
     const canProve = target.treeSize > 0 && target.treeSize <= prover.history.log.size;
-    const known = rememberedHeads(v.store.getChip(chip.ueid)).map((x) => x.treeSize);
-    const below = (sizes: number[]) => [...new Set(sizes)].filter((s) => s > 0 && s < target.treeSize).sort((a, b) => a - b);
-    const knownSizes = below([...known, ...listFacts.map((x) => x.treeSize)]);
-    const poolSizes = below([...knownSizes, ...pool.map((x) => x.facts.treeSize)]);
+    const under = (sizes: number[]) => [...new Set(sizes)].filter((s) => s > 0 && s < target.treeSize).sort((a, b) => a - b);
+    const knownSizes = under([...known, ...listFacts.map((x) => x.treeSize)]);
+    const poolSizes = under([...knownSizes, ...pool.map((x) => x.facts.treeSize)]);
     const rc = c.receipts ?? 'known';
     const receiptSizes = rc === 'known' ? knownSizes : rc === 'pool' ? poolSizes : rc === 'none' || poolSizes.length === 0 ? [] : [poolSizes[rc.only % poolSizes.length]!];
     let receipts = canProve ? receiptSizes.map((s) => prover.device.send(CMD.proveConsistency, { treeSize1: s, treeSize2: target.treeSize }).receipt) : [];
@@ -381,7 +444,7 @@ class Sim {
     const latest = f.latestCheckpoint ? this.nameOf(chip, f.latestCheckpoint) : 'none';
     const description = [
       `report from ${report.source} (${f.totalOps} ops, ${f.workloadsRun} workloads, latest checkpoint ${latest}${hex(report.facts.nonce) === hex(nonce) ? '' : ', an old nonce'})`,
-      `checkpoints [${list.map((x) => this.nameOf(chip, x.facts)).join(', ')}]`,
+      `checkpoints [${list.map((x) => `${this.nameOf(chip, x.facts)}${x.source.startsWith('a clone') ? ` (signed by ${x.source})` : ''}`).join(', ')}]`,
       `receipts ${canProve && receiptSizes.length ? `${receiptSizes.join(', ')} → ${target.treeSize} by ${prover.name}` : 'none'}`,
       `entries ${entries.length ? `${from}..${target.treeSize - 1}${withheld !== undefined ? ` without ${withheld}` : ''} by ${prover.name}` : 'none'}`,
       `licences [${licenceNames.join(', ')}]`,
@@ -458,7 +521,7 @@ class Sim {
     try {
       run();
     } catch (e) {
-      if (e instanceof Violation) throw new ScenarioFailure(e, this.trace, this.ran);
+      if (e instanceof Violation) throw new ScenarioFailure(e, this.trace, scenario(this.chip.index, ...this.ran));
       throw e;
     }
   }
@@ -471,7 +534,7 @@ class Sim {
 
 /** Runs a strategy; throws ScenarioFailure, with the trace, at the first broken invariant. */
 export function runScenario(s: Scenario, options: RunOptions = {}): RunResult {
-  const sim = new Sim(options);
+  const sim = new Sim(s, options);
   try {
     sim.run(s.steps);
   } finally {
@@ -494,19 +557,22 @@ function breaks(s: Scenario, options: RunOptions, id: InvariantId | undefined): 
 
 /**
  * Finishes fast-check's shrinking: cuts the steps after the one that broke the invariant, then drops
- * any single step, or resets any one knob of a composition to its honest default, while the same
- * invariant still breaks, until nothing more can go (a 1-minimal scenario).
+ * any single step or job, or resets any one knob of a composition to its honest default, while the
+ * same invariant still breaks, until nothing more can go (a 1-minimal scenario).
  */
 export function minimise(s: Scenario, options: RunOptions = {}): ScenarioFailure | undefined {
   let failure = breaks(s, options, undefined);
   if (failure === undefined) return undefined;
   const id = failure.violation.invariant;
-  let steps = [...failure.ran];
+  let steps = [...failure.scenario.steps];
   for (let progress = true; progress; ) {
     progress = false;
     const candidates: Step[][] = [];
     for (let k = 0; k < steps.length; k++) candidates.push([...steps.slice(0, k), ...steps.slice(k + 1)]);
     steps.forEach((st, k) => {
+      if (st.kind === 'work' && st.jobs.length > 1) {
+        for (let j = 0; j < st.jobs.length; j++) candidates.push([...steps.slice(0, k), work(st.inst, ...st.jobs.filter((_, n) => n !== j)), ...steps.slice(k + 1)]);
+      }
       if (st.kind !== 'present') return;
       for (const key of Object.keys(st.compose)) {
         const { [key as keyof Compose]: _dropped, ...rest } = st.compose;
@@ -515,10 +581,10 @@ export function minimise(s: Scenario, options: RunOptions = {}): ScenarioFailure
     });
     for (const c of candidates) {
       if (c.length === 0) continue;
-      const f = breaks(scenario(...c), options, id);
+      const f = breaks(scenario(s.chip, ...c), options, id);
       if (f !== undefined) {
         failure = f;
-        steps = [...f.ran];
+        steps = [...f.scenario.steps];
         progress = true;
         break;
       }

@@ -20,10 +20,18 @@ export interface Compose {
   /**
    * The checkpoint that ends the bundle's list. 'fresh' (default): one taken just before attesting;
    * 'latest': the one the chip last took (what its report names); 'none'; or any from the pool.
+   * Pool references count back from the most recent checkpoint of the chip (0 = the most recent).
    */
   readonly head?: 'fresh' | 'latest' | 'none' | { readonly pool: number };
-  /** Checkpoints from the pool put before the head (default none). */
-  readonly earlier?: readonly number[];
+  /**
+   * Checkpoints put before the head. 'own' (default): the reporting instance's own checkpoint at each
+   * size the verifier remembers below the head (one it took, or the one a momentary clone of it would
+   * have signed when its log had that size), so the verifier can link what it saw to the head;
+   * 'none'; 'known-size', the most recent in the pool of a size the verifier remembers, from whichever
+   * instance; or pool checkpoints counting back from the most recent other than a fresh head (0), past
+   * the oldest of which comes the fresh head itself.
+   */
+  readonly earlier?: 'own' | 'none' | 'known-size' | readonly number[];
   /** 'ascending' (default): the list sorted by tree size; 'as-drawn': earlier ones then the head, unsorted. */
   readonly order?: 'ascending' | 'as-drawn';
   /**
@@ -48,10 +56,12 @@ export interface Compose {
   readonly later?: boolean;
 }
 
+/** One thing an instance is asked to do: a workload of so many operations, or a checkpoint. */
+export type Job = number | 'checkpoint';
+
 export type Step =
-  | { readonly kind: 'work'; readonly inst: number; readonly ops: number }
+  | { readonly kind: 'work'; readonly inst: number; readonly jobs: readonly Job[] }
   | { readonly kind: 'install'; readonly inst: number; readonly licence: number; readonly variant: number }
-  | { readonly kind: 'checkpoint'; readonly inst: number }
   | { readonly kind: 'clone'; readonly inst: number }
   | { readonly kind: 'save'; readonly inst: number }
   | { readonly kind: 'restore'; readonly inst: number; readonly snapshot: number }
@@ -61,6 +71,8 @@ export type Step =
   | { readonly kind: 'replay'; readonly bundle: number; readonly verifier: number };
 
 export interface Scenario {
+  /** Which chip of the world the strategy starts with (one instance of it, named A). */
+  readonly chip: number;
   readonly steps: readonly Step[];
 }
 
@@ -78,10 +90,9 @@ function lit(v: unknown): string {
 export function renderStep(s: Step): string {
   switch (s.kind) {
     case 'work':
-      return `work(${s.inst}, ${s.ops})`;
+      return `work(${[s.inst, ...s.jobs].map(lit).join(', ')})`;
     case 'install':
       return `install(${s.inst}, ${s.licence}, ${s.variant})`;
-    case 'checkpoint':
     case 'clone':
     case 'save':
       return `${s.kind}(${s.inst})`;
@@ -105,12 +116,13 @@ const step = (s: Step): Step => printable(s, () => renderStep(s));
 
 // ----- the steps, as the counter-examples print them -----
 
-/** Run a workload of `ops` operations on instance `inst` (refused by the chip if no licence admits it). */
-export const work = (inst: number, ops: number) => step({ kind: 'work', inst, ops });
+/**
+ * Instance `inst` does its jobs in order: each number a workload of that many operations (refused by
+ * the chip if no licence admits it), each 'checkpoint' a signed checkpoint, which joins the pool.
+ */
+export const work = (inst: number, ...jobs: Job[]) => step({ kind: 'work', inst, jobs });
 /** Install licence `licence` of the instance's chip, in encoding `variant` (see VARIANTS). */
 export const install = (inst: number, licence: number, variant: number) => step({ kind: 'install', inst, licence, variant });
-/** Ask the instance for a signed checkpoint; it joins the pool. */
-export const checkpoint = (inst: number) => step({ kind: 'checkpoint', inst });
 /** Copy the instance's state and log into a new instance; the two diverge from here. */
 export const clone = (inst: number) => step({ kind: 'clone', inst });
 /** Keep a copy of the instance's state and log. */
@@ -126,47 +138,86 @@ export const deliver = (pending: number) => step({ kind: 'deliver', pending });
 /** Hand an already delivered bundle again, to its verifier (its nonce) or another (that one's new nonce). */
 export const replay = (bundle: number, verifier: number) => step({ kind: 'replay', bundle, verifier });
 
-export const scenario = (...steps: Step[]): Scenario =>
-  printable({ steps }, () => `scenario(\n  ${steps.map(renderStep).join(',\n  ')},\n)`);
+/** A strategy: the chip it starts from, and its steps. */
+export const scenario = (chip: number, ...steps: Step[]): Scenario =>
+  printable({ chip, steps }, () => `scenario(\n  ${[String(chip), ...steps.map(renderStep)].join(',\n  ')},\n)`);
 
 // ----- the arbitraries -----
 
 const inst = fc.nat({ max: 3 });
+/** V0 and V1 share a store, V2 has its own: mostly the shared one. */
+const verifier = fc.oneof({ weight: 2, arbitrary: fc.constant(0) }, { weight: 2, arbitrary: fc.constant(1) }, { weight: 1, arbitrary: fc.constant(2) });
 const small = fc.nat({ max: 7 });
 
-/** A knob that is usually at its honest default (absent), and otherwise any of `others`. */
-const knob = <T>(...others: fc.Arbitrary<T>[]): fc.Arbitrary<T | undefined> =>
-  fc.oneof({ arbitrary: fc.constant(undefined), weight: 3 }, { arbitrary: fc.oneof(...others), weight: 2 });
+/**
+ * A composition departs from the honest operator in at most two ways at once: each knob that is
+ * set is one departure. Mostly-honest bundles get past the checks that do not matter to an attack,
+ * and shrinking moves towards the honest operator by dropping departures.
+ */
+const departure: fc.Arbitrary<Compose> = fc.oneof(
+  { weight: 1, arbitrary: small.map((pool) => ({ report: { pool } })) },
+  { weight: 2, arbitrary: fc.oneof(fc.constantFrom('latest' as const, 'none' as const), small.map((pool) => ({ pool }))).map((head) => ({ head })) },
+  {
+    weight: 3,
+    arbitrary: fc
+      .oneof(
+        { weight: 1, arbitrary: fc.constant('none' as const) },
+        { weight: 1, arbitrary: fc.constant('known-size' as const) },
+        { weight: 1, arbitrary: fc.array(fc.nat({ max: 3 }), { minLength: 1, maxLength: 2 }) },
+      )
+      .map((earlier) => ({ earlier })),
+  },
+  { weight: 1, arbitrary: fc.constant({ order: 'as-drawn' as const }) },
+  { weight: 1, arbitrary: fc.oneof(fc.constantFrom('pool' as const, 'none' as const), small.map((only) => ({ only }))).map((receipts) => ({ receipts })) },
+  { weight: 1, arbitrary: inst.map((prover) => ({ prover })) },
+  {
+    weight: 2,
+    arbitrary: fc
+      .oneof(fc.constantFrom('all' as const, 'since-base' as const, 'none' as const), fc.nat({ max: 15 }).map((from) => ({ from })))
+      .map((disclose) => ({ disclose })),
+  },
+  { weight: 1, arbitrary: fc.nat({ max: 15 }).map((withhold) => ({ withhold })) },
+  {
+    weight: 1,
+    arbitrary: fc
+      .oneof(fc.constantFrom('all' as const, 'none' as const), fc.record({ licence: fc.nat({ max: 1 }), variant: fc.nat({ max: VARIANT_COUNT - 1 }) }))
+      .map((licences) => ({ licences })),
+  },
+  {
+    weight: 1,
+    arbitrary: fc
+      .constantFrom('dup-entry' as const, 'reverse-entries' as const, 'dup-checkpoint' as const, 'dup-receipt' as const, 'reverse-receipts' as const)
+      .map((mutate) => ({ mutate })),
+  },
+  { weight: 1, arbitrary: fc.constant({ later: true }) },
+);
 
-const composeArb: fc.Arbitrary<Compose> = fc
-  .record({
-    report: fc.oneof({ arbitrary: fc.constant(undefined), weight: 12 }, { arbitrary: small.map((pool) => ({ pool })), weight: 1 }),
-    head: knob<NonNullable<Compose['head']>>(fc.constantFrom('latest' as const, 'none' as const), small.map((pool) => ({ pool }))),
-    earlier: knob(fc.array(small, { minLength: 1, maxLength: 2 })),
-    order: knob(fc.constant('as-drawn' as const)),
-    receipts: knob<NonNullable<Compose['receipts']>>(fc.constantFrom('pool' as const, 'none' as const), small.map((only) => ({ only }))),
-    prover: knob(inst),
-    disclose: knob<NonNullable<Compose['disclose']>>(fc.constantFrom('all' as const, 'since-base' as const, 'none' as const), fc.nat({ max: 15 }).map((from) => ({ from }))),
-    withhold: knob(fc.nat({ max: 15 })),
-    licences: knob<NonNullable<Compose['licences']>>(fc.constantFrom('all' as const, 'none' as const), fc.record({ licence: fc.nat({ max: 1 }), variant: fc.nat({ max: VARIANT_COUNT - 1 }) })),
-    mutate: knob(fc.constantFrom('dup-entry' as const, 'reverse-entries' as const, 'dup-checkpoint' as const, 'dup-receipt' as const, 'reverse-receipts' as const)),
-    later: fc.oneof({ arbitrary: fc.constant(undefined), weight: 6 }, { arbitrary: fc.constant(true), weight: 1 }),
-  })
-  .map((c) => Object.fromEntries(Object.entries(c).filter(([, v]) => v !== undefined)) as Compose);
+const composeArb: fc.Arbitrary<Compose> = fc.array(departure, { maxLength: 2 }).map((ds) => Object.assign({}, ...ds) as Compose);
+
+const jobArb: fc.Arbitrary<Job> = fc.oneof({ weight: 3, arbitrary: fc.integer({ min: 1, max: 5 }) }, { weight: 2, arbitrary: fc.constant('checkpoint' as const) });
 
 export const stepArb: fc.Arbitrary<Step> = fc.oneof(
-  { weight: 5, arbitrary: fc.tuple(inst, fc.integer({ min: 1, max: 5 })).map(([i, ops]) => work(i, ops)) },
-  { weight: 1, arbitrary: fc.tuple(inst, fc.nat({ max: 1 }), fc.nat({ max: VARIANT_COUNT - 1 })).map(([i, l, v]) => install(i, l, v)) },
-  { weight: 3, arbitrary: inst.map(checkpoint) },
-  { weight: 1, arbitrary: inst.map(clone) },
+  { weight: 8, arbitrary: fc.tuple(inst, fc.array(jobArb, { minLength: 1, maxLength: 4 })).map(([i, jobs]) => work(i, ...jobs)) },
+  { weight: 2, arbitrary: fc.tuple(inst, fc.nat({ max: 1 }), fc.nat({ max: VARIANT_COUNT - 1 })).map(([i, l, v]) => install(i, l, v)) },
+  { weight: 2, arbitrary: inst.map(clone) },
   { weight: 1, arbitrary: inst.map(save) },
   { weight: 1, arbitrary: fc.tuple(inst, fc.nat({ max: 3 })).map(([i, s]) => restore(i, s)) },
   { weight: 1, arbitrary: fc.constantFrom(1, 60, 300, 700).map(tick) },
-  { weight: 6, arbitrary: fc.tuple(fc.nat({ max: 2 }), inst, composeArb).map(([v, i, c]) => present(v, i, c)) },
+  { weight: 8, arbitrary: fc.tuple(verifier, inst, composeArb).map(([v, i, c]) => present(v, i, c)) },
   { weight: 1, arbitrary: fc.nat({ max: 3 }).map(deliver) },
   { weight: 1, arbitrary: fc.tuple(fc.nat({ max: 3 }), fc.nat({ max: 2 })).map(([b, v]) => replay(b, v)) },
 );
 
-export const MAX_STEPS = 10;
+export const MAX_STEPS = 14;
 
-export const scenarioArb: fc.Arbitrary<Scenario> = fc.array(stepArb, { minLength: 1, maxLength: MAX_STEPS }).map((steps) => scenario(...steps));
+/**
+ * A strategy: a chip, then steps. An operator about to cheat has usually copied its chip before
+ * anything else, so a strategy often opens with a clone or a saved snapshot of the chip as shipped.
+ */
+export const scenarioArb: fc.Arbitrary<Scenario> = fc
+  .tuple(
+    fc.nat({ max: 1 }),
+    fc.oneof({ weight: 2, arbitrary: fc.constant([]) }, { weight: 2, arbitrary: fc.constant([clone(0)]) }, { weight: 1, arbitrary: fc.constant([save(0)]) }),
+    fc.array(stepArb, { minLength: 1, maxLength: MAX_STEPS }),
+  )
+  .map(([chip, opening, steps]) => scenario(chip, ...opening, ...steps));

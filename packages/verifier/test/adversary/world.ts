@@ -24,7 +24,7 @@ export const backend = getBackend('node');
 export const hasher = createMerkleHasher((d) => backend.sha256(d));
 export const T0 = 1_800_000_000;
 /** Small quotas, so that a few workloads exhaust a licence. */
-export const QUOTA = 8n;
+export const QUOTA = 5n;
 const HWMODEL = 'hemkit-sim-a1';
 
 export const utf8 = (s: string) => new TextEncoder().encode(s);
