@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { decode, encode } from '@hemkit/wire/cbor';
 import { HemkitError } from '@hemkit/wire/errors';
 import { CMD, logEntry, workloadDescriptor } from '@hemkit/wire/messages';
-import { InProcessChip, MemoryLogStore, seededRandom, type ChipState, type FirmwareLog } from '../../../module/src/index.js';
+import { bootChip, InProcessChip, MemoryLogStore, seededRandom, type ChipState, type FirmwareLog } from '../../../module/src/index.js';
 import { appraise, type Appraisal, type VerifiedChain } from '../../src/index.js';
 import { MemoryVerifierStore, SqliteVerifierStore, type VerifierStore } from '../../src/store/index.js';
 import {
@@ -220,6 +220,12 @@ class Sim {
         const bytes = licence.variants[s.variant % licence.variants.length]!;
         this.command(i, `installs L${s.licence % i.chip.licences.length} (encoding ${s.variant % licence.variants.length})`, () => i.device.send(CMD.installLicence, { licence: bytes }));
         return;
+      }
+      case 'reboot': {
+        const i = this.instance(s.inst);
+        i.device.state = bootChip(i.device.state!, i.device.env);
+        this.passedThrough(i);
+        return this.log(`${i.name} reboots: boot count ${i.device.state.bootcount}, now ${this.at(i)}`);
       }
       case 'clone': {
         const from = this.instance(s.inst);
@@ -431,10 +437,15 @@ class Sim {
         break;
     }
 
+    // Another chip of the world: its certificates as its factory and first boot made them.
+    const foreign = this.world.chips.find((x) => x !== chip)!;
+    const certificates =
+      c.certificates === 'foreign'
+        ? { deviceCertificate: foreign.deviceCertificate, attestationKeyCertificate: foreign.state.attestationKeyCertificate! }
+        : { deviceCertificate: report.deviceCertificate, attestationKeyCertificate: report.attestationKeyCertificate };
     const parts: BundleParts = {
       report: report.bytes,
-      deviceCertificate: report.deviceCertificate,
-      attestationKeyCertificate: report.attestationKeyCertificate,
+      ...certificates,
       checkpoints: checkpointBytes,
       consistencyReceipts: receipts,
       entries,
@@ -449,6 +460,7 @@ class Sim {
       `entries ${entries.length ? `${from}..${target.treeSize - 1}${withheld !== undefined ? ` without ${withheld}` : ''} by ${prover.name}` : 'none'}`,
       `licences [${licenceNames.join(', ')}]`,
       ...(c.mutate ? [c.mutate] : []),
+      ...(c.certificates === 'foreign' ? [`the certificates of ${foreign.name}`] : []),
     ].join('; ');
     const bundle: Bundle = { verifier: v, nonce, parts, bytes: encodeBundle(parts), chip, description };
     if (c.later) {

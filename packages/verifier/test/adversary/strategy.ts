@@ -17,6 +17,8 @@ const VARIANT_COUNT = VARIANTS.length;
 export interface Compose {
   /** 'fresh' (default): the chip attests to this verifier's nonce now; or replay a report from the pool. */
   readonly report?: 'fresh' | { readonly pool: number };
+  /** 'own' (default): the certificates the attesting instance gave; 'foreign': another chip's. */
+  readonly certificates?: 'own' | 'foreign';
   /**
    * The checkpoint that ends the bundle's list. 'fresh' (default): one taken just before attesting;
    * 'latest': the one the chip last took (what its report names); 'none'; or any from the pool.
@@ -62,6 +64,7 @@ export type Job = number | 'checkpoint';
 export type Step =
   | { readonly kind: 'work'; readonly inst: number; readonly jobs: readonly Job[] }
   | { readonly kind: 'install'; readonly inst: number; readonly licence: number; readonly variant: number }
+  | { readonly kind: 'reboot'; readonly inst: number }
   | { readonly kind: 'clone'; readonly inst: number }
   | { readonly kind: 'save'; readonly inst: number }
   | { readonly kind: 'restore'; readonly inst: number; readonly snapshot: number }
@@ -93,6 +96,7 @@ export function renderStep(s: Step): string {
       return `work(${[s.inst, ...s.jobs].map(lit).join(', ')})`;
     case 'install':
       return `install(${s.inst}, ${s.licence}, ${s.variant})`;
+    case 'reboot':
     case 'clone':
     case 'save':
       return `${s.kind}(${s.inst})`;
@@ -123,6 +127,8 @@ const step = (s: Step): Step => printable(s, () => renderStep(s));
 export const work = (inst: number, ...jobs: Job[]) => step({ kind: 'work', inst, jobs });
 /** Install licence `licence` of the instance's chip, in encoding `variant` (see VARIANTS). */
 export const install = (inst: number, licence: number, variant: number) => step({ kind: 'install', inst, licence, variant });
+/** Power-cycle the instance: its boot count goes up, a new attestation-key certificate, a boot entry. */
+export const reboot = (inst: number) => step({ kind: 'reboot', inst });
 /** Copy the instance's state and log into a new instance; the two diverge from here. */
 export const clone = (inst: number) => step({ kind: 'clone', inst });
 /** Keep a copy of the instance's state and log. */
@@ -156,6 +162,7 @@ const small = fc.nat({ max: 7 });
  */
 const departure: fc.Arbitrary<Compose> = fc.oneof(
   { weight: 1, arbitrary: small.map((pool) => ({ report: { pool } })) },
+  { weight: 1, arbitrary: fc.constant({ certificates: 'foreign' as const }) },
   { weight: 2, arbitrary: fc.oneof(fc.constantFrom('latest' as const, 'none' as const), small.map((pool) => ({ pool }))).map((head) => ({ head })) },
   {
     weight: 3,
@@ -200,6 +207,7 @@ export const stepArb: fc.Arbitrary<Step> = fc.oneof(
   { weight: 8, arbitrary: fc.tuple(inst, fc.array(jobArb, { minLength: 1, maxLength: 4 })).map(([i, jobs]) => work(i, ...jobs)) },
   { weight: 2, arbitrary: fc.tuple(inst, fc.nat({ max: 1 }), fc.nat({ max: VARIANT_COUNT - 1 })).map(([i, l, v]) => install(i, l, v)) },
   { weight: 2, arbitrary: inst.map(clone) },
+  { weight: 1, arbitrary: inst.map(reboot) },
   { weight: 1, arbitrary: inst.map(save) },
   { weight: 1, arbitrary: fc.tuple(inst, fc.nat({ max: 3 })).map(([i, s]) => restore(i, s)) },
   { weight: 1, arbitrary: fc.constantFrom(1, 60, 300, 700).map(tick) },
