@@ -50,7 +50,7 @@ export interface ReportFacts {
   readonly totalOps: bigint;
   readonly workloadsRun: number;
   readonly licenceId: Uint8Array | undefined;
-  /** The checkpoint the chip last took, as the report names it. */
+  /** The chip's live log head when it signed the report (attestation-report.md §1.1). */
   readonly latestCheckpoint: Head | undefined;
 }
 
@@ -63,7 +63,7 @@ export function reportFacts(bytes: Uint8Array): ReportFacts {
     totalOps: r.counters.totalOps,
     workloadsRun: r.counters.workloadsRun,
     licenceId: r.licenceState?.licenceId,
-    latestCheckpoint: r.latestCheckpoint,
+    latestCheckpoint: r.logHead,
   };
 }
 
@@ -79,11 +79,10 @@ export function checkpointFacts(bytes: Uint8Array): CheckpointFacts {
 
 /**
  * The head a bundle asks the verifier to accept, which its consistency and inclusion receipts must
- * lead to: today the bundle's last checkpoint (undefined without one). When the report binds the
- * chip's live head, this becomes the report's head.
+ * lead to: the live head the report binds.
  */
-export function claimedHead(_report: ReportFacts, checkpoints: readonly CheckpointFacts[]): Head | undefined {
-  return checkpoints.at(-1);
+export function claimedHead(report: ReportFacts, _checkpoints: readonly CheckpointFacts[]): Head | undefined {
+  return report.latestCheckpoint;
 }
 
 /** The head a verifier vouches for once it has affirmed a chip: the largest checkpoint it remembers. */

@@ -10,6 +10,7 @@ import { createMerkleHasher } from '@hemkit/wire/merkle';
 import { CMD, REPLAY, type LicenceClaims, type ReplayMode } from '@hemkit/wire/messages';
 import {
   FACTORY_FIRMWARE,
+  SIM_PEAK_OPS_PER_SECOND,
   InProcessChip,
   LicenceAuthority,
   ManualClock,
@@ -138,7 +139,7 @@ export function getWorld(): World {
       licenceIssuers: { keys: authority.publicKeys, threshold: 2 },
       revoked: { ueids: [], keyIds: [] },
     },
-    reference: { models: [{ hwmodel: HWMODEL, minimumSvn: 1, firmware: [{ measurement: hex(FACTORY_FIRMWARE), svn: 1 }] }] },
+    reference: { models: [{ hwmodel: HWMODEL, minimumSvn: 1, peakOpsPerSecond: SIM_PEAK_OPS_PER_SECOND, firmware: [{ measurement: hex(FACTORY_FIRMWARE), svn: 1 }] }] },
     policy: DEFAULT_POLICY,
     licences,
   };
