@@ -10,7 +10,7 @@ import { encodeCoseKey } from '@hemkit/wire/cose';
 import { getBackend } from '@hemkit/wire/crypto';
 import { createMerkleHasher } from '@hemkit/wire/merkle';
 import { attestationReportClaims, checkpointClaims, CMD, evidenceBundle, keyThumbprint, logEntry, REPLAY, signClaims, workloadDescriptor, type LicenceClaims } from '@hemkit/wire/messages';
-import { decodeSign1 } from '@hemkit/wire/cose';
+import { decodeSign1, signSign1 } from '@hemkit/wire/cose';
 import { attestationKey, enterRollbackState } from '../../packages/module/src/firmware/chip.js';
 import { decode } from '@hemkit/wire/cbor';
 import {
@@ -317,6 +317,12 @@ function checkVectors(): CheckVector[] {
   const reportClaims = attestationReportClaims.parse(decode(decodeSign1(parts.report).payload!), 'r');
   const ak = attestationKey(a.c.state!, a.c.env);
   add('report-contradicts-chain', 'The attestation key signs a report naming another hardware model', rebuilt({ report: signClaims(attestationReportClaims, { ...reportClaims, hwmodel: utf8('other-model') }, ak) }), now, { status: 'contraindicated', failing: { 'report-signature': 'CHAIN_MISMATCH' } });
+  // Explicit typing (specs/cose.md §7.2): the same attestation key signs checkpoints and reports, so a
+  // message of one family in the other's place must be refused by its typ, before its claims are read.
+  const checkpointAsReport = a.c.send(CMD.checkpoint, {}).checkpoint;
+  add('checkpoint-as-report', "A checkpoint, signed by the chip's own attestation key, in the report's place", rebuilt({ report: checkpointAsReport }), now, { status: 'contraindicated', failing: { encoding: 'COSE_TYPE_MISMATCH' } });
+  const untypedReport = signSign1(decodeSign1(parts.report).payload!, { alg: ak.alg, privateKey: ak.privateKey, kid: ak.kid });
+  add('report-untyped', "The report's own claims and key, signed without the typ header", rebuilt({ report: untypedReport }), now, { status: 'contraindicated', failing: { encoding: 'COSE_TYPE_MISMATCH' } });
   add('device-revoked', 'The chip is on the revocation list', honest, now, { status: 'contraindicated', failing: { revocation: 'DEVICE_REVOKED' } }, { trust: { ...TRUST, revoked: { ueids: [hex(a.ueid)], keyIds: [] } } });
   add('key-revoked', 'The attestation key is on the revocation list', honest, now, { status: 'contraindicated', failing: { revocation: 'KEY_REVOKED' } }, { trust: { ...TRUST, revoked: { ueids: [], keyIds: [hex(keyThumbprint(ak.publicKey))] } } });
   add('root-revoked', "The manufacturer root that anchors the chain is on the revocation list", honest, now, { status: 'contraindicated', failing: { revocation: 'KEY_REVOKED' } }, { trust: { ...TRUST, revoked: { ueids: [], keyIds: [hex(keyThumbprint(manufacturer.publicKey))] } } });

@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { CborTag, encode, type CborValue } from '@hemkit/wire/cbor';
-import { signSign, signSign1 } from '@hemkit/wire/cose';
+import { HEADER_TYP, signSign, signSign1 } from '@hemkit/wire/cose';
+import { TYP } from '@hemkit/wire/messages';
 import { checkCbor, parseCddl, validate } from '../src/index.js';
 import { expectCode, expectFailure, fromHex, readRepoFile } from './support.js';
 
@@ -33,6 +34,9 @@ const CLAIM = {
 
 const UEID = new Uint8Array([0x01, ...bytes(16, 0x11)]);
 const SIGNER = { alg: -8, privateKey: new Uint8Array(32).fill(1), kid: new Uint8Array(32) } as const;
+const typed = (typ: string) => ({ protectedHeaders: new Map([[HEADER_TYP, typ]]) });
+const CHECKPOINT = typed(TYP.checkpoint);
+const LICENCE = typed(TYP.licence);
 
 function counters(totalOps: bigint | number): Map<Key, CborValue> {
   return map(
@@ -117,45 +121,54 @@ describe('counters and the counter type (uint up to 2^64-1, a 9..16-byte bignum 
 
 describe('signed messages', () => {
   it('a checkpoint signed by @hemkit/wire (COSE_Sign1, EdDSA) is a checkpoint and a hemkit-message', () => {
-    const message = signSign1(encode(checkpointClaims()), SIGNER);
+    const message = signSign1(encode(checkpointClaims()), SIGNER, CHECKPOINT);
     expect(checkCbor(schema, message, 'checkpoint')).toEqual(OK);
     expect(checkCbor(schema, message)).toEqual(OK);
   });
 
+  it('a checkpoint without its typ, or with a report\'s, is not a checkpoint (cose.md §7.2)', () => {
+    expectFailure(checkCbor(schema, signSign1(encode(checkpointClaims()), SIGNER), 'checkpoint'), 'checkpoint > protected [0] > checkpoint-protected', 'missing header.typ ^ => typ.checkpoint');
+    expectFailure(
+      checkCbor(schema, signSign1(encode(checkpointClaims()), SIGNER, typed(TYP.attestationReport)), 'checkpoint'),
+      'checkpoint > protected [0] > checkpoint-protected > typ (key 16)',
+      /^expected "application\/vnd\.hemkit\.checkpoint\+cbor", got text "application\/vnd\.hemkit\.attestation-repor/,
+    );
+  });
+
   it('a checkpoint without its tree size fails inside the payload', () => {
-    const message = signSign1(encode(without(checkpointClaims(), CLAIM.treeSize)), SIGNER);
+    const message = signSign1(encode(without(checkpointClaims(), CLAIM.treeSize)), SIGNER, CHECKPOINT);
     expectFailure(checkCbor(schema, message, 'checkpoint'), 'checkpoint > payload [2] > checkpoint-claims', 'missing claim.tree-size => uint');
   });
 
   it('a checkpoint whose kid is not a 32-byte thumbprint fails in the protected header', () => {
-    const message = signSign1(encode(checkpointClaims()), { ...SIGNER, kid: bytes(16) });
+    const message = signSign1(encode(checkpointClaims()), { ...SIGNER, kid: bytes(16) }, CHECKPOINT);
     expectFailure(
       checkCbor(schema, message, 'checkpoint'),
-      'checkpoint > protected [0] > signer-protected-header > kid (key 4)',
+      'checkpoint > protected [0] > checkpoint-protected > kid (key 4)',
       'expected bstr .size 32, got byte string of 16 bytes',
     );
   });
 
   it('a checkpoint signed with an algorithm outside the profile table fails at alg', () => {
-    const message = encode(new CborTag(18, [encode(map([1, -7], [4, bytes(32)])), map(), encode(checkpointClaims()), bytes(64)]));
+    const message = encode(new CborTag(18, [encode(map([1, -7], [4, bytes(32)], [16, TYP.checkpoint])), map(), encode(checkpointClaims()), bytes(64)]));
     expect(checkCbor(schema, message, 'checkpoint')).toEqual(OK);
-    const es512 = encode(new CborTag(18, [encode(map([1, -36], [4, bytes(32)])), map(), encode(checkpointClaims()), bytes(64)]));
+    const es512 = encode(new CborTag(18, [encode(map([1, -36], [4, bytes(32)], [16, TYP.checkpoint])), map(), encode(checkpointClaims()), bytes(64)]));
     expectFailure(
       checkCbor(schema, es512, 'checkpoint'),
-      'checkpoint > protected [0] > signer-protected-header > alg (key 1)',
+      'checkpoint > protected [0] > checkpoint-protected > alg (key 1)',
       'expected alg.eddsa / alg.ed25519 / alg.es256 / alg.esp256 / alg.es384 / alg.esp384, got negative integer -36',
     );
   });
 
   it('a licence signed k-of-n by @hemkit/wire (COSE_Sign, two issuers) is a licence', () => {
     const issuers = [SIGNER, { alg: -8, privateKey: new Uint8Array(32).fill(2), kid: bytes(32, 0x02) }] as const;
-    const message = signSign(encode(licenceClaims()), issuers);
+    const message = signSign(encode(licenceClaims()), issuers, LICENCE);
     expect(checkCbor(schema, message, 'licence')).toEqual(OK);
     expect(checkCbor(schema, message)).toEqual(OK);
   });
 
   it('a licence whose ops-quota is not a counter fails at licence-claims > ops-quota (key -72018)', () => {
-    const message = signSign(encode(withEntry(licenceClaims(), CLAIM.opsQuota, 'unlimited')), [SIGNER]);
+    const message = signSign(encode(withEntry(licenceClaims(), CLAIM.opsQuota, 'unlimited')), [SIGNER], LICENCE);
     expectFailure(
       checkCbor(schema, message, 'licence'),
       'licence > payload [2] > licence-claims > ops-quota (key -72018)',
@@ -164,7 +177,7 @@ describe('signed messages', () => {
   });
 
   it('a licence with an empty precision-class list fails: at least one class', () => {
-    const message = signSign(encode(withEntry(licenceClaims(), CLAIM.precisionClasses, [])), [SIGNER]);
+    const message = signSign(encode(withEntry(licenceClaims(), CLAIM.precisionClasses, [])), [SIGNER], LICENCE);
     expectFailure(checkCbor(schema, message, 'licence'), 'licence > payload [2] > licence-claims > precision-classes (key -72021)', /^missing \+ precision-class at \[0\]/);
   });
 

@@ -5,10 +5,11 @@
  * at the head for the entries disclosed, which must be every entry from the remembered size on.
  */
 import { decode, encode } from '@hemkit/wire/cbor';
-import { decodeSign1 } from '@hemkit/wire/cose';
+
 import {
   attestationReportClaims,
   CMD,
+  peekClaims,
   evidenceBundle,
   logEntry,
   EVENT,
@@ -43,7 +44,7 @@ export interface CollectOptions {
 export function collectEvidence(chip: CommandPort, options: CollectOptions): Uint8Array {
   const { report, deviceCertificate, attestationKeyCertificate } = chip.send(CMD.attest, { nonce: options.nonce });
   // The head the report binds: every receipt is made at exactly that size, whatever the log does next.
-  const head = attestationReportClaims.parse(decode(decodeSign1(report).payload!), 'attestation-report-claims').logHead.treeSize;
+  const head = peekClaims(attestationReportClaims, report).claims.logHead.treeSize;
   const knownSizes = options.knownTreeSize !== undefined ? [options.knownTreeSize, ...(options.knownSizes ?? [])] : (options.knownSizes ?? []);
   const discloseFrom = options.discloseFrom ?? options.knownTreeSize;
   const consistencyReceipts = [...new Set(knownSizes)]

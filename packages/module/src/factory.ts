@@ -3,8 +3,7 @@
  * firmware manifests) and the licence authority (n issuers, threshold k). Deterministic given their
  * keys, so scenarios can become test vectors.
  */
-import { encode } from '@hemkit/wire/cbor';
-import { signSign, type CoseAlgorithm, type CosePublicKey } from '@hemkit/wire/cose';
+import type { CoseAlgorithm, CosePublicKey } from '@hemkit/wire/cose';
 import type { CryptoBackend } from '@hemkit/wire/crypto';
 import {
   deviceCertificateClaims,
@@ -13,6 +12,7 @@ import {
   revocationClaims,
   signClaims,
   signingKey,
+  signStatement,
   type LicenceClaims,
   type RevocationClaims,
   type SigningKey,
@@ -68,21 +68,18 @@ export class LicenceAuthority {
 
   /** Signs with the issuers at `signers` (indices); the chip decides whether that is enough. */
   issueLicence(claims: LicenceClaims, signers: readonly number[]): Uint8Array {
-    return this.sign(encode(licenceClaims.toCbor(claims)), signers);
+    return signStatement(licenceClaims, claims, this.signers(signers), this.backend);
   }
 
   issueRevocation(claims: RevocationClaims, signers: readonly number[]): Uint8Array {
-    return this.sign(encode(revocationClaims.toCbor(claims)), signers);
+    return signStatement(revocationClaims, claims, this.signers(signers), this.backend);
   }
 
-  private sign(payload: Uint8Array, signers: readonly number[]): Uint8Array {
-    return signSign(
-      payload,
-      signers.map((i) => {
-        const issuer = this.issuers[i]!;
-        return { alg: issuer.alg, privateKey: issuer.privateKey, kid: issuer.kid };
-      }),
-      this.backend ? { backend: this.backend } : {},
-    );
+  private signers(indices: readonly number[]): SigningKey[] {
+    return indices.map((i) => {
+      const issuer = this.issuers[i];
+      if (issuer === undefined) throw new RangeError(`no issuer ${i}: the authority has ${this.issuers.length}`);
+      return issuer;
+    });
   }
 }

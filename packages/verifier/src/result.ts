@@ -6,7 +6,7 @@
 import { encode, type CborMapKey, type CborValue } from '@hemkit/wire/cbor';
 import { signSign1 } from '@hemkit/wire/cose';
 import type { CryptoBackend } from '@hemkit/wire/crypto';
-import { CLAIM, type SigningKey } from '@hemkit/wire/messages';
+import { CLAIM, TYP, typHeaders, type SigningKey } from '@hemkit/wire/messages';
 import type { Appraisal } from './appraise.js';
 
 export const EAR_PROFILE = 'tag:ietf.org,2026:rats/ear#04';
@@ -79,5 +79,9 @@ export function signResult(
     [CLAIM.earVerifierId, new Map<CborMapKey, CborValue>([[0, verifier.developer], [1, verifier.build]])],
     [CLAIM.submods, submods],
   ]);
-  return signSign1(encode(claims), { alg: key.alg, privateKey: key.privateKey, kid: key.kid }, backend ? { backend } : {});
+  return signSign1(
+    encode(claims),
+    { alg: key.alg, privateKey: key.privateKey, kid: key.kid },
+    { protectedHeaders: typHeaders(TYP.appraisalResult), ...(backend ? { backend } : {}) },
+  );
 }

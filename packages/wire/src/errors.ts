@@ -47,6 +47,7 @@ export const ERROR_REGISTRY = {
   COSE_KEY_INVALID: 'a COSE_Key of the wrong shape or with invalid key material (RFC 9052 §7)',
   COSE_KEY_ALG_MISMATCH: 'the key cannot be used with the message alg',
   COSE_NO_SIGNERS: 'a COSE_Sign with no signatures',
+  COSE_TYPE_MISMATCH: 'a signed message whose typ header is missing or names another message family (RFC 9596)',
 
   // --- hemkit messages (specs/messages/*.md, specs/cddl/hemkit.cddl) ---
   MESSAGE_MISSING_FIELD: 'a required field of a hemkit message is absent',

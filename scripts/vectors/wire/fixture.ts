@@ -6,10 +6,11 @@
  */
 import { sha256 } from '@noble/hashes/sha2.js';
 import { encode } from '@hemkit/wire/cbor';
-import { signSign } from '@hemkit/wire/cose';
 import { getBackend } from '@hemkit/wire/crypto';
 import { consistencyProof, createMerkleHasher, inclusionProof, merkleRoot } from '@hemkit/wire/merkle';
 import {
+  signStatement,
+  type SignedType,
   attestationKeyCertificateClaims,
   attestationReportClaims,
   checkpointClaims,
@@ -164,15 +165,14 @@ export const REPORT_CLAIMS: AttestationReportClaims = {
 /** The signed messages, as the chip, the manufacturer and the issuers would emit them. */
 export const SIGNED = (() => {
   const issuers = ['issuer-0', 'issuer-1', 'issuer-2'].map(key);
-  const kOfN = (payload: Uint8Array, which: readonly number[]) =>
-    signSign(payload, which.map((i) => ({ alg: issuers[i]!.alg, privateKey: issuers[i]!.privateKey, kid: issuers[i]!.kid })));
+  const kOfN = <T>(type: SignedType<T>, claims: T, which: readonly number[]) => signStatement(type, claims, which.map((i) => issuers[i]!));
   const ak = key('attestation');
   return {
     deviceCertificate: signClaims(deviceCertificateClaims, DEVICE_CERTIFICATE_CLAIMS, key('manufacturer')),
     attestationKeyCertificate: signClaims(attestationKeyCertificateClaims, AK_CERTIFICATE_CLAIMS, key('device')),
     firmwareManifest: signClaims(firmwareManifestClaims, FIRMWARE_MANIFEST_CLAIMS, key('manufacturer')),
-    licence: kOfN(encode(licenceClaims.toCbor(LICENCE_CLAIMS)), [0, 1]),
-    revocation: kOfN(encode(revocationClaims.toCbor(REVOCATION_CLAIMS)), [1, 2]),
+    licence: kOfN(licenceClaims, LICENCE_CLAIMS, [0, 1]),
+    revocation: kOfN(revocationClaims, REVOCATION_CLAIMS, [1, 2]),
     licenceRequest: signClaims(licenceRequestClaims, LICENCE_REQUEST_CLAIMS, ak),
     checkpoint2: signClaims(checkpointClaims, { ...CHECKPOINT_CLAIMS, issuedAt: T0 + 5, treeSize: 2, rootHash: ROOT_2, counters: { ...COUNTERS, totalOps: 0n, opsByPrecision: new Map(), busyChipSeconds: 0, interconnectBytes: 0n, workloadsRun: 0 } }, ak),
     checkpoint4: signClaims(checkpointClaims, CHECKPOINT_CLAIMS, ak),

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { CMD, EVENT, LOCK, REPLAY } from '@hemkit/wire/messages';
 import { signSign, signSign1 } from '@hemkit/wire/cose';
 import { encode } from '@hemkit/wire/cbor';
-import { licenceClaims, signingKey } from '@hemkit/wire/messages';
+import { licenceClaims, signingKey, signStatement } from '@hemkit/wire/messages';
 import { expectCode } from '../../../wire/test/support/expect-code.js';
 import { scenario, seed, workload } from '../support/scenario.js';
 
@@ -39,12 +39,8 @@ describe('licence-gated unlocking', () => {
   it('LICENCE_UNKNOWN_SIGNER: a signature by a key outside the issuer set', () => {
     const s = scenario();
     const stranger = signingKey(-8, seed('stranger'));
-    const payload = encode(licenceClaims.toCbor(s.licenceClaimsFor()));
     const issuer = s.authority.issuers[0]!;
-    const licence = signSign(payload, [
-      { alg: -8, privateKey: issuer.privateKey, kid: issuer.kid },
-      { alg: -8, privateKey: stranger.privateKey, kid: stranger.kid },
-    ]);
+    const licence = signStatement(licenceClaims, s.licenceClaimsFor(), [issuer, stranger]);
     refusedAndLogged(s, licence, 'LICENCE_UNKNOWN_SIGNER');
   });
 

@@ -5,7 +5,7 @@
  */
 import { sha256 } from '@noble/hashes/sha2.js';
 import { decode } from '@hemkit/wire/cbor';
-import { decodeSign1, verifySign1, type CosePublicKey } from '@hemkit/wire/cose';
+import { verifySign1, type CosePublicKey } from '@hemkit/wire/cose';
 import { HemkitError, type ErrorCode } from '@hemkit/wire/errors';
 import {
   attestationKeyCertificateClaims,
@@ -27,7 +27,8 @@ import {
   workloadDescriptor,
   type LicenceClaims,
   type LogEntry,
-  type RecordType,
+  decodeTypedSign1,
+  type SignedType,
 } from '@hemkit/wire/messages';
 import type { ReferenceValues } from '../inputs.js';
 import type { ChipMemory } from '../store/types.js';
@@ -61,8 +62,8 @@ const fail = (code: ErrorCode, message: string): never => {
   throw new HemkitError(code, message);
 };
 
-function signedOf<T>(type: RecordType<T>, bytes: Uint8Array): Signed<T> {
-  const message = decodeSign1(bytes);
+function signedOf<T>(type: SignedType<T>, bytes: Uint8Array): Signed<T> {
+  const message = decodeTypedSign1(bytes, type);
   if (message.payload === null) throw new HemkitError('COSE_PAYLOAD_MISSING', `${type.name}: the payload is detached`);
   return { message, claims: type.parse(decode(message.payload), type.name) };
 }

@@ -12,11 +12,13 @@ export const HEADER_ALG = 1;
 export const HEADER_CRIT = 2;
 export const HEADER_CONTENT_TYPE = 3;
 export const HEADER_KID = 4;
+/** The type of the whole COSE object (RFC 9596 §2): explicit typing, the same syntax as content type. */
+export const HEADER_TYP = 16;
 
 export type HeaderMap = ReadonlyMap<CborMapKey, CborValue>;
 
 /** Labels whose meaning this implementation knows; crit may only name these (RFC 9052 §3.1). */
-const UNDERSTOOD_LABELS: ReadonlySet<CborMapKey> = new Set([HEADER_ALG, HEADER_CRIT, HEADER_CONTENT_TYPE, HEADER_KID]);
+const UNDERSTOOD_LABELS: ReadonlySet<CborMapKey> = new Set([HEADER_ALG, HEADER_CRIT, HEADER_CONTENT_TYPE, HEADER_KID, HEADER_TYP]);
 
 /** Protected headers go on the wire as a bstr; an empty map as a zero-length bstr (RFC 9052 §3). */
 export function encodeProtected(headers: HeaderMap): Uint8Array {
@@ -112,4 +114,20 @@ export function readKid(protectedHeaders: HeaderMap, unprotectedHeaders: HeaderM
 export function asHeaderMap(value: CborValue, what: string): HeaderMap {
   if (!(value instanceof Map)) throw new HemkitError('COSE_MALFORMED', `${what} is not a map`);
   return value as HeaderMap;
+}
+
+/**
+ * Reads the typ header (RFC 9596 §2: a text media type or a CoAP Content-Format number). The profile
+ * requires it in the protected bucket, where the signature covers it (specs/cose.md §7.2): a typ a
+ * forwarder can change types nothing.
+ */
+export function readTyp(protectedHeaders: HeaderMap, unprotectedHeaders: HeaderMap): string | number | undefined {
+  if (unprotectedHeaders.has(HEADER_TYP)) {
+    throw new HemkitError('COSE_MALFORMED', 'typ must be in the protected bucket (specs/cose.md §7.2)');
+  }
+  const typ = protectedHeaders.get(HEADER_TYP);
+  if (typ === undefined) return undefined;
+  if (typeof typ === 'string' && typ.length > 0) return typ;
+  if (typeof typ === 'number' && Number.isSafeInteger(typ) && typ >= 0 && typ <= 65535) return typ;
+  throw new HemkitError('COSE_MALFORMED', 'typ must be a media type string or a Content-Format number (RFC 9596 §2)');
 }

@@ -4,6 +4,8 @@ export {
   HEADER_CONTENT_TYPE,
   HEADER_CRIT,
   HEADER_KID,
+  HEADER_TYP,
+  readTyp,
   type HeaderMap,
   type HeaderRules,
 } from './headers.js';

@@ -3,25 +3,36 @@
  * signatures by distinct issuers out of the n provisioned (specs/messages/licence.md §2, §6). The
  * one implementation of the rule, used by the chip before it unlocks and by the verifier after.
  */
-import { decode } from '../cbor/index.js';
-import { decodeSign, verifySignature, type CosePublicKey, type CoseSign } from '../cose/index.js';
+import { decode, encode } from '../cbor/index.js';
+import { decodeSign, signSign, verifySignature, type CosePublicKey, type CoseSign } from '../cose/index.js';
 import type { CryptoBackend } from '../crypto/backend.js';
 import { HemkitError } from '../errors.js';
 import { keyThumbprint } from './common.js';
-import type { RecordType } from './schema.js';
+import type { SigningKey } from './signed.js';
+import { expectTyp, typHeaders, type SignedType } from './typed.js';
 
 const hexOf = (b: Uint8Array) => Buffer.from(b).toString('hex');
 
 /** Decodes a k-of-n statement; anything malformed is LICENCE_MALFORMED, naming the underlying code. */
-export function decodeIssuerStatement<T>(bytes: Uint8Array, type: RecordType<T>): { message: CoseSign; claims: T } {
+export function decodeIssuerStatement<T>(bytes: Uint8Array, type: SignedType<T>): { message: CoseSign; claims: T } {
   try {
     const message = decodeSign(bytes);
+    expectTyp(message, type.typ, type.name);
     if (message.payload === null) throw new HemkitError('COSE_PAYLOAD_MISSING', 'the payload is detached');
     return { message, claims: type.parse(decode(message.payload), type.name) };
   } catch (e) {
     if (!(e instanceof HemkitError)) throw e;
     throw new HemkitError('LICENCE_MALFORMED', `${type.name}: ${e.code}: ${e.message}`, { cause: e });
   }
+}
+
+/** Signs a statement of the authority with each of `signers` (the receiver decides whether that is k). */
+export function signStatement<T>(type: SignedType<T>, claims: T, signers: readonly SigningKey[], backend?: CryptoBackend): Uint8Array {
+  return signSign(
+    encode(type.toCbor(claims)),
+    signers.map((s) => ({ alg: s.alg, privateKey: s.privateKey, kid: s.kid })),
+    { protectedHeaders: typHeaders(type.typ), ...(backend ? { backend } : {}) },
+  );
 }
 
 /**

@@ -6,15 +6,19 @@ import { HemkitError } from '../errors.js';
 import { CLAIM, counters, ueid } from './common.js';
 import { digest, field, record, time, uint } from './schema.js';
 import type { SigningKey } from './signed.js';
+import { signedType, TYP } from './typed.js';
 
-export const checkpointClaims = record('checkpoint-claims', {
-  ueid: field(CLAIM.ueid, ueid),
-  issuedAt: field(CLAIM.iat, time),
-  bootcount: field(CLAIM.bootcount, uint),
-  treeSize: field(CLAIM.treeSize, uint),
-  rootHash: field(CLAIM.rootHash, digest),
-  counters: field(CLAIM.counters, counters),
-});
+export const checkpointClaims = signedType(
+  record('checkpoint-claims', {
+    ueid: field(CLAIM.ueid, ueid),
+    issuedAt: field(CLAIM.iat, time),
+    bootcount: field(CLAIM.bootcount, uint),
+    treeSize: field(CLAIM.treeSize, uint),
+    rootHash: field(CLAIM.rootHash, digest),
+    counters: field(CLAIM.counters, counters),
+  }),
+  TYP.checkpoint,
+);
 export type CheckpointClaims = ReturnType<typeof checkpointClaims.parse>;
 
 const utf8 = new TextEncoder();

@@ -10,3 +10,4 @@ export * from './commands.js';
 export * from './signed.js';
 export * from './authority.js';
 export * from './bundle.js';
+export * from './typed.js';

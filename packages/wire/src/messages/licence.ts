@@ -11,6 +11,7 @@ import {
 } from './common.js';
 import { arrayOf, counter, field, invalid, oneOf, optional, record, time, uint, type WireType } from './schema.js';
 import type { PrecisionClass } from './common.js';
+import { signedType, TYP } from './typed.js';
 
 /** Allowed precision classes: ascending and without duplicates, so each licence has one encoding. */
 const precisionList: WireType<readonly PrecisionClass[]> = {
@@ -25,38 +26,47 @@ const precisionList: WireType<readonly PrecisionClass[]> = {
   toCbor: (list) => [...list],
 };
 
-export const licenceClaims = record('licence-claims', {
-  licenceId: field(CLAIM.cti, licenceId),
-  ueid: field(CLAIM.ueid, ueid),
-  sequenceNumber: field(CLAIM.sequenceNumber, uint),
-  notBefore: field(CLAIM.nbf, time),
-  expiry: field(CLAIM.exp, time),
-  issuedAt: optional(CLAIM.iat, time),
-  opsQuota: field(CLAIM.opsQuota, counter),
-  maxClusterSize: optional(CLAIM.maxClusterSize, uint),
-  maxInterconnectBandwidth: optional(CLAIM.maxInterconnectBandwidth, uint),
-  precisionClasses: field(CLAIM.precisionClasses, precisionList),
-  chipChallenge: optional(CLAIM.chipChallenge, chipChallenge),
-});
+export const licenceClaims = signedType(
+  record('licence-claims', {
+    licenceId: field(CLAIM.cti, licenceId),
+    ueid: field(CLAIM.ueid, ueid),
+    sequenceNumber: field(CLAIM.sequenceNumber, uint),
+    notBefore: field(CLAIM.nbf, time),
+    expiry: field(CLAIM.exp, time),
+    issuedAt: optional(CLAIM.iat, time),
+    opsQuota: field(CLAIM.opsQuota, counter),
+    maxClusterSize: optional(CLAIM.maxClusterSize, uint),
+    maxInterconnectBandwidth: optional(CLAIM.maxInterconnectBandwidth, uint),
+    precisionClasses: field(CLAIM.precisionClasses, precisionList),
+    chipChallenge: optional(CLAIM.chipChallenge, chipChallenge),
+  }),
+  TYP.licence,
+);
 export type LicenceClaims = ReturnType<typeof licenceClaims.parse>;
 
-export const licenceRequestClaims = record('licence-request-claims', {
-  ueid: field(CLAIM.ueid, ueid),
-  chipChallenge: field(CLAIM.chipChallenge, chipChallenge),
-  issuedAt: field(CLAIM.iat, time),
-  bootcount: field(CLAIM.bootcount, uint),
-  counters: field(CLAIM.counters, counters),
-  sequenceNumber: optional(CLAIM.sequenceNumber, uint),
-  licenceState: optional(CLAIM.licenceState, licenceState),
-});
+export const licenceRequestClaims = signedType(
+  record('licence-request-claims', {
+    ueid: field(CLAIM.ueid, ueid),
+    chipChallenge: field(CLAIM.chipChallenge, chipChallenge),
+    issuedAt: field(CLAIM.iat, time),
+    bootcount: field(CLAIM.bootcount, uint),
+    counters: field(CLAIM.counters, counters),
+    sequenceNumber: optional(CLAIM.sequenceNumber, uint),
+    licenceState: optional(CLAIM.licenceState, licenceState),
+  }),
+  TYP.licenceRequest,
+);
 export type LicenceRequestClaims = ReturnType<typeof licenceRequestClaims.parse>;
 
-export const revocationClaims = record('revocation-claims', {
-  revocationId: field(CLAIM.cti, revocationId),
-  ueid: field(CLAIM.ueid, ueid),
-  revokedLicences: field(CLAIM.revokedLicences, arrayOf(licenceId, { min: 1 })),
-  issuedAt: field(CLAIM.iat, time),
-});
+export const revocationClaims = signedType(
+  record('revocation-claims', {
+    revocationId: field(CLAIM.cti, revocationId),
+    ueid: field(CLAIM.ueid, ueid),
+    revokedLicences: field(CLAIM.revokedLicences, arrayOf(licenceId, { min: 1 })),
+    issuedAt: field(CLAIM.iat, time),
+  }),
+  TYP.revocation,
+);
 export type RevocationClaims = ReturnType<typeof revocationClaims.parse>;
 
 /** Replay-defence modes, chosen by policy at provisioning (specs/messages/licence.md). */

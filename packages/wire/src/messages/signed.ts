@@ -1,7 +1,7 @@
 /**
  * Signing and opening hemkit's signed messages: a record of claims as the payload of a COSE_Sign1
- * whose protected header carries alg and kid, the kid being the signer's key thumbprint
- * (specs/cose.md §7.1).
+ * whose protected header carries alg, kid (the signer's key thumbprint, specs/cose.md §7.1) and the
+ * family's typ (§7.2).
  */
 import { decode, encode } from '../cbor/index.js';
 import { cosePublicKey, decodeSign1, signSign1, verifySign1, type CoseAlgorithm, type CosePublicKey, type CoseSign1 } from '../cose/index.js';
@@ -9,7 +9,7 @@ import type { CryptoBackend, SignatureScheme } from '../crypto/backend.js';
 import { nobleBackend } from '../crypto/noble.js';
 import { HemkitError } from '../errors.js';
 import { keyThumbprint } from './common.js';
-import type { RecordType } from './schema.js';
+import { expectTyp, typHeaders, type SignedType } from './typed.js';
 
 /** A private key with what is needed to sign with it. */
 export interface SigningKey {
@@ -29,19 +29,27 @@ export function signingKey(alg: CoseAlgorithm, privateKey: Uint8Array, backend: 
   return { alg, privateKey, publicKey, kid: keyThumbprint(publicKey) };
 }
 
-export function signClaims<T>(type: RecordType<T>, claims: T, key: SigningKey, backend?: CryptoBackend): Uint8Array {
-  return signSign1(encode(type.toCbor(claims)), { alg: key.alg, privateKey: key.privateKey, kid: key.kid }, backend ? { backend } : {});
+export function signClaims<T>(type: SignedType<T>, claims: T, key: SigningKey, backend?: CryptoBackend): Uint8Array {
+  return signSign1(
+    encode(type.toCbor(claims)),
+    { alg: key.alg, privateKey: key.privateKey, kid: key.kid },
+    { protectedHeaders: typHeaders(type.typ), ...(backend ? { backend } : {}) },
+  );
 }
 
 /** Decodes a signed message's claims without verifying its signature (to find its issuer, say). */
-export function peekClaims<T>(type: RecordType<T>, bytes: Uint8Array): { readonly message: CoseSign1; readonly claims: T } {
+export function peekClaims<T>(type: SignedType<T>, bytes: Uint8Array): { readonly message: CoseSign1; readonly claims: T } {
   const message = decodeSign1(bytes);
+  expectTyp(message, type.typ, type.name);
   if (message.payload === null) throw new HemkitError('COSE_PAYLOAD_MISSING', `${type.name}: the payload is detached`);
   return { message, claims: type.parse(decode(message.payload), type.name) };
 }
 
 /** Verifies a signed message under `key` and returns its checked claims. */
-export function openClaims<T>(type: RecordType<T>, bytes: Uint8Array, key: CosePublicKey, backend?: CryptoBackend): T {
+export function openClaims<T>(type: SignedType<T>, bytes: Uint8Array, key: CosePublicKey, backend?: CryptoBackend): T {
+  // The family is checked before the signature, so a message of another family is refused as such
+  // even when its signature is good (specs/cose.md §9, fault order).
+  expectTyp(decodeSign1(bytes), type.typ, type.name);
   const message = verifySign1(bytes, key, backend ? { backend } : {});
   return type.parse(decode(message.payload), type.name);
 }
