@@ -8,6 +8,7 @@ import { benchCrypto } from '../packages/wire/bench/crypto.js';
 import { benchMerkle } from '../packages/wire/bench/merkle.js';
 import { benchModule } from '../packages/module/bench/module.js';
 import { benchStore } from '../packages/verifier/bench/store.js';
+import { benchVerifier } from '../packages/verifier/bench/verify.js';
 
 const sections: Record<string, () => Promise<void>> = {
   wire: async () => {
@@ -21,8 +22,7 @@ const sections: Record<string, () => Promise<void>> = {
   },
   module: benchModule,
   verifier: async () => {
-    const { benchVerifier } = await import('../packages/verifier/bench/verify.js').catch(() => ({ benchVerifier: undefined }));
-    if (benchVerifier) await benchVerifier();
+    await benchVerifier();
     console.log();
     await benchStore();
   },
