@@ -1,7 +1,5 @@
 import type { WorkloadDescriptor } from '@hemkit/wire/messages';
-import { expect } from 'vitest';
 import type { AppraisedChip, DisclosedWorkload, IssuedLicence } from '../../src/accounting/index.js';
-import { isHemkitError, type ErrorCode } from '@hemkit/wire/errors';
 
 export const E24 = 10n ** 24n;
 export const E25 = 10n ** 25n;
@@ -40,12 +38,5 @@ export function issued(n: number, opsQuota: bigint, serial = 0): IssuedLicence {
   return { ueid: ueid(n), licenceId, opsQuota };
 }
 
-export function expectCode(run: () => unknown, code: ErrorCode): void {
-  let caught: unknown;
-  try {
-    run();
-  } catch (error) {
-    caught = error;
-  }
-  expect(isHemkitError(caught, code), `expected HemkitError ${code}, got ${String(caught)}`).toBe(true);
-}
+/** The one assertion on typed errors, shared by every package's tests. */
+export { expectCode } from '../../../wire/test/support/expect-code.js';
