@@ -1,5 +1,5 @@
 import type { WorkloadDescriptor } from '@hemkit/wire/messages';
-import type { AppraisedChip, DisclosedWorkload, IssuedLicence } from '../../src/accounting/index.js';
+import { accountFleet, type AccountingOptions, type AppraisedChip, type DisclosedWorkload, type FleetEvidence, type IssuedLicence } from '../../src/accounting/index.js';
 
 export const E24 = 10n ** 24n;
 export const E25 = 10n ** 25n;
@@ -37,6 +37,9 @@ export function issued(n: number, opsQuota: bigint, serial = 0): IssuedLicence {
   licenceId[15] = serial;
   return { ueid: ueid(n), licenceId, opsQuota };
 }
+
+/** accountFleet on anything at all, deferred: what the input and junk tests throw at it. */
+export const account = (evidence: unknown, options?: unknown) => () => accountFleet(evidence as FleetEvidence, options as AccountingOptions);
 
 /** The one assertion on typed errors, shared by every package's tests. */
 export { expectCode } from '../../../wire/test/support/expect-code.js';
