@@ -7,8 +7,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decode } from '@hemkit/wire/cbor';
-import { HemkitError } from '@hemkit/wire/errors';
 import { assertValid, parseCddl } from '../src/index.js';
+import { outcome } from '../../wire/test/support/expect-code.js';
 import { REPO } from './support.js';
 
 interface CddlVector {
@@ -23,15 +23,11 @@ interface CddlVector {
 
 const file = JSON.parse(readFileSync(join(REPO, 'test-vectors/cddl/schemas.json'), 'utf8')) as { format: string; numberOfVectors: number; vectors: CddlVector[] };
 
-function outcome(v: CddlVector): string {
-  try {
+function outcomeOf(v: CddlVector): string {
+  return outcome(() => {
     const schema = parseCddl(v.schema);
     if (v.input !== undefined) assertValid(schema, v.rule ?? schema.root, decode(Buffer.from(v.input, 'hex')));
-    return 'valid';
-  } catch (e) {
-    if (e instanceof HemkitError) return e.code;
-    throw e;
-  }
+  });
 }
 
 describe('cddl/schemas.json', () => {
@@ -41,6 +37,6 @@ describe('cddl/schemas.json', () => {
   });
 
   it.each(file.vectors.map((v) => [v.id, v] as const))('%s', (_id, v) => {
-    expect(outcome(v)).toBe(v.result === 'valid' ? 'valid' : v.code);
+    expect(outcomeOf(v)).toBe(v.result === 'valid' ? 'valid' : v.code);
   });
 });

@@ -4,6 +4,7 @@
  * the operator's evidence collection sit around it.
  */
 export { handle, handleBytes, bootChip, enterRollbackState, FACTORY_FIRMWARE, FACTORY_SVN, SIM_PEAK_OPS_PER_SECOND } from './firmware/chip.js';
+export type { CommandRequest, CommandResponse } from './firmware/chip.js';
 export type { ModuleEnv, FirmwareLog } from './firmware/env.js';
 export type { ChipState } from './firmware/state.js';
 export { InProcessChip, ManualClock, seededRandom, type Exchange } from './in-process.js';

@@ -5,9 +5,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { HemkitError, type ErrorCode } from '@hemkit/wire/errors';
 import { consistencyProof, createNodeMerkleHasher, inclusionProof, merkleRoot, type MerkleHasher } from '@hemkit/wire/merkle';
-import { expect } from 'vitest';
 
 export const hasher: MerkleHasher = createNodeMerkleHasher();
 
@@ -84,19 +82,5 @@ export function cutFile(dir: string, name: string, length: number): void {
   fs.truncateSync(path.join(dir, name), length);
 }
 
-export function thrownBy(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (e) {
-    return e;
-  }
-  return undefined;
-}
-
-/** Asserts that `fn` throws a HemkitError with exactly `code`. */
-export function expectCode(fn: () => unknown, code: ErrorCode): HemkitError {
-  const thrown = thrownBy(fn);
-  expect(thrown, `expected HemkitError ${code}, but ${thrown === undefined ? 'nothing was thrown' : String(thrown)}`).toBeInstanceOf(HemkitError);
-  expect((thrown as HemkitError).code, String(thrown)).toBe(code);
-  return thrown as HemkitError;
-}
+/** The one assertion on typed errors, shared by every package's tests. */
+export { expectCode, thrownBy } from '../../../wire/test/support/expect-code.js';

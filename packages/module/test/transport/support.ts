@@ -2,22 +2,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect } from 'vitest';
-import { HemkitError, type ErrorCode } from '@hemkit/wire/errors';
 
-/** One assertion for typed errors, shared by every package's tests. */
-export { expectCode } from '../../../wire/test/support/expect-code.js';
-
-/** Asserts that `promise` rejects with a HemkitError with exactly `code`. */
-export async function expectRejection(promise: Promise<unknown>, code: ErrorCode): Promise<HemkitError> {
-  const thrown = await promise.then(
-    () => undefined,
-    (error: unknown) => error,
-  );
-  expect(thrown, `expected a rejection with HemkitError ${code}`).toBeInstanceOf(HemkitError);
-  expect((thrown as HemkitError).code).toBe(code);
-  return thrown as HemkitError;
-}
+/** The one assertion on typed errors (and its asynchronous form), shared by every package's tests. */
+export { expectCode, expectRejection } from '../../../wire/test/support/expect-code.js';
 
 /** A short directory for socket files (their paths are limited to about 100 bytes). */
 export function socketDirectory(): { dir: string; cleanup: () => void } {

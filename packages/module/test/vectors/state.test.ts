@@ -6,7 +6,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { HemkitError } from '@hemkit/wire/errors';
 import {
   COUNTER_FILE_NAME,
   FileMonotonicCounter,
@@ -19,6 +18,7 @@ import {
   type MonotonicCounter,
   type StateStore,
 } from '../../src/storage/index.js';
+import { outcome } from '../../../wire/test/support/expect-code.js';
 
 type StateVector = {
   readonly id: string;
@@ -100,15 +100,6 @@ const SETUPS: readonly (readonly [string, (v: StateVector) => Chip])[] = [
   ],
 ];
 
-function outcome(fn: () => void): string {
-  try {
-    fn();
-    return 'valid';
-  } catch (e) {
-    if (e instanceof HemkitError) return e.code;
-    throw e;
-  }
-}
 
 describe('state/records.json', () => {
   it('is a hemkit-state-records/v1 file', () => {

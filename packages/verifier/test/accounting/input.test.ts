@@ -4,31 +4,19 @@
  * throws generated junk at the same functions.
  */
 import { describe, expect, it } from 'vitest';
-import { HemkitError } from '@hemkit/wire/errors';
 import {
   accountFleet,
   fleetReportToJson,
   formatScientific,
   renderFleetReport,
   ueidHex,
-  type AccountingOptions,
-  type FleetEvidence,
   type FleetReport,
 } from '../../src/accounting/index.js';
-import { chip, entry, expectCode, issued, ueid } from './support.js';
+import { account, chip, entry, expectCode, issued, ueid } from './support.js';
 
 /** The message of the ACCOUNTING_INVALID_INPUT that `run` throws. */
-function invalidInput(run: () => unknown): string {
-  expectCode(run, 'ACCOUNTING_INVALID_INPUT');
-  try {
-    run();
-  } catch (e) {
-    return (e as HemkitError).message;
-  }
-  return '';
-}
+const invalidInput = (run: () => unknown): string => expectCode(run, 'ACCOUNTING_INVALID_INPUT').message;
 
-const account = (evidence: unknown, options?: unknown) => () => accountFleet(evidence as FleetEvidence, options as AccountingOptions);
 const withWorkload = (workload: unknown) => account({ chips: [{ ueid: ueid(1), affirmed: true, totalOps: 10n, workloads: [workload] }] });
 
 describe('the fleet evidence', () => {

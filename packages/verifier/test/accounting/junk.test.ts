@@ -8,16 +8,13 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { HemkitError } from '@hemkit/wire/errors';
 import {
-  accountFleet,
   fleetReportToJson,
   formatScientific,
   renderFleetReport,
   ueidHex,
-  type AccountingOptions,
-  type FleetEvidence,
   type FleetReport,
 } from '../../src/accounting/index.js';
-import { E25, E26, ueid } from './support.js';
+import { account, E25, E26, ueid } from './support.js';
 
 const RUNS = { numRuns: 400 };
 
@@ -85,7 +82,7 @@ describe('junk at the accounting API', () => {
     const codes = new Set<string>();
     fc.assert(
       fc.property(evidenceArb, optionsArb, (evidence, options) => {
-        const report = onlyAccountingErrors(() => accountFleet(evidence as FleetEvidence, options as AccountingOptions), codes);
+        const report = onlyAccountingErrors(account(evidence, options), codes);
         if (report === undefined) return;
         reports++;
         expect(typeof renderFleetReport(report)).toBe('string');

@@ -1,7 +1,5 @@
 import type { WorkloadDescriptor } from '@hemkit/wire/messages';
-import { expect } from 'vitest';
-import type { AppraisedChip, DisclosedWorkload, IssuedLicence } from '../../src/accounting/index.js';
-import { isHemkitError, type ErrorCode } from '@hemkit/wire/errors';
+import { accountFleet, type AccountingOptions, type AppraisedChip, type DisclosedWorkload, type FleetEvidence, type IssuedLicence } from '../../src/accounting/index.js';
 
 export const E24 = 10n ** 24n;
 export const E25 = 10n ** 25n;
@@ -40,12 +38,8 @@ export function issued(n: number, opsQuota: bigint, serial = 0): IssuedLicence {
   return { ueid: ueid(n), licenceId, opsQuota };
 }
 
-export function expectCode(run: () => unknown, code: ErrorCode): void {
-  let caught: unknown;
-  try {
-    run();
-  } catch (error) {
-    caught = error;
-  }
-  expect(isHemkitError(caught, code), `expected HemkitError ${code}, got ${String(caught)}`).toBe(true);
-}
+/** accountFleet on anything at all, deferred: what the input and junk tests throw at it. */
+export const account = (evidence: unknown, options?: unknown) => () => accountFleet(evidence as FleetEvidence, options as AccountingOptions);
+
+/** The one assertion on typed errors, shared by every package's tests. */
+export { expectCode } from '../../../wire/test/support/expect-code.js';

@@ -5,16 +5,11 @@
  */
 import { decode, encode } from '@hemkit/wire/cbor';
 import { decodeSign1 } from '@hemkit/wire/cose';
-import { getBackend } from '@hemkit/wire/crypto';
-import { createMerkleHasher } from '@hemkit/wire/merkle';
 import {
   attestationReportClaims,
   checkpointClaims,
-  CMD,
   evidenceBundle,
-  REPLAY,
   signClaims,
-  workloadDescriptor,
   type AttestationReportClaims,
   type CheckpointClaims,
   type LicenceClaims,
@@ -24,11 +19,9 @@ import { collectEvidence, type CollectOptions } from '../../../module/src/eviden
 import { InProcessChip, ManualClock, seededRandom } from '../../../module/src/in-process.js';
 import { MemoryLogStore } from '../../../module/src/log/index.js';
 import type { VerifierStore } from '../../src/store/index.js';
-import { authority, manufacturer, seed, T0, utf8 } from '../support/fixture.js';
+import { backend, hasher, provisionedChip, runOn, seed } from '../support/fixture.js';
 
-export const backend = getBackend('node');
-export const hasher = createMerkleHasher((d) => backend.sha256(d));
-export const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
+export { hex, runOn } from '../support/fixture.js';
 
 export type Bundle = ReturnType<typeof evidenceBundle.parse>;
 export const bundleOf = (bytes: Uint8Array): Bundle => evidenceBundle.parse(decode(bytes), 'bundle');
@@ -78,12 +71,6 @@ export function cloneOf(original: InProcessChip, clock: ManualClock, name = 'clo
   return new InProcessChip({ log, now: clock.now, random: seededRandom(name), backend, state: structuredClone(original.state!) });
 }
 
-/** Runs one workload on any chip and returns its indices. */
-export function runOn(chip: InProcessChip, workloadId: string, ops: bigint) {
-  const descriptor = encode(workloadDescriptor.toCbor({ workloadId }));
-  return chip.send(CMD.runWorkload, { workloadDescriptor: descriptor, precisionClass: 4, ops });
-}
-
 let nonces = 0;
 export const freshNonce = (label = 'nonce') => seed(`checks ${label} ${++nonces}`).subarray(0, 16);
 
@@ -94,38 +81,15 @@ export function collect(chip: InProcessChip, options: Omit<CollectOptions, 'nonc
 }
 
 /**
- * A provisioned chip with one licence installed and no work done yet, so that its usage can be made
- * plausible at a realistic peak rate. Replay defence by sequence number only, as in the fixture.
+ * A provisioned chip with one licence installed and no work done yet (the fixture's), so that its
+ * usage can be made plausible at a realistic peak rate.
  */
 export function idleChip(name: string, licence: Partial<LicenceClaims> = {}) {
-  const clock = new ManualClock(T0);
-  const log = new MemoryLogStore(hasher);
-  const chip = new InProcessChip({ log, now: clock.now, random: seededRandom(name), backend });
-  const hwmodel = utf8('hemkit-sim-a1');
-  const made = chip.send(CMD.manufacture, { hwmodel, uds: seed(`uds ${name}`) });
-  chip.send(CMD.provision, {
-    deviceCertificate: manufacturer.issueDeviceCertificate({ ...made, hwmodel }, T0),
-    issuerKeys: authority.publicKeys,
-    issuerThreshold: 2,
-    replayDefence: [REPLAY.sequence],
-    manufacturerKey: manufacturer.publicKey,
-  });
-  const licenceClaims: LicenceClaims = {
-    licenceId: seed(`${name} licence`).subarray(0, 16),
-    ueid: made.ueid,
-    sequenceNumber: 1,
-    notBefore: T0 - 60,
-    expiry: T0 + 86_400,
-    opsQuota: 10n ** 25n,
-    precisionClasses: [4, 6],
-    ...licence,
-  };
-  const licenceBytes = authority.issueLicence(licenceClaims, [0, 1]);
-  chip.send(CMD.installLicence, { licence: licenceBytes });
+  const { chip, clock, ueid, licenceBytes, licenceClaims } = provisionedChip(name, licence);
   return {
     chip,
     clock,
-    ueid: made.ueid,
+    ueid,
     licenceBytes,
     licenceClaims,
     run: (workloadId: string, ops: bigint) => runOn(chip, workloadId, ops),

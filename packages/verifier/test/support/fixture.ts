@@ -1,4 +1,10 @@
-/** A licensed chip, its factory, and a verifier configured to trust them: real evidence, end to end. */
+/**
+ * The one chip fixture of the verifier's tests and benchmarks: a factory (manufacturer and 2-of-3
+ * licence authority), provisioned and licensed simulated chips made by it, and a verifier configured
+ * to trust them: real evidence, end to end. Everything signs with node:crypto (Ed25519 signatures are
+ * deterministic, so the bytes are those of any backend), so that building a fleet takes little of a
+ * benchmark's time. No vitest here: the benchmarks import it too.
+ */
 import { sha256 } from '@noble/hashes/sha2.js';
 import { encode } from '@hemkit/wire/cbor';
 import { getBackend } from '@hemkit/wire/crypto';
@@ -16,13 +22,14 @@ import { MemoryVerifierStore } from '../../src/store/index.js';
 
 export const utf8 = (s: string) => new TextEncoder().encode(s);
 export const seed = (label: string) => sha256(utf8(`hemkit verifier test: ${label}`));
+export const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 export const T0 = 1_800_000_000;
-const backend = getBackend('node');
-const hasher = createMerkleHasher((d) => backend.sha256(d));
-const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
+export const HWMODEL = 'hemkit-sim-a1';
+export const backend = getBackend('node');
+export const hasher = createMerkleHasher((d) => backend.sha256(d));
 
-export const manufacturer = new Manufacturer('hemkit-sim-fab', seed('manufacturer'));
-export const authority = new LicenceAuthority([seed('issuer-0'), seed('issuer-1'), seed('issuer-2')], 2);
+export const manufacturer = new Manufacturer('hemkit-sim-fab', seed('manufacturer'), -8, backend);
+export const authority = new LicenceAuthority([seed('issuer-0'), seed('issuer-1'), seed('issuer-2')], 2, -8, backend);
 
 export function trust(over: Partial<TrustAnchors> = {}): TrustAnchors {
   return {
@@ -34,15 +41,19 @@ export function trust(over: Partial<TrustAnchors> = {}): TrustAnchors {
 }
 
 export function reference(over: Partial<ReferenceValues['models'][number]> = {}): ReferenceValues {
-  return { models: [{ hwmodel: 'hemkit-sim-a1', minimumSvn: 1, peakOpsPerSecond: SIM_PEAK_OPS_PER_SECOND, firmware: [{ measurement: hex(FACTORY_FIRMWARE), svn: 1 }], ...over }] };
+  return { models: [{ hwmodel: HWMODEL, minimumSvn: 1, peakOpsPerSecond: SIM_PEAK_OPS_PER_SECOND, firmware: [{ measurement: hex(FACTORY_FIRMWARE), svn: 1 }], ...over }] };
 }
 
-/** A provisioned, licensed chip that has run two workloads with disclosed descriptors. */
-export function licensedChip(name = 'chip-a', licence: Partial<LicenceClaims> = {}) {
+/**
+ * A provisioned chip with one licence installed and no work done yet: replay defence by sequence
+ * number, a 2-of-3 licence (sequence 1, from a minute before T0 for a day, 10^25 operations,
+ * precision classes 4 and 6) unless `licence` says otherwise.
+ */
+export function provisionedChip(name: string, licence: Partial<LicenceClaims> = {}) {
   const clock = new ManualClock(T0);
   const log = new MemoryLogStore(hasher);
   const chip = new InProcessChip({ log, now: clock.now, random: seededRandom(name), backend });
-  const hwmodel = utf8('hemkit-sim-a1');
+  const hwmodel = utf8(HWMODEL);
   const made = chip.send(CMD.manufacture, { hwmodel, uds: seed(`uds ${name}`) });
   chip.send(CMD.provision, {
     deviceCertificate: manufacturer.issueDeviceCertificate({ ...made, hwmodel }, T0),
@@ -63,14 +74,26 @@ export function licensedChip(name = 'chip-a', licence: Partial<LicenceClaims> = 
   };
   const licenceBytes = authority.issueLicence(licenceClaims, [0, 1]);
   chip.send(CMD.installLicence, { licence: licenceBytes });
-  const openings = new Map<number, { salt: Uint8Array; descriptor: Uint8Array }>();
-  const run = (workloadId: string, ops: bigint) => {
-    const descriptor = encode(workloadDescriptor.toCbor({ workloadId }));
-    const r = chip.send(CMD.runWorkload, { workloadDescriptor: descriptor, precisionClass: 4, ops });
-    openings.set(r.startedIndex!, { salt: r.salt!, descriptor });
-    openings.set(r.finishedIndex!, { salt: r.salt!, descriptor });
-    return r;
-  };
+  return { chip, clock, log, ueid: made.ueid, licenceBytes, licenceClaims };
+}
+
+/** Workload openings by log index, as an operator keeps them to disclose. */
+export type Openings = Map<number, { salt: Uint8Array; descriptor: Uint8Array }>;
+
+/** Runs one workload (precision class 4) on any chip; records its opening under both its entries when given `openings`. */
+export function runOn(chip: InProcessChip, workloadId: string, ops: bigint, openings?: Openings) {
+  const descriptor = encode(workloadDescriptor.toCbor({ workloadId }));
+  const r = chip.send(CMD.runWorkload, { workloadDescriptor: descriptor, precisionClass: 4, ops });
+  openings?.set(r.startedIndex!, { salt: r.salt!, descriptor });
+  openings?.set(r.finishedIndex!, { salt: r.salt!, descriptor });
+  return r;
+}
+
+/** A provisioned, licensed chip that has run two workloads with disclosed descriptors. */
+export function licensedChip(name = 'chip-a', licence: Partial<LicenceClaims> = {}) {
+  const { chip, clock, log, ueid, licenceBytes, licenceClaims } = provisionedChip(name, licence);
+  const openings: Openings = new Map();
+  const run = (workloadId: string, ops: bigint) => runOn(chip, workloadId, ops, openings);
   run('train-1', 4n * 10n ** 24n);
   run('eval-7', 10n ** 20n);
   let nonceCount = 0;
@@ -85,7 +108,7 @@ export function licensedChip(name = 'chip-a', licence: Partial<LicenceClaims> = 
     });
     return { bundle, nonce };
   };
-  return { chip, clock, log, ueid: made.ueid, licenceBytes, licenceClaims, run, evidence, openings };
+  return { chip, clock, log, ueid, licenceBytes, licenceClaims, run, evidence, openings };
 }
 
 export function verifierInputs(over: Omit<Partial<AppraisalInputs>, 'policy'> & { policy?: Partial<Policy> } = {}): AppraisalInputs {

@@ -7,9 +7,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decode } from '@hemkit/wire/cbor';
-import { HemkitError } from '@hemkit/wire/errors';
 import { workloadDescriptor, type WorkloadDescriptor } from '@hemkit/wire/messages';
 import { accountFleet, fleetReportToJson, type AppraisedChip, type FleetEvidence, type FleetReportJson, type Threshold } from '../../src/accounting/index.js';
+import { outcome } from '../../../wire/test/support/expect-code.js';
 
 interface FleetVector {
   readonly id: string;
@@ -59,13 +59,7 @@ describe('accounting/fleets.json', () => {
   it.each(file.vectors.map((v) => [v.id, v] as const))('%s', (_id, v) => {
     const thresholds: Threshold[] | undefined = v.thresholds?.map((t) => ({ id: t.id, description: t.description, ops: BigInt(t.ops) }));
     let report: FleetReportJson | undefined;
-    let got = 'valid';
-    try {
-      report = fleetReportToJson(accountFleet(evidenceOf(v), thresholds === undefined ? {} : { thresholds }));
-    } catch (e) {
-      if (!(e instanceof HemkitError)) throw e;
-      got = e.code;
-    }
+    const got = outcome(() => (report = fleetReportToJson(accountFleet(evidenceOf(v), thresholds === undefined ? {} : { thresholds }))));
     expect(got).toBe(v.result === 'valid' ? 'valid' : v.code);
     if (v.result === 'valid') expect(report).toEqual(v.report);
   });

@@ -5,8 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { HemkitError } from '@hemkit/wire/errors';
 import { parsePolicy, parseReferenceValues, parseTrustAnchors } from '../../src/index.js';
+import { outcome } from '../../../wire/test/support/expect-code.js';
 
 interface InputVector {
   readonly id: string;
@@ -33,13 +33,7 @@ describe('verifier/inputs.json', () => {
 
   it.each(file.vectors.map((v) => [v.id, v] as const))('%s', (_id, v) => {
     let parsed: unknown;
-    let got = 'valid';
-    try {
-      parsed = PARSERS[v.kind](v.input);
-    } catch (e) {
-      if (!(e instanceof HemkitError)) throw e;
-      got = e.code;
-    }
+    const got = outcome(() => (parsed = PARSERS[v.kind](v.input)));
     expect(got).toBe(v.result === 'valid' ? 'valid' : v.code);
     if (v.effective !== undefined) expect(parsed).toEqual(v.effective);
   });

@@ -4,7 +4,8 @@
  */
 import { sha256 } from '@noble/hashes/sha2.js';
 import { expect } from 'vitest';
-import { HemkitError, type ErrorCode } from '../../src/errors.js';
+import { HemkitError } from '../../src/errors.js';
+import { thrownBy } from '../support/expect-code.js';
 import { createMerkleHasher, createNodeMerkleHasher, type MerkleHasher } from '../../src/merkle/index.js';
 
 /** Every test that hashes runs with both: they must agree on every input. */
@@ -13,22 +14,8 @@ export const HASHERS: readonly (readonly [name: string, hasher: MerkleHasher])[]
   ['node:crypto', createNodeMerkleHasher()],
 ];
 
-export function thrownBy(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (e) {
-    return e;
-  }
-  return undefined;
-}
-
-/** Asserts that `fn` throws a HemkitError with exactly `code`. */
-export function expectCode(fn: () => unknown, code: ErrorCode): HemkitError {
-  const thrown = thrownBy(fn);
-  expect(thrown, `expected HemkitError ${code}, but ${thrown === undefined ? 'nothing was thrown' : String(thrown)}`).toBeInstanceOf(HemkitError);
-  expect((thrown as HemkitError).code).toBe(code);
-  return thrown as HemkitError;
-}
+/** The one assertion on typed errors, shared by every package's tests. */
+export { expectCode, thrownBy } from '../support/expect-code.js';
 
 /** Asserts that `fn` throws a HemkitError with one of the Merkle codes, when which one depends on the shape. */
 export function expectMerkleError(fn: () => unknown): HemkitError {

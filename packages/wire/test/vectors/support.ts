@@ -6,7 +6,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
-import { HemkitError } from '../../src/errors.js';
 
 export const VECTORS = join(import.meta.dirname, '../../../../test-vectors');
 
@@ -43,16 +42,8 @@ export function vectorFilesIn(directory: string): string[] {
     .map((f) => `${directory}/${f}`);
 }
 
-/** 'valid' when `fn` returns, the code when it throws a HemkitError; anything else is a test failure. */
-export function outcome(fn: () => unknown): string {
-  try {
-    fn();
-    return 'valid';
-  } catch (e) {
-    if (e instanceof HemkitError) return e.code;
-    throw e;
-  }
-}
+/** 'valid' when `fn` returns, the code when it throws a HemkitError; shared by every package's tests. */
+export { outcome } from '../support/expect-code.js';
 
 /** What a vector says `outcome` must give. */
 export const expected = (v: Vector): string => (v.result === 'valid' ? 'valid' : v.code!);

@@ -1,0 +1,20 @@
+/** apply-revocation: revoked licence ids are recorded; revoking the active licence locks the chip. */
+import { LOCK, type CMD } from '@hemkit/wire/messages';
+import { checkRevocation } from '../licence.js';
+import type { Work } from '../work.js';
+import { ok, type CommandRequest, type CommandResponse } from './types.js';
+
+export function applyRevocation(w: Work, request: CommandRequest<typeof CMD.applyRevocation>): CommandResponse<typeof CMD.applyRevocation> {
+  w.notRefusing();
+  const claims = checkRevocation(w.state, w.provisioned(), request.params.revocation, w.env);
+  const ids = claims.revokedLicences;
+  const active = w.state.licence;
+  const hitsActive = active !== undefined && ids.some((id) => Buffer.from(id).equals(Buffer.from(active.licenceId)));
+  w.state = {
+    ...w.state,
+    revokedLicences: [...w.state.revokedLicences, ...ids],
+    appliedRevocations: [...w.state.appliedRevocations, claims.revocationId],
+    ...(hitsActive ? { lockState: LOCK.licenceRevoked } : {}),
+  };
+  return ok(request, { logIndex: w.log(12, { revocationId: claims.revocationId, licenceIds: ids }) });
+}

@@ -1,0 +1,40 @@
+/** provision: the device certificate, the issuers' keys and policy are installed; the chip boots. */
+import { HemkitError } from '@hemkit/wire/errors';
+import { deviceCertificateClaims, openClaims, type CMD } from '@hemkit/wire/messages';
+import { boot, deviceIdentityKey, type Work } from '../work.js';
+import { ok, type CommandRequest, type CommandResponse } from './types.js';
+
+export function provision(w: Work, request: CommandRequest<typeof CMD.provision>): CommandResponse<typeof CMD.provision> {
+  const { params } = request;
+  const s = w.state;
+  if (s.provisioning !== undefined) throw new HemkitError('MODULE_ALREADY_PROVISIONED', 'this chip is already provisioned');
+  let cert;
+  try {
+    cert = openClaims(deviceCertificateClaims, params.deviceCertificate, params.manufacturerKey, w.env.backend);
+  } catch (e) {
+    if (!(e instanceof HemkitError)) throw e;
+    throw new HemkitError('DEVICE_CERTIFICATE_INVALID', `the device certificate does not verify under the manufacturer key: ${e.code}`, { cause: e });
+  }
+  const identity = deviceIdentityKey(s, w.env);
+  const same = (a: Uint8Array, b: Uint8Array) => Buffer.from(a).equals(Buffer.from(b));
+  if (!same(cert.ueid, s.ueid) || !same(cert.hwmodel, s.hwmodel) || !same(cert.cnf.coseKey.publicKey, identity.publicKey.publicKey)) {
+    throw new HemkitError('DEVICE_CERTIFICATE_INVALID', 'the device certificate names another chip, model or key');
+  }
+  const n = params.issuerKeys.length;
+  if (params.issuerThreshold < 1 || params.issuerThreshold > n) {
+    throw new HemkitError('MODULE_INVALID_PARAMS', `the issuer threshold must be between 1 and ${n}`);
+  }
+  w.state = {
+    ...s,
+    provisioning: {
+      deviceCertificate: params.deviceCertificate,
+      manufacturerKey: params.manufacturerKey,
+      issuerKeys: params.issuerKeys,
+      issuerThreshold: params.issuerThreshold,
+      replayDefence: [...new Set(params.replayDefence)].sort(),
+      ...(params.itemisationThreshold !== undefined ? { itemisationThreshold: params.itemisationThreshold } : {}),
+    },
+  };
+  boot(w);
+  return ok(request, { attestationKeyCertificate: w.state.attestationKeyCertificate! });
+}

@@ -1,0 +1,84 @@
+/**
+ * What every command handler works with: the chip's state as a command changes it, the environment,
+ * the keys the firmware derives, and the boot sequence (specs/messages/module-commands.md).
+ */
+import { HemkitError } from '@hemkit/wire/errors';
+import { attestationKeyCertificateClaims, LOCK_NAMES, signClaims, type LicenceState, type SigningKey } from '@hemkit/wire/messages';
+import type { ModuleEnv } from './env.js';
+import { deriveAttestationKey, deriveDeviceIdentityKey } from './keys.js';
+import { appendEntry } from './log.js';
+import type { ChipState, Provisioning } from './state.js';
+
+const keyCache = new Map<string, SigningKey>();
+/** The attestation key for the running firmware (DICE: UDS and measurement), cached per pair. */
+export function attestationKey(state: ChipState, env: ModuleEnv): SigningKey {
+  const id = `${Buffer.from(state.uds).toString('hex')}/${Buffer.from(state.firmwareMeasurement).toString('hex')}/${state.keyAlg}`;
+  let key = keyCache.get(id);
+  if (key === undefined) {
+    key = deriveAttestationKey(state.uds, state.firmwareMeasurement, state.keyAlg, env.backend);
+    if (keyCache.size > 1024) keyCache.clear();
+    keyCache.set(id, key);
+  }
+  return key;
+}
+
+export function deviceIdentityKey(state: ChipState, env: ModuleEnv): SigningKey {
+  return deriveDeviceIdentityKey(state.uds, state.keyAlg, env.backend);
+}
+
+/** A command in progress: the state as it changes, and the environment. */
+export class Work {
+  constructor(
+    public state: ChipState,
+    readonly env: ModuleEnv,
+  ) {}
+
+  log<K extends Parameters<typeof appendEntry>[2]>(kind: K, details: Parameters<typeof appendEntry<K>>[3]): number {
+    const { state, index } = appendEntry(this.state, this.env, kind, details);
+    this.state = state;
+    return index;
+  }
+
+  provisioned(): Provisioning {
+    if (this.state.provisioning === undefined) throw new HemkitError('MODULE_NOT_PROVISIONED', 'provision the chip first');
+    return this.state.provisioning;
+  }
+
+  /** Metering and unlocking stop once the chip has seen a rollback or tamper. */
+  notRefusing(): void {
+    if (this.state.refusing) {
+      throw new HemkitError('MODULE_REFUSING', `the chip is in a refusing state (lock state ${LOCK_NAMES.get(this.state.lockState)}): its state was rolled back or tampered with`);
+    }
+  }
+
+  /** A tree size a proof may be asked for: at most the log's current size. */
+  withinLog(size: number): void {
+    if (size > this.env.log.size) {
+      throw new HemkitError('MODULE_INVALID_PARAMS', `tree size ${size} is beyond the log's ${this.env.log.size} entries`);
+    }
+  }
+}
+
+/**
+ * A boot: the boot count goes up, the attestation key for the running firmware is derived and
+ * certified by the device identity key, and the boot is logged with the measurement and SVN.
+ */
+export function boot(w: Work): void {
+  const s = w.state;
+  w.state = { ...s, bootcount: s.bootcount + 1 };
+  const key = attestationKey(w.state, w.env);
+  const certificate = signClaims(
+    attestationKeyCertificateClaims,
+    { ueid: s.ueid, iat: s.lastTime, measurement: s.firmwareMeasurement, svn: s.svn, cnf: { coseKey: key.publicKey } },
+    deviceIdentityKey(s, w.env),
+    w.env.backend,
+  );
+  w.state = { ...w.state, attestationKeyCertificate: certificate };
+  w.log(1, { firmwareMeasurement: s.firmwareMeasurement, svn: s.svn });
+}
+
+export function licenceStateOf(s: ChipState): LicenceState | undefined {
+  const l = s.licence;
+  if (l === undefined) return undefined;
+  return { licenceId: l.licenceId, remainingQuota: l.remainingQuota, expiry: l.expiry, sequenceNumber: l.sequenceNumber };
+}
