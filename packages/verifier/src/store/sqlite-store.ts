@@ -10,10 +10,20 @@
  * - Counters up to 2^128-1 are kept as canonical decimal TEXT: SQLite integers stop at 2^63-1 and
  *   its REAL would round.
  */
-import Database from 'better-sqlite3';
+import { createRequire } from 'node:module';
+import type Database from 'better-sqlite3';
 import { HemkitError } from '@hemkit/wire/errors';
 import { checkNonce, checkUeid, checkUpdate, MAX_COUNTER, mergeCounters, mergeLicenceUsage } from './merge.js';
 import type { ChipMemory, ChipUpdate, SeenCheckpoint, VerifierStore } from './types.js';
+
+/**
+ * better-sqlite3, a native addon, loaded on the first SqliteVerifierStore rather than on import, so
+ * that a program importing `@hemkit/verifier/store` for the memory store never loads it.
+ */
+let databaseClass: typeof Database | undefined;
+function loadDatabase(): typeof Database {
+  return (databaseClass ??= createRequire(import.meta.url)('better-sqlite3') as typeof Database);
+}
 
 /**
  * `PRAGMA user_version` of the schema below; a file with another one is refused, never rewritten.
@@ -123,7 +133,7 @@ export class SqliteVerifierStore implements VerifierStore {
     try {
       // better-sqlite3's `timeout` is SQLite's busy_timeout; set before the first statement so that
       // even opening waits for a process that is creating the schema.
-      db = new Database(path, { timeout: options.busyTimeoutMs ?? 10_000 });
+      db = new (loadDatabase())(path, { timeout: options.busyTimeoutMs ?? 10_000 });
       const mode = db.pragma('journal_mode = WAL', { simple: true });
       if (mode !== 'wal') {
         throw new HemkitError('VERIFIER_STORE_FAILED', `${path}: SQLite refused WAL mode (got ${String(mode)})`);
@@ -325,7 +335,7 @@ function migrate(db: Database.Database, path: string): void {
  */
 function toStoreError(e: unknown, doing: string, opening: boolean): unknown {
   if (e instanceof HemkitError) return e;
-  if (e instanceof Database.SqliteError) {
+  if (databaseClass !== undefined && e instanceof databaseClass.SqliteError) {
     const corrupt = e.code === 'SQLITE_NOTADB' || e.code.startsWith('SQLITE_CORRUPT');
     return new HemkitError(corrupt ? 'VERIFIER_STORE_CORRUPT' : 'VERIFIER_STORE_FAILED', `${doing}: ${e.message} (${e.code})`, {
       cause: e,
