@@ -16,7 +16,8 @@ import { pathToFileURL } from 'node:url';
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
 import { nobleBackend } from '@hemkit/wire/crypto';
-import { createMerkleHasher, createNodeMerkleHasher, type MerkleHasher, verifyConsistency, verifyInclusion } from '@hemkit/wire/merkle';
+import { createMerkleHasher, type MerkleHasher, verifyConsistency, verifyInclusion } from '@hemkit/wire/merkle';
+import { createNodeMerkleHasher } from '@hemkit/wire/crypto/node';
 import { FileLogStore, type LogStore, MemoryLogStore } from '../src/log/index.js';
 import { type Measurement, measure, report } from '../../wire/bench/harness.js';
 

@@ -6,7 +6,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { HemkitError, type ErrorCode } from '@hemkit/wire/errors';
-import { consistencyProof, createNodeMerkleHasher, inclusionProof, merkleRoot, type MerkleHasher } from '@hemkit/wire/merkle';
+import { consistencyProof, inclusionProof, merkleRoot, type MerkleHasher } from '@hemkit/wire/merkle';
+import { createNodeMerkleHasher } from '@hemkit/wire/crypto/node';
 import { expect } from 'vitest';
 
 export const hasher: MerkleHasher = createNodeMerkleHasher();

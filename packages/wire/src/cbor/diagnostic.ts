@@ -6,6 +6,7 @@
  * tags as N(…). An optional `annotate` callback adds EDN comments (/ … /), which is how
  * `hemkit inspect` names the claims behind integer keys.
  */
+import { toHex } from '../bytes.js';
 import { CborTag, type CborValue } from './value.js';
 
 export interface DiagnosticOptions {
@@ -49,8 +50,4 @@ function render(value: CborValue, o: DiagnosticOptions, level: number, path: (st
   return entries.length === 0 ? '{}' : `{${open}${entries.join(sep)}${close}}`;
 }
 
-function hex(bytes: Uint8Array): string {
-  let out = '';
-  for (const b of bytes) out += b.toString(16).padStart(2, '0');
-  return out;
-}
+const hex = toHex;

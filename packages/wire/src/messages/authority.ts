@@ -3,6 +3,7 @@
  * signatures by distinct issuers out of the n provisioned (specs/messages/licence.md §2, §6). The
  * one implementation of the rule, used by the chip before it unlocks and by the verifier after.
  */
+import { toHex } from '../bytes.js';
 import { decode } from '../cbor/index.js';
 import { decodeSign, verifySignature, type CosePublicKey, type CoseSign } from '../cose/index.js';
 import type { CryptoBackend } from '../crypto/backend.js';
@@ -10,7 +11,7 @@ import { HemkitError } from '../errors.js';
 import { keyThumbprint } from './common.js';
 import type { RecordType } from './schema.js';
 
-const hexOf = (b: Uint8Array) => Buffer.from(b).toString('hex');
+const hexOf = toHex;
 
 /** Decodes a k-of-n statement; anything malformed is LICENCE_MALFORMED, naming the underlying code. */
 export function decodeIssuerStatement<T>(bytes: Uint8Array, type: RecordType<T>): { message: CoseSign; claims: T } {

@@ -4,15 +4,8 @@ import { sha512 } from '@noble/hashes/sha2.js';
 import * as nodeCrypto from 'node:crypto';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import {
-  SIGNATURE_SCHEMES,
-  createNodeBackend,
-  getBackend,
-  isBackendAvailable,
-  nobleBackend,
-  type CryptoBackend,
-  type SignatureScheme,
-} from '../../src/crypto/index.js';
+import { SIGNATURE_SCHEMES, getBackend, isBackendAvailable, nobleBackend, type CryptoBackend, type SignatureScheme } from '../../src/crypto/index.js';
+import { createNodeBackend } from '../../src/crypto/node-entry.js';
 import { HemkitError } from '../../src/errors.js';
 import { expectCode, fromHex, hex } from '../support/expect-code.js';
 

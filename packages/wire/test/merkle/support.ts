@@ -5,7 +5,8 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { expect } from 'vitest';
 import { HemkitError, type ErrorCode } from '../../src/errors.js';
-import { createMerkleHasher, createNodeMerkleHasher, type MerkleHasher } from '../../src/merkle/index.js';
+import { createMerkleHasher, type MerkleHasher } from '../../src/merkle/index.js';
+import { createNodeMerkleHasher } from '../../src/crypto/node-entry.js';
 
 /** Every test that hashes runs with both: they must agree on every input. */
 export const HASHERS: readonly (readonly [name: string, hasher: MerkleHasher])[] = [
