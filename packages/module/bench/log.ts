@@ -18,7 +18,8 @@ import * as vm from 'node:vm';
 import { nobleBackend } from '@hemkit/wire/crypto';
 import { createMerkleHasher, type MerkleHasher, verifyConsistency, verifyInclusion } from '@hemkit/wire/merkle';
 import { createNodeMerkleHasher } from '@hemkit/wire/crypto/node';
-import { FileLogStore, type LogStore, MemoryLogStore } from '../src/log/index.js';
+import { type LogStore, MemoryLogStore } from '../src/log/index.js';
+import { FileLogStore } from '../src/log/file.js';
 import { type Measurement, measure, report } from '../../wire/bench/harness.js';
 
 /**

@@ -10,7 +10,6 @@
  * - Counters up to 2^128-1 are kept as canonical decimal TEXT: SQLite integers stop at 2^63-1 and
  *   its REAL would round.
  */
-import { createRequire } from 'node:module';
 import type Database from 'better-sqlite3';
 import { HemkitError } from '@hemkit/wire/errors';
 import { checkNonce, checkUeid, checkUpdate, MAX_COUNTER, mergeCounters, mergeLicenceUsage } from './merge.js';
@@ -22,6 +21,9 @@ import type { ChipMemory, ChipUpdate, SeenCheckpoint, VerifierStore } from './ty
  */
 let databaseClass: typeof Database | undefined;
 function loadDatabase(): typeof Database {
+  // node:module through getBuiltinModule (Node 20.16+), not an import: `@hemkit/verifier/store` still
+  // re-exports this class, and its memory store should bundle for a browser with no Node shims.
+  const { createRequire } = process.getBuiltinModule('node:module');
   return (databaseClass ??= createRequire(import.meta.url)('better-sqlite3') as typeof Database);
 }
 
