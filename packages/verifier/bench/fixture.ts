@@ -17,10 +17,10 @@ import { MemoryLogStore } from '../../module/src/log/index.js';
 import type { AppraisalInputs, VerifiedChain } from '../src/checks/context.js';
 import { DEFAULT_POLICY, type Policy } from '../src/inputs.js';
 import type { VerifierStore } from '../src/store/index.js';
+import { toHex as hex } from '@hemkit/wire/bytes';
 
 const utf8 = (s: string) => new TextEncoder().encode(s);
 const seed = (label: string) => sha256(utf8(`hemkit verifier bench: ${label}`));
-const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 export const T0 = 1_800_000_000;
 const HWMODEL = 'hemkit-sim-a1';
 /** The chips sign with node:crypto: only the verifier's backend is under measurement. */

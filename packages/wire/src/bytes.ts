@@ -4,7 +4,8 @@
  * layer does: no Buffer, no TextEncoder-free assumptions, no Node.
  */
 
-const HEX_DIGITS = '0123456789abcdef';
+/** Two hex digits for each byte value: one lookup a byte (accounting renders whole fleets in hex). */
+const HEX_PAIRS: readonly string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 const BASE64_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 const BASE64URL_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 
@@ -18,10 +19,7 @@ export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
 /** The bytes in lowercase hex, two digits a byte. */
 export function toHex(bytes: Uint8Array): string {
   let out = '';
-  for (let i = 0; i < bytes.length; i++) {
-    const b = bytes[i] as number;
-    out += HEX_DIGITS[b >> 4] + HEX_DIGITS[b & 15];
-  }
+  for (let i = 0; i < bytes.length; i++) out += HEX_PAIRS[bytes[i] as number];
   return out;
 }
 

@@ -45,6 +45,7 @@ import { deriveAttestationKey, deriveDeviceIdentityKey } from './keys.js';
 import { checkLicence, checkRevocation, licenceHash } from './licence.js';
 import { appendEntry } from './log.js';
 import type { ChipState, Provisioning } from './state.js';
+import { bytesEqual, toHex } from '@hemkit/wire/bytes';
 
 /** The firmware a simulated chip ships with: its measurement is the SHA-256 of this label. */
 export const FACTORY_FIRMWARE = sha256(new TextEncoder().encode('hemkit simulated firmware v1'));
@@ -66,7 +67,7 @@ export interface Outcome {
 const keyCache = new Map<string, SigningKey>();
 /** The attestation key for the running firmware (DICE: UDS and measurement), cached per pair. */
 export function attestationKey(state: ChipState, env: ModuleEnv): SigningKey {
-  const id = `${Buffer.from(state.uds).toString('hex')}/${Buffer.from(state.firmwareMeasurement).toString('hex')}/${state.keyAlg}`;
+  const id = `${toHex(state.uds)}/${toHex(state.firmwareMeasurement)}/${state.keyAlg}`;
   let key = keyCache.get(id);
   if (key === undefined) {
     key = deriveAttestationKey(state.uds, state.firmwareMeasurement, state.keyAlg, env.backend);
@@ -225,8 +226,7 @@ function provision(w: Work, params: ParamsOf<typeof CMD.provision>): ResultOf<ty
     throw new HemkitError('DEVICE_CERTIFICATE_INVALID', `the device certificate does not verify under the manufacturer key: ${e.code}`, { cause: e });
   }
   const identity = deviceIdentityKey(s, w.env);
-  const same = (a: Uint8Array, b: Uint8Array) => Buffer.from(a).equals(Buffer.from(b));
-  if (!same(cert.ueid, s.ueid) || !same(cert.hwmodel, s.hwmodel) || !same(cert.cnf.coseKey.publicKey, identity.publicKey.publicKey)) {
+  if (!bytesEqual(cert.ueid, s.ueid) || !bytesEqual(cert.hwmodel, s.hwmodel) || !bytesEqual(cert.cnf.coseKey.publicKey, identity.publicKey.publicKey)) {
     throw new HemkitError('DEVICE_CERTIFICATE_INVALID', 'the device certificate names another chip, model or key');
   }
   const n = params.issuerKeys.length;
@@ -358,7 +358,7 @@ function applyRevocation(w: Work, params: ParamsOf<typeof CMD.applyRevocation>):
   const claims = checkRevocation(w.state, w.provisioned(), params.revocation, w.env);
   const ids = claims.revokedLicences;
   const active = w.state.licence;
-  const hitsActive = active !== undefined && ids.some((id) => Buffer.from(id).equals(Buffer.from(active.licenceId)));
+  const hitsActive = active !== undefined && ids.some((id) => bytesEqual(id, active.licenceId));
   w.state = {
     ...w.state,
     revokedLicences: [...w.state.revokedLicences, ...ids],
@@ -546,7 +546,7 @@ function firmwareUpdate(w: Work, params: ParamsOf<typeof CMD.firmwareUpdate>): R
     throw new HemkitError('FIRMWARE_SIGNATURE_INVALID', `the firmware manifest does not verify under the manufacturer key: ${e.code}`, { cause: e });
   }
   const s = w.state;
-  if (!Buffer.from(manifest.hwmodel).equals(Buffer.from(s.hwmodel))) {
+  if (!bytesEqual(manifest.hwmodel, s.hwmodel)) {
     throw new HemkitError('FIRMWARE_WRONG_MODEL', 'the firmware manifest is for another hardware model');
   }
   if (manifest.svn < s.svn) {

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import { HemkitError, type ErrorCode } from '@hemkit/wire/errors';
+export { concatBytes as concat } from '@hemkit/wire/bytes';
 
 /** One assertion for typed errors, shared by every package's tests. */
 export { expectCode } from '../../../wire/test/support/expect-code.js';
@@ -27,7 +28,6 @@ export function socketDirectory(): { dir: string; cleanup: () => void } {
 
 export const u8 = (...values: number[]): Uint8Array => Uint8Array.from(values);
 
-export const concat = (...parts: Uint8Array[]): Uint8Array => Uint8Array.from(parts.flatMap((p) => [...p]));
 
 /** The 4-byte big-endian length prefix alone. */
 export function header(length: number): Uint8Array {

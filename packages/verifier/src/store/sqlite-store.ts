@@ -14,6 +14,7 @@ import type Database from 'better-sqlite3';
 import { HemkitError } from '@hemkit/wire/errors';
 import { checkNonce, checkUeid, checkUpdate, MAX_COUNTER, mergeCounters, mergeLicenceUsage } from './merge.js';
 import type { ChipMemory, ChipUpdate, SeenCheckpoint, VerifierStore } from './types.js';
+import { fromHex } from '@hemkit/wire/bytes';
 
 /**
  * better-sqlite3, a native addon, loaded on the first SqliteVerifierStore rather than on import, so
@@ -367,8 +368,6 @@ function readHex(value: unknown, what: string): string {
   if (!(value instanceof Uint8Array) || value.length === 0) corrupt(what, value);
   return Array.from(value as Uint8Array, (b) => b.toString(16).padStart(2, '0')).join('');
 }
-
-const fromHex = (text: string): Uint8Array => Uint8Array.from(text.match(/../g)!, (h) => parseInt(h, 16));
 
 function readCheckpoint(row: CheckpointRow): SeenCheckpoint {
   if (!(row.root_hash instanceof Uint8Array)) corrupt('checkpoints.root_hash', row.root_hash);

@@ -25,10 +25,10 @@ import { InProcessChip, ManualClock, seededRandom } from '../../../module/src/in
 import { MemoryLogStore } from '../../../module/src/log/index.js';
 import type { VerifierStore } from '../../src/store/index.js';
 import { authority, manufacturer, seed, T0, utf8 } from '../support/fixture.js';
+export { toHex as hex } from '@hemkit/wire/bytes';
 
 export const backend = getBackend('node');
 export const hasher = createMerkleHasher((d) => backend.sha256(d));
-export const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 
 export type Bundle = ReturnType<typeof evidenceBundle.parse>;
 export const bundleOf = (bytes: Uint8Array): Bundle => evidenceBundle.parse(decode(bytes), 'bundle');

@@ -13,13 +13,13 @@ import { appraise, type Appraisal } from '../../src/appraise.js';
 import { DEFAULT_POLICY, type Policy, type ReferenceValues, type TrustAnchors } from '../../src/inputs.js';
 import type { AppraisalInputs, VerifiedChain } from '../../src/checks/context.js';
 import { MemoryVerifierStore } from '../../src/store/index.js';
+import { toHex as hex } from '@hemkit/wire/bytes';
 
 export const utf8 = (s: string) => new TextEncoder().encode(s);
 export const seed = (label: string) => sha256(utf8(`hemkit verifier test: ${label}`));
 export const T0 = 1_800_000_000;
 const backend = getBackend('node');
 const hasher = createMerkleHasher((d) => backend.sha256(d));
-const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 
 export const manufacturer = new Manufacturer('hemkit-sim-fab', seed('manufacturer'));
 export const authority = new LicenceAuthority([seed('issuer-0'), seed('issuer-1'), seed('issuer-2')], 2);

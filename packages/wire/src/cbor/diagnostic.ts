@@ -31,7 +31,7 @@ function render(value: CborValue, o: DiagnosticOptions, level: number, path: (st
       return value ? 'true' : 'false';
   }
   if (value === null) return 'null';
-  if (value instanceof Uint8Array) return `h'${hex(value)}'`;
+  if (value instanceof Uint8Array) return `h'${toHex(value)}'`;
   if (value instanceof CborTag) return `${value.tag}(${render(value.value, o, level, path)})`;
   const indent = o.indent ?? 0;
   const open = indent > 0 ? '\n' + ' '.repeat(indent * (level + 1)) : '';
@@ -50,4 +50,3 @@ function render(value: CborValue, o: DiagnosticOptions, level: number, path: (st
   return entries.length === 0 ? '{}' : `{${open}${entries.join(sep)}${close}}`;
 }
 
-const hex = toHex;

@@ -11,8 +11,6 @@ import { HemkitError } from '../errors.js';
 import { keyThumbprint } from './common.js';
 import type { RecordType } from './schema.js';
 
-const hexOf = toHex;
-
 /** Decodes a k-of-n statement; anything malformed is LICENCE_MALFORMED, naming the underlying code. */
 export function decodeIssuerStatement<T>(bytes: Uint8Array, type: RecordType<T>): { message: CoseSign; claims: T } {
   try {
@@ -36,10 +34,10 @@ export function checkIssuerSignatures(
   threshold: number,
   backend?: CryptoBackend,
 ): void {
-  const issuers = new Map(issuerKeys.map((key) => [hexOf(keyThumbprint(key)), key]));
+  const issuers = new Map(issuerKeys.map((key) => [toHex(keyThumbprint(key)), key]));
   const seen = new Set<string>();
   message.signatures.forEach((signature, index) => {
-    const kid = signature.kid === undefined ? '' : hexOf(signature.kid);
+    const kid = signature.kid === undefined ? '' : toHex(signature.kid);
     const key = issuers.get(kid);
     if (key === undefined) {
       throw new HemkitError('LICENCE_UNKNOWN_SIGNER', `signature ${index} names kid ${kid || '(none)'}, which is not a listed issuer`);

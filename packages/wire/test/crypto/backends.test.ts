@@ -8,6 +8,7 @@ import { SIGNATURE_SCHEMES, getBackend, isBackendAvailable, nobleBackend, type C
 import { createNodeBackend } from '../../src/crypto/node-entry.js';
 import { HemkitError } from '../../src/errors.js';
 import { expectCode, fromHex, hex } from '../support/expect-code.js';
+import { concatBytes as concat } from '../../src/bytes.js';
 
 const nodeBackend = createNodeBackend();
 const BACKENDS: readonly CryptoBackend[] = [nobleBackend, nodeBackend];
@@ -35,16 +36,6 @@ function flipBit(bytes: Uint8Array, index: number): Uint8Array {
   const copy = bytes.slice();
   copy[index]! ^= 0x01;
   return copy;
-}
-
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }
 
 /** The outcome of a call as a string, so that two backends can be compared exactly. */

@@ -1,5 +1,6 @@
 import { expect } from 'vitest';
 import { HemkitError, type ErrorCode } from '../../src/errors.js';
+export { fromHex, toHex as hex } from '../../src/bytes.js';
 
 /** Asserts that `fn` throws a HemkitError with exactly `code`, and returns it for further checks. */
 export function expectCode(fn: () => unknown, code: ErrorCode): HemkitError {
@@ -14,10 +15,3 @@ export function expectCode(fn: () => unknown, code: ErrorCode): HemkitError {
   return thrown as HemkitError;
 }
 
-export function hex(bytes: Uint8Array): string {
-  return Buffer.from(bytes).toString('hex');
-}
-
-export function fromHex(text: string): Uint8Array {
-  return new Uint8Array(Buffer.from(text.replace(/\s+/g, ''), 'hex'));
-}
