@@ -26,10 +26,10 @@ import {
 } from '../../packages/module/src/index.js';
 import { appraise, parsePolicy, parseReferenceValues, parseTrustAnchors, type Appraisal } from '../../packages/verifier/src/index.js';
 import { MemoryVerifierStore } from '../../packages/verifier/src/store/index.js';
+import { toHex as hex } from '@hemkit/wire/bytes';
 
 const utf8 = (s: string) => new TextEncoder().encode(s);
 const key = (label: string) => sha256(utf8(`hemkit vector key: ${label}`));
-const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 const T0 = 1_800_000_000;
 const noble = getBackend('noble');
 const hasher = createMerkleHasher(noble.sha256);

@@ -10,6 +10,7 @@
  */
 import { sha256 } from '@noble/hashes/sha2.js';
 import { ERROR_CODES } from '@hemkit/wire/errors';
+export { fromHex, toHex as hex } from '../../packages/wire/src/bytes.js';
 
 export interface VectorBase {
   readonly id: string;
@@ -41,8 +42,6 @@ export function renderVectorFile(
 }
 
 export const utf8 = (text: string): Uint8Array => new TextEncoder().encode(text);
-export const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
-export const fromHex = (text: string): Uint8Array => new Uint8Array(Buffer.from(text.replace(/\s+/g, ''), 'hex'));
 
 /** A fixed 32-byte secret for test keys and seeds: SHA-256 of a label, so that every run is the same. */
 export const seedBytes = (label: string): Uint8Array => sha256(utf8(`hemkit vector key: ${label}`));

@@ -20,6 +20,7 @@ import { parseCddl } from './schema/link.js';
 import type { CddlSchema } from './schema/schema.js';
 import type { DecodingMode } from './validate/match.js';
 import { checkCbor } from './validate/validate.js';
+import { fromHex } from '@hemkit/wire/bytes';
 
 export const SPEC_CHECK_USAGE = `usage: hemkit spec check <cddl-file> <cbor-or-vector-file>... [--rule NAME] [--well-formed]
 
@@ -149,7 +150,7 @@ const HEX_TEXT = /^[\s0-9a-fA-F]+$/;
 function hexToBytes(text: string): Uint8Array | undefined {
   const digits = text.replace(/\s+/g, '');
   if (!HEX_TEXT.test(text) || digits.length % 2 !== 0) return undefined;
-  return new Uint8Array(Buffer.from(digits, 'hex'));
+  return fromHex(digits);
 }
 
 function readItems(path: string, io: SpecCheckIo): Item[] {

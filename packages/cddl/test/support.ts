@@ -26,6 +26,4 @@ export function expectFailure(result: ValidationResult, path: string, message?: 
 /** One assertion for typed errors, shared by every package's tests. */
 export { expectCode } from '../../wire/test/support/expect-code.js';
 
-export function fromHex(text: string): Uint8Array {
-  return new Uint8Array(Buffer.from(text.replace(/\s+/g, ''), 'hex'));
-}
+export { fromHex } from '@hemkit/wire/bytes';

@@ -16,8 +16,10 @@ import { pathToFileURL } from 'node:url';
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
 import { nobleBackend } from '@hemkit/wire/crypto';
-import { createMerkleHasher, createNodeMerkleHasher, type MerkleHasher, verifyConsistency, verifyInclusion } from '@hemkit/wire/merkle';
-import { FileLogStore, type LogStore, MemoryLogStore } from '../src/log/index.js';
+import { createMerkleHasher, type MerkleHasher, verifyConsistency, verifyInclusion } from '@hemkit/wire/merkle';
+import { createNodeMerkleHasher } from '@hemkit/wire/crypto/node';
+import { type LogStore, MemoryLogStore } from '../src/log/index.js';
+import { FileLogStore } from '../src/log/file.js';
 import { type Measurement, measure, report } from '../../wire/bench/harness.js';
 
 /**

@@ -10,5 +10,6 @@ export type { ChipState } from './firmware/state.js';
 export { InProcessChip, ManualClock, seededRandom, type Exchange } from './in-process.js';
 export { LicenceAuthority, Manufacturer } from './factory.js';
 export { collectEvidence, type CollectOptions, type CommandPort } from './evidence.js';
-export { MemoryLogStore, FileLogStore, type LogStore } from './log/index.js';
+export { MemoryLogStore, type LogStore } from './log/index.js';
+export { FileLogStore } from './log/file.js';
 export { Device, serveDevice } from './device/index.js';

@@ -11,7 +11,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Measurement, measure, report } from '../../wire/bench/harness.js';
-import { MemoryVerifierStore, SqliteVerifierStore, type VerifierStore } from '../src/store/index.js';
+import { MemoryVerifierStore, type VerifierStore } from '../src/store/index.js';
+import { SqliteVerifierStore } from '../src/store/sqlite.js';
 
 const FLEET = 1000;
 /** About a year of hourly checkpoints: what one chip's memory holds after months of appraisals. */

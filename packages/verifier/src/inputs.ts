@@ -8,12 +8,13 @@ import { decode } from '@hemkit/wire/cbor';
 import { decodeCoseKey, type CosePublicKey } from '@hemkit/wire/cose';
 import { HemkitError } from '@hemkit/wire/errors';
 import { keyThumbprint } from '@hemkit/wire/messages';
+import { fromHex } from '@hemkit/wire/bytes';
 
 const hex = z.string().regex(/^([0-9a-f]{2})+$/, 'lowercase hex');
 /** A public key as the hex of its COSE_Key encoding (what `hemkit module` writes). */
 const coseKeyHex = hex.transform((text, ctx): CosePublicKey => {
   try {
-    return decodeCoseKey(decode(Buffer.from(text, 'hex')));
+    return decodeCoseKey(decode(fromHex(text)));
   } catch (e) {
     ctx.addIssue({ code: 'custom', message: `not a COSE_Key: ${(e as Error).message}` });
     return z.NEVER;

@@ -8,6 +8,7 @@ import { signSign1 } from '@hemkit/wire/cose';
 import type { CryptoBackend } from '@hemkit/wire/crypto';
 import { CLAIM, TYP, typHeaders, type SigningKey } from '@hemkit/wire/messages';
 import type { Appraisal } from './appraise.js';
+import { toBase64url, toHex } from '@hemkit/wire/bytes';
 
 export const EAR_PROFILE = 'tag:ietf.org,2026:rats/ear#04';
 const TIER_NUMBER = { affirming: 2, warning: 32, contraindicated: 96 } as const;
@@ -18,8 +19,7 @@ export interface VerifierIdentity {
   readonly build: string;
 }
 
-const hexOf = (b: Uint8Array) => Buffer.from(b).toString('hex');
-const submodName = (a: Appraisal) => (a.ueid ? hexOf(a.ueid) : 'unidentified');
+const submodName = (a: Appraisal) => (a.ueid ? toHex(a.ueid) : 'unidentified');
 
 /** EAR's JSON serialisation, with hemkit's per-check results under "hemkit.checks". */
 export function resultToJson(appraisals: readonly Appraisal[], issuedAt: number, verifier: VerifierIdentity, policyId: string): object {
@@ -34,7 +34,7 @@ export function resultToJson(appraisals: readonly Appraisal[], issuedAt: number,
           'ear.status': a.status,
           'ear.trustworthiness-vector': a.trustworthinessVector,
           'ear.appraisal-policy-id': policyId,
-          ...(a.nonce ? { eat_nonce: Buffer.from(a.nonce).toString('base64url') } : {}),
+          ...(a.nonce ? { eat_nonce: toBase64url(a.nonce) } : {}),
           'hemkit.checks': a.checks.map((c) => ({ id: c.id, status: c.status, ...(c.code ? { code: c.code } : {}), message: c.message })),
         },
       ]),

@@ -6,7 +6,8 @@
  */
 import * as nodeCrypto from 'node:crypto';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { createMerkleHasher, createNodeMerkleHasher, type MerkleHasher, rootFromInclusionProof, verifyInclusion } from '../src/merkle/index.js';
+import { createMerkleHasher, type MerkleHasher, rootFromInclusionProof, verifyInclusion } from '../src/merkle/index.js';
+import { createNodeMerkleHasher } from '../src/crypto/node-entry.js';
 import { formatRate, type Measurement, measure, report } from './harness.js';
 
 const TREE_SIZE = 2 ** 20;

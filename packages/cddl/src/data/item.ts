@@ -11,6 +11,7 @@
  */
 import { CborTag, UINT64_MAX, type CborValue } from '@hemkit/wire/cbor';
 import { HemkitError } from '@hemkit/wire/errors';
+import { fromHex } from '@hemkit/wire/bytes';
 
 export type RawItem =
   | { readonly kind: 'uint'; readonly value: bigint }
@@ -42,7 +43,7 @@ function integerItem(n: bigint): RawItem {
 function bignum(tag: bigint, magnitude: bigint): RawItem {
   let hex = magnitude.toString(16);
   if (hex.length % 2 === 1) hex = `0${hex}`;
-  return { kind: 'tag', tag, content: { kind: 'bytes', value: new Uint8Array(Buffer.from(hex, 'hex')) } };
+  return { kind: 'tag', tag, content: { kind: 'bytes', value: fromHex(hex) } };
 }
 
 /** The raw form of a value in @hemkit/wire's data model (see the module comment). */
@@ -111,8 +112,3 @@ export function renderKey(item: RawItem): string {
   return describe(item);
 }
 
-export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}

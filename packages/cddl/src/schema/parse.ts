@@ -20,6 +20,7 @@ import {
   type Type2Node,
   type TypeNode,
 } from './ast.js';
+import { fromBase64, fromHex } from '@hemkit/wire/bytes';
 
 export type Assignment = '=' | '/=' | '//=';
 
@@ -552,11 +553,15 @@ class Parser {
       if (!/^[0-9a-fA-F]*$/.test(digits) || digits.length % 2 !== 0) {
         this.fail("h'…' must hold an even number of hex digits", start);
       }
-      return new Uint8Array(Buffer.from(digits, 'hex'));
+      return fromHex(digits);
     }
     const b64 = body.replace(/\s+/g, '');
     if (!/^[A-Za-z0-9+/_-]*={0,2}$/.test(b64)) this.fail("b64'…' holds characters outside base64 and base64url", start);
-    return new Uint8Array(Buffer.from(b64.replace(/-/g, '+').replace(/_/g, '/'), 'base64'));
+    try {
+      return fromBase64(b64);
+    } catch {
+      return this.fail("b64'…' has a length that no base64 text has", start);
+    }
   }
 }
 

@@ -18,7 +18,8 @@ import { HemkitError, isHemkitError } from '@hemkit/wire/errors';
 import type { GroupEntry, GroupNode, Literal, MemberKey, Occurrence, Type1Node, Type2Node, TypeNode } from '../schema/ast.js';
 import type { CddlSchema } from '../schema/schema.js';
 import { decodeWellFormed } from '../data/decode.js';
-import { describe, fromCborValue, renderKey, sameBytes, type RawItem } from '../data/item.js';
+import { describe, fromCborValue, renderKey, type RawItem } from '../data/item.js';
+import { bytesEqual } from '@hemkit/wire/bytes';
 
 /**
  * How byte strings are decoded, at the top and inside `.cbor`: 'profile' with @hemkit/wire's strict
@@ -71,7 +72,7 @@ function matchesLiteral(item: RawItem, lit: Literal): boolean {
     case 'text':
       return item.kind === 'text' && item.value === lit.value;
     case 'bytes':
-      return item.kind === 'bytes' && sameBytes(item.value, lit.value);
+      return item.kind === 'bytes' && bytesEqual(item.value, lit.value);
   }
 }
 

@@ -54,14 +54,15 @@ import { getBackend } from '@hemkit/wire/crypto';
 import { HemkitError, isHemkitError } from '@hemkit/wire/errors';
 import { createMerkleHasher, type MerkleHasher } from '@hemkit/wire/merkle';
 import { encodeResponse, parseRequest, parseResponse, STATUS_ERROR, type CommandId } from '@hemkit/wire/messages';
-import { sameBytes } from '../bytes.js';
 import { bootChip, enterRollbackState, handleBytes } from '../firmware/chip.js';
 import type { ModuleEnv } from '../firmware/env.js';
 import type { ChipState } from '../firmware/state.js';
-import { FileLogStore, reconcileLog, VerifiedLog } from '../log/index.js';
+import { VerifiedLog } from '../log/index.js';
+import { FileLogStore, reconcileLog } from '../log/file.js';
 import { createFsOps, FileMonotonicCounter, FileStateStore, nodeSyncFs, type SyncFs } from '../storage/index.js';
 import { delimitLogEntry } from './log-entries.js';
 import { decodeDeviceRecord, encodeDeviceRecord, sameButTimes } from './record.js';
+import { bytesEqual } from '@hemkit/wire/bytes';
 
 export interface DeviceOptions {
   /** Seconds since the epoch; the system clock by default. */
@@ -248,7 +249,7 @@ export class Device {
     const log = FileLogStore.open(dir, this.#hasher, { fs: this.#fs });
     this.#log = log;
     // What reconciliation checked is what the store serves: its size, and the root it starts from.
-    if (log.size !== size || !sameBytes(log.root(committed.size), committed.root)) {
+    if (log.size !== size || !bytesEqual(log.root(committed.size), committed.root)) {
       throw new HemkitError('LOG_INTEGRITY_FAILED', `${dir} changed while it was being opened`);
     }
     this.#env = {

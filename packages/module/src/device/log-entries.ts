@@ -7,7 +7,7 @@
 import { decode } from '@hemkit/wire/cbor';
 import { isHemkitError } from '@hemkit/wire/errors';
 import { logEntry } from '@hemkit/wire/messages';
-import type { EntryDelimiter } from '../log/index.js';
+import type { EntryDelimiter } from '../log/file.js';
 
 export const delimitLogEntry: EntryDelimiter = (window, index) => {
   let length = window.length;

@@ -12,8 +12,8 @@
 import { decode, encode } from '@hemkit/wire/cbor';
 import { HemkitError, isHemkitError } from '@hemkit/wire/errors';
 import { digest, field, record } from '@hemkit/wire/messages';
-import { sameBytes } from '../bytes.js';
 import { chipStateCodec, type ChipState } from '../firmware/state.js';
+import { bytesEqual } from '@hemkit/wire/bytes';
 
 const deviceRecord = record('device-record', {
   chip: field(1, chipStateCodec),
@@ -56,7 +56,7 @@ export function sameButTimes(a: ChipState, b: ChipState): boolean {
 /** Deep equality over the values a chip state holds: plain objects, arrays, bytes, maps and scalars. */
 function sameValue(a: unknown, b: unknown): boolean {
   if (a === b) return true;
-  if (a instanceof Uint8Array || b instanceof Uint8Array) return a instanceof Uint8Array && b instanceof Uint8Array && sameBytes(a, b);
+  if (a instanceof Uint8Array || b instanceof Uint8Array) return a instanceof Uint8Array && b instanceof Uint8Array && bytesEqual(a, b);
   if (a instanceof Map || b instanceof Map) {
     if (!(a instanceof Map && b instanceof Map) || a.size !== b.size) return false;
     for (const [key, value] of a) if (!b.has(key) || !sameValue(value, b.get(key))) return false;

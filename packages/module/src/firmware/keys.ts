@@ -7,6 +7,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { signingKey, type SigningKey } from '@hemkit/wire/messages';
 import type { CoseAlgorithm } from '@hemkit/wire/cose';
 import type { CryptoBackend } from '@hemkit/wire/crypto';
+import { fromHex, toHex } from '@hemkit/wire/bytes';
 
 const utf8 = (s: string) => new TextEncoder().encode(s);
 const DEVICE_ID_SALT = utf8('hemkit/v1/dice/device-id');
@@ -30,9 +31,9 @@ function privateKeyFrom(prk: Uint8Array, info: Uint8Array, alg: CoseAlgorithm): 
   if (curve === 'ed25519') return expand(sha256, prk, info, 32);
   const n = ORDERS[curve]!;
   const size = curve === 'p256' ? 32 : 48;
-  const c = BigInt(`0x${Buffer.from(expand(sha256, prk, info, size + 8)).toString('hex')}`);
+  const c = BigInt(`0x${toHex(expand(sha256, prk, info, size + 8))}`);
   const d = (c % (n - 1n)) + 1n;
-  return new Uint8Array(Buffer.from(d.toString(16).padStart(size * 2, '0'), 'hex'));
+  return fromHex(d.toString(16).padStart(size * 2, '0'));
 }
 
 export function deriveDeviceIdentityKey(uds: Uint8Array, alg: CoseAlgorithm, backend?: CryptoBackend): SigningKey {

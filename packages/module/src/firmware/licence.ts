@@ -16,9 +16,7 @@ import {
 } from '@hemkit/wire/messages';
 import type { ModuleEnv } from './env.js';
 import type { ChipState, Provisioning } from './state.js';
-
-const equal = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
-const hexOf = (b: Uint8Array) => Buffer.from(b).toString('hex');
+import { bytesEqual, toHex } from '@hemkit/wire/bytes';
 
 export interface AcceptedLicence {
   readonly claims: LicenceClaims;
@@ -50,8 +48,8 @@ export function licenceHash(bytes: Uint8Array): Uint8Array {
 export function checkLicence(state: ChipState, policy: Provisioning, bytes: Uint8Array, env: ModuleEnv): AcceptedLicence {
   const { message, claims } = decodeIssuerStatement(bytes, licenceClaims);
   checkIssuerSignatures(message, policy.issuerKeys, policy.issuerThreshold, env.backend);
-  if (!equal(claims.ueid, state.ueid)) {
-    throw new HemkitError('LICENCE_WRONG_CHIP', `the licence is for chip ${hexOf(claims.ueid)}, not ${hexOf(state.ueid)}`);
+  if (!bytesEqual(claims.ueid, state.ueid)) {
+    throw new HemkitError('LICENCE_WRONG_CHIP', `the licence is for chip ${toHex(claims.ueid)}, not ${toHex(state.ueid)}`);
   }
   const now = state.lastTime;
   if (now < claims.notBefore) {
@@ -60,8 +58,8 @@ export function checkLicence(state: ChipState, policy: Provisioning, bytes: Uint
   if (now >= claims.expiry) {
     throw new HemkitError('LICENCE_EXPIRED', `the chip's time ${now} is at or after expiry ${claims.expiry}`);
   }
-  if (state.revokedLicences.some((id) => equal(id, claims.licenceId))) {
-    throw new HemkitError('LICENCE_REVOKED', `licence ${hexOf(claims.licenceId)} was revoked`);
+  if (state.revokedLicences.some((id) => bytesEqual(id, claims.licenceId))) {
+    throw new HemkitError('LICENCE_REVOKED', `licence ${toHex(claims.licenceId)} was revoked`);
   }
   const hash = sha256(message.payload!); // decodeIssuerStatement refused a detached payload
   const modes = new Set(policy.replayDefence);
@@ -71,14 +69,14 @@ export function checkLicence(state: ChipState, policy: Provisioning, bytes: Uint
       `sequence number ${claims.sequenceNumber} is not greater than ${state.highestSequence}, the highest accepted`,
     );
   }
-  if (modes.has(REPLAY.hashLog) && state.appliedLicenceHashes.some((h) => equal(h, hash))) {
+  if (modes.has(REPLAY.hashLog) && state.appliedLicenceHashes.some((h) => bytesEqual(h, hash))) {
     throw new HemkitError('LICENCE_ALREADY_APPLIED', 'this licence was applied before (its hash is in the applied-licence log)');
   }
   if (modes.has(REPLAY.challenge)) {
     if (state.pendingChallenge === undefined) {
       throw new HemkitError('LICENCE_CHALLENGE_MISMATCH', 'the chip has no pending challenge: request a licence first');
     }
-    if (claims.chipChallenge === undefined || !equal(claims.chipChallenge, state.pendingChallenge)) {
+    if (claims.chipChallenge === undefined || !bytesEqual(claims.chipChallenge, state.pendingChallenge)) {
       throw new HemkitError('LICENCE_CHALLENGE_MISMATCH', 'the licence does not answer the chip\'s pending challenge');
     }
   }
@@ -89,11 +87,11 @@ export function checkLicence(state: ChipState, policy: Provisioning, bytes: Uint
 export function checkRevocation(state: ChipState, policy: Provisioning, bytes: Uint8Array, env: ModuleEnv): RevocationClaims {
   const { message, claims } = decodeIssuerStatement(bytes, revocationClaims);
   checkIssuerSignatures(message, policy.issuerKeys, policy.issuerThreshold, env.backend);
-  if (!equal(claims.ueid, state.ueid)) {
-    throw new HemkitError('LICENCE_WRONG_CHIP', `the revocation is for chip ${hexOf(claims.ueid)}, not ${hexOf(state.ueid)}`);
+  if (!bytesEqual(claims.ueid, state.ueid)) {
+    throw new HemkitError('LICENCE_WRONG_CHIP', `the revocation is for chip ${toHex(claims.ueid)}, not ${toHex(state.ueid)}`);
   }
-  if (state.appliedRevocations.some((id) => equal(id, claims.revocationId))) {
-    throw new HemkitError('REVOCATION_REPLAYED', `revocation ${hexOf(claims.revocationId)} was applied before`);
+  if (state.appliedRevocations.some((id) => bytesEqual(id, claims.revocationId))) {
+    throw new HemkitError('REVOCATION_REPLAYED', `revocation ${toHex(claims.revocationId)} was applied before`);
   }
   return claims;
 }

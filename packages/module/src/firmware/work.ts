@@ -8,11 +8,12 @@ import type { ModuleEnv } from './env.js';
 import { deriveAttestationKey, deriveDeviceIdentityKey } from './keys.js';
 import { appendEntry } from './log.js';
 import type { ChipState, Provisioning } from './state.js';
+import { toHex } from '@hemkit/wire/bytes';
 
 const keyCache = new Map<string, SigningKey>();
 /** The attestation key for the running firmware (DICE: UDS and measurement), cached per pair. */
 export function attestationKey(state: ChipState, env: ModuleEnv): SigningKey {
-  const id = `${Buffer.from(state.uds).toString('hex')}/${Buffer.from(state.firmwareMeasurement).toString('hex')}/${state.keyAlg}`;
+  const id = `${toHex(state.uds)}/${toHex(state.firmwareMeasurement)}/${state.keyAlg}`;
   let key = keyCache.get(id);
   if (key === undefined) {
     key = deriveAttestationKey(state.uds, state.firmwareMeasurement, state.keyAlg, env.backend);

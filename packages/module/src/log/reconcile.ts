@@ -25,13 +25,13 @@
 import * as path from 'node:path';
 import { HemkitError } from '@hemkit/wire/errors';
 import { MERKLE_HASH_SIZE, type MerkleHasher } from '@hemkit/wire/merkle';
-import { sameBytes } from '../bytes.js';
 import { createFsOps, exists, io, nodeSyncFs, statFile, syncPath, TEMP_SUFFIX, type SyncFs } from '../storage/fs-ops.js';
 import { AppendFile, decodeUint64 } from './append-file.js';
 import { nodeCount } from './arithmetic.js';
 import { ENTRIES, LEVEL_FILE, levelFileName, MAX_LEVEL, OFFSET_SIZE, OFFSETS } from './file-store.js';
 import { FileWindow } from './file-window.js';
 import { LogTree, type NodeStorage } from './tree.js';
+import { bytesEqual } from '@hemkit/wire/bytes';
 
 /** What the owner committed: the log holds at least `size` entries, and the first `size` have `root`. */
 export interface CommittedLog {
@@ -207,7 +207,7 @@ class PassNodes implements NodeStorage {
     if (!this.differs[level]) {
       const stored = this.found.level(level);
       const at = index * MERKLE_HASH_SIZE;
-      if (stored === undefined || at + MERKLE_HASH_SIZE > stored.length || !sameBytes(stored.view(at, MERKLE_HASH_SIZE), hash)) {
+      if (stored === undefined || at + MERKLE_HASH_SIZE > stored.length || !bytesEqual(stored.view(at, MERKLE_HASH_SIZE), hash)) {
         this.differs[level] = true;
       }
     }
@@ -270,7 +270,7 @@ export function reconcileLog(dir: string, hasher: MerkleHasher, committed: Commi
     const offsets = byOffsets(found);
     const delimiter = options.delimit && byDelimiter(found, options.delimit, options.maxEntryBytes ?? 2 ** 20);
     const beyond = options.keepBeyond ? (delimiter ?? offsets) : undefined;
-    const verified = (pass: Pass) => pass.committedRoot !== undefined && sameBytes(pass.committedRoot, committed.root);
+    const verified = (pass: Pass) => pass.committedRoot !== undefined && bytesEqual(pass.committedRoot, committed.root);
 
     // 1. The committed entries, by the offsets file, else by delimiting the entries themselves.
     const tries: [Boundary, Pass][] = [[offsets, runPass(found, hasher, committed.size, offsets, beyond)]];

@@ -12,6 +12,7 @@
  */
 import { HemkitError } from '@hemkit/wire/errors';
 import { nobleBackend } from '@hemkit/wire/crypto';
+import { toHex } from '@hemkit/wire/bytes';
 
 export const RECORD_VERSION = 1;
 export const RECORD_HEADER_BYTES = 4 + 2 + 8 + 4;
@@ -62,7 +63,7 @@ export function decodeRecord(format: RecordFormat, bytes: Uint8Array): DecodedRe
   }
   const magic = magicBytes(format);
   if (!magic.every((byte, i) => bytes[i] === byte)) {
-    throw fail(`bad magic ${hex(bytes.subarray(0, 4))}, expected ${hex(magic)} ("${format.magic}")`, 0);
+    throw fail(`bad magic ${toHex(bytes.subarray(0, 4))}, expected ${toHex(magic)} ("${format.magic}")`, 0);
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const version = view.getUint16(4);
@@ -88,6 +89,3 @@ function magicBytes(format: RecordFormat): Uint8Array {
   return new TextEncoder().encode(format.magic);
 }
 
-function hex(bytes: Uint8Array): string {
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
-}

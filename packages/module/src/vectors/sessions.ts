@@ -15,11 +15,11 @@ import { LicenceAuthority, Manufacturer } from '../factory.js';
 import { ReferenceLog } from '../log/reference-log.js';
 import { InProcessChip, ManualClock, seededRandom } from '../in-process.js';
 import { enterRollbackState } from '../firmware/chip.js';
+import { toHex } from '@hemkit/wire/bytes';
 
 export const SESSION_FORMAT = 'hemkit-module-session/v1';
 export const T0 = 1_800_000_000;
 const utf8 = (s: string) => new TextEncoder().encode(s);
-const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 export const vectorKey = (label: string) => sha256(utf8(`hemkit vector key: ${label}`));
 
 export interface SessionStep {
@@ -102,8 +102,8 @@ export class SessionRecorder {
       comment,
       time: this.clock.time,
       command: COMMAND_NAMES.get(command)!,
-      request: hex(exchange.request),
-      response: hex(exchange.response),
+      request: toHex(exchange.request),
+      response: toHex(exchange.response),
       expect,
     });
     return result;
@@ -157,13 +157,13 @@ export class SessionRecorder {
       setup: {
         randomSeed: this.randomSeed,
         startTime: T0,
-        manufacturerKey: hex(this.manufacturer.key.privateKey),
-        issuerKeys: this.authority.issuers.map((i) => hex(i.privateKey)),
+        manufacturerKey: toHex(this.manufacturer.key.privateKey),
+        issuerKeys: this.authority.issuers.map((i) => toHex(i.privateKey)),
         issuerThreshold: this.threshold,
         replayDefence: this.replayDefence,
       },
       steps: this.steps,
-      logEntries: this.log.entries.map(hex),
+      logEntries: this.log.entries.map(toHex),
     };
   }
 }

@@ -80,7 +80,7 @@ describe('the device process under SIGKILL', () => {
     const acknowledged: Acknowledged[] = [];
     let killsMidCommand = 0;
     for (let round = 0; round < ROUNDS; round++) {
-      const child = spawn(process.execPath, ['--import', 'tsx', MAIN, '--dir', dir], { stdio: ['pipe', 'pipe', 'inherit'] });
+      const child = spawn(process.execPath, ['--conditions=@hemkit/source', '--import', 'tsx', MAIN, '--dir', dir], { stdio: ['pipe', 'pipe', 'inherit'] });
       const client = stdioClient(child);
       // Check what survived the previous kill before adding more.
       const status = result<typeof CMD.status>(await client.request(request(CMD.status, {})));

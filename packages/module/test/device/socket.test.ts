@@ -17,7 +17,7 @@ describe('the device process on a Unix socket', () => {
   it('manufactures, answers status and attest over the socket, and stops on SIGTERM', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'hemkit-socket-'));
     const socket = join(dir, 'chip.sock');
-    const child = spawn(process.execPath, ['--import', 'tsx', MAIN, '--dir', join(dir, 'chip'), '--socket', socket], { stdio: ['ignore', 'ignore', 'inherit'] });
+    const child = spawn(process.execPath, ['--conditions=@hemkit/source', '--import', 'tsx', MAIN, '--dir', join(dir, 'chip'), '--socket', socket], { stdio: ['ignore', 'ignore', 'inherit'] });
     try {
       for (let i = 0; i < 200 && !existsSync(socket); i++) await new Promise((r) => setTimeout(r, 50));
       const client = await connectUnixSocket(socket);

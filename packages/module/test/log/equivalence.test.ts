@@ -7,7 +7,8 @@
 import { nobleBackend } from '@hemkit/wire/crypto';
 import { createMerkleHasher, verifyConsistency, verifyInclusion } from '@hemkit/wire/merkle';
 import { afterEach, describe, expect, it } from 'vitest';
-import { FileLogStore, type LogStore, MemoryLogStore } from '../../src/log/index.js';
+import { type LogStore, MemoryLogStore } from '../../src/log/index.js';
+import { FileLogStore } from '../../src/log/file.js';
 import { hasher, hex, proofHex, Reference, removeDir, tempDir, testEntries } from './support.js';
 
 const MAX_SIZE = 130;

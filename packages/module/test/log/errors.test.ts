@@ -8,7 +8,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ErrorCode } from '@hemkit/wire/errors';
 import { afterEach, describe, expect, it } from 'vitest';
-import { FileLogStore, type LogStore, MemoryLogStore } from '../../src/log/index.js';
+import { type LogStore, MemoryLogStore } from '../../src/log/index.js';
+import { FileLogStore } from '../../src/log/file.js';
 import { faultyFs } from '../support/faulty-fs.js';
 import { appendBytes, cutFile, expectCode, hasher, removeDir, tempDir, testEntries } from './support.js';
 

@@ -6,7 +6,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { FileLogStore, type LogStore, MemoryLogStore } from '../../src/log/index.js';
+import { type LogStore, MemoryLogStore } from '../../src/log/index.js';
+import { FileLogStore } from '../../src/log/file.js';
 import { appendBytes, cutFile, fileLength, hasher, hex, proofHex, Reference, removeDir, tempDir, testEntries } from './support.js';
 
 const entries = testEntries(200);

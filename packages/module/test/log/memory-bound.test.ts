@@ -9,7 +9,7 @@ import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
 import { verifyConsistency, verifyInclusion } from '@hemkit/wire/merkle';
 import { afterAll, describe, expect, it } from 'vitest';
-import { FileLogStore } from '../../src/log/index.js';
+import { FileLogStore } from '../../src/log/file.js';
 import { hasher, removeDir, tempDir } from './support.js';
 
 /**

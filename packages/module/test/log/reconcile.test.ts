@@ -7,7 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { FileLogStore, reconcileLog, UNRECONCILED_DIR, type EntryDelimiter } from '../../src/log/index.js';
+import { FileLogStore, reconcileLog, UNRECONCILED_DIR, type EntryDelimiter } from '../../src/log/file.js';
 import { faultyFs } from '../support/faulty-fs.js';
 import { appendBytes, cutFile, expectCode, fileLength, hasher, hex, Reference, removeDir, tempDir, thrownBy } from './support.js';
 

@@ -5,7 +5,10 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { consistencyProof, createNodeMerkleHasher, inclusionProof, merkleRoot, type MerkleHasher } from '@hemkit/wire/merkle';
+import { consistencyProof, inclusionProof, merkleRoot, type MerkleHasher } from '@hemkit/wire/merkle';
+import { createNodeMerkleHasher } from '@hemkit/wire/crypto/node';
+import { toHex as hex } from '@hemkit/wire/bytes';
+export { hex };
 
 export const hasher: MerkleHasher = createNodeMerkleHasher();
 
@@ -17,10 +20,6 @@ export function testEntry(i: number, salt = 0): Uint8Array {
 
 export function testEntries(count: number, salt = 0): Uint8Array[] {
   return Array.from({ length: count }, (_, i) => testEntry(i, salt));
-}
-
-export function hex(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('hex');
 }
 
 /** A proof as one string, so that a mismatch shows which hash differs and comparing stays cheap. */

@@ -7,7 +7,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { HemkitError } from '@hemkit/wire/errors';
 import { afterEach, describe, expect, it } from 'vitest';
-import { FileLogStore, VerifiedLog } from '../../src/log/index.js';
+import { VerifiedLog } from '../../src/log/index.js';
+import { FileLogStore } from '../../src/log/file.js';
 import { expectCode, hasher, hex, proofHex, Reference, removeDir, tempDir, testEntries } from './support.js';
 
 const entries = testEntries(45);

@@ -14,7 +14,7 @@ afterEach(() => {
 
 /** The device process: node running the TypeScript fixture through tsx, as the CLI would start it. */
 function spawnEchoServer(): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', echoServer], {
+  const child = spawn(process.execPath, ['--conditions=@hemkit/source', '--import', 'tsx', echoServer], {
     cwd: repositoryRoot,
     stdio: ['pipe', 'pipe', 'inherit'],
   });

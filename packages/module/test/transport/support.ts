@@ -2,6 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+export { concatBytes as concat } from '@hemkit/wire/bytes';
 
 /** The one assertion on typed errors (and its asynchronous form), shared by every package's tests. */
 export { expectCode, expectRejection } from '../../../wire/test/support/expect-code.js';
@@ -14,7 +15,6 @@ export function socketDirectory(): { dir: string; cleanup: () => void } {
 
 export const u8 = (...values: number[]): Uint8Array => Uint8Array.from(values);
 
-export const concat = (...parts: Uint8Array[]): Uint8Array => Uint8Array.from(parts.flatMap((p) => [...p]));
 
 /** The 4-byte big-endian length prefix alone. */
 export function header(length: number): Uint8Array {

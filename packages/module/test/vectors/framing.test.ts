@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { HemkitError } from '@hemkit/wire/errors';
 import { encodeFrame, FrameDecoder } from '../../src/transport/index.js';
+import { toHex as hex } from '@hemkit/wire/bytes';
 
 interface FrameVector {
   readonly id: string;
@@ -24,7 +25,6 @@ const file = JSON.parse(readFileSync(join(import.meta.dirname, '../../../../test
   numberOfVectors: number;
   vectors: FrameVector[];
 };
-const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 
 /** Frames delivered and the outcome ('valid' or the code) of reading `input` in chunks of `chunk` bytes. */
 function read(v: FrameVector, chunk: number): { frames: string[]; outcome: string } {

@@ -19,6 +19,7 @@ import {
   type StateStore,
 } from '../../src/storage/index.js';
 import { outcome } from '../../../wire/test/support/expect-code.js';
+import { toHex as hex } from '@hemkit/wire/bytes';
 
 type StateVector = {
   readonly id: string;
@@ -42,7 +43,6 @@ const file = JSON.parse(readFileSync(join(import.meta.dirname, '../../../../test
   numberOfVectors: number;
   vectors: StateVector[];
 };
-const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 const bytes = (h: string) => new Uint8Array(Buffer.from(h, 'hex'));
 
 /** A file system in a Map: enough for the stores, and exactly the bytes a vector gives. */

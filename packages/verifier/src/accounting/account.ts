@@ -22,7 +22,7 @@ import { checkRecord, invalid } from './input-errors.js';
 import { checkFleetEvidence, type FleetEvidence } from './input.js';
 import { licenceBounds } from './licences.js';
 import { checkThresholds, DEFAULT_THRESHOLDS, type Threshold } from './thresholds.js';
-import { hexOf } from './ueid.js';
+import { toHex } from '@hemkit/wire/bytes';
 
 /** An operation count the evidence bounds, or `unbounded` when nothing in it does. */
 export type OpsBound = bigint | 'unbounded';
@@ -239,7 +239,7 @@ function appraiseRun(
     else if (!chip.affirmed) missingChips.push({ ueid, reason: 'not-affirmed', unaccountedOps });
     else if (!run.contributions.has(key)) missingChips.push({ ueid, reason: 'undisclosed', unaccountedOps });
   }
-  missingChips.sort((a, b) => REASON_ORDER[a.reason] - REASON_ORDER[b.reason] || compareText(hexOf(a.ueid), hexOf(b.ueid)));
+  missingChips.sort((a, b) => REASON_ORDER[a.reason] - REASON_ORDER[b.reason] || compareText(toHex(a.ueid), toHex(b.ueid)));
 
   const thresholdsPassed = thresholds.filter((t) => run.reportedOps > t.ops).map((t) => t.id);
   const thresholdsUndetermined = thresholds.filter((t) => run.reportedOps <= t.ops && boundExceeds(opsUpperBound, t.ops)).map((t) => t.id);
@@ -247,7 +247,7 @@ function appraiseRun(
 
   const contributions = [...run.contributions]
     .map(([key, c]) => ({ ueid: c.ueid, ops: c.ops, logIndices: [...c.logIndices].sort((a, b) => a - b), unaccountedOps: chips.get(key)!.sealedOps }))
-    .sort((a, b) => compareBigDescending(a.ops, b.ops) || compareText(hexOf(a.ueid), hexOf(b.ueid)));
+    .sort((a, b) => compareBigDescending(a.ops, b.ops) || compareText(toHex(a.ueid), toHex(b.ueid)));
   return { status, workloadId: run.workloadId, reportedOps: run.reportedOps, opsUpperBound, thresholdsPassed, thresholdsUndetermined, contributions, missingChips };
 }
 

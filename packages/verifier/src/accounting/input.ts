@@ -6,7 +6,8 @@
  */
 import type { WorkloadDescriptor } from '@hemkit/wire/messages';
 import { checkBoolean, checkCount, checkList, checkRecord, checkText, invalid } from './input-errors.js';
-import { checkUeid, hexOf, ueidHex } from './ueid.js';
+import { toHex } from '@hemkit/wire/bytes';
+import { checkUeid, ueidHex } from './ueid.js';
 
 /** One disclosed workload entry of a chip's log: its opening checked, its descriptor decoded. */
 export interface DisclosedWorkload {
@@ -134,5 +135,5 @@ function checkLicence(value: unknown, path: string): CheckedLicence {
   if (!(licenceId instanceof Uint8Array) || licenceId.length !== LICENCE_ID_LENGTH) {
     throw invalid(`${path}.licenceId`, `a licence id (Uint8Array of ${LICENCE_ID_LENGTH} bytes)`, licenceId);
   }
-  return { path, key: ueidHex(ueid), ueid: ueid.slice(), licenceId: hexOf(licenceId), opsQuota: checkCount(licence['opsQuota'], `${path}.opsQuota`) };
+  return { path, key: ueidHex(ueid), ueid: ueid.slice(), licenceId: toHex(licenceId), opsQuota: checkCount(licence['opsQuota'], `${path}.opsQuota`) };
 }

@@ -6,7 +6,7 @@
  */
 import { checkReport, type FleetReport, type ItemisedRun, type MissingReason, type OpsBound, type RunStatus } from './account.js';
 import { invalid } from './input-errors.js';
-import { hexOf } from './ueid.js';
+import { toHex } from '@hemkit/wire/bytes';
 
 const MAX_SIGNIFICANT = 100;
 
@@ -56,7 +56,7 @@ export function renderFleetReport(report: FleetReport): string {
 
   const { chips } = r;
   lines.push(`Chips: ${chips.reporting} reporting, ${chips.affirmed} affirmed, ${chips.notAffirmed.length} not affirmed`);
-  for (const ueid of chips.notAffirmed) lines.push(`  not affirmed, not counted: ${hexOf(ueid)}`);
+  for (const ueid of chips.notAffirmed) lines.push(`  not affirmed, not counted: ${toHex(ueid)}`);
   lines.push('');
 
   lines.push('Thresholds (a run passes one when its total is greater than it):');
@@ -96,12 +96,12 @@ function renderRun(run: ItemisedRun, lines: string[]): void {
   if (run.thresholdsUndetermined.length > 0) lines.push(`    may pass: ${run.thresholdsUndetermined.join(', ')}`);
   lines.push(`    chips that contributed (${run.contributions.length}):`);
   for (const c of run.contributions) {
-    lines.push(`      ${hexOf(c.ueid)}  ${ops(c.ops)}  log entries ${c.logIndices.join(', ')}; unaccounted ${ops(c.unaccountedOps)}`);
+    lines.push(`      ${toHex(c.ueid)}  ${ops(c.ops)}  log entries ${c.logIndices.join(', ')}; unaccounted ${ops(c.unaccountedOps)}`);
   }
   if (run.missingChips.length > 0) {
     lines.push(`    chips named that did not contribute (${run.missingChips.length}):`);
     for (const m of run.missingChips) {
-      lines.push(`      ${hexOf(m.ueid)}  ${m.reason}: ${REASON_TEXT[m.reason]}; unaccounted ${m.unaccountedOps === 'unbounded' ? 'unbounded' : ops(m.unaccountedOps)}`);
+      lines.push(`      ${toHex(m.ueid)}  ${m.reason}: ${REASON_TEXT[m.reason]}; unaccounted ${m.unaccountedOps === 'unbounded' ? 'unbounded' : ops(m.unaccountedOps)}`);
     }
   }
 }
@@ -171,7 +171,7 @@ export function fleetReportToJson(report: FleetReport): FleetReportJson {
       opsUpperBound: r.aggregate.opsUpperBound.toString(),
       withMissingChips: r.aggregate.withMissingChips,
     },
-    chips: { reporting: r.chips.reporting, affirmed: r.chips.affirmed, notAffirmed: r.chips.notAffirmed.map(hexOf) },
+    chips: { reporting: r.chips.reporting, affirmed: r.chips.affirmed, notAffirmed: r.chips.notAffirmed.map(toHex) },
     undisclosedOps: r.undisclosedOps.toString(),
   };
 }
@@ -184,7 +184,7 @@ function runToJson(run: ItemisedRun): ItemisedRunJson {
     opsUpperBound: run.opsUpperBound.toString(),
     thresholdsPassed: [...run.thresholdsPassed],
     thresholdsUndetermined: [...run.thresholdsUndetermined],
-    contributions: run.contributions.map((c) => ({ ueid: hexOf(c.ueid), ops: c.ops.toString(), logIndices: [...c.logIndices], unaccountedOps: c.unaccountedOps.toString() })),
-    missingChips: run.missingChips.map((m) => ({ ueid: hexOf(m.ueid), reason: m.reason, unaccountedOps: m.unaccountedOps.toString() })),
+    contributions: run.contributions.map((c) => ({ ueid: toHex(c.ueid), ops: c.ops.toString(), logIndices: [...c.logIndices], unaccountedOps: c.unaccountedOps.toString() })),
+    missingChips: run.missingChips.map((m) => ({ ueid: toHex(m.ueid), reason: m.reason, unaccountedOps: m.unaccountedOps.toString() })),
   };
 }

@@ -1,6 +1,5 @@
+import { toHex } from '@hemkit/wire/bytes';
 import { invalid } from './input-errors.js';
-
-const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
 /** RFC 9711 §4.2.1: a UEID is 7 to 33 bytes (the wire's `ueid` type, specs/cddl/hemkit.cddl §1). */
 const UEID_MIN = 7;
@@ -16,12 +15,5 @@ export function checkUeid(value: unknown, path: string): Uint8Array {
 
 /** Lower-case hex of a UEID: the key chips are matched by, and how reports name them. */
 export function ueidHex(ueid: Uint8Array): string {
-  return hexOf(checkUeid(ueid, 'ueid'));
-}
-
-/** Lower-case hex of checked bytes (a UEID, a licence id). */
-export function hexOf(bytes: Uint8Array): string {
-  let out = '';
-  for (const byte of bytes) out += HEX[byte]!;
-  return out;
+  return toHex(checkUeid(ueid, 'ueid'));
 }

@@ -45,6 +45,7 @@ import type {
   Signed,
   VerifiedChain,
 } from './context.js';
+import { bytesEqual, toHex } from '@hemkit/wire/bytes';
 
 /** What a check hands on, and whether it found anything to check. */
 export interface Outcome<T> {
@@ -55,9 +56,7 @@ export interface Outcome<T> {
 const pass = <T>(value: T): Outcome<T> => ({ value });
 const notApplicable = <T>(reason: string, value: T): Outcome<T> => ({ value, notApplicable: reason });
 
-const hexOf = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
-const same = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
-const short = (b: Uint8Array) => `${hexOf(b).slice(0, 16)}…`;
+const short = (b: Uint8Array) => `${toHex(b).slice(0, 16)}…`;
 const fail = (code: ErrorCode, message: string): never => {
   throw new HemkitError(code, message);
 };
@@ -85,7 +84,7 @@ export function checkEncoding(bytes: Uint8Array): Outcome<Decoded> {
 }
 
 export function chainKey(deviceCertificate: Uint8Array, attestationKeyCertificate: Uint8Array): string {
-  return hexOf(sha256(new Uint8Array([...sha256(deviceCertificate), ...sha256(attestationKeyCertificate)])));
+  return toHex(sha256(new Uint8Array([...sha256(deviceCertificate), ...sha256(attestationKeyCertificate)])));
 }
 
 /** 2. certificate chain: manufacturer root → device certificate → attestation-key certificate. */
@@ -94,12 +93,12 @@ export function checkChain(d: Decoded, inputs: AppraisalInputs): Outcome<Verifie
   const cached = inputs.chainCache?.get(key);
   if (cached !== undefined) return pass(cached); // a chain verified once is not verified again: the bytes are the same
   const kid = d.device.message.kid;
-  const root = inputs.trust.manufacturers.find((m) => kid !== undefined && same(keyThumbprint(m.key), kid));
-  if (root === undefined) return fail('CHAIN_UNTRUSTED_ROOT', `the device certificate's signer (kid ${kid ? hexOf(kid) : 'none'}) is not a trusted manufacturer`);
+  const root = inputs.trust.manufacturers.find((m) => kid !== undefined && bytesEqual(keyThumbprint(m.key), kid));
+  if (root === undefined) return fail('CHAIN_UNTRUSTED_ROOT', `the device certificate's signer (kid ${kid ? toHex(kid) : 'none'}) is not a trusted manufacturer`);
   const device = verified(d.device, root.key, inputs, 'device certificate');
   const ak = verified(d.attestationKey, device.cnf.coseKey, inputs, 'attestation-key certificate');
-  if (!same(device.ueid, ak.ueid)) fail('CHAIN_MISMATCH', 'the two certificates name different chips');
-  const chain: VerifiedChain = { device, attestationKeyCertificate: ak, attestationKey: ak.cnf.coseKey, rootKeyId: hexOf(keyThumbprint(root.key)) };
+  if (!bytesEqual(device.ueid, ak.ueid)) fail('CHAIN_MISMATCH', 'the two certificates name different chips');
+  const chain: VerifiedChain = { device, attestationKeyCertificate: ak, attestationKey: ak.cnf.coseKey, rootKeyId: toHex(keyThumbprint(root.key)) };
   inputs.chainCache?.set(key, chain);
   return pass(chain);
 }
@@ -128,9 +127,9 @@ export function checkReport(d: Decoded, chain: VerifiedChain, inputs: AppraisalI
   }
   const r = d.report.claims;
   const ak = chain.attestationKeyCertificate;
-  if (!same(r.ueid, chain.device.ueid)) fail('CHAIN_MISMATCH', 'the report names another chip than its certificates');
-  if (!same(r.hwmodel, chain.device.hwmodel)) fail('CHAIN_MISMATCH', 'the report names another hardware model than its device certificate');
-  if (!same(r.measurement, ak.measurement) || r.svn !== ak.svn) {
+  if (!bytesEqual(r.ueid, chain.device.ueid)) fail('CHAIN_MISMATCH', 'the report names another chip than its certificates');
+  if (!bytesEqual(r.hwmodel, chain.device.hwmodel)) fail('CHAIN_MISMATCH', 'the report names another hardware model than its device certificate');
+  if (!bytesEqual(r.measurement, ak.measurement) || r.svn !== ak.svn) {
     fail('CHAIN_MISMATCH', 'the report names other firmware than its attestation key was certified for');
   }
   return pass({ decoded: d, chain, report: r });
@@ -139,11 +138,11 @@ export function checkReport(d: Decoded, chain: VerifiedChain, inputs: AppraisalI
 /** 4. revocation of the device, or of any key of its chain, the manufacturer root included. */
 export function checkRevocation(a: Attested, inputs: AppraisalInputs): Outcome<true> {
   const { ueids, keyIds } = inputs.trust.revoked;
-  if (ueids.includes(hexOf(a.report.ueid))) fail('DEVICE_REVOKED', `chip ${hexOf(a.report.ueid)} is revoked`);
+  if (ueids.includes(toHex(a.report.ueid))) fail('DEVICE_REVOKED', `chip ${toHex(a.report.ueid)} is revoked`);
   const keys = [
     ['manufacturer root key', a.chain.rootKeyId],
-    ['device identity key', hexOf(keyThumbprint(a.chain.device.cnf.coseKey))],
-    ['attestation key', hexOf(keyThumbprint(a.chain.attestationKey))],
+    ['device identity key', toHex(keyThumbprint(a.chain.device.cnf.coseKey))],
+    ['attestation key', toHex(keyThumbprint(a.chain.attestationKey))],
   ] as const;
   for (const [what, id] of keys) if (keyIds.includes(id)) fail('KEY_REVOKED', `the ${what} ${id} is revoked`);
   return pass(true);
@@ -156,9 +155,9 @@ export function checkFreshness(a: Attested, inputs: AppraisalInputs): Outcome<tr
   if (p.requireNonce) {
     const expected = inputs.expectedNonce;
     if (expected === undefined) return fail('NONCE_MISSING', 'the policy requires a nonce; give the one issued for this report');
-    if (!same(r.nonce, expected)) fail('NONCE_MISMATCH', `the report answers nonce ${hexOf(r.nonce)}, not ${hexOf(expected)}`);
+    if (!bytesEqual(r.nonce, expected)) fail('NONCE_MISMATCH', `the report answers nonce ${toHex(r.nonce)}, not ${toHex(expected)}`);
     if (!inputs.store.useNonce(r.nonce, inputs.now + p.maxAgeSeconds + p.clockSkewSeconds)) {
-      fail('NONCE_REUSED', `nonce ${hexOf(r.nonce)} was already used: a replayed report`);
+      fail('NONCE_REUSED', `nonce ${toHex(r.nonce)} was already used: a replayed report`);
     }
   }
   if (r.issuedAt > inputs.now + p.clockSkewSeconds) fail('REPORT_FROM_FUTURE', `the report claims time ${r.issuedAt}; the verifier's clock says ${inputs.now}`);
@@ -174,8 +173,8 @@ export function checkFirmware(a: Attested, inputs: AppraisalInputs): Outcome<Mod
   const model = new TextDecoder().decode(r.hwmodel);
   const ref = inputs.reference.models.find((m) => m.hwmodel === model);
   if (ref === undefined) return fail('MODEL_UNKNOWN', `no reference values for hardware model '${model}'`);
-  if (!ref.firmware.some((f) => f.measurement === hexOf(r.measurement))) {
-    fail('FIRMWARE_UNKNOWN', `firmware ${hexOf(r.measurement)} is not a known-good measurement for '${model}'`);
+  if (!ref.firmware.some((f) => f.measurement === toHex(r.measurement))) {
+    fail('FIRMWARE_UNKNOWN', `firmware ${toHex(r.measurement)} is not a known-good measurement for '${model}'`);
   }
   if (r.svn < ref.minimumSvn) fail('FIRMWARE_SVN_TOO_LOW', `SVN ${r.svn} is below the minimum ${ref.minimumSvn} for '${model}'`);
   return pass(ref);
@@ -229,7 +228,7 @@ export function checkLogConsistency(a: Attested, memory: ChipMemory | undefined,
     for (const { bytes } of forPair) {
       try {
         const proof = verifyConsistencyReceipt(bytes, a.chain.attestationKey, from.rootHash, inputs.hasher, inputs.backend);
-        if (same(proof.root2, head.rootHash)) return;
+        if (bytesEqual(proof.root2, head.rootHash)) return;
       } catch (err) {
         if (!(err instanceof HemkitError)) throw err;
       }
@@ -237,7 +236,7 @@ export function checkLogConsistency(a: Attested, memory: ChipMemory | undefined,
     fail('LOG_INCONSISTENT', `the log of the report's head (size ${head.treeSize}) does not extend ${what} (size ${from.treeSize}, root ${short(from.rootHash)}): the log was rewritten`);
   };
   const compareSameSize = (c: { treeSize: number; rootHash: Uint8Array }, what: string, other: { rootHash: Uint8Array }, otherWhat: string): void => {
-    if (!same(c.rootHash, other.rootHash)) {
+    if (!bytesEqual(c.rootHash, other.rootHash)) {
       fail('LOG_FORK', `two roots for size ${c.treeSize}: ${what} ${short(c.rootHash)}, ${otherWhat} ${short(other.rootHash)}`);
     }
   };
@@ -258,7 +257,7 @@ export function checkLogConsistency(a: Attested, memory: ChipMemory | undefined,
       }
       throw err;
     }
-    if (!same(c.ueid, r.ueid)) fail('CHECKPOINT_MISMATCH', `checkpoint ${i} names another chip`);
+    if (!bytesEqual(c.ueid, r.ueid)) fail('CHECKPOINT_MISMATCH', `checkpoint ${i} names another chip`);
     const previous = a.decoded.checkpoints[i - 1];
     if (previous !== undefined && c.treeSize <= previous.claims.treeSize) fail('CHECKPOINT_MISMATCH', 'carried checkpoints must come in strictly ascending tree size');
     if (c.treeSize > head.treeSize) fail('LOG_TRUNCATED', `checkpoint ${i} has ${c.treeSize} entries; the report's log head has ${head.treeSize}`);
@@ -297,7 +296,7 @@ export function checkInclusion(a: Attested, anchored: Anchored, inputs: Appraisa
       if (!(err instanceof HemkitError)) throw err;
       return fail('ENTRY_NOT_INCLUDED', `disclosed entry ${i}: the receipt does not prove it (${err.code})`);
     }
-    if (proof.treeSize !== head.treeSize || !same(proof.root, head.rootHash)) fail('ENTRY_NOT_INCLUDED', `disclosed entry ${i}: proven against another tree than the report's log head`);
+    if (proof.treeSize !== head.treeSize || !bytesEqual(proof.root, head.rootHash)) fail('ENTRY_NOT_INCLUDED', `disclosed entry ${i}: proven against another tree than the report's log head`);
     if (proof.leafIndex !== d.entry.index) fail('ENTRY_NOT_INCLUDED', `disclosed entry ${i} says index ${d.entry.index}; its receipt proves index ${proof.leafIndex}`);
     proven.set(d.entry.index, d.entry); // a leaf proven twice is the same bytes: kept once
   }
@@ -323,7 +322,7 @@ export function checkOpenings(a: Attested, proven: Proven): Outcome<readonly Dis
     if (entry === undefined || (entry.kind !== EVENT.workloadStarted && entry.kind !== EVENT.workloadFinished)) {
       return fail('OPENING_MISMATCH', `the opening for entry ${o.logIndex} does not belong to a proven workload entry`);
     }
-    if (!same(workloadCommitment(o.salt, o.workloadDescriptor), entry.details.workloadCommitment)) {
+    if (!bytesEqual(workloadCommitment(o.salt, o.workloadDescriptor), entry.details.workloadCommitment)) {
       fail('OPENING_MISMATCH', `the opening for entry ${o.logIndex} does not open its commitment`);
     }
     if (entry.kind === EVENT.workloadFinished) {
@@ -399,20 +398,20 @@ export function checkLicence(a: Attested, covered: Covered, memory: ChipMemory |
   const presented = (id: string, why: string): LicenceClaims => {
     const known = checked.get(id);
     if (known !== undefined) return known;
-    const withId = a.decoded.licences.filter((l) => hexOf(l.claims.licenceId) === id);
+    const withId = a.decoded.licences.filter((l) => toHex(l.claims.licenceId) === id);
     if (withId.length === 0) return fail('LICENCE_NOT_PRESENTED', `${why} licence ${id}; the bundle does not carry it`);
     // The licence judged must be the one the chip installed, not another statement reusing its id.
     const logged = installedHash.get(id);
-    const licence = logged === undefined ? withId[0]! : withId.find((l) => same(sha256(l.message.payload!), logged));
+    const licence = logged === undefined ? withId[0]! : withId.find((l) => bytesEqual(sha256(l.message.payload!), logged));
     if (licence === undefined) return fail('LICENCE_UNACCOUNTED', `the licence presented as ${id} is not the one the log installed (licence hash ${short(logged!)})`);
     checkIssuerSignatures(licence.message, inputs.trust.licenceIssuers.keys, inputs.trust.licenceIssuers.threshold, inputs.backend);
-    if (!same(licence.claims.ueid, r.ueid)) fail('LICENCE_WRONG_CHIP', `licence ${id} is for another chip`);
+    if (!bytesEqual(licence.claims.ueid, r.ueid)) fail('LICENCE_WRONG_CHIP', `licence ${id} is for another chip`);
     checked.set(id, licence.claims);
     return licence.claims;
   };
   for (const entry of covered) {
     if (entry.kind === EVENT.licenceInstalled) {
-      const id = hexOf(entry.details.licenceId);
+      const id = toHex(entry.details.licenceId);
       if (usage.has(id)) fail('LICENCE_REINSTALLED', `entry ${entry.index} installs licence ${id}, which this chip installed before: its quota would be granted twice`);
       usage.set(id, 0n);
       installedHash.set(id, entry.details.licenceHash);
@@ -437,14 +436,14 @@ export function checkLicence(a: Attested, covered: Covered, memory: ChipMemory |
       usage.set(active, used);
       fresh.set(active, { ops: (fresh.get(active)?.ops ?? 0n) + entry.details.ops, claims });
     } else if (entry.kind === EVENT.licenceExpired || entry.kind === EVENT.licenceExhausted) {
-      if (active === hexOf(entry.details.licenceId)) active = undefined;
+      if (active === toHex(entry.details.licenceId)) active = undefined;
     } else if (entry.kind === EVENT.revocationApplied) {
-      if (entry.details.licenceIds.some((id) => hexOf(id) === active)) active = undefined;
+      if (entry.details.licenceIds.some((id) => toHex(id) === active)) active = undefined;
     }
   }
   const state = r.licenceState;
   if (state !== undefined) {
-    const id = hexOf(state.licenceId);
+    const id = toHex(state.licenceId);
     const claims = presented(id, 'the report names');
     const used = usage.get(id);
     if (used === undefined) return fail('LICENCE_UNACCOUNTED', `the report names licence ${id}, which the log never shows installed`);

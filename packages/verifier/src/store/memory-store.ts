@@ -5,6 +5,7 @@
 import { HemkitError } from '@hemkit/wire/errors';
 import { checkNonce, checkUeid, checkUpdate, copyCheckpoint, mergeCounters, mergeLicenceUsage } from './merge.js';
 import type { ChipMemory, ChipUpdate, SeenCheckpoint, VerifierStore } from './types.js';
+import { toHex } from '@hemkit/wire/bytes';
 
 export interface MemoryStoreOptions {
   /** Expired nonces are swept once every this many `useNonce` calls (default 256). */
@@ -22,8 +23,6 @@ interface ChipRecord {
   licenceUsage: Map<string, bigint>;
   activeLicence: string | undefined;
 }
-
-const hex = (bytes: Uint8Array): string => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
 
 export class MemoryVerifierStore implements VerifierStore {
   readonly #chips = new Map<string, ChipRecord>();
@@ -46,7 +45,7 @@ export class MemoryVerifierStore implements VerifierStore {
   getChip(ueid: Uint8Array): ChipMemory | undefined {
     this.#checkOpen();
     checkUeid(ueid);
-    const record = this.#chips.get(hex(ueid));
+    const record = this.#chips.get(toHex(ueid));
     if (record === undefined) return undefined;
     return {
       ueid: record.ueid.slice(),
@@ -95,7 +94,7 @@ export class MemoryVerifierStore implements VerifierStore {
     if (++this.#nonceCalls % this.#sweepInterval === 0) {
       for (const [key, expiry] of this.#nonces) if (expiry < this.#clock) this.#nonces.delete(key);
     }
-    const key = hex(nonce);
+    const key = toHex(nonce);
     if (this.#nonces.has(key)) return false;
     this.#nonces.set(key, expiresAt);
     this.#journal?.push(key);
@@ -109,7 +108,7 @@ export class MemoryVerifierStore implements VerifierStore {
   #merge(memory: ChipMemory | undefined, update: ChipUpdate): void {
     const counters = mergeCounters(memory, update);
     const licences = { licenceUsage: mergeLicenceUsage(memory, update), activeLicence: update.activeLicence };
-    const key = hex(update.ueid);
+    const key = toHex(update.ueid);
     let record = this.#chips.get(key);
     if (record === undefined) {
       record = { ueid: update.ueid.slice(), ...counters, checkpoints: [], ...licences };

@@ -5,6 +5,7 @@
  */
 import { HemkitError } from '@hemkit/wire/errors';
 import type { ChipMemory, ChipUpdate, SeenCheckpoint } from './types.js';
+import { bytesEqual } from '@hemkit/wire/bytes';
 
 /** Counters are CBOR `counter`s: at most 2^128-1 (specs/cddl/hemkit.cddl). */
 export const MAX_COUNTER = (1n << 128n) - 1n;
@@ -37,12 +38,6 @@ function checkBytes(name: string, value: unknown): void {
   if (!(value instanceof Uint8Array) || value.length === 0) invalid(`"${name}" expected a non-empty Uint8Array`);
 }
 
-export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
 export function checkUeid(ueid: Uint8Array): void {
   checkBytes('ueid', ueid);
 }
@@ -66,7 +61,7 @@ function checkCheckpoint(name: string, c: SeenCheckpoint): void {
  */
 export function checkUpdate(ueid: Uint8Array, update: ChipUpdate): void {
   checkBytes('update.ueid', update.ueid);
-  if (!sameBytes(ueid, update.ueid)) invalid('"update.ueid" differs from the UEID of the chip being appraised');
+  if (!bytesEqual(ueid, update.ueid)) invalid('"update.ueid" differs from the UEID of the chip being appraised');
   checkCount('update.bootcount', update.bootcount);
   checkCounter('update.totalOps', update.totalOps);
   checkCount('update.workloadsRun', update.workloadsRun);
@@ -82,7 +77,7 @@ export function checkUpdate(ueid: Uint8Array, update: ChipUpdate): void {
   update.checkpoints.forEach((c, i) => {
     checkCheckpoint(`update.checkpoints[${i}]`, c);
     const root = roots.get(c.treeSize);
-    if (root !== undefined && !sameBytes(root, c.rootHash)) {
+    if (root !== undefined && !bytesEqual(root, c.rootHash)) {
       invalid(`"update.checkpoints" gives tree size ${c.treeSize} twice with different roots`);
     }
     roots.set(c.treeSize, c.rootHash);

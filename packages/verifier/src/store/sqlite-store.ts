@@ -10,10 +10,23 @@
  * - Counters up to 2^128-1 are kept as canonical decimal TEXT: SQLite integers stop at 2^63-1 and
  *   its REAL would round.
  */
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { HemkitError } from '@hemkit/wire/errors';
 import { checkNonce, checkUeid, checkUpdate, MAX_COUNTER, mergeCounters, mergeLicenceUsage } from './merge.js';
 import type { ChipMemory, ChipUpdate, SeenCheckpoint, VerifierStore } from './types.js';
+import { fromHex } from '@hemkit/wire/bytes';
+
+/**
+ * better-sqlite3, a native addon, loaded on the first SqliteVerifierStore rather than on import, so
+ * that a program importing `@hemkit/verifier/store` for the memory store never loads it.
+ */
+let databaseClass: typeof Database | undefined;
+function loadDatabase(): typeof Database {
+  // node:module through getBuiltinModule (Node 20.16+), not an import: `@hemkit/verifier/store` still
+  // re-exports this class, and its memory store should bundle for a browser with no Node shims.
+  const { createRequire } = process.getBuiltinModule('node:module');
+  return (databaseClass ??= createRequire(import.meta.url)('better-sqlite3') as typeof Database);
+}
 
 /**
  * `PRAGMA user_version` of the schema below; a file with another one is refused, never rewritten.
@@ -123,7 +136,7 @@ export class SqliteVerifierStore implements VerifierStore {
     try {
       // better-sqlite3's `timeout` is SQLite's busy_timeout; set before the first statement so that
       // even opening waits for a process that is creating the schema.
-      db = new Database(path, { timeout: options.busyTimeoutMs ?? 10_000 });
+      db = new (loadDatabase())(path, { timeout: options.busyTimeoutMs ?? 10_000 });
       const mode = db.pragma('journal_mode = WAL', { simple: true });
       if (mode !== 'wal') {
         throw new HemkitError('VERIFIER_STORE_FAILED', `${path}: SQLite refused WAL mode (got ${String(mode)})`);
@@ -325,7 +338,7 @@ function migrate(db: Database.Database, path: string): void {
  */
 function toStoreError(e: unknown, doing: string, opening: boolean): unknown {
   if (e instanceof HemkitError) return e;
-  if (e instanceof Database.SqliteError) {
+  if (databaseClass !== undefined && e instanceof databaseClass.SqliteError) {
     const corrupt = e.code === 'SQLITE_NOTADB' || e.code.startsWith('SQLITE_CORRUPT');
     return new HemkitError(corrupt ? 'VERIFIER_STORE_CORRUPT' : 'VERIFIER_STORE_FAILED', `${doing}: ${e.message} (${e.code})`, {
       cause: e,
@@ -355,8 +368,6 @@ function readHex(value: unknown, what: string): string {
   if (!(value instanceof Uint8Array) || value.length === 0) corrupt(what, value);
   return Array.from(value as Uint8Array, (b) => b.toString(16).padStart(2, '0')).join('');
 }
-
-const fromHex = (text: string): Uint8Array => Uint8Array.from(text.match(/../g)!, (h) => parseInt(h, 16));
 
 function readCheckpoint(row: CheckpointRow): SeenCheckpoint {
   if (!(row.root_hash instanceof Uint8Array)) corrupt('checkpoints.root_hash', row.root_hash);

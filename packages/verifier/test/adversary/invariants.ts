@@ -17,6 +17,7 @@ import type { MemoryLogStore } from '../../../module/src/index.js';
 import type { VerifierStore } from '../../src/store/index.js';
 import { rememberedHead, rememberedHeads, type Head, type ReportFacts } from './format.js';
 import { hex, type ChipIdentity } from './world.js';
+import { bytesEqual } from '@hemkit/wire/bytes';
 
 export const INVARIANTS = {
   1: 'remembered checkpoints form one consistent history',
@@ -43,10 +44,9 @@ export interface History {
   readonly log: MemoryLogStore;
 }
 
-const same = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
 
 export function holds(h: History, head: Head): boolean {
-  return head.treeSize <= h.log.size && same(h.log.root(head.treeSize), head.rootHash);
+  return head.treeSize <= h.log.size && bytesEqual(h.log.root(head.treeSize), head.rootHash);
 }
 
 /** `A@5`, or `A@5=C@5` when clones share the prefix, or `?@5` for a root no log ever had. */

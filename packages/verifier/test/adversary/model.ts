@@ -12,7 +12,8 @@ import { HemkitError } from '@hemkit/wire/errors';
 import { CMD, logEntry, workloadDescriptor } from '@hemkit/wire/messages';
 import { bootChip, InProcessChip, MemoryLogStore, seededRandom, type ChipState, type FirmwareLog } from '../../../module/src/index.js';
 import { appraise, type Appraisal, type VerifiedChain } from '../../src/index.js';
-import { MemoryVerifierStore, SqliteVerifierStore, type VerifierStore } from '../../src/store/index.js';
+import { MemoryVerifierStore, type VerifierStore } from '../../src/store/index.js';
+import { SqliteVerifierStore } from '../../src/store/sqlite.js';
 import {
   checkpointFacts,
   claimedHead,

@@ -20,6 +20,8 @@ import {
   type ChipState,
 } from '../../../module/src/index.js';
 import { DEFAULT_POLICY, type Policy, type ReferenceValues, type TrustAnchors } from '../../src/index.js';
+import { toHex as hex } from '@hemkit/wire/bytes';
+export { hex };
 
 export const backend = getBackend('node');
 export const hasher = createMerkleHasher((d) => backend.sha256(d));
@@ -29,7 +31,6 @@ export const QUOTA = 5n;
 const HWMODEL = 'hemkit-sim-a1';
 
 export const utf8 = (s: string) => new TextEncoder().encode(s);
-export const hex = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex');
 export const seed = (label: string) => backend.sha256(utf8(`hemkit adversary: ${label}`));
 
 export interface IssuedLicence {

@@ -21,8 +21,8 @@ import { MemoryVerifierStore, type ChipUpdate } from '../../src/store/index.js';
 import { expectCode } from '../../../wire/test/support/expect-code.js';
 import { appraiseWith, authority, check, licensedChip, manufacturer, reference, seed, T0, trust, verifierInputs } from '../support/fixture.js';
 import { bundleOf, checkpointOf, idleChip, rebuild, reportOf, signedCheckpoint, type Bundle } from './chips.js';
+import { toHex as hex } from '@hemkit/wire/bytes';
 
-const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 
 /** A verifier that remembers `fields` of a chip, as if an earlier appraisal had affirmed them. */
 function remembering(ueid: Uint8Array, fields: Partial<Omit<ChipUpdate, 'ueid'>> = {}, policy: Partial<Policy> = {}): AppraisalInputs {

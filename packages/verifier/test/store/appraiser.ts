@@ -10,7 +10,7 @@
  */
 import { writeSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { SqliteVerifierStore } from '../../src/store/index.js';
+import { SqliteVerifierStore } from '../../src/store/sqlite.js';
 import { checkpoint, update, ueid } from './support.js';
 
 const [path, mode, count] = process.argv.slice(2);

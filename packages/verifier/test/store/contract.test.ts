@@ -5,7 +5,8 @@
  */
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { APPLICATION_ID, SCHEMA_VERSION, SqliteVerifierStore, type ChipMemory, type VerifierStore } from '../../src/store/index.js';
+import type { ChipMemory, VerifierStore } from '../../src/store/index.js';
+import { APPLICATION_ID, SCHEMA_VERSION, SqliteVerifierStore } from '../../src/store/sqlite.js';
 import { checkpoint, expectCode, record, root, STORE_KINDS, type TempDir, tempDir, ueid, update } from './support.js';
 
 const CHIP = ueid(1);

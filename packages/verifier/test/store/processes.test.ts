@@ -5,7 +5,7 @@
  */
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { SqliteVerifierStore } from '../../src/store/index.js';
+import { SqliteVerifierStore } from '../../src/store/sqlite.js';
 import { CHILD, REPO_ROOT, type TempDir, tempDir, ueid } from './support.js';
 
 const CHIP = ueid(1);
@@ -31,7 +31,7 @@ interface Child {
 }
 
 function appraiser(...args: string[]): Child {
-  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, path, ...args], { cwd: REPO_ROOT });
+  const child = spawn(process.execPath, ['--conditions=@hemkit/source', '--import', 'tsx', CHILD, path, ...args], { cwd: REPO_ROOT });
   const lines: string[] = [];
   let partial = '';
   let stderr = '';

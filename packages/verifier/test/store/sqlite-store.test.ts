@@ -5,7 +5,7 @@
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { APPLICATION_ID, SCHEMA_VERSION, SqliteVerifierStore } from '../../src/store/index.js';
+import { APPLICATION_ID, SCHEMA_VERSION, SqliteVerifierStore } from '../../src/store/sqlite.js';
 import { checkpoint, expectCode, record, type TempDir, tempDir, ueid, update } from './support.js';
 
 const CHIP = ueid(1);

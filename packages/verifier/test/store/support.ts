@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { MemoryVerifierStore, SqliteVerifierStore, type ChipUpdate, type SeenCheckpoint, type VerifierStore } from '../../src/store/index.js';
+import { MemoryVerifierStore, type ChipUpdate, type SeenCheckpoint, type VerifierStore } from '../../src/store/index.js';
+import { SqliteVerifierStore } from '../../src/store/sqlite.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 export const CHILD = fileURLToPath(new URL('./appraiser.ts', import.meta.url));

@@ -19,10 +19,12 @@ import { appraise, type Appraisal } from '../../src/appraise.js';
 import { DEFAULT_POLICY, type Policy, type ReferenceValues, type TrustAnchors } from '../../src/inputs.js';
 import type { AppraisalInputs, VerifiedChain } from '../../src/checks/context.js';
 import { MemoryVerifierStore } from '../../src/store/index.js';
+import { toHex as hex } from '@hemkit/wire/bytes';
+
+export { hex };
 
 export const utf8 = (s: string) => new TextEncoder().encode(s);
 export const seed = (label: string) => sha256(utf8(`hemkit verifier test: ${label}`));
-export const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 export const T0 = 1_800_000_000;
 export const HWMODEL = 'hemkit-sim-a1';
 export const backend = getBackend('node');

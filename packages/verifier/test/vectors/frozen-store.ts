@@ -6,8 +6,8 @@
  */
 import { checkNonce, checkUeid, checkUpdate, copyCheckpoint } from '../../src/store/merge.js';
 import type { ChipMemory, ChipUpdate, VerifierStore } from '../../src/store/types.js';
+import { toHex as hex } from '@hemkit/wire/bytes';
 
-const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 
 const copyMemory = (m: ChipMemory): ChipMemory => {
   const checkpoints = m.checkpoints.map(copyCheckpoint);

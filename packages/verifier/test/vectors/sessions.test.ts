@@ -14,12 +14,11 @@ import { CMD, evidenceBundle, LOCK, parseRequest, parseResponse, signingKey, att
 import { FACTORY_FIRMWARE, SIM_PEAK_OPS_PER_SECOND } from '../../../module/src/firmware/chip.js';
 import { appraise, DEFAULT_POLICY } from '../../src/index.js';
 import { MemoryVerifierStore } from '../../src/store/index.js';
+import { fromHex, toHex as hex } from '@hemkit/wire/bytes';
 
 const DIR = join(import.meta.dirname, '../../../../test-vectors/module');
 const files = readdirSync(DIR).filter((f) => f.endsWith('.json')).sort();
 const backend = getBackend('node');
-const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
-const fromHex = (h: string) => new Uint8Array(Buffer.from(h, 'hex'));
 // The reference values a verifier would hold for the simulated firmware the sessions run.
 const KNOWN_FIRMWARE = [FACTORY_FIRMWARE, sha256(new TextEncoder().encode('hemkit simulated firmware v2'))];
 

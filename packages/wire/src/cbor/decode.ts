@@ -7,6 +7,7 @@
  * byte wins, and at one position well-formedness (truncation, reserved values) is checked before
  * profile rules (shortest form, order, allowed tags).
  */
+import { utf8StrictDecoder } from '../text.js';
 import { HemkitError, type ErrorCode } from '../errors.js';
 import {
   CborTag,
@@ -32,7 +33,7 @@ const TWO_POW_32 = 2 ** 32;
 /** Above this, an 8-byte argument no longer fits a safe integer. */
 const SAFE_HI_LIMIT = 2 ** 21;
 // ignoreBOM keeps a leading U+FEFF in the string: dropping it would break decode/encode round trips.
-const utf8Decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+const utf8Decoder = utf8StrictDecoder;
 
 interface State {
   readonly bytes: Uint8Array;

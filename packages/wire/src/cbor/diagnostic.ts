@@ -6,6 +6,7 @@
  * tags as N(…). An optional `annotate` callback adds EDN comments (/ … /), which is how
  * `hemkit inspect` names the claims behind integer keys.
  */
+import { toHex } from '../bytes.js';
 import { CborTag, type CborValue } from './value.js';
 
 export interface DiagnosticOptions {
@@ -30,7 +31,7 @@ function render(value: CborValue, o: DiagnosticOptions, level: number, path: (st
       return value ? 'true' : 'false';
   }
   if (value === null) return 'null';
-  if (value instanceof Uint8Array) return `h'${hex(value)}'`;
+  if (value instanceof Uint8Array) return `h'${toHex(value)}'`;
   if (value instanceof CborTag) return `${value.tag}(${render(value.value, o, level, path)})`;
   const indent = o.indent ?? 0;
   const open = indent > 0 ? '\n' + ' '.repeat(indent * (level + 1)) : '';
@@ -49,8 +50,3 @@ function render(value: CborValue, o: DiagnosticOptions, level: number, path: (st
   return entries.length === 0 ? '{}' : `{${open}${entries.join(sep)}${close}}`;
 }
 
-function hex(bytes: Uint8Array): string {
-  let out = '';
-  for (const b of bytes) out += b.toString(16).padStart(2, '0');
-  return out;
-}

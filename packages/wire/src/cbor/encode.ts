@@ -7,6 +7,7 @@
  * §4.2.1, and working around all four costs more than this file. cbor-x stays as the benchmark
  * baseline and as an independent decoder in the differential tests.
  */
+import { utf8Encoder } from '../text.js';
 import { HemkitError } from '../errors.js';
 import {
   CborTag,
@@ -27,7 +28,7 @@ export interface EncodeOptions {
 }
 
 const TWO_POW_32 = 2 ** 32;
-const textEncoder = new TextEncoder();
+const textEncoder = utf8Encoder;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** A growable output buffer. */

@@ -2,5 +2,4 @@
 
 export { SIGNATURE_SCHEMES, type CryptoBackend, type SignatureScheme } from './backend.js';
 export { nobleBackend } from './noble.js';
-export { createNodeBackend, type NodeBackendOptions } from './node.js';
 export { getBackend, isBackendAvailable, type BackendName } from './select.js';

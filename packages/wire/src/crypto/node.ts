@@ -7,9 +7,7 @@
  * verifyEd25519). ECDSA signing is delegated to noble for determinism (see sign).
  */
 
-import type * as NodeBufferModule from 'node:buffer';
-import type * as NodeCryptoModule from 'node:crypto';
-import type { KeyObject } from 'node:crypto';
+import { fromBase64, toBase64url } from '../bytes.js';
 import { HemkitError } from '../errors.js';
 import type { CryptoBackend, SignatureScheme } from './backend.js';
 import {
@@ -24,13 +22,7 @@ import {
 } from './checks.js';
 import { nobleBackend } from './noble.js';
 
-type NodeCrypto = typeof NodeCryptoModule;
-type BufferClass = typeof NodeBufferModule.Buffer;
-
-interface NodeModules {
-  readonly crypto: NodeCrypto;
-  readonly Buffer: BufferClass;
-}
+import { loadNodeCrypto, type JsonWebKey, type KeyObject, type NodeCrypto } from './node-types.js';
 
 export interface NodeBackendOptions {
   /**
@@ -53,20 +45,12 @@ const ECDSA_NAMES: Readonly<Record<EcdsaScheme, { hash: string; jwkCurve: string
 };
 
 /**
- * node:crypto through process.getBuiltinModule (Node.js 20.16 and later) rather than an import, so that
- * the crypto index still loads in runtimes without node:crypto and can report this backend unavailable.
+ * Whether node:crypto is present (through process.getBuiltinModule, Node.js 20.16 and later, rather
+ * than an import, so that the crypto index still loads in runtimes without node:crypto).
  */
-export function loadNodeModules(): NodeModules | undefined {
-  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
-  if (typeof proc?.getBuiltinModule !== 'function') return undefined;
-  try {
-    const crypto = proc.getBuiltinModule('node:crypto') as NodeCrypto | undefined;
-    const buffer = proc.getBuiltinModule('node:buffer') as typeof NodeBufferModule | undefined;
-    if (typeof crypto?.verify !== 'function' || typeof buffer?.Buffer?.from !== 'function') return undefined;
-    return { crypto, Buffer: buffer.Buffer };
-  } catch {
-    return undefined;
-  }
+export function loadNodeModules(): { readonly crypto: NodeCrypto } | undefined {
+  const crypto = loadNodeCrypto();
+  return crypto === undefined ? undefined : { crypto };
 }
 
 /** A map that forgets its oldest entry beyond `capacity`: enough to keep verification near the bare rate. */
@@ -101,7 +85,7 @@ export function createNodeBackend(options: NodeBackendOptions = {}): CryptoBacke
       'the node backend needs node:crypto through process.getBuiltinModule (Node.js 20.16 or later)',
     );
   }
-  const { crypto: nc, Buffer } = modules;
+  const { crypto: nc } = modules;
   const requested = options.publicKeyCacheSize;
   const capacity =
     requested !== undefined && Number.isSafeInteger(requested) && requested >= 0
@@ -118,7 +102,7 @@ export function createNodeBackend(options: NodeBackendOptions = {}): CryptoBacke
 
   const digest =
     typeof nc.hash === 'function'
-      ? (algorithm: string, data: Uint8Array) => nc.hash(algorithm, data, 'buffer')
+      ? (algorithm: string, data: Uint8Array) => nc.hash!(algorithm, data, 'buffer')
       : (algorithm: string, data: Uint8Array) => nc.createHash(algorithm).update(data).digest();
 
   /** Node returns Buffers, whose slice() shares memory; callers get plain Uint8Arrays, as from noble. */
@@ -126,15 +110,13 @@ export function createNodeBackend(options: NodeBackendOptions = {}): CryptoBacke
     return new Uint8Array(bytes);
   }
 
-  function base64url(bytes: Uint8Array): string {
-    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64url');
-  }
+  const base64url = toBase64url;
 
   /** The imported key, or undefined if OpenSSL refused a key that the shared checks accepted. */
   function publicKeyObject(scheme: SignatureScheme, publicKey: Uint8Array): KeyObject | undefined {
     if (!(publicKey instanceof Uint8Array)) assertPublicKey(scheme, publicKey);
     const cache = publicKeys[scheme];
-    const id = Buffer.from(publicKey.buffer, publicKey.byteOffset, publicKey.byteLength).toString('latin1');
+    const id = String.fromCharCode(...publicKey);
     const cached = cache.get(id);
     if (cached !== undefined) return cached;
     assertPublicKey(scheme, publicKey);
@@ -148,7 +130,7 @@ export function createNodeBackend(options: NodeBackendOptions = {}): CryptoBacke
     return key;
   }
 
-  function publicJwk(scheme: SignatureScheme, publicKey: Uint8Array): NodeCryptoModule.JsonWebKey {
+  function publicJwk(scheme: SignatureScheme, publicKey: Uint8Array): JsonWebKey {
     if (scheme === 'ed25519') return { kty: 'OKP', crv: 'Ed25519', x: base64url(publicKey) };
     const size = (publicKey.length - 1) / 2;
     return {
@@ -167,7 +149,7 @@ export function createNodeBackend(options: NodeBackendOptions = {}): CryptoBacke
     der.set(seed, ED25519_PKCS8_PREFIX.length);
     let key: KeyObject;
     try {
-      key = nc.createPrivateKey({ key: Buffer.from(der.buffer), format: 'der', type: 'pkcs8' });
+      key = nc.createPrivateKey({ key: der, format: 'der', type: 'pkcs8' });
     } catch (cause) {
       throw new HemkitError('CRYPTO_INVALID_PRIVATE_KEY', 'ed25519 "privateKey" was refused by node:crypto', {
         cause,
@@ -246,7 +228,7 @@ export function createNodeBackend(options: NodeBackendOptions = {}): CryptoBacke
     try {
       if (scheme === 'ed25519') {
         const jwk = nc.createPublicKey(ed25519PrivateKeyObject(privateKey)).export({ format: 'jwk' });
-        return plain(Buffer.from(jwk.x ?? '', 'base64url'));
+        return fromBase64(jwk.x ?? '');
       }
       const ecdh = nc.createECDH(ECDSA_NAMES[scheme].opensslCurve);
       ecdh.setPrivateKey(privateKey);

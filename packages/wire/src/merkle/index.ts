@@ -1,5 +1,4 @@
 export { createMerkleHasher, MERKLE_HASH_SIZE, type MerkleHasher } from './hash.js';
-export { createNodeMerkleHasher } from './node-hash.js';
 export { rootFromInclusionProof, verifyInclusion } from './inclusion.js';
 export { rootFromConsistencyProof, verifyConsistency } from './consistency.js';
 export { isValidSubtree, rootFromSubtreeInclusionProof, verifySubtreeInclusion } from './subtree.js';

@@ -1,8 +1,8 @@
 /**
- * A MerkleHasher on node:crypto's one-shot `hash()` (Node 20.12+), the fast path for verifiers that
+ * A MerkleHasher on node:crypto's one-shot `hash()` (Node 20.16+, through getBuiltinModule), the fast path for verifiers that
  * run on Node: proof verification is nothing but node hashes, so their cost is the cost of a proof.
  */
-import * as nodeCrypto from 'node:crypto';
+import { loadNodeCrypto } from '../crypto/node-types.js';
 import { HemkitError } from '../errors.js';
 import type { MerkleHasher } from './hash.js';
 import { MERKLE_HASH_SIZE, requireHash } from './inputs.js';
@@ -11,11 +11,11 @@ const LEAF_PREFIX = 0x00;
 const NODE_PREFIX = 0x01;
 
 export function createNodeMerkleHasher(): MerkleHasher {
-  // A namespace import, so that an older Node reports a typed error here instead of failing to load
-  // the whole module on a missing named export.
-  const oneShot = (nodeCrypto as Partial<typeof nodeCrypto>).hash;
+  // node:crypto through process.getBuiltinModule, never a static import (crypto/node-types.ts), so
+  // that a runtime without it, or an older Node, gets a typed error here rather than a load failure.
+  const oneShot = loadNodeCrypto()?.hash;
   if (typeof oneShot !== 'function') {
-    throw new HemkitError('CRYPTO_BACKEND_UNAVAILABLE', 'node:crypto hash() needs Node 20.12 or later');
+    throw new HemkitError('CRYPTO_BACKEND_UNAVAILABLE', 'node:crypto hash() needs Node 20.16 or later');
   }
   // hash() returns a newly allocated Buffer, never the scratch buffer below; a plain Uint8Array view
   // of it keeps the output type the same as every other hasher's without copying.

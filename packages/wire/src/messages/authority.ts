@@ -3,6 +3,7 @@
  * signatures by distinct issuers out of the n provisioned (specs/messages/licence.md §2, §6). The
  * one implementation of the rule, used by the chip before it unlocks and by the verifier after.
  */
+import { toHex } from '../bytes.js';
 import { decode, encode } from '../cbor/index.js';
 import { decodeSign, signSign, verifySignature, type CosePublicKey, type CoseSign } from '../cose/index.js';
 import type { CryptoBackend } from '../crypto/backend.js';
@@ -10,8 +11,6 @@ import { HemkitError } from '../errors.js';
 import { keyThumbprint } from './common.js';
 import type { SigningKey } from './signed.js';
 import { expectTyp, typHeaders, type SignedType } from './typed.js';
-
-const hexOf = (b: Uint8Array) => Buffer.from(b).toString('hex');
 
 /** Decodes a k-of-n statement; anything malformed is LICENCE_MALFORMED, naming the underlying code. */
 export function decodeIssuerStatement<T>(bytes: Uint8Array, type: SignedType<T>): { message: CoseSign; claims: T } {
@@ -46,10 +45,10 @@ export function checkIssuerSignatures(
   threshold: number,
   backend?: CryptoBackend,
 ): void {
-  const issuers = new Map(issuerKeys.map((key) => [hexOf(keyThumbprint(key)), key]));
+  const issuers = new Map(issuerKeys.map((key) => [toHex(keyThumbprint(key)), key]));
   const seen = new Set<string>();
   message.signatures.forEach((signature, index) => {
-    const kid = signature.kid === undefined ? '' : hexOf(signature.kid);
+    const kid = signature.kid === undefined ? '' : toHex(signature.kid);
     const key = issuers.get(kid);
     if (key === undefined) {
       throw new HemkitError('LICENCE_UNKNOWN_SIGNER', `signature ${index} names kid ${kid || '(none)'}, which is not a listed issuer`);

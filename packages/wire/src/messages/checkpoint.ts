@@ -1,5 +1,7 @@
 /** Checkpoints: the signed head of a chip's workload log (specs/messages/checkpoint.md). */
+import { utf8Encoder } from '../text.js';
 import { sha256 } from '@noble/hashes/sha2.js';
+import { toBase64, toHex } from '../bytes.js';
 import type { CryptoBackend } from '../crypto/backend.js';
 import { nobleBackend } from '../crypto/noble.js';
 import { HemkitError } from '../errors.js';
@@ -21,15 +23,11 @@ export const checkpointClaims = signedType(
 );
 export type CheckpointClaims = ReturnType<typeof checkpointClaims.parse>;
 
-const utf8 = new TextEncoder();
-
-function hexOf(bytes: Uint8Array): string {
-  return Buffer.from(bytes).toString('hex');
-}
+const utf8 = utf8Encoder;
 
 /** The note's origin line (PROVISIONAL in the spec): `hemkit/ueid/` and the UEID in lowercase hex. */
 export function noteOrigin(chipUeid: Uint8Array): string {
-  return `hemkit/ueid/${hexOf(chipUeid)}`;
+  return `hemkit/ueid/${toHex(chipUeid)}`;
 }
 
 /**
@@ -47,11 +45,11 @@ export function renderSignedNote(
     throw new HemkitError('COSE_KEY_ALG_MISMATCH', 'signed notes need an Ed25519 key (type 0x01); ECDSA notes identify keys by DER, which hemkit does not produce');
   }
   const origin = noteOrigin(chipUeid);
-  const body = `${origin}\n${treeSize}\n${Buffer.from(rootHash).toString('base64')}\n`;
+  const body = `${origin}\n${treeSize}\n${toBase64(rootHash)}\n`;
   const signature = backend.sign('ed25519', key.privateKey, utf8.encode(body));
   const keyId = noteKeyId(origin, key.publicKey.publicKey);
   const blob = new Uint8Array([...keyId, ...signature]);
-  return `${body}\n\u2014 ${origin} ${Buffer.from(blob).toString('base64')}\n`;
+  return `${body}\n\u2014 ${origin} ${toBase64(blob)}\n`;
 }
 
 /** signed-note key ID: the first 4 bytes of SHA-256(name ‖ 0x0A ‖ 0x01 ‖ Ed25519 public key). */

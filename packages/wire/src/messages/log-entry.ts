@@ -3,6 +3,7 @@
  * encoding of one entry; entries about workloads carry only a salted commitment to the workload
  * descriptor, which the operator may open selectively.
  */
+import { utf8Encoder } from '../text.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { licenceId, precisionClass, revocationId, salt, type PrecisionClass } from './common.js';
 import {
@@ -176,7 +177,7 @@ export const logEntryOpening = record('log-entry-opening', {
 export type LogEntryOpening = ReturnType<typeof logEntryOpening.parse>;
 
 // The label with its 0x00 terminator (specs/messages/log-entry.md §3).
-const COMMITMENT_LABEL = new TextEncoder().encode('hemkit/v1/workload-commitment\u0000');
+const COMMITMENT_LABEL = utf8Encoder.encode('hemkit/v1/workload-commitment\u0000');
 
 /**
  * The salted commitment a workload entry carries: SHA-256(label ‖ 0x00 ‖ salt ‖ descriptor). The

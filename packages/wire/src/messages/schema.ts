@@ -35,7 +35,7 @@ export function fromZod<T extends CborValue>(description: string, schema: z.ZodT
   };
 }
 
-interface Field<T, Optional extends boolean> {
+export interface Field<T, Optional extends boolean> {
   readonly key: number;
   readonly type: WireType<T>;
   readonly optional: Optional;

@@ -4,17 +4,11 @@ import { sha512 } from '@noble/hashes/sha2.js';
 import * as nodeCrypto from 'node:crypto';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import {
-  SIGNATURE_SCHEMES,
-  createNodeBackend,
-  getBackend,
-  isBackendAvailable,
-  nobleBackend,
-  type CryptoBackend,
-  type SignatureScheme,
-} from '../../src/crypto/index.js';
+import { SIGNATURE_SCHEMES, getBackend, isBackendAvailable, nobleBackend, type CryptoBackend, type SignatureScheme } from '../../src/crypto/index.js';
+import { createNodeBackend } from '../../src/crypto/node-entry.js';
 import { HemkitError } from '../../src/errors.js';
 import { expectCode, fromHex, hex } from '../support/expect-code.js';
+import { concatBytes as concat } from '../../src/bytes.js';
 
 const nodeBackend = createNodeBackend();
 const BACKENDS: readonly CryptoBackend[] = [nobleBackend, nodeBackend];
@@ -42,16 +36,6 @@ function flipBit(bytes: Uint8Array, index: number): Uint8Array {
   const copy = bytes.slice();
   copy[index]! ^= 0x01;
   return copy;
-}
-
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }
 
 /** The outcome of a call as a string, so that two backends can be compared exactly. */

@@ -13,7 +13,8 @@
 
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { createNodeBackend, nobleBackend, type CryptoBackend, type SignatureScheme } from '../../src/crypto/index.js';
+import { nobleBackend, type CryptoBackend, type SignatureScheme } from '../../src/crypto/index.js';
+import { createNodeBackend } from '../../src/crypto/node-entry.js';
 import { HemkitError } from '../../src/errors.js';
 import { fromHex } from '../support/expect-code.js';
 

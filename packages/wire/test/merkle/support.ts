@@ -6,7 +6,9 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { expect } from 'vitest';
 import { HemkitError } from '../../src/errors.js';
 import { thrownBy } from '../support/expect-code.js';
-import { createMerkleHasher, createNodeMerkleHasher, type MerkleHasher } from '../../src/merkle/index.js';
+import { createMerkleHasher, type MerkleHasher } from '../../src/merkle/index.js';
+import { createNodeMerkleHasher } from '../../src/crypto/node-entry.js';
+export { fromHex, toHex as hex } from '../../src/bytes.js';
 
 /** Every test that hashes runs with both: they must agree on every input. */
 export const HASHERS: readonly (readonly [name: string, hasher: MerkleHasher])[] = [
@@ -23,14 +25,6 @@ export function expectMerkleError(fn: () => unknown): HemkitError {
   expect(thrown, `expected a HemkitError, but ${thrown === undefined ? 'nothing was thrown' : String(thrown)}`).toBeInstanceOf(HemkitError);
   expect((thrown as HemkitError).code).toMatch(/^MERKLE_/);
   return thrown as HemkitError;
-}
-
-export function fromHex(text: string): Uint8Array {
-  return new Uint8Array(Buffer.from(text, 'hex'));
-}
-
-export function hex(bytes: Uint8Array): string {
-  return Buffer.from(bytes).toString('hex');
 }
 
 /** Deterministic distinct 32-byte values, so that failures reproduce. */

@@ -4,6 +4,7 @@
  */
 import { assert, expect } from 'vitest';
 import { HemkitError, type ErrorCode } from '../../src/errors.js';
+export { fromHex, toHex as hex } from '../../src/bytes.js';
 
 /** What `fn` throws, or undefined when it returns. */
 export function thrownBy(fn: () => unknown): unknown {
@@ -46,10 +47,3 @@ function hasCode(thrown: unknown, code: ErrorCode, otherwise: string): HemkitErr
   return thrown;
 }
 
-export function hex(bytes: Uint8Array): string {
-  return Buffer.from(bytes).toString('hex');
-}
-
-export function fromHex(text: string): Uint8Array {
-  return new Uint8Array(Buffer.from(text.replace(/\s+/g, ''), 'hex'));
-}

@@ -6,6 +6,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
+export { fromHex, toHex as hex } from '../../src/bytes.js';
 
 export const VECTORS = join(import.meta.dirname, '../../../../test-vectors');
 
@@ -48,8 +49,6 @@ export { outcome } from '../support/expect-code.js';
 /** What a vector says `outcome` must give. */
 export const expected = (v: Vector): string => (v.result === 'valid' ? 'valid' : v.code!);
 
-export const fromHex = (text: string): Uint8Array => new Uint8Array(Buffer.from(text, 'hex'));
-export const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
 
 /** [id, vector] pairs for it.each, so each vector is a test named by its id. */
 export const byId = <V extends Vector>(vectors: readonly V[]): [string, V][] => vectors.map((v) => [v.id, v]);

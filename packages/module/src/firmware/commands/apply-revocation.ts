@@ -3,13 +3,14 @@ import { LOCK, type CMD } from '@hemkit/wire/messages';
 import { checkRevocation } from '../licence.js';
 import type { Work } from '../work.js';
 import { ok, type CommandRequest, type CommandResponse } from './types.js';
+import { bytesEqual } from '@hemkit/wire/bytes';
 
 export function applyRevocation(w: Work, request: CommandRequest<typeof CMD.applyRevocation>): CommandResponse<typeof CMD.applyRevocation> {
   w.notRefusing();
   const claims = checkRevocation(w.state, w.provisioned(), request.params.revocation, w.env);
   const ids = claims.revokedLicences;
   const active = w.state.licence;
-  const hitsActive = active !== undefined && ids.some((id) => Buffer.from(id).equals(Buffer.from(active.licenceId)));
+  const hitsActive = active !== undefined && ids.some((id) => bytesEqual(id, active.licenceId));
   w.state = {
     ...w.state,
     revokedLicences: [...w.state.revokedLicences, ...ids],

@@ -3,6 +3,7 @@ import { HemkitError } from '@hemkit/wire/errors';
 import { firmwareManifestClaims, openClaims, type CMD } from '@hemkit/wire/messages';
 import { boot, type Work } from '../work.js';
 import { ok, type CommandRequest, type CommandResponse } from './types.js';
+import { bytesEqual } from '@hemkit/wire/bytes';
 
 export function firmwareUpdate(w: Work, request: CommandRequest<typeof CMD.firmwareUpdate>): CommandResponse<typeof CMD.firmwareUpdate> {
   const policy = w.provisioned();
@@ -14,7 +15,7 @@ export function firmwareUpdate(w: Work, request: CommandRequest<typeof CMD.firmw
     throw new HemkitError('FIRMWARE_SIGNATURE_INVALID', `the firmware manifest does not verify under the manufacturer key: ${e.code}`, { cause: e });
   }
   const s = w.state;
-  if (!Buffer.from(manifest.hwmodel).equals(Buffer.from(s.hwmodel))) {
+  if (!bytesEqual(manifest.hwmodel, s.hwmodel)) {
     throw new HemkitError('FIRMWARE_WRONG_MODEL', 'the firmware manifest is for another hardware model');
   }
   if (manifest.svn < s.svn) {

@@ -3,6 +3,7 @@ import { HemkitError } from '@hemkit/wire/errors';
 import { deviceCertificateClaims, openClaims, type CMD } from '@hemkit/wire/messages';
 import { boot, deviceIdentityKey, type Work } from '../work.js';
 import { ok, type CommandRequest, type CommandResponse } from './types.js';
+import { bytesEqual } from '@hemkit/wire/bytes';
 
 export function provision(w: Work, request: CommandRequest<typeof CMD.provision>): CommandResponse<typeof CMD.provision> {
   const { params } = request;
@@ -16,8 +17,7 @@ export function provision(w: Work, request: CommandRequest<typeof CMD.provision>
     throw new HemkitError('DEVICE_CERTIFICATE_INVALID', `the device certificate does not verify under the manufacturer key: ${e.code}`, { cause: e });
   }
   const identity = deviceIdentityKey(s, w.env);
-  const same = (a: Uint8Array, b: Uint8Array) => Buffer.from(a).equals(Buffer.from(b));
-  if (!same(cert.ueid, s.ueid) || !same(cert.hwmodel, s.hwmodel) || !same(cert.cnf.coseKey.publicKey, identity.publicKey.publicKey)) {
+  if (!bytesEqual(cert.ueid, s.ueid) || !bytesEqual(cert.hwmodel, s.hwmodel) || !bytesEqual(cert.cnf.coseKey.publicKey, identity.publicKey.publicKey)) {
     throw new HemkitError('DEVICE_CERTIFICATE_INVALID', 'the device certificate names another chip, model or key');
   }
   const n = params.issuerKeys.length;

@@ -1,0 +1,58 @@
+/**
+ * The few node:crypto shapes the `node` backend and the node Merkle hasher use, declared here so that
+ * the wire layer compiles without Node's type definitions, and node:crypto itself, reached through
+ * process.getBuiltinModule (Node.js 20.16 and later) so that no module of the wire layer imports a
+ * `node:` specifier: a browser bundle needs no Node shims, and reports the backend unavailable.
+ */
+
+/** The public JWK members the backend writes and reads (RFC 7517, RFC 8037). */
+export interface JsonWebKey {
+  kty?: string;
+  crv?: string;
+  x?: string;
+  y?: string;
+}
+
+/** An opaque node:crypto KeyObject. */
+export interface KeyObject {
+  export(options: { format: 'jwk' }): JsonWebKey;
+}
+
+interface Hash {
+  update(data: Uint8Array): Hash;
+  digest(): Uint8Array;
+}
+
+interface Ecdh {
+  setPrivateKey(key: Uint8Array): void;
+  getPublicKey(): Uint8Array;
+}
+
+export interface NodeCrypto {
+  /** One-shot hash (Node 20.12+); absent before. */
+  readonly hash?: (algorithm: string, data: Uint8Array, outputEncoding: 'buffer') => Uint8Array;
+  createHash(algorithm: string): Hash;
+  createPublicKey(key: { key: JsonWebKey; format: 'jwk' } | KeyObject): KeyObject;
+  createPrivateKey(key: { key: Uint8Array; format: 'der'; type: 'pkcs8' }): KeyObject;
+  timingSafeEqual(a: Uint8Array, b: Uint8Array): boolean;
+  verify(
+    algorithm: string | null,
+    data: Uint8Array,
+    key: KeyObject | { key: KeyObject; dsaEncoding: 'ieee-p1363' },
+    signature: Uint8Array,
+  ): boolean;
+  sign(algorithm: null, data: Uint8Array, key: KeyObject): Uint8Array;
+  createECDH(curve: string): Ecdh;
+}
+
+/** node:crypto, or undefined where this runtime has none (a browser, or Node before 20.16). */
+export function loadNodeCrypto(): NodeCrypto | undefined {
+  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  if (typeof proc?.getBuiltinModule !== 'function') return undefined;
+  try {
+    const crypto = proc.getBuiltinModule('node:crypto') as NodeCrypto | undefined;
+    return typeof crypto?.verify === 'function' ? crypto : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,116 @@
+/**
+ * The packages as a user gets them: `npm pack` every workspace, install the tarballs into a fresh
+ * project outside the monorepo (third-party dependencies from the npm cache, or the registry), and
+ * use every public entry point from plain Node: no tsx, no @hemkit/source condition, no sources.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureBuilt, PACKAGES, ROOT } from './build.js';
+
+interface PackResult {
+  name: string;
+  version: string;
+  filename: string;
+  files: { path: string }[];
+}
+
+/** The environment of a user's shell: none of the npm_* settings `npm test` passes to its children. */
+function userEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) if (!/^npm_/i.test(k) && k !== 'NODE_OPTIONS' && k !== 'INIT_CWD') env[k] = v;
+  return env;
+}
+
+const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+let dir: string;
+let packed: PackResult[];
+let consumer: string;
+
+beforeAll(async () => {
+  await ensureBuilt();
+  dir = mkdtempSync(join(tmpdir(), 'hemkit-pack-'));
+  const json = execFileSync(NPM, ['pack', '--workspaces', '--ignore-scripts', '--json', '--pack-destination', dir], { cwd: ROOT, encoding: 'utf8', env: userEnv() });
+  packed = JSON.parse(json) as PackResult[];
+  consumer = join(dir, 'consumer');
+  mkdirSync(consumer);
+  const tarballs = Object.fromEntries(packed.map((p) => [p.name, `file:../${p.filename}`]));
+  // overrides: the packages' dependencies on each other resolve to the tarballs, never the registry.
+  writeFileSync(join(consumer, 'package.json'), JSON.stringify({ name: 'outside', private: true, type: 'module', dependencies: tarballs, overrides: tarballs }, null, 2));
+  copyFileSync(join(ROOT, 'test/packaging/consumer/use.mjs'), join(consumer, 'use.mjs'));
+  // --ignore-scripts: no package of ours needs one, and better-sqlite3's native build is not under test.
+  execFileSync(NPM, ['install', '--ignore-scripts', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: consumer, stdio: 'pipe', env: userEnv() });
+}, 240_000);
+
+afterAll(() => {
+  if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('npm pack', () => {
+  it('packs every package', () => {
+    expect(packed.map((p) => p.name).sort()).toEqual(['@hemkit/cddl', '@hemkit/module', '@hemkit/verifier', '@hemkit/wire', 'hemkit']);
+  });
+
+  it('ships the built JavaScript, declarations and maps, and no sources, tests or benchmarks', () => {
+    for (const p of packed) {
+      const paths = p.files.map((f) => f.path);
+      for (const path of paths) expect(path, `${p.name}: ${path}`).toMatch(/^(dist\/.*\.(js|d\.ts|js\.map|d\.ts\.map)|bin\/hemkit\.js|package\.json|README\.md|LICENSE)$/);
+      expect(paths, p.name).toContain('dist/index.js');
+      expect(paths, p.name).toContain('dist/index.d.ts');
+    }
+  });
+
+  it('every exports target is in the tarball', () => {
+    for (const pkg of PACKAGES) {
+      const manifest = JSON.parse(readFileSync(join(ROOT, 'packages', pkg, 'package.json'), 'utf8')) as { name: string; exports: Record<string, string | Record<string, string>> };
+      const paths = new Set(packed.find((p) => p.name === manifest.name)!.files.map((f) => f.path));
+      for (const target of Object.values(manifest.exports)) {
+        if (typeof target === 'string') continue;
+        expect(paths, `${manifest.name} ${target.types}`).toContain(target.types!.slice(2));
+        expect(paths, `${manifest.name} ${target.default}`).toContain(target.default!.slice(2));
+      }
+    }
+  });
+});
+
+describe('a project outside the monorepo, on plain Node', () => {
+  it('uses the wire layer, the verifier, the module and the CDDL checker through every entry point', () => {
+    const run = spawnSync(process.execPath, ['use.mjs', join(ROOT, 'test-vectors'), join(ROOT, 'packages')], { cwd: consumer, encoding: 'utf8', env: userEnv() });
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    const seen = JSON.parse(run.stdout) as Record<string, unknown>;
+    const entries = seen['entries'] as Record<string, unknown>;
+    expect(Object.keys(entries).length).toBeGreaterThanOrEqual(18);
+    for (const [specifier, outcome] of Object.entries(entries)) expect(outcome, specifier).toBe('ok');
+    expect({ ...seen, entries: undefined }).toEqual({
+      memoryStoreLoadsSqlite: false,
+      cborRoundTrip: true,
+      cborHex: '82016161',
+      cose: { noble: true, node: true },
+      merkle: { noble: true, node: true },
+      appraisals: expect.arrayContaining([true]) as unknown,
+      accounting: true,
+      module: [true, true, true],
+      cddl: [true, false],
+      entries: undefined,
+      sqliteNotLoadedUntilOpened: true,
+    });
+    expect((seen['appraisals'] as boolean[]).every(Boolean)).toBe(true);
+  });
+
+  it('runs the installed hemkit command from built JavaScript', () => {
+    const bin = join(consumer, 'node_modules', '.bin', 'hemkit');
+    const version = spawnSync(bin, ['--version'], { cwd: consumer, encoding: 'utf8', env: userEnv() });
+    expect(version.status).toBe(0);
+    expect(version.stdout.trim()).toContain(packed.find((p) => p.name === 'hemkit')!.version);
+    const started = performance.now();
+    const help = spawnSync(bin, ['help'], { cwd: consumer, encoding: 'utf8', env: userEnv() });
+    const seconds = (performance.now() - started) / 1000;
+    expect(help.status).toBe(0);
+    expect(help.stdout).toContain('hemkit');
+    // Under 0.5 s on an idle machine (README); the bound here leaves room for a loaded CI runner.
+    expect(seconds).toBeLessThan(3);
+  });
+});
