@@ -63,6 +63,9 @@ export function openChip(io: Io, dirArg: string, options: { create?: boolean } =
     device,
     call(command, params) {
       const response = parseResponse(decode(device.handle(encode(encodeRequest({ command, requestId: ++requestId, params })))));
+      if (response.status === STATUS_ERROR && response.error.code === 'MODULE_INVALID_PARAMS') {
+        throw new UsageError(`the chip found the arguments invalid: ${response.error.message}`); // usage, not a refusal
+      }
       if (response.status === STATUS_ERROR) throw new NegativeResult(response.error.code, `the chip refused: ${response.error.code}: ${response.error.message}`);
       return response.result as ResultOf<typeof command>;
     },

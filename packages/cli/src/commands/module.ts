@@ -342,6 +342,10 @@ export async function prove(io: Io, chipArg: string, opts: Json & { index?: numb
   if (opts.index !== undefined && opts.out === '-') throw new UsageError('an inclusion proof writes two files (the receipt and FILE.entry.cbor): --out takes a file name');
   return withChip(io, chipArg, (chip) => {
     const size = chip.call(CMD.status, {}).treeSize;
+    const at = opts.size ?? opts.to ?? size;
+    if (at > size) throw new UsageError(`the chip's log has ${size} entries, not ${at}`);
+    if (opts.index !== undefined && opts.index >= at) throw new UsageError(`--index ${opts.index}: the tree of size ${at} has entries 0 to ${at - 1}`);
+    if (opts.from !== undefined && opts.from > at) throw new UsageError(`--from ${opts.from} is past --to ${at}`);
     if (opts.index !== undefined) {
       const r = chip.call(CMD.proveInclusion, { logIndex: opts.index, treeSize: opts.size ?? size });
       writeOutput(io, opts.out, r.receipt);
