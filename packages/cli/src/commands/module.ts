@@ -277,8 +277,9 @@ export async function evidence(
     const until = opts.maxEntries !== undefined ? Math.min(status.treeSize + 1, from + opts.maxEntries) : status.treeSize + 1;
     const count = Math.max(0, until - from);
     if (count > 1) {
-      const sample = chip.call(CMD.proveInclusion, { logIndex: status.treeSize - 1, treeSize: status.treeSize });
-      const estimate = 8192 + count * (sample.receipt.length + sample.entry.length + 16);
+      // The first disclosed entry's proof has about the full depth; CBOR framing and openings add the rest.
+      const sample = chip.call(CMD.proveInclusion, { logIndex: Math.min(from, status.treeSize - 1), treeSize: status.treeSize });
+      const estimate = 8192 + count * (sample.receipt.length + sample.entry.length + 24 + (openings?.size ? 96 : 0));
       if (estimate > MAX_BUNDLE_BYTES) throw tooLarge(`about ${estimate} bytes (${count} entries from index ${from})`, from);
     }
     const bar = progress(io, 'entries', count);
