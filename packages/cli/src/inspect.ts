@@ -52,7 +52,17 @@ const PAYLOADS: readonly Parser[] = [
 const PLAIN: readonly Parser[] = [{ name: 'log-entry', parse: (v, p) => logEntry.parse(v, p) }, workloadDescriptor];
 
 const TIME_FIELDS = new Set(['iat', 'exp', 'nbf', 'issuedAt', 'notBefore', 'expiry', 'time', 'expiresAt', 'installedAt']);
-const ENUMS: Readonly<Record<string, ReadonlyMap<number, string>>> = { lockState: LOCK_NAMES, precisionClass: PRECISION_NAMES, kind: EVENT_NAMES };
+/** RFC 9711 §4.2.9 debug status. */
+const DBGSTAT_NAMES: ReadonlyMap<number, string> = new Map([
+  [0, 'enabled'],
+  [1, 'disabled'],
+  [2, 'disabled-since-boot'],
+  [3, 'disabled-permanently'],
+  [4, 'disabled-fully-and-permanently'],
+]);
+const ENUMS: Readonly<Record<string, ReadonlyMap<number, string>>> = { lockState: LOCK_NAMES, precisionClass: PRECISION_NAMES, kind: EVENT_NAMES, dbgstat: DBGSTAT_NAMES };
+/** Byte fields that hold text (shown as text when they are printable UTF-8). */
+const TEXT_BYTES = new Set(['hwmodel']);
 
 function tryParse(parsers: readonly Parser[], value: CborValue): { name: string; value: unknown } | undefined {
   for (const p of parsers) {
@@ -76,7 +86,11 @@ export function named(value: unknown, field = ''): Tree {
     return value;
   }
   if (typeof value === 'string' || typeof value === 'boolean') return value;
-  if (value instanceof Uint8Array) return Buffer.from(value).toString('hex');
+  if (value instanceof Uint8Array) {
+    const asText = Buffer.from(value).toString('utf8');
+    if (TEXT_BYTES.has(field) && /^[\x20-\x7e]+$/.test(asText)) return asText;
+    return Buffer.from(value).toString('hex');
+  }
   if (Array.isArray(value)) return value.map((v) => named(v, field === 'precisionClasses' ? 'precisionClass' : field));
   if (value instanceof Map) {
     const out: Record<string, Tree> = {};
@@ -103,7 +117,7 @@ export function describe(bytes: Uint8Array): Described {
   const diagnostic = toDiagnostic(value, { indent: 2 });
   if (value instanceof CborTag && value.tag === TAG_COSE_SIGN1) {
     const m = decodeSign1(bytes);
-    const payload = m.payload ? payloadTree(m.payload) : { kind: 'detached', tree: null as Tree };
+    const payload = m.payload ? payloadTree(m.payload) : { kind: 'detached payload (an RFC 9942 receipt: the root is recomputed from its proof)', tree: null as Tree };
     return {
       diagnostic,
       ...('diagnostic' in payload && payload.diagnostic ? { payloadDiagnostic: payload.diagnostic } : {}),
@@ -113,7 +127,7 @@ export function describe(bytes: Uint8Array): Described {
   }
   if (value instanceof CborTag && value.tag === TAG_COSE_SIGN) {
     const m = decodeSign(bytes);
-    const payload = m.payload ? payloadTree(m.payload) : { kind: 'detached', tree: null as Tree };
+    const payload = m.payload ? payloadTree(m.payload) : { kind: 'detached payload (an RFC 9942 receipt: the root is recomputed from its proof)', tree: null as Tree };
     return {
       diagnostic,
       ...('diagnostic' in payload && payload.diagnostic ? { payloadDiagnostic: payload.diagnostic } : {}),
