@@ -60,6 +60,24 @@ describe('hemkit module and hemkit verify, end to end with the CLI alone', () =>
     expect(account.out).toContain('3000000000000000000000');
   }, 120_000);
 
+  it('a second bundle that does not prove against the remembered head is a missing proof, never tampering', async () => {
+    const cwd = fresh();
+    const h = (...argv: string[]) => hemkit(argv, { cwd });
+    await licensedChip(cwd);
+    expect((await h('challenge', '--store', 'v.sqlite', '--out', 'c1.json')).code).toBe(0);
+    expect((await h('module', 'evidence', 'chip', '--challenge', 'c1.json', '--licence', 'chip.lic', '--out', 'b1.cbor')).code).toBe(0);
+    expect((await h('verify', 'b1.cbor', '--trust', 'trust.json', '--challenge', 'c1.json', '--store', 'v.sqlite')).code).toBe(0);
+    await h('module', 'run', 'chip', '--ops', '1');
+    // The operator ignores what the verifier remembers: a challenge that names no chip, then --known 1 (stale).
+    expect((await h('challenge', '--store', 'v.sqlite', '--out', 'c2.json')).code).toBe(0);
+    expect((await h('module', 'evidence', 'chip', '--challenge', 'c2.json', '--known', '1', '--licence', 'chip.lic', '--out', 'b2.cbor')).code).toBe(0);
+    const r = await h('verify', 'b2.cbor', '--trust', 'trust.json', '--challenge', 'c2.json', '--store', 'v.sqlite');
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('CONSISTENCY_PROOF_MISSING');
+    expect(r.out).not.toMatch(/rewritten|tamper(?!ing\))|LOG_INCONSISTENT|LOG_FORK/);
+    expect(r.out).toContain('hint: the bundle does not prove against what this verifier remembers (a missing proof, not evidence of tampering)');
+  }, 60_000);
+
   it('keeps every run\'s salt in the openings journal, never in the log, and discloses chosen runs', async () => {
     const cwd = fresh();
     const h = (...argv: string[]) => hemkit(argv, { cwd });

@@ -103,6 +103,9 @@ function appraisalInputs(io: Io, loaded: Loaded, store: AppraisalInputs['store']
   };
 }
 
+/** Failures that mean a proof is missing from the bundle, not that the chip misbehaved. */
+const MISSING_PROOF: ReadonlySet<string> = new Set(['CONSISTENCY_PROOF_MISSING', 'LOG_COVERAGE_INCOMPLETE']);
+
 export function renderAppraisal(file: string, a: Appraisal): string {
   const colour = a.status === 'affirming' ? green : red;
   const lines = [`${bold(file)}: ${colour(a.status.toUpperCase())}${a.ueid ? dim(` (chip ${hexOf(a.ueid)})`) : ''}`];
@@ -110,6 +113,10 @@ export function renderAppraisal(file: string, a: Appraisal): string {
     const mark = c.status === 'pass' ? green('✓') : c.status === 'fail' ? red('✗') : dim('·');
     const detail = c.status === 'pass' ? '' : ` ${c.code ? `${bold(c.code)}: ` : ''}${c.status === 'fail' ? c.message : dim(c.message)}`;
     lines.push(`  ${mark} ${c.id.padEnd(17)}${c.status === 'pass' ? '' : dim(c.status.padEnd(15))}${detail}`);
+  }
+  if (a.checks.some((c) => c.code !== undefined && MISSING_PROOF.has(c.code))) {
+    lines.push(dim('  hint: the bundle does not prove against what this verifier remembers (a missing proof, not evidence of tampering);'));
+    lines.push(dim(`  ask for evidence against a fresh challenge: hemkit challenge --for ${file}, then hemkit module evidence --challenge`));
   }
   return lines.join('\n');
 }
