@@ -1,4 +1,5 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -65,4 +66,34 @@ describe('hemkit demo (the main job)', () => {
     expect(r.out).toContain('run "frontier-run-1"');
     expect(r.out).not.toContain('finetune-small"'); // below every threshold: never itemised
   }, 60_000);
+});
+
+describe('conventions', () => {
+  it('-- ends the options: a file named like a flag', async () => {
+    const message = signSign1(encode(cborMap([[256, new Uint8Array([1, 2])]])), { alg: -8, privateKey: new Uint8Array(32).fill(1) });
+    writeFileSync(join(dir, '-odd.cbor'), message);
+    expect((await hemkit(['inspect', '-odd.cbor'], { cwd: dir })).code).toBe(2);
+    expect((await hemkit(['inspect', '--', '-odd.cbor'], { cwd: dir })).code).toBe(0);
+  });
+
+  it('--flag=value and --flag value are the same', async () => {
+    const a = await hemkit(['module', 'run', 'nochip', '--ops=1'], { cwd: dir });
+    const b = await hemkit(['module', 'run', 'nochip', '--ops', '1'], { cwd: dir });
+    expect(a).toEqual(b);
+    expect(a.err).toMatch(/no chip directory nochip/);
+  });
+
+  it('keeps heavy imports out of the start-up path (hemkit --help loads commander and nothing of hemkit)', () => {
+    for (const file of ['main.ts', 'io.ts', 'options.ts']) {
+      const source = readFileSync(join(__dirname, '../src', file), 'utf8');
+      const statics = [...source.matchAll(/^import [^;]*? from '([^']+)';$/gms)].map((m) => m[1]);
+      for (const s of statics) expect(['commander', 'node:path', './io.js', './options.js'], `${file} imports ${s}`).toContain(s);
+    }
+  });
+
+  it('stops quietly when the reader of its output goes away (hemkit … | head)', () => {
+    const r = spawnSync('bash', ['-c', `node ${join(__dirname, '../bin/hemkit.js')} demo wire | head -c 1 >/dev/null; echo "\${PIPESTATUS[0]}"`], { encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.stdout.trim()).toBe('0');
+  });
 });

@@ -78,6 +78,19 @@ describe('hemkit module and hemkit verify, end to end with the CLI alone', () =>
     expect(r.out).toContain('hint: the bundle does not prove against what this verifier remembers (a missing proof, not evidence of tampering)');
   }, 60_000);
 
+  it('update-firmware is recorded by the factory, so the exported trust affirms the updated chip', async () => {
+    const cwd = fresh();
+    const h = (...argv: string[]) => hemkit(argv, { cwd });
+    await licensedChip(cwd);
+    expect((await h('module', 'update-firmware', 'chip', '--factory', 'fab', '--svn', '2', '--measurement', 'ab'.repeat(32))).code).toBe(0);
+    expect((await h('module', 'export-trust', 'fab', '--out', 'trust.json')).code).toBe(0);
+    expect(readFileSync(join(cwd, 'trust.json'), 'utf8')).toContain('ab'.repeat(32));
+    expect((await h('challenge', '--store', 'v.sqlite', '--out', 'c.json')).code).toBe(0);
+    expect((await h('module', 'evidence', 'chip', '--challenge', 'c.json', '--licence', 'chip.lic', '--out', 'b.cbor')).code).toBe(0);
+    const r = await h('verify', 'b.cbor', '--trust', 'trust.json', '--challenge', 'c.json', '--store', 'v.sqlite');
+    expect(r.code, r.out).toBe(0);
+  }, 60_000);
+
   it('keeps every run\'s salt in the openings journal, never in the log, and discloses chosen runs', async () => {
     const cwd = fresh();
     const h = (...argv: string[]) => hemkit(argv, { cwd });

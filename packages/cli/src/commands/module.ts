@@ -91,6 +91,7 @@ export async function exportTrust(io: Io, dirArg: string, opts: { out: string; m
   const { file, manufacturer, authority } = loadFactory(io, dirArg);
   const keyHex = (key: Parameters<typeof encodeCoseKey>[0]) => hexOf(encode(encodeCoseKey(key)));
   const models = opts.model?.length ? opts.model : [DEFAULT_HWMODEL];
+  const released = readFirmware(io, dirArg);
   const trust = {
     manufacturers: [{ name: file.name, key: keyHex(manufacturer.publicKey) }],
     licenceIssuers: { keys: authority.publicKeys.map(keyHex), threshold: authority.threshold },
@@ -100,13 +101,43 @@ export async function exportTrust(io: Io, dirArg: string, opts: { out: string; m
         hwmodel,
         minimumSvn: 1,
         peakOpsPerSecond: SIM_PEAK_OPS_PER_SECOND.toString(),
-        firmware: [{ measurement: hexOf(FACTORY_FIRMWARE), svn: 1, name: 'factory firmware' }],
+        firmware: [
+          { measurement: hexOf(FACTORY_FIRMWARE), svn: 1, name: 'factory firmware' },
+          ...released.filter((f) => f.hwmodel === hwmodel).map((f) => ({ measurement: f.measurement, svn: f.svn, name: `update to SVN ${f.svn}` })),
+        ],
       })),
     },
   };
   writeOutput(io, opts.out, JSON.stringify(trust, null, 2) + '\n');
   if (opts.out !== '-') io.stdout.write(`${green('✓')} trust anchors and reference values (public keys only) → ${opts.out}\n`);
   return 0;
+}
+
+/** Firmware the factory has signed for its chips (`update-firmware` records each), so export-trust lists it. */
+interface ReleasedFirmware {
+  readonly hwmodel: string;
+  readonly measurement: string;
+  readonly svn: number;
+}
+
+function readFirmware(io: Io, dirArg: string): ReleasedFirmware[] {
+  const file = join(pathOf(io, dirArg), 'firmware.json');
+  if (!existsSync(file)) return [];
+  try {
+    const list = JSON.parse(readFileSync(file, 'utf8')) as ReleasedFirmware[];
+    if (!Array.isArray(list) || !list.every((f) => typeof f.hwmodel === 'string' && /^[0-9a-f]{64}$/.test(f.measurement) && Number.isSafeInteger(f.svn))) throw new Error('not a list');
+    return list;
+  } catch {
+    throw new UsageError(`${file} is not a list of released firmware`);
+  }
+}
+
+function recordFirmware(io: Io, dirArg: string, f: ReleasedFirmware): void {
+  const list = readFirmware(io, dirArg);
+  if (list.some((x) => x.hwmodel === f.hwmodel && x.measurement === f.measurement && x.svn === f.svn)) return;
+  const file = join(pathOf(io, dirArg), 'firmware.json');
+  writeFileSync(`${file}.tmp`, JSON.stringify([...list, f], null, 2) + '\n');
+  renameSync(`${file}.tmp`, file);
 }
 
 // ----- the chip's life -----
@@ -364,12 +395,16 @@ export async function prove(io: Io, chipArg: string, opts: Json & { index?: numb
 
 export async function updateFirmware(io: Io, chipArg: string, opts: Json & { factory: string; measurement?: Uint8Array; svn: number }): Promise<number> {
   const { manufacturer } = loadFactory(io, opts.factory);
+  readFirmware(io, opts.factory);
   const now = clockOf(io);
   return withChip(io, chipArg, (chip) => {
     const hwmodel = chip.device.chipState?.hwmodel;
     if (hwmodel === undefined) throw new UsageError(`${chipArg} was never manufactured`);
-    const manifest = manufacturer.signFirmwareManifest(hwmodel, opts.measurement ?? sha256(randomBytes(32)), opts.svn, now());
+    const measurement = opts.measurement ?? sha256(randomBytes(32));
+    const manifest = manufacturer.signFirmwareManifest(hwmodel, measurement, opts.svn, now());
     const r = chip.call(CMD.firmwareUpdate, { manifest });
+    // The factory remembers what it released, so that export-trust gives verifiers its measurement.
+    recordFirmware(io, opts.factory, { hwmodel: new TextDecoder().decode(hwmodel), measurement: hexOf(measurement), svn: opts.svn });
     say(io, opts, `${green('✓')} firmware updated (log entry ${r.logIndex}); rebooted with a new attestation key`, r);
     return 0;
   });
