@@ -3,7 +3,8 @@
  * refusal by the chip, 2 unusable input or usage, 70 an internal error. Every problem is one line on
  * stderr. Every command and verb answers --help / -h with its own usage, exit 0, writing nothing.
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { decode, encode } from '@hemkit/wire/cbor';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -122,7 +123,10 @@ const ROWS: readonly Row[] = [
   [['verify', 'b.cbor', '--trust', 'null.json', '--store', 'v.sqlite'], 2, /^hemkit: null.json is not a trust file: it holds null, not a JSON object$/m],
   [['verify', 'b.cbor', '--trust', 'broken.json', '--store', 'v.sqlite'], 2, /^hemkit: broken.json is not JSON: /],
   [['verify', 'b.cbor', '--trust', 'nomanufacturer.json', '--store', 'v.sqlite'], 2, /^hemkit: VERIFIER_INPUT_INVALID: trust anchors: manufacturers/],
-  [['verify', 'chip.lic', '--trust', 'trust.json', '--nonce', NONCE, '--store', 'v.sqlite'], 1],
+  [['verify', 'chip.lic', '--trust', 'trust.json', '--nonce', NONCE, '--store', 'v.sqlite'], 2, /^hemkit: chip.lic is not an evidence bundle: MESSAGE_INVALID_FIELD: /],
+  [['verify', 'null.json', '--trust', 'trust.json', '--nonce', NONCE, '--store', 'v.sqlite'], 2, /^hemkit: null.json is not an evidence bundle: CBOR_/],
+  [['verify', 'tampered.cbor', '--trust', 'trust.json', '--nonce', NONCE, '--store', 'v.sqlite'], 1],
+  [['account', 'chip.lic', '--trust', 'trust.json'], 2, /chip.lic is not an evidence bundle/],
   [['verify', 'b.cbor', '--trust', 'trust.json', '--nonce', 'abc', '--store', 'v.sqlite'], 2, /'--nonce <hex>' argument 'abc' is invalid/],
   [['verify', 'b.cbor', '--trust', 'trust.json', '--ear', 'e.cbor', '--store', 'v.sqlite'], 2, /--ear FILE and --verifier-key FILE go together/],
   [['verify', 'b.cbor', '--trust', 'trust.json', '--backend', 'gpu'], 2, /'--backend <name>' argument 'gpu' is invalid/],
@@ -165,6 +169,13 @@ describe('exit codes, command by command', () => {
     mkdirSync(join(cwd, 'notempty'));
     writeFileSync(join(cwd, 'notempty', 'mine.txt'), 'not a chip');
     writeFileSync(join(cwd, 'null.json'), 'null');
+    // A well-formed bundle whose report signature was changed: a negative appraisal, not unusable input.
+    await hemkit(['module', 'evidence', 'chip', '--nonce', NONCE, '--out', 'honest.cbor'], { cwd });
+    const bundle = decode(readFileSync(join(cwd, 'honest.cbor'))) as Map<number, Uint8Array>;
+    const report = new Uint8Array(bundle.get(1)!);
+    report[report.length - 1]! ^= 1;
+    bundle.set(1, report);
+    writeFileSync(join(cwd, 'tampered.cbor'), encode(bundle));
     writeFileSync(join(cwd, 'broken.json'), '{');
     writeFileSync(join(cwd, 'nomanufacturer.json'), JSON.stringify({ manufacturers: [], licenceIssuers: { keys: [], threshold: 1 }, referenceValues: {} }));
   }, 60_000);

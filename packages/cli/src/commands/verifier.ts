@@ -12,7 +12,7 @@ import { decodeSign1 } from '@hemkit/wire/cose';
 import { getBackend } from '@hemkit/wire/crypto';
 import { isHemkitError } from '@hemkit/wire/errors';
 import { createMerkleHasher } from '@hemkit/wire/merkle';
-import { attestationReportClaims, signingKey } from '@hemkit/wire/messages';
+import { attestationReportClaims, evidenceBundle, signingKey } from '@hemkit/wire/messages';
 import {
   appraise,
   DEFAULT_POLICY,
@@ -145,6 +145,7 @@ export async function verify(io: Io, bundles: readonly string[], opts: VerifyOpt
   for (const file of opts.challenge ?? []) nonces!.push(parseChallenge(await readJson(io, file), file).nonce);
   if (nonces && new Set(nonces.map((n) => hexOf(n))).size !== nonces.length) throw new UsageError('each bundle needs its own nonce: the same nonce is given twice');
   const bytes = await Promise.all(bundles.map((f) => readInput(io, f)));
+  bundles.forEach((file, i) => mustBeBundle(bytes[i]!, file));
   let key;
   if (opts.verifierKey !== undefined) {
     const seed = (await readText(io, opts.verifierKey)).trim();
@@ -177,6 +178,7 @@ export async function account(io: Io, bundles: readonly string[], opts: InputOpt
   atMostOneStdin([...bundles, opts.trust, opts.reference, opts.policy]);
   const loaded = await loadInputs(io, opts);
   const bytes = await Promise.all(bundles.map((f) => readInput(io, f)));
+  bundles.forEach((file, i) => mustBeBundle(bytes[i]!, file));
   const store = opts.store !== undefined ? openStore(pathOf(io, opts.store)) : new MemoryVerifierStore();
   try {
     const inputs = appraisalInputs(io, loaded, store, opts.backend, { requireNonce: false, maxAgeSeconds: Number.MAX_SAFE_INTEGER });
@@ -186,6 +188,19 @@ export async function account(io: Io, bundles: readonly string[], opts: InputOpt
     return 0;
   } finally {
     store.close();
+  }
+}
+
+/**
+ * A file that is not an evidence bundle at all (not profile CBOR, not the bundle's map) is unusable
+ * input (exit 2), as for inspect; a bundle whose contents fail a check is a negative appraisal (1).
+ */
+function mustBeBundle(bytes: Uint8Array, file: string): void {
+  try {
+    evidenceBundle.parse(decode(bytes), 'evidence-bundle');
+  } catch (e) {
+    if (isHemkitError(e)) throw new UsageError(`${file} is not an evidence bundle: ${e.code}: ${e.message}`);
+    throw e;
   }
 }
 
