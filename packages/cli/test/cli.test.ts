@@ -97,3 +97,13 @@ describe('conventions', () => {
     expect(r.stdout.trim()).toBe('0');
   });
 });
+
+describe('counts for people', () => {
+  it('long counts get their scientific form beside the exact digits', async () => {
+    const { count } = await import('../src/output.js');
+    expect(count(1234567n)).toBe('1234567');
+    expect(count(10n ** 24n)).toBe('1000000000000000000000000 (1e24)');
+    expect(count(35n * 10n ** 23n)).toBe('3500000000000000000000000 (3.5e24)');
+    expect(count(1234567891n)).toBe('1234567891 (1.234e9)');
+  });
+});

@@ -17,7 +17,7 @@ import { serveDevice } from '@hemkit/module/device';
 import { atMostOneStdin, readInput, readJson, toJson, writeOutput } from '../files.js';
 import { pathOf, UsageError, type Io } from '../io.js';
 import { appendJournal, openingsFor, readJournal, type JournalRecord } from '../journal.js';
-import { bold, dim, green, hexOf } from '../output.js';
+import { bold, count, dim, green, hexOf } from '../output.js';
 import { progress } from '../progress.js';
 import { parseChallenge } from '../challenge-file.js';
 import { checkChipDir, clockOf, withChip, type OpenChip } from './chip.js';
@@ -200,8 +200,8 @@ export async function licence(
   say(
     io,
     opts,
-    `${green('✓')} licence ${hexOf(claims.licenceId)} for chip ${hexOf(claims.ueid)}: ${claims.opsQuota} operations until ${new Date(claims.expiry * 1000).toISOString()}, signed by issuers ${opts.signers.join(', ')} → ${opts.out}`,
-    { ...claims, out: opts.out },
+    `${green('✓')} licence ${hexOf(claims.licenceId)} for chip ${hexOf(claims.ueid)}: ${count(claims.opsQuota)} operations until ${new Date(claims.expiry * 1000).toISOString()}, signed by issuers ${opts.signers.join(', ')} → ${opts.out}`,
+    { ...claims, precisionClasses: claims.precisionClasses.map((p) => PRECISION_NAMES.get(p) ?? p), out: opts.out },
     opts.out === '-',
   );
   return 0;
@@ -266,7 +266,7 @@ export async function run(
       appendJournal(chip.dir, journal); // every run's salt, also those before a refusal
     }
     const runs = opts.repeat === 1 ? 'workload' : `${done} workloads`;
-    say(io, opts, `${green('✓')} ${runs} run: ${params.ops} operations each; ${last!.remainingQuota} remain (salts kept in ${join(chipArg, 'openings.jsonl')})`, { runs: done, ...last });
+    say(io, opts, `${green('✓')} ${runs} run: ${count(params.ops)} operations each; ${count(last!.remainingQuota)} remain (salts kept in ${join(chipArg, 'openings.jsonl')})`, { runs: done, ...last });
     return 0;
   });
 }
@@ -417,8 +417,8 @@ export async function status(io: Io, chipArg: string, opts: Json): Promise<numbe
     const human = [
       bold(`chip ${hexOf(s.ueid)}`),
       `  lock state   ${LOCK_NAMES.get(s.lockState)}`,
-      `  licence      ${s.licenceState ? `${hexOf(s.licenceState.licenceId)}, ${s.licenceState.remainingQuota} operations left, expires ${new Date(s.licenceState.expiry * 1000).toISOString()}` : 'none'}`,
-      `  operations   ${s.counters.totalOps} (${byPrecision})`,
+      `  licence      ${s.licenceState ? `${hexOf(s.licenceState.licenceId)}, ${count(s.licenceState.remainingQuota)} operations left, expires ${new Date(s.licenceState.expiry * 1000).toISOString()}` : 'none'}`,
+      `  operations   ${count(s.counters.totalOps)}; by precision: ${byPrecision}`,
       `  workloads    ${s.counters.workloadsRun}, ${s.counters.busyChipSeconds} busy chip-seconds, ${s.counters.interconnectBytes} interconnect bytes`,
       `  log          ${s.treeSize} entries; boot ${s.bootcount}; SVN ${s.svn}`,
       dim('  (status is unsigned; use attest for evidence)'),
