@@ -27,22 +27,29 @@ export function appendJournal(chipDir: string, records: readonly JournalRecord[]
 export function readJournal(chipDir: string): JournalRecord[] {
   const file = join(chipDir, JOURNAL_FILE);
   if (!existsSync(file)) return [];
+  const lines = readFileSync(file, 'utf8').split('\n');
+  let last = lines.length - 1;
+  while (last >= 0 && lines[last]!.trim() === '') last--;
   const out: JournalRecord[] = [];
-  readFileSync(file, 'utf8')
-    .split('\n')
-    .forEach((line, i) => {
-      if (line.trim() === '') return;
-      try {
-        const r = JSON.parse(line) as Record<string, unknown>;
-        const ok = Number.isSafeInteger(r.startedIndex) && Number.isSafeInteger(r.finishedIndex) && typeof r.salt === 'string' && typeof r.descriptor === 'string';
-        if (!ok) throw new Error('missing fields');
-        out.push({ startedIndex: r.startedIndex as number, finishedIndex: r.finishedIndex as number, salt: Buffer.from(r.salt as string, 'hex'), descriptor: Buffer.from(r.descriptor as string, 'hex') });
-      } catch {
-        // A torn last line (a crash mid-append) is skipped; anything else is a damaged journal.
-        if (i < readFileSync(file, 'utf8').split('\n').length - 2) throw new UsageError(`${file}: line ${i + 1} is not a journal record`);
-      }
-    });
+  lines.forEach((line, i) => {
+    if (line.trim() === '') return;
+    const r = parseRecord(line);
+    if (r !== undefined) out.push(r);
+    // A torn last line (a crash mid-append) is skipped; a damaged line before it is a damaged journal.
+    else if (i !== last) throw new UsageError(`${file}: line ${i + 1} is not a journal record`);
+  });
   return out;
+}
+
+function parseRecord(line: string): JournalRecord | undefined {
+  try {
+    const r = JSON.parse(line) as Record<string, unknown>;
+    const hex = (v: unknown): v is string => typeof v === 'string' && /^([0-9a-f]{2})*$/.test(v);
+    if (!Number.isSafeInteger(r.startedIndex) || !Number.isSafeInteger(r.finishedIndex) || !hex(r.salt) || !hex(r.descriptor)) return undefined;
+    return { startedIndex: r.startedIndex as number, finishedIndex: r.finishedIndex as number, salt: Buffer.from(r.salt, 'hex'), descriptor: Buffer.from(r.descriptor, 'hex') };
+  } catch {
+    return undefined;
+  }
 }
 
 /** The openings to attach, by log index, for the chosen indices (either entry of a run selects both) or all. */

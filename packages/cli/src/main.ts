@@ -101,7 +101,8 @@ function program(io: Io, setStatus: (n: number) => void): Command {
   const m = root.command('module').description('drive a simulated chip (hemkit module --help lists the verbs)').addHelpText('after', `
 A chip is a directory (state, log, monotonic counter, the lock file hemkit.lock and the openings
 journal openings.jsonl); a factory is a directory holding the simulation's keys. Time is the system
-clock; HEMKIT_TIME (seconds since the epoch) fixes it.${EXIT_HELP}`);
+clock; HEMKIT_TIME (seconds since the epoch) fixes it.
+${EXIT_HELP}`);
   const verb = (name: string, description: string) => m.command(name).description(description).option('--json', 'machine-readable output');
   const chipArg = '<chip>';
 

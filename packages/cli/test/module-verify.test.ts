@@ -114,6 +114,15 @@ describe('hemkit module and hemkit verify, end to end with the CLI alone', () =>
     expect(none.code).toBe(2);
     expect(none.err).toMatch(/no run in the openings journal has log entry 999/);
     expect(existsSync(join(cwd, 'none.cbor'))).toBe(false);
+    // A torn last line (a crash mid-append) is skipped; damage before it is exit 2.
+    const path = join(cwd, 'chip', 'openings.jsonl');
+    const text = readFileSync(path, 'utf8');
+    writeFileSync(path, `${text}{"startedIndex":9`);
+    expect((await h('module', 'evidence', 'chip', '--nonce', '00'.repeat(16), '--open', 'all', '--out', 'torn.cbor')).code).toBe(0);
+    writeFileSync(path, `garbage\n${text}`);
+    const damaged = await h('module', 'evidence', 'chip', '--nonce', '00'.repeat(16), '--open', 'all', '--out', 'damaged.cbor');
+    expect(damaged.code).toBe(2);
+    expect(damaged.err).toMatch(/openings.jsonl: line 1 is not a journal record/);
   }, 60_000);
 
   it('verifies several bundles, each against its own nonce', async () => {
