@@ -254,7 +254,7 @@ larger one. Proving against what the verifier remembers (--challenge) keeps bund
         writeErr: (s) => void io.stderr.write(s),
         outputError: (s, write) => {
           const name = ['hemkit', commandPath(c)].filter(Boolean).join(' ');
-          write(`${name}: ${s.replace(/^error: /, '').trim()} (see ${name} --help)\n`);
+          write(`${name}: ${s.replace(/^error: /, '').trim().replace(/\s*\n\s*/g, ' ')} (see ${name} --help)\n`);
         },
       })
       .configureHelp({ sortSubcommands: false, showGlobalOptions: false });

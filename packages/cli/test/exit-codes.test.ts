@@ -103,6 +103,8 @@ const ROWS: readonly Row[] = [
   [['module', 'run', 'chip', '--ops', '1', '--workload-id', 'a', '--descriptor', 'chip.lic'], 2, /--workload-id or --descriptor, not both/],
   [['module', 'run', 'chip', '--ops=1', '--bogus'], 2, /^hemkit module run: unknown option '--bogus'/],
   [['module', 'run', 'chip', 'extra', '--ops', '1'], 2, /too many arguments/],
+  [['module', 'run', 'chip', '--ops', '1', '--repeet', '2'], 2, /^hemkit module run: unknown option '--repeet' \(Did you mean --repeat\?\) \(see hemkit module run --help\)\n$/],
+  [['module', 'rn', 'chip'], 2, /^hemkit module: unknown command 'rn' \(Did you mean run\?\)/],
   [['module', 'run', '--ops', '1'], 2, /missing required argument 'chip'/],
   // attest
   [['module', 'attest', 'chip', '--nonce', NONCE, '--out', 'r.cbor'], 0],
