@@ -4,6 +4,14 @@
 // rebuilds it after an edit; `npx tsx --conditions=@hemkit/source packages/cli/src/…` runs sources.
 import { readFileSync } from 'node:fs';
 
+// A reader that stops early (hemkit … | head) is not an error: stop quietly.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (e) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw e;
+  });
+}
+
 const args = process.argv.slice(2);
 if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
   // Answered here, before the command line loads, so that it costs no more than starting node.

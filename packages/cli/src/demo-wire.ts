@@ -31,6 +31,9 @@ import {
 } from '@hemkit/wire';
 import { bold, cyan, dim, green, hexOf, red } from './output.js';
 
+/** Where the tour prints (main passes its stdout). */
+let out: (line: string) => void = (line) => console.log(line);
+
 const utf8 = (s: string) => new TextEncoder().encode(s);
 const seed = (label: string) => sha256(utf8(`hemkit demo key: ${label}`));
 
@@ -53,12 +56,12 @@ let checks = 0;
 let caught = 0;
 
 function step(title: string): void {
-  console.log(`\n${bold(cyan(title))}`);
+  out(`\n${bold(cyan(title))}`);
 }
 
 function ok(text: string): void {
   checks++;
-  console.log(`  ${green('✓')} ${text}`);
+  out(`  ${green('✓')} ${text}`);
 }
 
 /** Runs an attack that must be refused, and shows the code that refused it. */
@@ -68,7 +71,7 @@ function refused(what: string, attempt: () => unknown, expected: string): void {
   } catch (e) {
     if (e instanceof HemkitError && e.code === expected) {
       caught++;
-      console.log(`  ${green('✓')} ${what}\n      ${red('refused')} ${bold(e.code)}: ${dim(e.message)}`);
+      out(`  ${green('✓')} ${what}\n      ${red('refused')} ${bold(e.code)}: ${dim(e.message)}`);
       return;
     }
     throw e;
@@ -76,9 +79,10 @@ function refused(what: string, attempt: () => unknown, expected: string): void {
   throw new Error(`demo: "${what}" was accepted; expected ${expected}`);
 }
 
-export function runWireDemo(): number {
-  console.log(bold('hemkit — the wire layer under a compute-governance chip'));
-  console.log(dim('deterministic CBOR · COSE signatures · RFC 9162 Merkle logs · typed errors'));
+export function runWireDemo(write: (line: string) => void = (line) => console.log(line)): number {
+  out = write;
+  out(bold('hemkit — the wire layer under a compute-governance chip'));
+  out(dim('deterministic CBOR · COSE signatures · RFC 9162 Merkle logs · typed errors'));
 
   // 1. A usage report, signed as the module's attestation key will sign it.
   step('1. A chip signs a usage report (COSE_Sign1, Ed25519)');
@@ -96,14 +100,14 @@ export function runWireDemo(): number {
   ]);
   const payload = encode(claims);
   const report = signSign1(payload, chip);
-  console.log(`  ${report.length} bytes on the wire; the payload in diagnostic notation:`);
+  out(`  ${report.length} bytes on the wire; the payload in diagnostic notation:`);
   const diag = toDiagnostic(decode(payload), {
     indent: 2,
     annotate: (path, key) =>
       path.length === 0 ? CLAIM_NAMES.get(key) : path[0] === -72001 ? COUNTER_NAMES.get(key) : undefined,
   });
-  console.log(diag.replace(/^/gm, '    '));
-  console.log(dim(`  the counter ${totalOps} is a bignum: ${hexOf(encode(totalOps))} (RFC 8949 §3.4.3)`));
+  out(diag.replace(/^/gm, '    '));
+  out(dim(`  the counter ${totalOps} is a bignum: ${hexOf(encode(totalOps))} (RFC 8949 §3.4.3)`));
 
   // 2. The verifier side: both crypto backends give the same answer.
   step('2. A verifier checks it');
@@ -171,7 +175,7 @@ export function runWireDemo(): number {
     'MERKLE_ROOT_MISMATCH',
   );
 
-  console.log(`\n${bold('Summary')}: ${green(`${checks} checks passed`)}, ${green(`${caught} attacks refused`)} with their codes.`);
-  console.log(dim('Next: the simulated secure module and the verifier build on these pieces (see README.md).'));
+  out(`\n${bold('Summary')}: ${green(`${checks} checks passed`)}, ${green(`${caught} attacks refused`)} with their codes.`);
+  out(dim('Next: the simulated secure module and the verifier build on these pieces (see README.md).'));
   return 0;
 }

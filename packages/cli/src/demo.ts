@@ -33,7 +33,10 @@ import { appraise, DEFAULT_POLICY, toAppraisedChip, type Appraisal, type Apprais
 import { accountFleet, renderFleetReport } from '@hemkit/verifier/accounting';
 import { SqliteVerifierStore } from '@hemkit/verifier/store';
 import { bold, cyan, dim, green, hexOf, red } from './output.js';
-import { renderAppraisal } from './verify.js';
+import { renderAppraisal } from './commands/verifier.js';
+
+/** Where the tour prints (main passes its stdout). */
+let out: (line: string) => void = (line) => console.log(line);
 
 const utf8 = (s: string) => new TextEncoder().encode(s);
 const seed = (label: string) => sha256(utf8(`hemkit demo: ${label}`));
@@ -50,11 +53,11 @@ const sci = (n: bigint) => {
   const mantissa = `${digits[0]}${digits.length > 1 ? `.${digits.slice(1, 3).replace(/0+$/, '')}` : ''}`.replace(/\.$/, '');
   return `${mantissa}e${digits.length - 1}`;
 };
-const step = (title: string) => console.log(`\n${bold(cyan(title))}`);
-const ok = (text: string) => console.log(`  ${green('✓')} ${text}`);
+const step = (title: string) => out(`\n${bold(cyan(title))}`);
+const ok = (text: string) => out(`  ${green('✓')} ${text}`);
 function caught(what: string, code: string, message: string): void {
   attacksCaught++;
-  console.log(`  ${green('✓')} ${what}\n      ${red('caught')} ${bold(code)}: ${dim(message)}`);
+  out(`  ${green('✓')} ${what}\n      ${red('caught')} ${bold(code)}: ${dim(message)}`);
 }
 
 /** Runs a command that must be refused, and reports the refusal as an attack caught. */
@@ -88,7 +91,8 @@ interface FleetChip {
   readonly openings: Map<number, { salt: Uint8Array; descriptor: Uint8Array }>;
 }
 
-export function runDemo(): number {
+export function runDemo(write: (line: string) => void = (line) => console.log(line)): number {
+  out = write;
   const work = mkdtempSync(join(tmpdir(), 'hemkit-demo-'));
   try {
     return tour(work);
@@ -99,8 +103,8 @@ export function runDemo(): number {
 
 function tour(work: string): number {
   const clock = new ManualClock(T0);
-  console.log(bold('hemkit — hardware-enabled governance of AI compute, end to end'));
-  console.log(dim('a simulated fleet of governance chips, a 2-of-3 licence authority, and a verifier'));
+  out(bold('hemkit — hardware-enabled governance of AI compute, end to end'));
+  out(dim('a simulated fleet of governance chips, a 2-of-3 licence authority, and a verifier'));
 
   step('1. The parties');
   const manufacturer = new Manufacturer('hemkit-sim-fab', seed('manufacturer'));
@@ -195,10 +199,10 @@ function tour(work: string): number {
     appraisals.push(appraisal);
     if (appraisal.status === 'affirming') affirmed++;
     const passed = appraisal.checks.filter((x) => x.status === 'pass').length;
-    console.log(`  ${appraisal.status === 'affirming' ? green('✓') : red('✗')} ${c.name}: ${appraisal.status.toUpperCase()} — ${passed} checks passed, the rest had nothing to check`);
+    out(`  ${appraisal.status === 'affirming' ? green('✓') : red('✗')} ${c.name}: ${appraisal.status.toUpperCase()} — ${passed} checks passed, the rest had nothing to check`);
   }
-  console.log(dim('\n  one appraisal in full:'));
-  console.log(renderAppraisal('gpu-0 evidence', appraisals[0]!).replace(/^/gm, '    '));
+  out(dim('\n  one appraisal in full:'));
+  out(renderAppraisal('gpu-0 evidence', appraisals[0]!).replace(/^/gm, '    '));
 
   step('6. Attacks, and the check that catches each');
   refused('the operator replays gpu-0\'s licence to reset its quota', 'LICENCE_REPLAYED', () => fleet[0]!.chip.send(CMD.installLicence, { licence: fleet[0]!.licence }));
@@ -244,14 +248,14 @@ function tour(work: string): number {
 
   step('7. Fleet compute accounting');
   const report = accountFleet({ chips: appraisals.flatMap((a) => toAppraisedChip(a) ?? []) });
-  console.log(renderFleetReport(report).replace(/^/gm, '  '));
+  out(renderFleetReport(report).replace(/^/gm, '  '));
 
   store.close();
-  console.log(
+  out(
     `\n${bold('Summary')}: ${green(`${affirmed} of ${fleet.length} chips affirmed`)}, ${green(`${attacksCaught} attacks caught`)}, ` +
       `${report.flagged.length} run${report.flagged.length === 1 ? '' : 's'} over a reporting threshold (${report.flagged.map((f) => f.workloadId).join(', ') || 'none'}).`,
   );
-  console.log(dim('Drive a chip yourself: hemkit module help. Verify evidence: hemkit verify --help.'));
+  out(dim('Drive a chip yourself: hemkit module --help. Verify evidence: hemkit verify --help.'));
   return 0;
 }
 

@@ -1,2 +1,3 @@
-export { main } from './main.js';
-export { inspect, readCborFile } from './inspect.js';
+export { main, VERSION } from './main.js';
+export { EXIT, type Io } from './io.js';
+export { describe as describeMessage, render as renderMessage } from './inspect.js';

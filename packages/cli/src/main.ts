@@ -1,80 +1,319 @@
 /**
- * The hemkit command line. Exit status: 0 success, 1 a check that did not pass, 2 unusable input
- * or usage. A file that is not what it claims gets one clear line, never a stack trace.
+ * The hemkit command line, on commander. Exit status everywhere: 0 affirming or success, 1 a real
+ * negative result (a check that did not pass, a refusal by the chip), 2 unusable input or usage,
+ * 70 an internal error. Every problem is one line on stderr, never a stack trace (HEMKIT_DEBUG=1
+ * shows one for an internal error). Heavy modules load inside each command's action, so `hemkit
+ * --help` starts fast. `main(argv, io)` takes its streams, environment and working directory, so
+ * tests run it in process.
  */
-import { HemkitError } from '@hemkit/wire';
-import { inspect, readCborFile } from './inspect.js';
-import { UsageError } from './args.js';
-import { ChipRefusal, moduleCommand, MODULE_USAGE } from './module.js';
-import { specCheck } from '@hemkit/cddl/cli';
-import { accountCommand, verifyCommand } from './verify.js';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { EXIT, NegativeResult, nodeIo, UsageError, type Io } from './io.js';
+import { bigCount, choices, hexBytes, indicesOrAll, integer, positive, repeatable, text } from './options.js';
 
-const USAGE = `usage: hemkit <command> [arguments]
+export const VERSION = '0.1.0';
 
-commands:
-  verify <bundle>... --trust T [--reference R] [--policy P] [--nonce HEX] [--store DB] [--json]
-                   appraise evidence bundles (exit 0 affirming, 1 not, 2 unusable input)
-                   [--ear FILE --verifier-key FILE] also writes the signed attestation result
-  account <bundle>... --trust T [--reference R] [--threshold id=ops,...] [--json]
-                   total compute per run across a fleet and flag runs over reporting thresholds
-  inspect <file>   show a CBOR file (raw or hex) in diagnostic notation, checked against the profile
-  module <verb>    drive a simulated chip (hemkit module help)
-  spec check <cddl> <file>...  validate CBOR files or vector files against a CDDL schema [--rule NAME]
-  demo [wire]      hemkit end to end (or a tour of the wire layer alone)
-  help             this text`;
+const MAX_U32 = 0xffff_ffff;
+const MAX_REPEAT = 1_000_000;
+const PRECISIONS = { fp64: 1, fp32: 2, tf32: 3, bf16: 4, fp16: 5, fp8: 6, fp4: 7, int8: 8, int4: 9 } as const;
+const REPLAYS = { sequence: 1, 'hash-log': 2, challenge: 3 } as const;
+const precisionOne = (t: string) => {
+  const list = choices(PRECISIONS)(t);
+  if (list.length !== 1) throw new InvalidArgumentError('takes one precision class');
+  return list[0]!;
+};
 
-export async function main(args: readonly string[]): Promise<number> {
-  const [command, ...rest] = args;
-  try {
-    switch (command) {
-      case 'inspect':
-        if (rest.length !== 1) return usage('inspect takes exactly one file');
-        console.log(inspect(readCborFile(rest[0]!)));
-        return 0;
-      case 'module':
-        if (rest[0] === undefined || rest[0] === 'help') {
-          console.log(MODULE_USAGE);
-          return rest[0] === undefined ? 2 : 0;
-        }
-        return await moduleCommand(rest);
-      case 'verify':
-        return await verifyCommand(rest);
-      case 'account':
-        return await accountCommand(rest);
-      case 'spec':
-        if (rest[0] !== 'check') return usage("the spec command has one verb: 'spec check'");
-        return await specCheck(rest.slice(1));
-      case 'demo': {
-        if (rest[0] === 'wire') return (await import('./demo-wire.js')).runWireDemo();
-        return (await import('./demo.js')).runDemo();
+function thresholds(textValue: string) {
+  return textValue.split(',').map((t) => {
+    const [id, ops, more] = t.split('=');
+    if (!id || !ops || more !== undefined) throw new InvalidArgumentError(`takes id=ops[,id=ops…], not '${t.slice(0, 40)}'`);
+    return { id, description: `custom threshold ${id}`, ops: bigCount(ops) };
+  });
+}
+
+const EXIT_HELP = `
+Exit status: 0 affirming or success, 1 a negative result or a refusal by the chip,
+2 unusable input or usage, 70 an internal error. A file argument given as - is
+standard input (or standard output for --out).`;
+
+/** Builds the program. `run` receives each action's exit status. */
+function program(io: Io, setStatus: (n: number) => void): Command {
+  const lazy =
+    <A extends unknown[]>(fn: (...args: A) => Promise<number>) =>
+    async (...args: A) =>
+      setStatus(await fn(...args));
+  const mod = () => import('./commands/module.js');
+  const ver = () => import('./commands/verifier.js');
+
+  const root = new Command('hemkit')
+    .description('hemkit: hardware-enabled governance of AI compute — drive a simulated chip, verify its evidence, check the spec')
+    .version(VERSION, '-V, --version', 'print the version')
+    .helpOption('-h, --help', 'show help for a command')
+    .addHelpText('after', EXIT_HELP)
+    .showSuggestionAfterError(true);
+
+  // inspect
+  root
+    .command('inspect')
+    .description('show a CBOR file (raw or hex) in diagnostic notation with every field named, checked against the profile')
+    .argument('<file>', 'the file (- for standard input)')
+    .option('--json', 'JSON: fields by name, enums as names, times as ISO dates, big integers as strings')
+    .action(lazy(async (file: string, o: { json?: boolean }) => (await import('./commands/inspect.js')).inspectCommand(io, file, o)));
+
+  // verify
+  const trustOptions = (c: Command) =>
+    c
+      .requiredOption('--trust <file>', 'trust anchors (and referenceValues), as hemkit module export-trust writes')
+      .option('--reference <file>', 'reference values, if not in the trust file')
+      .option('--policy <file>', 'appraisal policy (JSON)')
+      .addOption(new Option('--backend <name>', 'crypto backend').choices(['node', 'noble']).default('node'));
+  trustOptions(
+    root
+      .command('verify')
+      .description('appraise evidence bundles (exit 0 every bundle affirmed, 1 any not, 2 unusable input)')
+      .argument('<bundle...>', 'evidence bundles (one may be -)'),
+  )
+    .option('--nonce <hex>', 'the nonce each bundle must answer, once per bundle in order', repeatable(hexBytes(8, 64)))
+    .option('--challenge <file>', 'a challenge from hemkit challenge, once per bundle in order', repeatable(text))
+    .option('--store <path>', "the verifier's memory of each chip (SQLite; default $XDG_STATE_HOME/hemkit/verifier.sqlite, else ~/.local/state/hemkit/verifier.sqlite)")
+    .option('--ear <file>', 'also write the signed attestation result (needs --verifier-key)')
+    .option('--verifier-key <file>', "the verifier's Ed25519 seed, 32 bytes of hex")
+    .option('--json', 'EAR JSON instead of text')
+    .addHelpText('after', EXIT_HELP)
+    .action(lazy(async (bundles: string[], o) => (await ver()).verify(io, bundles, o)));
+
+  trustOptions(root.command('account').description('total compute per run across a fleet, and flag runs over reporting thresholds').argument('<bundle...>', 'evidence bundles'))
+    .option('--threshold <id=ops,...>', 'reporting thresholds (default: the EU AI Act and US EO 14110 ones)', thresholds)
+    .option('--store <path>', 'appraise against this verifier store (default: a memory store, leaving every store untouched)')
+    .option('--json', 'JSON instead of text')
+    .action(lazy(async (bundles: string[], o) => (await ver()).account(io, bundles, o)));
+
+  root
+    .command('challenge')
+    .description("a fresh nonce for a chip, and the log size the verifier's store remembers for it (what to prove against)")
+    .option('--store <path>', 'the verifier store to read (never created; default as for verify)')
+    .option('--ueid <hex>', 'the chip, by UEID', hexBytes(7, 33))
+    .option('--for <bundle>', 'the chip that sent this earlier bundle')
+    .option('--out <file>', 'where to write the challenge JSON (- for standard output)', '-')
+    .option('--json', 'report as JSON')
+    .action(lazy(async (o) => (await ver()).challenge(io, o)));
+
+  // module
+  const m = root.command('module').description('drive a simulated chip (hemkit module --help lists the verbs)').addHelpText('after', `
+A chip is a directory (state, log, monotonic counter, the lock file hemkit.lock and the openings
+journal openings.jsonl); a factory is a directory holding the simulation's keys. Time is the system
+clock; HEMKIT_TIME (seconds since the epoch) fixes it.
+${EXIT_HELP}`);
+  const verb = (name: string, description: string) => m.command(name).description(description).option('--json', 'machine-readable output');
+  const chipArg = '<chip>';
+
+  verb('init-factory', 'create a manufacturer root and a 2-of-3 licence authority (simulation keys)')
+    .argument('<factory>', 'the factory directory')
+    .option('--force', 'replace the keys of an existing factory (its chips then refuse its licences)')
+    .action(lazy(async (dir: string, o) => (await mod()).initFactory(io, dir, o)));
+  m.command('export-trust')
+    .description('write the trust anchors and reference values for this factory\'s chips (public keys only), as hemkit verify --trust reads them')
+    .argument('<factory>', 'the factory directory')
+    .option('--model <name>', 'a hardware model to list (repeatable; default hemkit-sim-a1)', repeatable(text))
+    .option('--out <file>', 'where to write (- for standard output)', '-')
+    .action(lazy(async (dir: string, o) => (await mod()).exportTrust(io, dir, o)));
+  verb('manufacture', 'manufacture and provision a chip in a new or empty directory')
+    .argument(chipArg, 'the chip directory')
+    .requiredOption('--factory <dir>', 'the factory')
+    .option('--model <name>', 'hardware model', 'hemkit-sim-a1')
+    .option('--replay <list>', 'licence replay defences: sequence, hash-log, challenge', choices(REPLAYS), [1])
+    .action(lazy(async (dir: string, o) => (await mod()).manufacture(io, dir, o)));
+  verb('licence', 'issue a licence for the chip')
+    .argument(chipArg, 'the chip directory')
+    .requiredOption('--factory <dir>', 'the factory')
+    .requiredOption('--ops <n>', 'operations quota (e.g. 1e24)', bigCount)
+    .requiredOption('--days <n>', 'validity in days (1 to 36500)', positive(36_500))
+    .requiredOption('--out <file>', 'where to write the licence (- for standard output)')
+    .option('--sequence <n>', 'sequence number (default: one more than the installed one)', positive(MAX_U32))
+    .option('--signers <list>', 'which issuers sign (indices)', (t: string) => t.split(',').map(integer(0, 15)), [0, 1])
+    .option('--precision <list>', 'precision classes allowed', choices(PRECISIONS), [4, 6])
+    .option('--max-cluster <n>', 'largest cluster allowed', positive(MAX_U32))
+    .option('--challenge', "bind the chip's pending challenge (from request-licence)")
+    .action(lazy(async (dir: string, o) => (await mod()).licence(io, dir, o)));
+  verb('install', 'install a licence')
+    .argument(chipArg, 'the chip directory')
+    .argument('<licence>', 'the licence file (- for standard input)')
+    .action(lazy(async (dir: string, file: string, o) => (await mod()).install(io, dir, file, o)));
+  verb('request-licence', 'a signed licence request with a fresh challenge')
+    .argument(chipArg, 'the chip directory')
+    .requiredOption('--out <file>', 'where to write it (- for standard output)')
+    .action(lazy(async (dir: string, o) => (await mod()).requestLicence(io, dir, o)));
+  verb('run', 'run (declare) a workload; every run\'s salt goes to <chip>/openings.jsonl')
+    .argument(chipArg, 'the chip directory')
+    .requiredOption('--ops <n>', 'operations (e.g. 1e21)', bigCount)
+    .option('--precision <class>', 'precision class', precisionOne, 4)
+    .option('--workload-id <id>', 'the workload id its descriptor names (default cli-workload-<time>)')
+    .option('--descriptor <file>', 'the workload descriptor bytes instead')
+    .option('--cluster <n>', 'cluster size', positive(MAX_U32))
+    .option('--interconnect <bytes>', 'interconnect bytes', bigCount)
+    .option('--seconds <n>', 'busy chip-seconds', positive(Number.MAX_SAFE_INTEGER))
+    .option('--repeat <k>', `run it k times (1 to ${MAX_REPEAT})`, positive(MAX_REPEAT), 1)
+    .action(lazy(async (dir: string, o) => (await mod()).run(io, dir, o)));
+  verb('attest', 'an attestation report (and its certificates: FILE.certs.cbor)')
+    .argument(chipArg, 'the chip directory')
+    .requiredOption('--nonce <hex>', "the verifier's nonce (8 to 64 bytes)", hexBytes(8, 64))
+    .requiredOption('--out <file>', 'where to write the report')
+    .action(lazy(async (dir: string, o) => (await mod()).attest(io, dir, o)));
+  verb('evidence', "the evidence bundle for a verifier's challenge: report, chain, receipts, disclosed entries")
+    .argument(chipArg, 'the chip directory')
+    .option('--challenge <file>', 'the challenge from hemkit challenge: its nonce and the size to prove against')
+    .option('--nonce <hex>', "the verifier's nonce, when there is no challenge file", hexBytes(8, 64))
+    .requiredOption('--out <file>', 'where to write the bundle (- for standard output)')
+    .option('--known <sizes>', 'tree sizes the verifier holds (comma-separated): consistency receipts from each', (t: string) => t.split(',').map(positive(Number.MAX_SAFE_INTEGER)))
+    .option('--from <index>', 'disclose entries from this index (default: the largest known size, else 0)', integer(0, Number.MAX_SAFE_INTEGER))
+    .option('--max-entries <n>', 'disclose at most n entries (a page)', positive(Number.MAX_SAFE_INTEGER))
+    .option('--licence <file>', 'attach a licence (repeatable)', repeatable(text))
+    .option('--open <indices|all>', 'open the runs with these log entries (or all) from the openings journal', indicesOrAll)
+    .addHelpText('after', `
+A bundle is at most 1 MiB (the verifier's bound): the command refuses (exit 2) before writing a
+larger one. Proving against what the verifier remembers (--challenge) keeps bundles small.`)
+    .action(lazy(async (dir: string, o) => (await mod()).evidence(io, dir, o)));
+  verb('checkpoint', 'a signed checkpoint (and its C2SP signed note)')
+    .argument(chipArg, 'the chip directory')
+    .option('--out <file>', 'where to write the checkpoint (- for standard output)')
+    .action(lazy(async (dir: string, o) => (await mod()).checkpoint(io, dir, o)));
+  verb('prove', 'an RFC 9942 inclusion (--index) or consistency (--from) receipt')
+    .argument(chipArg, 'the chip directory')
+    .option('--index <i>', 'inclusion of this entry (writes FILE.entry.cbor too)', integer(0, Number.MAX_SAFE_INTEGER))
+    .option('--size <n>', 'inclusion at this tree size (default: the log size)', positive(Number.MAX_SAFE_INTEGER))
+    .option('--from <m>', 'consistency from this tree size', positive(Number.MAX_SAFE_INTEGER))
+    .option('--to <n>', 'consistency to this tree size (default: the log size)', positive(Number.MAX_SAFE_INTEGER))
+    .requiredOption('--out <file>', 'where to write the receipt')
+    .action(lazy(async (dir: string, o) => (await mod()).prove(io, dir, o)));
+  verb('update-firmware', 'install a firmware manifest signed by the factory')
+    .argument(chipArg, 'the chip directory')
+    .requiredOption('--factory <dir>', 'the factory')
+    .requiredOption('--svn <n>', 'security version number', positive(MAX_U32))
+    .option('--measurement <hex>', 'firmware measurement (32 bytes; default random)', hexBytes(32, 32))
+    .action(lazy(async (dir: string, o) => (await mod()).updateFirmware(io, dir, o)));
+  verb('status', 'lock state, licence, counters, log size (unsigned)')
+    .argument(chipArg, 'the chip directory')
+    .action(lazy(async (dir: string, o) => (await mod()).status(io, dir, o)));
+  m.command('serve')
+    .description('the device process: framed CBOR on stdio or a Unix socket; prints where it listens')
+    .argument(chipArg, 'the chip directory')
+    .option('--socket <path>', 'listen on this Unix socket instead of stdio')
+    .action(lazy(async (dir: string, o) => (await mod()).serve(io, dir, o)));
+
+  // spec
+  const spec = root.command('spec').description('check data against a CDDL schema');
+  spec
+    .command('check')
+    .description('validate CBOR files or vector files against a CDDL schema (exit 0 all match, 1 one does not, 2 unusable input)')
+    .argument('<cddl>', 'the schema')
+    .argument('<file...>', 'CBOR, hex, or JSON test-vector files')
+    .option('--rule <name>', 'the rule to check against (default: the first)')
+    .option('--well-formed', 'accept any well-formed CBOR, not only the hemkit profile')
+    .action(
+      lazy(async (cddl: string, files: string[], o: { rule?: string; wellFormed?: boolean }) => {
+        const { specCheck } = await import('@hemkit/cddl/cli');
+        const { pathOf } = await import('./io.js');
+        const args = [pathOf(io, cddl), ...files.map((f) => pathOf(io, f)), ...(o.rule ? ['--rule', o.rule] : []), ...(o.wellFormed ? ['--well-formed'] : [])];
+        const { readFileSync } = await import('node:fs');
+        return specCheck(args, { out: (l) => void io.stdout.write(`${l}\n`), err: (l) => void io.stderr.write(`${l}\n`), readFile: (p) => new Uint8Array(readFileSync(p)) });
+      }),
+    );
+
+  // demo
+  root
+    .command('demo')
+    .description('hemkit end to end on fixed seeds (or, with "wire", a tour of the wire layer alone)')
+    .argument('[part]', 'wire')
+    .action(
+      lazy(async (part: string | undefined) => {
+        if (part !== undefined && part !== 'wire') throw new UsageError(`demo has one part, 'wire', not '${part}'`);
+        const write = (s: string) => void io.stdout.write(`${s}\n`);
+        return part === 'wire' ? (await import('./demo-wire.js')).runWireDemo(write) : (await import('./demo.js')).runDemo(write);
+      }),
+    );
+
+  root
+    .command('help')
+    .description('show help (hemkit help <command> for one command)')
+    .argument('[command...]', 'a command, e.g. module run')
+    .action((words: string[]) => {
+      let c: Command = root;
+      for (const w of words) {
+        const next = c.commands.find((x) => x.name() === w);
+        if (next === undefined) throw new UsageError(`no command '${words.join(' ')}'`);
+        c = next;
       }
-      case 'help':
-      case '--help':
-      case '-h':
-        console.log(USAGE);
-        return 0;
-      default:
-        return usage(command === undefined ? 'no command given' : `unknown command '${command}'`);
-    }
+      io.stdout.write(c.helpInformation());
+      setStatus(0);
+    });
+
+  // Every command: our streams, our exit codes, one-line errors.
+  const configure = (c: Command): void => {
+    c.exitOverride()
+      .configureOutput({
+        writeOut: (s) => void io.stdout.write(s),
+        writeErr: (s) => void io.stderr.write(s),
+        outputError: (s, write) => {
+          const name = ['hemkit', commandPath(c)].filter(Boolean).join(' ');
+          write(`${name}: ${s.replace(/^error: /, '').trim().replace(/\s*\n\s*/g, ' ')} (see ${name} --help)\n`);
+        },
+      })
+      .configureHelp({ sortSubcommands: false, showGlobalOptions: false });
+    for (const sub of c.commands) configure(sub);
+  };
+  configure(root);
+  return root;
+}
+
+function commandPath(c: Command): string {
+  const names: string[] = [];
+  for (let x: Command | null = c; x?.parent; x = x.parent) names.unshift(x.name());
+  return names.join(' ');
+}
+
+export async function main(argv: readonly string[], io: Io = nodeIo()): Promise<number> {
+  let status: number = EXIT.ok;
+  const root = program(io, (n) => (status = n));
+  if (argv.length === 0) {
+    io.stderr.write(root.helpInformation());
+    return EXIT.usage;
+  }
+  try {
+    await root.parseAsync([...argv], { from: 'user' });
+    return status;
   } catch (e) {
-    if (e instanceof UsageError) return usage(e.message);
-    if (e instanceof ChipRefusal) {
-      console.error(`hemkit: the chip refused: ${e.code}: ${e.message}`);
-      return 1;
-    }
-    if (e instanceof HemkitError) {
-      console.error(`hemkit: ${e.code}: ${e.message}`);
-      return 2;
-    }
-    if (e instanceof Error && 'code' in e && typeof e.code === 'string' && e.code.startsWith('E')) {
-      console.error(`hemkit: ${e.message}`); // file-system errors (ENOENT, EACCES, …)
-      return 2;
-    }
-    throw e;
+    return failure(io, e);
   }
 }
 
-function usage(problem: string): number {
-  console.error(`hemkit: ${problem}\n\n${USAGE}`);
-  return 2;
+async function failure(io: Io, e: unknown): Promise<number> {
+  if (e instanceof CommanderError) {
+    // help and version are answers (0); everything else commander finds is usage (2).
+    // (A command with verbs given none shows its help as an error: 'commander.help' with exit code 1.)
+    return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || (e.code === 'commander.help' && e.exitCode === 0) ? EXIT.ok : EXIT.usage;
+  }
+  if (e instanceof UsageError) {
+    io.stderr.write(`hemkit: ${oneLine(e.message)}\n`);
+    return EXIT.usage;
+  }
+  if (e instanceof NegativeResult) {
+    io.stderr.write(`hemkit: ${oneLine(e.message)}\n`);
+    return EXIT.negative;
+  }
+  const { isHemkitError } = await import('@hemkit/wire/errors');
+  if (isHemkitError(e)) {
+    io.stderr.write(`hemkit: ${e.code}: ${oneLine(e.message)}\n`);
+    return EXIT.usage;
+  }
+  if (e instanceof Error && 'code' in e && typeof e.code === 'string' && /^E[A-Z]+$/.test(e.code)) {
+    io.stderr.write(`hemkit: ${oneLine(e.message)}\n`); // the file system: ENOENT, EACCES, EISDIR, ENOSPC…
+    return EXIT.usage;
+  }
+  io.stderr.write(`hemkit: internal error: ${oneLine(e instanceof Error ? e.message : String(e))} (a bug: please report it; HEMKIT_DEBUG=1 shows the stack)\n`);
+  if (io.env.HEMKIT_DEBUG && e instanceof Error && e.stack) io.stderr.write(`${e.stack}\n`);
+  return EXIT.internal;
 }
+
+const oneLine = (s: string): string => {
+  const line = s.replace(/\s*\n\s*/g, ' ');
+  return line.length > 500 ? `${line.slice(0, 500)}…` : line;
+};

@@ -13,3 +13,11 @@ export function hexOf(bytes: Uint8Array, max = Infinity): string {
   const text = Buffer.from(bytes.subarray(0, Math.min(bytes.length, max))).toString('hex');
   return bytes.length > max ? `${text}…` : text;
 }
+
+/** A count for people: exact digits, and the scientific form once it is long (1000000000000000000000000 (1e24)). */
+export function count(n: bigint | number): string {
+  const digits = n.toString();
+  if (digits.length < 8 || digits.startsWith('-')) return digits;
+  const mantissa = `${digits[0]}.${digits.slice(1, 4)}`.replace(/\.?0+$/, '');
+  return `${digits} (${mantissa}e${digits.length - 1})`;
+}

@@ -1,82 +1,109 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { cborMap, encode, signSign1 } from '@hemkit/wire';
-import { main } from '../src/main.js';
+import { hemkit } from './run.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'hemkit-cli-'));
-
-function capture(): { out: () => string; err: () => string } {
-  const log = vi.spyOn(console, 'log').mockImplementation(() => {});
-  const error = vi.spyOn(console, 'error').mockImplementation(() => {});
-  return {
-    out: () => log.mock.calls.map((c) => c.join(' ')).join('\n'),
-    err: () => error.mock.calls.map((c) => c.join(' ')).join('\n'),
-  };
-}
-
-afterEach(() => vi.restoreAllMocks());
 
 describe('hemkit inspect', () => {
   const message = signSign1(encode(cborMap([[256, new Uint8Array([1, 2])]])), { alg: -8, privateKey: new Uint8Array(32).fill(1) });
 
   it('shows a raw COSE_Sign1 file in diagnostic notation with its decoded payload', async () => {
-    const file = join(dir, 'report.cbor');
-    writeFileSync(file, message);
-    const io = capture();
-    expect(await main(['inspect', file])).toBe(0);
-    expect(io.out()).toContain("18([\n  h'a10127',");
-    expect(io.out()).toContain('COSE_Sign1, alg -8 (EdDSA)');
-    expect(io.out()).toContain("256 / ueid /: h'0102'");
+    writeFileSync(join(dir, 'report.cbor'), message);
+    const r = await hemkit(['inspect', 'report.cbor'], { cwd: dir });
+    expect(r.code).toBe(0);
+    expect(r.out).toContain("18([\n  h'a10127',");
+    expect(r.out).toContain('COSE_Sign1, alg -8 (EdDSA)');
+    expect(r.out).toContain("256 / ueid /: h'0102'");
   });
 
-  it('reads hex text too', async () => {
-    const file = join(dir, 'report.hex');
-    writeFileSync(file, Buffer.from(message).toString('hex') + '\n');
-    const io = capture();
-    expect(await main(['inspect', file])).toBe(0);
-    expect(io.out()).toContain('COSE_Sign1');
+  it('reads hex text too, and standard input for -', async () => {
+    writeFileSync(join(dir, 'report.hex'), Buffer.from(message).toString('hex') + '\n');
+    expect((await hemkit(['inspect', 'report.hex'], { cwd: dir })).out).toContain('COSE_Sign1');
+    const piped = await hemkit(['inspect', '-'], { cwd: dir, stdin: message });
+    expect(piped.code).toBe(0);
+    expect(piped.out).toContain('COSE_Sign1');
   });
 
   it('gives one line with the code, and exit status 2, for a file that is not profile CBOR', async () => {
-    const file = join(dir, 'bad.cbor');
-    writeFileSync(file, Buffer.from([0x18, 0x01]));
-    const io = capture();
-    expect(await main(['inspect', file])).toBe(2);
-    expect(io.err()).toMatch(/^hemkit: CBOR_NON_SHORTEST_HEAD: /);
-    expect(io.err().split('\n')).toHaveLength(1);
+    writeFileSync(join(dir, 'bad.cbor'), Buffer.from([0x18, 0x01]));
+    const r = await hemkit(['inspect', 'bad.cbor'], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/^hemkit: CBOR_NON_SHORTEST_HEAD: /);
+    expect(r.err.trimEnd().split('\n')).toHaveLength(1);
   });
 
   it('exits 2 with one line for a missing file and for bad usage', async () => {
-    const io = capture();
-    expect(await main(['inspect', join(dir, 'absent.cbor')])).toBe(2);
-    expect(io.err()).toMatch(/^hemkit: ENOENT/);
-    expect(await main(['inspect'])).toBe(2);
-    expect(await main(['frobnicate'])).toBe(2);
-    expect(io.err()).toContain("unknown command 'frobnicate'");
+    const missing = await hemkit(['inspect', 'absent.cbor'], { cwd: dir });
+    expect(missing).toMatchObject({ code: 2, err: 'hemkit: no such file: absent.cbor\n' });
+    expect((await hemkit(['inspect'], { cwd: dir })).code).toBe(2);
+    const unknown = await hemkit(['frobnicate'], { cwd: dir });
+    expect(unknown.code).toBe(2);
+    expect(unknown.err).toContain("unknown command 'frobnicate'");
   });
 });
 
 describe('hemkit demo wire', () => {
   it('runs the wire tour and every attack in it is refused', async () => {
-    const io = capture();
-    expect(await main(['demo', 'wire'])).toBe(0);
-    expect(io.out()).toMatch(/Summary: .*5 checks passed.*7 attacks refused/);
-    expect(io.out()).not.toContain('accepted');
+    const r = await hemkit(['demo', 'wire'], { cwd: dir });
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/Summary: .*5 checks passed.*7 attacks refused/);
+    expect(r.out).not.toContain('accepted');
   });
 });
 
 describe('hemkit demo (the main job)', () => {
   it('runs end to end: the fleet is affirmed, every attack is caught with its code, the split run is flagged', async () => {
-    const io = capture();
-    expect(await main(['demo'])).toBe(0);
-    const out = io.out();
+    const r = await hemkit(['demo'], { cwd: dir });
+    expect(r.code).toBe(0);
     for (const code of ['WORKLOAD_LOCKED', 'WORKLOAD_OVER_QUOTA', 'LICENCE_REPLAYED', 'MODULE_REFUSING', 'CHIP_REPORTS_COMPROMISE', 'LOG_FORK', 'OPENING_MISMATCH']) {
-      expect(out, code).toContain(`caught ${code}`);
+      expect(r.out, code).toContain(`caught ${code}`);
     }
-    expect(out).toMatch(/Summary: 4 of 4 chips affirmed, 7 attacks caught, 1 run over a reporting threshold \(frontier-run-1\)/);
-    expect(out).toContain('run "frontier-run-1"');
-    expect(out).not.toContain('finetune-small"'); // below every threshold: never itemised
+    expect(r.out).toMatch(/Summary: 4 of 4 chips affirmed, 7 attacks caught, 1 run over a reporting threshold \(frontier-run-1\)/);
+    expect(r.out).toContain('run "frontier-run-1"');
+    expect(r.out).not.toContain('finetune-small"'); // below every threshold: never itemised
   }, 60_000);
+});
+
+describe('conventions', () => {
+  it('-- ends the options: a file named like a flag', async () => {
+    const message = signSign1(encode(cborMap([[256, new Uint8Array([1, 2])]])), { alg: -8, privateKey: new Uint8Array(32).fill(1) });
+    writeFileSync(join(dir, '-odd.cbor'), message);
+    expect((await hemkit(['inspect', '-odd.cbor'], { cwd: dir })).code).toBe(2);
+    expect((await hemkit(['inspect', '--', '-odd.cbor'], { cwd: dir })).code).toBe(0);
+  });
+
+  it('--flag=value and --flag value are the same', async () => {
+    const a = await hemkit(['module', 'run', 'nochip', '--ops=1'], { cwd: dir });
+    const b = await hemkit(['module', 'run', 'nochip', '--ops', '1'], { cwd: dir });
+    expect(a).toEqual(b);
+    expect(a.err).toMatch(/no chip directory nochip/);
+  });
+
+  it('keeps heavy imports out of the start-up path (hemkit --help loads commander and nothing of hemkit)', () => {
+    for (const file of ['main.ts', 'io.ts', 'options.ts']) {
+      const source = readFileSync(join(__dirname, '../src', file), 'utf8');
+      const statics = [...source.matchAll(/^import [^;]*? from '([^']+)';$/gms)].map((m) => m[1]);
+      for (const s of statics) expect(['commander', 'node:path', './io.js', './options.js'], `${file} imports ${s}`).toContain(s);
+    }
+  });
+
+  it('stops quietly when the reader of its output goes away (hemkit … | head)', () => {
+    const r = spawnSync('bash', ['-c', `node ${join(__dirname, '../bin/hemkit.js')} demo wire | head -c 1 >/dev/null; echo "\${PIPESTATUS[0]}"`], { encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.stdout.trim()).toBe('0');
+  });
+});
+
+describe('counts for people', () => {
+  it('long counts get their scientific form beside the exact digits', async () => {
+    const { count } = await import('../src/output.js');
+    expect(count(1234567n)).toBe('1234567');
+    expect(count(10n ** 24n)).toBe('1000000000000000000000000 (1e24)');
+    expect(count(35n * 10n ** 23n)).toBe('3500000000000000000000000 (3.5e24)');
+    expect(count(1234567891n)).toBe('1234567891 (1.234e9)');
+  });
 });

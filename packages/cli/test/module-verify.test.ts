@@ -1,96 +1,161 @@
 /**
- * The command line as a researcher and a verifier use it: a chip driven verb by verb in a temporary
- * directory, its evidence verified, with the exit statuses the issue fixes (0 / 1 / 2).
+ * The command line as a researcher and a verifier use it, with the CLI alone: a chip driven verb by
+ * verb, trust exported from the factory, a challenge, evidence, a verified first and second
+ * appraisal, a replay caught, openings disclosed from the journal and accounted.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { encode } from '@hemkit/wire/cbor';
-import { encodeCoseKey } from '@hemkit/wire/cose';
-import { signingKey } from '@hemkit/wire/messages';
-import { collectEvidence, Device, FACTORY_FIRMWARE, SIM_PEAK_OPS_PER_SECOND } from '@hemkit/module';
-import { CMD } from '@hemkit/wire/messages';
-import { main } from '../src/main.js';
+import { describe, expect, it } from 'vitest';
+import { FACTORY_FIRMWARE, SIM_PEAK_OPS_PER_SECOND } from '@hemkit/module';
+import { hemkit, licensedChip } from './run.js';
 
-const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
+const fresh = () => mkdtempSync(join(tmpdir(), 'hemkit-cli-'));
 
-function capture() {
-  const log = vi.spyOn(console, 'log').mockImplementation(() => {});
-  const error = vi.spyOn(console, 'error').mockImplementation(() => {});
-  vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-  return { out: () => log.mock.calls.map((c) => c.join(' ')).join('\n'), err: () => error.mock.calls.map((c) => c.join(' ')).join('\n') };
-}
-afterEach(() => vi.restoreAllMocks());
+describe('hemkit module and hemkit verify, end to end with the CLI alone', () => {
+  it('exports trust, challenges, affirms a first and a second appraisal, and catches a replay', async () => {
+    const cwd = fresh();
+    const h = (...argv: string[]) => hemkit(argv, { cwd });
+    await licensedChip(cwd);
+    // Public keys only, in the JSON verify reads; reference values with the model's peak rate.
+    const trust = JSON.parse(readFileSync(join(cwd, 'trust.json'), 'utf8'));
+    const factory = JSON.parse(readFileSync(join(cwd, 'fab', 'factory.json'), 'utf8'));
+    const text = JSON.stringify(trust);
+    for (const secret of [factory.manufacturerKey, ...factory.issuerKeys]) expect(text).not.toContain(secret);
+    expect(trust.referenceValues.models[0]).toMatchObject({ hwmodel: 'hemkit-sim-a1', peakOpsPerSecond: SIM_PEAK_OPS_PER_SECOND.toString(), firmware: [{ measurement: Buffer.from(FACTORY_FIRMWARE).toString('hex'), svn: 1 }] });
 
-describe('hemkit module and hemkit verify, end to end', () => {
-  it('manufactures, licenses, runs, refuses a replay with exit 1, and a verifier affirms the evidence with exit 0', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'hemkit-cli-'));
-    const fab = join(dir, 'fab');
-    const chip = join(dir, 'chip');
-    const io = capture();
-    expect(await main(['module', 'init-factory', fab])).toBe(0);
-    expect(await main(['module', 'manufacture', chip, '--factory', fab])).toBe(0);
-    expect(await main(['module', 'run', chip, '--ops', '10'])).toBe(1); // locked
-    expect(io.err()).toContain('WORKLOAD_LOCKED');
-    const lic = join(dir, 'lic.cbor');
-    expect(await main(['module', 'licence', chip, '--factory', fab, '--ops', '1e24', '--days', '1', '--out', lic])).toBe(0);
-    expect(await main(['module', 'install', chip, lic])).toBe(0);
-    expect(await main(['module', 'run', chip, '--ops', '1e21', '--precision', 'bf16', '--repeat', '3'])).toBe(0);
-    expect(await main(['module', 'install', chip, lic])).toBe(1);
-    expect(io.err()).toContain('LICENCE_REPLAYED');
-    expect(await main(['module', 'status', chip, '--json'])).toBe(0);
-    const status = JSON.parse(io.out().slice(io.out().lastIndexOf('{\n  "ueid"')));
-    expect(status.counters.totalOps).toBe('3000000000000000000000');
+    expect((await h('module', 'run', 'chip', '--ops', '1e21', '--repeat', '3', '--workload-id', 'train-1')).code).toBe(0);
+    const replay = await h('module', 'install', 'chip', 'chip.lic');
+    expect(replay.code).toBe(1);
+    expect(replay.err).toMatch(/^hemkit: the chip refused: LICENCE_REPLAYED: /);
+    const status = await h('module', 'status', 'chip', '--json');
+    expect(JSON.parse(status.out)).toMatchObject({ lockState: 'unlocked', counters: { totalOps: '3000000000000000000000', opsByPrecision: { bf16: '3000000000000000000000' } } });
 
-    // The operator collects evidence; the verifier appraises it.
-    const factory = JSON.parse(readFileSync(join(fab, 'factory.json'), 'utf8'));
-    const device = Device.open(chip);
-    let id = 0;
-    const { encodeRequest, parseResponse } = await import('@hemkit/wire/messages');
-    const { decode } = await import('@hemkit/wire/cbor');
-    const nonce = new Uint8Array(16).fill(7);
-    const bundle = collectEvidence(
-      {
-        send: (command, params) => {
-          const r = parseResponse(decode(device.handle(encode(encodeRequest({ command, requestId: ++id, params } as never)))));
-          if (r.status !== 0) throw new Error(r.error.code);
-          return r.result as never;
-        },
-      },
-      { nonce, discloseFrom: 0, licences: [new Uint8Array(readFileSync(lic))] },
-    );
-    device.close();
-    const bundleFile = join(dir, 'bundle.cbor');
-    writeFileSync(bundleFile, bundle);
-    // The same bundle through the command line: hemkit module evidence.
-    const cliBundle = join(dir, 'cli-bundle.cbor');
-    expect(await main(['module', 'evidence', chip, '--nonce', hex(new Uint8Array(16).fill(8)), '--licence', lic, '--out', cliBundle])).toBe(0);
-    expect(readFileSync(cliBundle).length).toBeGreaterThan(1000);
-    const keyHex = (seed: string) => hex(encode(encodeCoseKey(signingKey(-8, Buffer.from(seed, 'hex')).publicKey)));
-    const trust = {
-      manufacturers: [{ name: 'hemkit-sim-fab', key: keyHex(factory.manufacturerKey) }],
-      licenceIssuers: { keys: factory.issuerKeys.map(keyHex), threshold: 2 },
-      referenceValues: { models: [{ hwmodel: 'hemkit-sim-a1', minimumSvn: 1, peakOpsPerSecond: SIM_PEAK_OPS_PER_SECOND.toString(), firmware: [{ measurement: hex(FACTORY_FIRMWARE), svn: 1 }] }] },
-    };
-    const trustFile = join(dir, 'trust.json');
-    writeFileSync(trustFile, JSON.stringify(trust));
-    const store = join(dir, 'verifier.sqlite');
-    expect(await main(['verify', bundleFile, '--trust', trustFile, '--nonce', hex(nonce), '--store', store])).toBe(0);
-    expect(io.out()).toContain('AFFIRMING');
-    // The same report again: the nonce was used, so it is not affirmed.
-    expect(await main(['verify', bundleFile, '--trust', trustFile, '--nonce', hex(nonce), '--store', store, '--json'])).toBe(1);
-    expect(io.out()).toContain('NONCE_REUSED');
-    // Unusable input: a trust file that is not JSON, and a bundle that is not CBOR.
-    writeFileSync(join(dir, 'bad.json'), '{');
-    expect(await main(['verify', bundleFile, '--trust', join(dir, 'bad.json'), '--store', store])).toBe(2);
-    writeFileSync(join(dir, 'bad-trust.json'), JSON.stringify({ ...trust, manufacturers: [] }));
-    expect(await main(['verify', bundleFile, '--trust', join(dir, 'bad-trust.json'), '--store', store])).toBe(2);
-    expect(io.err()).toContain('VERIFIER_INPUT_INVALID');
-    expect(await main(['verify', cliBundle, '--trust', trustFile, '--nonce', hex(new Uint8Array(16).fill(8)), '--store', store])).toBe(0);
-    expect(await main(['account', bundleFile, '--trust', trustFile])).toBe(0);
-    // The CLI's workloads were not opened, so their work is undisclosed, never attributed to a run.
-    expect(io.out()).toMatch(/Undisclosed: 3\.000e21 \(3000000000000000000000\)/);
-    expect(CMD.status).toBe(11);
+    // First appraisal.
+    expect((await h('challenge', '--store', 'v.sqlite', '--out', 'c1.json')).code).toBe(0);
+    expect(JSON.parse(readFileSync(join(cwd, 'c1.json'), 'utf8'))).toMatchObject({ format: 'hemkit-challenge/v1', knownTreeSize: 0 });
+    expect((await h('module', 'evidence', 'chip', '--challenge', 'c1.json', '--licence', 'chip.lic', '--open', 'all', '--out', 'b1.cbor')).code).toBe(0);
+    const first = await h('verify', 'b1.cbor', '--trust', 'trust.json', '--challenge', 'c1.json', '--store', 'v.sqlite');
+    expect(first.code, first.out + first.err).toBe(0);
+    expect(first.out).toContain('AFFIRMING');
+
+    // The chip runs on; the verifier's challenge says what it remembers; the second appraisal affirms.
+    expect((await h('module', 'run', 'chip', '--ops', '1e21', '--workload-id', 'train-1')).code).toBe(0);
+    expect((await h('challenge', '--store', 'v.sqlite', '--for', 'b1.cbor', '--out', 'c2.json')).code).toBe(0);
+    const c2 = JSON.parse(readFileSync(join(cwd, 'c2.json'), 'utf8'));
+    expect(c2.knownTreeSize).toBeGreaterThan(0);
+    expect((await h('module', 'evidence', 'chip', '--challenge', 'c2.json', '--licence', 'chip.lic', '--out', 'b2.cbor')).code).toBe(0);
+    const second = await h('verify', 'b2.cbor', '--trust', 'trust.json', '--challenge', 'c2.json', '--store', 'v.sqlite');
+    expect(second.code, second.out).toBe(0);
+
+    // The same bundle again: its nonce was used, so it is not affirmed (exit 1).
+    const again = await h('verify', 'b2.cbor', '--trust', 'trust.json', '--challenge', 'c2.json', '--store', 'v.sqlite', '--json');
+    expect(again.code).toBe(1);
+    expect(again.out).toContain('NONCE_REUSED');
+
+    // Openings from the journal: the accounting attributes the run.
+    const account = await h('account', 'b1.cbor', '--trust', 'trust.json', '--threshold', 'small=1e21', '--json');
+    expect(account.code).toBe(0);
+    expect(account.out).toContain('train-1');
+    expect(account.out).toContain('3000000000000000000000');
+  }, 120_000);
+
+  it('a second bundle that does not prove against the remembered head is a missing proof, never tampering', async () => {
+    const cwd = fresh();
+    const h = (...argv: string[]) => hemkit(argv, { cwd });
+    await licensedChip(cwd);
+    expect((await h('challenge', '--store', 'v.sqlite', '--out', 'c1.json')).code).toBe(0);
+    expect((await h('module', 'evidence', 'chip', '--challenge', 'c1.json', '--licence', 'chip.lic', '--out', 'b1.cbor')).code).toBe(0);
+    expect((await h('verify', 'b1.cbor', '--trust', 'trust.json', '--challenge', 'c1.json', '--store', 'v.sqlite')).code).toBe(0);
+    await h('module', 'run', 'chip', '--ops', '1');
+    // The operator ignores what the verifier remembers: a challenge that names no chip, then --known 1 (stale).
+    expect((await h('challenge', '--store', 'v.sqlite', '--out', 'c2.json')).code).toBe(0);
+    expect((await h('module', 'evidence', 'chip', '--challenge', 'c2.json', '--known', '1', '--licence', 'chip.lic', '--out', 'b2.cbor')).code).toBe(0);
+    const r = await h('verify', 'b2.cbor', '--trust', 'trust.json', '--challenge', 'c2.json', '--store', 'v.sqlite');
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('CONSISTENCY_PROOF_MISSING');
+    expect(r.out).not.toMatch(/rewritten|tamper(?!ing\))|LOG_INCONSISTENT|LOG_FORK/);
+    expect(r.out).toContain('hint: the bundle does not prove against what this verifier remembers (a missing proof, not evidence of tampering)');
+  }, 60_000);
+
+  it('update-firmware is recorded by the factory, so the exported trust affirms the updated chip', async () => {
+    const cwd = fresh();
+    const h = (...argv: string[]) => hemkit(argv, { cwd });
+    await licensedChip(cwd);
+    expect((await h('module', 'update-firmware', 'chip', '--factory', 'fab', '--svn', '2', '--measurement', 'ab'.repeat(32))).code).toBe(0);
+    expect((await h('module', 'export-trust', 'fab', '--out', 'trust.json')).code).toBe(0);
+    expect(readFileSync(join(cwd, 'trust.json'), 'utf8')).toContain('ab'.repeat(32));
+    expect((await h('challenge', '--store', 'v.sqlite', '--out', 'c.json')).code).toBe(0);
+    expect((await h('module', 'evidence', 'chip', '--challenge', 'c.json', '--licence', 'chip.lic', '--out', 'b.cbor')).code).toBe(0);
+    const r = await h('verify', 'b.cbor', '--trust', 'trust.json', '--challenge', 'c.json', '--store', 'v.sqlite');
+    expect(r.code, r.out).toBe(0);
+  }, 60_000);
+
+  it('keeps every run\'s salt in the openings journal, never in the log, and discloses chosen runs', async () => {
+    const cwd = fresh();
+    const h = (...argv: string[]) => hemkit(argv, { cwd });
+    await licensedChip(cwd);
+    expect((await h('module', 'run', 'chip', '--ops', '1e20', '--repeat', '4', '--workload-id', 'w')).code).toBe(0);
+    const journal = readFileSync(join(cwd, 'chip', 'openings.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(journal).toHaveLength(4);
+    expect(new Set(journal.map((r) => r.salt)).size).toBe(4);
+    const log = readFileSync(join(cwd, 'chip', 'log', 'entries'));
+    for (const r of journal) expect(log.includes(Buffer.from(r.salt, 'hex'))).toBe(false);
+    // Open one run by either of its entries' indices: both entries are opened.
+    const one = await h('module', 'evidence', 'chip', '--nonce', '00'.repeat(16), '--open', String(journal[1].finishedIndex), '--out', 'one.cbor', '--json');
+    expect(one.code).toBe(0);
+    expect(JSON.parse(one.out).opened).toBe(2);
+    const inspected = JSON.parse((await h('inspect', 'one.cbor', '--json')).out);
+    const opened = inspected.entries.filter((e: { opening?: unknown }) => e.opening);
+    expect(opened).toHaveLength(2);
+    expect(opened[0].opening.workloadDescriptor).toMatchObject({ message: 'workload-descriptor', workloadId: 'w' });
+    // A run the journal does not have: exit 2, nothing written.
+    const none = await h('module', 'evidence', 'chip', '--nonce', '00'.repeat(16), '--open', '999', '--out', 'none.cbor');
+    expect(none.code).toBe(2);
+    expect(none.err).toMatch(/no run in the openings journal has log entry 999/);
+    expect(existsSync(join(cwd, 'none.cbor'))).toBe(false);
+    // A torn last line (a crash mid-append) is skipped; damage before it is exit 2.
+    const path = join(cwd, 'chip', 'openings.jsonl');
+    const text = readFileSync(path, 'utf8');
+    writeFileSync(path, `${text}{"startedIndex":9`);
+    expect((await h('module', 'evidence', 'chip', '--nonce', '00'.repeat(16), '--open', 'all', '--out', 'torn.cbor')).code).toBe(0);
+    writeFileSync(path, `garbage\n${text}`);
+    const damaged = await h('module', 'evidence', 'chip', '--nonce', '00'.repeat(16), '--open', 'all', '--out', 'damaged.cbor');
+    expect(damaged.code).toBe(2);
+    expect(damaged.err).toMatch(/openings.jsonl: line 1 is not a journal record/);
+  }, 60_000);
+
+  it('verifies several bundles, each against its own nonce', async () => {
+    const cwd = fresh();
+    const h = (...argv: string[]) => hemkit(argv, { cwd });
+    await licensedChip(cwd, 'a');
+    await licensedChip(cwd, 'b');
+    // b's licence is signed by the same factory, so one trust file serves both.
+    for (const chip of ['a', 'b']) {
+      expect((await h('challenge', '--store', 'v.sqlite', '--out', `${chip}.json`)).code).toBe(0);
+      expect((await h('module', 'evidence', chip, '--challenge', `${chip}.json`, '--licence', `${chip}.lic`, '--out', `${chip}.cbor`)).code).toBe(0);
+    }
+    // One nonce for two bundles is a usage error, and records nothing.
+    const nonce = JSON.parse(readFileSync(join(cwd, 'a.json'), 'utf8')).nonce;
+    const one = await h('verify', 'a.cbor', 'b.cbor', '--trust', 'trust.json', '--nonce', nonce, '--store', 'v.sqlite');
+    expect(one.code).toBe(2);
+    expect(one.err).toMatch(/each bundle answers its own nonce: 2 bundle\(s\) need 2 --nonce value\(s\)/);
+    const both = await h('verify', 'a.cbor', 'b.cbor', '--trust', 'trust.json', '--challenge', 'a.json', '--challenge', 'b.json', '--store', 'v.sqlite');
+    expect(both.code, both.out).toBe(0);
+    expect(both.out.match(/AFFIRMING/g)).toHaveLength(2);
+  }, 120_000);
+
+  it('writes a signed result with --ear, and reads a bundle from standard input', async () => {
+    const cwd = fresh();
+    const h = (...argv: string[]) => hemkit(argv, { cwd });
+    await licensedChip(cwd);
+    writeFileSync(join(cwd, 'vkey'), '11'.repeat(32));
+    const c = await h('challenge', '--store', 'v.sqlite');
+    writeFileSync(join(cwd, 'c.json'), c.out);
+    const bundle = await h('module', 'evidence', 'chip', '--challenge', 'c.json', '--licence', 'chip.lic', '--out', '-');
+    expect(bundle.code).toBe(0);
+    const r = await hemkit(['verify', '-', '--trust', 'trust.json', '--challenge', 'c.json', '--store', 'v.sqlite', '--ear', 'ear.cbor', '--verifier-key', 'vkey'], { cwd, stdin: bundle.bytes });
+    expect(r.code, r.out + r.err).toBe(0);
+    expect((await h('inspect', 'ear.cbor')).code).toBe(0);
   }, 60_000);
 });

@@ -39,6 +39,10 @@ export interface CollectOptions {
   /** Openings (salt and descriptor) to attach to the workload entries they open, by log index. */
   readonly openings?: ReadonlyMap<number, { salt: Uint8Array; descriptor: Uint8Array }>;
   readonly licences?: readonly Uint8Array[];
+  /** Disclose entries before this index only (a page; default: up to the report's head). */
+  readonly discloseUntil?: number;
+  /** Hears of each entry disclosed, for progress on long collections. */
+  readonly onEntry?: (done: number, total: number) => void;
 }
 
 export function collectEvidence(chip: CommandPort, options: CollectOptions): Uint8Array {
@@ -52,10 +56,12 @@ export function collectEvidence(chip: CommandPort, options: CollectOptions): Uin
     .map((size) => chip.send(CMD.proveConsistency, { treeSize1: size, treeSize2: head }).receipt);
   const entries: DisclosedEntry[] = [];
   if (discloseFrom !== undefined) {
-    for (let index = discloseFrom; index < head; index++) {
+    const until = Math.min(head, options.discloseUntil ?? head);
+    for (let index = discloseFrom; index < until; index++) {
       const { receipt, entry } = chip.send(CMD.proveInclusion, { logIndex: index, treeSize: head });
       const opening = openingFor(entry, index, options.openings);
       entries.push({ entry, receipt, ...(opening ? { opening } : {}) });
+      options.onEntry?.(index - discloseFrom + 1, until - discloseFrom);
     }
   }
   return encode(

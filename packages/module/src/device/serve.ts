@@ -19,6 +19,8 @@ export interface ServeOptions extends DeviceOptions {
   readonly report?: (line: string) => void;
   /** Stops a socket server, as SIGTERM and SIGINT do. */
   readonly signal?: AbortSignal;
+  /** Hears where the device listens, once it does (the CLI prints it). */
+  readonly onListening?: (where: string) => void;
 }
 
 const describe = (error: unknown): string =>
@@ -40,6 +42,7 @@ export async function serveDevice(options: ServeOptions): Promise<void> {
   device.boot();
   try {
     if (options.socket === undefined) {
+      options.onListening?.('stdin/stdout');
       await serveFrames(process.stdin, process.stdout, (request) => device.handle(request)).catch((error: unknown) => {
         report(`hemkit device: stopped: ${describe(error)}`);
         throw error;
@@ -49,6 +52,7 @@ export async function serveDevice(options: ServeOptions): Promise<void> {
     const server = await createUnixSocketServer(options.socket, (request) => device.handle(request), {
       onConnectionError: (error) => report(`hemkit device: closed a connection: ${describe(error)}`),
     });
+    options.onListening?.(options.socket);
     await new Promise<void>((resolve) => {
       const stop = (): void => {
         process.off('SIGTERM', stop);
