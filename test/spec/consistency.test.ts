@@ -107,8 +107,8 @@ describe('one vocabulary for checks', () => {
 });
 
 describe('error codes in the spec and in the registry', () => {
-  it('every error code named in specs/ is registered', () => {
-    for (const d of docs) {
+  it('every error code named in specs/ is registered (proposals may name codes they would add)', () => {
+    for (const d of docs.filter((x) => statusOf(x.text) !== 'proposed')) {
       const { codes, wildcards } = codesNamed(d.text);
       for (const c of codes) expect(registered.has(c), `${d.rel} names ${c}, which packages/wire/src/errors.ts does not register`).toBe(true);
       for (const w of wildcards) expect(prefixes.has(w), `${d.rel} names ${w}_*, a family with no codes`).toBe(true);
