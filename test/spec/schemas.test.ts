@@ -14,6 +14,10 @@ import { MemoryVerifierStore } from '../../packages/verifier/src/store/index.js'
 import { getBackend } from '../../packages/wire/src/crypto/index.js';
 import { createMerkleHasher } from '../../packages/wire/src/merkle/index.js';
 import { generatedSchemas } from '../../scripts/spec-schemas.js';
+import { checkCbor, parseCddl } from '../../packages/cddl/src/index.js';
+import { signResult } from '../../packages/verifier/src/index.js';
+import { decodeSign1 } from '../../packages/wire/src/cose/index.js';
+import { signingKey } from '../../packages/wire/src/messages/index.js';
 import { filesUnder, read, SPECS, vectorFiles } from './support.js';
 
 const SCHEMAS = join(SPECS, 'schemas');
@@ -189,3 +193,37 @@ describe('the JSON form of an attestation result (specs/messages/attestation-res
     expect(valid('attestation-result.schema.json', failed)).toBe(false);
   });
 });
+
+describe('the signed attestation result against hemkit.cddl (the CDDL says what result.ts emits)', () => {
+  const f = files.find((x) => x.rel === join('evidence', 'evidence-honest.json'))!.json as { trust: unknown; reference: unknown; policy: unknown; vectors: { now: number; nonce: string; bundle: string }[] };
+  const backend = getBackend('noble');
+  const cddl = parseCddl(read(join(SPECS, 'cddl/hemkit.cddl')));
+  const appraisalAt = (bundle: string, now: number, nonce: string) =>
+    appraise(Buffer.from(bundle, 'hex'), {
+      trust: parseTrustAnchors(f.trust),
+      reference: parseReferenceValues(f.reference),
+      policy: parsePolicy(f.policy),
+      backend,
+      hasher: createMerkleHasher((d: Uint8Array) => backend.sha256(d)),
+      store: new MemoryVerifierStore(),
+      now,
+      expectedNonce: Buffer.from(nonce, 'hex'),
+    });
+  const key = signingKey(-8, new Uint8Array(32).fill(7));
+  const v = f.vectors[0]!;
+  const affirmed = appraisalAt(v.bundle, v.now, v.nonce);
+  const refused = appraisalAt(v.bundle, v.now, '00'.repeat(16)); // another nonce: contraindicated, checks not run
+
+  it.each([['affirming', affirmed], ['contraindicated', refused]] as const)('a %s result matches ear-claims', (_, appraisal) => {
+    const signed = signResult([appraisal], v.now, { developer: 'hemkit', build: 'test' }, 'hemkit/v1/default', key);
+    expect(checkCbor(cddl, signed, 'attestation-result').ok).toBe(true);
+    const result = checkCbor(cddl, decodeSign1(signed).payload!, 'ear-claims');
+    expect(result.ok, JSON.stringify(result.ok ? '' : result.errors[0])).toBe(true);
+  });
+
+  it('the CDDL check can fail: a result with a check id outside check-id does not match', () => {
+    const signed = signResult([{ ...affirmed, checks: affirmed.checks.map((c, i) => (i === 0 ? { ...c, id: 'cert-chain' as never } : c)) }], v.now, { developer: 'hemkit', build: 'test' }, 'hemkit/v1/default', key);
+    expect(checkCbor(cddl, decodeSign1(signed).payload!, 'ear-claims').ok).toBe(false);
+  });
+});
+
