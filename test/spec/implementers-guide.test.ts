@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decode, encode } from '../../packages/wire/src/cbor/index.js';
 import { decodeSign, decodeSign1 } from '../../packages/wire/src/cose/index.js';
-import { read, SPECS, VECTORS } from './support.js';
+import { filesUnder, read, SPECS, VECTORS } from './support.js';
 
 const guide = read(join(SPECS, 'implementers-guide.md'));
 const fileText = read(join(VECTORS, 'evidence/evidence-honest.json'));
@@ -44,6 +44,20 @@ export function unexplained(text: string, sources: readonly string[]): string[] 
   const tokens = [...text.matchAll(/[0-9a-f]{32,}/g)].map((m) => m[0]);
   return tokens.filter((t) => !sources.some((s) => s.includes(t)));
 }
+
+describe('specs/examples.md', () => {
+  const examples = read(join(SPECS, 'examples.md'));
+  const sessions = filesUnder(join(VECTORS, 'module'), '.json').map(read);
+
+  it('quotes only bytes that are in the module-session vectors', () => {
+    expect(unexplained(examples, sessions)).toEqual([]);
+  });
+
+  it('has one example per signed family', () => {
+    const families = ['Checkpoint', 'Inclusion receipt', 'Consistency receipt', 'Licence request', 'Revocation', 'Licence', 'Firmware manifest', 'Device certificate', 'Attestation-key certificate', 'Attestation report'];
+    for (const f of families) expect(examples, f).toContain(`\n## ${f}\n`);
+  });
+});
 
 describe('specs/implementers-guide.md', () => {
   const sources = [fileText, ...derived()];
