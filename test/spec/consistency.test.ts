@@ -1,0 +1,132 @@
+/**
+ * The documents of specs/ agree with each other and with the code where behaviour is decided:
+ * one status-line form; the BCP 14 paragraph in every normative document; the verifier's check table
+ * (ids and dependencies), the check-to-AR4SI mapping and the CDDL's check-id are the verifier's own
+ * CHECKS; every error code named anywhere in specs/ is registered, and every registered code is
+ * documented; no document says "not yet implemented". Each predicate is also shown to fail.
+ */
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CHECKS } from '../../packages/verifier/src/appraise.js';
+import { ERROR_REGISTRY } from '../../packages/wire/src/errors.js';
+import { read, SPECS, specDocuments } from './support.js';
+
+const BCP14 = 'are to be interpreted as described in BCP 14 (RFC 2119, RFC 8174) when, and only when, they appear in all capitals';
+const STATUS = /^Status: (v1 draft|informative|proposed)\.( |$)/;
+
+/** The status of a document: the first line after its title, or undefined when it has none of the three forms. */
+export function statusOf(text: string): string | undefined {
+  const lines = text.split('\n');
+  if (!lines[0]?.startsWith('# ')) return undefined;
+  const first = lines.slice(1).find((l) => l.trim() !== '');
+  return first === undefined ? undefined : STATUS.exec(first)?.[1];
+}
+
+export function hasBoilerplate(text: string): boolean {
+  return text.replace(/\s+/g, ' ').includes(BCP14);
+}
+
+/** Rows of the table between `<!-- name:begin -->` and `<!-- name:end -->`, split into cells. */
+function markedTable(text: string, name: string): string[][] {
+  const begin = text.indexOf(`<!-- ${name}:begin -->`);
+  const end = text.indexOf(`<!-- ${name}:end -->`);
+  if (begin < 0 || end < begin) throw new Error(`no ${name} markers`);
+  return text
+    .slice(begin, end)
+    .split('\n')
+    .filter((l) => /^\| *[0-9`]/.test(l))
+    .map((l) => l.split('|').slice(1, -1).map((c) => c.trim()));
+}
+
+const docs = specDocuments();
+const registered = new Set(Object.keys(ERROR_REGISTRY));
+const prefixes = new Set([...registered].map((c) => c.slice(0, c.indexOf('_'))));
+
+/** Backticked tokens that look like error codes (a registered prefix, then _WORDS), and `PREFIX_*` wildcards. */
+export function codesNamed(text: string): { codes: string[]; wildcards: string[] } {
+  const codes = [...text.matchAll(/`([A-Z][A-Z0-9]*_[A-Z0-9_]*[A-Z0-9])`/g)].map((m) => m[1]!).filter((c) => prefixes.has(c.slice(0, c.indexOf('_'))));
+  const wildcards = [...text.matchAll(/`([A-Z][A-Z0-9]*)_\*`/g)].map((m) => m[1]!);
+  return { codes, wildcards };
+}
+
+describe('status lines and requirement language', () => {
+  it.each(docs.map((d) => [d.rel, d] as const))('%s has a status line in the one form', (_, d) => {
+    expect(statusOf(d.text), 'the first line after the title must be "Status: v1 draft.", "Status: informative." or "Status: proposed."').toBeDefined();
+  });
+
+  it.each(docs.filter((d) => statusOf(d.text) === 'v1 draft').map((d) => [d.rel, d] as const))('normative %s carries the BCP 14 paragraph', (_, d) => {
+    expect(hasBoilerplate(d.text)).toBe(true);
+  });
+
+  it('the predicates can fail', () => {
+    expect(statusOf('# T\n\n**Status: v1 draft.** Decided.')).toBeUndefined();
+    expect(statusOf('# T\n\nStatus: draft.')).toBeUndefined();
+    expect(statusOf('# T\n\nStatus: v1 draft. Decided.')).toBe('v1 draft');
+    expect(hasBoilerplate('The key words "MUST" are to be interpreted as in RFC 2119.')).toBe(false);
+  });
+
+  it('no document says that shipped behaviour is not yet implemented', () => {
+    for (const d of docs) expect(d.text, d.rel).not.toMatch(/not yet implemented/i);
+  });
+});
+
+describe('one vocabulary for checks', () => {
+  const verifier = read(join(SPECS, 'verifier.md'));
+  const rows = markedTable(verifier, 'checks');
+
+  it('the check table of verifier.md §5 is the verifier\'s CHECKS: ids, order and dependencies', () => {
+    const number = new Map(CHECKS.map((c, i) => [c.id as string, String(i + 1)]));
+    const fromCode = CHECKS.map((c, i) => [String(i + 1), c.id as string, c.needs.length === 0 ? '—' : c.needs.map((n) => number.get(n)).join(', ')]);
+    const fromSpec = rows.map(([n, id, needs]) => [n!, id!.replace(/`/g, ''), needs!]);
+    expect(fromSpec).toEqual(fromCode);
+  });
+
+  it('the AR4SI mapping of attestation-result.md §3 is the one the verifier applies', () => {
+    const result = read(join(SPECS, 'messages/attestation-result.md'));
+    const section = result.slice(result.indexOf('## 3.'), result.indexOf('## 4.'));
+    const mapped = new Map<string, string>();
+    for (const line of section.split('\n').filter((l) => /^\| [a-z-]+ \| \d+ \|/.test(l))) {
+      const [claim, , checks] = line.split('|').slice(1, -1).map((c) => c.trim());
+      for (const m of checks!.matchAll(/`([a-z-]+)`/g)) mapped.set(m[1]!, claim!);
+    }
+    expect(Object.fromEntries(mapped)).toEqual(Object.fromEntries(CHECKS.map((c) => [c.id, c.vector])));
+  });
+
+  it('the CDDL\'s check-id is exactly the verifier\'s check ids', () => {
+    const cddl = read(join(SPECS, 'cddl/hemkit.cddl'));
+    const rule = /^check-id = ([^\n]*(?:\n  [^\n]*)*)/m.exec(cddl)?.[1] ?? '';
+    expect([...rule.matchAll(/"([a-z-]+)"/g)].map((m) => m[1])).toEqual(CHECKS.map((c) => c.id));
+  });
+
+  it('no document uses a check id the verifier does not define in a result context', () => {
+    // The vocabulary the first draft of attestation-result.md used; none of it may come back.
+    for (const old of ['cert-chain', 'counters-monotonic', 'hemkit_checks', 'ear_status', 'ear_trustworthiness_vector', 'ear_verifier_id']) {
+      for (const d of docs) expect(d.text, `${d.rel} uses ${old}`).not.toContain(`\`${old}\``);
+    }
+  });
+});
+
+describe('error codes in the spec and in the registry', () => {
+  it('every error code named in specs/ is registered (proposals may name codes they would add)', () => {
+    for (const d of docs.filter((x) => statusOf(x.text) !== 'proposed')) {
+      const { codes, wildcards } = codesNamed(d.text);
+      for (const c of codes) expect(registered.has(c), `${d.rel} names ${c}, which packages/wire/src/errors.ts does not register`).toBe(true);
+      for (const w of wildcards) expect(prefixes.has(w), `${d.rel} names ${w}_*, a family with no codes`).toBe(true);
+    }
+  });
+
+  it('every registered code is documented in registries.md §a with a section that defines it', () => {
+    const rows = markedTable(read(join(SPECS, 'registries.md')), 'error-registry');
+    const documented = new Map(rows.map(([code, , where]) => [code!.replace(/`/g, ''), where!]));
+    for (const code of registered) {
+      expect(documented.has(code), `${code} is not in specs/registries.md §a`).toBe(true);
+      expect(documented.get(code), `${code} names no defining document`).toMatch(/\]\([a-z/.-]+\.(md|cddl)\)/);
+    }
+  });
+
+  it('the code scan can fail: an unregistered code is found', () => {
+    const { codes } = codesNamed('fails with `COSE_NOT_A_CODE` or `CBOR_*`');
+    expect(codes).toEqual(['COSE_NOT_A_CODE']);
+    expect(registered.has(codes[0]!)).toBe(false);
+  });
+});

@@ -1,0 +1,174 @@
+/**
+ * The fault order of specs/encoding.md §13 is enough to derive every negative COSE vector's code.
+ * Layer 2 (COSE structure) is implemented here again, from the spec's numbered steps alone, on top of
+ * the CBOR decoder (layer 1, pinned by its own vectors) and the verification primitives (layer 3);
+ * for every vector of test-vectors/cose/ the derived outcome must be the vector's. A second
+ * implementation that swaps two steps must mispredict some vector: the vectors pin the order.
+ */
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CborTag, decode, type CborValue } from '../../packages/wire/src/cbor/index.js';
+import { decodeCoseKey, verifySign1, decodeSign, verifySignature } from '../../packages/wire/src/cose/index.js';
+import { HemkitError } from '../../packages/wire/src/errors.js';
+import { read, VECTORS } from './support.js';
+
+class Fault extends Error {
+  constructor(readonly code: string) {
+    super(code);
+  }
+}
+const fault = (code: string): never => {
+  throw new Fault(code);
+};
+const codeOf = (f: () => unknown): string => {
+  try {
+    f();
+    return 'valid';
+  } catch (e) {
+    if (e instanceof Fault || e instanceof HemkitError) return e.code;
+    throw e;
+  }
+};
+
+/** The steps of §13 layer 2, each a function of the decoded message; `order` lets a test swap them. */
+type Step = 'tag' | 'array' | 'protected' | 'unprotected' | 'buckets' | 'alg' | 'members' | 'kid';
+/**
+ * Adjacent steps of layer 2 whose order no COSE_Sign1 vector tests yet (each vector there has one
+ * fault at layer 2). The spec fixes these orders; vectors with both faults are a pending change.
+ */
+const UNPINNED: string[] = ['protected before unprotected', 'unprotected before buckets', 'buckets before alg', 'alg before members', 'members before kid'];
+const SPEC_ORDER: readonly Step[] = ['tag', 'array', 'protected', 'unprotected', 'buckets', 'alg', 'members', 'kid'];
+const UNDERSTOOD = new Set<CborValue>([1, 2, 3, 4]);
+const TABLE = new Set([-8, -19, -7, -9, -35, -51]);
+
+/** Layer 1 then layer 2 for one signer layer or a COSE_Sign1, in the given order. */
+function layers12(bytes: Uint8Array, tag: number, length: number, order: readonly Step[]): CborValue[] {
+  let value: CborValue;
+  try {
+    value = decode(bytes, { allowedTags: new Set([tag]) });
+  } catch (e) {
+    if (e instanceof HemkitError && e.code === 'CBOR_TAG_NOT_ALLOWED' && e.offset === 0) fault('COSE_UNEXPECTED_TAG');
+    throw e;
+  }
+  let items: CborValue[] = [];
+  let prot = new Map<CborValue, CborValue>();
+  let unprot = new Map<CborValue, CborValue>();
+  const steps: Record<Step, () => void> = {
+    tag: () => {
+      if (!(value instanceof CborTag) || value.tag !== tag) fault('COSE_UNEXPECTED_TAG');
+    },
+    array: () => {
+      const inner = (value as CborTag).value;
+      if (!Array.isArray(inner) || inner.length !== length) fault('COSE_MALFORMED');
+      items = inner as CborValue[];
+    },
+    protected: () => {
+      const p = items[0];
+      if (!(p instanceof Uint8Array)) fault('COSE_MALFORMED');
+      if ((p as Uint8Array).length === 0) return;
+      let m: CborValue;
+      try {
+        m = decode(p as Uint8Array, { allowedTags: new Set() });
+      } catch {
+        return fault('COSE_MALFORMED');
+      }
+      if (!(m instanceof Map)) fault('COSE_MALFORMED');
+      prot = m as Map<CborValue, CborValue>;
+    },
+    unprotected: () => {
+      if (!(items[1] instanceof Map)) fault('COSE_MALFORMED');
+      unprot = items[1] as Map<CborValue, CborValue>;
+    },
+    buckets: () => {
+      for (const label of unprot.keys()) if (prot.has(label)) fault('COSE_DUPLICATE_HEADER');
+      if (unprot.has(2)) fault('COSE_MALFORMED');
+      const crit = prot.get(2);
+      if (crit === undefined) return;
+      if (!Array.isArray(crit) || crit.length === 0) fault('COSE_MALFORMED');
+      for (const label of crit as CborValue[]) {
+        if (typeof label !== 'number' && typeof label !== 'string') fault('COSE_MALFORMED');
+        if (!prot.has(label)) fault('COSE_MALFORMED');
+        if (!UNDERSTOOD.has(label)) fault('COSE_UNKNOWN_CRITICAL_HEADER');
+      }
+    },
+    alg: () => {
+      if (!prot.has(1)) fault('COSE_MISSING_ALG');
+      const alg = prot.get(1);
+      if (typeof alg !== 'number' || !TABLE.has(alg)) fault('COSE_UNSUPPORTED_ALG');
+    },
+    members: () => {
+      if (items[2] !== null && !(items[2] instanceof Uint8Array)) fault('COSE_MALFORMED');
+      if (!(items[3] instanceof Uint8Array)) fault('COSE_MALFORMED');
+    },
+    kid: () => {
+      const kid = prot.get(4) ?? unprot.get(4);
+      if (kid !== undefined && !(kid instanceof Uint8Array)) fault('COSE_MALFORMED');
+    },
+  };
+  for (const s of order) steps[s]();
+  return items;
+}
+
+interface Sign1Vector {
+  id: string;
+  input: string;
+  key: string;
+  result: string;
+  code?: string;
+  externalAad?: string;
+  detachedPayload?: string;
+}
+const hexBytes = (h: string) => new Uint8Array(Buffer.from(h, 'hex'));
+const sign1 = JSON.parse(read(join(VECTORS, 'cose/sign1.json'))) as { keys: Record<string, { coseKey: string }>; vectors: Sign1Vector[] };
+
+/** The outcome the spec derives for a COSE_Sign1 vector: keys, layers 1–2 (here), layer 3. */
+function deriveSign1(v: Sign1Vector, order: readonly Step[]): string {
+  return codeOf(() => {
+    const key = decodeCoseKey(decode(hexBytes(sign1.keys[v.key]!.coseKey)));
+    layers12(hexBytes(v.input), 18, 4, order);
+    // Layer 3 (payload, key fit, key material, signature) on the message layer 2 accepted.
+    verifySign1(hexBytes(v.input), key, {
+      ...(v.externalAad !== undefined ? { externalAad: hexBytes(v.externalAad) } : {}),
+      ...(v.detachedPayload !== undefined ? { detachedPayload: hexBytes(v.detachedPayload) } : {}),
+    });
+  });
+}
+
+describe('the fault order of encoding.md §13 derives every COSE_Sign1 vector', () => {
+  it.each(sign1.vectors.map((v) => [v.id, v] as const))('%s', (_, v) => {
+    expect(deriveSign1(v, SPEC_ORDER)).toBe(v.result === 'valid' ? 'valid' : v.code);
+  });
+
+  it('the vectors pin the order of adjacent steps, except where no vector has both faults', () => {
+    const unpinned: string[] = [];
+    for (let i = 0; i + 1 < SPEC_ORDER.length; i++) {
+      const order = [...SPEC_ORDER];
+      [order[i], order[i + 1]] = [order[i + 1]!, order[i]!];
+      const wrong = sign1.vectors.filter((v) => deriveSign1(v, order) !== (v.result === 'valid' ? 'valid' : v.code));
+      if (wrong.length === 0) unpinned.push(`${order[i + 1]} before ${order[i]}`);
+    }
+    // Each entry is a pair of steps whose order the spec fixes but no vector yet tests (a vector
+    // with both faults is the fix, and then the entry leaves this list).
+    expect(unpinned).toEqual(UNPINNED);
+  });
+});
+
+describe('the fault order derives every COSE_Sign vector', () => {
+  const file = JSON.parse(read(join(VECTORS, 'cose/sign.json'))) as { keys: Record<string, { coseKey: string }>; vectors: { id: string; input: string; keys: string[]; result: string; code?: string; signatureResults?: string[]; externalAad?: string; detachedPayload?: string }[] };
+  it.each(file.vectors.map((v) => [v.id, v] as const))('%s', (_, v) => {
+    const options = { ...(v.externalAad ? { externalAad: hexBytes(v.externalAad) } : {}), ...(v.detachedPayload ? { detachedPayload: hexBytes(v.detachedPayload) } : {}) };
+    const derived = codeOf(() => {
+      const keys = v.keys.map((k) => decodeCoseKey(decode(hexBytes(file.keys[k]!.coseKey))));
+      // Body: layers 1 and 2 without alg; then signatures, emptiness, payload; then each signer.
+      const items = layers12(hexBytes(v.input), 98, 4, ['tag', 'array', 'protected', 'unprotected', 'buckets']);
+      if (!Array.isArray(items[3])) fault('COSE_MALFORMED');
+      if ((items[3] as CborValue[]).length === 0) fault('COSE_NO_SIGNERS');
+      if (items[2] !== null && !(items[2] instanceof Uint8Array)) fault('COSE_MALFORMED');
+      const message = decodeSign(hexBytes(v.input)); // the signers' own layer 2
+      const results = keys.map((key, i) => codeOf(() => verifySignature(message, i, key, options)));
+      const first = results.find((r) => r !== 'valid');
+      if (first !== undefined) fault(first);
+    });
+    expect(derived).toBe(v.result === 'valid' ? 'valid' : v.code);
+  });
+});
