@@ -4,7 +4,7 @@
  * use every public entry point from plain Node: no tsx, no @hemkit/source condition, no sources.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -72,6 +72,34 @@ describe('npm pack', () => {
         expect(paths, `${manifest.name} ${target.default}`).toContain(target.default!.slice(2));
       }
     }
+  });
+});
+
+describe('declared dependencies', () => {
+  /** The packages a module's built JavaScript imports (static, re-export, dynamic or require), node: aside. */
+  function importedPackages(dir: string): Set<string> {
+    const found = new Set<string>();
+    for (const file of readdirSync(dir, { recursive: true, encoding: 'utf8' })) {
+      if (!file.endsWith('.js')) continue;
+      const code = readFileSync(join(dir, file), 'utf8');
+      const specifiers = [
+        ...code.matchAll(/^\s*(?:import|export)\s[^;'"]*?\sfrom\s+['"]([^'"]+)['"]/gm),
+        ...code.matchAll(/^\s*import\s+['"]([^'"]+)['"]/gm),
+        ...code.matchAll(/\b(?:import|require)\(\s*['"]([^'"]+)['"]\s*\)/g),
+        ...code.matchAll(/\bcreateRequire\([^)]*\)\(\s*['"]([^'"]+)['"]\s*\)/g),
+      ].map((m) => m[1]!);
+      for (const spec of specifiers) {
+        if (spec.startsWith('.') || spec.startsWith('node:')) continue;
+        found.add(spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]!);
+      }
+    }
+    return found;
+  }
+
+  it.each(PACKAGES)('%s: dist imports exactly the runtime dependencies package.json declares', (pkg) => {
+    const manifest = JSON.parse(readFileSync(join(ROOT, 'packages', pkg, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
+    const declared = Object.keys(manifest.dependencies ?? {}).sort();
+    expect([...importedPackages(join(ROOT, 'packages', pkg, 'dist'))].sort()).toEqual(declared);
   });
 });
 

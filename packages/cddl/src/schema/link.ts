@@ -145,9 +145,9 @@ class Checker {
       else this.group(rule.group, false);
     }
     if (this.undefinedNames.size > 0) {
-      const [[first, pos], ...rest] = [...this.undefinedNames];
+      const [[first, pos], ...rest] = [...this.undefinedNames] as [[string, SourcePos], ...[string, SourcePos][]];
       const more = rest.length > 0 ? ` (also undefined: ${rest.map(([n, p]) => `'${n}' at ${at(p)}`).join(', ')})` : '';
-      throw new HemkitError('CDDL_UNDEFINED_RULE', `${at(pos!)}: '${first}' is not defined${more}`);
+      throw new HemkitError('CDDL_UNDEFINED_RULE', `${at(pos)}: '${first}' is not defined${more}`);
     }
     for (const rule of rules) this.checkRecursion(rule);
   }
