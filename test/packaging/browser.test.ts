@@ -5,34 +5,16 @@
  * require, no process, no Buffer. There the noble backend verifies COSE and Merkle vectors and the
  * node backend reports itself unavailable.
  */
-import { readFileSync } from 'node:fs';
 import { webcrypto } from 'node:crypto';
-import { join } from 'node:path';
 import { createContext, runInContext } from 'node:vm';
 import { build, type Metafile } from 'esbuild';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { EXPECTED, PROGRAM, programInput } from './browser-program.js';
 import { ensureBuilt, ROOT } from './build.js';
 
 const ENTRIES = ['@hemkit/wire', '@hemkit/wire/bytes', '@hemkit/wire/cbor', '@hemkit/wire/cose', '@hemkit/wire/crypto', '@hemkit/wire/merkle', '@hemkit/wire/messages', '@hemkit/wire/errors'];
 
-const PROGRAM = `
-import { decode, encode, fromHex, toHex, decodeCoseKey, verifySign1, getBackend, isBackendAvailable, createMerkleHasher, verifyInclusion, HemkitError } from '@hemkit/wire';
-import { logEntry } from '@hemkit/wire/messages';
-export function run(input) {
-  const { sign1, proofs } = JSON.parse(input);
-  const out = {};
-  out.cbor = toHex(encode(decode(encode(new Map([[1, 'hemkit'], [2, [1n, fromHex('dead')]]])))));
-  const v = sign1.vectors.find((x) => x.result === 'valid' && x.externalAad === undefined && x.detachedPayload === undefined);
-  const key = decodeCoseKey(decode(fromHex(sign1.keys[v.key].coseKey)));
-  out.cose = toHex(verifySign1(fromHex(v.input), key, { backend: getBackend('noble') }).payload) === v.payload;
-  const p = proofs.vectors.find((x) => x.kind === 'inclusion' && x.result === 'valid' && x.proof.length > 1);
-  verifyInclusion(createMerkleHasher(getBackend('noble').sha256), p.leafIndex, p.treeSize, fromHex(p.leafHash), p.proof.map(fromHex), fromHex(p.root));
-  out.merkle = true;
-  out.nodeAvailable = isBackendAvailable('node');
-  try { getBackend('node'); out.nodeBackend = 'returned'; } catch (e) { out.nodeBackend = e instanceof HemkitError ? e.code : String(e); }
-  out.messages = typeof logEntry.parse;
-  return JSON.stringify(out);
-}`;
+
 
 beforeAll(ensureBuilt, 120_000);
 
@@ -70,18 +52,10 @@ describe('@hemkit/wire in a browser bundle', () => {
     });
     const code = result.outputFiles[0]!.text;
     const context = createContext({ TextEncoder, TextDecoder, crypto: { getRandomValues: (a: Uint8Array) => webcrypto.getRandomValues(a) } });
-    const vectors = (path: string) => JSON.parse(readFileSync(join(ROOT, 'test-vectors', path), 'utf8')) as unknown;
-    const input = JSON.stringify({ sign1: vectors('cose/sign1.json'), proofs: vectors('merkle/proofs.json') });
+    const input = programInput();
     expect(runInContext('[typeof require, typeof process, typeof Buffer, typeof module].join()', context)).toBe('undefined,undefined,undefined,undefined');
     runInContext(code, context);
     const out = JSON.parse(runInContext(`hemkitBundle.run(${JSON.stringify(input)})`, context) as string) as Record<string, unknown>;
-    expect(out).toEqual({
-      cbor: 'a2016668656d6b697402820142dead',
-      cose: true,
-      merkle: true,
-      nodeAvailable: false,
-      nodeBackend: 'CRYPTO_BACKEND_UNAVAILABLE',
-      messages: 'function',
-    });
+    expect(out).toEqual(EXPECTED);
   });
 });
