@@ -7,7 +7,8 @@
  *
  * The quick-start block (`npm install && npm run demo`, `npm test`) is the one block not run here:
  * it would run this test suite from inside itself; the demo test covers `npm run demo`.
- * Scratch files go to hemkit-work/ (the README names it, .gitignore covers it), removed first.
+ * Scratch files go to hemkit-work/ and hemkit-packs/ (the README names them, .gitignore covers
+ * them), removed first and last.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
@@ -67,7 +68,8 @@ describe('README.md, run as written', () => {
   });
 
   it('runs every command block as written, each with the exit status it promises', () => {
-    rmSync(join(REPO, 'hemkit-work'), { recursive: true, force: true });
+    const scratch = ['hemkit-work', 'hemkit-packs'].map((d) => join(REPO, d));
+    for (const d of scratch) rmSync(d, { recursive: true, force: true });
     const script = ['set -u'];
     commands.forEach((command, i) => {
       script.push(`echo "\\$ ${command.replace(/["\\$`]/g, '\\$&')}"`);
@@ -81,6 +83,7 @@ describe('README.md, run as written', () => {
     expect(r.stderr).toContain('LICENCE_REPLAYED');
     expect(r.stdout).toMatch(/Flagged runs .*: 1\n[\s\S]*train-1/);
     expect(existsSync(join(REPO, 'hemkit-work', 'chip1', 'openings.jsonl'))).toBe(true);
-    rmSync(join(REPO, 'hemkit-work'), { recursive: true, force: true });
+    expect(existsSync(join(REPO, 'hemkit-packs', 'hemkit-wire-0.1.0.tgz'))).toBe(true);
+    for (const d of scratch) rmSync(d, { recursive: true, force: true });
   }, 600_000);
 });
