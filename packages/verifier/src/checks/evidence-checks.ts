@@ -91,7 +91,10 @@ export function chainKey(deviceCertificate: Uint8Array, attestationKeyCertificat
 export function checkChain(d: Decoded, inputs: AppraisalInputs): Outcome<VerifiedChain> {
   const key = chainKey(d.bundle.deviceCertificate, d.bundle.attestationKeyCertificate);
   const cached = inputs.chainCache?.get(key);
-  if (cached !== undefined) return pass(cached); // a chain verified once is not verified again: the bytes are the same
+  // A chain verified once is not verified again (the bytes are the same), but only while the root
+  // that anchored it is still trusted: a cache that outlives a change of trust anchors (a
+  // long-running verifier) must not keep affirming chains under a root the verifier dropped.
+  if (cached !== undefined && inputs.trust.manufacturers.some((m) => toHex(keyThumbprint(m.key)) === cached.rootKeyId)) return pass(cached);
   const kid = d.device.message.kid;
   const root = inputs.trust.manufacturers.find((m) => kid !== undefined && bytesEqual(keyThumbprint(m.key), kid));
   if (root === undefined) return fail('CHAIN_UNTRUSTED_ROOT', `the device certificate's signer (kid ${kid ? toHex(kid) : 'none'}) is not a trusted manufacturer`);

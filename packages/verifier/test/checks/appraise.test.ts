@@ -105,6 +105,22 @@ describe('each check fires with its code', () => {
     expect(check(appraiseWith(swapped, nonce, verifierInputs()), 'certificate-chain').code).toBe('CHAIN_SIGNATURE_INVALID');
   });
 
+  it('certificate-chain: a cached chain is not affirmed once its root is no longer trusted (CHAIN_UNTRUSTED_ROOT)', () => {
+    const chip = licensedChip();
+    const first = chip.evidence();
+    const inputs = verifierInputs();
+    expect(check(appraiseWith(first.bundle, first.nonce, inputs), 'certificate-chain').status).toBe('pass');
+    expect(inputs.chainCache!.size).toBe(1);
+    const rogue = { name: 'rogue', key: trust().licenceIssuers.keys[0]! };
+    const again = chip.evidence();
+    // Same store, same cache, same chain bytes; the verifier's trust anchors no longer hold the root.
+    const dropped = { ...inputs, trust: trust({ manufacturers: [rogue] }) };
+    expect(check(appraiseWith(again.bundle, again.nonce, dropped), 'certificate-chain').code).toBe('CHAIN_UNTRUSTED_ROOT');
+    // And with the root trusted again, the cached chain serves without a signature check.
+    const third = chip.evidence();
+    expect(check(appraiseWith(third.bundle, third.nonce, inputs), 'certificate-chain').status).toBe('pass');
+  });
+
   it('report-signature: REPORT_SIGNATURE_INVALID for a report of another chip; CHAIN_MISMATCH for claims that contradict the chain', () => {
     const chip = licensedChip();
     const { bundle, nonce } = chip.evidence();
