@@ -36,7 +36,7 @@ describe('the byte-quoting documents are what scripts/spec-docs.ts generates', (
     expect(stale).not.toBe(current);
     const regenerated = generatedDocs((r) => (r === rel ? stale : read(join(REPO, r)))).get(rel);
     expect(regenerated).not.toBe(stale);
-    expect(regenerated).toBe(current);
+    expect(regenerated).toBe(generated.get(rel));
   });
 
   it('the check can fail: an unknown region, or a value with no region, is an error', () => {
