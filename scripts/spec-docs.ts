@@ -2,10 +2,11 @@
  * Fills the byte-quoting parts of specs/examples.md and specs/implementers-guide.md from the vector
  * files, so that those documents cannot drift from the vectors: test/spec/spec-docs.test.ts
  * regenerates them and fails on any difference. `npm run vectors` runs this script after the vector
- * generator; it can also be run alone:
+ * generator (scripts/spec-docs-vectors.ts), so `npm run vectors -- --check` checks both; it can also
+ * be run alone:
  *
- *   npm run spec-docs                                          # write
- *   npx tsx --conditions=@hemkit/source scripts/spec-docs.ts --check   # write nothing; exit 1 if stale
+ *   npm run spec-docs                  # write
+ *   npm run spec-docs -- --check       # write nothing; exit 1 if a document would change
  *
  * The prose stays hand-written. A generated part is a region between two HTML comments, invisible
  * once rendered:
@@ -412,14 +413,21 @@ export function generatedDocs(read: (rel: string) => string = (rel) => readFileS
   return out;
 }
 
-if (process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href) {
-  const check = process.argv.includes('--check');
+/** Writes the documents that differ (or, with `check`, only reports them); returns how many differ. */
+export function writeDocs(check: boolean): number {
   let stale = 0;
   for (const [rel, text] of generatedDocs()) {
     if (readFileSync(join(REPO, rel), 'utf8') === text) continue;
     stale++;
     if (check) console.error(`${rel} is out of date: run npm run spec-docs`);
-    else writeFileSync(join(REPO, rel), text);
+    else {
+      writeFileSync(join(REPO, rel), text);
+      console.log(`wrote ${rel}`);
+    }
   }
-  if (check && stale > 0) process.exit(1);
+  return stale;
+}
+
+if (process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href) {
+  if (writeDocs(process.argv.includes('--check')) > 0 && process.argv.includes('--check')) process.exit(1);
 }
