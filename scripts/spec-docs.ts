@@ -244,7 +244,7 @@ function guideValues(): Values {
   const file = readJson('evidence/evidence-honest.json') as {
     trust: { manufacturers: { key: string }[] };
     reference: { models: { firmware: { measurement: string }[] }[] };
-    vectors: { nonce: string; bundle: string }[];
+    vectors: { nonce: string; bundle: string; expected: Record<string, unknown> }[];
   };
   const vector = file.vectors[0]!;
   const bundleBytes = fromHex(vector.bundle);
@@ -378,6 +378,9 @@ function guideValues(): Values {
   put(values, 'licence.hash', fence(`SHA-256(${payloadHex.slice(0, 8)}…${payloadHex.slice(-6)}) = ${licenceHash}`));
   put(values, 'licence.kids', licence.signatures.map((s) => code(abbr(toHex(s.kid!)))).join(' and '));
   const quota = toHex(encode(get(licenceClaims, -72018)));
+  // The result: the vector's expected outcome, as JSON with a space after each separator.
+  const expected = JSON.stringify(vector.expected).replace(/("(?:[^"\\]|\\.)*")|([:,])/g, (m, str: string | undefined) => str ?? `${m} `);
+  put(values, 'expected', fence(expected));
   put(values, 'quota', code(`${quota.slice(0, 2)} ${quota.slice(2, 4)} ${quota.slice(4)}`));
   return values;
 }
