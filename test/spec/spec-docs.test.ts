@@ -22,6 +22,14 @@ describe('the byte-quoting documents are what scripts/spec-docs.ts generates', (
     expect(outside.match(/[0-9a-f]{32,}/g) ?? []).toEqual([]);
   });
 
+  it.each(Object.keys(DOCUMENTS))('%s: an inline region never starts a line, and a block region sits on lines of its own', (rel) => {
+    // CommonMark: a line starting with `<!--` (up to 3 spaces in) opens an HTML block, even inside a
+    // paragraph, so the inline quote on it would be shown as raw text rather than as code.
+    const lines = read(join(REPO, rel)).split('\n');
+    expect(lines.filter((line) => /^ {0,3}<!-- gen:[\w.-]+ -->./.test(line))).toEqual([]);
+    expect(lines.filter((line) => /.<!-- gen:[\w.-]+ -->$/.test(line))).toEqual([]);
+  });
+
   it('the documents have many regions (every signed family, every check of the guide)', () => {
     expect(regions(read(join(REPO, 'specs/examples.md'))).length).toBeGreaterThan(40);
     expect(regions(read(join(REPO, 'specs/implementers-guide.md'))).length).toBeGreaterThan(40);
