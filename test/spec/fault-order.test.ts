@@ -7,9 +7,10 @@
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CborTag, decode, type CborValue } from '../../packages/wire/src/cbor/index.js';
-import { decodeCoseKey, verifySign1, decodeSign, verifySignature } from '../../packages/wire/src/cose/index.js';
+import { CborTag, decode, encode, type CborMapKey, type CborValue } from '../../packages/wire/src/cbor/index.js';
+import { decodeCoseKey, decodeSign1, signSign, signSign1, verifySign1, decodeSign, verifySignature, type CosePublicKey } from '../../packages/wire/src/cose/index.js';
 import { HemkitError } from '../../packages/wire/src/errors.js';
+import { attestationReportClaims, decodeIssuerStatement, licenceClaims, openClaims, signingKey, TYP, type SignedType } from '../../packages/wire/src/messages/index.js';
 import { read, VECTORS } from './support.js';
 
 class Fault extends Error {
@@ -172,3 +173,128 @@ describe('the fault order derives every COSE_Sign vector', () => {
     expect(derived).toBe(v.result === 'valid' ? 'valid' : v.code);
   });
 });
+
+/**
+ * §13 step 9, the family: after layer 2, before layer 3 (signatures) and layers 4–5 (the payload),
+ * where the receiver expects a family. Derived here from the spec's wording alone, then checked
+ * against the evidence vectors that pin it (`checkpoint-as-report`, `report-untyped`) and, for the
+ * orders no vector tests (a message with a typ fault and a later fault too), against the
+ * implementation (openClaims, decodeIssuerStatement), which §13 describes.
+ */
+describe('the family step (§13 step 9) comes after the COSE structure and before signatures and payload', () => {
+  type TypedStep = 'structure' | 'family' | 'signature' | 'payload';
+  const TYPED_ORDER: readonly TypedStep[] = ['structure', 'family', 'signature', 'payload'];
+
+  /** The raw buckets, read without layer 2's checks (so that a swapped order can run step 9 first). */
+  const buckets = (bytes: Uint8Array, tag: number) => {
+    const items = ((decode(bytes, { allowedTags: new Set([tag]) }) as CborTag).value as CborValue[]) ?? [];
+    const p = items[0] as Uint8Array;
+    return { prot: (p.length === 0 ? new Map() : decode(p, { allowedTags: new Set() })) as Map<CborMapKey, CborValue>, unprot: items[1] as Map<CborMapKey, CborValue> };
+  };
+  /** Step 9 as encoding.md §13 words it. */
+  function family(bytes: Uint8Array, tag: number, typ: string): void {
+    const { prot, unprot } = buckets(bytes, tag);
+    if (unprot.has(16)) fault('COSE_MALFORMED');
+    const t = prot.get(16);
+    const wellFormed = (typeof t === 'string' && t.length > 0) || (typeof t === 'number' && Number.isInteger(t) && t >= 0 && t < 65536);
+    if (t !== undefined && !wellFormed) fault('COSE_MALFORMED');
+    if (t !== typ) fault('COSE_TYPE_MISMATCH');
+  }
+  /** A COSE_Sign1 of an expected family: layers 1–2, step 9, layer 3, layers 4–5, in `order`. */
+  function deriveTyped(bytes: Uint8Array, type: SignedType<unknown>, key: CosePublicKey, order: readonly TypedStep[] = TYPED_ORDER): string {
+    return codeOf(() => {
+      const steps: Record<TypedStep, () => void> = {
+        structure: () => void layers12(bytes, 18, 4, SPEC_ORDER),
+        family: () => family(bytes, 18, type.typ),
+        signature: () => void verifySign1(bytes, key),
+        payload: () => void type.parse(decode(decodeSign1(bytes).payload!), type.name),
+      };
+      for (const s of order) steps[s]();
+    });
+  }
+  /** A licence or revocation: the body's layers 1–2, step 9 on the body, then the payload; wrapped. */
+  function deriveStatement(bytes: Uint8Array, type: SignedType<unknown>): string {
+    const inner = codeOf(() => {
+      layers12(bytes, 98, 4, ['tag', 'array', 'protected', 'unprotected', 'buckets']);
+      decodeSign(bytes); // the signers' own layer 2
+      family(bytes, 98, type.typ);
+      type.parse(decode(decodeSign(bytes).payload!), type.name);
+    });
+    return inner === 'valid' ? 'valid' : `LICENCE_MALFORMED(${inner})`;
+  }
+  const implementation = (f: () => unknown): string => {
+    try {
+      f();
+      return 'valid';
+    } catch (e) {
+      if (!(e instanceof HemkitError)) throw e;
+      const named = e.code === 'LICENCE_MALFORMED' ? /^[^:]*: ([A-Z_]+):/.exec(e.message)?.[1] : undefined;
+      return named ? `${e.code}(${named})` : e.code;
+    }
+  };
+
+  // The evidence vectors: the report member, against the check encoding's outcome.
+  const evidence = [
+    ...(JSON.parse(read(join(VECTORS, 'evidence/evidence-honest.json'))) as EvidenceFile).vectors.slice(0, 1),
+    ...(JSON.parse(read(join(VECTORS, 'evidence/evidence-checks.json'))) as EvidenceFile).vectors.filter((v) => ['checkpoint-as-report', 'report-untyped'].includes(v.id)),
+  ];
+  it('the evidence vectors pinning it are present', () => expect(evidence.map((v) => v.id)).toEqual(['first-appraisal', 'checkpoint-as-report', 'report-untyped']));
+  it.each(evidence.map((v) => [v.id, v] as const))('derives the encoding outcome of evidence vector %s', (_, v) => {
+    const bundle = decode(hexBytes(v.bundle)) as Map<number, Uint8Array>;
+    const akCertificate = decodeSign1(bundle.get(3)!);
+    const ak = decodeCoseKey(((decode(akCertificate.payload!) as Map<number, CborValue>).get(8) as Map<number, CborValue>).get(1)!);
+    const derived = deriveTyped(bundle.get(1)!, attestationReportClaims, ak);
+    expect(derived).toBe(v.expected.checks.encoding === 'pass' ? 'valid' : v.expected.checks.encoding);
+  });
+
+  // Messages with a typ fault and a second fault: the order decides, and the implementation agrees.
+  const key = signingKey(-8, new Uint8Array(32).fill(7));
+  const signer = { alg: key.alg, privateKey: key.privateKey, kid: key.kid };
+  const report = (headers: Map<CborMapKey, CborValue>, unprotected: Map<CborMapKey, CborValue> = new Map(), payload = encode(new Map<CborMapKey, CborValue>())) =>
+    signSign1(payload, signer, { protectedHeaders: headers, unprotectedHeaders: unprotected });
+  const typ = (t: CborValue) => new Map<CborMapKey, CborValue>([[16, t]]);
+  const badSignature = (bytes: Uint8Array) => {
+    const out = new Uint8Array(bytes);
+    out[out.length - 1]! ^= 1;
+    return out;
+  };
+  // Built by hand: a signer always writes a byte-string kid.
+  const kidAsText = encode(new CborTag(18, [encode(new Map<CborMapKey, CborValue>([[1, -8], [4, 'kid'], [16, TYP.checkpoint]])), new Map(), encode(new Map()), new Uint8Array(64)]));
+  const cases: [string, Uint8Array, string][] = [
+    ['a checkpoint with a bad signature in the report place: the typ, not the signature', badSignature(report(typ(TYP.checkpoint))), 'COSE_TYPE_MISMATCH'],
+    ['an untyped message whose payload is no report: the typ, not the payload', report(new Map()), 'COSE_TYPE_MISMATCH'],
+    ['a foreign typ and a kid that is text: the structure (step 8) first', kidAsText, 'COSE_MALFORMED'],
+    ['typ in the unprotected bucket', report(new Map(), typ(TYP.attestationReport)), 'COSE_MALFORMED'],
+    ['an empty typ', report(typ('')), 'COSE_MALFORMED'],
+    ['the right typ, a bad signature: the signature', badSignature(report(typ(TYP.attestationReport))), 'COSE_SIGNATURE_INVALID'],
+  ];
+  it.each(cases)('%s', (_, bytes, code) => {
+    expect(deriveTyped(bytes, attestationReportClaims, key.publicKey)).toBe(code);
+    expect(implementation(() => openClaims(attestationReportClaims, bytes, key.publicKey))).toBe(code);
+  });
+
+  it('in a licence, a foreign typ is LICENCE_MALFORMED naming COSE_TYPE_MISMATCH, before its payload and signatures', () => {
+    const foreign = signSign(encode(new Map<CborMapKey, CborValue>()), [signer], { protectedHeaders: typ(TYP.revocation) });
+    const untyped = signSign(encode(new Map<CborMapKey, CborValue>()), [signer]);
+    for (const bytes of [foreign, badSignature(foreign), untyped]) {
+      expect(deriveStatement(bytes, licenceClaims)).toBe('LICENCE_MALFORMED(COSE_TYPE_MISMATCH)');
+      expect(implementation(() => decodeIssuerStatement(bytes, licenceClaims))).toBe('LICENCE_MALFORMED(COSE_TYPE_MISMATCH)');
+    }
+  });
+
+  it('each order around step 9 is pinned: moving it mispredicts some case', () => {
+    const swapped: Record<string, readonly TypedStep[]> = {
+      'family before structure': ['family', 'structure', 'signature', 'payload'],
+      'signature before family': ['structure', 'signature', 'family', 'payload'],
+      'payload before family': ['structure', 'payload', 'family', 'signature'],
+    };
+    for (const [name, order] of Object.entries(swapped)) {
+      const wrong = cases.filter(([, bytes, code]) => deriveTyped(bytes, attestationReportClaims, key.publicKey, order) !== code);
+      expect(wrong.length, name).toBeGreaterThan(0);
+    }
+  });
+});
+
+interface EvidenceFile {
+  vectors: { id: string; bundle: string; expected: { checks: Record<string, string> } }[];
+}

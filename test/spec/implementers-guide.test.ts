@@ -1,13 +1,17 @@
 /**
  * specs/implementers-guide.md quotes bytes from test-vectors/evidence/evidence-honest.json and
  * values computed from them. Every hex string of 32 digits or more in the guide must still be in the
- * vector file or be one of those computed values, so the guide cannot drift from the vectors.
+ * vector file or be one of those computed values, so the guide cannot drift from the vectors. The
+ * quotes are written by scripts/spec-docs.ts (test/spec/spec-docs.test.ts keeps them regenerated);
+ * the values here are computed again independently of that script, so a generator bug that quotes
+ * bytes from nowhere is caught too. The same holds for specs/examples.md and the module sessions.
  */
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decode, encode } from '../../packages/wire/src/cbor/index.js';
 import { decodeSign, decodeSign1 } from '../../packages/wire/src/cose/index.js';
+import { TYP } from '../../packages/wire/src/messages/typed.js';
 import { filesUnder, read, SPECS, VECTORS } from './support.js';
 
 const guide = read(join(SPECS, 'implementers-guide.md'));
@@ -53,6 +57,29 @@ describe('specs/examples.md', () => {
     expect(unexplained(examples, sessions)).toEqual([]);
   });
 
+  it('shows each family\'s typ in its protected header, and none in a receipt\'s (cose.md §7.2)', () => {
+    const typs: Record<string, string | undefined> = {
+      Checkpoint: TYP.checkpoint,
+      'Inclusion receipt': undefined,
+      'Consistency receipt': undefined,
+      'Licence request': TYP.licenceRequest,
+      Revocation: TYP.revocation,
+      Licence: TYP.licence,
+      'Firmware manifest': TYP.firmwareManifest,
+      'Device certificate': TYP.deviceCertificate,
+      'Attestation-key certificate': TYP.attestationKeyCertificate,
+      'Attestation report': TYP.attestationReport,
+    };
+    const sections = new Map(examples.split(/\n## /).slice(1).map((s) => [s.slice(0, s.indexOf('\n')), s] as const));
+    for (const [family, typ] of Object.entries(typs)) {
+      const section = sections.get(family) ?? '';
+      const protectedLines = section.split('\n').filter((line) => line.includes('/ protected /'));
+      expect(protectedLines, family).toHaveLength(1);
+      if (typ === undefined) expect(protectedLines[0], family).not.toContain('16: ');
+      else expect(protectedLines[0], family).toContain(`16: ${JSON.stringify(typ)}`);
+    }
+  });
+
   it('has one example per signed family', () => {
     const families = ['Checkpoint', 'Inclusion receipt', 'Consistency receipt', 'Licence request', 'Revocation', 'Licence', 'Firmware manifest', 'Device certificate', 'Attestation-key certificate', 'Attestation report'];
     for (const f of families) expect(examples, f).toContain(`\n## ${f}\n`);
@@ -68,6 +95,16 @@ describe('specs/implementers-guide.md', () => {
 
   it('quotes a good deal of them (the bundle, the signatures, the root)', () => {
     expect([...guide.matchAll(/[0-9a-f]{32,}/g)].length).toBeGreaterThan(40);
+  });
+
+  it('shows the typ check of each signed member, and the two vectors that pin it', () => {
+    for (const typ of [TYP.attestationReport, TYP.deviceCertificate, TYP.attestationKeyCertificate, TYP.licence]) expect(guide).toContain(`16: ${JSON.stringify(typ)}`);
+    expect(guide).toContain('COSE_TYPE_MISMATCH');
+    const checks = JSON.parse(read(join(VECTORS, 'evidence/evidence-checks.json'))) as { vectors: { id: string; expected: { checks: Record<string, string> } }[] };
+    for (const id of ['checkpoint-as-report', 'report-untyped']) {
+      expect(guide).toContain(`\`${id}\``);
+      expect(checks.vectors.find((v) => v.id === id)?.expected.checks.encoding, id).toBe('COSE_TYPE_MISMATCH');
+    }
   });
 
   it('the check can fail: a hex string from nowhere is found', () => {
