@@ -290,6 +290,7 @@ function licenceFamily(): Family {
       valid('bandwidth-limit-only', 'max cluster size absent, max interconnect bandwidth present (one of the two is required, licence.md §2)', licenceClaims.toCbor(bandwidthOnly)),
       ...BOUNDARIES.map(([id, n]) => valid(`ops-quota-at-${id}`, `an operations quota of ${boundaryText[id]}`, licenceClaims.toCbor({ ...F.LICENCE_CLAIMS, opsQuota: n }))),
       valid('every-precision-class', 'all nine precision classes, ascending', setIn(base, [-72021], [1, 2, 3, 4, 5, 6, 7, 8, 9])),
+      valid('nbf-equals-exp', 'nbf = exp: not malformed (licence.md §1); the chip refuses it by the time checks of licence.md §6 (LICENCE_NOT_YET_VALID before nbf, LICENCE_EXPIRED from then on)', licenceClaims.toCbor({ ...F.LICENCE_CLAIMS, expiry: F.LICENCE_CLAIMS.notBefore })),
       invalidField('precision-classes-descending', 'precision classes [6, 4]: they must be ascending (licence.md; the CDDL cannot say so)', setIn(base, [-72021], [6, 4]), true),
       invalidField('precision-classes-duplicate', 'precision classes [4, 4]: no duplicates (prose rule)', setIn(base, [-72021], [4, 4]), true),
       invalidField('precision-classes-unknown', 'precision class 42', setIn(base, [-72021], [42])),
