@@ -4,7 +4,11 @@
  * the CBOR decoder (layer 1, pinned by its own vectors) and the verification primitives (layer 3);
  * for every vector of test-vectors/cose/ the derived outcome must be the vector's. A second
  * implementation that swaps two steps must mispredict some vector: the vectors pin the order.
+ * Layers 5 and 6 (message schema, embedded messages) follow: every message vector with several
+ * faults has its code derived from its listed faults by the order of §13, and each plausible
+ * misreading of that order mispredicts some vector.
  */
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CborTag, decode, type CborValue } from '../../packages/wire/src/cbor/index.js';
@@ -184,5 +188,123 @@ describe('the fault order derives every COSE_Sign vector', () => {
       if (first !== undefined) fault(first);
     });
     expect(derived).toBe(v.result === 'valid' ? 'valid' : v.code);
+  });
+});
+
+// ----- layer 5 (schema) and layer 6 (embedded messages): the order of encoding.md §13 -----
+
+/**
+ * Message vectors whose input carries several faults list them in `faults` (specs/test-vectors.md
+ * §2.5), each with the code it alone gives. Which fault wins is derived here from the text of
+ * encoding.md §13 layers 5 and 6 alone: layer 5 before layer 6; a log entry's kind field before any
+ * other entry; a module request's or response's envelope (missing fields included) before its
+ * params or result; within a map, entries in encoded key order, each entry's key before its value,
+ * the value depth first, and missing fields only after the map's last entry; within an array, the
+ * array itself before its items, items in order. A fault inside an embedded `bstr .cbor` message is
+ * not this operation's (layers 4 and 5): an input whose only faults are embedded is valid here.
+ */
+interface MessageFault {
+  path: (number | string)[];
+  fault: 'unknown-key' | 'invalid-value' | 'missing-field' | 'embedded';
+  code: string;
+}
+interface MessageVector {
+  id: string;
+  input: string;
+  result: string;
+  code?: string;
+  faults?: MessageFault[];
+}
+const messageFiles = readdirSync(join(VECTORS, 'messages'))
+  .filter((f) => f.endsWith('.json'))
+  .map((f) => JSON.parse(read(join(VECTORS, 'messages', f))) as { family: string; vectors: MessageVector[] });
+const multiFault = messageFiles.flatMap((file) => file.vectors.filter((v) => v.faults !== undefined).map((v) => ({ family: file.family, v })));
+
+/** Ways to misread §13 layers 5 and 6; the spec's reading is the empty set. */
+type Misreading =
+  | 'missing fields before the entries'
+  | 'missing fields at the end of the message'
+  | 'unknown keys before any value'
+  | 'breadth first'
+  | 'params or result before the envelope is complete'
+  | 'log entry kind in its turn'
+  | 'response status before any entry'
+  | 'embedded messages at layer 5';
+const MISREADINGS: readonly Misreading[] = [
+  'missing fields before the entries',
+  'missing fields at the end of the message',
+  'unknown keys before any value',
+  'breadth first',
+  'params or result before the envelope is complete',
+  'log entry kind in its turn',
+  'response status before any entry',
+  'embedded messages at layer 5',
+];
+
+const CONTENTS_KEY: Record<string, number> = { 'module-request': 3, 'module-response': 5 };
+
+/** The position of a fault in the order of §13 (compared element by element), under a reading. */
+function faultKey(family: string, input: CborValue, f: MessageFault, wrong?: Misreading): number[] {
+  const embeddedLayer = f.fault === 'embedded' && wrong !== 'embedded messages at layer 5' ? 6 : 5;
+  const missingLast = f.fault === 'missing-field' && wrong === 'missing fields at the end of the message' ? 1 : 0;
+  const kindFirst =
+    (family === 'log-entry' && f.path.length === 1 && f.path[0] === 4 && wrong !== 'log entry kind in its turn') ||
+    (family === 'module-response' && f.path.length === 1 && f.path[0] === 4 && wrong === 'response status before any entry');
+  const contents = CONTENTS_KEY[family] !== undefined && f.path[0] === CONTENTS_KEY[family] && wrong !== 'params or result before the envelope is complete' ? 1 : 0;
+  const positions: number[] = [];
+  let node: CborValue | undefined = input;
+  for (let i = 0; i < f.path.length; i++) {
+    const k = f.path[i]!;
+    const last = i === f.path.length - 1;
+    if (node instanceof Map) {
+      const keys = [...(node as Map<CborValue, CborValue>).keys()];
+      if (last && f.fault === 'missing-field') {
+        expect(keys, `${f.path.join('.')} is absent`).not.toContain(k);
+        positions.push(wrong === 'missing fields before the entries' ? -2 : keys.length);
+        return [embeddedLayer, missingLast, kindFirst ? 0 : 1, contents, ...(wrong === 'breadth first' ? [f.path.length] : []), ...positions];
+      }
+      const index = keys.findIndex((key) => key === k);
+      expect(index, `${f.path.join('.')} is present`).toBeGreaterThanOrEqual(0);
+      positions.push(last && f.fault === 'unknown-key' && wrong === 'unknown keys before any value' ? -1 - keys.length + index : index);
+      node = (node as Map<CborValue, CborValue>).get(k);
+    } else if (Array.isArray(node)) {
+      expect(typeof k === 'number' && k < node.length, `${f.path.join('.')} is an item`).toBe(true);
+      positions.push(k as number);
+      node = (node as CborValue[])[k as number];
+    } else {
+      throw new Error(`${f.path.join('.')} reaches into a leaf`);
+    }
+  }
+  positions.push(-1); // the node itself, before anything inside it
+  return [embeddedLayer, missingLast, kindFirst ? 0 : 1, contents, ...(wrong === 'breadth first' ? [f.path.length] : []), ...positions];
+}
+
+function compareKeys(a: number[], b: number[]): number {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
+  return a.length - b.length;
+}
+
+/** The outcome of layers 4 and 5 the spec derives from a vector's listed faults. */
+function deriveMessage(family: string, v: MessageVector, wrong?: Misreading): string {
+  const input = decode(hexBytes(v.input));
+  const ranked = v.faults!.map((f) => ({ f, key: faultKey(family, input, f, wrong) })).sort((a, b) => compareKeys(a.key, b.key));
+  const first = ranked.find((r) => r.key[0] === 5);
+  return first === undefined ? 'valid' : first.f.code;
+}
+
+describe('the fault order of encoding.md §13 layers 5 and 6 derives every message vector with several faults', () => {
+  it('such vectors exist in the families the order is about', () => {
+    const families = new Set(multiFault.map((m) => m.family));
+    for (const f of ['licence-claims', 'licence-request-claims', 'device-certificate-claims', 'log-entry', 'evidence-bundle', 'module-request', 'module-response']) expect(families).toContain(f);
+    for (const { v } of multiFault) expect(v.faults!.length, v.id).toBeGreaterThanOrEqual(v.result === 'valid' ? 1 : 2);
+  });
+
+  it.each(multiFault.map((m) => [`${m.family} ${m.v.id}`, m] as const))('%s', (_, { family, v }) => {
+    expect(deriveMessage(family, v)).toBe(v.result === 'valid' ? 'valid' : v.code);
+  });
+
+  it('the vectors pin every rule of the order: each misreading mispredicts some vector', () => {
+    const unpinned = MISREADINGS.filter((wrong) => multiFault.every(({ family, v }) => deriveMessage(family, v, wrong) === (v.result === 'valid' ? 'valid' : v.code)));
+    expect(unpinned).toEqual([]);
   });
 });
