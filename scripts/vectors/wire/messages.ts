@@ -46,7 +46,7 @@ import {
   type LogEntry,
   type RecordType,
 } from '@hemkit/wire/messages';
-import { decodeSign1, encodeCoseKey } from '@hemkit/wire/cose';
+import { decodeSign, decodeSign1, encodeCoseKey } from '@hemkit/wire/cose';
 import { confirm, hex, outcomeOf, renderVectorFile, seedBytes, type VectorBase } from '../vector-file.js';
 import * as F from './fixture.js';
 
@@ -175,11 +175,13 @@ interface Edit {
   readonly value: CborValue | typeof DELETE;
   /** The fault's path when it is not the edit's (a COSE_Key is one field: a bad parameter faults the key). */
   readonly at?: Path;
+  /** For an embedded fault: decodes the embedded message as the COSE message its CDDL names. */
+  readonly decodeEmbedded?: (bytes: Uint8Array) => unknown;
 }
 const unknownKey = (path: Path, value: CborValue = 0): Edit => ({ fault: 'unknown-key', path, value });
 const badValue = (path: Path, value: CborValue, at?: Path): Edit => ({ fault: 'invalid-value', path, value, ...(at ? { at } : {}) });
 const missing = (path: Path): Edit => ({ fault: 'missing-field', path, value: DELETE });
-const embedded = (path: Path, value: Uint8Array): Edit => ({ fault: 'embedded', path, value });
+const embedded = (path: Path, value: Uint8Array, decodeEmbedded: (bytes: Uint8Array) => unknown = decodeSign1): Edit => ({ fault: 'embedded', path, value, decodeEmbedded });
 
 /**
  * A vector with several faults, each an edit of the valid `base`. The code each fault alone gives is
@@ -201,7 +203,7 @@ function multiFault(
     let got: string;
     if (e.fault === 'embedded') {
       if (outcomeOf(() => parse(decode(alone))) !== 'ok') throw new Error(`${id}: an embedded fault alone must pass layer 5`);
-      got = outcomeOf(() => decodeSign1(e.value as Uint8Array));
+      got = outcomeOf(() => e.decodeEmbedded!(e.value as Uint8Array));
     } else {
       got = outcomeOf(() => parse(decode(alone)));
     }
@@ -629,8 +631,8 @@ function requestFamily(): Family {
     invalidField('manufacture-key-alg-rs256', 'manufacture with key alg -257 (RS256)', setIn(req(CMD.manufacture, 1, { hwmodel: F.HWMODEL, keyAlg: -7 }), [3, 3], -257)),
     // The envelope before the params; the params before any embedded message.
     multiFault('envelope-unknown-key-and-params-issuer-key-invalid', 'provision with an issuer key that carries d (params, key 3) and key 99 in the envelope: the envelope is checked first', req(CMD.provision, 2, provision), [badValue([3, 2, 0, -4], new Uint8Array(32), [3, 2, 0]), unknownKey([99])], 'MESSAGE_UNKNOWN_FIELD', parseRequest),
-    multiFault('install-licence-not-a-licence', 'install-licence whose licence is a CBOR map, not a COSE_Sign: the request is valid; the command refuses the licence (LICENCE_MALFORMED)', req(CMD.installLicence, 3, { licence: F.SIGNED.licence }), [embedded([3, 1], encode(new Map([[1, 0]])))], undefined, parseRequest, { rule: 'install-licence-request', matchesRule: false }),
-    multiFault('install-licence-not-a-licence-and-request-id-negative', 'install-licence whose licence is not a COSE_Sign, and request id -1', req(CMD.installLicence, 3, { licence: F.SIGNED.licence }), [embedded([3, 1], encode(new Map([[1, 0]]))), badValue([2], -1)], 'MESSAGE_INVALID_FIELD', parseRequest),
+    multiFault('install-licence-not-a-licence', 'install-licence whose licence is a CBOR map, not a COSE_Sign: the request is valid; the command refuses the licence (LICENCE_MALFORMED)', req(CMD.installLicence, 3, { licence: F.SIGNED.licence }), [embedded([3, 1], encode(new Map([[1, 0]])), decodeSign)], undefined, parseRequest, { rule: 'install-licence-request', matchesRule: false }),
+    multiFault('install-licence-not-a-licence-and-request-id-negative', 'install-licence whose licence is not a COSE_Sign, and request id -1', req(CMD.installLicence, 3, { licence: F.SIGNED.licence }), [embedded([3, 1], encode(new Map([[1, 0]])), decodeSign), badValue([2], -1)], 'MESSAGE_INVALID_FIELD', parseRequest),
   ];
   return {
     name: 'module-request',
