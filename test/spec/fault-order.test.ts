@@ -4,7 +4,11 @@
  * the CBOR decoder (layer 1, pinned by its own vectors) and the verification primitives (layer 3);
  * for every vector of test-vectors/cose/ the derived outcome must be the vector's. A second
  * implementation that swaps two steps must mispredict some vector: the vectors pin the order.
+ * Layers 5 and 6 (message schema, embedded messages) follow: every message vector with several
+ * faults has its code derived from its listed faults by the order of §13, and each plausible
+ * misreading of that order mispredicts some vector.
  */
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CborTag, decode, encode, type CborMapKey, type CborValue } from '../../packages/wire/src/cbor/index.js';
@@ -14,19 +18,26 @@ import { attestationReportClaims, decodeIssuerStatement, licenceClaims, openClai
 import { read, VECTORS } from './support.js';
 
 class Fault extends Error {
-  constructor(readonly code: string) {
+  constructor(
+    readonly code: string,
+    /** The step of layer 2 that reports it, by the names of specs/test-vectors.md §2.2 (`faultStep`). */
+    readonly step?: string,
+  ) {
     super(code);
   }
 }
-const fault = (code: string): never => {
-  throw new Fault(code);
+const fault = (code: string, step?: string): never => {
+  throw new Fault(code, step);
 };
-const codeOf = (f: () => unknown): string => {
+const codeOf = (f: () => unknown): string => outcomeOf(f).code;
+/** The outcome: 'valid' or the code, and for a layer-2 fault of this file's derivation, the step. */
+const outcomeOf = (f: () => unknown): { code: string; step?: string } => {
   try {
     f();
-    return 'valid';
+    return { code: 'valid' };
   } catch (e) {
-    if (e instanceof Fault || e instanceof HemkitError) return e.code;
+    if (e instanceof Fault) return e.step === undefined ? { code: e.code } : { code: e.code, step: e.step };
+    if (e instanceof HemkitError) return { code: e.code };
     throw e;
   }
 };
@@ -34,10 +45,11 @@ const codeOf = (f: () => unknown): string => {
 /** The steps of §13 layer 2, each a function of the decoded message; `order` lets a test swap them. */
 type Step = 'tag' | 'array' | 'protected' | 'unprotected' | 'buckets' | 'alg' | 'members' | 'kid';
 /**
- * Adjacent steps of layer 2 whose order no COSE_Sign1 vector tests yet (each vector there has one
- * fault at layer 2). The spec fixes these orders; vectors with both faults are a pending change.
+ * Adjacent steps of layer 2 whose order no COSE_Sign1 vector tests. The `two-faults-*` vectors carry
+ * the faults of two adjacent steps each; where both faults have one code, their `faultStep` says
+ * which step reports it, so every pair is pinned and this list is empty.
  */
-const UNPINNED: string[] = ['protected before unprotected', 'unprotected before buckets', 'buckets before alg', 'alg before members', 'members before kid'];
+const UNPINNED: string[] = [];
 const SPEC_ORDER: readonly Step[] = ['tag', 'array', 'protected', 'unprotected', 'buckets', 'alg', 'members', 'kid'];
 const UNDERSTOOD = new Set<CborValue>([1, 2, 3, 4]);
 const TABLE = new Set([-8, -19, -7, -9, -35, -51]);
@@ -65,45 +77,46 @@ function layers12(bytes: Uint8Array, tag: number, length: number, order: readonl
     },
     protected: () => {
       const p = items[0];
-      if (!(p instanceof Uint8Array)) fault('COSE_MALFORMED');
+      if (!(p instanceof Uint8Array)) fault('COSE_MALFORMED', 'protected');
       if ((p as Uint8Array).length === 0) return;
       let m: CborValue;
       try {
         m = decode(p as Uint8Array, { allowedTags: new Set() });
       } catch {
-        return fault('COSE_MALFORMED');
+        return fault('COSE_MALFORMED', 'protected');
       }
-      if (!(m instanceof Map)) fault('COSE_MALFORMED');
+      if (!(m instanceof Map)) fault('COSE_MALFORMED', 'protected');
       prot = m as Map<CborValue, CborValue>;
     },
     unprotected: () => {
-      if (!(items[1] instanceof Map)) fault('COSE_MALFORMED');
+      if (!(items[1] instanceof Map)) fault('COSE_MALFORMED', 'unprotected');
       unprot = items[1] as Map<CborValue, CborValue>;
     },
     buckets: () => {
-      for (const label of unprot.keys()) if (prot.has(label)) fault('COSE_DUPLICATE_HEADER');
-      if (unprot.has(2)) fault('COSE_MALFORMED');
+      const h = 'header-rules';
+      for (const label of unprot.keys()) if (prot.has(label)) fault('COSE_DUPLICATE_HEADER', h);
+      if (unprot.has(2)) fault('COSE_MALFORMED', h);
       const crit = prot.get(2);
       if (crit === undefined) return;
-      if (!Array.isArray(crit) || crit.length === 0) fault('COSE_MALFORMED');
+      if (!Array.isArray(crit) || crit.length === 0) fault('COSE_MALFORMED', h);
       for (const label of crit as CborValue[]) {
-        if (typeof label !== 'number' && typeof label !== 'string') fault('COSE_MALFORMED');
-        if (!prot.has(label)) fault('COSE_MALFORMED');
-        if (!UNDERSTOOD.has(label)) fault('COSE_UNKNOWN_CRITICAL_HEADER');
+        if (typeof label !== 'number' && typeof label !== 'string') fault('COSE_MALFORMED', h);
+        if (!prot.has(label)) fault('COSE_MALFORMED', h);
+        if (!UNDERSTOOD.has(label)) fault('COSE_UNKNOWN_CRITICAL_HEADER', h);
       }
     },
     alg: () => {
-      if (!prot.has(1)) fault('COSE_MISSING_ALG');
+      if (!prot.has(1)) fault('COSE_MISSING_ALG', 'alg');
       const alg = prot.get(1);
-      if (typeof alg !== 'number' || !TABLE.has(alg)) fault('COSE_UNSUPPORTED_ALG');
+      if (typeof alg !== 'number' || !TABLE.has(alg)) fault('COSE_UNSUPPORTED_ALG', 'alg');
     },
     members: () => {
-      if (items[2] !== null && !(items[2] instanceof Uint8Array)) fault('COSE_MALFORMED');
-      if (!(items[3] instanceof Uint8Array)) fault('COSE_MALFORMED');
+      if (items[2] !== null && !(items[2] instanceof Uint8Array)) fault('COSE_MALFORMED', 'payload');
+      if (!(items[3] instanceof Uint8Array)) fault('COSE_MALFORMED', 'signature');
     },
     kid: () => {
       const kid = prot.get(4) ?? unprot.get(4);
-      if (kid !== undefined && !(kid instanceof Uint8Array)) fault('COSE_MALFORMED');
+      if (kid !== undefined && !(kid instanceof Uint8Array)) fault('COSE_MALFORMED', 'kid');
     },
   };
   for (const s of order) steps[s]();
@@ -118,13 +131,17 @@ interface Sign1Vector {
   code?: string;
   externalAad?: string;
   detachedPayload?: string;
+  faultStep?: string;
 }
 const hexBytes = (h: string) => new Uint8Array(Buffer.from(h, 'hex'));
 const sign1 = JSON.parse(read(join(VECTORS, 'cose/sign1.json'))) as { keys: Record<string, { coseKey: string }>; vectors: Sign1Vector[] };
 
-/** The outcome the spec derives for a COSE_Sign1 vector: keys, layers 1–2 (here), layer 3. */
+/**
+ * The outcome the spec derives for a COSE_Sign1 vector: keys, layers 1–2 (here), layer 3; as the
+ * vector states it (its code, and the step when the vector names one).
+ */
 function deriveSign1(v: Sign1Vector, order: readonly Step[]): string {
-  return codeOf(() => {
+  const { code, step } = outcomeOf(() => {
     const key = decodeCoseKey(decode(hexBytes(sign1.keys[v.key]!.coseKey)));
     layers12(hexBytes(v.input), 18, 4, order);
     // Layer 3 (payload, key fit, key material, signature) on the message layer 2 accepted.
@@ -133,23 +150,24 @@ function deriveSign1(v: Sign1Vector, order: readonly Step[]): string {
       ...(v.detachedPayload !== undefined ? { detachedPayload: hexBytes(v.detachedPayload) } : {}),
     });
   });
+  return v.faultStep === undefined ? code : `${code} at ${step ?? '?'}`;
 }
+const stated = (v: Sign1Vector) => (v.result === 'valid' ? 'valid' : v.faultStep === undefined ? v.code : `${v.code} at ${v.faultStep}`);
 
 describe('the fault order of encoding.md §13 derives every COSE_Sign1 vector', () => {
   it.each(sign1.vectors.map((v) => [v.id, v] as const))('%s', (_, v) => {
-    expect(deriveSign1(v, SPEC_ORDER)).toBe(v.result === 'valid' ? 'valid' : v.code);
+    expect(deriveSign1(v, SPEC_ORDER)).toBe(stated(v));
   });
 
-  it('the vectors pin the order of adjacent steps, except where no vector has both faults', () => {
+  it('the vectors pin the order of every pair of adjacent steps', () => {
     const unpinned: string[] = [];
     for (let i = 0; i + 1 < SPEC_ORDER.length; i++) {
       const order = [...SPEC_ORDER];
       [order[i], order[i + 1]] = [order[i + 1]!, order[i]!];
-      const wrong = sign1.vectors.filter((v) => deriveSign1(v, order) !== (v.result === 'valid' ? 'valid' : v.code));
+      const wrong = sign1.vectors.filter((v) => deriveSign1(v, order) !== stated(v));
       if (wrong.length === 0) unpinned.push(`${order[i + 1]} before ${order[i]}`);
     }
-    // Each entry is a pair of steps whose order the spec fixes but no vector yet tests (a vector
-    // with both faults is the fix, and then the entry leaves this list).
+    // An entry here would be a pair of steps whose order the spec fixes but no vector tests.
     expect(unpinned).toEqual(UNPINNED);
   });
 });
@@ -298,3 +316,121 @@ describe('the family step (§13 step 9) comes after the COSE structure and befor
 interface EvidenceFile {
   vectors: { id: string; bundle: string; expected: { checks: Record<string, string> } }[];
 }
+
+// ----- layer 5 (schema) and layer 6 (embedded messages): the order of encoding.md §13 -----
+
+/**
+ * Message vectors whose input carries several faults list them in `faults` (specs/test-vectors.md
+ * §2.5), each with the code it alone gives. Which fault wins is derived here from the text of
+ * encoding.md §13 layers 5 and 6 alone: layer 5 before layer 6; a log entry's kind field before any
+ * other entry; a module request's or response's envelope (missing fields included) before its
+ * params or result; within a map, entries in encoded key order, each entry's key before its value,
+ * the value depth first, and missing fields only after the map's last entry; within an array, the
+ * array itself before its items, items in order. A fault inside an embedded `bstr .cbor` message is
+ * not this operation's (layers 4 and 5): an input whose only faults are embedded is valid here.
+ */
+interface MessageFault {
+  path: (number | string)[];
+  fault: 'unknown-key' | 'invalid-value' | 'missing-field' | 'embedded';
+  code: string;
+}
+interface MessageVector {
+  id: string;
+  input: string;
+  result: string;
+  code?: string;
+  faults?: MessageFault[];
+}
+const messageFiles = readdirSync(join(VECTORS, 'messages'))
+  .filter((f) => f.endsWith('.json'))
+  .map((f) => JSON.parse(read(join(VECTORS, 'messages', f))) as { family: string; vectors: MessageVector[] });
+const multiFault = messageFiles.flatMap((file) => file.vectors.filter((v) => v.faults !== undefined).map((v) => ({ family: file.family, v })));
+
+/** Ways to misread §13 layers 5 and 6; the spec's reading is the empty set. */
+type Misreading =
+  | 'missing fields before the entries'
+  | 'missing fields at the end of the message'
+  | 'unknown keys before any value'
+  | 'breadth first'
+  | 'params or result before the envelope is complete'
+  | 'log entry kind in its turn'
+  | 'response status before any entry'
+  | 'embedded messages at layer 5';
+const MISREADINGS: readonly Misreading[] = [
+  'missing fields before the entries',
+  'missing fields at the end of the message',
+  'unknown keys before any value',
+  'breadth first',
+  'params or result before the envelope is complete',
+  'log entry kind in its turn',
+  'response status before any entry',
+  'embedded messages at layer 5',
+];
+
+const CONTENTS_KEY: Record<string, number> = { 'module-request': 3, 'module-response': 5 };
+
+/** The position of a fault in the order of §13 (compared element by element), under a reading. */
+function faultKey(family: string, input: CborValue, f: MessageFault, wrong?: Misreading): number[] {
+  const embeddedLayer = f.fault === 'embedded' && wrong !== 'embedded messages at layer 5' ? 6 : 5;
+  const missingLast = f.fault === 'missing-field' && wrong === 'missing fields at the end of the message' ? 1 : 0;
+  const kindFirst =
+    (family === 'log-entry' && f.path.length === 1 && f.path[0] === 4 && wrong !== 'log entry kind in its turn') ||
+    (family === 'module-response' && f.path.length === 1 && f.path[0] === 4 && wrong === 'response status before any entry');
+  const contents = CONTENTS_KEY[family] !== undefined && f.path[0] === CONTENTS_KEY[family] && wrong !== 'params or result before the envelope is complete' ? 1 : 0;
+  const positions: number[] = [];
+  let node: CborValue | undefined = input;
+  for (let i = 0; i < f.path.length; i++) {
+    const k = f.path[i]!;
+    const last = i === f.path.length - 1;
+    if (node instanceof Map) {
+      const keys = [...(node as Map<CborValue, CborValue>).keys()];
+      if (last && f.fault === 'missing-field') {
+        expect(keys, `${f.path.join('.')} is absent`).not.toContain(k);
+        positions.push(wrong === 'missing fields before the entries' ? -2 : keys.length);
+        return [embeddedLayer, missingLast, kindFirst ? 0 : 1, contents, ...(wrong === 'breadth first' ? [f.path.length] : []), ...positions];
+      }
+      const index = keys.findIndex((key) => key === k);
+      expect(index, `${f.path.join('.')} is present`).toBeGreaterThanOrEqual(0);
+      positions.push(last && f.fault === 'unknown-key' && wrong === 'unknown keys before any value' ? -1 - keys.length + index : index);
+      node = (node as Map<CborValue, CborValue>).get(k);
+    } else if (Array.isArray(node)) {
+      expect(typeof k === 'number' && k < node.length, `${f.path.join('.')} is an item`).toBe(true);
+      positions.push(k as number);
+      node = (node as CborValue[])[k as number];
+    } else {
+      throw new Error(`${f.path.join('.')} reaches into a leaf`);
+    }
+  }
+  positions.push(-1); // the node itself, before anything inside it
+  return [embeddedLayer, missingLast, kindFirst ? 0 : 1, contents, ...(wrong === 'breadth first' ? [f.path.length] : []), ...positions];
+}
+
+function compareKeys(a: number[], b: number[]): number {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
+  return a.length - b.length;
+}
+
+/** The outcome of layers 4 and 5 the spec derives from a vector's listed faults. */
+function deriveMessage(family: string, v: MessageVector, wrong?: Misreading): string {
+  const input = decode(hexBytes(v.input));
+  const ranked = v.faults!.map((f) => ({ f, key: faultKey(family, input, f, wrong) })).sort((a, b) => compareKeys(a.key, b.key));
+  const first = ranked.find((r) => r.key[0] === 5);
+  return first === undefined ? 'valid' : first.f.code;
+}
+
+describe('the fault order of encoding.md §13 layers 5 and 6 derives every message vector with several faults', () => {
+  it('such vectors exist in the families the order is about', () => {
+    const families = new Set(multiFault.map((m) => m.family));
+    for (const f of ['licence-claims', 'licence-request-claims', 'device-certificate-claims', 'log-entry', 'evidence-bundle', 'module-request', 'module-response']) expect(families).toContain(f);
+    for (const { v } of multiFault) expect(v.faults!.length, v.id).toBeGreaterThanOrEqual(v.result === 'valid' ? 1 : 2);
+  });
+
+  it.each(multiFault.map((m) => [`${m.family} ${m.v.id}`, m] as const))('%s', (_, { family, v }) => {
+    expect(deriveMessage(family, v)).toBe(v.result === 'valid' ? 'valid' : v.code);
+  });
+
+  it('the vectors pin every rule of the order: each misreading mispredicts some vector', () => {
+    const unpinned = MISREADINGS.filter((wrong) => multiFault.every(({ family, v }) => deriveMessage(family, v, wrong) === (v.result === 'valid' ? 'valid' : v.code)));
+    expect(unpinned).toEqual([]);
+  });
+});

@@ -14,6 +14,7 @@ import {
   cosePublicKey,
   decodeCoseKey,
   decodeSign,
+  decodeSign1,
   encodeCoseKey,
   verifySign1,
   verifySignature,
@@ -196,7 +197,26 @@ interface Sign1Vector extends VectorBase {
   readonly detachedPayload?: string;
   /** For valid vectors: the payload that verified. */
   readonly payload?: string;
+  /** For inputs with faults at several steps of encoding.md §13 layer 2: the step whose fault is reported. */
+  readonly faultStep?: FaultStep;
 }
+
+/**
+ * The steps of encoding.md §13 layer 2 by name (specs/test-vectors.md §2.2): step 3 `protected`,
+ * 4 `unprotected`, 5 `header-rules`, 6 `alg`, 7 `payload` then `signature`, 8 `kid`.
+ */
+type FaultStep = 'protected' | 'unprotected' | 'header-rules' | 'alg' | 'payload' | 'signature' | 'kid';
+
+/** Where the implementation's message says the fault lies, for the steps that share a code. */
+const FAULT_STEP_MESSAGE: Record<FaultStep, RegExp> = {
+  protected: /^protected header bucket/,
+  unprotected: /^unprotected header bucket/,
+  'header-rules': /both buckets|crit/,
+  alg: /alg/,
+  payload: /^payload/,
+  signature: /^signature/,
+  kid: /^kid/,
+};
 
 interface Sign1Case {
   readonly id: string;
@@ -206,6 +226,7 @@ interface Sign1Case {
   readonly code?: string;
   readonly aad?: Uint8Array;
   readonly detached?: Uint8Array;
+  readonly faultStep?: FaultStep;
 }
 
 function sign1Cases(): Sign1Case[] {
@@ -265,6 +286,14 @@ function sign1Cases(): Sign1Case[] {
   bad('duplicate-header-alg', 'COSE_DUPLICATE_HEADER', 'alg in both buckets, with the same value', sign1({ protected: algHeader(-8), unprotected: headers([[1, -8]]) }));
   bad('unknown-critical-header', 'COSE_UNKNOWN_CRITICAL_HEADER', 'crit naming label 99, present in the protected bucket but not understood', sign1({ protected: headers([[1, -8], [2, [99]], [99, 0]]) }));
   bad('unknown-critical-header-text', 'COSE_UNKNOWN_CRITICAL_HEADER', 'crit naming the text label "x-policy"', sign1({ protected: headers([[1, -8], [2, ['x-policy']], ['x-policy', 1]]) }));
+  // Two faults at adjacent steps of encoding.md §13 layer 2: the earlier step's fault is reported.
+  // Where both faults carry one code, `faultStep` names the step that reports it.
+  const two = (id: string, code: string, faultStep: FaultStep, description: string, message: Uint8Array) => bad(id, code, description, message, 'ed25519', { faultStep });
+  two('two-faults-protected-and-unprotected', 'COSE_MALFORMED', 'protected', 'a protected bucket holding an array (step 3) and an unprotected bucket that is an array (step 4)', encode(new CborTag(18, [encode([1, -8]), [], PAYLOAD, new Uint8Array(64)])));
+  two('two-faults-unprotected-and-crit', 'COSE_MALFORMED', 'unprotected', 'an unprotected bucket that is an array (step 4) and crit naming label 99, which is not understood (step 5, COSE_UNKNOWN_CRITICAL_HEADER)', encode(new CborTag(18, [encode(headers([[1, -8], [2, [99]], [99, 0]])), [], PAYLOAD, new Uint8Array(64)])));
+  two('two-faults-duplicate-header-and-missing-alg', 'COSE_DUPLICATE_HEADER', 'header-rules', 'kid in both buckets (step 5) and no alg (step 6, COSE_MISSING_ALG)', sign1({ protected: headers([[4, ed.kid]]), unprotected: headers([[4, ed.kid]]) }));
+  two('two-faults-unsupported-alg-and-payload', 'COSE_UNSUPPORTED_ALG', 'alg', 'alg -257 (step 6) and a payload that is an integer (step 7, COSE_MALFORMED)', encode(new CborTag(18, [encode(algHeader(-257)), headers(), 7, new Uint8Array(64)])));
+  two('two-faults-signature-and-kid', 'COSE_MALFORMED', 'signature', 'a signature that is a text string (step 7) and a kid that is a text string (step 8)', encode(new CborTag(18, [encode(headers([[1, -8], [4, 'issuer-0']])), headers(), PAYLOAD, 'sig'])));
   bad('payload-missing-detached', 'COSE_PAYLOAD_MISSING', 'payload nil and no detached payload supplied', sign1({ protected: algHeader(-8), payload: null }));
   bad('payload-missing-both-given', 'COSE_PAYLOAD_MISSING', 'a detached payload supplied for a message that carries one', good, 'ed25519', { detached: PAYLOAD });
   bad('signature-flipped-bit', 'COSE_SIGNATURE_INVALID', 'the last bit of the signature flipped', sign1({ protected: algHeader(-8), alterSignature: flipLast }));
@@ -319,7 +348,18 @@ export function sign1Vectors(table: Record<string, KeyJson>): Sign1Vector[] {
       ...(c.detached ? { detachedPayload: hex(c.detached) } : {}),
       result: c.code === undefined ? 'valid' : 'invalid',
       ...(c.code !== undefined ? { code: c.code } : {}),
+      ...(c.faultStep !== undefined ? { faultStep: c.faultStep } : {}),
     };
+    if (c.faultStep !== undefined) {
+      try {
+        decodeSign1(c.message);
+        throw new Error(`cose sign1 vector ${c.id}: decodes, but says its fault is at step ${c.faultStep}`);
+      } catch (e) {
+        if (!(e instanceof Error) || !FAULT_STEP_MESSAGE[c.faultStep].test(e.message)) {
+          throw new Error(`cose sign1 vector ${c.id}: says step ${c.faultStep}, the implementation says "${(e as Error).message}"`);
+        }
+      }
+    }
     let payload: Uint8Array | undefined;
     confirm(`cose sign1 vector ${c.id}`, v, () => {
       const key = verifyKey(table, c.key);

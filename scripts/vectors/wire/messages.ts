@@ -10,6 +10,8 @@
  * matches it: always for valid vectors, never for missing or unknown fields (hemkit maps are closed),
  * and for invalid fields as the CDDL decides (some rules are prose only, such as ascending precision
  * classes). The generator checks every statement against both the wire layer and the CDDL checker.
+ * Vectors with several faults (multiFault) list them, each with the code it alone gives, so that the
+ * code can be derived from the fault order of specs/encoding.md §13 (test/spec/fault-order.test.ts).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -44,7 +46,8 @@ import {
   type LogEntry,
   type RecordType,
 } from '@hemkit/wire/messages';
-import { confirm, hex, renderVectorFile, seedBytes, type VectorBase } from '../vector-file.js';
+import { decodeSign, decodeSign1, encodeCoseKey } from '@hemkit/wire/cose';
+import { confirm, hex, outcomeOf, renderVectorFile, seedBytes, type VectorBase } from '../vector-file.js';
 import * as F from './fixture.js';
 
 export const MESSAGE_FORMAT = 'hemkit-message/v1';
@@ -59,6 +62,20 @@ interface MessageVector extends VectorBase {
   readonly matchesRule: boolean;
   /** For valid vectors: the decoded map in diagnostic notation. */
   readonly diagnostic?: string;
+  /** For inputs with several faults: each fault, with the code it alone gives (specs/test-vectors.md §2.5). */
+  readonly faults?: readonly FaultJson[];
+}
+
+/**
+ * One fault of an input that carries several: where it is (`path`, map keys and array indices from
+ * the root), what it is, and the code the input with this fault alone gives. `embedded` is a fault
+ * inside a `bstr .cbor` field, judged at layer 6 of encoding.md §13 by the message's consumer; its
+ * code is the embedded message's own (decoded as the COSE message the CDDL names).
+ */
+interface FaultJson {
+  readonly path: readonly CborMapKey[];
+  readonly fault: 'unknown-key' | 'invalid-value' | 'missing-field' | 'embedded';
+  readonly code: string;
 }
 
 interface Case {
@@ -67,8 +84,12 @@ interface Case {
   readonly value: CborValue;
   readonly rule?: string;
   readonly code?: 'MESSAGE_MISSING_FIELD' | 'MESSAGE_UNKNOWN_FIELD' | 'MESSAGE_INVALID_FIELD';
-  /** For MESSAGE_INVALID_FIELD: whether the CDDL still matches (a rule the CDDL cannot state). */
+  /**
+   * For MESSAGE_INVALID_FIELD: whether the CDDL still matches (a rule the CDDL cannot state). For a
+   * valid vector whose embedded message is faulty: false (the CDDL's .cbor control judges it).
+   */
   readonly matchesRule?: boolean;
+  readonly faults?: readonly FaultJson[];
 }
 
 interface Family {
@@ -146,6 +167,52 @@ function mapNegatives(full: CborValue, minimal: CborValue, path: Path, fieldName
 
 const valid = (id: string, description: string, value: CborValue, rule?: string): Case => ({ id, description, value, ...(rule ? { rule } : {}) });
 const invalidField = (id: string, description: string, value: CborValue, matchesRule = false): Case => ({ id, description, value, code: 'MESSAGE_INVALID_FIELD', matchesRule });
+
+/** One fault put into a valid value: the edit, and where the fault lies when that is not the edit's path. */
+interface Edit {
+  readonly fault: FaultJson['fault'];
+  readonly path: Path;
+  readonly value: CborValue | typeof DELETE;
+  /** The fault's path when it is not the edit's (a COSE_Key is one field: a bad parameter faults the key). */
+  readonly at?: Path;
+  /** For an embedded fault: decodes the embedded message as the COSE message its CDDL names. */
+  readonly decodeEmbedded?: (bytes: Uint8Array) => unknown;
+}
+const unknownKey = (path: Path, value: CborValue = 0): Edit => ({ fault: 'unknown-key', path, value });
+const badValue = (path: Path, value: CborValue, at?: Path): Edit => ({ fault: 'invalid-value', path, value, ...(at ? { at } : {}) });
+const missing = (path: Path): Edit => ({ fault: 'missing-field', path, value: DELETE });
+const embedded = (path: Path, value: Uint8Array, decodeEmbedded: (bytes: Uint8Array) => unknown = decodeSign1): Edit => ({ fault: 'embedded', path, value, decodeEmbedded });
+
+/**
+ * A vector with several faults, each an edit of the valid `base`. The code each fault alone gives is
+ * computed here (by `parse` for layer 5, by decoding the embedded message for layer 6) and listed in
+ * `faults`; `code` is the one encoding.md §13 selects, which toVectors confirms against the parser
+ * and test/spec/fault-order.test.ts derives from `faults` by the order of §13.
+ */
+function multiFault(
+  id: string,
+  description: string,
+  base: CborValue,
+  edits: readonly Edit[],
+  code: Case['code'] | undefined,
+  parse: (v: CborValue) => unknown,
+  extra: Partial<Case> = {},
+): Case {
+  const faults = edits.map((e): FaultJson => {
+    const alone = encode(setIn(base, e.path, e.value));
+    let got: string;
+    if (e.fault === 'embedded') {
+      if (outcomeOf(() => parse(decode(alone))) !== 'ok') throw new Error(`${id}: an embedded fault alone must pass layer 5`);
+      got = outcomeOf(() => e.decodeEmbedded!(e.value as Uint8Array));
+    } else {
+      got = outcomeOf(() => parse(decode(alone)));
+    }
+    if (got === 'ok') throw new Error(`${id}: the edit at ${e.path.join('.')} alone is no fault`);
+    return { path: e.at ?? e.path, fault: e.fault, code: got };
+  });
+  const value = edits.reduce<CborValue>((v, e) => setIn(v, e.path, e.value), base);
+  return { id, description, value, ...(code !== undefined ? { code } : {}), faults, ...extra };
+}
 
 const BOUNDARIES: readonly (readonly [string, bigint])[] = [
   ['2pow32', 2n ** 32n],
@@ -239,6 +306,7 @@ function deviceCertificateFamily(): Family {
   const base = deviceCertificateClaims.toCbor(F.DEVICE_CERTIFICATE_CLAIMS);
   const p256 = signingKey(-7, seedBytes('messages device p256')).publicKey;
   const withKid = { ...F.DEVICE_KEY, kid: F.KEYS.device!.kid, alg: -8 };
+  const parse = (v: CborValue) => deviceCertificateClaims.parse(v, deviceCertificateClaims.name);
   return recordFamily(deviceCertificateClaims, 'Device certificate claims, signed by the manufacturer root key (specs/messages/device-certificate.md)', F.DEVICE_CERTIFICATE_CLAIMS, minimal, [
     valid('cnf-p256-key', 'a device identity key on P-256', deviceCertificateClaims.toCbor({ ...F.DEVICE_CERTIFICATE_CLAIMS, cnf: { coseKey: p256 } })),
     valid('cnf-key-with-kid-and-alg', 'the device identity key carrying its thumbprint as kid and alg -8', deviceCertificateClaims.toCbor({ ...F.DEVICE_CERTIFICATE_CLAIMS, cnf: { coseKey: withKid } })),
@@ -253,6 +321,10 @@ function deviceCertificateFamily(): Family {
     invalidField('cnf-not-cose-key', 'a cnf whose key 1 holds a byte string instead of a COSE_Key', setIn(base, [8, 1], new Uint8Array(32))),
     { id: 'cnf-unknown-method', description: 'cnf with confirmation method 3 (a thumbprint) instead of a COSE_Key', value: setIn(base, [8], new Map<CborMapKey, CborValue>([[3, new Uint8Array(32)]])), code: 'MESSAGE_UNKNOWN_FIELD' },
     invalidField('iat-negative', 'an iat of -1', setIn(base, [6], -1), true),
+    // A COSE_Key inside a message is one field (encoding.md §13 layer 5).
+    multiFault('cnf-key-invalid-before-unknown-key', 'a cnf key that carries d (key 8) and key 99 added', base, [badValue([8, 1, -4], new Uint8Array(32), [8, 1]), unknownKey([99])], 'MESSAGE_INVALID_FIELD', parse),
+    multiFault('unknown-key-before-cnf-key-invalid', 'key 3 added (it sorts before cnf, key 8) and a cnf key that carries d', base, [unknownKey([3]), badValue([8, 1, -4], new Uint8Array(32), [8, 1])], 'MESSAGE_UNKNOWN_FIELD', parse),
+    multiFault('missing-hwmodel-and-cnf-key-invalid', 'the hardware model removed and a cnf key on curve 8 (secp256k1)', base, [missing([259]), badValue([8, 1, -1], 8, [8, 1])], 'MESSAGE_INVALID_FIELD', parse),
   ]);
 }
 
@@ -277,6 +349,8 @@ function firmwareManifestFamily(): Family {
   ]);
 }
 
+const parseLicence = (v: CborValue) => licenceClaims.parse(v, licenceClaims.name);
+
 function licenceFamily(): Family {
   const { issuedAt: _i, maxInterconnectBandwidth: _m, chipChallenge: _c, ...minimal } = F.LICENCE_CLAIMS;
   const base = licenceClaims.toCbor(F.LICENCE_CLAIMS);
@@ -290,6 +364,7 @@ function licenceFamily(): Family {
       valid('bandwidth-limit-only', 'max cluster size absent, max interconnect bandwidth present (one of the two is required, licence.md §2)', licenceClaims.toCbor(bandwidthOnly)),
       ...BOUNDARIES.map(([id, n]) => valid(`ops-quota-at-${id}`, `an operations quota of ${boundaryText[id]}`, licenceClaims.toCbor({ ...F.LICENCE_CLAIMS, opsQuota: n }))),
       valid('every-precision-class', 'all nine precision classes, ascending', setIn(base, [-72021], [1, 2, 3, 4, 5, 6, 7, 8, 9])),
+      valid('nbf-equals-exp', 'nbf = exp: not malformed (licence.md §1); the chip refuses it by the time checks of licence.md §6 (LICENCE_NOT_YET_VALID before nbf, LICENCE_EXPIRED from then on)', licenceClaims.toCbor({ ...F.LICENCE_CLAIMS, expiry: F.LICENCE_CLAIMS.notBefore })),
       invalidField('precision-classes-descending', 'precision classes [6, 4]: they must be ascending (licence.md; the CDDL cannot say so)', setIn(base, [-72021], [6, 4]), true),
       invalidField('precision-classes-duplicate', 'precision classes [4, 4]: no duplicates (prose rule)', setIn(base, [-72021], [4, 4]), true),
       invalidField('precision-classes-unknown', 'precision class 42', setIn(base, [-72021], [42])),
@@ -299,6 +374,11 @@ function licenceFamily(): Family {
       invalidField('ops-quota-2pow128', 'an operations quota of 2^128', setIn(base, [-72018], 2n ** 128n)),
       invalidField('chip-challenge-31-bytes', 'a chip challenge of 31 bytes', setIn(base, [-72022], new Uint8Array(31))),
       invalidField('sequence-number-negative', 'a sequence number of -1', setIn(base, [-72017], -1)),
+      // Several faults in one map: entries in encoded key order, missing fields after the last entry.
+      multiFault('two-faults-wrong-type-then-unknown-key', 'licence id (key 7) as text and key 99 added: key 7 sorts first', base, [badValue([7], 'wrong type'), unknownKey([99])], 'MESSAGE_INVALID_FIELD', parseLicence),
+      multiFault('two-faults-unknown-key-then-wrong-type', 'key 99 added and ops quota (key -72018) as text: key 99 sorts first', base, [unknownKey([99]), badValue([-72018], 'wrong type')], 'MESSAGE_UNKNOWN_FIELD', parseLicence),
+      multiFault('two-faults-missing-and-unknown-key', 'licence id (key 7) removed and key 99 added: a missing field is reported after the last entry', base, [missing([7]), unknownKey([99])], 'MESSAGE_UNKNOWN_FIELD', parseLicence),
+      multiFault('two-faults-missing-and-wrong-type', 'licence id (key 7) removed and ops quota as text', base, [missing([7]), badValue([-72018], 'wrong type')], 'MESSAGE_INVALID_FIELD', parseLicence),
     ],
     {
       minimalDescription: 'issued-at, max interconnect bandwidth and chip challenge absent (max cluster size stays: one of the two limits is required, licence.md §2)',
@@ -310,11 +390,17 @@ function licenceFamily(): Family {
 function licenceRequestFamily(): Family {
   const { sequenceNumber: _s, licenceState: _l, ...minimal } = F.LICENCE_REQUEST_CLAIMS;
   const base = licenceRequestClaims.toCbor(F.LICENCE_REQUEST_CLAIMS);
+  const parse = (v: CborValue) => licenceRequestClaims.parse(v, licenceRequestClaims.name);
   return recordFamily(licenceRequestClaims, 'Licence request claims, signed by the attestation key (specs/messages/licence.md)', F.LICENCE_REQUEST_CLAIMS, minimal, [
     valid('counters-at-2pow128-minus-1', 'counters at 2^128-1', licenceRequestClaims.toCbor({ ...F.LICENCE_REQUEST_CLAIMS, counters: countersAt(2n ** 128n - 1n) })),
     { id: 'counters-missing-total-ops', description: 'the nested counters map without total-ops', value: setIn(base, [-72001, 1], DELETE), code: 'MESSAGE_MISSING_FIELD' },
     { id: 'licence-state-unknown-key', description: 'key 5 in the nested licence-state map', value: setIn(base, [-72003, 5], 0), code: 'MESSAGE_UNKNOWN_FIELD' },
     invalidField('chip-challenge-33-bytes', 'a chip challenge of 33 bytes', setIn(base, [-72022], new Uint8Array(33))),
+    // Nested maps: a nested map's faults are reported when its entry is reached (depth first).
+    multiFault('nested-unknown-key-before-outer-invalid', 'key 99 in the nested counters map (key -72001) and a chip challenge (key -72022) of 33 bytes', base, [unknownKey([-72001, 99]), badValue([-72022], new Uint8Array(33))], 'MESSAGE_UNKNOWN_FIELD', parse),
+    multiFault('nested-missing-before-outer-invalid', 'the nested counters map without total-ops, and a chip challenge of 33 bytes: the nested map\'s missing field is reported at the end of its own entry', base, [missing([-72001, 1]), badValue([-72022], new Uint8Array(33))], 'MESSAGE_MISSING_FIELD', parse),
+    multiFault('outer-invalid-before-nested-unknown-key', 'the UEID (key 256) as text and key 5 in the nested licence-state map (key -72003)', base, [badValue([256], 'wrong type'), unknownKey([-72003, 5])], 'MESSAGE_INVALID_FIELD', parse),
+    multiFault('two-nested-maps', 'total ops as text in the counters map (key -72001) and key 5 in the licence-state map (key -72003)', base, [badValue([-72001, 1], 'wrong type'), unknownKey([-72003, 5])], 'MESSAGE_INVALID_FIELD', parse),
   ]);
 }
 
@@ -381,6 +467,8 @@ function logEntryFamily(): Family {
     invalidField('workload-finished-ops-2pow128', 'workload-finished: ops of 2^128', setIn(finished, [5, 8], 2n ** 128n)),
     invalidField('workload-started-precision-class-10', 'workload-started: precision class 10', setIn(logEntry.toCbor(kinds[5]![1]), [5, 6], 10)),
     invalidField('revocation-applied-no-licences', 'revocation-applied: an empty licence list', setIn(logEntry.toCbor(kinds[11]![1]), [5, 15], [])),
+ multiFault('event-kind-13-and-unknown-key-0', 'boot: event kind 13 and key 0 added: the kind is read before any entry, though key 0 sorts first', boot, [badValue([4], 13), unknownKey([0])], 'MESSAGE_INVALID_FIELD', (v) => logEntry.parse(v, 'log-entry')),
+    multiFault('event-kind-absent-and-unknown-key-0', 'boot: event kind removed and key 0 added: an absent kind is reported before any entry', boot, [missing([4]), unknownKey([0])], 'MESSAGE_MISSING_FIELD', (v) => logEntry.parse(v, 'log-entry')),
     invalidField('boot-index-2pow53', 'boot: an index of 2^53: leaf indices stop at 2^53-1 (specs/merkle.md §2), though the CDDL says uint', setIn(boot, [1], 2n ** 53n), true),
   );
   return {
@@ -456,6 +544,7 @@ function bundleFamily(): Family {
   };
   const minimal = { report: s.report, deviceCertificate: s.deviceCertificate, attestationKeyCertificate: s.attestationKeyCertificate };
   const base = evidenceBundle.toCbor(full);
+  const parse = (v: CborValue) => evidenceBundle.parse(v, evidenceBundle.name);
   return recordFamily(evidenceBundle, 'The evidence bundle an operator hands a verifier (specs/verifier.md §2); every member holds a real signed message', full, minimal, [
     invalidField('checkpoints-empty', 'an empty checkpoint list (absent is how to send none)', setIn(base, [4], [])),
     invalidField('entries-empty', 'an empty entry list', setIn(base, [6], [])),
@@ -464,6 +553,9 @@ function bundleFamily(): Family {
     { id: 'opening-missing-salt', description: 'an opening without its salt', value: setIn(base, [6, 0, 3, 2], DELETE), code: 'MESSAGE_MISSING_FIELD' },
     invalidField('opening-not-a-map', 'an opening given as the descriptor bytes alone', setIn(base, [6, 0, 3], F.DESCRIPTOR)),
     invalidField('report-as-text', 'the report as a text string', setIn(base, [1], 'report')),
+    // Embedded messages are layer 6: the bundle's schema sees byte strings.
+    multiFault('report-not-cose', 'a report that is a CBOR map, not a COSE_Sign1: the bundle passes layers 4 and 5; the verifier\'s encoding check refuses the report', base, [embedded([1], encode(new Map([[1, 0]])))], undefined, parse, { matchesRule: false }),
+    multiFault('report-not-cose-and-checkpoints-empty', 'a report that is not a COSE_Sign1 and an empty checkpoint list: layer 5 before layer 6', base, [embedded([1], encode(new Map([[1, 0]]))), badValue([4], [])], 'MESSAGE_INVALID_FIELD', parse),
   ]);
 }
 
@@ -537,6 +629,10 @@ function requestFamily(): Family {
     invalidField('provision-issuer-key-with-d', 'provision with an issuer key that carries its private key d', setIn(req(CMD.provision, 2, provision), [3, 2, 0, -4], new Uint8Array(32))),
     invalidField('provision-replay-mode-4', 'provision with replay-defence mode 4, which is not defined', setIn(req(CMD.provision, 2, provision), [3, 4, 0], 4)),
     invalidField('manufacture-key-alg-rs256', 'manufacture with key alg -257 (RS256)', setIn(req(CMD.manufacture, 1, { hwmodel: F.HWMODEL, keyAlg: -7 }), [3, 3], -257)),
+    // The envelope before the params; the params before any embedded message.
+    multiFault('envelope-unknown-key-and-params-issuer-key-invalid', 'provision with an issuer key that carries d (params, key 3) and key 99 in the envelope: the envelope is checked first', req(CMD.provision, 2, provision), [badValue([3, 2, 0, -4], new Uint8Array(32), [3, 2, 0]), unknownKey([99])], 'MESSAGE_UNKNOWN_FIELD', parseRequest),
+    multiFault('install-licence-not-a-licence', 'install-licence whose licence is a CBOR map, not a COSE_Sign: the request is valid; the command refuses the licence (LICENCE_MALFORMED)', req(CMD.installLicence, 3, { licence: F.SIGNED.licence }), [embedded([3, 1], encode(new Map([[1, 0]])), decodeSign)], undefined, parseRequest, { rule: 'install-licence-request', matchesRule: false }),
+    multiFault('install-licence-not-a-licence-and-request-id-negative', 'install-licence whose licence is not a COSE_Sign, and request id -1', req(CMD.installLicence, 3, { licence: F.SIGNED.licence }), [embedded([3, 1], encode(new Map([[1, 0]])), decodeSign), badValue([2], -1)], 'MESSAGE_INVALID_FIELD', parseRequest),
   ];
   return {
     name: 'module-request',
@@ -584,7 +680,10 @@ function responseFamily(): Family {
     { id: 'ok-with-error', description: 'status 0 with an error member', value: setIn(ok(CMD.applyRevocation, 5, { logIndex: 4 }), [6], asMap(error).get(6)!), code: 'MESSAGE_UNKNOWN_FIELD' },
     { id: 'ok-unknown-key', description: 'key 99 in a success response', value: setIn(ok(CMD.applyRevocation, 5, { logIndex: 4 }), [99], 0), code: 'MESSAGE_UNKNOWN_FIELD' },
     { id: 'ok-result-unknown-key', description: 'key 2 in apply-revocation\'s result', value: setIn(ok(CMD.applyRevocation, 5, { logIndex: 4 }), [5, 2], 0), code: 'MESSAGE_UNKNOWN_FIELD' },
-    invalidField('ok-result-of-another-command', 'a manufacture result under command apply-revocation: its key 1 holds a UEID where a log index belongs', setIn(ok(CMD.manufacture, 1, { ueid: F.UEID, deviceIdentityKey: F.DEVICE_KEY }), [1], CMD.applyRevocation)),
+    multiFault('ok-result-of-another-command', 'a manufacture result under command apply-revocation: its key 1 holds a UEID where a log index belongs', ok(CMD.applyRevocation, 1, { logIndex: 4 }), [badValue([5, 1], F.UEID), unknownKey([5, 2], encodeCoseKey(F.DEVICE_KEY))], 'MESSAGE_INVALID_FIELD', parseResponse),
+    multiFault('ok-missing-request-id-and-result-unknown-key', 'a success response without its request id and with key 2 in its result: the envelope, missing fields included, before the result', ok(CMD.applyRevocation, 5, { logIndex: 4 }), [missing([2]), unknownKey([5, 2])], 'MESSAGE_MISSING_FIELD', parseResponse),
+    multiFault('ok-result-not-a-map-and-unknown-key', 'a result that is a byte string and key 99 in the envelope: that the result is a map is part of the command\'s schema, checked after the envelope', ok(CMD.applyRevocation, 5, { logIndex: 4 }), [badValue([5], new Uint8Array(1)), unknownKey([99])], 'MESSAGE_UNKNOWN_FIELD', parseResponse),
+    multiFault('status-2-and-unknown-key-0', 'status 2 and key 0 added: a status other than 1 selects the success response, whose entries are checked in order (key 0 first)', ok(CMD.applyRevocation, 5, { logIndex: 4 }), [badValue([4], 2), unknownKey([0])], 'MESSAGE_UNKNOWN_FIELD', parseResponse),
     { id: 'status-result-missing-counters', description: 'a status result without counters', value: setIn(ok(CMD.status, 11, statusResult), [5, 4], DELETE), code: 'MESSAGE_MISSING_FIELD' },
     { id: 'error-missing-error', description: 'status 1 without an error member', value: setIn(error, [6], DELETE), code: 'MESSAGE_MISSING_FIELD' },
     { id: 'ok-missing-status', description: 'a success response without its status', value: setIn(ok(CMD.applyRevocation, 5, { logIndex: 4 }), [4], DELETE), code: 'MESSAGE_MISSING_FIELD' },
@@ -636,9 +735,10 @@ function toVectors(family: Family): MessageVector[] {
       description: c.description,
       input: hex(input),
       rule,
-      matchesRule: c.code === undefined ? true : c.code === 'MESSAGE_INVALID_FIELD' ? (c.matchesRule ?? false) : false,
+      matchesRule: c.code === undefined ? (c.matchesRule ?? true) : c.code === 'MESSAGE_INVALID_FIELD' ? (c.matchesRule ?? false) : false,
       result: c.code === undefined ? 'valid' : 'invalid',
       ...(c.code !== undefined ? { code: c.code } : {}),
+      ...(c.faults !== undefined ? { faults: c.faults } : {}),
     };
     let parsed: unknown;
     confirm(`${family.name} vector ${c.id}`, v, () => (parsed = family.parse(decode(input))));
