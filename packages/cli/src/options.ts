@@ -4,6 +4,7 @@
  * a long computation (exponents are bounded before any arithmetic).
  */
 import { InvalidArgumentError } from 'commander';
+import { fromHex } from '@hemkit/wire/bytes';
 
 /** A whole number from `min` to `max` (both safe integers): digits only, `_` allowed between them. */
 export function integer(min: number, max: number) {
@@ -40,7 +41,7 @@ export function hexBytes(min: number, max: number) {
     if (!/^([0-9a-fA-F]{2})*$/.test(text) || text.length / 2 < min || text.length / 2 > max) {
       throw new InvalidArgumentError(`takes ${min === max ? min : `${min} to ${max}`} bytes of hex, not '${short(text)}'`);
     }
-    return new Uint8Array(Buffer.from(text, 'hex'));
+    return fromHex(text);
   };
 }
 
