@@ -73,3 +73,31 @@ export function indicesOrAll(text: string): number[] | 'all' {
 
 /** A value quoted back in a message, cut short so that a megabyte argument gives one short line. */
 export const short = (text: string): string => (text.length > 40 ? `${text.slice(0, 40)}…` : text);
+
+/**
+ * The JSON Schemas `hemkit spec check --json-schema` knows: specs/schemas/<name>.schema.json, shipped
+ * in the package's schemas/ (common holds shared definitions only). A constant, so that --help lists
+ * them without reading a directory; test/json-schema.test.ts keeps it equal to the shipped files.
+ */
+export const JSON_SCHEMAS = [
+  'trust-anchors',
+  'reference-values',
+  'policy',
+  'attestation-result',
+  'accounting-input',
+  'accounting-report',
+  'vectors-accounting',
+  'vectors-cbor-decode',
+  'vectors-cddl',
+  'vectors-cose',
+  'vectors-crypto-keys',
+  'vectors-evidence',
+  'vectors-frames',
+  'vectors-merkle-proofs',
+  'vectors-message',
+  'vectors-module-session',
+  'vectors-state-records',
+  'vectors-verifier-inputs',
+] as const;
+
+export type JsonSchemaName = (typeof JSON_SCHEMAS)[number];
