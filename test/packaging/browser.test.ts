@@ -22,6 +22,20 @@ function nodeImports(metafile: Metafile): string[] {
   return Object.values(metafile.inputs).flatMap((input) => input.imports.filter((i) => i.path.startsWith('node:') || i.external === true).map((i) => i.path));
 }
 
+async function bundledInputs(entry: string): Promise<string[]> {
+  const result = await build({
+    stdin: { contents: `export * from '${entry}';`, resolveDir: ROOT, loader: 'js' },
+    bundle: true,
+    platform: 'browser',
+    format: 'esm',
+    write: false,
+    metafile: true,
+    treeShaking: true,
+    logLevel: 'silent',
+  });
+  return Object.keys(result.metafile.inputs);
+}
+
 describe('@hemkit/wire in a browser bundle', () => {
   it.each(ENTRIES)('%s bundles for the browser with no Node built-in', async (entry) => {
     const result = await build({
@@ -38,6 +52,17 @@ describe('@hemkit/wire in a browser bundle', () => {
     // From the built JavaScript, as a user's bundler sees the package, never from the sources.
     expect(Object.keys(result.metafile.inputs).some((p) => p.includes('packages/wire/dist/'))).toBe(true);
     expect(Object.keys(result.metafile.inputs).some((p) => p.endsWith('.ts'))).toBe(false);
+  });
+
+  it.each(ENTRIES)('%s carries none of the node backend\'s code (that is @hemkit/wire/crypto/node)', async (entry) => {
+    const inputs = await bundledInputs(entry);
+    expect(inputs.filter((p) => /\/crypto\/node(-types|-entry)?\.js$|\/merkle\/node-hash\.js$/.test(p))).toEqual([]);
+  });
+
+  it('@hemkit/wire/crypto/node, by contrast, carries the node backend and the node Merkle hasher', async () => {
+    const inputs = await bundledInputs('@hemkit/wire/crypto/node');
+    expect(inputs.some((p) => p.endsWith('packages/wire/dist/crypto/node.js'))).toBe(true);
+    expect(inputs.some((p) => p.endsWith('packages/wire/dist/merkle/node-hash.js'))).toBe(true);
   });
 
   it('runs in a context with only browser globals: CBOR, COSE and Merkle on noble; no node backend', async () => {

@@ -56,7 +56,9 @@ describe('npm pack', () => {
   it('ships the built JavaScript, declarations and maps, and no sources, tests or benchmarks', () => {
     for (const p of packed) {
       const paths = p.files.map((f) => f.path);
-      for (const path of paths) expect(path, `${p.name}: ${path}`).toMatch(/^(dist\/.*\.(js|d\.ts|js\.map|d\.ts\.map)|bin\/hemkit\.js|package\.json|README\.md|LICENSE)$/);
+      // The command line also ships the JSON Schemas `hemkit spec check --json-schema` reads.
+      const allowed = p.name === 'hemkit' ? /^(dist\/.*\.(js|d\.ts|js\.map|d\.ts\.map)|bin\/hemkit\.js|schemas\/[a-z0-9-]+\.schema\.json|package\.json|README\.md|LICENSE)$/ : /^(dist\/.*\.(js|d\.ts|js\.map|d\.ts\.map)|bin\/hemkit\.js|package\.json|README\.md|LICENSE)$/;
+      for (const path of paths) expect(path, `${p.name}: ${path}`).toMatch(allowed);
       expect(paths, p.name).toContain('dist/index.js');
       expect(paths, p.name).toContain('dist/index.d.ts');
     }
@@ -140,5 +142,19 @@ describe('a project outside the monorepo, on plain Node', () => {
     expect(help.stdout).toContain('hemkit');
     // Under 0.5 s on an idle machine (README); the bound here leaves room for a loaded CI runner.
     expect(seconds).toBeLessThan(3);
+  });
+
+  it('checks JSON against the JSON Schemas it ships, from the installed package', () => {
+    const bin = join(consumer, 'node_modules', '.bin', 'hemkit');
+    const shipped = packed.find((p) => p.name === 'hemkit')!.files.map((f) => f.path).filter((f) => f.startsWith('schemas/')).sort();
+    expect(shipped).toEqual(readdirSync(join(ROOT, 'specs/schemas')).filter((n) => n.endsWith('.schema.json')).map((n) => `schemas/${n}`).sort());
+    const vector = join(ROOT, 'test-vectors/evidence/evidence-honest.json');
+    const ok = spawnSync(bin, ['spec', 'check', '--json-schema', 'vectors-evidence', vector], { cwd: consumer, encoding: 'utf8', env: userEnv() });
+    expect(ok.stderr).toBe('');
+    expect(ok.status).toBe(0);
+    writeFileSync(join(consumer, 'policy.json'), JSON.stringify({ maxAgeSeconds: -1 }));
+    const bad = spawnSync(bin, ['spec', 'check', '--json-schema', 'policy', 'policy.json'], { cwd: consumer, encoding: 'utf8', env: userEnv() });
+    expect(bad.status).toBe(1);
+    expect(bad.stdout).toMatch(/^FAIL policy\.json#\/maxAgeSeconds: /m);
   });
 });

@@ -7,6 +7,7 @@
  *     "ueid": "<hex>", "knownTreeSize": 12 }          (ueid and knownTreeSize when a chip is named)
  */
 import { UsageError } from './io.js';
+import { fromHex } from '@hemkit/wire/bytes';
 
 export const CHALLENGE_FORMAT = 'hemkit-challenge/v1';
 
@@ -30,9 +31,9 @@ export function parseChallenge(value: unknown, file: string): Challenge {
   const known = v.knownTreeSize ?? 0;
   if (!Number.isSafeInteger(known) || (known as number) < 0) throw bad('knownTreeSize must be a whole number');
   return {
-    nonce: Buffer.from(v.nonce, 'hex'),
+    nonce: fromHex(v.nonce),
     issuedAt: v.issuedAt as number,
-    ...(v.ueid !== undefined ? { ueid: Buffer.from(v.ueid as string, 'hex') } : {}),
+    ...(v.ueid !== undefined ? { ueid: fromHex(v.ueid as string) } : {}),
     knownTreeSize: known as number,
   };
 }

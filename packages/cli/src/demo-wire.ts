@@ -12,11 +12,9 @@ import {
   decode,
   decodeSign1,
   encode,
-  getBackend,
   HemkitError,
   inclusionProof,
   consistencyProof,
-  isBackendAvailable,
   merkleRoot,
   nobleBackend,
   signSign,
@@ -29,6 +27,7 @@ import {
   type CborValue,
   type CoseAlgorithm,
 } from '@hemkit/wire';
+import { getBackend, isBackendAvailable } from '@hemkit/wire/crypto/node';
 import { bold, cyan, dim, green, hexOf, red } from './output.js';
 
 /** Where the tour prints (main passes its stdout). */

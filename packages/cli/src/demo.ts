@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { decode, encode } from '@hemkit/wire/cbor';
-import { getBackend } from '@hemkit/wire/crypto';
+import { getBackend } from '@hemkit/wire/crypto/node';
 import { HemkitError, type ErrorCode } from '@hemkit/wire/errors';
 import { createMerkleHasher } from '@hemkit/wire/merkle';
 import {
@@ -31,7 +31,7 @@ import { FACTORY_FIRMWARE, SIM_PEAK_OPS_PER_SECOND } from '@hemkit/module/firmwa
 import { collectEvidence, InProcessChip, ManualClock, MemoryLogStore, seededRandom, type CommandPort } from '@hemkit/module';
 import { appraise, DEFAULT_POLICY, toAppraisedChip, type Appraisal, type AppraisalInputs } from '@hemkit/verifier';
 import { accountFleet, renderFleetReport } from '@hemkit/verifier/accounting';
-import { SqliteVerifierStore } from '@hemkit/verifier/store';
+import { SqliteVerifierStore } from '@hemkit/verifier/store/sqlite';
 import { bold, cyan, dim, green, hexOf, red } from './output.js';
 import { renderAppraisal } from './commands/verifier.js';
 

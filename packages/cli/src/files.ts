@@ -1,6 +1,7 @@
 /** Files named on the command line: relative to the injected working directory, `-` for stdin or stdout. */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { pathOf, UsageError, type Io } from './io.js';
+import { toHex } from '@hemkit/wire/bytes';
 
 /** Reads a file argument (`-` is standard input). A missing file is unusable input (exit 2). */
 export async function readInput(io: Io, path: string): Promise<Uint8Array> {
@@ -43,7 +44,7 @@ export function toJson(value: unknown): string {
   return JSON.stringify(
     value,
     (_k, v: unknown) =>
-      typeof v === 'bigint' ? v.toString() : v instanceof Uint8Array ? Buffer.from(v).toString('hex') : v instanceof Map ? Object.fromEntries([...v].map(([k, x]) => [String(k), x])) : v,
+      typeof v === 'bigint' ? v.toString() : v instanceof Uint8Array ? toHex(v) : v instanceof Map ? Object.fromEntries([...v].map(([k, x]) => [String(k), x])) : v,
     2,
   );
 }

@@ -22,6 +22,7 @@ import {
   workloadDescriptor,
 } from '@hemkit/wire/messages';
 import { bold, dim } from './output.js';
+import { toHex } from '@hemkit/wire/bytes';
 
 export type Tree = string | number | boolean | null | Tree[] | { [name: string]: Tree };
 
@@ -87,9 +88,9 @@ export function named(value: unknown, field = ''): Tree {
   }
   if (typeof value === 'string' || typeof value === 'boolean') return value;
   if (value instanceof Uint8Array) {
-    const asText = Buffer.from(value).toString('utf8');
+    const asText = new TextDecoder().decode(value);
     if (TEXT_BYTES.has(field) && /^[\x20-\x7e]+$/.test(asText)) return asText;
-    return Buffer.from(value).toString('hex');
+    return toHex(value);
   }
   if (Array.isArray(value)) return value.map((v) => named(v, field === 'precisionClasses' ? 'precisionClass' : field));
   if (value instanceof Map) {
@@ -167,7 +168,7 @@ function descriptorTree(bytes: Uint8Array): Tree {
     return { message: 'workload-descriptor', ...(named(workloadDescriptor.parse(decode(bytes), 'workload-descriptor')) as Record<string, Tree>) };
   } catch (e) {
     if (!isHemkitError(e)) throw e;
-    return Buffer.from(bytes).toString('hex');
+    return toHex(bytes);
   }
 }
 
@@ -181,7 +182,7 @@ function payloadTree(payload: Uint8Array): { kind: string; tree: Tree; diagnosti
   }
   const known = tryParse(PAYLOADS, inner);
   if (known) return { kind: known.name, tree: named(known.value) };
-  if (inner instanceof Uint8Array) return { kind: 'Merkle receipt payload', tree: Buffer.from(inner).toString('hex') };
+  if (inner instanceof Uint8Array) return { kind: 'Merkle receipt payload', tree: toHex(inner) };
   return { kind: 'claims', tree: named(inner), diagnostic: toDiagnostic(inner, { indent: 2, annotate }) };
 }
 

@@ -6,6 +6,7 @@
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UsageError } from './io.js';
+import { fromHex, toHex } from '@hemkit/wire/bytes';
 
 export const JOURNAL_FILE = 'openings.jsonl';
 
@@ -16,11 +17,9 @@ export interface JournalRecord {
   readonly descriptor: Uint8Array;
 }
 
-const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
-
 export function appendJournal(chipDir: string, records: readonly JournalRecord[]): void {
   if (records.length === 0) return;
-  const lines = records.map((r) => JSON.stringify({ startedIndex: r.startedIndex, finishedIndex: r.finishedIndex, salt: hex(r.salt), descriptor: hex(r.descriptor) }) + '\n');
+  const lines = records.map((r) => JSON.stringify({ startedIndex: r.startedIndex, finishedIndex: r.finishedIndex, salt: toHex(r.salt), descriptor: toHex(r.descriptor) }) + '\n');
   appendFileSync(join(chipDir, JOURNAL_FILE), lines.join(''), { mode: 0o600 });
 }
 
@@ -44,9 +43,9 @@ export function readJournal(chipDir: string): JournalRecord[] {
 function parseRecord(line: string): JournalRecord | undefined {
   try {
     const r = JSON.parse(line) as Record<string, unknown>;
-    const hex = (v: unknown): v is string => typeof v === 'string' && /^([0-9a-f]{2})*$/.test(v);
-    if (!Number.isSafeInteger(r.startedIndex) || !Number.isSafeInteger(r.finishedIndex) || !hex(r.salt) || !hex(r.descriptor)) return undefined;
-    return { startedIndex: r.startedIndex as number, finishedIndex: r.finishedIndex as number, salt: Buffer.from(r.salt, 'hex'), descriptor: Buffer.from(r.descriptor, 'hex') };
+    const isHex = (v: unknown): v is string => typeof v === 'string' && /^([0-9a-f]{2})*$/.test(v);
+    if (!Number.isSafeInteger(r.startedIndex) || !Number.isSafeInteger(r.finishedIndex) || !isHex(r.salt) || !isHex(r.descriptor)) return undefined;
+    return { startedIndex: r.startedIndex as number, finishedIndex: r.finishedIndex as number, salt: fromHex(r.salt), descriptor: fromHex(r.descriptor) };
   } catch {
     return undefined;
   }

@@ -8,7 +8,7 @@
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { EXIT, NegativeResult, nodeIo, UsageError, type Io } from './io.js';
-import { bigCount, choices, hexBytes, indicesOrAll, integer, positive, repeatable, text } from './options.js';
+import { bigCount, choices, hexBytes, indicesOrAll, integer, JSON_SCHEMAS, positive, repeatable, text, type JsonSchemaName } from './options.js';
 
 export const VERSION = '0.1.0';
 
@@ -200,19 +200,40 @@ larger one. Proving against what the verifier remembers (--challenge) keeps bund
     .action(lazy(async (dir: string, o) => (await mod()).serve(io, dir, o)));
 
   // spec
-  const spec = root.command('spec').description('check data against a CDDL schema');
+  const spec = root.command('spec').description('check data against the spec: CBOR against CDDL, JSON against its JSON Schema');
   spec
     .command('check')
-    .description('validate CBOR files or vector files against a CDDL schema (exit 0 all match, 1 one does not, 2 unusable input)')
-    .argument('<cddl>', 'the schema')
-    .argument('<file...>', 'CBOR, hex, or JSON test-vector files')
-    .option('--rule <name>', 'the rule to check against (default: the first)')
+    .description(
+      'validate CBOR or vector files against a CDDL schema, or with --json-schema JSON files against a JSON Schema of specs/schemas (exit 0 all valid, 1 one is not, 2 unusable input)',
+    )
+    .argument('<cddl-or-file>', 'the CDDL schema; with --json-schema, the first JSON file')
+    .argument('[file...]', 'CBOR, hex, or JSON test-vector files; with --json-schema, JSON files (- for stdin)')
+    .addOption(new Option('--json-schema <name>', 'validate JSON files against this JSON Schema (draft 2020-12) instead of CBOR against CDDL').choices(JSON_SCHEMAS))
+    .option('--rule <name>', 'the CDDL rule to check against (default: the first)')
     .option('--well-formed', 'accept any well-formed CBOR, not only the hemkit profile')
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Examples:',
+        '  hemkit spec check specs/cddl/hemkit.cddl report.cbor --rule attestation-report',
+        '  hemkit spec check --json-schema trust-anchors trust.json',
+        '',
+        'With --json-schema, each invalid file gives one line per error: FAIL <file>#<JSON pointer>: <what is wrong>.',
+        'trust-anchors also takes the trust file hemkit module export-trust writes (its referenceValues against reference-values).',
+      ].join('\n'),
+    )
     .action(
-      lazy(async (cddl: string, files: string[], o: { rule?: string; wellFormed?: boolean }) => {
+      lazy(async (first: string, rest: string[], o: { jsonSchema?: JsonSchemaName; rule?: string; wellFormed?: boolean }) => {
+        if (o.jsonSchema !== undefined) {
+          if (o.rule !== undefined || o.wellFormed) throw new UsageError('--rule and --well-formed are for CDDL; --json-schema checks JSON files');
+          const { jsonSchemaCheck } = await import('./json-check.js');
+          return jsonSchemaCheck(io, o.jsonSchema, [first, ...rest]);
+        }
+        if (rest.length === 0) throw new UsageError('spec check needs a CDDL schema and at least one file (or --json-schema NAME and JSON files)');
         const { specCheck } = await import('@hemkit/cddl/cli');
         const { pathOf } = await import('./io.js');
-        const args = [pathOf(io, cddl), ...files.map((f) => pathOf(io, f)), ...(o.rule ? ['--rule', o.rule] : []), ...(o.wellFormed ? ['--well-formed'] : [])];
+        const args = [pathOf(io, first), ...rest.map((f) => pathOf(io, f)), ...(o.rule ? ['--rule', o.rule] : []), ...(o.wellFormed ? ['--well-formed'] : [])];
         const { readFileSync } = await import('node:fs');
         return specCheck(args, { out: (l) => void io.stdout.write(`${l}\n`), err: (l) => void io.stderr.write(`${l}\n`), readFile: (p) => new Uint8Array(readFileSync(p)) });
       }),

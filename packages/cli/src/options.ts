@@ -4,6 +4,7 @@
  * a long computation (exponents are bounded before any arithmetic).
  */
 import { InvalidArgumentError } from 'commander';
+import { fromHex } from '@hemkit/wire/bytes';
 
 /** A whole number from `min` to `max` (both safe integers): digits only, `_` allowed between them. */
 export function integer(min: number, max: number) {
@@ -40,7 +41,7 @@ export function hexBytes(min: number, max: number) {
     if (!/^([0-9a-fA-F]{2})*$/.test(text) || text.length / 2 < min || text.length / 2 > max) {
       throw new InvalidArgumentError(`takes ${min === max ? min : `${min} to ${max}`} bytes of hex, not '${short(text)}'`);
     }
-    return new Uint8Array(Buffer.from(text, 'hex'));
+    return fromHex(text);
   };
 }
 
@@ -72,3 +73,31 @@ export function indicesOrAll(text: string): number[] | 'all' {
 
 /** A value quoted back in a message, cut short so that a megabyte argument gives one short line. */
 export const short = (text: string): string => (text.length > 40 ? `${text.slice(0, 40)}…` : text);
+
+/**
+ * The JSON Schemas `hemkit spec check --json-schema` knows: specs/schemas/<name>.schema.json, shipped
+ * in the package's schemas/ (common holds shared definitions only). A constant, so that --help lists
+ * them without reading a directory; test/json-schema.test.ts keeps it equal to the shipped files.
+ */
+export const JSON_SCHEMAS = [
+  'trust-anchors',
+  'reference-values',
+  'policy',
+  'attestation-result',
+  'accounting-input',
+  'accounting-report',
+  'vectors-accounting',
+  'vectors-cbor-decode',
+  'vectors-cddl',
+  'vectors-cose',
+  'vectors-crypto-keys',
+  'vectors-evidence',
+  'vectors-frames',
+  'vectors-merkle-proofs',
+  'vectors-message',
+  'vectors-module-session',
+  'vectors-state-records',
+  'vectors-verifier-inputs',
+] as const;
+
+export type JsonSchemaName = (typeof JSON_SCHEMAS)[number];

@@ -1,4 +1,6 @@
 /** Console output for people: one place decides colour, so tests and pipes get plain text. */
+import { toHex } from '@hemkit/wire/bytes';
+
 const useColour = process.stdout.isTTY === true && process.env.NO_COLOR === undefined;
 
 const paint = (code: number) => (text: string) => (useColour ? `\u001b[${code}m${text}\u001b[0m` : text);
@@ -10,7 +12,7 @@ export const red = paint(31);
 export const cyan = paint(36);
 
 export function hexOf(bytes: Uint8Array, max = Infinity): string {
-  const text = Buffer.from(bytes.subarray(0, Math.min(bytes.length, max))).toString('hex');
+  const text = toHex(bytes.subarray(0, Math.min(bytes.length, max)));
   return bytes.length > max ? `${text}…` : text;
 }
 

@@ -2,7 +2,7 @@
  * The module's own figures: commands through the firmware core, and checkpoints signed per second
  * as a ratio to the bare signature rate of the same backend in the same run.
  */
-import { getBackend } from '@hemkit/wire/crypto';
+import { getBackend } from '@hemkit/wire/crypto/node';
 import { createMerkleHasher } from '@hemkit/wire/merkle';
 import { CMD, REPLAY } from '@hemkit/wire/messages';
 import { LicenceAuthority, Manufacturer } from '../src/factory.js';

@@ -11,5 +11,4 @@ export { InProcessChip, ManualClock, seededRandom, type Exchange } from './in-pr
 export { LicenceAuthority, Manufacturer } from './factory.js';
 export { collectEvidence, type CollectOptions, type CommandPort } from './evidence.js';
 export { MemoryLogStore, type LogStore } from './log/index.js';
-export { FileLogStore } from './log/file.js';
 export { Device, serveDevice } from './device/index.js';

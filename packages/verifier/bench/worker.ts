@@ -4,7 +4,7 @@
  * for the time asked and posts how many it did. Loaded through tsx, which verify.ts registers in the worker first.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { getBackend } from '@hemkit/wire/crypto';
+import { getBackend } from '@hemkit/wire/crypto/node';
 import { appraise } from '../src/appraise.js';
 import { MemoryVerifierStore } from '../src/store/index.js';
 import { verifierInputs } from './fixture.js';

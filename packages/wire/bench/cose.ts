@@ -6,7 +6,7 @@
  */
 import { encode } from '../src/cbor/index.js';
 import { cosePublicKey, decodeSign1, signSign1, verifySign1 } from '../src/cose/index.js';
-import { getBackend, isBackendAvailable, type BackendName } from '../src/crypto/index.js';
+import { getBackend, isBackendAvailable, type BackendName } from '../src/crypto/node-entry.js';
 import { sampleClaims } from './cbor.js';
 import { measure, report } from './harness.js';
 

@@ -22,7 +22,8 @@ const { decode, encode } = await import('@hemkit/wire/cbor');
 const { fromHex, toHex, bytesEqual } = await import('@hemkit/wire/bytes');
 const { decodeCoseKey, verifySign1 } = await import('@hemkit/wire/cose');
 const { getBackend } = await import('@hemkit/wire/crypto');
-const { createNodeBackend, createNodeMerkleHasher } = await import('@hemkit/wire/crypto/node');
+const node = await import('@hemkit/wire/crypto/node');
+const { createNodeBackend, createNodeMerkleHasher } = node;
 const { createMerkleHasher, verifyInclusion } = await import('@hemkit/wire/merkle');
 
 const value = new Map([[1, 'hemkit'], [2, [1n, new Uint8Array([0xde, 0xad])]]]);
@@ -49,7 +50,7 @@ for (const [name, hasher] of [['noble', createMerkleHasher(getBackend('noble').s
 // @hemkit/verifier: appraise the honest evidence vectors, in order, against one memory.
 const { appraise, parsePolicy, parseReferenceValues, parseTrustAnchors } = await import('@hemkit/verifier');
 const evidence = load('evidence/evidence-honest.json');
-const backend = getBackend('node');
+const backend = node.getBackend('node');
 const inputs = {
   trust: parseTrustAnchors(evidence.trust),
   reference: parseReferenceValues(evidence.reference),

@@ -8,6 +8,7 @@
 import { readInput } from '../files.js';
 import type { Io } from '../io.js';
 import { describe, render } from '../inspect.js';
+import { fromHex } from '@hemkit/wire/bytes';
 
 export async function inspectCommand(io: Io, file: string, opts: { json?: boolean }): Promise<number> {
   const bytes = fromHexText(await readInput(io, file));
@@ -20,7 +21,7 @@ const HEX_TEXT = /^[\s0-9a-fA-F]+$/;
 
 /** A file of nothing but hex digits and white space is hex text. */
 export function fromHexText(raw: Uint8Array): Uint8Array {
-  const text = Buffer.from(raw).toString('latin1');
-  if (raw.length > 0 && HEX_TEXT.test(text) && text.replace(/\s+/g, '').length % 2 === 0) return new Uint8Array(Buffer.from(text.replace(/\s+/g, ''), 'hex'));
+  const text = new TextDecoder('latin1').decode(raw);
+  if (raw.length > 0 && HEX_TEXT.test(text) && text.replace(/\s+/g, '').length % 2 === 0) return fromHex(text);
   return raw;
 }

@@ -21,6 +21,7 @@ import { bold, count, dim, green, hexOf } from '../output.js';
 import { progress } from '../progress.js';
 import { parseChallenge } from '../challenge-file.js';
 import { checkChipDir, clockOf, withChip, type OpenChip } from './chip.js';
+import { bytesEqual, fromHex } from '@hemkit/wire/bytes';
 
 /** The largest bundle a verifier reads (the wire layer's input bound). */
 export const MAX_BUNDLE_BYTES = DEFAULT_MAX_INPUT_BYTES;
@@ -66,8 +67,8 @@ function loadFactory(io: Io, dirArg: string): { file: FactoryFile; manufacturer:
   const file = readFactory(io, dirArg);
   return {
     file,
-    manufacturer: new Manufacturer(file.name, Buffer.from(file.manufacturerKey, 'hex')),
-    authority: new LicenceAuthority(file.issuerKeys.map((k) => Buffer.from(k, 'hex')), file.threshold),
+    manufacturer: new Manufacturer(file.name, fromHex(file.manufacturerKey)),
+    authority: new LicenceAuthority(file.issuerKeys.map((k) => fromHex(k)), file.threshold),
   };
 }
 
@@ -294,7 +295,7 @@ export async function evidence(
   const licences = await Promise.all((opts.licence ?? []).map((f) => readInput(io, f)));
   return withChip(io, chipArg, (chip) => {
     const status = chip.call(CMD.status, {});
-    if (challenge?.ueid !== undefined && Buffer.compare(Buffer.from(challenge.ueid), Buffer.from(status.ueid)) !== 0) {
+    if (challenge?.ueid !== undefined && !bytesEqual(challenge.ueid, status.ueid)) {
       throw new UsageError(`the challenge is for chip ${hexOf(challenge.ueid)}, not this chip (${hexOf(status.ueid)})`);
     }
     const known = [...(challenge && challenge.knownTreeSize > 0 ? [challenge.knownTreeSize] : []), ...(opts.known ?? [])];

@@ -9,7 +9,8 @@ import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { decode } from '@hemkit/wire/cbor';
 import { decodeSign1 } from '@hemkit/wire/cose';
-import { getBackend } from '@hemkit/wire/crypto';
+import { fromHex } from '@hemkit/wire/bytes';
+import { getBackend } from '@hemkit/wire/crypto/node';
 import { isHemkitError } from '@hemkit/wire/errors';
 import { createMerkleHasher } from '@hemkit/wire/merkle';
 import { attestationReportClaims, evidenceBundle, signingKey } from '@hemkit/wire/messages';
@@ -29,7 +30,8 @@ import {
   type TrustAnchors,
 } from '@hemkit/verifier';
 import { accountFleet, DEFAULT_THRESHOLDS, fleetReportToJson, renderFleetReport, type Threshold } from '@hemkit/verifier/accounting';
-import { MemoryVerifierStore, SqliteVerifierStore } from '@hemkit/verifier/store';
+import { MemoryVerifierStore } from '@hemkit/verifier/store';
+import { SqliteVerifierStore } from '@hemkit/verifier/store/sqlite';
 import { CHALLENGE_FORMAT, parseChallenge } from '../challenge-file.js';
 import { atMostOneStdin, readInput, readJson, readText, toJson, writeOutput } from '../files.js';
 import { pathOf, UsageError, type Io } from '../io.js';
@@ -150,7 +152,7 @@ export async function verify(io: Io, bundles: readonly string[], opts: VerifyOpt
   if (opts.verifierKey !== undefined) {
     const seed = (await readText(io, opts.verifierKey)).trim();
     if (!/^[0-9a-fA-F]{64}$/.test(seed)) throw new UsageError(`${opts.verifierKey}: a verifier key is a 32-byte Ed25519 seed in hex`);
-    key = signingKey(-8, Buffer.from(seed, 'hex'));
+    key = signingKey(-8, fromHex(seed));
   }
   const path = storePath(io, opts.store);
 

@@ -50,7 +50,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { decode, encode } from '@hemkit/wire/cbor';
 import type { CryptoBackend } from '@hemkit/wire/crypto';
-import { getBackend } from '@hemkit/wire/crypto';
+import { getBackend } from '@hemkit/wire/crypto/node';
 import { HemkitError, isHemkitError } from '@hemkit/wire/errors';
 import { createMerkleHasher, type MerkleHasher } from '@hemkit/wire/merkle';
 import { encodeResponse, parseRequest, parseResponse, STATUS_ERROR, type CommandId } from '@hemkit/wire/messages';

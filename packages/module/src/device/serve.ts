@@ -49,22 +49,35 @@ export async function serveDevice(options: ServeOptions): Promise<void> {
       });
       return;
     }
-    const server = await createUnixSocketServer(options.socket, (request) => device.handle(request), {
-      onConnectionError: (error) => report(`hemkit device: closed a connection: ${describe(error)}`),
-    });
-    options.onListening?.(options.socket);
-    await new Promise<void>((resolve) => {
+    // The stop handlers go in before anything is announced: a client (or a test) that sees the
+    // listening line may send SIGTERM at once, and a signal that arrives while no listener is
+    // installed takes Node's default action, killing the process without closing the socket, the
+    // device or the chip's lock. A signal during start-up stops the device as soon as it listens.
+    let stopped!: () => void;
+    const stopping = new Promise<void>((resolve) => {
       const stop = (): void => {
         process.off('SIGTERM', stop);
         process.off('SIGINT', stop);
         options.signal?.removeEventListener('abort', stop);
         resolve();
       };
+      stopped = stop;
       process.once('SIGTERM', stop);
       process.once('SIGINT', stop);
       if (options.signal?.aborted) stop();
       else options.signal?.addEventListener('abort', stop);
     });
+    let server: Awaited<ReturnType<typeof createUnixSocketServer>>;
+    try {
+      server = await createUnixSocketServer(options.socket, (request) => device.handle(request), {
+        onConnectionError: (error) => report(`hemkit device: closed a connection: ${describe(error)}`),
+      });
+    } catch (error) {
+      stopped();
+      throw error;
+    }
+    options.onListening?.(options.socket);
+    await stopping;
     await server.close();
   } finally {
     device.close();

@@ -20,7 +20,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getBackend } from '@hemkit/wire/crypto';
+import { getBackend } from '@hemkit/wire/crypto/node';
 import { createMerkleHasher, merkleRoot } from '@hemkit/wire/merkle';
 import {
   attestationKeyCertificateClaims,

@@ -54,3 +54,56 @@ describe('the device process on a full disk', () => {
     }
   }, 30_000);
 });
+
+describe('the device process and its stop signals', () => {
+  it('has its SIGTERM and SIGINT handlers installed when it announces where it listens, and removes them when it stops', async () => {
+    const template = licensedChip({ workloads: 0 });
+    template.device.close();
+    const root = mkdtempSync(join(tmpdir(), 'hemkit-serve-'));
+    const dir = join(root, 'chip');
+    cpSync(template.dir, dir, { recursive: true });
+    template.cleanup();
+    const before = { term: process.listenerCount('SIGTERM'), int: process.listenerCount('SIGINT') };
+    const atListening: { term: number; int: number }[] = [];
+    const stop = new AbortController();
+    try {
+      await serveDevice({
+        dir,
+        socket: join(root, 'chip.sock'),
+        now: () => NOW,
+        report: () => {},
+        signal: stop.signal,
+        // A caller that reacts to the announcement at once (here: stops it at once) must find it stoppable.
+        onListening: () => {
+          atListening.push({ term: process.listenerCount('SIGTERM'), int: process.listenerCount('SIGINT') });
+          stop.abort();
+        },
+      });
+      expect(atListening).toEqual([{ term: before.term + 1, int: before.int + 1 }]);
+      // Once stopped, nothing of it stays on the process (a later SIGTERM takes its usual course).
+      expect({ term: process.listenerCount('SIGTERM'), int: process.listenerCount('SIGINT') }).toEqual(before);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  }, 30_000);
+
+  it('leaves no handler behind when it cannot listen', async () => {
+    const template = licensedChip({ workloads: 0 });
+    template.device.close();
+    const root = mkdtempSync(join(tmpdir(), 'hemkit-serve-'));
+    const dir = join(root, 'chip');
+    cpSync(template.dir, dir, { recursive: true });
+    template.cleanup();
+    const before = { term: process.listenerCount('SIGTERM'), int: process.listenerCount('SIGINT') };
+    let announced = false;
+    try {
+      await expect(
+        serveDevice({ dir, socket: join(root, 'no-such-dir', 'chip.sock'), now: () => NOW, report: () => {}, onListening: () => void (announced = true) }),
+      ).rejects.toThrow();
+      expect(announced).toBe(false);
+      expect({ term: process.listenerCount('SIGTERM'), int: process.listenerCount('SIGINT') }).toEqual(before);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  }, 30_000);
+});

@@ -5,7 +5,7 @@
  * mutated afterwards. Keys, clocks and randomness are seeded, so every run is reproducible.
  */
 import { decode, encode, CborTag, type CborValue } from '@hemkit/wire/cbor';
-import { getBackend } from '@hemkit/wire/crypto';
+import { getBackend } from '@hemkit/wire/crypto/node';
 import { createMerkleHasher } from '@hemkit/wire/merkle';
 import { CMD, REPLAY, type LicenceClaims, type ReplayMode } from '@hemkit/wire/messages';
 import {

@@ -7,7 +7,7 @@
  */
 import { sha256 } from '@noble/hashes/sha2.js';
 import { encode } from '@hemkit/wire/cbor';
-import { getBackend } from '@hemkit/wire/crypto';
+import { getBackend } from '@hemkit/wire/crypto/node';
 import { createMerkleHasher } from '@hemkit/wire/merkle';
 import { CMD, REPLAY, workloadDescriptor, type LicenceClaims } from '@hemkit/wire/messages';
 import { FACTORY_FIRMWARE, SIM_PEAK_OPS_PER_SECOND } from '../../../module/src/firmware/chip.js';

@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { getBackend } from '@hemkit/wire/crypto';
+import { getBackend } from '@hemkit/wire/crypto/node';
 import { createMerkleHasher } from '@hemkit/wire/merkle';
 import { appraise, parsePolicy, parseReferenceValues, parseTrustAnchors } from '../../src/index.js';
 import { MemoryVerifierStore } from '../../src/store/index.js';

@@ -10,7 +10,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { getBackend } from '@hemkit/wire/crypto';
+import { getBackend } from '@hemkit/wire/crypto/node';
 import { ERROR_CODES } from '@hemkit/wire/errors';
 import { createMerkleHasher } from '@hemkit/wire/merkle';
 import { appraise, parsePolicy, parseReferenceValues, parseTrustAnchors, type Appraisal } from '../../src/index.js';

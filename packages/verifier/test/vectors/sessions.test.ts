@@ -8,7 +8,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decode, encode } from '@hemkit/wire/cbor';
-import { getBackend } from '@hemkit/wire/crypto';
+import { getBackend } from '@hemkit/wire/crypto/node';
 import { createMerkleHasher } from '@hemkit/wire/merkle';
 import { CMD, evidenceBundle, LOCK, parseRequest, parseResponse, signingKey, attestationReportClaims, peekClaims, type ParamsOf, type ResultOf } from '@hemkit/wire/messages';
 import { FACTORY_FIRMWARE, SIM_PEAK_OPS_PER_SECOND } from '../../../module/src/firmware/chip.js';

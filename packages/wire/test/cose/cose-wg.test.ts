@@ -22,7 +22,7 @@ import {
   type CosePublicKey,
 } from '../../src/cose/index.js';
 import type { CryptoBackend, SignatureScheme } from '../../src/crypto/backend.js';
-import { getBackend } from '../../src/crypto/index.js';
+import { getBackend } from '../../src/crypto/node-entry.js';
 import type { ErrorCode } from '../../src/errors.js';
 import { expectCode, fromHex, hex, outcome } from '../support/expect-code.js';
 

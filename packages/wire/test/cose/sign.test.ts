@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CborTag, encode, type CborValue } from '../../src/cbor/index.js';
 import { decodeSign, signSign, verifyAllSignatures, verifySignature } from '../../src/cose/index.js';
-import { getBackend } from '../../src/crypto/index.js';
+import { getBackend } from '../../src/crypto/node-entry.js';
 import { expectCode, hex } from '../support/expect-code.js';
 import { testKey } from '../support/keys.js';
 

@@ -7,7 +7,7 @@ import {
   verifySign1,
   type CoseAlgorithm,
 } from '../../src/cose/index.js';
-import { getBackend } from '../../src/crypto/index.js';
+import { getBackend } from '../../src/crypto/node-entry.js';
 import { expectCode, hex } from '../support/expect-code.js';
 import { testKey } from '../support/keys.js';
 

@@ -4,8 +4,8 @@ import { sha512 } from '@noble/hashes/sha2.js';
 import * as nodeCrypto from 'node:crypto';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { SIGNATURE_SCHEMES, getBackend, isBackendAvailable, nobleBackend, type CryptoBackend, type SignatureScheme } from '../../src/crypto/index.js';
-import { createNodeBackend } from '../../src/crypto/node-entry.js';
+import { SIGNATURE_SCHEMES, getBackend as getCoreBackend, isBackendAvailable as isCoreBackendAvailable, nobleBackend, type CryptoBackend, type SignatureScheme } from '../../src/crypto/index.js';
+import { createNodeBackend, getBackend, isBackendAvailable } from '../../src/crypto/node-entry.js';
 import { HemkitError } from '../../src/errors.js';
 import { expectCode, fromHex, hex } from '../support/expect-code.js';
 import { concatBytes as concat } from '../../src/bytes.js';
@@ -460,6 +460,16 @@ describe('errors', () => {
 
   it('CRYPTO_BACKEND_UNAVAILABLE: a backend name other than noble and node', () => {
     expectCode(() => getBackend('webcrypto' as never), 'CRYPTO_BACKEND_UNAVAILABLE');
+    expectCode(() => getCoreBackend('webcrypto' as never), 'CRYPTO_BACKEND_UNAVAILABLE');
+  });
+
+  it('the portable core (@hemkit/wire/crypto) serves noble only, and points at the node entry for node', () => {
+    expect(getCoreBackend()).toBe(nobleBackend);
+    expect(getCoreBackend('noble')).toBe(nobleBackend);
+    expect(isCoreBackendAvailable('noble')).toBe(true);
+    expect(isCoreBackendAvailable('node')).toBe(false);
+    const error = expectCode(() => getCoreBackend('node'), 'CRYPTO_BACKEND_UNAVAILABLE');
+    expect(error.message).toContain('@hemkit/wire/crypto/node');
   });
 
   it('CRYPTO_BACKEND_UNAVAILABLE: the node backend where node:crypto cannot be reached', () => {

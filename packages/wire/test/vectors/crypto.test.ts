@@ -4,7 +4,8 @@
  * with CRYPTO_INVALID_PRIVATE_KEY.
  */
 import { describe, expect, it } from 'vitest';
-import { getBackend, type SignatureScheme } from '../../src/crypto/index.js';
+import type { SignatureScheme } from '../../src/crypto/index.js';
+import { getBackend } from '../../src/crypto/node-entry.js';
 import { byId, expected, fromHex, hex, loadVectors, outcome, type Vector } from './support.js';
 
 interface KeyVector extends Vector {

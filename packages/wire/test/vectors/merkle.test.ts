@@ -3,10 +3,9 @@
  * backend and with the node:crypto Merkle hasher: every vector ends as stated.
  */
 import { describe, expect, it } from 'vitest';
-import { getBackend } from '../../src/crypto/index.js';
 import { ERROR_CODES } from '../../src/errors.js';
 import { createMerkleHasher, merkleRoot, verifyConsistency, verifyInclusion, verifySubtreeInclusion, type MerkleHasher } from '../../src/merkle/index.js';
-import { createNodeMerkleHasher } from '../../src/crypto/node-entry.js';
+import { createNodeMerkleHasher, getBackend } from '../../src/crypto/node-entry.js';
 import { byId, expected, fromHex, hex, loadVectors, outcome, type Vector } from './support.js';
 
 type MerkleVector = Vector &
