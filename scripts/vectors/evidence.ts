@@ -257,6 +257,8 @@ interface MemoryJson {
 
 interface CheckVector extends Omit<EvidenceVector, 'nonce'> {
   readonly nonce: string | null;
+  /** The chip the nonce was issued for (hex UEID), when the verifier challenged a particular one. */
+  readonly expectedUeid?: string;
   readonly trust?: unknown;
   readonly reference?: unknown;
   readonly memory?: MemoryJson;
@@ -271,7 +273,7 @@ function checkVectors(): CheckVector[] {
   const add = (
     id: string,
     description: string,
-    ev: { bundle: Uint8Array; nonce: Uint8Array | null },
+    ev: { bundle: Uint8Array; nonce: Uint8Array | null; expectedUeid?: Uint8Array },
     now: number,
     intent: { status: string; failing: Record<string, string> },
     over: { trust?: typeof TRUST; reference?: typeof REFERENCE; memory?: MemoryJson } = {},
@@ -286,6 +288,7 @@ function checkVectors(): CheckVector[] {
       now,
       chainCache: new Map(),
       ...(ev.nonce ? { expectedNonce: ev.nonce } : {}),
+      ...(ev.expectedUeid ? { expectedUeid: ev.expectedUeid } : {}),
     });
     const failing = Object.fromEntries(a.checks.filter((c) => c.status === 'fail').map((c) => [c.id, c.code!]));
     if (a.status !== intent.status || JSON.stringify(failing) !== JSON.stringify(intent.failing)) {
@@ -296,6 +299,7 @@ function checkVectors(): CheckVector[] {
       description,
       now,
       nonce: ev.nonce ? hex(ev.nonce) : null,
+      ...(ev.expectedUeid ? { expectedUeid: hex(ev.expectedUeid) } : {}),
       bundle: hex(ev.bundle),
       ...over,
       expected: { status: a.status, checks: Object.fromEntries(a.checks.map((c) => [c.id, c.status === 'fail' ? c.code! : c.status])) },
@@ -327,6 +331,7 @@ function checkVectors(): CheckVector[] {
   add('key-revoked', 'The attestation key is on the revocation list', honest, now, { status: 'contraindicated', failing: { revocation: 'KEY_REVOKED' } }, { trust: { ...TRUST, revoked: { ueids: [], keyIds: [hex(keyThumbprint(ak.publicKey))] } } });
   add('root-revoked', "The manufacturer root that anchors the chain is on the revocation list", honest, now, { status: 'contraindicated', failing: { revocation: 'KEY_REVOKED' } }, { trust: { ...TRUST, revoked: { ueids: [], keyIds: [hex(keyThumbprint(manufacturer.publicKey))] } } });
   add('nonce-missing', 'The policy requires a nonce and none is expected', { bundle: honest.bundle, nonce: null }, now, { status: 'contraindicated', failing: { freshness: 'NONCE_MISSING' } });
+  add('nonce-wrong-chip', "Another chip's honest report answering the nonce the verifier issued for this chip (security.md §11)", { ...other, expectedUeid: a.ueid }, now, { status: 'contraindicated', failing: { freshness: 'NONCE_WRONG_CHIP' } });
   add('report-stale', 'The report is 601 s old; the policy allows 600', honest, T0 + 601, { status: 'contraindicated', failing: { freshness: 'REPORT_STALE' } });
   add('report-from-future', 'The report claims a time 61 s ahead of the verifier clock; by that clock the licence had not begun, so its usage is implausible too', honest, T0 - 61, { status: 'contraindicated', failing: { freshness: 'REPORT_FROM_FUTURE', 'usage-rate': 'USAGE_IMPLAUSIBLE' } });
   add('model-unknown', 'No reference values for the model', honest, now, { status: 'contraindicated', failing: { firmware: 'MODEL_UNKNOWN' } }, { reference: { models: [{ ...REFERENCE.models[0]!, hwmodel: 'another-model' }] } });
