@@ -24,7 +24,10 @@ import {
   seededRandom,
   SIM_PEAK_OPS_PER_SECOND,
 } from '../../packages/module/src/index.js';
-import { appraise, parsePolicy, parseReferenceValues, parseTrustAnchors, type Appraisal } from '../../packages/verifier/src/index.js';
+import { appraise, parsePolicy, parseReferenceValues, parseTrustAnchors, resultClaims, resultToJson, signResult, type Appraisal, type ResultTerms } from '../../packages/verifier/src/index.js';
+import { HemkitError } from '@hemkit/wire/errors';
+import { signingKey } from '@hemkit/wire/messages';
+import { renderVectorFile, type VectorBase } from './vector-file.js';
 import { MemoryVerifierStore } from '../../packages/verifier/src/store/index.js';
 import { toHex as hex } from '@hemkit/wire/bytes';
 
@@ -257,6 +260,8 @@ interface MemoryJson {
 
 interface CheckVector extends Omit<EvidenceVector, 'nonce'> {
   readonly nonce: string | null;
+  /** The chip the nonce was issued for (hex UEID), when the verifier challenged a particular one. */
+  readonly expectedUeid?: string;
   readonly trust?: unknown;
   readonly reference?: unknown;
   readonly memory?: MemoryJson;
@@ -271,7 +276,7 @@ function checkVectors(): CheckVector[] {
   const add = (
     id: string,
     description: string,
-    ev: { bundle: Uint8Array; nonce: Uint8Array | null },
+    ev: { bundle: Uint8Array; nonce: Uint8Array | null; expectedUeid?: Uint8Array },
     now: number,
     intent: { status: string; failing: Record<string, string> },
     over: { trust?: typeof TRUST; reference?: typeof REFERENCE; memory?: MemoryJson } = {},
@@ -286,6 +291,7 @@ function checkVectors(): CheckVector[] {
       now,
       chainCache: new Map(),
       ...(ev.nonce ? { expectedNonce: ev.nonce } : {}),
+      ...(ev.expectedUeid ? { expectedUeid: ev.expectedUeid } : {}),
     });
     const failing = Object.fromEntries(a.checks.filter((c) => c.status === 'fail').map((c) => [c.id, c.code!]));
     if (a.status !== intent.status || JSON.stringify(failing) !== JSON.stringify(intent.failing)) {
@@ -296,6 +302,7 @@ function checkVectors(): CheckVector[] {
       description,
       now,
       nonce: ev.nonce ? hex(ev.nonce) : null,
+      ...(ev.expectedUeid ? { expectedUeid: hex(ev.expectedUeid) } : {}),
       bundle: hex(ev.bundle),
       ...over,
       expected: { status: a.status, checks: Object.fromEntries(a.checks.map((c) => [c.id, c.status === 'fail' ? c.code! : c.status])) },
@@ -327,6 +334,7 @@ function checkVectors(): CheckVector[] {
   add('key-revoked', 'The attestation key is on the revocation list', honest, now, { status: 'contraindicated', failing: { revocation: 'KEY_REVOKED' } }, { trust: { ...TRUST, revoked: { ueids: [], keyIds: [hex(keyThumbprint(ak.publicKey))] } } });
   add('root-revoked', "The manufacturer root that anchors the chain is on the revocation list", honest, now, { status: 'contraindicated', failing: { revocation: 'KEY_REVOKED' } }, { trust: { ...TRUST, revoked: { ueids: [], keyIds: [hex(keyThumbprint(manufacturer.publicKey))] } } });
   add('nonce-missing', 'The policy requires a nonce and none is expected', { bundle: honest.bundle, nonce: null }, now, { status: 'contraindicated', failing: { freshness: 'NONCE_MISSING' } });
+  add('nonce-wrong-chip', "Another chip's honest report answering the nonce the verifier issued for this chip (security.md §11)", { ...other, expectedUeid: a.ueid }, now, { status: 'contraindicated', failing: { freshness: 'NONCE_WRONG_CHIP' } });
   add('report-stale', 'The report is 601 s old; the policy allows 600', honest, T0 + 601, { status: 'contraindicated', failing: { freshness: 'REPORT_STALE' } });
   add('report-from-future', 'The report claims a time 61 s ahead of the verifier clock; by that clock the licence had not begun, so its usage is implausible too', honest, T0 - 61, { status: 'contraindicated', failing: { freshness: 'REPORT_FROM_FUTURE', 'usage-rate': 'USAGE_IMPLAUSIBLE' } });
   add('model-unknown', 'No reference values for the model', honest, now, { status: 'contraindicated', failing: { firmware: 'MODEL_UNKNOWN' } }, { reference: { models: [{ ...REFERENCE.models[0]!, hwmodel: 'another-model' }] } });
@@ -441,6 +449,67 @@ function withMemory(memory: MemoryJson | undefined): MemoryVerifierStore {
   return store;
 }
 
+export const RESULT_FORMAT = 'hemkit-attestation-result/v1';
+const RESULT_VERIFIER = { developer: 'hemkit', build: 'vectors' };
+const RESULT_KEY = signingKey(-8, key('verifier result key'));
+
+/** An appraisal as a result vector states it: what resultClaims reads (specs/test-vectors.md §2.13). */
+const appraisalJson = (a: Appraisal) => ({
+  ueid: a.ueid ? hex(a.ueid) : null,
+  status: a.status,
+  trustworthinessVector: a.trustworthinessVector,
+  nonce: a.nonce ? hex(a.nonce) : null,
+  checks: a.checks.map((c) => ({ id: c.id, status: c.status, ...(c.code ? { code: c.code } : {}), message: c.message })),
+});
+
+/**
+ * Signed attestation results (specs/messages/attestation-result.md): appraisals, the terms the
+ * verifier issues them under, and the claims, the COSE_Sign1 and the JSON form it makes of them.
+ */
+function resultVectors(): VectorBase[] {
+  const now = T0 + 10;
+  const inputs = { trust: parseTrustAnchors(TRUST), reference: parseReferenceValues(REFERENCE), policy: parsePolicy(POLICY), backend: noble, hasher, chainCache: new Map() };
+  const a = chip('result-a');
+  a.run('train-1', 10n ** 24n);
+  const honest = a.evidence();
+  const b = chip('result-b');
+  const substitute = b.evidence();
+  const affirmed = appraise(honest.bundle, { ...inputs, store: new MemoryVerifierStore(), now, expectedNonce: honest.nonce });
+  const wrongChip = appraise(substitute.bundle, { ...inputs, store: new MemoryVerifierStore(), now, expectedNonce: substitute.nonce, expectedUeid: a.ueid });
+  const unreadable = appraise(new Uint8Array([0xa1, 0x01]), { ...inputs, store: new MemoryVerifierStore(), now, expectedNonce: honest.nonce });
+  if (affirmed.status !== 'affirming' || wrongChip.status !== 'contraindicated' || unreadable.ueid !== undefined) throw new Error('result vectors: unexpected appraisals');
+  const out: VectorBase[] = [];
+  const add = (id: string, description: string, appraisals: Appraisal[], terms: ResultTerms, code?: string) => {
+    const stated = { appraisals: appraisals.map(appraisalJson), issuedAt: now, terms };
+    if (code !== undefined) {
+      try {
+        signResult(appraisals, now, RESULT_VERIFIER, terms, RESULT_KEY, noble);
+      } catch (e) {
+        if (!(e instanceof HemkitError) || e.code !== code) throw e;
+        out.push({ id, description, ...stated, result: 'invalid', code });
+        return;
+      }
+      throw new Error(`result vector ${id}: expected ${code}`);
+    }
+    out.push({
+      id,
+      description,
+      ...stated,
+      result: 'valid',
+      claims: hex(encode(resultClaims(appraisals, now, RESULT_VERIFIER, terms))),
+      signed: hex(signResult(appraisals, now, RESULT_VERIFIER, terms, RESULT_KEY, noble)),
+      json: resultToJson(appraisals, now, RESULT_VERIFIER, terms),
+    } as VectorBase);
+  };
+  add('affirming-default-terms', 'An affirming appraisal under the default policy: exp is iat + 600, no audience', [affirmed], { policyId: 'hemkit/v1/default' });
+  add('contraindicated-with-audience', "A report of another chip than the one challenged (NONCE_WRONG_CHIP), for a named relying party, under a policy with maxAgeSeconds 120", [wrongChip], { policyId: 'hemkit/v1/strict', maxAgeSeconds: 120, audience: 'relying-party-1' });
+  add('two-chips-explicit-expiry', 'Two appraisals in one result, one of bytes that name no chip (submodule "unidentified", no nonce); an expiry given outright', [affirmed, unreadable], { policyId: 'hemkit/v1/default', expiresAt: now + 3600 });
+  add('expiry-before-issue', 'An expiry earlier than iat is refused before anything is signed', [affirmed], { policyId: 'hemkit/v1/default', expiresAt: now - 1 }, 'VERIFIER_INPUT_INVALID');
+  add('empty-audience', 'An empty audience is refused', [affirmed], { policyId: 'hemkit/v1/default', audience: '' }, 'VERIFIER_INPUT_INVALID');
+  add('negative-max-age', 'A negative maxAgeSeconds is refused', [affirmed], { policyId: 'hemkit/v1/default', maxAgeSeconds: -1 }, 'VERIFIER_INPUT_INVALID');
+  return out;
+}
+
 /** Every evidence vector file, by path under test-vectors/. */
 export function generateEvidenceVectors(): Map<string, string> {
   const files = new Map<string, string>();
@@ -465,5 +534,18 @@ export function generateEvidenceVectors(): Map<string, string> {
     vectors,
   };
   files.set('evidence/evidence-checks.json', `${JSON.stringify(file, null, 2)}\n`);
+  files.set(
+    'verifier/attestation-results.json',
+    renderVectorFile(
+      {
+        format: RESULT_FORMAT,
+        generator: 'npm run vectors (scripts/vectors/evidence.ts)',
+        description: 'Signed attestation results: the claims, the COSE_Sign1 and the JSON form a verifier makes of its appraisals under the terms stated',
+        verifier: RESULT_VERIFIER,
+        verifierKey: { scheme: 'ed25519', privateKey: hex(RESULT_KEY.privateKey), coseKey: keyHex(RESULT_KEY.publicKey) },
+      },
+      resultVectors(),
+    ),
+  );
   return files;
 }

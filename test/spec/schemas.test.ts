@@ -56,6 +56,7 @@ const SCHEMA_OF_FORMAT: Record<string, string> = {
   'hemkit-verifier-inputs/v1': 'vectors-verifier-inputs.schema.json',
   'hemkit-evidence/v1': 'vectors-evidence.schema.json',
   'hemkit-module-session/v1': 'vectors-module-session.schema.json',
+  'hemkit-attestation-result/v1': 'vectors-attestation-result.schema.json',
 };
 
 const files = vectorFiles();

@@ -51,3 +51,20 @@ describe('evidence vectors against the normative CDDL', () => {
     expect(failures).toEqual([]);
   });
 });
+
+describe('attestation result vectors against the normative CDDL', () => {
+  it('every valid vector\'s claims are ear-claims and its signed result an attestation-result', () => {
+    const { vectors } = JSON.parse(readFileSync(join(ROOT, 'test-vectors/verifier/attestation-results.json'), 'utf8')) as {
+      vectors: { id: string; result: string; claims?: string; signed?: string }[];
+    };
+    const valid = vectors.filter((v) => v.result === 'valid');
+    expect(valid.length).toBeGreaterThan(0);
+    const failures = valid.flatMap((v) =>
+      ([['claims', 'ear-claims'], ['signed', 'attestation-result']] as const).flatMap(([member, rule]) => {
+        const result = checkCbor(schema, Buffer.from(v[member]!, 'hex'), rule);
+        return result.ok ? [] : [`${v.id} ${member}: ${result.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`];
+      }),
+    );
+    expect(failures).toEqual([]);
+  });
+});

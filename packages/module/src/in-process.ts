@@ -70,10 +70,10 @@ export class InProcessChip {
   /** Sends a command; returns its result or throws the module's error as a HemkitError. */
   send<C extends CommandId>(command: C, params: ParamsOf<C>): ResultOf<C> {
     const request = encode(encodeRequest({ command, requestId: this.nextRequestId++, params }));
-    const response = parseResponse(decode(this.sendBytes(request)));
+    const response = parseResponse(decode(this.sendBytes(request)), command);
     if (response.status === STATUS_ERROR) {
       throw new HemkitError(response.error.code as ErrorCode, response.error.message);
     }
-    return response.result as ResultOf<C>;
+    return response.result;
   }
 }

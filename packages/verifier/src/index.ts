@@ -2,5 +2,5 @@ export { appraise, CHECKS, type Appraisal, type CheckId, type CheckResult, type 
 export type { AppraisalInputs, VerifiedChain, DisclosedWorkload } from './checks/context.js';
 export { chainKey } from './checks/evidence-checks.js';
 export * from './inputs.js';
-export { resultToJson, signResult, EAR_PROFILE, type VerifierIdentity } from './result.js';
+export { CHECK_STATUS_NUMBER, resultClaims, resultTerms, resultToJson, signResult, EAR_PROFILE, type ResultTerms, type VerifierIdentity } from './result.js';
 export { toAppraisedChip } from './fleet.js';

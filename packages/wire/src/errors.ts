@@ -101,6 +101,7 @@ export const ERROR_REGISTRY = {
   KEY_REVOKED: 'a key in the chain is on the verifier\'s revocation list',
   NONCE_MISSING: 'the policy requires a nonce and the verifier was given none to expect',
   NONCE_MISMATCH: 'the report\'s nonce is not the one the verifier issued',
+  NONCE_WRONG_CHIP: 'the report answers the verifier\'s nonce but comes from another chip than the one the nonce was issued for',
   NONCE_REUSED: 'the nonce was already used for an appraisal (a replayed report)',
   REPORT_STALE: 'the report is older than the policy\'s maximum age',
   REPORT_FROM_FUTURE: 'the report claims a time later than the verifier\'s clock allows',

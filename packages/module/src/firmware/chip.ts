@@ -10,7 +10,7 @@
 import { decode, encode } from '@hemkit/wire/cbor';
 import { HemkitError } from '@hemkit/wire/errors';
 import { CMD, encodeResponse, LOCK, parseRequest, STATUS_ERROR, type ModuleRequest, type ModuleResponse } from '@hemkit/wire/messages';
-import { dispatch, isCommandRequest, manufacture, type CommandRequest } from './commands/index.js';
+import { dispatch, manufacture, type CommandRequest } from './commands/index.js';
 import type { ModuleEnv } from './env.js';
 import type { ChipState } from './state.js';
 import { boot, Work } from './work.js';
@@ -41,7 +41,6 @@ export function handleBytes(state: ChipState | undefined, request: Uint8Array, e
     if (!(e instanceof HemkitError)) throw e;
     return { state, response: encode(encodeResponse({ status: STATUS_ERROR, error: { code: e.code, message: e.message } })) };
   }
-  if (!isCommandRequest(parsed)) throw new Error(`parseRequest returned a request for an unknown command ${parsed.command}`);
   const outcome = handle(state, parsed, env);
   return { state: outcome.state, response: encode(encodeResponse(outcome.response)) };
 }

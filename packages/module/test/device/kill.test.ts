@@ -37,10 +37,10 @@ let requestId = 0;
 function request<C extends CommandId>(command: C, params: ParamsOf<C>): Uint8Array {
   return encode(encodeRequest({ command, requestId: ++requestId, params }));
 }
-function result<C extends CommandId>(bytes: Uint8Array): ResultOf<C> {
-  const response = parseResponse(decode(bytes));
+function result<C extends CommandId>(command: C, bytes: Uint8Array): ResultOf<C> {
+  const response = parseResponse(decode(bytes), command);
   if (response.status !== STATUS_OK) throw new Error(`${response.error.code}: ${response.error.message}`);
-  return response.result as ResultOf<C>;
+  return response.result;
 }
 
 /** Manufactures, provisions and licenses a chip in `dir`, in process. */
@@ -49,8 +49,8 @@ function setUp(dir: string): void {
   const manufacturer = new Manufacturer('fab', seed('manufacturer'));
   const authority = new LicenceAuthority([seed('issuer-0'), seed('issuer-1')], 2);
   const hwmodel = utf8('hemkit-sim-a1');
-  const made = result<typeof CMD.manufacture>(device.handle(request(CMD.manufacture, { hwmodel })));
-  result(device.handle(request(CMD.provision, {
+  const made = result(CMD.manufacture, device.handle(request(CMD.manufacture, { hwmodel })));
+  result(CMD.provision, device.handle(request(CMD.provision, {
     deviceCertificate: manufacturer.issueDeviceCertificate({ ...made, hwmodel }, 0),
     issuerKeys: authority.publicKeys,
     issuerThreshold: 2,
@@ -58,7 +58,7 @@ function setUp(dir: string): void {
     manufacturerKey: manufacturer.publicKey,
   })));
   const now = Math.floor(Date.now() / 1000);
-  result(device.handle(request(CMD.installLicence, {
+  result(CMD.installLicence, device.handle(request(CMD.installLicence, {
     licence: authority.issueLicence(
       { licenceId: seed('lic').subarray(0, 16), ueid: made.ueid, sequenceNumber: 1, notBefore: now - 60, expiry: now + 86_400, opsQuota: 10n ** 30n, precisionClasses: [4] },
       [0, 1],
@@ -83,7 +83,7 @@ describe('the device process under SIGKILL', () => {
       const child = spawn(process.execPath, ['--conditions=@hemkit/source', '--import', 'tsx', MAIN, '--dir', dir], { stdio: ['pipe', 'pipe', 'inherit'] });
       const client = stdioClient(child);
       // Check what survived the previous kill before adding more.
-      const status = result<typeof CMD.status>(await client.request(request(CMD.status, {})));
+      const status = result(CMD.status, await client.request(request(CMD.status, {})));
       const last = acknowledged[acknowledged.length - 1];
       if (last !== undefined) {
         expect(status.treeSize).toBeGreaterThan(last.finishedIndex);
@@ -91,7 +91,7 @@ describe('the device process under SIGKILL', () => {
         expect(status.counters.totalOps).toBeGreaterThanOrEqual(BigInt(acknowledged.length) * OPS);
       }
       for (const ack of acknowledged.slice(-3)) {
-        const proof = result<typeof CMD.proveInclusion>(await client.request(request(CMD.proveInclusion, { logIndex: ack.finishedIndex, treeSize: status.treeSize })));
+        const proof = result(CMD.proveInclusion, await client.request(request(CMD.proveInclusion, { logIndex: ack.finishedIndex, treeSize: status.treeSize })));
         const entry = logEntry.parse(decode(proof.entry), 'entry');
         expect(entry.kind).toBe(EVENT.workloadFinished);
         expect(entry.kind === EVENT.workloadFinished && Buffer.from(entry.details.workloadCommitment).equals(Buffer.from(workloadCommitment(ack.salt, descriptor)))).toBe(true);
@@ -101,11 +101,12 @@ describe('the device process under SIGKILL', () => {
       const killer = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
       try {
         for (;;) {
-          const r = result<typeof CMD.runWorkload>(
+          const r = result(
+            CMD.runWorkload,
             await client.request(request(CMD.runWorkload, { workloadDescriptor: descriptor, precisionClass: 4, ops: OPS })),
           );
           acknowledged.push({ finishedIndex: r.finishedIndex!, salt: r.salt!, remainingQuota: r.remainingQuota });
-          if (round % 4 === 0) result(await client.request(request(CMD.checkpoint, {})));
+          if (round % 4 === 0) result(CMD.checkpoint, await client.request(request(CMD.checkpoint, {})));
         }
       } catch {
         killsMidCommand++; // the request in flight when the kill came was never acknowledged

@@ -26,9 +26,9 @@ import { seed, utf8 } from '../support/scenario.js';
 
 let id = 0;
 function call<C extends CommandId>(device: Device, command: C, params: ParamsOf<C>): ResultOf<C> {
-  const response = parseResponse(decode(device.handle(encode(encodeRequest({ command, requestId: ++id, params })))));
+  const response = parseResponse(decode(device.handle(encode(encodeRequest({ command, requestId: ++id, params })))), command);
   if (response.status !== STATUS_OK) throw Object.assign(new Error(response.error.message), { code: response.error.code });
-  return response.result as ResultOf<C>;
+  return response.result;
 }
 function code(device: Device, command: CommandId, params: unknown): string {
   const response = parseResponse(decode(device.handle(encode(encodeRequest({ command, requestId: ++id, params } as never)))));

@@ -28,9 +28,9 @@ export function respond(device: Device, command: CommandId, params: unknown): Mo
 
 /** The command's result; throws with the code when the device refuses. */
 export function call<C extends CommandId>(device: Device, command: C, params: ParamsOf<C>): ResultOf<C> {
-  const response = respond(device, command, params);
+  const response = parseResponse(decode(device.handle(encode(encodeRequest<C>({ command, requestId: ++requestId, params })))), command);
   if (response.status !== STATUS_OK) throw Object.assign(new Error(`${response.error.code}: ${response.error.message}`), { code: response.error.code });
-  return response.result as ResultOf<C>;
+  return response.result;
 }
 
 /** 'ok', or the code the device answered with. */

@@ -30,6 +30,11 @@ export interface AppraisalInputs {
   readonly now: number;
   /** The nonce this verifier issued for the report; required when the policy requires a nonce. */
   readonly expectedNonce?: Uint8Array;
+  /**
+   * The UEID of the chip the nonce was issued for, when the verifier challenged a particular chip: a
+   * report from any other chip fails freshness with NONCE_WRONG_CHIP, and does not use the nonce up.
+   */
+  readonly expectedUeid?: Uint8Array;
   readonly backend: CryptoBackend;
   readonly hasher: MerkleHasher;
   /** Certificate chains already verified, by the hash of their bytes (see chainKey). */

@@ -159,13 +159,24 @@ export function checkFreshness(a: Attested, inputs: AppraisalInputs): Outcome<tr
     const expected = inputs.expectedNonce;
     if (expected === undefined) return fail('NONCE_MISSING', 'the policy requires a nonce; give the one issued for this report');
     if (!bytesEqual(r.nonce, expected)) fail('NONCE_MISMATCH', `the report answers nonce ${toHex(r.nonce)}, not ${toHex(expected)}`);
+    // Before the nonce is used: another chip's report must not spend the challenged chip's nonce.
+    checkChallengedChip(r.ueid, inputs.expectedUeid);
     if (!inputs.store.useNonce(r.nonce, inputs.now + p.maxAgeSeconds + p.clockSkewSeconds)) {
       fail('NONCE_REUSED', `nonce ${toHex(r.nonce)} was already used: a replayed report`);
     }
+  } else {
+    checkChallengedChip(r.ueid, inputs.expectedUeid);
   }
   if (r.issuedAt > inputs.now + p.clockSkewSeconds) fail('REPORT_FROM_FUTURE', `the report claims time ${r.issuedAt}; the verifier's clock says ${inputs.now}`);
   if (inputs.now - r.issuedAt > p.maxAgeSeconds) fail('REPORT_STALE', `the report is ${inputs.now - r.issuedAt} s old; the policy allows ${p.maxAgeSeconds} s`);
   return pass(true);
+}
+
+/** The chip the nonce was issued for, when the verifier challenged a particular one (security.md §11). */
+function checkChallengedChip(ueid: Uint8Array, expected: Uint8Array | undefined): void {
+  if (expected !== undefined && !bytesEqual(ueid, expected)) {
+    fail('NONCE_WRONG_CHIP', `the report comes from chip ${toHex(ueid)}; the nonce was issued for chip ${toHex(expected)}`);
+  }
 }
 
 export type ModelReference = ReferenceValues['models'][number];

@@ -166,6 +166,25 @@ describe('each check fires with its code', () => {
     expect(check(appraiseWith(bundle, nonce, verifierInputs({ now: T0 + 600 })), 'freshness').status).toBe('pass');
   });
 
+  it('freshness: NONCE_WRONG_CHIP for a report of another chip answering a nonce issued for this one, which it does not use up', () => {
+    const challenged = licensedChip();
+    const nonce = seed('challenge for chip-a').subarray(0, 16);
+    const substitute = licensedChip('chip-b').evidence({ nonce });
+    const inputs = verifierInputs({ expectedUeid: challenged.ueid });
+    const wrong = appraiseWith(substitute.bundle, nonce, inputs);
+    expect(check(wrong, 'freshness')).toMatchObject({ status: 'fail', code: 'NONCE_WRONG_CHIP' });
+    expect(wrong.status).toBe('contraindicated');
+    // The same chip's own report with that nonce is still fresh: the substitute did not spend it.
+    const own = challenged.evidence({ nonce });
+    expect(check(appraiseWith(own.bundle, nonce, inputs), 'freshness').status).toBe('pass');
+    // NONCE_MISMATCH comes first: a report of another chip for another nonce is a mismatch.
+    const elsewhere = licensedChip('chip-b').evidence();
+    expect(check(appraiseWith(elsewhere.bundle, nonce, verifierInputs({ expectedUeid: challenged.ueid })), 'freshness').code).toBe('NONCE_MISMATCH');
+    // Without a nonce required, the challenged chip is still compared.
+    const unbound = verifierInputs({ expectedUeid: challenged.ueid, policy: { requireNonce: false } });
+    expect(check(appraiseWith(substitute.bundle, undefined, unbound), 'freshness').code).toBe('NONCE_WRONG_CHIP');
+  });
+
   it('firmware: MODEL_UNKNOWN, FIRMWARE_UNKNOWN, FIRMWARE_SVN_TOO_LOW', () => {
     const { bundle, nonce } = licensedChip().evidence();
     expect(check(appraiseWith(bundle, nonce, verifierInputs({ reference: reference({ hwmodel: 'another-model' }) })), 'firmware').code).toBe('MODEL_UNKNOWN');

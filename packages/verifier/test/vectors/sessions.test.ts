@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { decode, encode } from '@hemkit/wire/cbor';
 import { getBackend } from '@hemkit/wire/crypto/node';
 import { createMerkleHasher } from '@hemkit/wire/merkle';
-import { CMD, evidenceBundle, LOCK, parseRequest, parseResponse, signingKey, attestationReportClaims, peekClaims, type ParamsOf, type ResultOf } from '@hemkit/wire/messages';
+import { CMD, evidenceBundle, LOCK, parseRequest, parseResponse, signingKey, attestationReportClaims, peekClaims, type ParamsOf } from '@hemkit/wire/messages';
 import { FACTORY_FIRMWARE, SIM_PEAK_OPS_PER_SECOND } from '../../../module/src/firmware/chip.js';
 import { appraise, DEFAULT_POLICY } from '../../src/index.js';
 import { MemoryVerifierStore } from '../../src/store/index.js';
@@ -39,11 +39,11 @@ describe('the verifier reads the module session vectors', () => {
     for (const step of vector.steps) {
       if (!('command' in step) || step.expect !== 'ok') continue;
       const request = parseRequest(decode(fromHex(step.request)));
-      if (request.command === CMD.installLicence) licences.push((request.params as ParamsOf<typeof CMD.installLicence>).licence);
+      if (request.command === CMD.installLicence) licences.push(request.params.licence);
       if (request.command !== CMD.attest) continue;
-      const response = parseResponse(decode(fromHex(step.response)));
+      const response = parseResponse(decode(fromHex(step.response)), CMD.attest);
       if (response.status !== 0) throw new Error('ok step without a result');
-      const result = response.result as ResultOf<typeof CMD.attest>;
+      const result = response.result;
       const bundle = encode(
         evidenceBundle.toCbor({
           report: result.report,

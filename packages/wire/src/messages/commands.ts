@@ -151,20 +151,42 @@ type Commands = typeof COMMANDS;
 export type ParamsOf<C extends CommandId> = ReturnType<Commands[C]['params']['parse']>;
 export type ResultOf<C extends CommandId> = ReturnType<Commands[C]['result']['parse']>;
 
-export interface ModuleRequest<C extends CommandId = CommandId> {
-  readonly command: C;
-  readonly requestId: number;
-  readonly params: ParamsOf<C>;
-}
+/**
+ * A request: a discriminated union over the command id, each variant carrying its own command's
+ * params. `ModuleRequest<C>` is the variant (or the union of the variants) for C.
+ */
+export type ModuleRequest<C extends CommandId = CommandId> = {
+  [K in C]: { readonly command: K; readonly requestId: number; readonly params: ParamsOf<K> };
+}[C];
 
 export interface ModuleError {
   readonly code: string;
   readonly message: string;
 }
 
-export type ModuleResponse<C extends CommandId = CommandId> =
-  | { readonly command: C; readonly requestId: number; readonly status: typeof STATUS_OK; readonly result: ResultOf<C> }
-  | { readonly command?: C; readonly requestId?: number; readonly status: typeof STATUS_ERROR; readonly error: ModuleError };
+/** A successful response: a discriminated union over the command id, each variant carrying its own command's result. */
+export type ModuleOkResponse<C extends CommandId = CommandId> = {
+  [K in C]: { readonly command: K; readonly requestId: number; readonly status: typeof STATUS_OK; readonly result: ResultOf<K> };
+}[C];
+
+/** A refusal: the command and request id are absent when the request could not be read. */
+export interface ModuleErrorResponse<C extends CommandId = CommandId> {
+  readonly command?: C;
+  readonly requestId?: number;
+  readonly status: typeof STATUS_ERROR;
+  readonly error: ModuleError;
+}
+
+export type ModuleResponse<C extends CommandId = CommandId> = ModuleOkResponse<C> | ModuleErrorResponse<C>;
+
+/**
+ * The params and result schemas of command C, typed as C's own. The one place where the pairing of
+ * a command id with its schemas enters the types: indexing COMMANDS with a type parameter gives the
+ * union over all commands, so this cast is what lets the rest of the code stay cast-free.
+ */
+function schemasOf<C extends CommandId>(command: C): { params: RecordType<ParamsOf<C>>; result: RecordType<ResultOf<C>> } {
+  return COMMANDS[command] as unknown as { params: RecordType<ParamsOf<C>>; result: RecordType<ResultOf<C>> };
+}
 
 const commandId: WireType<CommandId> = oneOf('command-id', Object.values(CMD));
 const moduleError = record('module-error', { code: field(1, text), message: field(2, text) });
@@ -176,15 +198,28 @@ const envelope = record('module-request', {
 });
 
 export function encodeRequest<C extends CommandId>(request: ModuleRequest<C>): Map<CborMapKey, CborValue> {
-  const params = (COMMANDS[request.command].params as RecordType<ParamsOf<C>>).toCbor(request.params);
+  const params = schemasOf<C>(request.command).params.toCbor(request.params);
   return envelope.toCbor({ command: request.command, requestId: request.requestId, params });
 }
 
 export function parseRequest(value: CborValue): ModuleRequest {
   const raw = envelope.parse(value, 'module-request');
-  const spec = COMMANDS[raw.command];
-  const params = spec.params.parse(raw.params ?? new Map(), `module-request.params (${COMMAND_NAMES.get(raw.command)})`);
-  return { command: raw.command, requestId: raw.requestId, params } as ModuleRequest;
+  return withParams(raw.command, raw.requestId, raw.params);
+}
+
+/** The request variant of `command`, its params read with that command's own schema. */
+function withParams<C extends CommandId>(command: C, requestId: number, params: CborValue | undefined): ModuleRequest<C> {
+  const parsed = schemasOf(command).params.parse(params ?? new Map(), `module-request.params (${COMMAND_NAMES.get(command)})`);
+  return variant<C, ModuleRequest<C>>({ command, requestId, params: parsed });
+}
+
+/**
+ * A record whose `command` is C, as C's variant of a union over the command id. Sound because every
+ * field's type is computed from that same C; TypeScript does not distribute a generic object literal
+ * over the mapped union, hence the one assertion here.
+ */
+function variant<C extends CommandId, V>(value: { readonly command: C; readonly [field: string]: unknown }): V {
+  return value as unknown as V;
 }
 
 const responseEnvelope = record('module-response', {
@@ -195,19 +230,27 @@ const responseEnvelope = record('module-response', {
   error: optional(ENVELOPE.error, moduleError),
 });
 
-export function encodeResponse(response: ModuleResponse): Map<CborMapKey, CborValue> {
+export function encodeResponse<C extends CommandId>(response: ModuleResponse<C>): Map<CborMapKey, CborValue> {
   if (response.status === STATUS_ERROR) {
     return responseEnvelope.toCbor({ ...pick(response), status: STATUS_ERROR, error: response.error });
   }
-  const result = (COMMANDS[response.command].result as RecordType<unknown>).toCbor(response.result);
-  return responseEnvelope.toCbor({ command: response.command, requestId: response.requestId, status: STATUS_OK, result });
+  const ok: { command: C; requestId: number; result: ResultOf<C> } = response;
+  const result = schemasOf(ok.command).result.toCbor(ok.result);
+  return responseEnvelope.toCbor({ command: ok.command, requestId: ok.requestId, status: STATUS_OK, result });
 }
 
 function pick(r: { command?: CommandId; requestId?: number }): { command?: CommandId; requestId?: number } {
   return { ...(r.command !== undefined ? { command: r.command } : {}), ...(r.requestId !== undefined ? { requestId: r.requestId } : {}) };
 }
 
-export function parseResponse(value: CborValue): ModuleResponse {
+/**
+ * Reads a response. With `expected`, a successful response must answer that command (else
+ * MESSAGE_INVALID_FIELD) and is typed as its variant, so a caller that sent command C reads C's result
+ * without a cast.
+ */
+export function parseResponse(value: CborValue): ModuleResponse;
+export function parseResponse<C extends CommandId>(value: CborValue, expected: C): ModuleResponse<C>;
+export function parseResponse(value: CborValue, expected?: CommandId): ModuleResponse {
   if (!(value instanceof Map)) throw new HemkitError('MESSAGE_INVALID_FIELD', 'module-response: expected a map');
   const status = value.get(ENVELOPE.status);
   if (status === STATUS_ERROR) {
@@ -225,6 +268,17 @@ export function parseResponse(value: CborValue): ModuleResponse {
     status: field(ENVELOPE.status, literal(STATUS_OK) as WireType<number>),
     result: field(ENVELOPE.result, { description: 'result', parse: (v: CborValue) => v, toCbor: (v: CborValue) => v }),
   }).parse(value, 'module-response');
-  const result = COMMANDS[raw.command].result.parse(raw.result, `module-response.result (${COMMAND_NAMES.get(raw.command)})`);
-  return { command: raw.command, requestId: raw.requestId, status: STATUS_OK, result } as ModuleResponse;
+  if (expected !== undefined && raw.command !== expected) {
+    throw new HemkitError(
+      'MESSAGE_INVALID_FIELD',
+      `module-response: answers command ${COMMAND_NAMES.get(raw.command) ?? raw.command}, not ${COMMAND_NAMES.get(expected) ?? expected}`,
+    );
+  }
+  return withResult(raw.command, raw.requestId, raw.result);
+}
+
+/** The successful-response variant of `command`, its result read with that command's own schema. */
+function withResult<C extends CommandId>(command: C, requestId: number, result: CborValue): ModuleOkResponse<C> {
+  const parsed = schemasOf(command).result.parse(result, `module-response.result (${COMMAND_NAMES.get(command)})`);
+  return variant<C, ModuleOkResponse<C>>({ command, requestId, status: STATUS_OK, result: parsed });
 }

@@ -21,6 +21,7 @@ import {
 /** Claim keys (registries.md §b): registered CWT/EAT claims and hemkit's private-use block. */
 export const CLAIM = {
   iss: 1,
+  aud: 3,
   exp: 4,
   nbf: 5,
   iat: 6,
@@ -37,7 +38,7 @@ export const CLAIM = {
   earStatus: 1000,
   earTrustworthinessVector: 1001,
   earRawEvidence: 1002,
-  earAppraisalPolicyIds: 1003,
+  earAppraisalPolicyId: 1003,
   earVerifierId: 1004,
   counters: -72001,
   logHead: -72002,

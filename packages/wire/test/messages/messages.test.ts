@@ -196,4 +196,16 @@ describe('module command envelope', () => {
     expectCode(() => parseRequest(attest(2 ** 32)), 'MESSAGE_INVALID_FIELD');
     expectCode(() => parseRequest(new Map<CborMapKey, CborValue>([[1, CMD.attest], [2, 1]])), 'MESSAGE_MISSING_FIELD');
   });
+
+  it('reads a response as the variant of the command expected, and refuses one that answers another', () => {
+    const ok = { command: CMD.runWorkload, requestId: 8, status: 0 as const, result: { remainingQuota: 5n } };
+    const bytes = encodeResponse(ok);
+    const typed = parseResponse(bytes, CMD.runWorkload);
+    // The variant's own result type: no cast needed to read a run-workload field.
+    expect(typed.status === 0 && typed.result.remainingQuota).toBe(5n);
+    expectCode(() => parseResponse(bytes, CMD.attest), 'MESSAGE_INVALID_FIELD');
+    // A refusal answers whatever was sent: the expected command does not apply to it.
+    const err = { status: 1 as const, error: { code: 'CBOR_TRUNCATED', message: 'short' } };
+    expect(parseResponse(encodeResponse(err), CMD.attest)).toEqual(err);
+  });
 });

@@ -18,7 +18,7 @@ import { status } from './status.js';
 import type { CommandRequest, CommandResponse } from './types.js';
 
 export { manufacture, FACTORY_FIRMWARE, FACTORY_SVN } from './manufacture.js';
-export { isCommandRequest, type CommandRequest, type CommandResponse } from './types.js';
+export { type CommandRequest, type CommandResponse } from './types.js';
 
 /** Every command but manufacture: the ones a manufactured chip runs. */
 export type ChipCommand = Exclude<CommandId, typeof CMD.manufacture>;
