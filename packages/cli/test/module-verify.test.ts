@@ -60,6 +60,28 @@ describe('hemkit module and hemkit verify, end to end with the CLI alone', () =>
     expect(account.out).toContain('3000000000000000000000');
   }, 120_000);
 
+  it('a challenge issued for one chip and answered by another is NONCE_WRONG_CHIP (exit 1), and leaves the nonce usable', async () => {
+    const cwd = fresh();
+    const h = (...argv: string[]) => hemkit(argv, { cwd });
+    await licensedChip(cwd, 'chip-a');
+    await licensedChip(cwd, 'chip-b');
+    // The verifier knows chip-a (a first appraisal), then challenges it by name.
+    expect((await h('challenge', '--store', 'v.sqlite', '--out', 'c1.json')).code).toBe(0);
+    expect((await h('module', 'evidence', 'chip-a', '--challenge', 'c1.json', '--licence', 'chip-a.lic', '--out', 'a1.cbor')).code).toBe(0);
+    expect((await h('verify', 'a1.cbor', '--trust', 'trust.json', '--challenge', 'c1.json', '--store', 'v.sqlite')).code).toBe(0);
+    expect((await h('challenge', '--store', 'v.sqlite', '--for', 'a1.cbor', '--out', 'c2.json')).code).toBe(0);
+    expect(JSON.parse(readFileSync(join(cwd, 'c2.json'), 'utf8')).ueid).toMatch(/^[0-9a-f]+$/);
+    // chip-b answers chip-a's challenge: same factory, a good chain, the right nonce, the wrong chip.
+    expect((await h('module', 'evidence', 'chip-b', '--nonce', JSON.parse(readFileSync(join(cwd, 'c2.json'), 'utf8')).nonce, '--licence', 'chip-b.lic', '--out', 'b.cbor')).code).toBe(0);
+    const wrong = await h('verify', 'b.cbor', '--trust', 'trust.json', '--challenge', 'c2.json', '--store', 'v.sqlite');
+    expect(wrong.code, wrong.out + wrong.err).toBe(1);
+    expect(wrong.out).toContain('NONCE_WRONG_CHIP');
+    // The challenged chip can still answer with that nonce.
+    expect((await h('module', 'evidence', 'chip-a', '--challenge', 'c2.json', '--licence', 'chip-a.lic', '--out', 'a2.cbor')).code).toBe(0);
+    const right = await h('verify', 'a2.cbor', '--trust', 'trust.json', '--challenge', 'c2.json', '--store', 'v.sqlite');
+    expect(right.code, right.out).toBe(0);
+  }, 120_000);
+
   it('a second bundle that does not prove against the remembered head is a missing proof, never tampering', async () => {
     const cwd = fresh();
     const h = (...argv: string[]) => hemkit(argv, { cwd });

@@ -144,7 +144,14 @@ export async function verify(io: Io, bundles: readonly string[], opts: VerifyOpt
   atMostOneStdin([...bundles, ...(opts.challenge ?? []), opts.trust, opts.reference, opts.policy, opts.verifierKey]);
   if (opts.ear === '-' && opts.json) throw new UsageError('--ear - and --json would both write to standard output');
   const loaded = await loadInputs(io, opts);
-  for (const file of opts.challenge ?? []) nonces!.push(parseChallenge(await readJson(io, file), file).nonce);
+  // A challenge that names its chip binds the nonce to it (specs/security.md §11): another chip's report
+  // answering it is NONCE_WRONG_CHIP.
+  const chips: (Uint8Array | undefined)[] = [];
+  for (const file of opts.challenge ?? []) {
+    const challenge = parseChallenge(await readJson(io, file), file);
+    nonces!.push(challenge.nonce);
+    chips.push(challenge.ueid);
+  }
   if (nonces && new Set(nonces.map((n) => hexOf(n))).size !== nonces.length) throw new UsageError('each bundle needs its own nonce: the same nonce is given twice');
   const bytes = await Promise.all(bundles.map((f) => readInput(io, f)));
   bundles.forEach((file, i) => mustBeBundle(bytes[i]!, file));
@@ -160,10 +167,10 @@ export async function verify(io: Io, bundles: readonly string[], opts: VerifyOpt
   const store = openStore(path);
   try {
     const base = appraisalInputs(io, loaded, store, opts.backend);
-    const appraisals = bundles.map((file, i) => ({ file, appraisal: appraise(bytes[i]!, { ...base, ...(nonces ? { expectedNonce: nonces[i]! } : {}) }) }));
+    const appraisals = bundles.map((file, i) => ({ file, appraisal: appraise(bytes[i]!, { ...base, ...(nonces ? { expectedNonce: nonces[i]! } : {}), ...(chips[i] ? { expectedUeid: chips[i] } : {}) }) }));
     const results = appraisals.map((x) => x.appraisal);
-    if (opts.ear !== undefined && key !== undefined) writeOutput(io, opts.ear, signResult(results, base.now, VERIFIER_ID, base.policy.policyId, key, base.backend));
-    if (opts.json) io.stdout.write(`${toJson(resultToJson(results, base.now, VERIFIER_ID, base.policy.policyId))}\n`);
+    if (opts.ear !== undefined && key !== undefined) writeOutput(io, opts.ear, signResult(results, base.now, VERIFIER_ID, base.policy, key, base.backend));
+    if (opts.json) io.stdout.write(`${toJson(resultToJson(results, base.now, VERIFIER_ID, base.policy))}\n`);
     else for (const { file, appraisal } of appraisals) io.stdout.write(`${renderAppraisal(file, appraisal)}\n`);
     return results.every((a) => a.status === 'affirming') ? 0 : 1;
   } finally {
