@@ -186,6 +186,7 @@ function tour(work: string): number {
     backend,
     hasher,
     chainCache: new Map(),
+    licenceCache: new Set(),
   });
   let nonceCount = 0;
   const challenge = (c: FleetChip, options: { knownSizes?: number[]; discloseFrom?: number } = {}) => {

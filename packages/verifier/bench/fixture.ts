@@ -49,7 +49,7 @@ export function fleet(count: number, workloads = 3): ChipEvidence[] {
 export const THROUGHPUT_POLICY: Policy = { ...DEFAULT_POLICY, requireNonce: false };
 
 export function verifierInputs(backend: CryptoBackend, store: VerifierStore, chainCache = new Map<string, VerifiedChain>()): AppraisalInputs {
-  return { ...fixtureInputs({ store, backend, hasher: createMerkleHasher((d) => backend.sha256(d)), chainCache }), policy: THROUGHPUT_POLICY };
+  return { ...fixtureInputs({ store, backend, hasher: createMerkleHasher((d) => backend.sha256(d)), chainCache, licenceCache: new Set<string>() }), policy: THROUGHPUT_POLICY };
 }
 
 /** The backend with its `verify` calls counted: how many signatures one appraisal checks. */

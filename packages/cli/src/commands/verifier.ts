@@ -102,6 +102,7 @@ function appraisalInputs(io: Io, loaded: Loaded, store: AppraisalInputs['store']
     backend,
     hasher: createMerkleHasher((d) => backend.sha256(d)),
     chainCache: new Map(),
+    licenceCache: new Set(),
   };
 }
 

@@ -39,6 +39,12 @@ export interface AppraisalInputs {
   readonly hasher: MerkleHasher;
   /** Certificate chains already verified, by the hash of their bytes (see chainKey). */
   readonly chainCache?: Map<string, VerifiedChain>;
+  /**
+   * Licences whose issuer signatures already met the threshold, by the hash of their bytes and of the
+   * issuer set they were checked against (see licenceKey): a licence a chip presents at every
+   * appraisal costs its k signatures once, not every time.
+   */
+  readonly licenceCache?: Set<string>;
 }
 
 export interface VerifiedChain {
@@ -70,6 +76,8 @@ export interface DecodedEntry {
 }
 
 export interface DecodedLicence {
+  /** The statement as carried (the key of the licence cache). */
+  readonly bytes: Uint8Array;
   readonly message: CoseSign;
   readonly claims: LicenceClaims;
 }

@@ -77,7 +77,7 @@ export function checkEncoding(bytes: Uint8Array): Outcome<Decoded> {
     attestationKey: signedOf(attestationKeyCertificateClaims, bundle.attestationKeyCertificate),
     checkpoints: (bundle.checkpoints ?? []).map((c) => signedOf(checkpointClaims, c)),
     entries: (bundle.entries ?? []).map((d) => ({ bytes: d.entry, entry: logEntry.parse(decode(d.entry), 'log-entry'), receipt: d.receipt, opening: d.opening })),
-    licences: (bundle.licences ?? []).map((l) => decodeIssuerStatement(l, licenceClaims)),
+    licences: (bundle.licences ?? []).map((l) => ({ bytes: l, ...decodeIssuerStatement(l, licenceClaims) })),
   };
   for (const r of bundle.consistencyReceipts ?? []) consistencyReceiptSizes(r);
   return pass(decoded);
@@ -85,6 +85,16 @@ export function checkEncoding(bytes: Uint8Array): Outcome<Decoded> {
 
 export function chainKey(deviceCertificate: Uint8Array, attestationKeyCertificate: Uint8Array): string {
   return toHex(sha256(new Uint8Array([...sha256(deviceCertificate), ...sha256(attestationKeyCertificate)])));
+}
+
+/**
+ * The licence cache's key: the statement's bytes and the issuer set and threshold it was checked
+ * against, so that a change of issuers (a key dropped, a threshold raised) checks every licence again.
+ */
+export function licenceKey(bytes: Uint8Array, inputs: Pick<AppraisalInputs, 'trust'>): string {
+  const issuers = inputs.trust.licenceIssuers;
+  const set = issuers.keys.map((k) => toHex(keyThumbprint(k))).sort().join(',');
+  return `${toHex(sha256(bytes))}/${issuers.threshold}/${set}`;
 }
 
 /** 2. certificate chain: manufacturer root → device certificate → attestation-key certificate. */
@@ -418,7 +428,11 @@ export function checkLicence(a: Attested, covered: Covered, memory: ChipMemory |
     const logged = installedHash.get(id);
     const licence = logged === undefined ? withId[0]! : withId.find((l) => bytesEqual(sha256(l.message.payload!), logged));
     if (licence === undefined) return fail('LICENCE_UNACCOUNTED', `the licence presented as ${id} is not the one the log installed (licence hash ${short(logged!)})`);
-    checkIssuerSignatures(licence.message, inputs.trust.licenceIssuers.keys, inputs.trust.licenceIssuers.threshold, inputs.backend);
+    const cacheKey = inputs.licenceCache === undefined ? undefined : licenceKey(licence.bytes, inputs);
+    if (cacheKey === undefined || !inputs.licenceCache!.has(cacheKey)) {
+      checkIssuerSignatures(licence.message, inputs.trust.licenceIssuers.keys, inputs.trust.licenceIssuers.threshold, inputs.backend);
+      if (cacheKey !== undefined) inputs.licenceCache!.add(cacheKey);
+    }
     if (!bytesEqual(licence.claims.ueid, r.ueid)) fail('LICENCE_WRONG_CHIP', `licence ${id} is for another chip`);
     checked.set(id, licence.claims);
     return licence.claims;

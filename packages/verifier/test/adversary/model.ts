@@ -90,6 +90,7 @@ interface Verifier {
   readonly storeName: string;
   readonly store: VerifierStore;
   readonly chainCache: Map<string, VerifiedChain>;
+  readonly licenceCache: Set<string>;
 }
 
 interface Bundle {
@@ -103,6 +104,8 @@ interface Bundle {
 
 /** Verified certificate chains, by verifier: the same across strategies (the chips are), so kept. */
 const chainCaches = [new Map<string, VerifiedChain>(), new Map<string, VerifiedChain>(), new Map<string, VerifiedChain>()];
+/** Licences whose signatures met the threshold, by verifier: kept across strategies like the chains. */
+const licenceCaches = [new Set<string>(), new Set<string>(), new Set<string>()];
 
 class Sim {
   readonly world: World;
@@ -137,9 +140,9 @@ class Sim {
     this.world = getWorld();
     const [s0, s1] = options.store === 'sqlite' ? this.sqliteStores() : [new MemoryVerifierStore(), new MemoryVerifierStore()];
     this.verifiers = [
-      { name: 'V0', storeName: 'S0', store: s0, chainCache: chainCaches[0]! },
-      { name: 'V1', storeName: 'S0', store: s0, chainCache: chainCaches[1]! },
-      { name: 'V2', storeName: 'S1', store: s1, chainCache: chainCaches[2]! },
+      { name: 'V0', storeName: 'S0', store: s0, chainCache: chainCaches[0]!, licenceCache: licenceCaches[0]! },
+      { name: 'V1', storeName: 'S0', store: s0, chainCache: chainCaches[1]!, licenceCache: licenceCaches[1]! },
+      { name: 'V2', storeName: 'S1', store: s1, chainCache: chainCaches[2]!, licenceCache: licenceCaches[2]! },
     ];
     this.chip = this.world.chips[s.chip % this.world.chips.length]!;
     this.spawn('A', this.chip, this.chip.state, this.chip.entries);
@@ -484,6 +487,7 @@ class Sim {
       backend,
       hasher,
       chainCache: v.chainCache,
+      licenceCache: v.licenceCache,
     });
     const after = remember(v.store, chips);
     this.appraisals++;

@@ -407,6 +407,32 @@ describe('each check fires with its code', () => {
     expect(LOCK.unlocked).toBe(0);
   });
 
+  it('licence: a licence whose signatures met the threshold is not verified again, until the issuer set changes', () => {
+    const chip = licensedChip();
+    let verifies = 0;
+    const base = verifierInputs();
+    const counted = { ...base.backend, verify: (...args: Parameters<typeof base.backend.verify>) => (verifies++, base.backend.verify(...args)) };
+    const inputs: AppraisalInputs = { ...base, backend: counted, licenceCache: new Set() };
+    const first = chip.evidence();
+    verifies = 0;
+    expect(appraiseWith(first.bundle, first.nonce, inputs).status).toBe('affirming');
+    const firstCount = verifies;
+    expect(inputs.licenceCache!.size).toBe(1);
+    const second = chip.evidence();
+    verifies = 0;
+    expect(appraiseWith(second.bundle, second.nonce, inputs).status).toBe('affirming');
+    // The 2-of-3 licence's two signatures are not checked again (and the chain's two, cached already).
+    expect(firstCount - verifies).toBe(2 + 2);
+    // A narrower issuer set is another key: the licence is judged again, and refused.
+    const narrower = { ...inputs, trust: trust({ licenceIssuers: { keys: trust().licenceIssuers.keys.slice(1), threshold: 1 } }) };
+    const third = chip.evidence();
+    expect(check(appraiseWith(third.bundle, third.nonce, narrower), 'licence').code).toBe('LICENCE_UNKNOWN_SIGNER');
+    // A raised threshold likewise.
+    const stricter = { ...inputs, trust: trust({ licenceIssuers: { keys: trust().licenceIssuers.keys, threshold: 3 } }) };
+    const fourth = chip.evidence();
+    expect(check(appraiseWith(fourth.bundle, fourth.nonce, stricter), 'licence').code).toBe('LICENCE_TOO_FEW_SIGNATURES');
+  });
+
   it('licence: the ledger is remembered, usage per licence and the licence active at the head', () => {
     const chip = licensedChip();
     const id = hex(chip.licenceClaims.licenceId);
