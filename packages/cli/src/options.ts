@@ -87,6 +87,7 @@ export const JSON_SCHEMAS = [
   'accounting-input',
   'accounting-report',
   'vectors-accounting',
+  'vectors-attestation-result',
   'vectors-cbor-decode',
   'vectors-cddl',
   'vectors-cose',
