@@ -3,6 +3,7 @@
  * context, chromium.test.ts in a real headless browser), its input and what it must answer.
  */
 import { readFileSync } from 'node:fs';
+import { build } from 'esbuild';
 import { join } from 'node:path';
 import { ROOT } from './build.js';
 
@@ -39,3 +40,17 @@ export const EXPECTED = {
   nodeBackend: 'CRYPTO_BACKEND_UNAVAILABLE',
   messages: 'function',
 };
+
+/** PROGRAM bundled from the built @hemkit/wire for a browser, as a script defining `hemkitBundle`. */
+export async function bundleProgram(): Promise<string> {
+  const result = await build({
+    stdin: { contents: PROGRAM, resolveDir: ROOT, loader: 'js' },
+    bundle: true,
+    platform: 'browser',
+    format: 'iife',
+    globalName: 'hemkitBundle',
+    write: false,
+    logLevel: 'silent',
+  });
+  return result.outputFiles[0]!.text;
+}

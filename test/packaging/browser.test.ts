@@ -9,7 +9,7 @@ import { webcrypto } from 'node:crypto';
 import { createContext, runInContext } from 'node:vm';
 import { build, type Metafile } from 'esbuild';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { EXPECTED, PROGRAM, programInput } from './browser-program.js';
+import { bundleProgram, EXPECTED, programInput } from './browser-program.js';
 import { ensureBuilt, ROOT } from './build.js';
 
 const ENTRIES = ['@hemkit/wire', '@hemkit/wire/bytes', '@hemkit/wire/cbor', '@hemkit/wire/cose', '@hemkit/wire/crypto', '@hemkit/wire/merkle', '@hemkit/wire/messages', '@hemkit/wire/errors'];
@@ -22,8 +22,9 @@ function nodeImports(metafile: Metafile): string[] {
   return Object.values(metafile.inputs).flatMap((input) => input.imports.filter((i) => i.path.startsWith('node:') || i.external === true).map((i) => i.path));
 }
 
-async function bundledInputs(entry: string): Promise<string[]> {
-  const result = await build({
+/** Bundles everything `entry` exports for a browser, as a user's bundler would (tree-shaken, ESM). */
+function bundleEntry(entry: string) {
+  return build({
     stdin: { contents: `export * from '${entry}';`, resolveDir: ROOT, loader: 'js' },
     bundle: true,
     platform: 'browser',
@@ -33,20 +34,15 @@ async function bundledInputs(entry: string): Promise<string[]> {
     treeShaking: true,
     logLevel: 'silent',
   });
-  return Object.keys(result.metafile.inputs);
+}
+
+async function bundledInputs(entry: string): Promise<string[]> {
+  return Object.keys((await bundleEntry(entry)).metafile.inputs);
 }
 
 describe('@hemkit/wire in a browser bundle', () => {
   it.each(ENTRIES)('%s bundles for the browser with no Node built-in', async (entry) => {
-    const result = await build({
-      stdin: { contents: `export * from '${entry}';`, resolveDir: ROOT, loader: 'js' },
-      bundle: true,
-      platform: 'browser',
-      format: 'esm',
-      write: false,
-      metafile: true,
-      logLevel: 'silent',
-    });
+    const result = await bundleEntry(entry);
     expect(result.errors).toEqual([]);
     expect(nodeImports(result.metafile)).toEqual([]);
     // From the built JavaScript, as a user's bundler sees the package, never from the sources.
@@ -66,16 +62,7 @@ describe('@hemkit/wire in a browser bundle', () => {
   });
 
   it('runs in a context with only browser globals: CBOR, COSE and Merkle on noble; no node backend', async () => {
-    const result = await build({
-      stdin: { contents: PROGRAM, resolveDir: ROOT, loader: 'js' },
-      bundle: true,
-      platform: 'browser',
-      format: 'iife',
-      globalName: 'hemkitBundle',
-      write: false,
-      logLevel: 'silent',
-    });
-    const code = result.outputFiles[0]!.text;
+    const code = await bundleProgram();
     const context = createContext({ TextEncoder, TextDecoder, crypto: { getRandomValues: (a: Uint8Array) => webcrypto.getRandomValues(a) } });
     const input = programInput();
     expect(runInContext('[typeof require, typeof process, typeof Buffer, typeof module].join()', context)).toBe('undefined,undefined,undefined,undefined');

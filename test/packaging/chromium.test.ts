@@ -8,10 +8,9 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { build } from 'esbuild';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { EXPECTED, PROGRAM, programInput } from './browser-program.js';
-import { ensureBuilt, ROOT } from './build.js';
+import { bundleProgram, EXPECTED, programInput } from './browser-program.js';
+import { ensureBuilt } from './build.js';
 
 const CHROMIUM = process.env.HEMKIT_CHROMIUM ?? '/usr/bin/chromium';
 const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-extensions', '--no-first-run'];
@@ -41,16 +40,7 @@ describe('@hemkit/wire in headless Chromium', () => {
   });
 
   it('runs the bundle: CBOR, COSE and Merkle on noble; no Node globals; no node backend', async () => {
-    const result = await build({
-      stdin: { contents: PROGRAM, resolveDir: ROOT, loader: 'js' },
-      bundle: true,
-      platform: 'browser',
-      format: 'iife',
-      globalName: 'hemkitBundle',
-      write: false,
-      logLevel: 'silent',
-    });
-    const code = result.outputFiles[0]!.text;
+    const code = await bundleProgram();
     const html = `<!doctype html><html><body><script>${escapeScript(code)}</script><script>
       let text;
       try {
