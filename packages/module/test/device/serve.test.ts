@@ -13,14 +13,20 @@ import { connectUnixSocket } from '../../src/transport/index.js';
 import { faultyFs } from '../support/faulty-fs.js';
 import { licensedChip, NOW, work } from './support.js';
 
+/** A licensed chip's directory, closed and copied into a fresh temporary root (removed by the caller). */
+function chipDirectory(workloads: number): { root: string; dir: string } {
+  const template = licensedChip({ workloads });
+  template.device.close();
+  const root = mkdtempSync(join(tmpdir(), 'hemkit-serve-'));
+  const dir = join(root, 'chip');
+  cpSync(template.dir, dir, { recursive: true });
+  template.cleanup();
+  return { root, dir };
+}
+
 describe('the device process on a full disk', () => {
   it('answers STORAGE_FULL on the same connection, goes on answering, and reports one line', async () => {
-    const template = licensedChip({ workloads: 1 });
-    template.device.close();
-    const root = mkdtempSync(join(tmpdir(), 'hemkit-serve-'));
-    const dir = join(root, 'chip');
-    cpSync(template.dir, dir, { recursive: true });
-    template.cleanup();
+    const { root, dir } = chipDirectory(1);
     const socket = join(root, 'chip.sock');
     const medium = faultyFs();
     const lines: string[] = [];
@@ -57,12 +63,7 @@ describe('the device process on a full disk', () => {
 
 describe('the device process and its stop signals', () => {
   it('has its SIGTERM and SIGINT handlers installed when it announces where it listens, and removes them when it stops', async () => {
-    const template = licensedChip({ workloads: 0 });
-    template.device.close();
-    const root = mkdtempSync(join(tmpdir(), 'hemkit-serve-'));
-    const dir = join(root, 'chip');
-    cpSync(template.dir, dir, { recursive: true });
-    template.cleanup();
+    const { root, dir } = chipDirectory(0);
     const before = { term: process.listenerCount('SIGTERM'), int: process.listenerCount('SIGINT') };
     const atListening: { term: number; int: number }[] = [];
     const stop = new AbortController();
@@ -88,12 +89,7 @@ describe('the device process and its stop signals', () => {
   }, 30_000);
 
   it('leaves no handler behind when it cannot listen', async () => {
-    const template = licensedChip({ workloads: 0 });
-    template.device.close();
-    const root = mkdtempSync(join(tmpdir(), 'hemkit-serve-'));
-    const dir = join(root, 'chip');
-    cpSync(template.dir, dir, { recursive: true });
-    template.cleanup();
+    const { root, dir } = chipDirectory(0);
     const before = { term: process.listenerCount('SIGTERM'), int: process.listenerCount('SIGINT') };
     let announced = false;
     try {
