@@ -164,20 +164,25 @@ describe('fleet accounting (specs/verifier.md §6.1)', () => {
   });
 });
 
-describe('the JSON form of an attestation result (specs/messages/attestation-result.md §5)', () => {
-  const f = files.find((x) => x.rel === join('evidence', 'evidence-honest.json'))!.json as { trust: unknown; reference: unknown; policy: unknown; vectors: { now: number; nonce: string; bundle: string }[] };
+/** The first honest evidence vector, appraised by the verifier with a fresh memory: what results are made of. */
+const honest = files.find((x) => x.rel === join('evidence', 'evidence-honest.json'))!.json as { trust: unknown; reference: unknown; policy: unknown; vectors: { now: number; nonce: string; bundle: string }[] };
+function appraiseHonest(bundle: string, now: number, nonce: string) {
   const backend = getBackend('noble');
-  const v = f.vectors[0]!;
-  const appraisal = appraise(Buffer.from(v.bundle, 'hex'), {
-    trust: parseTrustAnchors(f.trust),
-    reference: parseReferenceValues(f.reference),
-    policy: parsePolicy(f.policy),
+  return appraise(Buffer.from(bundle, 'hex'), {
+    trust: parseTrustAnchors(honest.trust),
+    reference: parseReferenceValues(honest.reference),
+    policy: parsePolicy(honest.policy),
     backend,
     hasher: createMerkleHasher((d: Uint8Array) => backend.sha256(d)),
     store: new MemoryVerifierStore(),
-    now: v.now,
-    expectedNonce: Buffer.from(v.nonce, 'hex'),
+    now,
+    expectedNonce: Buffer.from(nonce, 'hex'),
   });
+}
+
+describe('the JSON form of an attestation result (specs/messages/attestation-result.md §5)', () => {
+  const v = honest.vectors[0]!;
+  const appraisal = appraiseHonest(v.bundle, v.now, v.nonce);
   const json = resultToJson([appraisal], v.now, { developer: 'hemkit', build: 'test' }, 'hemkit/v1/default');
 
   it('what the verifier writes validates', () => {
@@ -196,24 +201,11 @@ describe('the JSON form of an attestation result (specs/messages/attestation-res
 });
 
 describe('the signed attestation result against hemkit.cddl (the CDDL says what result.ts emits)', () => {
-  const f = files.find((x) => x.rel === join('evidence', 'evidence-honest.json'))!.json as { trust: unknown; reference: unknown; policy: unknown; vectors: { now: number; nonce: string; bundle: string }[] };
-  const backend = getBackend('noble');
   const cddl = parseCddl(read(join(SPECS, 'cddl/hemkit.cddl')));
-  const appraisalAt = (bundle: string, now: number, nonce: string) =>
-    appraise(Buffer.from(bundle, 'hex'), {
-      trust: parseTrustAnchors(f.trust),
-      reference: parseReferenceValues(f.reference),
-      policy: parsePolicy(f.policy),
-      backend,
-      hasher: createMerkleHasher((d: Uint8Array) => backend.sha256(d)),
-      store: new MemoryVerifierStore(),
-      now,
-      expectedNonce: Buffer.from(nonce, 'hex'),
-    });
   const key = signingKey(-8, new Uint8Array(32).fill(7));
-  const v = f.vectors[0]!;
-  const affirmed = appraisalAt(v.bundle, v.now, v.nonce);
-  const refused = appraisalAt(v.bundle, v.now, '00'.repeat(16)); // another nonce: contraindicated, checks not run
+  const v = honest.vectors[0]!;
+  const affirmed = appraiseHonest(v.bundle, v.now, v.nonce);
+  const refused = appraiseHonest(v.bundle, v.now, '00'.repeat(16)); // another nonce: contraindicated, checks not run
 
   it.each([['affirming', affirmed], ['contraindicated', refused]] as const)('a %s result matches ear-claims', (_, appraisal) => {
     const signed = signResult([appraisal], v.now, { developer: 'hemkit', build: 'test' }, 'hemkit/v1/default', key);
