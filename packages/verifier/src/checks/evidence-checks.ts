@@ -92,9 +92,25 @@ export function chainKey(deviceCertificate: Uint8Array, attestationKeyCertificat
  * against, so that a change of issuers (a key dropped, a threshold raised) checks every licence again.
  */
 export function licenceKey(bytes: Uint8Array, inputs: Pick<AppraisalInputs, 'trust'>): string {
-  const issuers = inputs.trust.licenceIssuers;
-  const set = issuers.keys.map((k) => toHex(keyThumbprint(k))).sort().join(',');
-  return `${toHex(sha256(bytes))}/${issuers.threshold}/${set}`;
+  return `${toHex(sha256(bytes))}/${trustIds(inputs.trust).issuerSet}`;
+}
+
+/**
+ * The key ids of a set of trust anchors, computed once per anchors object rather than at every
+ * appraisal: the caches compare them on every hit, which is the hot path they exist for.
+ */
+const trustIdCache = new WeakMap<AppraisalInputs['trust'], { readonly manufacturers: readonly string[]; readonly issuerSet: string }>();
+function trustIds(trust: AppraisalInputs['trust']): { readonly manufacturers: readonly string[]; readonly issuerSet: string } {
+  let ids = trustIdCache.get(trust);
+  if (ids === undefined) {
+    const issuers = trust.licenceIssuers;
+    ids = {
+      manufacturers: trust.manufacturers.map((m) => toHex(keyThumbprint(m.key))),
+      issuerSet: `${issuers.threshold}/${issuers.keys.map((k) => toHex(keyThumbprint(k))).sort().join(',')}`,
+    };
+    trustIdCache.set(trust, ids);
+  }
+  return ids;
 }
 
 /** 2. certificate chain: manufacturer root → device certificate → attestation-key certificate. */
@@ -104,14 +120,16 @@ export function checkChain(d: Decoded, inputs: AppraisalInputs): Outcome<Verifie
   // A chain verified once is not verified again (the bytes are the same), but only while the root
   // that anchored it is still trusted: a cache that outlives a change of trust anchors (a
   // long-running verifier) must not keep affirming chains under a root the verifier dropped.
-  if (cached !== undefined && inputs.trust.manufacturers.some((m) => toHex(keyThumbprint(m.key)) === cached.rootKeyId)) return pass(cached);
+  const rootIds = trustIds(inputs.trust).manufacturers;
+  if (cached !== undefined && rootIds.includes(cached.rootKeyId)) return pass(cached);
   const kid = d.device.message.kid;
-  const root = inputs.trust.manufacturers.find((m) => kid !== undefined && bytesEqual(keyThumbprint(m.key), kid));
-  if (root === undefined) return fail('CHAIN_UNTRUSTED_ROOT', `the device certificate's signer (kid ${kid ? toHex(kid) : 'none'}) is not a trusted manufacturer`);
+  const rootKeyId = kid === undefined ? 'none' : toHex(kid);
+  const root = inputs.trust.manufacturers[rootIds.indexOf(rootKeyId)];
+  if (root === undefined) return fail('CHAIN_UNTRUSTED_ROOT', `the device certificate's signer (kid ${rootKeyId}) is not a trusted manufacturer`);
   const device = verified(d.device, root.key, inputs, 'device certificate');
   const ak = verified(d.attestationKey, device.cnf.coseKey, inputs, 'attestation-key certificate');
   if (!bytesEqual(device.ueid, ak.ueid)) fail('CHAIN_MISMATCH', 'the two certificates name different chips');
-  const chain: VerifiedChain = { device, attestationKeyCertificate: ak, attestationKey: ak.cnf.coseKey, rootKeyId: toHex(keyThumbprint(root.key)) };
+  const chain: VerifiedChain = { device, attestationKeyCertificate: ak, attestationKey: ak.cnf.coseKey, rootKeyId };
   inputs.chainCache?.set(key, chain);
   return pass(chain);
 }
