@@ -332,10 +332,12 @@ function akCertificateFamily(): Family {
   const { iat: _iat, ...minimal } = F.AK_CERTIFICATE_CLAIMS;
   const base = attestationKeyCertificateClaims.toCbor(F.AK_CERTIFICATE_CLAIMS);
   return recordFamily(attestationKeyCertificateClaims, 'Attestation-key certificate claims, signed by the device identity key (specs/messages/device-certificate.md)', F.AK_CERTIFICATE_CLAIMS, minimal, [
-    invalidField('measurement-content-format-65001', 'a measurement labelled with content format 65001 (hemkit\'s is 65000)', setIn(base, [273, 0, 0], 65001)),
-    invalidField('measurement-two-entries', 'two measurements (the profile has exactly one)', setIn(base, [273, 1], [65000, F.FIRMWARE_V2])),
-    invalidField('measurement-empty', 'no measurement', setIn(base, [273], [])),
-    invalidField('measurement-digest-31-bytes', 'a firmware digest of 31 bytes', setIn(base, [273, 0, 1], new Uint8Array(31))),
+    invalidField('measurement-hash-alg-sha-384', 'a measurement naming hash algorithm 7 (sha-384; v1 admits sha-256, 1, only)', setIn(base, [-72034, 0], 7)),
+    invalidField('measurement-hash-alg-as-text', 'a measurement naming its hash algorithm as the text "sha-256" (the profile uses the integer id)', setIn(base, [-72034, 0], 'sha-256')),
+    invalidField('measurement-three-elements', 'a hash-entry with a third element', setIn(base, [-72034, 2], F.FIRMWARE_V2)),
+    invalidField('measurement-digest-31-bytes', 'a firmware digest of 31 bytes', setIn(base, [-72034, 1], new Uint8Array(31))),
+    invalidField('measurement-content-format-65000', 'the measurement as v1 drafts sent it, [[65000, digest]] (decisions.md §3(d))', setIn(base, [-72034], [[65000, F.FIRMWARE]])),
+    { id: 'eat-measurements-claim', description: 'RFC 9711 measurements (273) with Content-Format 65000, as v1 drafts sent the measurement, added beside the profile\'s measurement claim: 273 is not in the profile', value: setIn(base, [273], [[65000, F.FIRMWARE]]), code: 'MESSAGE_UNKNOWN_FIELD' },
     invalidField('svn-negative', 'an SVN of -1', setIn(base, [-72033], -1)),
   ]);
 }
@@ -345,7 +347,7 @@ function firmwareManifestFamily(): Family {
   return recordFamily(firmwareManifestClaims, 'Firmware manifest claims, signed by the manufacturer root key (specs/messages/device-certificate.md)', F.FIRMWARE_MANIFEST_CLAIMS, F.FIRMWARE_MANIFEST_CLAIMS, [
     valid('svn-0', 'security version number 0', setIn(base, [-72033], 0)),
     invalidField('hwmodel-33-bytes', 'a hardware model of 33 bytes', setIn(base, [259], new Uint8Array(33))),
-    invalidField('measurement-not-nested', 'the measurement as a bare digest instead of [[65000, digest]]', setIn(base, [273], F.FIRMWARE_V2)),
+    invalidField('measurement-bare-digest', 'the measurement as a bare digest instead of [1, digest]', setIn(base, [-72034], F.FIRMWARE_V2)),
   ]);
 }
 

@@ -1,5 +1,5 @@
 /** Device and attestation-key certificates (specs/messages/device-certificate.md). */
-import { CLAIM, cnfKey, firmwareMeasurements, hwmodel, ueid } from './common.js';
+import { CLAIM, cnfKey, firmwareMeasurement, hwmodel, ueid } from './common.js';
 import { field, optional, record, text, time, uint } from './schema.js';
 import { signedType, TYP } from './typed.js';
 
@@ -22,7 +22,7 @@ export const attestationKeyCertificateClaims = signedType(
   record('attestation-key-certificate-claims', {
     ueid: field(CLAIM.ueid, ueid),
     iat: optional(CLAIM.iat, time),
-    measurement: field(CLAIM.measurements, firmwareMeasurements),
+    measurement: field(CLAIM.measurement, firmwareMeasurement),
     svn: field(CLAIM.svn, uint),
     cnf: field(CLAIM.cnf, cnfKey),
   }),
@@ -37,7 +37,7 @@ export type AttestationKeyCertificateClaims = ReturnType<typeof attestationKeyCe
 export const firmwareManifestClaims = signedType(
   record('firmware-manifest-claims', {
     hwmodel: field(CLAIM.hwmodel, hwmodel),
-    measurement: field(CLAIM.measurements, firmwareMeasurements),
+    measurement: field(CLAIM.measurement, firmwareMeasurement),
     svn: field(CLAIM.svn, uint),
     iat: field(CLAIM.iat, time),
   }),
