@@ -105,7 +105,7 @@ export const ERROR_REGISTRY = {
   NONCE_REUSED: 'the nonce was already used for an appraisal (a replayed report)',
   REPORT_STALE: 'the report is older than the policy\'s maximum age',
   REPORT_FROM_FUTURE: 'the report claims a time later than the verifier\'s clock allows',
-  MODEL_UNKNOWN: 'no reference values for the chip\'s hardware model',
+  MODEL_UNKNOWN: 'no reference values for the chip\'s OEM id and hardware model',
   FIRMWARE_UNKNOWN: 'the firmware measurement is not a known-good reference value',
   FIRMWARE_SVN_TOO_LOW: 'the firmware\'s security version number is below the minimum',
   DEBUG_ENABLED: 'the chip\'s debug state is not disabled, as the policy requires',

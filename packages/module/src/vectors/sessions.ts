@@ -51,6 +51,7 @@ export interface SessionVector {
     readonly randomSeed: string;
     readonly startTime: number;
     readonly manufacturerKey: string;
+    readonly oemid: string;
     readonly issuerKeys: readonly string[];
     readonly issuerThreshold: number;
     readonly replayDefence: readonly ReplayMode[];
@@ -158,6 +159,7 @@ export class SessionRecorder {
         randomSeed: this.randomSeed,
         startTime: T0,
         manufacturerKey: toHex(this.manufacturer.key.privateKey),
+        oemid: toHex(this.manufacturer.oemid),
         issuerKeys: this.authority.issuers.map((i) => toHex(i.privateKey)),
         issuerThreshold: this.threshold,
         replayDefence: this.replayDefence,

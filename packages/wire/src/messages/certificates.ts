@@ -1,15 +1,16 @@
 /** Device and attestation-key certificates (specs/messages/device-certificate.md). */
-import { CLAIM, cnfKey, firmwareMeasurement, hwmodel, ueid } from './common.js';
+import { CLAIM, cnfKey, firmwareMeasurement, hwmodel, oemid, ueid } from './common.js';
 import { field, optional, record, text, time, uint } from './schema.js';
 import { signedType, TYP } from './typed.js';
 
-/** Signed by the manufacturer root key: binds a chip's UEID and model to its device identity key. */
+/** Signed by the manufacturer root key: binds a chip's UEID, OEM and model to its device identity key. */
 export const deviceCertificateClaims = signedType(
   record('device-certificate-claims', {
     iss: field(CLAIM.iss, text),
     iat: field(CLAIM.iat, time),
     exp: optional(CLAIM.exp, time),
     ueid: field(CLAIM.ueid, ueid),
+    oemid: field(CLAIM.oemid, oemid),
     hwmodel: field(CLAIM.hwmodel, hwmodel),
     cnf: field(CLAIM.cnf, cnfKey),
   }),

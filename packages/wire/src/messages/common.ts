@@ -29,6 +29,7 @@ export const CLAIM = {
   cnf: 8,
   eatNonce: 10,
   ueid: 256,
+  oemid: 258,
   hwmodel: 259,
   dbgstat: 263,
   eatProfile: 265,
@@ -59,6 +60,12 @@ export const CLAIM = {
 
 export const ueid = bytes(7, 33);
 export const nonce = bytes(8, 64);
+/**
+ * RFC 9711 §4.2.3 oemid, profiled to its random form: 16 bytes the manufacturer draws once
+ * (specs/messages/device-certificate.md §1.1). The IEEE (3-byte) and PEN (integer) forms are refused.
+ */
+export const oemid = bytes(16);
+/** RFC 9711 §4.2.4: meaningful only relative to the oemid beside it. */
 export const hwmodel = bytes(1, 32);
 export const licenceId = bytes(16);
 export const revocationId = bytes(16);
