@@ -1,13 +1,14 @@
 /**
  * The documents of specs/ agree with each other and with the code where behaviour is decided:
  * one status-line form; the BCP 14 paragraph in every normative document; the verifier's check table
- * (ids and dependencies), the check-to-AR4SI mapping and the CDDL's check-id are the verifier's own
+ * (ids and dependencies), the AR4SI table (check outcome → claim, value) and the CDDL's check-id are the verifier's own
  * CHECKS; every error code named anywhere in specs/ is registered, and every registered code is
  * documented; no document says "not yet implemented". Each predicate is also shown to fail.
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CHECKS } from '../../packages/verifier/src/appraise.js';
+import { AFFIRMS, CONTRADICTS } from '../../packages/verifier/src/ar4si.js';
 import { ERROR_REGISTRY } from '../../packages/wire/src/errors.js';
 import { read, SPECS, specDocuments } from './support.js';
 
@@ -81,15 +82,22 @@ describe('one vocabulary for checks', () => {
     expect(fromSpec).toEqual(fromCode);
   });
 
-  it('the AR4SI mapping of attestation-result.md §3 is the one the verifier applies', () => {
-    const result = read(join(SPECS, 'messages/attestation-result.md'));
-    const section = result.slice(result.indexOf('## 3.'), result.indexOf('## 4.'));
-    const mapped = new Map<string, string>();
-    for (const line of section.split('\n').filter((l) => /^\| [a-z-]+ \| \d+ \|/.test(l))) {
-      const [claim, , checks] = line.split('|').slice(1, -1).map((c) => c.trim());
-      for (const m of checks!.matchAll(/`([a-z-]+)`/g)) mapped.set(m[1]!, claim!);
-    }
-    expect(Object.fromEntries(mapped)).toEqual(Object.fromEntries(CHECKS.map((c) => [c.id, c.vector])));
+  it('the AR4SI table of attestation-result.md §3.1 is the one the verifier applies, row for row', () => {
+    const rows = markedTable(read(join(SPECS, 'messages/attestation-result.md')), 'ar4si');
+    const fromSpec = rows.map(([check, outcome, claim, value]) => [check!.replace(/`/g, ''), outcome!.replace(/`/g, ''), claim!, Number(value)]);
+    const fromCode = CHECKS.flatMap((c) => [
+      ...(AFFIRMS[c.id] ? [[c.id, 'pass', ...AFFIRMS[c.id]!]] : []),
+      ...Object.entries(CONTRADICTS[c.id] ?? {}).map(([code, [claim, value]]) => [c.id, code, claim, value]),
+    ]);
+    expect(fromSpec).toEqual(fromCode);
+    // Every failure code the table names is one the check can give (verifier.md §5).
+    const checkRows = new Map(markedTable(read(join(SPECS, 'verifier.md')), 'checks').map(([, id, , codes]) => [id!.replace(/`/g, ''), codes!]));
+    for (const [check, outcome] of fromSpec) if (outcome !== 'pass') expect(checkRows.get(check as string), `${check} ${outcome}`).toContain(`\`${outcome}\``);
+  });
+
+  it('the AR4SI table predicate can fail: a changed value is seen', () => {
+    const rows = markedTable('<!-- ar4si:begin -->\n| `debug` | `DEBUG_ENABLED` | configuration | 96 | x |\n<!-- ar4si:end -->', 'ar4si');
+    expect(Number(rows[0]![3])).not.toBe(CONTRADICTS.debug!.DEBUG_ENABLED![1]);
   });
 
   it('the CDDL\'s check-id is exactly the verifier\'s check ids', () => {
@@ -99,8 +107,8 @@ describe('one vocabulary for checks', () => {
   });
 
   it('no document uses a check id the verifier does not define in a result context', () => {
-    // The vocabulary the first draft of attestation-result.md used; none of it may come back.
-    for (const old of ['cert-chain', 'counters-monotonic', 'hemkit_checks', 'ear_status', 'ear_trustworthiness_vector', 'ear_verifier_id']) {
+    // The vocabulary of earlier drafts (check ids, and EAR's dotted names from before -04); none of it may come back.
+    for (const old of ['cert-chain', 'counters-monotonic', 'hemkit_checks', 'ear.status', 'ear.trustworthiness-vector', 'ear.verifier-id', 'ear.appraisal-policy-id', 'ear.raw-evidence']) {
       for (const d of docs) expect(d.text, `${d.rel} uses ${old}`).not.toContain(`\`${old}\``);
     }
   });
