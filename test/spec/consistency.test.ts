@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { CHECKS } from '../../packages/verifier/src/appraise.js';
 import { AFFIRMS, CONTRADICTS } from '../../packages/verifier/src/ar4si.js';
 import { ERROR_REGISTRY } from '../../packages/wire/src/errors.js';
+import { TYP } from '../../packages/wire/src/messages/typed.js';
 import { read, SPECS, specDocuments } from './support.js';
 
 const BCP14 = 'are to be interpreted as described in BCP 14 (RFC 2119, RFC 8174) when, and only when, they appear in all capitals';
@@ -136,5 +137,72 @@ describe('error codes in the spec and in the registry', () => {
     const { codes } = codesNamed('fails with `COSE_NOT_A_CODE` or `CBOR_*`');
     expect(codes).toEqual(['COSE_NOT_A_CODE']);
     expect(registered.has(codes[0]!)).toBe(false);
+  });
+});
+
+/** The parts of the spec an Internet-Draft needs, kept in place as the documents change. */
+describe('the spec as an Internet-Draft', () => {
+  const readme = read(join(SPECS, 'README.md'));
+  const references = readme.slice(readme.indexOf('## References'), readme.indexOf('## Versioning'));
+  const iana = read(join(SPECS, 'iana.md'));
+
+  /** Pointers into hemkit's code: a path under packages/ or scripts/, or a backticked TypeScript file. */
+  const codePointers = (text: string) => [...text.matchAll(/`[^`\n]*(?:packages\/|scripts\/|\.ts\b)[^`\n]*`/g)].map((m) => m[0]);
+  /** A document's text without README's two informative sections about hemkit's code (the map of sections to code, the implementation status). */
+  const normativeText = (d: { rel: string; text: string }) =>
+    d.rel === 'README.md' ? d.text.slice(0, d.text.indexOf('## Section → implementing code')) + d.text.slice(d.text.indexOf('## References')) : d.text;
+  /** RFC numbers and Internet-Draft names a text cites. */
+  const citedRfcs = (text: string) => new Set([...text.matchAll(/\bRFC ?(\d{3,4})\b/g)].map((m) => m[1]!));
+  const citedDrafts = (text: string) => new Set([...text.matchAll(/\b(draft-[a-z0-9]+(?:-[a-z][a-z0-9]*)+)/g)].map((m) => m[1]!));
+
+  it.each(docs.filter((d) => statusOf(d.text) === 'v1 draft').map((d) => [d.rel, d] as const))('normative %s does not point into code', (_, d) => {
+    expect(codePointers(normativeText(d))).toEqual([]);
+  });
+
+  it.each(docs.filter((d) => statusOf(d.text) !== 'v1 draft').map((d) => [d.rel, d] as const))('%s, not normative, uses no BCP 14 keyword', (_, d) => {
+    expect(d.text.match(/\b(MUST|SHALL|SHOULD|REQUIRED|RECOMMENDED|OPTIONAL)\b/g) ?? []).toEqual([]);
+  });
+
+  it('every RFC and Internet-Draft cited anywhere in specs/ is in the references of README.md', () => {
+    const listedRfcs = citedRfcs(references);
+    const listedDrafts = citedDrafts(references);
+    for (const d of docs) {
+      for (const rfc of citedRfcs(d.text)) expect(listedRfcs.has(rfc), `${d.rel} cites RFC ${rfc}`).toBe(true);
+      for (const draft of citedDrafts(d.text)) expect(listedDrafts.has(draft), `${d.rel} cites ${draft}`).toBe(true);
+    }
+  });
+
+  it('every typ (a signed family) has its media type in iana.md §3, and every private-use claim its row in §1', () => {
+    for (const typ of Object.values(TYP)) expect(iana, typ).toContain(`\`${typ}\``);
+    const cddl = read(join(SPECS, 'cddl/hemkit.cddl'));
+    const privateUse = [...cddl.matchAll(/^claim\.[a-z-]+ = (-7\d{4})$/gm)].map((m) => m[1]!);
+    expect(privateUse.length).toBeGreaterThan(10);
+    const section1 = iana.slice(iana.indexOf('## 1.'), iana.indexOf('## 2.'));
+    for (const key of privateUse) expect(section1, `claim key ${key}`).toContain(`| −${key.slice(1)} |`);
+  });
+
+  it('every registry iana.md §4 requests names an RFC 8126 policy and a private-use range', () => {
+    const section4 = iana.slice(iana.indexOf('## 4.'), iana.indexOf('## 5.'));
+    const rows = section4.split('\n').filter((l) => l.startsWith('| hemkit '));
+    expect(rows.length).toBeGreaterThan(5);
+    for (const row of rows) {
+      const [, , policy, privateUse] = row.split('|').slice(1, -1).map((c) => c.trim());
+      expect(policy, row).toMatch(/^(Private Use|Experimental Use|Hierarchical Allocation|First Come First Served|Expert Review|Specification Required|RFC Required|IETF Review|Standards Action|IESG Approval)\b/);
+      expect(privateUse, row).not.toBe('');
+    }
+  });
+
+  it('README.md carries terminology, the RFC 9334 role mapping, BCP 14, implementation status and both kinds of references', () => {
+    for (const heading of ['## Terminology', '### Role mapping (RFC 9334)', '## Implementation status', '### Normative', '### Informative']) expect(readme).toContain(heading);
+    expect(readme.replace(/\s+/g, ' ')).toContain('interpreted as described in BCP 14 (RFC 2119, RFC 8174)');
+    for (const role of ['Attester', 'Verifier', 'Relying Party', 'Endorser', 'Reference Value Provider', 'Attestation Result', 'Evidence']) expect(readme, role).toContain(`| ${role}`);
+  });
+
+  it('the predicates can fail', () => {
+    expect(codePointers('implemented in `packages/wire/src/cose/` and `headers.ts`')).toHaveLength(2);
+    expect(codePointers('see [cose.md](cose.md) §7 and `COSE_KEY_INVALID`')).toEqual([]);
+    expect(citedRfcs('RFC 9052 §4 and RFC9999')).toEqual(new Set(['9052', '9999']));
+    expect(citedDrafts('draft-ietf-rats-ear-04 and draft-ietf-rats-corim')).toEqual(new Set(['draft-ietf-rats-ear', 'draft-ietf-rats-corim']));
+    expect(normativeText({ rel: 'README.md', text: 'a\n## Section → implementing code\n`packages/x.ts`\n## Implementation status\n`packages/y`\n## References\nb' })).toBe('a\n## References\nb');
   });
 });
