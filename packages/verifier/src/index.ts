@@ -4,3 +4,4 @@ export { chainKey } from './checks/evidence-checks.js';
 export * from './inputs.js';
 export { CHECK_STATUS_NUMBER, resultClaims, resultTerms, resultToJson, signResult, EAR_PROFILE, type ResultTerms, type VerifierIdentity } from './result.js';
 export { toAppraisedChip } from './fleet.js';
+export { trustworthinessVector, VECTOR_CLAIMS, type VectorClaim } from './ar4si.js';
