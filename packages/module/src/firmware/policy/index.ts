@@ -1,0 +1,3 @@
+/** The firmware policy interface, the default policy and the shipped alternatives (issue 11). */
+export type { Admission, FirmwarePolicy, WorkloadContext, WorkloadParams } from './types.js';
+export { DEFAULT_POLICY } from './default.js';
