@@ -31,6 +31,9 @@ import {
 } from '@hemkit/wire/messages';
 import type { CosePublicKey, CoseAlgorithm } from '@hemkit/wire/cose';
 
+/** The largest counter or quota (hemkit.cddl `counter`: uint or biguint up to 2^128 − 1). */
+export const COUNTER_MAX = 2n ** 128n - 1n;
+
 const keyAlg = oneOf('hemkit-alg', [-8, -19, -7, -9, -35, -51] as const);
 
 const activeLicence = record('active-licence', {

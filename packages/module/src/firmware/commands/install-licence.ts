@@ -18,7 +18,7 @@ export function installLicence(w: Work, request: CommandRequest<typeof CMD.insta
   }
   const c = accepted.claims;
   const replaced = w.state.licence;
-  const remainingQuota = w.policy.initialQuota(c, replaced);
+  const remainingQuota = w.policy.initialQuota(c, replaced, w.state.lockState);
   w.state = {
     ...w.state,
     licence: {

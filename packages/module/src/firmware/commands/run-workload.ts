@@ -6,6 +6,7 @@
 import { HemkitError, type ErrorCode } from '@hemkit/wire/errors';
 import { LOCK, workloadCommitment, type CMD, type Counters, type ParamsOf } from '@hemkit/wire/messages';
 import type { Admission } from '../policy/types.js';
+import { COUNTER_MAX } from '../state.js';
 import type { Work } from '../work.js';
 import { ok, type CommandRequest, type CommandResponse } from './types.js';
 
@@ -44,6 +45,11 @@ export function runWorkload(w: Work, request: CommandRequest<typeof CMD.runWorkl
     admission = cost > licence.remainingQuota ? policy.whenOverQuota({ workload: params, lockState, licence, cost }) : { admit: true, charge: cost };
   }
   if (!admission.admit) return refuse(admission.code, admission.message);
+  // Whatever the policy admits, a lifetime counter stays a counter (module-commands.md §5).
+  const counters = w.state.counters;
+  if (counters.totalOps + params.ops > COUNTER_MAX || counters.interconnectBytes + (params.interconnectBytes ?? 0n) > COUNTER_MAX) {
+    refuse('WORKLOAD_COUNTER_LIMIT', `the workload would take a lifetime counter past 2^128 - 1 (total operations ${counters.totalOps})`);
+  }
   const startedIndex = w.log(6, {
     workloadCommitment: commitment,
     precisionClass: params.precisionClass,

@@ -47,8 +47,11 @@ export interface FirmwarePolicy {
   checkReplay(state: ChipState, defences: ReadonlySet<ReplayMode>, claims: LicenceClaims, hash: Uint8Array): void;
   /** What the chip remembers of an accepted licence against its replay (sequence, hash log, challenge used). */
   rememberLicence(state: ChipState, defences: ReadonlySet<ReplayMode>, claims: LicenceClaims, hash: Uint8Array): ChipState;
-  /** The unused-quota rule: the remaining quota a licence starts with, given the licence it replaces. */
-  initialQuota(claims: LicenceClaims, replaced: ActiveLicence | undefined): bigint;
+  /**
+   * The unused-quota rule: the remaining quota a licence starts with, given the licence it replaces
+   * and the lock state that licence left (revoked, expired, exhausted or unlocked). At most 2^128 − 1.
+   */
+  initialQuota(claims: LicenceClaims, replaced: ActiveLicence | undefined, lockState: LockState): bigint;
 
   // Lapse.
   /** Whether the installed licence has lapsed by time at the chip's time `now` (logged as licence-expired). */
