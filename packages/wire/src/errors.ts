@@ -81,6 +81,8 @@ export const ERROR_REGISTRY = {
   WORKLOAD_CLUSTER_TOO_LARGE: 'the workload\'s cluster size exceeds the licence\'s maximum',
   WORKLOAD_INTERCONNECT_EXCEEDED: 'the workload\'s interconnect rate exceeds the licence\'s maximum bandwidth',
   WORKLOAD_OVER_QUOTA: 'the workload would pass the licence\'s remaining operations quota',
+  WORKLOAD_COUNTER_LIMIT: 'a workload that would take a lifetime usage counter past 2^128 - 1',
+  WORKLOAD_OVER_BASELINE: 'a workload a lapsed chip would run faster than its throttled baseline rate allows (a throttling policy)',
   FIRMWARE_SIGNATURE_INVALID: 'a firmware manifest that does not verify under the pinned manufacturer key',
   FIRMWARE_WRONG_MODEL: 'a firmware manifest for another hardware model',
   FIRMWARE_SVN_DOWNGRADE: 'a firmware manifest whose security version number is lower than the running one',
