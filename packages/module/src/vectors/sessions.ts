@@ -60,6 +60,18 @@ export interface SessionVector {
   readonly logEntries: readonly string[];
 }
 
+/** The text of a session vector file, as test-vectors/module/*.json holds it. */
+export function sessionVectorFile(vector: SessionVector): string {
+  const file = {
+    format: SESSION_FORMAT,
+    generator: 'npm run vectors (packages/module/src/vectors/catalogue.ts)',
+    description: vector.description,
+    numberOfSteps: vector.steps.length,
+    vector,
+  };
+  return `${JSON.stringify(file, null, 2)}\n`;
+}
+
 /** Drives one chip through a script and records every exchange. */
 export class SessionRecorder {
   readonly clock = new ManualClock(T0);
