@@ -199,6 +199,15 @@ larger one. Proving against what the verifier remembers (--challenge) keeps bund
     .option('--socket <path>', 'listen on this Unix socket instead of stdio')
     .action(lazy(async (dir: string, o) => (await mod()).serve(io, dir, o)));
 
+  // scenario
+  const scenario = root.command('scenario').description('run scenario files on a simulated chip: traces and costs (specs/scenarios.md)');
+  scenario
+    .command('run')
+    .description('run a scenario file and print its trace: every command, outcome, state transition, log entry and cost (exit 1 if a step is not as the scenario expects)')
+    .argument('<file>', 'the scenario (JSON, hemkit-scenario/v1; - for standard input)')
+    .option('--json <out>', 'write the trace as JSON to this file (- for standard output, instead of the text)')
+    .action(lazy(async (file: string, o: { json?: string }) => (await import('./commands/scenario.js')).scenarioRun(io, file, o)));
+
   // spec
   const spec = root.command('spec').description('check data against the spec: CBOR against CDDL, JSON against its JSON Schema');
   spec

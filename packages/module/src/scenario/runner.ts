@@ -44,7 +44,10 @@ export type Appraiser = (input: {
   readonly now: number;
   readonly manufacturer: { readonly name: string; readonly publicKey: CosePublicKey };
   readonly issuers: readonly CosePublicKey[];
+  readonly issuerThreshold: number;
   readonly hwmodel: Uint8Array;
+  /** Firmware the chip accepted in this run (measurement and SVN): reference values beside the factory's. */
+  readonly firmware: readonly { readonly measurement: Uint8Array; readonly svn: number }[];
 }) => Json;
 
 export interface RunOptions {
@@ -80,6 +83,11 @@ class Run {
   licenceCount = 0;
   requestId = 1;
   made: { ueid: Uint8Array; deviceIdentityKey: CosePublicKey; hwmodel: Uint8Array } | undefined;
+  readonly firmware: { measurement: Uint8Array; svn: number }[] = [];
+  /** Licences the chip accepted, attached to evidence bundles (the verifier checks the licence it runs under). */
+  readonly installed: Uint8Array[] = [];
+  /** The log head of the last appraisal: what the verifier remembers, so the next bundle proves consistency from it. */
+  appraisedSize = 0;
 
   constructor(
     readonly scenario: Scenario,
@@ -144,10 +152,12 @@ class Run {
     const params = this.params(step, index);
     const request = encode(encodeRequest({ command: step.command, requestId: this.requestId++, params } as ModuleRequest));
     const done = this.exchange(reencode(request, step.reencode));
+    if (step.command === CMD.installLicence && done.response?.status === STATUS_OK) this.installed.push((params as ParamsOf<typeof CMD.installLicence>).licence);
     if (step.command === CMD.manufacture && done.response?.status === STATUS_OK) {
       const made = done.response.result as ResultOf<typeof CMD.manufacture>;
       this.made = { ...made, hwmodel: step.hwmodel };
     }
+    if (step.command === CMD.firmwareUpdate && done.response?.status === STATUS_OK) this.firmware.push({ measurement: step.measurement, svn: step.svn });
     this.clock.advance(this.tick);
     return done;
   }
@@ -318,7 +328,9 @@ class Run {
       },
     };
     try {
-      const bundle = collectEvidence(port, { nonce, knownTreeSize: 0, discloseFrom: 0 });
+      const known = this.appraisedSize;
+      const bundle = collectEvidence(port, { nonce, knownSizes: known > 0 ? [known] : [], discloseFrom: 0, licences: this.installed });
+      this.appraisedSize = this.part.env.log.size;
       const manufacturer = this.manufacturer(undefined);
       const appraisal = appraiser({
         bundle,
@@ -326,7 +338,9 @@ class Run {
         now: this.clock.time,
         manufacturer: { name: manufacturer.name, publicKey: manufacturer.publicKey },
         issuers: this.authority(undefined).publicKeys,
+        issuerThreshold: this.authority(undefined).threshold,
         hwmodel: made.hwmodel,
+        firmware: this.firmware,
       });
       return { appraisal };
     } catch (e) {
