@@ -193,6 +193,22 @@ larger one. Proving against what the verifier remembers (--challenge) keeps bund
   verb('status', 'lock state, licence, counters, log size (unsigned)')
     .argument(chipArg, 'the chip directory')
     .action(lazy(async (dir: string, o) => (await mod()).status(io, dir, o)));
+  const amount = (t: string) => Number(t); // range checked by the cost model: COST_INVALID_INPUT
+  verb('cost', "what each command costs the part (signatures, hashes, writes, counter increments), measured, and projected over a chip's life against its limits")
+    .option('--years <n>', 'the life, in years', amount)
+    .option('--workloads-per-day <n>', 'workloads run a day', amount)
+    .option('--attestations-per-day <n>', 'attestation reports a day', amount)
+    .option('--licences-per-year <n>', 'licences installed a year', amount)
+    .option('--boots-per-year <n>', 'power-ons a year', amount)
+    .option('--counter-endurance <n>', 'increments the monotonic counter survives', amount)
+    .option('--flash-endurance <n>', "program/erase cycles of the state record's flash", amount)
+    .option('--flash-bytes <n>', 'persistent storage for the state record and the log', amount)
+    .addHelpText('after', `
+Defaults: 10 years, 100 workloads and 24 attestations a day, 12 licences and 12 boots a year; a
+counter good for 1e6 increments, flash for 1e5 cycles and 16777216 bytes (stated assumptions, not a
+datasheet: give your part's). The figures are measured by running the firmware on a metered
+simulated part (specs/scenarios.md §5).`)
+    .action(lazy(async (o) => (await import('./commands/cost.js')).moduleCost(io, o)));
   m.command('serve')
     .description('the device process: framed CBOR on stdio or a Unix socket; prints where it listens')
     .argument(chipArg, 'the chip directory')

@@ -120,3 +120,49 @@ describe('hemkit scenario run', () => {
     expect(r.err).toBe('hemkit: no such file: nope.json\n');
   });
 });
+
+describe('hemkit module cost', () => {
+  interface Figures {
+    readonly signatures: number;
+    readonly counterIncrements: number;
+    readonly stateWrites: number;
+  }
+  interface CostJson {
+    format: string;
+    perCommand: Record<string, { cost: Figures }>;
+    projection: { days: number; life: Figures; limitUse: { limit: string; reachedOnDay: number | null }[] };
+  }
+
+  it('--json: the measured figures, and the life projected from them for the stated pattern', async () => {
+    const r = await hemkit(['module', 'cost', '--json', '--years', '2', '--workloads-per-day', '1000', '--attestations-per-day', '0', '--licences-per-year', '0', '--boots-per-year', '0', '--counter-endurance', '1e5'], { cwd: fresh() });
+    expect(r.code).toBe(0);
+    const c = JSON.parse(r.out) as CostJson;
+    expect(c.format).toBe('hemkit-cost/v1');
+    expect(c.perCommand['attest']!.cost.signatures).toBe(1);
+    const perWorkload = c.perCommand['runWorkload']!.cost.counterIncrements;
+    expect(c.projection.days).toBe(730);
+    expect(c.projection.life.counterIncrements).toBe(730 * 1000 * perWorkload);
+    // 1e5 increments at 1000 a day (one a workload) are used up on day 100.
+    expect(c.projection.limitUse.find((u) => u.limit === 'counterEndurance')!.reachedOnDay).toBe(Math.ceil(1e5 / (1000 * perWorkload)));
+  });
+
+  it('prints a table per command and the limits for people', async () => {
+    const r = await hemkit(['module', 'cost'], { cwd: fresh() });
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^ {2}attest {10}\s+1\s+0/m);
+    expect(r.out).toContain('monotonic counter endurance (increments)');
+  });
+
+  it('a pattern out of range: COST_INVALID_INPUT, exit 2, nothing measured', async () => {
+    const r = await hemkit(['module', 'cost', '--workloads-per-day', '-5'], { cwd: fresh() });
+    expect(r.code).toBe(2);
+    expect(r.out).toBe('');
+    expect(r.err).toBe('hemkit: COST_INVALID_INPUT: "workloadsPerDay" expected a non-negative finite number, got -5\n');
+  });
+
+  it('a limit that is not a number: COST_INVALID_INPUT, exit 2', async () => {
+    const r = await hemkit(['module', 'cost', '--flash-bytes', 'lots'], { cwd: fresh() });
+    expect(r.code).toBe(2);
+    expect(r.err).toBe('hemkit: COST_INVALID_INPUT: "flashBytes" expected a positive finite number, got NaN\n');
+  });
+});

@@ -8,3 +8,19 @@ export { runScenario, reencode, type Appraiser, type RunOptions } from './runner
 export { COST_FIELDS, ZERO_COST, type Cost } from './meter.js';
 export { TRACE_FORMAT, type Json, type Trace, type TraceStep, type TracedEntry, type Transition } from './trace.js';
 export { sessionVectorOf, sessionVectorText } from './session.js';
+export {
+  checkCostInputs,
+  DEFAULT_LIMITS,
+  DEFAULT_PATTERN,
+  MEASURED_COMMANDS,
+  MEASUREMENT_SCENARIO,
+  measureCommands,
+  projectCost,
+  type CommandCost,
+  type LimitUse,
+  type MeasuredCommand,
+  type Measurement,
+  type PartLimits,
+  type Projection,
+  type WorkloadPattern,
+} from './cost.js';
