@@ -223,6 +223,13 @@ simulated part (specs/scenarios.md §5).`)
     .argument('<file>', 'the scenario (JSON, hemkit-scenario/v1; - for standard input)')
     .option('--json <out>', 'write the trace as JSON to this file (- for standard output, instead of the text)')
     .action(lazy(async (file: string, o: { json?: string }) => (await import('./commands/scenario.js')).scenarioRun(io, file, o)));
+  scenario
+    .command('compare')
+    .description('compare two traces (scenario run --json) step by step: outcomes, log entries, transitions, costs (exit 0 they agree, 1 they differ)')
+    .argument('<first>', 'a trace file')
+    .argument('<second>', 'another trace file, e.g. of the same scenario under another policy')
+    .option('--json', 'the comparison as JSON')
+    .action(lazy(async (first: string, second: string, o: { json?: boolean }) => (await import('./commands/scenario.js')).scenarioCompare(io, first, second, o)));
 
   // spec
   const spec = root.command('spec').description('check data against the spec: CBOR against CDDL, JSON against its JSON Schema');

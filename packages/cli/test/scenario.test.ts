@@ -166,3 +166,35 @@ describe('hemkit module cost', () => {
     expect(r.err).toBe('hemkit: COST_INVALID_INPUT: "flashBytes" expected a positive finite number, got NaN\n');
   });
 });
+
+describe('hemkit scenario compare', () => {
+  it('two traces of one scenario agree: exit 0', async () => {
+    const cwd = fresh();
+    for (const out of ['a.json', 'b.json']) expect((await hemkit(['scenario', 'run', join(SCENARIOS, 'session-firmware.json'), '--json', out], { cwd })).code).toBe(0);
+    const r = await hemkit(['scenario', 'compare', 'a.json', 'b.json'], { cwd });
+    expect(r.code).toBe(0);
+    expect(r.out.trimEnd().split('\n').at(-1)).toBe('the traces agree');
+  });
+
+  it('traces that differ: each differing step named, the totals side by side, exit 1', async () => {
+    const cwd = fresh();
+    writeFileSync(join(cwd, 'a.scn.json'), licensed([{ do: 'runWorkload', comment: 'w', descriptor: 'utf8:w', ops: 10 }]));
+    writeFileSync(join(cwd, 'b.scn.json'), licensed([{ do: 'runWorkload', comment: 'w', descriptor: 'utf8:w', ops: 1000 }]));
+    await hemkit(['scenario', 'run', 'a.scn.json', '--json', 'a.json'], { cwd });
+    await hemkit(['scenario', 'run', 'b.scn.json', '--json', 'b.json'], { cwd });
+    const r = await hemkit(['scenario', 'compare', 'a.json', 'b.json', '--json'], { cwd });
+    expect(r.code).toBe(1);
+    const c = JSON.parse(r.out) as { same: boolean; steps: { index: number; logKinds?: string[][] }[] };
+    expect(c.same).toBe(false);
+    expect(c.steps.map((s) => s.index)).toEqual([3]);
+    expect(c.steps[0]!.logKinds).toEqual([['workloadStarted', 'workloadFinished'], ['workloadStarted', 'workloadFinished', 'licenceExhausted']]);
+  });
+
+  it('a file that is not a trace: TRACE_INVALID, exit 2', async () => {
+    const cwd = fresh();
+    writeFileSync(join(cwd, 'a.json'), '{"format": "hemkit-scenario-trace/v1"}');
+    const r = await hemkit(['scenario', 'compare', 'a.json', 'a.json'], { cwd });
+    expect(r.code).toBe(2);
+    expect(r.err).toBe('hemkit: TRACE_INVALID: /scenario: expected a string\n');
+  });
+});

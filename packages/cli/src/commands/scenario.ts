@@ -12,10 +12,10 @@ import { nobleBackend } from '@hemkit/wire/crypto';
 import { createMerkleHasher } from '@hemkit/wire/merkle';
 import { toHex } from '@hemkit/wire/bytes';
 import { FACTORY_FIRMWARE, SIM_PEAK_OPS_PER_SECOND } from '@hemkit/module';
-import { parseScenario, runScenario, type Appraiser, type Cost, type Trace, type TraceStep } from '@hemkit/module/scenario';
+import { compareTraces, parseScenario, readTrace, runScenario, type Appraiser, type Cost, type Trace, type TraceComparison, type TraceStep } from '@hemkit/module/scenario';
 import { appraise, DEFAULT_POLICY, parseReferenceValues, parseTrustAnchors } from '@hemkit/verifier';
 import { MemoryVerifierStore } from '@hemkit/verifier/store';
-import { readJson, writeOutput } from '../files.js';
+import { atMostOneStdin, readJson, writeOutput } from '../files.js';
 import type { Io } from '../io.js';
 import { bold, dim, green, red } from '../output.js';
 
@@ -97,4 +97,35 @@ function verifierAppraiser(): Appraiser {
       failed: appraisal.checks.filter((c) => c.status === 'fail').map((c) => ({ check: c.id, code: c.code ?? null })),
     };
   };
+}
+
+/**
+ * `hemkit scenario compare FIRST SECOND`: two traces of one scenario (two policies, two designs)
+ * step by step. Exit 0 when they agree in every outcome, entry, transition and cost; 1 when not.
+ */
+export async function scenarioCompare(io: Io, first: string, second: string, opts: { json?: boolean }): Promise<number> {
+  atMostOneStdin([first, second]);
+  const a = readTrace(await readJson(io, first));
+  const b = readTrace(await readJson(io, second));
+  const comparison = compareTraces(a, b);
+  io.stdout.write(`${opts.json ? JSON.stringify(comparison, null, 2) : renderComparison(comparison, first, second)}\n`);
+  return comparison.same ? 0 : 1;
+}
+
+function renderComparison(c: TraceComparison, first: string, second: string): string {
+  const pair = (x: unknown, y: unknown) => `${JSON.stringify(x)} → ${JSON.stringify(y)}`;
+  const lines = [`${bold('first')}: ${first} (scenario ${c.first.scenario}, policy ${c.first.policy})`, `${bold('second')}: ${second} (scenario ${c.second.scenario}, policy ${c.second.policy})`];
+  if (c.first.scenario !== c.second.scenario) lines.push(red('the traces are of different scenarios: steps are compared by position'));
+  for (const d of c.steps) {
+    const parts: string[] = [];
+    if (d.outcome) parts.push(`outcome ${pair(...d.outcome)}`);
+    if (d.logKinds) parts.push(`entries ${pair(...d.logKinds)}`);
+    if (d.transitionsDiffer) parts.push('state transitions differ');
+    for (const [k, v] of Object.entries(d.cost ?? {})) parts.push(`${k} ${pair(...v)}`);
+    lines.push(`  ${String(d.index).padStart(3)} ${d.do.padEnd(16)} ${parts.join('; ')}  ${dim(d.comment)}`);
+  }
+  lines.push(bold('totals') + ':');
+  for (const [k, [x, y]] of Object.entries(c.totals)) lines.push(`  ${k.padEnd(18)} ${String(x).padStart(10)} ${String(y).padStart(10)}${x === y ? '' : `  ${y - x > 0 ? '+' : ''}${y - x}`}`);
+  lines.push(c.same ? green('the traces agree') : red(`${c.steps.length} step(s) differ`));
+  return lines.join('\n');
 }

@@ -24,3 +24,4 @@ export {
   type Projection,
   type WorkloadPattern,
 } from './cost.js';
+export { comparable, compareTraces, readTrace, type ComparableStep, type ComparableTrace, type StepDifference, type TraceComparison } from './compare.js';

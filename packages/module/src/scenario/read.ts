@@ -12,10 +12,12 @@ export class Cursor {
   constructor(
     readonly value: unknown,
     readonly pointer: string = '',
+    /** The code of every fault this cursor finds: a scenario's, or a trace's. */
+    readonly code: 'SCENARIO_INVALID' | 'TRACE_INVALID' = 'SCENARIO_INVALID',
   ) {}
 
   fail(expected: string): never {
-    throw new HemkitError('SCENARIO_INVALID', `${this.pointer || '/'}: expected ${expected}`);
+    throw new HemkitError(this.code, `${this.pointer || '/'}: expected ${expected}`);
   }
 
   /** An object whose keys are all in `allowed`; `required` must be present. */
@@ -36,7 +38,7 @@ export class Cursor {
   at(key: string | number): Cursor {
     const container = this.value as Record<string, unknown> | unknown[];
     const child = Array.isArray(container) ? container[key as number] : (container as Record<string, unknown>)[key as string];
-    return new Cursor(child, `${this.pointer}/${escape(String(key))}`);
+    return new Cursor(child, `${this.pointer}/${escape(String(key))}`, this.code);
   }
 
   /** The member `key` read by `read`, or undefined when it is absent. */
