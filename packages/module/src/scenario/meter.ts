@@ -11,7 +11,7 @@
  * The meter reports running totals; the runner takes differences around each step.
  */
 import type { CryptoBackend } from '@hemkit/wire/crypto';
-import type { MonotonicCounter } from '../storage/counter.js';
+import type { MonotonicCounter } from '../storage/monotonic.js';
 
 export interface Cost {
   /** Signatures the chip made (backend.sign calls). */

@@ -16,8 +16,8 @@ import type { FirmwareLog, ModuleEnv } from '../firmware/env.js';
 import type { ChipState } from '../firmware/state.js';
 import { MemoryLogStore } from '../log/memory-store.js';
 import { decodeDeviceRecord, encodeDeviceRecord, sameButTimes } from '../device/record.js';
-import { MemoryMonotonicCounter, type MonotonicCounter } from '../storage/counter.js';
-import { MemoryStateStore } from '../storage/store.js';
+import { MemoryMonotonicCounter, type MonotonicCounter } from '../storage/monotonic.js';
+import { MemoryStateStore } from '../storage/state-store.js';
 import type { Meter } from './meter.js';
 
 /** Where a power loss cuts the next commit (specs/scenarios.md §3.3). */
