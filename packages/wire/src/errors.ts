@@ -158,6 +158,16 @@ export const ERROR_REGISTRY = {
   LOG_INTEGRITY_FAILED: "the log's stored entries or hashes do not reproduce the root the committed state records: an acknowledged entry was changed",
   LOG_ENTRIES_MISSING: 'the log holds fewer entries than the committed state counts: acknowledged entries were removed or cut off',
 
+  // --- scenarios and the cost model (specs/scenarios.md, packages/module/src/scenario) ---
+  SCENARIO_FORMAT_UNSUPPORTED: 'a scenario file whose format member is not hemkit-scenario/v1',
+  SCENARIO_INVALID: 'a scenario file of the wrong shape: a member missing, unknown, of the wrong type or out of range (the message names its JSON pointer)',
+  SCENARIO_UNKNOWN_NAME: 'a scenario step names a party, licence, mark or snapshot that no earlier part of the scenario defines',
+  SCENARIO_EVENT_NOT_SUPPORTED: 'a scenario event the firmware under test has no mechanism for (tamper input, issuer rotation)',
+  SCENARIO_STEP_NOT_APPLICABLE: "a scenario step that cannot be carried out where it stands: it needs the chip's UEID before manufacture, a pending challenge the chip does not hold, a verifier the runner was not given",
+  SCENARIO_EXPECTATION_FAILED: 'a scenario step whose outcome differs from the one the scenario expects',
+  TRACE_INVALID: 'a file given as a scenario trace that is not a hemkit-scenario-trace/v1 object: its format, steps, outcomes or costs missing or mistyped',
+  COST_INVALID_INPUT: 'a cost projection input out of range: a workload pattern or part limit that is negative, zero where it divides, or not a number',
+
   // --- verifier store (specs/verifier.md §4, packages/verifier/src/store) ---
   VERIFIER_STORE_CORRUPT: 'the verifier store file is not a hemkit verifier database, or its pages or records are damaged',
   VERIFIER_STORE_SCHEMA_UNSUPPORTED: 'the verifier store was written by a newer schema version than this verifier understands',

@@ -100,6 +100,18 @@ export function policyOfSession(named: { readonly name: string; readonly paramet
   throw new Error(`no shipped firmware policy is called ${named.name}`);
 }
 
+/** The text of a session vector file, as test-vectors/module/*.json holds it. */
+export function sessionVectorFile(vector: SessionVector): string {
+  const file = {
+    format: SESSION_FORMAT,
+    generator: 'npm run vectors (packages/module/src/vectors/catalogue.ts)',
+    description: vector.description,
+    numberOfSteps: vector.steps.length,
+    vector,
+  };
+  return `${JSON.stringify(file, null, 2)}\n`;
+}
+
 /** Drives one chip through a script and records every exchange. */
 export class SessionRecorder {
   readonly clock = new ManualClock(T0);
