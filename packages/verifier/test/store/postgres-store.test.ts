@@ -8,7 +8,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { PostgresVerifierStore, POSTGRES_SCHEMA_VERSION } from '../../src/store/postgres.js';
 import { expectRejection, ueid, update } from './support.js';
-import { freshDatabase, postgresAnswers, terminateBackends, type FreshDatabase } from './postgres-support.js';
+import { freshDatabase, postgresAnswers, type FreshDatabase } from './postgres-support.js';
 
 const pgUp = await postgresAnswers();
 const CHIP = ueid(1);
@@ -73,6 +73,7 @@ describe.skipIf(!pgUp)('PostgresVerifierStore', () => {
       // UEID), so the appraisal waits inside its transaction, where its connection is then ended.
       const key = new DataView(sha256(CHIP).buffer).getBigInt64(0).toString();
       await locker.query(`SELECT pg_advisory_lock(${key})`);
+      const lockerPid = (await locker.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
       const pending = store.appraise(CHIP, { checkpointSizes: [], nonce: { nonce, expiresAt: 1_800_000_600 } }, (_m, ledger) => ({
         result: ledger.useNonce(nonce, 1_800_000_600),
         update: update(CHIP, { totalOps: 7n }),
@@ -82,7 +83,7 @@ describe.skipIf(!pgUp)('PostgresVerifierStore', () => {
       let waiting: { pid: number }[] = [];
       for (let i = 0; i < 200 && waiting.length === 0; i++) {
         await new Promise((r) => setTimeout(r, 10));
-        waiting = await sql<{ pid: number }>("SELECT pid FROM pg_stat_activity WHERE datname = $1 AND wait_event_type = 'Lock' AND pid <> $2", [db.name, locker.processID]);
+        waiting = await sql<{ pid: number }>("SELECT pid FROM pg_stat_activity WHERE datname = $1 AND wait_event_type = 'Lock' AND pid <> $2", [db.name, lockerPid]);
       }
       expect(waiting).toHaveLength(1);
       await sql('SELECT pg_terminate_backend($1)', [waiting[0]!.pid]);
