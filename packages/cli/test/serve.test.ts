@@ -37,7 +37,7 @@ describe('hemkit serve', () => {
     expect(err).toMatch(new RegExp(`^hemkit serve: listening on http://127\\.0\\.0\\.1:\\d+ \\(SQLite ${cwd}/service\\.sqlite; 1 worker, pid ${child.pid}\\); SIGTERM or SIGINT stops it\\n$`));
     const url = /http:\/\/[0-9.:]+/.exec(err)![0];
 
-    const challenge = await (await fetch(`${url}/v1/challenges`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).json();
+    const challenge = (await (await fetch(`${url}/v1/challenges`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).json()) as { nonce: string };
     writeFileSync(join(cwd, 'challenge.json'), JSON.stringify(challenge));
     const evidence = await hemkit(['module', 'evidence', 'chip', '--challenge', 'challenge.json', '--licence', 'chip.lic', '--open', 'all', '--out', 'bundle.cbor'], { cwd });
     expect(evidence.code).toBe(0);

@@ -258,7 +258,6 @@ function chipStateToJson(s: ChipState): object {
     totalOps: s.totalOps.toString(),
     workloadsRun: s.workloadsRun,
     latestCheckpoint: cp === undefined ? null : { treeSize: cp.treeSize, rootHash: toHex(cp.rootHash), issuedAt: cp.issuedAt, totalOps: cp.totalOps.toString() },
-    checkpointCount: s.checkpointCount,
     lastAppraisedAt: s.lastAppraisedAt,
     licenceUsage: Object.fromEntries([...s.licenceUsage].map(([id, used]) => [id, used.toString()])),
     activeLicence: s.activeLicence ?? null,

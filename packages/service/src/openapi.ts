@@ -85,7 +85,7 @@ export const OPENAPI = {
       },
       ChipState: {
         type: 'object',
-        required: ['ueid', 'bootcount', 'totalOps', 'workloadsRun', 'latestCheckpoint', 'checkpointCount', 'lastAppraisedAt', 'licenceUsage', 'activeLicence'],
+        required: ['ueid', 'bootcount', 'totalOps', 'workloadsRun', 'latestCheckpoint', 'lastAppraisedAt', 'licenceUsage', 'activeLicence'],
         additionalProperties: false,
         properties: {
           ueid: hex(7, 33),
@@ -98,7 +98,6 @@ export const OPENAPI = {
               { type: 'object', required: ['treeSize', 'rootHash', 'issuedAt', 'totalOps'], additionalProperties: false, properties: { treeSize: seconds, rootHash: hex(32, 32), issuedAt: seconds, totalOps: decimal } },
             ],
           },
-          checkpointCount: seconds,
           lastAppraisedAt: seconds,
           licenceUsage: { type: 'object', additionalProperties: decimal },
           activeLicence: { oneOf: [{ type: 'null' }, hex(1, 64)] },

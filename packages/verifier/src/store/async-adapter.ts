@@ -75,7 +75,6 @@ export function chipState(memory: ChipMemory): ChipState {
     totalOps: memory.totalOps,
     workloadsRun: memory.workloadsRun,
     latestCheckpoint: memory.latestCheckpoint,
-    checkpointCount: memory.checkpoints.length,
     lastAppraisedAt: memory.lastAppraisedAt,
     licenceUsage: memory.licenceUsage,
     activeLicence: memory.activeLicence,

@@ -32,14 +32,16 @@ export interface NonceLedger {
 
 export type AsyncDecide<T> = (memory: ChipMemory | undefined, nonces: NonceLedger) => { result: T; update?: ChipUpdate };
 
-/** A chip's remembered state, as the read endpoints show it: everything but the full checkpoint list. */
+/**
+ * A chip's remembered state, as the read endpoints show it: everything but the checkpoint list, which
+ * grows with the chip's life (an hourly chip adds 8,760 a year) and which no read needs.
+ */
 export interface ChipState {
   readonly ueid: Uint8Array;
   readonly bootcount: number;
   readonly totalOps: bigint;
   readonly workloadsRun: number;
   readonly latestCheckpoint: SeenCheckpoint | undefined;
-  readonly checkpointCount: number;
   readonly lastAppraisedAt: number;
   readonly licenceUsage: ReadonlyMap<string, bigint>;
   readonly activeLicence: string | undefined;

@@ -106,8 +106,7 @@ SELECT
   (SELECT coalesce(json_agg(json_build_array(tree_size::text, encode(root_hash, 'hex'), issued_at::text, total_ops::text) ORDER BY tree_size), '[]'::json)
      FROM checkpoints
     WHERE ueid = $1 AND (tree_size = ANY ($2::bigint[]) OR tree_size = (SELECT max(tree_size) FROM checkpoints WHERE ueid = $1))) AS checkpoints,
-  (SELECT max(tree_size)::text FROM checkpoints WHERE ueid = $1) AS latest,
-  CASE WHEN $5::boolean THEN (SELECT count(*)::int FROM checkpoints WHERE ueid = $1) END AS checkpoint_count`;
+  (SELECT max(tree_size)::text FROM checkpoints WHERE ueid = $1) AS latest`;
 
 /** The merged update as one statement: the chip, its licences and new checkpoints. */
 const WRITE_CHIP = `
@@ -138,6 +137,13 @@ type Row = Record<string, unknown>;
 
 export class PostgresVerifierStore implements AsyncVerifierStore {
   readonly #pool: pg.Pool;
+  /**
+   * Connections with synchronous_commit off, for challenges only: a challenge lost to a server crash
+   * costs its client a new challenge, never a wrong result (its nonce is recorded as used, durably, by
+   * the appraisal), so its commit need not wait for the WAL to reach the disk. Other sessions see it
+   * at once all the same.
+   */
+  readonly #challengePool: pg.Pool;
   readonly #sweepInterval: number;
   #appraisals = 0;
   /** The latest verifier time this process recorded: what nonces and challenges expire against (as the memory store). */
@@ -151,7 +157,7 @@ export class PostgresVerifierStore implements AsyncVerifierStore {
    */
   static async open(connection: string | pg.PoolConfig, options: PostgresStoreOptions = {}): Promise<PostgresVerifierStore> {
     const config: pg.PoolConfig = typeof connection === 'string' ? { connectionString: connection } : { ...connection };
-    const pool = new pg.Pool({
+    const poolConfig: pg.PoolConfig = {
       max: options.poolSize ?? 10,
       connectionTimeoutMillis: options.connectTimeoutMs ?? 5_000,
       statement_timeout: options.statementTimeoutMs ?? 10_000,
@@ -159,21 +165,26 @@ export class PostgresVerifierStore implements AsyncVerifierStore {
       // a live worker that stalls inside one.
       idle_in_transaction_session_timeout: 30_000,
       ...config,
-    });
+    };
+    const pool = new pg.Pool(poolConfig);
+    const challengePool = new pg.Pool({ ...poolConfig, max: Math.max(1, Math.ceil((options.poolSize ?? 10) / 4)), options: `${config.options ?? ''} -c synchronous_commit=off`.trim() });
     // An idle client whose server went away emits an error on the pool; without a listener that would
     // end the process. The next query on it fails and is reported as VERIFIER_STORE_FAILED.
     pool.on('error', () => {});
+    challengePool.on('error', () => {});
     try {
       await migrate(pool);
     } catch (e) {
       await pool.end().catch(() => {});
+      await challengePool.end().catch(() => {});
       throw toStoreError(e, 'opening the PostgreSQL verifier store');
     }
-    return new PostgresVerifierStore(pool, options);
+    return new PostgresVerifierStore(pool, challengePool, options);
   }
 
-  private constructor(pool: pg.Pool, options: PostgresStoreOptions) {
+  private constructor(pool: pg.Pool, challengePool: pg.Pool, options: PostgresStoreOptions) {
     this.#pool = pool;
+    this.#challengePool = challengePool;
     this.#sweepInterval = options.sweepInterval ?? 256;
   }
 
@@ -189,7 +200,7 @@ export class PostgresVerifierStore implements AsyncVerifierStore {
     try {
       await this.#run(client, 'recording an appraisal', `BEGIN; SELECT pg_advisory_xact_lock(${lockKey(ueid)})`);
       open = true;
-      const row = (await this.#run(client, 'recording an appraisal', READ_CHIP, [ueid, plan.checkpointSizes, plan.nonce?.nonce ?? null, plan.nonce?.expiresAt ?? null, false])).rows[0]!;
+      const row = (await this.#run(client, 'recording an appraisal', READ_CHIP, [ueid, plan.checkpointSizes, plan.nonce?.nonce ?? null, plan.nonce?.expiresAt ?? null])).rows[0]!;
       const memory = readMemory(ueid, row, plan);
       const fresh = row.claimed === 1;
       const ledger = plannedLedger(plan, () => fresh);
@@ -224,7 +235,7 @@ export class PostgresVerifierStore implements AsyncVerifierStore {
   async getChip(ueid: Uint8Array): Promise<ChipState | undefined> {
     this.#checkOpen();
     checkUeid(ueid);
-    const row = (await this.#query('reading chip memory', READ_CHIP, [ueid, [], null, null, true])).rows[0]!;
+    const row = (await this.#query('reading chip memory', READ_CHIP, [ueid, [], null, null])).rows[0]!;
     const memory = readMemory(ueid, row, { checkpointSizes: [] });
     if (memory === undefined) return undefined;
     return {
@@ -233,7 +244,6 @@ export class PostgresVerifierStore implements AsyncVerifierStore {
       totalOps: memory.totalOps,
       workloadsRun: memory.workloadsRun,
       latestCheckpoint: memory.latestCheckpoint,
-      checkpointCount: readCount(row.checkpoint_count, 'count(checkpoints)'),
       lastAppraisedAt: memory.lastAppraisedAt,
       licenceUsage: memory.licenceUsage,
       activeLicence: memory.activeLicence,
@@ -257,7 +267,8 @@ export class PostgresVerifierStore implements AsyncVerifierStore {
   async addChallenge(challenge: StoredChallenge): Promise<void> {
     this.#checkOpen();
     checkChallenge(challenge);
-    const r = await this.#query(
+    const r = await this.#queryOn(
+      this.#challengePool,
       'recording a challenge',
       'INSERT INTO challenges (nonce, ueid, known_tree_size, issued_at, expires_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (nonce) DO NOTHING',
       [challenge.nonce, challenge.ueid ?? null, challenge.knownTreeSize, challenge.issuedAt, challenge.expiresAt],
@@ -287,7 +298,7 @@ export class PostgresVerifierStore implements AsyncVerifierStore {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    await this.#pool.end();
+    await Promise.all([this.#pool.end(), this.#challengePool.end()]);
   }
 
   async #sweep(client: pg.PoolClient): Promise<void> {
@@ -312,9 +323,13 @@ export class PostgresVerifierStore implements AsyncVerifierStore {
     }
   }
 
-  async #query(doing: string, text: string, values: unknown[]): Promise<pg.QueryResult<Row>> {
+  #query(doing: string, text: string, values: unknown[]): Promise<pg.QueryResult<Row>> {
+    return this.#queryOn(this.#pool, doing, text, values);
+  }
+
+  async #queryOn(pool: pg.Pool, doing: string, text: string, values: unknown[]): Promise<pg.QueryResult<Row>> {
     try {
-      return await this.#pool.query<Row>(text, values);
+      return await pool.query<Row>(text, values);
     } catch (e) {
       throw toStoreError(e, doing);
     }

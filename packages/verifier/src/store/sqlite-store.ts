@@ -267,9 +267,17 @@ export class SqliteVerifierStore implements VerifierStore, ServiceRecords {
   addChallenge(challenge: StoredChallenge): void {
     this.#checkOpen();
     checkChallenge(challenge);
+    // Without an fsync of its own (synchronous = NORMAL for this one commit): a challenge lost to a
+    // power cut costs its client a new challenge, never a wrong result, and the next appraisal's
+    // commit makes it durable anyway. Appraisals keep FULL.
     const added = this.#guard('recording a challenge', () => {
-      if (++this.#challengeCalls % this.#sweepInterval === 0) this.#sweepChallenges.run(challenge.issuedAt);
-      return this.#insertChallenge.run(challenge.nonce, challenge.ueid ?? null, challenge.knownTreeSize, challenge.issuedAt, challenge.expiresAt).changes === 1;
+      this.#db.pragma('synchronous = NORMAL');
+      try {
+        if (++this.#challengeCalls % this.#sweepInterval === 0) this.#sweepChallenges.run(challenge.issuedAt);
+        return this.#insertChallenge.run(challenge.nonce, challenge.ueid ?? null, challenge.knownTreeSize, challenge.issuedAt, challenge.expiresAt).changes === 1;
+      } finally {
+        this.#db.pragma('synchronous = FULL');
+      }
     });
     if (!added) throw new HemkitError('VERIFIER_STORE_INVALID_INPUT', `a challenge with nonce ${toHex(challenge.nonce)} was already issued`);
   }

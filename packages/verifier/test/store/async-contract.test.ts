@@ -88,7 +88,7 @@ describe.each(KINDS)('$name', (kind) => {
       expect(await store.getChip(CHIP)).toBeUndefined();
     });
 
-    it('shows the state an affirming appraisal recorded, with its checkpoint count and licences', async () => {
+    it('shows the state an affirming appraisal recorded, with its latest checkpoint and licences', async () => {
       const licence = 'ab'.repeat(16);
       await record(store, update(CHIP, { bootcount: 3, totalOps: 12_345n, workloadsRun: 7, checkpoints: [checkpoint(2), checkpoint(4)], appraisedAt: 1_800_000_100, licenceUsage: new Map([[licence, 99n]]), activeLicence: licence }));
       expect(await store.getChip(CHIP)).toEqual({
@@ -97,7 +97,6 @@ describe.each(KINDS)('$name', (kind) => {
         totalOps: 12_345n,
         workloadsRun: 7,
         latestCheckpoint: { treeSize: 4, rootHash: root(4), issuedAt: 1_800_000_004, totalOps: 4000n },
-        checkpointCount: 2,
         lastAppraisedAt: 1_800_000_100,
         licenceUsage: new Map([[licence, 99n]]),
         activeLicence: licence,
