@@ -180,6 +180,17 @@ export const ERROR_REGISTRY = {
   ACCOUNTING_COUNTER_EXCEEDED: "an affirmed chip's distinct disclosed workloads add up to more operations than its largest affirmed lifetime counter",
   ACCOUNTING_CONFLICTING_LICENCE: 'the licence register gives one licence of a chip twice with different operations quotas',
   ACCOUNTING_LICENCE_EXCEEDED: "an affirmed chip's lifetime counter is greater than the operations quotas of every licence the register lists for it",
+
+  // --- the verification service (specs/service.md, packages/service) ---
+  SERVICE_BAD_REQUEST: 'a request the verification service cannot read: a malformed path parameter or JSON body',
+  SERVICE_UNAUTHORIZED: 'a read endpoint of the verification service called without a bearer token it accepts',
+  SERVICE_NOT_FOUND: 'no such endpoint of the verification service, or no remembered chip of that UEID',
+  SERVICE_CHALLENGE_UNKNOWN: 'evidence sent against a nonce the verification service did not issue, or whose challenge has expired',
+  SERVICE_NOT_ACCEPTABLE: 'the Accept header names no result form the verification service produces (the signed result needs a verifier key)',
+  SERVICE_BODY_TOO_LARGE: 'a request body larger than the verification service accepts',
+  SERVICE_UNSUPPORTED_MEDIA_TYPE: 'a request body of a media type the endpoint does not take',
+  SERVICE_RATE_LIMITED: 'a client sent more requests than the verification service allows it in the window',
+  SERVICE_INTERNAL_ERROR: 'an unexpected failure inside the verification service; the response says nothing more, its log does',
 } as const satisfies Record<string, string>;
 
 export type ErrorCode = keyof typeof ERROR_REGISTRY;
