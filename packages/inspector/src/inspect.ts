@@ -49,7 +49,7 @@ export function faultRange(inspection: Inspection): { start: number; end: number
   const at = inspection.fault?.offset;
   if (at === undefined) return undefined;
   const found = inspection.tree === undefined ? undefined : findStartingAt(inspection.tree, at);
-  return found ?? { start: at, end: Math.min(at + 1, inspection.bytes.length) || at + 1 };
+  return found ?? { start: at, end: at + 1 };
 }
 
 function findStartingAt(node: NamedNode, offset: number): { start: number; end: number } | undefined {

@@ -4,7 +4,7 @@
  * field is named exactly as the code and the CDDL name it), COSE positions and header labels from
  * RFC 9052. The context of a node decides the names of its children.
  */
-import { CLAIM_NAMES, counters, disclosedEntry, evidenceBundle, licenceState, logEntryOpening, logHead, workloadDescriptor, type RecordType } from '@hemkit/wire/messages';
+import { CLAIM_NAMES, counters, disclosedEntry, evidenceBundle, licenceState, logEntryOpening, logHead, PRECISION_NAMES, workloadDescriptor, type RecordType } from '@hemkit/wire/messages';
 import type { LaidItem } from './layout.js';
 
 export type Context =
@@ -28,13 +28,17 @@ export type Context =
   | 'counters'
   | 'log-head'
   | 'licence-state'
-  | 'cnf';
+  | 'cnf'
+  | 'ops-by-precision'
+  | 'precision-list';
 
 /** One node of the named tree: its item, what its parent calls it, and its named children. */
 export interface NamedNode {
   readonly item: LaidItem;
   /** The field or position name ("counters", "payload", "[3]"), when the context knows one. */
   readonly name?: string;
+  /** The field whose reading an unnamed value takes (an element of `precisionClasses` reads as a `precisionClass`). */
+  readonly readAs?: string;
   /** For a map value: the key's own node (its integer or text). */
   readonly key?: NamedNode;
   readonly children: readonly NamedNode[];
@@ -63,7 +67,7 @@ interface MapRule {
 }
 
 const MAPS: Partial<Record<Context, MapRule>> = {
-  claims: { names: CLAIM_NAMES, values: { counters: 'counters', logHead: 'log-head', licenceState: 'licence-state', cnf: 'cnf' } },
+  claims: { names: CLAIM_NAMES, values: { counters: 'counters', logHead: 'log-head', licenceState: 'licence-state', cnf: 'cnf', precisionClasses: 'precision-list' } },
   headers: { names: HEADER_NAMES },
   'cose-key': { names: COSE_KEY_NAMES },
   cnf: { names: new Map([[1, 'COSE_Key']]), values: { COSE_Key: 'cose-key' } },
@@ -77,7 +81,8 @@ const MAPS: Partial<Record<Context, MapRule>> = {
   'log-entry': { names: ENTRY_NAMES, values: { details: 'log-entry-details' } },
   'log-entry-details': { names: DETAIL_NAMES },
   'module-message': { names: ENVELOPE_NAMES, values: { params: 'claims', result: 'claims' } },
-  counters: { names: byKey(counters) },
+  counters: { names: byKey(counters), values: { opsByPrecision: 'ops-by-precision' } },
+  'ops-by-precision': { names: PRECISION_NAMES },
   'log-head': { names: byKey(logHead) },
   'licence-state': { names: byKey(licenceState) },
 };
@@ -106,10 +111,11 @@ export function nameTree(item: LaidItem, context: Context, name?: string): Named
   if (item.kind === 'array') {
     const positions = ARRAYS[context];
     const each = ELEMENTS[context] ?? 'any';
+    const readAs = context === 'precision-list' ? { readAs: 'precisionClass' } : {};
     return {
       item,
       ...base,
-      children: item.children.map((c, i) => (positions?.[i] ? nameTree(c, positions[i]![1], positions[i]![0]) : nameTree(c, each, `[${i}]`))),
+      children: item.children.map((c, i) => (positions?.[i] ? nameTree(c, positions[i]![1], positions[i]![0]) : { ...nameTree(c, each, `[${i}]`), ...readAs })),
     };
   }
   if (item.kind === 'map') {

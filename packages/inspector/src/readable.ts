@@ -24,7 +24,12 @@ const TIME_FIELDS: ReadonlySet<string> = new Set(['iat', 'exp', 'nbf', 'issuedAt
 const DBGSTAT_NAMES: ReadonlyMap<number, string> = new Map([[0, 'enabled'], [1, 'disabled'], [2, 'disabled-since-boot'], [3, 'disabled-permanently'], [4, 'disabled-fully-and-permanently']]);
 /** The algorithms of the profile (specs/cose.md §3), by id. */
 const ALG_NAMES: ReadonlyMap<number, string> = new Map([...ALGORITHMS].map(([id, a]) => [id, a.name]));
+/** RFC 9053 §7 and RFC 9052 §7: key types and curves of the profile's keys. */
+const KTY_NAMES: ReadonlyMap<number, string> = new Map([[1, 'OKP'], [2, 'EC2']]);
+const CRV_NAMES: ReadonlyMap<number, string> = new Map([[1, 'P-256'], [2, 'P-384'], [6, 'Ed25519']]);
 const ENUMS: Readonly<Record<string, ReadonlyMap<number, string>>> = {
+  kty: KTY_NAMES,
+  crv: CRV_NAMES,
   lockState: LOCK_NAMES,
   precisionClass: PRECISION_NAMES,
   kind: EVENT_NAMES,

@@ -3,8 +3,14 @@
  * Containers fold; a byte string that carries a message shows that message inside it. Each row knows
  * its byte range, so the hex view and the tree select each other.
  */
-import { readable, type NamedNode } from '@hemkit/inspector';
+import { integerOf, readable, type NamedNode } from '@hemkit/inspector';
 import { copyButton, h, show } from './dom.js';
+
+/** A map key as written: an integer in decimal (no separators: it is a label, not a count), text quoted. */
+function keyOf(key: NamedNode, bytes: Uint8Array): string {
+  const n = integerOf(key.item, bytes);
+  return n === undefined ? readable(key.item, bytes).text : n.toString();
+}
 
 const TAG_NAMES: Readonly<Record<string, string>> = { '18': 'COSE_Sign1', '98': 'COSE_Sign', '61': 'CWT', '2': 'positive bignum', '3': 'negative bignum' };
 
@@ -27,8 +33,8 @@ export class TreeView {
 
   #node(node: NamedNode, bytes: Uint8Array, label: string | undefined, faultAt: number | undefined): HTMLElement {
     const item = node.item;
-    const r = readable(item, bytes, node.name);
-    const keyText = node.key === undefined ? undefined : readable(node.key.item, bytes).text;
+    const r = readable(item, bytes, node.readAs ?? node.name);
+    const keyText = node.key === undefined ? undefined : keyOf(node.key, bytes);
     const isBignum = item.kind === 'tag' && (item.argument === 2n || item.argument === 3n);
     const row = h(
       'span',
@@ -40,7 +46,7 @@ export class TreeView {
       item.kind === 'tag' && !isBignum ? h('span', { class: 'kind' }, `tag ${item.argument}${TAG_NAMES[String(item.argument)] ? ` (${TAG_NAMES[String(item.argument)]})` : ''}`) : null,
       item.kind === 'bytes' && node.embedded !== undefined ? h('span', { class: 'kind' }, `bytes (${item.end - item.headEnd}) holding a message`) : null,
       (item.kind !== 'tag' || isBignum) && !(item.kind === 'bytes' && node.embedded !== undefined) ? h('span', { class: r.reading === 'container' ? 'kind' : 'value' }, r.text) : null,
-      r.exact !== undefined && r.reading !== 'hash' && r.reading !== 'bytes' && r.exact !== r.text ? h('span', { class: 'exact' }, ` (${r.exact})`) : null,
+      r.exact !== undefined && (r.reading === 'time' || r.reading === 'enum' || r.reading === 'text') && r.exact !== r.text ? h('span', { class: 'exact' }, ` (${r.exact})`) : null,
       r.copy !== undefined ? copyButton(r.copy) : null,
     );
     this.#rows.set(node, row);
