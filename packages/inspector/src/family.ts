@@ -139,11 +139,6 @@ export function recogniseCbor(bytes: Uint8Array, value: CborValue): Family {
   return familyOf('cbor');
 }
 
-/** A C2SP signed note: note text, an empty line, and signature lines that start with an em dash. */
-export function looksLikeSignedNote(text: string): boolean {
-  return /^[^\n]+\n\d+\n[A-Za-z0-9+/=]+\n\n(\u2014 [^\n]+\n?)+$/.test(text);
-}
-
 /** The CBOR value of `bytes`, or the strict decoder's fault. */
 export function decodeStrict(bytes: Uint8Array): { value: CborValue } | { fault: { code: string; message: string; offset: number | undefined } } {
   try {

@@ -9,7 +9,8 @@ import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { fromHex, toHex } from '@hemkit/wire';
+import { encode, encodeCoseKey, fromHex, toHex } from '@hemkit/wire';
+import { renderSignedNote, signingKey } from '@hemkit/wire/messages';
 import { CHECKS } from '@hemkit/verifier';
 import { appraiseBundle, parseSetup } from '../src/appraisal.js';
 import { layout } from '../src/layout.js';
@@ -187,6 +188,20 @@ describe.runIf(available)('the inspector page in headless Chromium', () => {
     await p.click('#inspect');
     await expect.poll(() => p.locator('#family').getAttribute('data-family')).toBe('device-certificate');
     expect(await p.locator('.signature-row').evaluateAll((rs) => rs.map((r) => r.className))).toEqual(['signature-row pass']);
+  });
+
+  it('reads a pasted signed note and verifies it under the pasted attestation key', async () => {
+    const key = signingKey(-8, new Uint8Array(32).fill(7)); // the example of checkpoint.md §2
+    const note = renderSignedNote(fromHex('01000102030405060708090a0b0c0d0e0f'), 42, new Uint8Array(32).fill(1), key);
+    const p = await open();
+    await p.fill('#keys', toHex(encode(encodeCoseKey(key.publicKey))));
+    await p.fill('#input', note);
+    await p.click('#inspect');
+    await expect.poll(() => p.locator('#family').getAttribute('data-family')).toBe('signed-note');
+    expect(await p.locator('.signature-row').evaluateAll((rs) => rs.map((r) => r.className))).toEqual(['signature-row pass']);
+    await p.fill('#input', note.replace('\n42\n', '\n43\n'));
+    await p.click('#inspect');
+    await expect.poll(() => p.locator('.signature-row').evaluateAll((rs) => rs.map((r) => r.className))).toEqual(['signature-row fail']);
   });
 
   it('runs a test vector picked from the list, as its file expects', async () => {

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { decode, fromHex } from '@hemkit/wire';
 import { evidenceBundle } from '@hemkit/wire/messages';
 import { faultRange, inspect } from '../src/inspect.js';
-import { looksLikeSignedNote } from '../src/family.js';
 import type { NamedNode } from '../src/names.js';
 import { honest, readVectors } from './vectors.js';
 
@@ -41,12 +40,6 @@ describe('recognising the message family', () => {
   it('links every family to a spec section', () => {
     const f = inspect(bundleBytes()).family;
     expect(f.spec).toEqual({ document: 'verifier.md', anchor: '2-evidence-bundle', title: 'verifier.md §2 Evidence bundle' });
-  });
-
-  it('tells a C2SP signed note from other text', () => {
-    const note = 'hemkit/ueid/0100\n42\ntWfAy7LoXCleat6TDluzSaS5vulInKp9a2ed1G6CpxE=\n\n\u2014 hemkit/ueid/0100 hzH5UMSW\n';
-    expect(looksLikeSignedNote(note)).toBe(true);
-    expect(looksLikeSignedNote('hello\nworld\n')).toBe(false);
   });
 });
 

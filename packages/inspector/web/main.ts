@@ -11,12 +11,14 @@ import {
   inspect,
   parseKeys,
   parseSetup,
+  parseSignedNote,
   PROFILE_FAULTS,
   readFile,
   readText,
   storeFromMemory,
   walkReceipts,
   type Inspection,
+  type NamedKey,
   type NamedNode,
   type ReadInput,
 } from '@hemkit/inspector';
@@ -24,7 +26,7 @@ import { HemkitError, isHemkitError } from '@hemkit/wire/errors';
 import { fromHex } from '@hemkit/wire/bytes';
 import { byId, h, show } from './dom.js';
 import { HexView } from './hex-view.js';
-import { showAppraisal, showReceipts, showSignatures } from './results-view.js';
+import { showAppraisal, showNote, showReceipts, showSignatures } from './results-view.js';
 import { specLink } from './spec-link.js';
 import { TreeView } from './tree-view.js';
 import { pickedVector, setupVectorPicker, type Picked } from './vector-picker.js';
@@ -131,7 +133,25 @@ function showVerification(i: Inspection): void {
 }
 
 function runText(): void {
+  const note = parseSignedNote(input.value.trim() + '\n', notesKeys());
+  if (note !== undefined) {
+    error.hidden = true;
+    for (const id of ['fault', 'appraisal', 'signatures', 'receipts']) show(byId(id));
+    byId('views').hidden = true;
+    return showNote(byId('summary'), note);
+  }
   run(readText(input.value));
+}
+
+/** The keys a signed note is checked against: none when the key field is empty or holds none. */
+function notesKeys(): NamedKey[] {
+  if (keys.value.trim() === '') return [];
+  try {
+    return parseKeys(keys.value);
+  } catch (e) {
+    if (isHemkitError(e)) return [];
+    throw e;
+  }
 }
 
 byId('inspect').addEventListener('click', () => {

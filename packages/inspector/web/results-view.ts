@@ -3,7 +3,7 @@
  * verifier's order (as `hemkit verify` prints it: mark, check, status, code, message), the
  * signatures of a COSE message against the keys given, and each receipt walked to its root.
  */
-import { APPRAISAL_CHECKS, INCLUSION_PROOFS, shortHex, type ReceiptWalk, type SignatureCheck } from '@hemkit/inspector';
+import { APPRAISAL_CHECKS, familyOf, INCLUSION_PROOFS, shortHex, type ReceiptWalk, type SignatureCheck, type SignedNote } from '@hemkit/inspector';
 import type { Appraisal } from '@hemkit/verifier';
 import { toHex } from '@hemkit/wire/bytes';
 import { copyButton, h, show } from './dom.js';
@@ -78,6 +78,40 @@ export function showReceipts(el: HTMLElement, walks: readonly ReceiptWalk[]): vo
             h('tr', {}, h('td', {}, 'wire'), h('td', {}, 'rootFromInclusionProof'), h('td', {}, 'root' in w.wire ? (w.wire.root === w.root ? 'agrees' : `computes ${shortHex(w.wire.root)}`) : `${w.wire.code}: ${w.wire.message}`)),
           ),
         ),
+      ),
+    ),
+  );
+}
+
+/** A C2SP signed note: its three lines, and each signature with what the given keys say of it. */
+export function showNote(el: HTMLElement, note: SignedNote): void {
+  const family = familyOf('signed-note');
+  show(
+    el,
+    h('p', {}, h('span', { id: 'family', class: 'family', 'data-family': family.id }, family.title), specLink(family.spec)),
+    h(
+      'table',
+      {},
+      h(
+        'tbody',
+        {},
+        h('tr', {}, h('td', {}, 'origin'), h('td', { class: 'mono' }, note.origin)),
+        h('tr', {}, h('td', {}, 'tree size'), h('td', { class: 'mono' }, note.treeSize)),
+        h('tr', {}, h('td', {}, 'root hash'), h('td', { class: 'mono' }, shortHex(note.rootHash), copyButton(note.rootHash))),
+      ),
+    ),
+    h('h2', {}, 'Signatures'),
+    h(
+      'table',
+      {},
+      h(
+        'tbody',
+        {},
+        ...note.signatures.map((s) => {
+          const v = s.verified;
+          const status = v === undefined ? 'not checked: paste the attestation key (a COSE_Key in hex)' : 'by' in v ? `verifies under ${v.by}` : v.reason;
+          return h('tr', { class: `signature-row ${v === undefined ? '' : 'by' in v ? 'pass' : 'fail'}` }, h('td', {}, v === undefined ? '·' : 'by' in v ? '✓' : '✗'), h('td', { class: 'mono' }, s.name), h('td', { class: 'mono' }, `key ID ${s.keyId}`), h('td', {}, status));
+        }),
       ),
     ),
   );
