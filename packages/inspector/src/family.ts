@@ -72,7 +72,7 @@ const FAMILIES: Readonly<Record<FamilyId, Omit<Family, 'id'>>> = {
   'signed-note': { title: 'Signed note (C2SP checkpoint)', spec: section('messages/checkpoint.md', '2-signed-note-rendering', 'checkpoint.md §2 Signed-note rendering'), context: 'any' },
   'cose-sign1': { title: 'COSE_Sign1', spec: section('cose.md', '', 'cose.md'), context: 'any' },
   'cose-sign': { title: 'COSE_Sign', spec: section('cose.md', '', 'cose.md'), context: 'any' },
-  cbor: { title: 'CBOR', spec: section('encoding.md', '', 'encoding.md (the profile)'), context: 'claims' },
+  cbor: { title: 'CBOR', spec: section('encoding.md', '', 'encoding.md (the profile)'), context: 'any' },
 };
 
 /** The spec section of the encoding profile's fault order, for strict-profile faults. */

@@ -6,7 +6,9 @@
 import { describe, type Described } from './describe.js';
 import { decodeStrict, familyOf, recogniseCbor, type Family } from './family.js';
 import { layout, LayoutStop, type LaidItem } from './layout.js';
-import { nameTree, type NamedNode } from './names.js';
+import { nameTree, type Context, type NamedNode } from './names.js';
+import type { CborValue } from '@hemkit/wire';
+import { CLAIM_NAMES } from '@hemkit/wire/messages';
 
 export interface Fault {
   readonly code: string;
@@ -39,9 +41,17 @@ export function inspect(bytes: Uint8Array): Inspection {
     if (!(e instanceof LayoutStop)) throw e;
     stop = { offset: e.offset, message: e.message };
   }
-  const tree = laid === undefined ? undefined : nameTree(laid, family.context);
+  const tree = laid === undefined ? undefined : nameTree(laid, 'value' in strict && family.id === 'cbor' ? guessContext(strict.value) : family.context);
   if ('fault' in strict) return { bytes, family, fault: strict.fault, ...(tree ? { tree } : {}), ...(stop ? { stop } : {}) };
   return { bytes, family, ...(tree ? { tree } : {}), described: describe(bytes) };
+}
+
+/**
+ * An unrecognised map is named as a claims set (a COSE payload pasted on its own, say) only when
+ * every key is a registered claim key; anything else keeps its bare keys rather than a guess.
+ */
+function guessContext(value: CborValue): Context {
+  return value instanceof Map && value.size > 0 && [...value.keys()].every((k) => typeof k === 'number' && CLAIM_NAMES.has(k)) ? 'claims' : 'any';
 }
 
 /** The byte range a fault points at: the item starting at its offset, else that one byte. */

@@ -89,3 +89,12 @@ describe('strict-profile faults', () => {
     expect(inspect(bundleBytes()).described?.kind).toBe('evidence-bundle');
   });
 });
+
+describe('naming what is not recognised', () => {
+  it('names a map of registered claim keys as claims, and leaves other keys bare', () => {
+    const named = (hex: string) => inspect(fromHex(hex)).tree!.children.map((c) => c.name);
+    expect(named('a2 06 01 19 01 0b 02')).toEqual(['iat', 'bootcount']); // {6: 1, 267: 2}
+    expect(named('a2 01 05 02 06')).toEqual([undefined, undefined]); // {1: 5, 2: 6}: key 2 is no claim, so no key is named
+    expect(named('a2 01 18 05 02 00')).toEqual([undefined, undefined]); // rejected by the profile: no guess
+  });
+});

@@ -51,7 +51,11 @@ export class TreeView {
     );
     this.#rows.set(node, row);
     if (faultAt !== undefined && faultAt >= item.start && faultAt < item.end && !this.#hasChildAt(node, faultAt)) row.classList.add('faulty');
-    row.addEventListener('click', () => this.onSelect(node));
+    // A click on the row selects; only the fold marker folds (a row inside <summary> would toggle it too).
+    row.addEventListener('click', (e) => {
+      e.preventDefault();
+      this.onSelect(node);
+    });
     const children = isBignum ? [] : [...node.children, ...(node.embedded ? [node.embedded] : [])];
     if (children.length === 0) return h('li', {}, row);
     const list = h('ul', {}, ...children.map((c) => this.#node(c, bytes, undefined, faultAt)));
