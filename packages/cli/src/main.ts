@@ -55,9 +55,12 @@ function program(io: Io, setStatus: (n: number) => void): Command {
   root
     .command('inspect')
     .description('show a CBOR file (raw or hex) in diagnostic notation with every field named, checked against the profile')
-    .argument('<file>', 'the file (- for standard input)')
+    .argument('[file]', 'the file (- for standard input); none with --web')
     .option('--json', 'JSON: fields by name, enums as names, times as ISO dates, big integers as strings')
-    .action(lazy(async (file: string, o: { json?: boolean }) => (await import('./commands/inspect.js')).inspectCommand(io, file, o)));
+    .option('--web', 'serve the inspector page on localhost and open it: paste or drop messages, verify them, offline (Ctrl-C stops it)')
+    .option('--port <n>', 'with --web: the port to listen on (default: any free port)', integer(1, 65535))
+    .option('--no-open', 'with --web: print the address, do not open a browser')
+    .action(lazy(async (file: string | undefined, o: { json?: boolean; web?: boolean; port?: number; open: boolean }) => (await import('./commands/inspect.js')).inspectCommand(io, file, o)));
 
   // verify
   const trustOptions = (c: Command) =>
