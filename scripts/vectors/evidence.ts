@@ -108,7 +108,7 @@ interface EvidenceVector {
   readonly now: number;
   readonly nonce: string;
   readonly bundle: string;
-  readonly expected: { readonly status: string; readonly checks: Readonly<Record<string, string>> };
+  readonly expected: { readonly status: string; readonly trustworthinessVector: object; readonly checks: Readonly<Record<string, string>> };
 }
 
 /** Appraises in sequence against one memory store, checking each outcome against its intent. */
@@ -135,7 +135,7 @@ class Sequence {
       now,
       nonce: hex(nonce),
       bundle: hex(bundle),
-      expected: { status: a.status, checks: Object.fromEntries(a.checks.map((c) => [c.id, c.status === 'fail' ? c.code! : c.status])) },
+      expected: { status: a.status, trustworthinessVector: a.trustworthinessVector, checks: Object.fromEntries(a.checks.map((c) => [c.id, c.status === 'fail' ? c.code! : c.status])) },
     });
     return a;
   }
@@ -305,7 +305,7 @@ function checkVectors(): CheckVector[] {
       ...(ev.expectedUeid ? { expectedUeid: hex(ev.expectedUeid) } : {}),
       bundle: hex(ev.bundle),
       ...over,
-      expected: { status: a.status, checks: Object.fromEntries(a.checks.map((c) => [c.id, c.status === 'fail' ? c.code! : c.status])) },
+      expected: { status: a.status, trustworthinessVector: a.trustworthinessVector, checks: Object.fromEntries(a.checks.map((c) => [c.id, c.status === 'fail' ? c.code! : c.status])) },
     });
   };
   const now = T0 + 10;
@@ -515,6 +515,7 @@ function resultVectors(): VectorBase[] {
   add('expiry-before-issue', 'An expiry earlier than iat is refused before anything is signed', [affirmed], { policyId: 'hemkit/v1/default', expiresAt: now - 1 }, 'VERIFIER_INPUT_INVALID');
   add('empty-audience', 'An empty audience is refused', [affirmed], { policyId: 'hemkit/v1/default', audience: '' }, 'VERIFIER_INPUT_INVALID');
   add('negative-max-age', 'A negative maxAgeSeconds is refused', [affirmed], { policyId: 'hemkit/v1/default', maxAgeSeconds: -1 }, 'VERIFIER_INPUT_INVALID');
+  add('same-chip-twice', 'Two appraisals of one chip in one result would share a submodule name: refused', [affirmed, affirmed], { policyId: 'hemkit/v1/default' }, 'VERIFIER_INPUT_INVALID');
   return out;
 }
 

@@ -58,6 +58,8 @@ function cases(): InputVector[] {
     bad('reference-values', 'reference-values-peak-float', 'a peak rate of 1e15 as a JSON float', { models: [{ ...REFERENCE.models[0], peakOpsPerSecond: 1.5 }] }),
     ok('policy', 'policy-empty', 'an empty policy: every default', {}),
     ok('policy', 'policy-full', 'every member given', { requireNonce: false, maxAgeSeconds: 60, clockSkewSeconds: 5, requireDebugDisabled: false, requireLogCoverage: true, policyId: 'site/strict' }),
+    ok('policy', 'policy-licence-rules', 'the licence rules of a chip with no clock that carries unused quota (verifier.md §5.1)', { licenceRules: { clock: false, unusedQuota: 'carry' } }),
+    bad('policy', 'policy-licence-rules-unknown', 'an unused-quota rule that does not exist', { licenceRules: { unusedQuota: 'keep' } }),
     bad('policy', 'policy-coverage-off', 'requireLogCoverage false: counters no entries cover are never affirmed', { requireLogCoverage: false }),
     bad('policy', 'policy-negative-age', 'a maximum age of -1 seconds', { maxAgeSeconds: -1 }),
     bad('policy', 'policy-nonce-as-text', 'requireNonce as the text "yes"', { requireNonce: 'yes' }),

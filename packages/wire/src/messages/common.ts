@@ -38,7 +38,7 @@ export const CLAIM = {
   earStatus: 1000,
   earTrustworthinessVector: 1001,
   earRawEvidence: 1002,
-  earAppraisalPolicyId: 1003,
+  earAppraisalPolicyIds: 1003,
   earVerifierId: 1004,
   counters: -72001,
   logHead: -72002,
