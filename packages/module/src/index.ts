@@ -9,6 +9,6 @@ export type { ModuleEnv, FirmwareLog } from './firmware/env.js';
 export type { ChipState } from './firmware/state.js';
 export { InProcessChip, ManualClock, seededRandom, type Exchange } from './in-process.js';
 export { LicenceAuthority, Manufacturer } from './factory.js';
-export { collectEvidence, type CollectOptions, type CommandPort } from './evidence.js';
+export { collectEvidence, type CollectOptions, type CommandPort, type WorkloadSecrets } from './evidence.js';
 export { MemoryLogStore, type LogStore } from './log/index.js';
 export { Device, serveDevice } from './device/index.js';
