@@ -25,6 +25,7 @@ import {
   logEntry,
   verifyConsistencyReceipt,
   verifyInclusionReceipt,
+  ReceiptSignatures,
   workloadCommitment,
   workloadDescriptor,
   type LicenceClaims,
@@ -334,10 +335,12 @@ export function checkLogConsistency(a: Attested, memory: ChipMemory | undefined,
 export function checkInclusion(a: Attested, anchored: Anchored, inputs: AppraisalInputs): Outcome<Proven> {
   const proven = new Map<number, LogEntry>();
   const { head } = anchored;
+  // Receipts against one head share one signature: it is verified once, the rest cost their hashes.
+  const signatures = new ReceiptSignatures(a.chain.attestationKey);
   for (const [i, d] of a.decoded.entries.entries()) {
     let proof;
     try {
-      proof = verifyInclusionReceipt(d.receipt, a.chain.attestationKey, inputs.hasher.hashLeaf(d.bytes), inputs.hasher, inputs.backend);
+      proof = verifyInclusionReceipt(d.receipt, a.chain.attestationKey, inputs.hasher.hashLeaf(d.bytes), inputs.hasher, inputs.backend, signatures);
     } catch (err) {
       if (!(err instanceof HemkitError)) throw err;
       return fail('ENTRY_NOT_INCLUDED', `disclosed entry ${i}: the receipt does not prove it (${err.code})`);

@@ -339,6 +339,41 @@ describe('each check fires with its code', () => {
     expect(check(appraiseWith(swapped, nonce, verifierInputs()), 'inclusion').code).toBe('ENTRY_NOT_INCLUDED');
   });
 
+  it('inclusion: receipts against one head cost one signature between them, and a forged one still fails', () => {
+    const chip = licensedChip();
+    const { bundle, nonce } = chip.evidence();
+    const disclosed = bundleOf(bundle).entries!;
+    expect(disclosed.length).toBeGreaterThan(2);
+    // the chip signed one head: every receipt of the bundle carries the same signature bytes
+    const signatures = new Set(disclosed.map((d) => hex(decodeSign1(d.receipt).signature)));
+    expect(signatures.size).toBe(1);
+    const [receiptSignature] = signatures;
+    let receiptVerifications = 0;
+    const base = verifierInputs().backend;
+    const counting: typeof base = {
+      ...base,
+      verify: (scheme, key, message, signature) => {
+        if (hex(signature) === receiptSignature) receiptVerifications++;
+        return base.verify(scheme, key, message, signature);
+      },
+    };
+    expect(check(appraiseWith(bundle, nonce, verifierInputs({ backend: counting })), 'inclusion').status).toBe('pass');
+    expect(receiptVerifications).toBe(1);
+
+    // a receipt whose signature differs is verified on its own, and fails
+    const forged = rebuild(bundle, (b) => {
+      const list = [...b.entries!];
+      const last = list.length - 1;
+      const bytes = list[last]!.receipt.slice();
+      bytes[bytes.length - 1]! ^= 0x01;
+      list[last] = { ...list[last]!, receipt: bytes };
+      return { ...b, entries: list };
+    });
+    const refused = check(appraiseWith(forged, nonce, verifierInputs()), 'inclusion');
+    expect(refused.code).toBe('ENTRY_NOT_INCLUDED');
+    expect(refused.message).toContain('COSE_SIGNATURE_INVALID');
+  });
+
   it('openings: OPENING_MISMATCH for a descriptor the commitment does not hold', () => {
     const chip = licensedChip();
     const { bundle, nonce } = chip.evidence();
