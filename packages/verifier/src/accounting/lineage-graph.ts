@@ -170,8 +170,20 @@ function unionHolders(own: ReadonlySet<string>, inherited: readonly ReadonlySet<
 }
 
 /**
- * A parent is a base model for its child when the child's producers did not produce it (another
- * holder's model, modified) or when it is a declared model from outside the evidence. The base kept
+ * Another holder's model: both sides have holders the register names, and they share none. A chip
+ * the register gives no holder is nobody's in particular, so an edge it is on is no handover: a
+ * pipeline of one operator's chips must not read as one chip modifying another's model.
+ */
+function handedOver(parent: ReadonlySet<string> | undefined, child: ReadonlySet<string>): boolean {
+  const named = (set: ReadonlySet<string>) => [...set].filter((h) => h.startsWith('holder:'));
+  const p = named(parent ?? new Set());
+  const c = named(child);
+  return p.length > 0 && c.length > 0 && !p.some((h) => c.includes(h));
+}
+
+/**
+ * A parent is a base model for its child when it was handed over (another holder's model,
+ * modified) or when it is a declared model from outside the evidence. The base kept
  * is the one with the least cumulative work, inherited down the lineage: the modification measured
  * against it is the largest (§6.2, "Modification").
  */
@@ -191,8 +203,7 @@ function baseOf(
   for (const p of ps) {
     consider(base[p]!);
     if (missing[p] === 1) continue; // unknown compute: no fraction of it can be stood behind
-    const handover = declared.has(p) || ![...(holders[p] ?? [])].some((h) => own.has(h));
-    if (handover) consider(p);
+    if (declared.has(p) || handedOver(holders[p], own)) consider(p);
   }
   return best;
 }

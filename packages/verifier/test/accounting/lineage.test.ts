@@ -157,6 +157,11 @@ describe('modifications (more than a third of the base model)', () => {
     expect(model(r, 'more')!.flags).toEqual(['crossed']);
   });
 
+  it('chips without a known holder make no handover: a pipeline across two chips is not a modification', () => {
+    const r = accountLineage({ workloads: [w(1, 'stage1', [], 3n * E25), w(2, 'stage2', ['stage1'], 2n * E25)] }, EU_ONLY);
+    expect(model(r, 'stage2')!.flags).toEqual(['crossed']);
+  });
+
   it('a fine-tune of a declared model from outside is measured against the declared figure', () => {
     const r = accountLineage({ workloads: [w(2, 'tune', ['open-weights'], 2n * E24)], declaredModels: [{ state: state('open-weights'), ops: 5n * E24 }] }, EU_ONLY);
     expect(model(r, 'tune')).toMatchObject({ flags: ['modification'], modification: { baseOps: 5n * E24, modificationOps: 2n * E24 } });
