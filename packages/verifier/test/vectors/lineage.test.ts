@@ -26,7 +26,7 @@ const bytes = (h: string) => new Uint8Array(Buffer.from(h, 'hex'));
 function inputOf(v: LineageVector): { evidence: LineageEvidence; options: LineageOptions } {
   const evidence = {
     workloads: v.workloads.map((w) => ({ ...w, ueid: bytes(w.ueid), ops: BigInt(w.ops), parents: w.parents.map(bytes), produced: bytes(w.produced) })),
-    ...(v.chips ? { chips: v.chips.map((c) => ({ ...c, ueid: bytes(c.ueid), ...(c.unaccountedOps !== undefined ? { unaccountedOps: c.unaccountedOps === 'unbounded' ? ('unbounded' as const) : BigInt(c.unaccountedOps) } : {}) })) } : {}),
+    ...(v.chips ? { chips: v.chips.map(({ unaccountedOps, ...c }) => ({ ...c, ueid: bytes(c.ueid), ...(unaccountedOps !== undefined ? { unaccountedOps: unaccountedOps === 'unbounded' ? ('unbounded' as const) : BigInt(unaccountedOps) } : {}) })) } : {}),
     ...(v.declaredModels ? { declaredModels: v.declaredModels.map((m) => ({ state: bytes(m.state), ops: BigInt(m.ops) })) } : {}),
   };
   const o = v.options ?? {};
