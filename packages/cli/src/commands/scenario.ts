@@ -75,6 +75,7 @@ function verifierAppraiser(): Appraiser {
     const reference = parseReferenceValues({
       models: [
         {
+          oemid: toHex(input.manufacturer.oemid),
           hwmodel,
           minimumSvn: 1,
           peakOpsPerSecond: SIM_PEAK_OPS_PER_SECOND.toString(),

@@ -42,7 +42,8 @@ export type Appraiser = (input: {
   readonly nonce: Uint8Array;
   /** Seconds since the epoch: the verifier's clock, the scenario's. */
   readonly now: number;
-  readonly manufacturer: { readonly name: string; readonly publicKey: CosePublicKey };
+  /** The manufacturer's trust anchor, and its OEM id, which scopes `hwmodel` in reference values. */
+  readonly manufacturer: { readonly name: string; readonly publicKey: CosePublicKey; readonly oemid: Uint8Array };
   readonly issuers: readonly CosePublicKey[];
   readonly issuerThreshold: number;
   readonly hwmodel: Uint8Array;
@@ -336,7 +337,7 @@ class Run {
         bundle,
         nonce,
         now: this.clock.time,
-        manufacturer: { name: manufacturer.name, publicKey: manufacturer.publicKey },
+        manufacturer: { name: manufacturer.name, publicKey: manufacturer.publicKey, oemid: manufacturer.oemid },
         issuers: this.authority(undefined).publicKeys,
         issuerThreshold: this.authority(undefined).threshold,
         hwmodel: made.hwmodel,
