@@ -327,6 +327,7 @@ function guideValues(): Values {
 
   // §4–9
   const claims = decode(report.payload!);
+  put(values, 'oemid', code(toHex(bytesAt(claims, 258))));
   put(values, 'hwmodel', code(toHex(bytesAt(claims, 259))));
 
   // §10–11: entries, leaves, tree, receipts

@@ -9,7 +9,9 @@
 import { HemkitError, type ErrorCode } from '@hemkit/wire/errors';
 import * as checks from './checks/evidence-checks.js';
 import type { AppraisalInputs, Decoded, DisclosedWorkload } from './checks/context.js';
-import type { ChipMemory, ChipUpdate } from './store/types.js';
+import type { ChipMemory, ChipUpdate, VerifierStore } from './store/types.js';
+import type { AppraisalPlan, AsyncVerifierStore, NonceLedger } from './store/async-types.js';
+import { bytesEqual } from '@hemkit/wire/bytes';
 import { tierOf, trustworthinessVector, type TrustworthinessVector } from './ar4si.js';
 
 export type { TrustworthinessVector } from './ar4si.js';
@@ -132,6 +134,53 @@ export function appraise(bytes: Uint8Array, inputs: AppraisalInputs): Appraisal 
     return update === undefined ? { result: appraisal } : { result: appraisal, update };
   });
 }
+
+/** The inputs of an appraisal against an asynchronous store (specs/verifier.md §4.1). */
+export type AsyncAppraisalInputs = Omit<AppraisalInputs, 'store'> & { readonly store: AsyncVerifierStore };
+
+/**
+ * `appraise` against an asynchronous store (PostgreSQL, or any store through `asAsyncStore`): the same
+ * checks in the same order, with the same result. The plan names what the checks may read of the
+ * chip's memory (the checkpoint sizes the bundle carries) and the nonce they may use (the report's,
+ * when it is the expected one), so the store can fetch both in its transaction before they run.
+ */
+export async function appraiseAsync(bytes: Uint8Array, inputs: AsyncAppraisalInputs): Promise<Appraisal> {
+  let decoded: Decoded | HemkitError;
+  try {
+    decoded = checks.checkEncoding(bytes).value;
+  } catch (e) {
+    if (!(e instanceof HemkitError)) throw e;
+    decoded = e;
+  }
+  const unused = { ...inputs, store: NO_STORE };
+  if (decoded instanceof HemkitError) return runChecks(unused, undefined, decoded).appraisal;
+  const found = decoded;
+  return inputs.store.appraise(found.report.claims.ueid, planOf(found, inputs), (memory, ledger) => {
+    const { appraisal, update } = runChecks({ ...inputs, store: ledgerStore(ledger) }, memory, found);
+    return update === undefined ? { result: appraisal } : { result: appraisal, update };
+  });
+}
+
+/** The checkpoint sizes check 10 may look up, and the nonce check 5 may use, with its expiry there. */
+function planOf(d: Decoded, inputs: AsyncAppraisalInputs): AppraisalPlan {
+  const checkpointSizes = d.checkpoints.map((c) => c.claims.treeSize);
+  const p = inputs.policy;
+  const nonce = d.report.claims.nonce;
+  const usable = p.requireNonce && inputs.expectedNonce !== undefined && bytesEqual(nonce, inputs.expectedNonce);
+  return usable ? { checkpointSizes, nonce: { nonce, expiresAt: inputs.now + p.maxAgeSeconds + p.clockSkewSeconds } } : { checkpointSizes };
+}
+
+function storeMisuse(): never {
+  throw new HemkitError('VERIFIER_STORE_INVALID_INPUT', 'the checks reached the store outside the appraisal plan');
+}
+
+/** The synchronous face the checks see inside an asynchronous transaction: only the nonce ledger. */
+function ledgerStore(ledger: NonceLedger): VerifierStore {
+  return { getChip: storeMisuse, appraise: storeMisuse, useNonce: (n, e) => ledger.useNonce(n, e), close: () => {} };
+}
+
+/** For evidence that names no chip: the checks that run never reach the store. */
+const NO_STORE: VerifierStore = { getChip: storeMisuse, appraise: storeMisuse, useNonce: storeMisuse, close: () => {} };
 
 function runChecks(inputs: AppraisalInputs, memory: ChipMemory | undefined, decodedOrError: Decoded | HemkitError): { appraisal: Appraisal; update?: ChipUpdate } {
   const r = new Recorder();

@@ -1,4 +1,4 @@
-export { appraise, CHECKS, type Appraisal, type CheckId, type CheckResult, type CheckStatus, type TrustTier, type TrustworthinessVector } from './appraise.js';
+export { appraise, appraiseAsync, CHECKS, type AsyncAppraisalInputs, type Appraisal, type CheckId, type CheckResult, type CheckStatus, type TrustTier, type TrustworthinessVector } from './appraise.js';
 export type { AppraisalInputs, VerifiedChain, DisclosedWorkload } from './checks/context.js';
 export { chainKey } from './checks/evidence-checks.js';
 export * from './inputs.js';

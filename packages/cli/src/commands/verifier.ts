@@ -63,7 +63,7 @@ function asInput<T>(fn: () => T): T {
   }
 }
 
-interface InputOptions {
+export interface InputOptions {
   readonly trust: string;
   readonly reference?: string;
   readonly policy?: string;
@@ -77,7 +77,7 @@ interface Loaded {
 }
 
 /** The trust file may carry the reference values too, under "referenceValues"; --reference overrides. */
-async function loadInputs(io: Io, opts: InputOptions): Promise<Loaded> {
+export async function loadInputs(io: Io, opts: InputOptions): Promise<Loaded> {
   atMostOneStdin([opts.trust, opts.reference, opts.policy]);
   const trustJson = await readJson(io, opts.trust);
   if (typeof trustJson !== 'object' || trustJson === null || Array.isArray(trustJson)) throw new UsageError(`${opts.trust} is not a trust file: it holds ${trustJson === null ? 'null' : Array.isArray(trustJson) ? 'an array' : typeof trustJson}, not a JSON object`);
