@@ -155,6 +155,22 @@ function provisioningRefusals(o: SessionOptions = {}): SessionRecorder {
   return r;
 }
 
+function tamper(o: SessionOptions = {}): SessionRecorder {
+  const r = new SessionRecorder('session-tamper', 'The tamper input: a sensor fires, the chip logs tamper-detected, refuses, and reports lock state tamper', 'tamper', undefined, undefined, o);
+  r.setUp();
+  r.step('install a licence', CMD.installLicence, { licence: r.licence() });
+  r.step('a workload before the attack', CMD.runWorkload, workload('before', 10n ** 20n));
+  r.clock.advance(60);
+  r.tamperEvent('the enclosure switch fires', 'enclosure-open');
+  r.step('a workload after the tamper is refused', CMD.runWorkload, workload('after', 1n), 'MODULE_REFUSING');
+  r.step('a new licence is refused too', CMD.installLicence, { licence: r.licence() }, 'MODULE_REFUSING');
+  r.step('a licence request is refused', CMD.requestLicence, {}, 'MODULE_REFUSING');
+  r.tamperEvent('a second sensor: a voltage glitch', 'voltage-glitch');
+  r.step('status: lock state tamper', CMD.status, {});
+  r.step('the report shows lock state tamper; the log shows both sensors', CMD.attest, { nonce: sha256(utf8('tamper nonce')) });
+  return r;
+}
+
 /** The throttled-baseline example (module-commands.md §5.1) as a session vector names it. */
 export const THROTTLED_SESSION_POLICY = {
   name: 'rfd032-throttled-baseline',
@@ -217,7 +233,7 @@ function usageOnly(): SessionRecorder {
  * another policy and `record`, it shows where that policy behaves differently (the recorder's
  * `differences`).
  */
-export const MODULE_SESSIONS: readonly ((options?: SessionOptions) => SessionRecorder)[] = [lifecycle, licenceRefusals, replayDefences, quotaAndExpiry, counterBoundaries, firmware, provisioningRefusals];
+export const MODULE_SESSIONS: readonly ((options?: SessionOptions) => SessionRecorder)[] = [lifecycle, licenceRefusals, replayDefences, quotaAndExpiry, counterBoundaries, firmware, provisioningRefusals, tamper];
 
 /** Sessions that exist to show a mechanism of a non-default policy: each names its policy in its setup. */
 export const POLICY_SESSIONS: readonly (() => SessionRecorder)[] = [throttledBaseline, usageOnly];

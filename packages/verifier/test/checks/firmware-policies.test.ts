@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { encode } from '@hemkit/wire/cbor';
 import { CMD, REPLAY, workloadDescriptor, type LicenceClaims, type PrecisionClass } from '@hemkit/wire/messages';
-import { FACTORY_FIRMWARE, SIM_PEAK_OPS_PER_SECOND } from '../../../module/src/firmware/chip.js';
+import { enterTamperState, FACTORY_FIRMWARE, SIM_PEAK_OPS_PER_SECOND } from '../../../module/src/firmware/chip.js';
 import { InProcessChip, ManualClock, seededRandom } from '../../../module/src/in-process.js';
 import { collectEvidence } from '../../../module/src/evidence.js';
 import { MemoryLogStore } from '../../../module/src/log/index.js';
@@ -159,6 +159,17 @@ describe('a chip under the usage-only policy', () => {
     const second = c.evidence(size, [size]);
     const a = appraiseWith(second.bundle, second.nonce, inputsFor({ clock: false, unusedQuota: 'carry' }, T0 + 1005, store));
     expect(check(a, 'licence').status).toBe('pass');
+  });
+});
+
+describe('a chip whose tamper input fired', () => {
+  it('is refused: the report\'s lock state is CHIP_REPORTS_COMPROMISE', () => {
+    const c = chipUnder('tampered', throttledBaselinePolicy({ baselineOpsPerSecond: 1000n }));
+    c.chip.state = enterTamperState(c.chip.state!, c.chip.env, 'enclosure-open');
+    const { bundle, nonce } = c.evidence();
+    const a = appraiseWith(bundle, nonce, inputsFor(THROTTLED_RULES, T0 + 10));
+    expect(check(a, 'lock-state').code).toBe('CHIP_REPORTS_COMPROMISE');
+    expect(a.status).not.toBe('affirming');
   });
 });
 
