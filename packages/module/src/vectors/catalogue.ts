@@ -1,6 +1,6 @@
 /** The scripted module sessions that become test-vectors/module/*.json. */
 import { sha256 } from '@noble/hashes/sha2.js';
-import { CMD, REPLAY } from '@hemkit/wire/messages';
+import { CMD, licenceClaims, REPLAY, signingKey, signStatement } from '@hemkit/wire/messages';
 import { LicenceAuthority, Manufacturer } from '../factory.js';
 import { policyOfSession, SESSION_FORMAT, SessionRecorder, T0, utf8, vectorKey, type SessionOptions } from './sessions.js';
 
@@ -52,6 +52,10 @@ function licenceRefusals(o: SessionOptions = {}): SessionRecorder {
   r.step('the revocation replayed', CMD.applyRevocation, { revocation }, 'REVOCATION_REPLAYED');
   r.step('the revoked licence offered again with a new sequence number', CMD.installLicence, { licence: r.authority.issueLicence({ ...good, sequenceNumber: 11 }, [0, 1]) }, 'LICENCE_REVOKED');
   r.step('a workload under the revoked licence', CMD.runWorkload, workload('after-revocation', 1n), 'WORKLOAD_LOCKED');
+  // licence.md §2: an unknown signer is refused, not skipped, even beside k good signatures.
+  const stranger = signingKey(-8, vectorKey('stranger'));
+  const withStranger = signStatement(licenceClaims, r.licenceClaims({ sequenceNumber: 20 }), [...r.authority.issuers.slice(0, 2), stranger]);
+  r.step('two issuers and a stranger: refused whole, the stranger is not skipped', CMD.installLicence, { licence: withStranger }, 'LICENCE_UNKNOWN_SIGNER');
   return r;
 }
 
