@@ -44,6 +44,8 @@ export const referenceValuesSchema = z
       .array(
         z
           .object({
+            /** The OEM id (RFC 9711 §4.2.3, 16 bytes) that the model's name is relative to. */
+            oemid: hex.length(32),
             hwmodel: z.string().min(1),
             minimumSvn: z.number().int().min(0),
             /**

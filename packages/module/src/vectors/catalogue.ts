@@ -2,7 +2,7 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { CMD, licenceClaims, REPLAY, signingKey, signStatement } from '@hemkit/wire/messages';
 import { LicenceAuthority, Manufacturer } from '../factory.js';
-import { policyOfSession, SESSION_FORMAT, SessionRecorder, T0, utf8, vectorKey, type SessionOptions } from './sessions.js';
+import { policyOfSession, SessionRecorder, sessionVectorFile, T0, utf8, vectorKey, type SessionOptions } from './sessions.js';
 
 const descriptor = (name: string) => utf8(JSON.stringify({ run: name, data: 'corpus-v3' }));
 const workload = (name: string, ops: bigint, over: Record<string, unknown> = {}) => ({
@@ -247,14 +247,7 @@ export function generateModuleVectors(): Map<string, string> {
   const files = new Map<string, string>();
   for (const make of [...MODULE_SESSIONS, ...POLICY_SESSIONS]) {
     const vector = make().vector();
-    const file = {
-      format: SESSION_FORMAT,
-      generator: 'npm run vectors (packages/module/src/vectors/catalogue.ts)',
-      description: vector.description,
-      numberOfSteps: vector.steps.length,
-      vector,
-    };
-    files.set(`module/${vector.id}.json`, `${JSON.stringify(file, null, 2)}\n`);
+    files.set(`module/${vector.id}.json`, sessionVectorFile(vector));
   }
   return files;
 }

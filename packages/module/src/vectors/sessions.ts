@@ -68,6 +68,7 @@ export interface SessionVector {
     readonly randomSeed: string;
     readonly startTime: number;
     readonly manufacturerKey: string;
+    readonly oemid: string;
     readonly issuerKeys: readonly string[];
     readonly issuerThreshold: number;
     readonly replayDefence: readonly ReplayMode[];
@@ -95,6 +96,18 @@ export function policyOfSession(named: { readonly name: string; readonly paramet
     });
   }
   throw new Error(`no shipped firmware policy is called ${named.name}`);
+}
+
+/** The text of a session vector file, as test-vectors/module/*.json holds it. */
+export function sessionVectorFile(vector: SessionVector): string {
+  const file = {
+    format: SESSION_FORMAT,
+    generator: 'npm run vectors (packages/module/src/vectors/catalogue.ts)',
+    description: vector.description,
+    numberOfSteps: vector.steps.length,
+    vector,
+  };
+  return `${JSON.stringify(file, null, 2)}\n`;
 }
 
 /** Drives one chip through a script and records every exchange. */
@@ -208,6 +221,7 @@ export class SessionRecorder {
         randomSeed: this.randomSeed,
         startTime: T0,
         manufacturerKey: toHex(this.manufacturer.key.privateKey),
+        oemid: toHex(this.manufacturer.oemid),
         issuerKeys: this.authority.issuers.map((i) => toHex(i.privateKey)),
         issuerThreshold: this.threshold,
         replayDefence: this.replayDefence,

@@ -160,6 +160,7 @@ export function checkReport(d: Decoded, chain: VerifiedChain, inputs: AppraisalI
   const r = d.report.claims;
   const ak = chain.attestationKeyCertificate;
   if (!bytesEqual(r.ueid, chain.device.ueid)) fail('CHAIN_MISMATCH', 'the report names another chip than its certificates');
+  if (!bytesEqual(r.oemid, chain.device.oemid)) fail('CHAIN_MISMATCH', 'the report names another OEM than its device certificate');
   if (!bytesEqual(r.hwmodel, chain.device.hwmodel)) fail('CHAIN_MISMATCH', 'the report names another hardware model than its device certificate');
   if (!bytesEqual(r.measurement, ak.measurement) || r.svn !== ak.svn) {
     fail('CHAIN_MISMATCH', 'the report names other firmware than its attestation key was certified for');
@@ -210,12 +211,17 @@ function checkChallengedChip(ueid: Uint8Array, expected: Uint8Array | undefined)
 
 export type ModelReference = ReferenceValues['models'][number];
 
-/** 6. firmware against reference values; hands on the model's reference values. */
+/**
+ * 6. firmware against reference values; hands on the model's reference values. A model is its OEM id
+ * and hardware model together (RFC 9711 §4.2.4: hwmodel means something only relative to an oemid),
+ * so another OEM's part of the same name finds no reference values.
+ */
 export function checkFirmware(a: Attested, inputs: AppraisalInputs): Outcome<ModelReference> {
   const r = a.report;
   const model = new TextDecoder().decode(r.hwmodel);
-  const ref = inputs.reference.models.find((m) => m.hwmodel === model);
-  if (ref === undefined) return fail('MODEL_UNKNOWN', `no reference values for hardware model '${model}'`);
+  const oem = toHex(r.oemid);
+  const ref = inputs.reference.models.find((m) => m.oemid === oem && m.hwmodel === model);
+  if (ref === undefined) return fail('MODEL_UNKNOWN', `no reference values for hardware model '${model}' of OEM ${oem}`);
   if (!ref.firmware.some((f) => f.measurement === toHex(r.measurement))) {
     fail('FIRMWARE_UNKNOWN', `firmware ${toHex(r.measurement)} is not a known-good measurement for '${model}'`);
   }

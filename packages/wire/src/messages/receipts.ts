@@ -5,7 +5,7 @@
  * proof and verifies the signature over that root: proof first, then signature (RFC 9942 §5.2.1).
  */
 import { CborTag, decode, encode, TAG_COSE_SIGN1, type CborMapKey, type CborValue } from '../cbor/index.js';
-import { toHex } from '../bytes.js';
+import { bytesEqual } from '../bytes.js';
 import { decodeSign1, verifySign1, type CoseSign1, type CosePublicKey } from '../cose/index.js';
 import type { CryptoBackend } from '../crypto/backend.js';
 import { nobleBackend } from '../crypto/noble.js';
@@ -89,18 +89,21 @@ function readProof(bytes: Uint8Array, label: number, name: string): { message: C
  * key; it is ignored for any other key.
  */
 export class ReceiptSignatures {
-  readonly #verified = new Set<string>();
+  // Verified (protected bytes, root, signature) triples, most often one: a bundle's receipts share a head.
+  readonly #verified: (readonly [Uint8Array, Uint8Array, Uint8Array])[] = [];
   constructor(readonly key: CosePublicKey) {}
 
   /** Verifies `message` over `root` unless these exact bytes already verified under this key. */
   verify(message: CoseSign1, key: CosePublicKey, root: Uint8Array, backend: CryptoBackend | undefined): void {
     const remembered = key === this.key;
-    const id = remembered ? `${toHex(message.protectedBytes)}.${toHex(root)}.${toHex(message.signature)}` : '';
-    if (remembered && this.#verified.has(id)) return;
+    if (remembered && this.#verified.some(([p, r, s]) => bytesEqual(s, message.signature) && bytesEqual(r, root) && bytesEqual(p, message.protectedBytes))) return;
     verifySign1(message, key, { detachedPayload: root, ...(backend ? { backend } : {}) });
-    if (remembered) this.#verified.add(id);
+    if (remembered && this.#verified.length < MEMO_LIMIT) this.#verified.push([message.protectedBytes, root, message.signature]);
   }
 }
+
+/** Distinct signatures a memo keeps: a bundle's receipts share one head, so one suffices; a few spare. */
+const MEMO_LIMIT = 8;
 
 function verifyOver(message: CoseSign1, key: CosePublicKey, root: Uint8Array, backend: CryptoBackend | undefined, memo: ReceiptSignatures | undefined): void {
   if (memo !== undefined) memo.verify(message, key, root, backend);
