@@ -41,7 +41,7 @@ export interface SessionStep {
  */
 export type SessionEvent =
   | { readonly comment: string; readonly time: number; readonly event: 'state-rollback'; readonly reason: string }
-  | { readonly comment: string; readonly time: number; readonly event: 'tamper'; readonly sensor: string };
+  | { readonly comment: string; readonly time: number; readonly event: 'tamper'; readonly sensor?: string };
 
 /** How a session runs: under which firmware policy, and whether an unexpected outcome is an error. */
 export interface SessionOptions {
