@@ -26,7 +26,7 @@ import {
 } from '@hemkit/wire/messages';
 import { collectEvidence } from '../evidence.js';
 import { LicenceAuthority, Manufacturer } from '../factory.js';
-import { enterRollbackState } from '../firmware/chip.js';
+import { enterRollbackState, enterTamperState } from '../firmware/chip.js';
 import { ManualClock, seededRandom } from '../in-process.js';
 import type { CommandStep, EventStep, IntRef, LicenceClaimsSpec, LicenceSpec, Reencoding, Scenario, Step } from './format.js';
 import { costDifference, costSum, Meter, ZERO_COST } from './meter.js';
@@ -58,7 +58,7 @@ export interface RunOptions {
 }
 
 /** Events this firmware has no mechanism for yet (specs/scenarios.md §3.4). */
-const UNSUPPORTED_EVENTS: ReadonlySet<string> = new Set(['tamper', 'rotate-issuers']);
+const UNSUPPORTED_EVENTS: ReadonlySet<string> = new Set(['rotate-issuers']);
 
 /** Runs `scenario`; throws a HemkitError only for a scenario that cannot run, never for the chip's refusals. */
 export function runScenario(scenario: Scenario, options: RunOptions = {}): Trace {
@@ -66,7 +66,7 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Trace
   if (unsupported >= 0) {
     throw new HemkitError(
       'SCENARIO_EVENT_NOT_SUPPORTED',
-      `step ${unsupported} ('${scenario.steps[unsupported]!.do}') is not supported by this firmware: it has no ${scenario.steps[unsupported]!.do === 'tamper' ? 'tamper input' : 'issuer-rotation command'}`,
+      `step ${unsupported} ('${scenario.steps[unsupported]!.do}') is not supported by this firmware: it has no issuer-rotation command`,
     );
   }
   return new Run(scenario, options).all();
@@ -309,6 +309,8 @@ class Run {
       case 'appraise':
         return this.appraise(step.nonce, index);
       case 'tamper':
+        this.part.apply((state, env) => enterTamperState(state, env, step.sensor));
+        return {};
       case 'rotate-issuers':
         throw new HemkitError('SCENARIO_EVENT_NOT_SUPPORTED', `step ${index} ('${step.do}') is not supported by this firmware`);
     }
