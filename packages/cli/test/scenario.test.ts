@@ -63,6 +63,9 @@ describe('hemkit scenario run', () => {
     const trace = JSON.parse(readFileSync(join(cwd, 'trace.json'), 'utf8')) as { scenario: string; steps: unknown[] };
     expect(trace.scenario).toBe('session-firmware');
     expect(trace.steps).toHaveLength(7);
+    // The trace and the scenario each validate against their JSON Schema.
+    expect((await hemkit(['spec', 'check', '--json-schema', 'scenario-trace', 'trace.json'], { cwd })).code).toBe(0);
+    expect((await hemkit(['spec', 'check', '--json-schema', 'scenario', join(SCENARIOS, 'session-firmware.json')], { cwd })).code).toBe(0);
   });
 
   it('an appraise step hands the evidence to the verifier: affirming, then contraindicated after a rollback', async () => {
