@@ -9,7 +9,9 @@
  * it back, and power the part on again to see what the firmware makes of it, all without files.
  */
 import { nobleBackend, type CryptoBackend } from '@hemkit/wire/crypto';
+import { decode, encode } from '@hemkit/wire/cbor';
 import { HemkitError } from '@hemkit/wire/errors';
+import { encodeResponse, parseRequest, STATUS_ERROR, type CommandId } from '@hemkit/wire/messages';
 import { createMerkleHasher } from '@hemkit/wire/merkle';
 import { bootChip, enterRollbackState, handleBytes } from '../firmware/chip.js';
 import type { FirmwareLog, ModuleEnv } from '../firmware/env.js';
@@ -19,6 +21,18 @@ import { decodeDeviceRecord, encodeDeviceRecord, sameButTimes } from '../device/
 import { MemoryMonotonicCounter, type MonotonicCounter } from '../storage/monotonic.js';
 import { MemoryStateStore } from '../storage/state-store.js';
 import type { Meter } from './meter.js';
+
+/** An error response to `request`, echoing its command and id when it has them (module-commands.md §1). */
+function refusal(request: Uint8Array, error: HemkitError): Uint8Array {
+  let echo: { command?: CommandId; requestId?: number } = {};
+  try {
+    const { command, requestId } = parseRequest(decode(request));
+    echo = { command, requestId };
+  } catch (e) {
+    if (!(e instanceof HemkitError)) throw e;
+  }
+  return encode(encodeResponse({ ...echo, status: STATUS_ERROR, error: { code: error.code, message: error.message } }));
+}
 
 /** Where a power loss cuts the next commit (specs/scenarios.md §3.3). */
 export type CrashPoint = 'before-write' | 'after-state-write';
@@ -57,6 +71,8 @@ export class SimulatedPart {
   readonly #meter: Meter;
   #committed: { state: ChipState; logSize: number } | undefined;
   #crash: CrashPoint | undefined;
+  /** Set when the part found its storage unusable at power-on: every command is answered with it. */
+  #fault: HemkitError | undefined;
 
   constructor(options: PartOptions) {
     this.#meter = options.meter;
@@ -100,6 +116,7 @@ export class SimulatedPart {
 
   /** One request, answered once what it reports is committed (or lost with the power). */
   handle(request: Uint8Array): Answer {
+    if (this.#fault !== undefined) return { lost: false, response: refusal(request, this.#fault) };
     const outcome = handleBytes(this.state, request, this.env);
     this.state = outcome.state;
     const cut = this.#commitIfChanged();
@@ -129,6 +146,7 @@ export class SimulatedPart {
    * state is logged as a rollback and refused from; a provisioned chip then boots.
    */
   powerCycle(): void {
+    this.#fault = undefined;
     const loaded = this.#store.load();
     if (loaded === undefined) {
       this.state = undefined;
@@ -137,7 +155,10 @@ export class SimulatedPart {
       return;
     }
     if (loaded.rollback && loaded.reason === 'state-missing') {
-      throw new HemkitError('SCENARIO_STEP_NOT_APPLICABLE', 'the state record is missing although the counter shows the chip was in use: the part does not open');
+      // As the device (device.ts #loadFromDisk): deleting the state would reset the chip, so it refuses.
+      this.state = undefined;
+      this.#fault = new HemkitError('MODULE_REFUSING', 'the state record is missing although the monotonic counter shows the chip was in use');
+      return;
     }
     const { chip } = decodeDeviceRecord(loaded.state);
     if (!loaded.rollback) {

@@ -133,3 +133,21 @@ describe('a scenario that cannot run', () => {
     );
   });
 });
+
+describe('storage taken away', () => {
+  it('a state record deleted (a snapshot of the blank part written back): the part refuses every command with MODULE_REFUSING', () => {
+    const value = licensed([]);
+    const steps = value['steps'] as object[];
+    value['steps'] = [
+      { do: 'snapshot', comment: 'the blank flash', name: 'blank' },
+      ...steps,
+      { do: 'restore', comment: 'write the blank flash back', name: 'blank' },
+      { do: 'power-cycle', comment: 'power on' },
+      { do: 'status', comment: 'refused', expect: 'MODULE_REFUSING' },
+      { do: 'manufacture', comment: 'cannot start again either', expect: 'MODULE_REFUSING' },
+    ];
+    const t = runScenario(parseScenario(value));
+    expect(t.mismatches).toEqual([]);
+    expect(t.final).toEqual({ manufactured: false });
+  });
+});
