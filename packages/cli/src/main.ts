@@ -55,9 +55,12 @@ function program(io: Io, setStatus: (n: number) => void): Command {
   root
     .command('inspect')
     .description('show a CBOR file (raw or hex) in diagnostic notation with every field named, checked against the profile')
-    .argument('<file>', 'the file (- for standard input)')
+    .argument('[file]', 'the file (- for standard input); none with --web')
     .option('--json', 'JSON: fields by name, enums as names, times as ISO dates, big integers as strings')
-    .action(lazy(async (file: string, o: { json?: boolean }) => (await import('./commands/inspect.js')).inspectCommand(io, file, o)));
+    .option('--web', 'serve the inspector page on localhost and open it: paste or drop messages, verify them, offline (Ctrl-C stops it)')
+    .option('--port <n>', 'with --web: the port to listen on (default: any free port)', integer(1, 65535))
+    .option('--no-open', 'with --web: print the address, do not open a browser')
+    .action(lazy(async (file: string | undefined, o: { json?: boolean; web?: boolean; port?: number; open: boolean }) => (await import('./commands/inspect.js')).inspectCommand(io, file, o)));
 
   // verify
   const trustOptions = (c: Command) =>
@@ -96,6 +99,27 @@ function program(io: Io, setStatus: (n: number) => void): Command {
     .option('--out <file>', 'where to write the challenge JSON (- for standard output)', '-')
     .option('--json', 'report as JSON')
     .action(lazy(async (o) => (await ver()).challenge(io, o)));
+
+  // serve
+  trustOptions(
+    root
+      .command('serve')
+      .description('the verification service over HTTP: challenges, appraisal of evidence bundles, chip state, fleet accounting, health, metrics (specs/service.md)'),
+  )
+    .option('--database <url>', 'share chip memory in PostgreSQL (postgres://…; default $HEMKIT_DATABASE_URL); without it, the SQLite --store')
+    .option('--store <path>', 'the SQLite verifier store when no database is given (default as for verify)')
+    .option('--host <address>', 'the address to listen on', '127.0.0.1')
+    .option('--port <n>', 'the port (0: any free one, printed)', integer(0, 65_535), 8080)
+    .option('--workers <n>', 'worker processes sharing the port (1: this process)', positive(256), 1)
+    .option('--token-file <file>', 'bearer tokens for the read endpoints, one a line (also $HEMKIT_SERVICE_TOKENS, comma-separated)')
+    .option('--verifier-key <file>', "the verifier's Ed25519 seed (32 bytes of hex), to sign results for clients that ask (Accept: application/eat+cwt)")
+    .option('--rate-limit <n>', 'requests per client address per 10 s (0: no limit)', integer(0, 1_000_000_000), 600)
+    .addHelpText('after', `
+The service prints one line when it listens, and stops on SIGTERM or SIGINT. Results are EAR JSON,
+or the signed COSE result with Accept: application/eat+cwt; errors are application/problem+json
+with the error registry's codes. GET /openapi.json describes the API.
+${EXIT_HELP}`)
+    .action(lazy(async (o) => (await import('./commands/serve.js')).serve(io, o)));
 
   // module
   const m = root.command('module').description('drive a simulated chip (hemkit module --help lists the verbs)').addHelpText('after', `
