@@ -17,16 +17,21 @@ import { appraise, DEFAULT_POLICY, parseReferenceValues, parseTrustAnchors } fro
 import { MemoryVerifierStore } from '@hemkit/verifier/store';
 import { atMostOneStdin, readJson, writeOutput } from '../files.js';
 import type { Io } from '../io.js';
+import { loadPolicyModule } from '../policy-module.js';
 import { bold, dim, green, red } from '../output.js';
 
 export interface RunOptions {
   /** Where to write the trace as JSON (- for standard output). */
   readonly json?: string;
+  /** A policy module, in place of the policy the scenario names. */
+  readonly policy?: string;
 }
 
 export async function scenarioRun(io: Io, file: string, opts: RunOptions): Promise<number> {
+  atMostOneStdin([file, opts.policy]);
   const scenario = parseScenario(await readJson(io, file));
-  const trace = runScenario(scenario, { appraiser: verifierAppraiser() });
+  const policy = opts.policy !== undefined ? await loadPolicyModule(io, opts.policy) : undefined;
+  const trace = runScenario(scenario, { appraiser: verifierAppraiser(), ...(policy ? { policy } : {}) });
   if (opts.json !== undefined) writeOutput(io, opts.json, `${JSON.stringify(trace, null, 2)}\n`);
   if (opts.json !== '-') io.stdout.write(`${renderTrace(trace)}\n`);
   for (const index of trace.mismatches) {
@@ -76,6 +81,7 @@ function verifierAppraiser(): Appraiser {
       models: [
         {
           hwmodel,
+          oemid: toHex(input.manufacturer.oemid),
           minimumSvn: 1,
           peakOpsPerSecond: SIM_PEAK_OPS_PER_SECOND.toString(),
           firmware: [{ measurement: toHex(FACTORY_FIRMWARE), svn: 1, name: 'factory firmware' }, ...input.firmware.map((f) => ({ measurement: toHex(f.measurement), svn: f.svn, name: `SVN ${f.svn}` }))],

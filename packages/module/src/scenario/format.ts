@@ -136,6 +136,12 @@ export type EventStep = Base &
 
 export type Step = CommandStep | EventStep;
 
+/** A shipped firmware policy by name, as a session vector's setup names it (module-commands.md §5). */
+export interface NamedPolicy {
+  readonly name: string;
+  readonly parameters?: Readonly<Record<string, string>>;
+}
+
 export interface Scenario {
   readonly id: string;
   readonly description: string;
@@ -154,6 +160,8 @@ export interface Scenario {
   };
   readonly workload: Partial<Omit<WorkloadSpec, 'descriptor' | 'ops'>>;
   readonly licence: LicenceClaimsSpec;
+  /** The firmware policy the chip runs unless the runner is given another; absent: the default. */
+  readonly policy?: NamedPolicy;
   readonly steps: readonly Step[];
 }
 
@@ -476,7 +484,7 @@ export function parseScenario(value: unknown): Scenario {
     throw new HemkitError('SCENARIO_FORMAT_UNSUPPORTED', `/format: ${JSON.stringify(format) ?? 'absent'} is not "${SCENARIO_FORMAT}", the one format this runner reads`);
   }
   root.object(
-    ['format', 'id', 'description', 'seed', 'startTime', 'tick', 'manufacturer', 'issuers', 'threshold', 'parties', 'chip', 'workload', 'licence', 'steps'],
+    ['format', 'id', 'description', 'seed', 'startTime', 'tick', 'manufacturer', 'issuers', 'threshold', 'parties', 'chip', 'workload', 'licence', 'policy', 'steps'],
     ['format', 'id', 'description', 'seed', 'startTime', 'chip', 'steps'],
   );
   const manufacturer: ManufacturerSpec = root.has('manufacturer')
@@ -509,6 +517,7 @@ export function parseScenario(value: unknown): Scenario {
   };
   const workload = root.optional('workload', (x) => readWorkloadFields(x.object(WORKLOAD_KEYS))) ?? {};
   const licence = root.optional('licence', readClaims) ?? {};
+  const policy = root.optional('policy', readNamedPolicy);
   const names = new Names(parties);
   const steps = root.at('steps').array({ min: 1, max: 100_000 }).map((s): Step => {
     if (typeof s.value !== 'object' || s.value === null || Array.isArray(s.value)) s.fail('a step object');
@@ -533,6 +542,25 @@ export function parseScenario(value: unknown): Scenario {
     chip,
     workload,
     licence,
+    ...(policy ? { policy } : {}),
     steps,
   };
+}
+
+/** The shipped policies a scenario may name, and the parameters each takes (module-commands.md §5.1, §5.2). */
+const SHIPPED_POLICIES: Readonly<Record<string, Readonly<Record<string, RegExp>>>> = {
+  'hemkit-v1': {},
+  'usage-only': {},
+  'rfd032-throttled-baseline': { baselineOpsPerSecond: /^(0|[1-9][0-9]{0,37})$/, precisionWeights: /^width$/, admitToQuota: /^(true|false)$/ },
+};
+
+function readNamedPolicy(c: Cursor): NamedPolicy {
+  c.object(['name', 'parameters'], ['name']);
+  const name = c.at('name').oneOf(Object.keys(SHIPPED_POLICIES));
+  const allowed = SHIPPED_POLICIES[name]!;
+  const parameters = c.optional('parameters', (p) => {
+    p.object(Object.keys(allowed));
+    return Object.fromEntries(Object.keys(p.value as object).map((k) => [k, p.at(k).string(allowed[k], `a value matching ${allowed[k]}`)]));
+  });
+  return { name, ...(parameters ? { parameters } : {}) };
 }

@@ -16,6 +16,7 @@ import { createMerkleHasher } from '@hemkit/wire/merkle';
 import { bootChip, enterRollbackState, handleBytes } from '../firmware/chip.js';
 import type { FirmwareLog, ModuleEnv } from '../firmware/env.js';
 import type { ChipState } from '../firmware/state.js';
+import type { FirmwarePolicy } from '../firmware/policy/types.js';
 import { MemoryLogStore } from '../log/memory-store.js';
 import { decodeDeviceRecord, encodeDeviceRecord, sameButTimes } from '../device/record.js';
 import { MemoryMonotonicCounter, type MonotonicCounter } from '../storage/monotonic.js';
@@ -57,6 +58,8 @@ export interface PartOptions {
   readonly random: (length: number) => Uint8Array;
   readonly meter: Meter;
   readonly backend?: CryptoBackend;
+  /** The firmware policy (absent: the default). */
+  readonly policy?: FirmwarePolicy;
 }
 
 /** The result of one request: the response, or `lost` when power failed before it left the part. */
@@ -96,7 +99,7 @@ export class SimulatedPart {
       inclusionProof: (i, size) => log.inclusionProof(i, size),
       consistencyProof: (a, b) => log.consistencyProof(a, b),
     };
-    this.env = { now: options.now, random: options.random, backend, log: firmwareLog };
+    this.env = { now: options.now, random: options.random, backend, log: firmwareLog, ...(options.policy ? { policy: options.policy } : {}) };
   }
 
   /** The log entries as they stand. */
