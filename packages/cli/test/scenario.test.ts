@@ -256,3 +256,23 @@ describe('--policy MODULE', () => {
     expect(r.err).toBe('hemkit: no such file: nope.mjs\n');
   });
 });
+
+describe('appraise steps with the verifier\'s policy', () => {
+  it("a chip under the throttled baseline: flagged by a verifier expecting hemkit v1's licence rules, affirmed by one told the chip's", async () => {
+    const r = await hemkit(['scenario', 'run', join(SCENARIOS, 'throttled-appraised.json'), '--json', '-'], { cwd: fresh() });
+    expect(r.code).toBe(0);
+    const trace = JSON.parse(r.out) as { policy: string; steps: { appraisal?: { status: string; failed: { code: string }[] } }[] };
+    expect(trace.policy).toBe('rfd032-throttled-baseline+admit-to-quota');
+    const appraisals = trace.steps.flatMap((s) => (s.appraisal ? [s.appraisal] : []));
+    expect(appraisals).toEqual([
+      { status: 'contraindicated', failed: [{ check: 'licence', code: 'LICENCE_QUOTA_EXCEEDED' }] },
+      { status: 'affirming', failed: [] },
+    ]);
+  });
+
+  it("a verifier policy the verifier cannot read is the step's outcome, VERIFIER_INPUT_INVALID: exit 1", async () => {
+    const { r } = await runFile(licensed([{ do: 'appraise', comment: 'bad policy', nonce: { fill: 1, length: 16 }, verifierPolicy: { maxAgeSeconds: -1 } }]));
+    expect(r.code).toBe(1);
+    expect(r.err).toBe('hemkit: SCENARIO_EXPECTATION_FAILED: step 3 (appraise, "bad policy"): expected ok, got VERIFIER_INPUT_INVALID\n');
+  });
+});

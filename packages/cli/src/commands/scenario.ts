@@ -13,7 +13,7 @@ import { createMerkleHasher } from '@hemkit/wire/merkle';
 import { toHex } from '@hemkit/wire/bytes';
 import { FACTORY_FIRMWARE, SIM_PEAK_OPS_PER_SECOND } from '@hemkit/module';
 import { compareTraces, parseScenario, readTrace, runScenario, type Appraiser, type Cost, type Trace, type TraceComparison, type TraceStep } from '@hemkit/module/scenario';
-import { appraise, DEFAULT_POLICY, parseReferenceValues, parseTrustAnchors } from '@hemkit/verifier';
+import { appraise, DEFAULT_POLICY, parsePolicy, parseReferenceValues, parseTrustAnchors } from '@hemkit/verifier';
 import { MemoryVerifierStore } from '@hemkit/verifier/store';
 import { atMostOneStdin, readJson, writeOutput } from '../files.js';
 import type { Io } from '../io.js';
@@ -91,7 +91,7 @@ function verifierAppraiser(): Appraiser {
     const appraisal = appraise(input.bundle, {
       trust,
       reference,
-      policy: DEFAULT_POLICY,
+      policy: input.verifierPolicy === undefined ? DEFAULT_POLICY : parsePolicy(input.verifierPolicy),
       store,
       now: input.now,
       expectedNonce: input.nonce,

@@ -131,7 +131,7 @@ export type EventStep = Base &
     | { readonly do: 'send-bytes'; readonly bytes: Uint8Array }
     | { readonly do: 'tamper'; readonly sensor?: string }
     | { readonly do: 'rotate-issuers'; readonly keys: readonly Uint8Array[]; readonly threshold: number; readonly signers: readonly number[] }
-    | { readonly do: 'appraise'; readonly nonce: Uint8Array }
+    | { readonly do: 'appraise'; readonly nonce: Uint8Array; readonly verifierPolicy?: Readonly<Record<string, unknown>> }
   );
 
 export type Step = CommandStep | EventStep;
@@ -451,9 +451,12 @@ function readEvent(c: Cursor, event: (typeof EVENTS)[number], base: Base, names:
         threshold: c.at('threshold').integer(1, 16),
         signers: c.optional('signers', readSigners) ?? [0, 1],
       };
-    case 'appraise':
-      c.object([...common, 'nonce'], ['nonce']);
-      return { ...base, do: event, nonce: readBytes(c.at('nonce')) };
+    case 'appraise': {
+      c.object([...common, 'nonce', 'verifierPolicy'], ['nonce']);
+      // The verifier's appraisal policy (verifier.md §3), checked by the verifier itself when it runs.
+      const verifierPolicy = c.optional('verifierPolicy', (x) => (x.object(Object.keys((x.value ?? {}) as object)).value as Record<string, unknown>));
+      return { ...base, do: event, nonce: readBytes(c.at('nonce')), ...(verifierPolicy ? { verifierPolicy } : {}) };
+    }
   }
 }
 

@@ -49,6 +49,8 @@ export type Appraiser = (input: {
   readonly issuers: readonly CosePublicKey[];
   readonly issuerThreshold: number;
   readonly hwmodel: Uint8Array;
+  /** The verifier's appraisal policy the step gives (verifier.md §3), unchecked: the verifier checks it. */
+  readonly verifierPolicy?: Readonly<Record<string, unknown>>;
   /** Firmware the chip accepted in this run (measurement and SVN): reference values beside the factory's. */
   readonly firmware: readonly { readonly measurement: Uint8Array; readonly svn: number }[];
 }) => Json;
@@ -319,7 +321,7 @@ class Run {
       case 'send-bytes':
         return this.exchange(step.bytes);
       case 'appraise':
-        return this.appraise(step.nonce, index);
+        return this.appraise(step.nonce, index, step.verifierPolicy);
       case 'tamper':
       case 'rotate-issuers':
         throw new HemkitError('SCENARIO_EVENT_NOT_SUPPORTED', `step ${index} ('${step.do}') is not supported by this firmware`);
@@ -327,7 +329,7 @@ class Run {
   }
 
   /** Collects an evidence bundle through the commands an operator would send, and hands it to the verifier. */
-  appraise(nonce: Uint8Array, index: number): Done {
+  appraise(nonce: Uint8Array, index: number, verifierPolicy: Readonly<Record<string, unknown>> | undefined): Done {
     const appraiser = this.options.appraiser;
     if (appraiser === undefined) throw notApplicable(index, 'the scenario appraises, but the runner was given no verifier');
     const made = this.chipMade(index, 'an appraisal');
@@ -354,6 +356,7 @@ class Run {
         issuerThreshold: this.authority(undefined).threshold,
         hwmodel: made.hwmodel,
         firmware: this.firmware,
+        ...(verifierPolicy ? { verifierPolicy } : {}),
       });
       return { appraisal };
     } catch (e) {
