@@ -33,6 +33,7 @@ export function sessionVectorOf(scenario: Scenario, trace: Trace): SessionVector
       randomSeed: scenario.seed,
       startTime: scenario.startTime,
       manufacturerKey: toHex(scenario.manufacturer.key),
+      // the manufacturer's OEM id, derived from its key as the factory derives it (device-certificate.md)
       oemid: toHex(new Manufacturer(scenario.manufacturer.name, scenario.manufacturer.key).oemid),
       issuerKeys: scenario.authority.keys.map(toHex),
       issuerThreshold: scenario.authority.threshold,
