@@ -50,7 +50,11 @@ function renderStep(s: TraceStep): string {
   const mark = s.matched ? green('✓') : red('✗');
   const outcome = s.matched ? s.outcome : `${s.outcome} (expected ${s.expect})`;
   const lines = [`${mark} ${String(s.index).padStart(3)} ${s.do.padEnd(16)} ${outcome.padEnd(30)} ${dim(costLine(s.cost))}  ${s.comment}`];
-  for (const [field, t] of Object.entries(s.transitions)) lines.push(dim(`        ${field}: ${JSON.stringify(t.from)} → ${JSON.stringify(t.to)}`));
+  // A chip's first state is every field at once: one line says so (the JSON trace lists them all).
+  const first = s.transitions['manufactured']?.to === true;
+  const fields = first ? [] : Object.entries(s.transitions);
+  if (first) lines.push(dim('        manufactured: the chip has its first state'));
+  for (const [field, t] of fields) lines.push(dim(`        ${field}: ${JSON.stringify(t.from)} → ${JSON.stringify(t.to)}`));
   for (const e of s.logEntries) lines.push(dim(`        + log ${e.index} ${e.kind}`));
   if (s.appraisal !== undefined) lines.push(`        appraisal: ${JSON.stringify(s.appraisal)}`);
   return lines.join('\n');
