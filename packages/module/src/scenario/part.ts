@@ -76,6 +76,8 @@ export class SimulatedPart {
   #crash: CrashPoint | undefined;
   /** Set when the part found its storage unusable at power-on: every command is answered with it. */
   #fault: HemkitError | undefined;
+  /** The log entries' bytes, kept as they are appended (and recounted when a power-on drops some). */
+  #logBytes = 0;
 
   constructor(options: PartOptions) {
     this.#meter = options.meter;
@@ -92,6 +94,7 @@ export class SimulatedPart {
       },
       append: (entry) => {
         meter.logWritten(entry.length);
+        this.#logBytes += entry.length;
         return log.append(entry);
       },
       entry: (i) => log.entry(i),
@@ -102,14 +105,14 @@ export class SimulatedPart {
     this.env = { now: options.now, random: options.random, backend, log: firmwareLog, ...(options.policy ? { policy: options.policy } : {}) };
   }
 
-  /** The log entries as they stand. */
-  entries(): Uint8Array[] {
-    return Array.from({ length: this.#log.size }, (_, i) => this.#log.entry(i));
+  /** The log entries from `start` on, as they stand. */
+  entries(start = 0): Uint8Array[] {
+    return Array.from({ length: Math.max(0, this.#log.size - start) }, (_, i) => this.#log.entry(start + i));
   }
 
   /** Bytes on the persistent medium: the state record and the log's entries. */
   storedBytes(): { state: number; log: number } {
-    return { state: this.#store.record?.length ?? 0, log: this.entries().reduce((n, e) => n + e.length, 0) };
+    return { state: this.#store.record?.length ?? 0, log: this.#logBytes };
   }
 
   /** Arms a power loss at `at` during the next commit. */
@@ -155,6 +158,7 @@ export class SimulatedPart {
       this.state = undefined;
       this.#committed = undefined;
       this.#log.truncate(0);
+      this.#logBytes = 0;
       return;
     }
     if (loaded.rollback && loaded.reason === 'state-missing') {
@@ -166,6 +170,7 @@ export class SimulatedPart {
     const { chip } = decodeDeviceRecord(loaded.state);
     if (!loaded.rollback) {
       this.#log.truncate(chip.logSize);
+      this.#logBytes = this.entries().reduce((n, e) => n + e.length, 0);
       this.state = chip;
       this.#committed = { state: chip, logSize: chip.logSize };
     } else {

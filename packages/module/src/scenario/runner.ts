@@ -140,7 +140,7 @@ class Run {
     const done = step.do === 'command' ? this.command(step, index) : this.event(step, index);
     const after = this.part.state;
     const logAfter = this.part.env.log.size;
-    const entries = this.part.entries().slice(Math.min(logBefore, logAfter)).map(traceEntry);
+    const entries = this.part.entries(Math.min(logBefore, logAfter)).map(traceEntry);
     const outcome = done.outcome ?? 'ok';
     return {
       index,

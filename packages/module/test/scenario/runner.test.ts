@@ -61,6 +61,12 @@ describe('events', () => {
     expect(lost.cost.counterIncrements).toBe(1); // only the boot's commit
   });
 
+  it("the stored log bytes are the final log's, after a power-on dropped the lost command's entries", () => {
+    const t = trace([run('a', 5), { do: 'power-loss', comment: 'cut', at: 'before-write' }, run('lost', 10, { expect: 'POWER_LOST' })]);
+    expect(last(t).stored.log).toBe(t.log.reduce((n, e) => n + e.length / 2, 0));
+    expect(t.steps[3]!.stored.log).toBeLessThan(last(t).stored.log); // the boot entry came after
+  });
+
   it('power-loss after the state write: the next power-on finds the record one generation ahead and keeps it', () => {
     const t = trace([{ do: 'power-loss', comment: 'cut', at: 'after-state-write' }, run('kept', 10, { expect: 'POWER_LOST' })]);
     expect(t.final['counters.totalOps']).toBe('10');
