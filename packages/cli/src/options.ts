@@ -84,6 +84,7 @@ export const JSON_SCHEMAS = [
   'reference-values',
   'policy',
   'scenario',
+  'scenario-trace',
   'attestation-result',
   'accounting-input',
   'accounting-report',

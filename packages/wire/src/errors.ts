@@ -172,6 +172,7 @@ export const ERROR_REGISTRY = {
   SCENARIO_EVENT_NOT_SUPPORTED: 'a scenario event the firmware under test has no mechanism for (tamper input, issuer rotation)',
   SCENARIO_STEP_NOT_APPLICABLE: "a scenario step that cannot be carried out where it stands: it needs the chip's UEID before manufacture, a pending challenge the chip does not hold, a verifier the runner was not given",
   SCENARIO_EXPECTATION_FAILED: 'a scenario step whose outcome differs from the one the scenario expects',
+  POLICY_MODULE_INVALID: 'a firmware policy module that cannot be loaded, or whose export is not a policy: a name and every hook of FirmwarePolicy, and no other member',
   TRACE_INVALID: 'a file given as a scenario trace that is not a hemkit-scenario-trace/v1 object: its format, steps, outcomes or costs missing or mistyped',
   COST_INVALID_INPUT: 'a cost projection input out of range: a workload pattern or part limit that is negative, zero where it divides, or not a number',
 
