@@ -196,6 +196,12 @@ export class PostgresVerifierStore implements AsyncVerifierStore {
     const client = await this.#connect('recording an appraisal');
     // Set when the connection can no longer be trusted: the client is then destroyed, not pooled.
     let broken = false;
+    // A checked-out client reports a connection the server ended (a restart, pg_terminate_backend) as
+    // an 'error' event as well as by failing its query: unheard, the event would end the process.
+    const onError = (): void => {
+      broken = true;
+    };
+    client.on('error', onError);
     let open = false;
     try {
       await this.#run(client, 'recording an appraisal', `BEGIN; SELECT pg_advisory_xact_lock(${lockKey(ueid)})`);
@@ -220,6 +226,7 @@ export class PostgresVerifierStore implements AsyncVerifierStore {
       else if (open) await client.query('ROLLBACK').catch(() => (broken = true));
       throw e;
     } finally {
+      client.off('error', onError);
       // A failed connection may be mid-transaction: destroyed (the server rolls back), never reused.
       client.release(broken);
     }
@@ -343,6 +350,7 @@ export class PostgresVerifierStore implements AsyncVerifierStore {
 /** Creates the schema or checks it, once across processes starting together. */
 async function migrate(pool: pg.Pool): Promise<void> {
   const client = await pool.connect();
+  client.on('error', () => {}); // reported by the failing query; see appraise
   try {
     await client.query(`BEGIN; SELECT pg_advisory_xact_lock(${MIGRATION_LOCK})`);
     await client.query('CREATE TABLE IF NOT EXISTS hemkit_schema (id int PRIMARY KEY CHECK (id = 1), version int NOT NULL)');
