@@ -55,9 +55,12 @@ function program(io: Io, setStatus: (n: number) => void): Command {
   root
     .command('inspect')
     .description('show a CBOR file (raw or hex) in diagnostic notation with every field named, checked against the profile')
-    .argument('<file>', 'the file (- for standard input)')
+    .argument('[file]', 'the file (- for standard input); none with --web')
     .option('--json', 'JSON: fields by name, enums as names, times as ISO dates, big integers as strings')
-    .action(lazy(async (file: string, o: { json?: boolean }) => (await import('./commands/inspect.js')).inspectCommand(io, file, o)));
+    .option('--web', 'serve the inspector page on localhost and open it: paste or drop messages, verify them, offline (Ctrl-C stops it)')
+    .option('--port <n>', 'with --web: the port to listen on (default: any free port)', integer(1, 65535))
+    .option('--no-open', 'with --web: print the address, do not open a browser')
+    .action(lazy(async (file: string | undefined, o: { json?: boolean; web?: boolean; port?: number; open: boolean }) => (await import('./commands/inspect.js')).inspectCommand(io, file, o)));
 
   // verify
   const trustOptions = (c: Command) =>
@@ -214,11 +217,43 @@ larger one. Proving against what the verifier remembers (--challenge) keeps bund
   verb('status', 'lock state, licence, counters, log size (unsigned)')
     .argument(chipArg, 'the chip directory')
     .action(lazy(async (dir: string, o) => (await mod()).status(io, dir, o)));
+  const amount = (t: string) => Number(t); // range checked by the cost model: COST_INVALID_INPUT
+  verb('cost', "what each command costs the part (signatures, hashes, writes, counter increments), measured, and projected over a chip's life against its limits")
+    .option('--years <n>', 'the life, in years', amount)
+    .option('--workloads-per-day <n>', 'workloads run a day', amount)
+    .option('--attestations-per-day <n>', 'attestation reports a day', amount)
+    .option('--licences-per-year <n>', 'licences installed a year', amount)
+    .option('--boots-per-year <n>', 'power-ons a year', amount)
+    .option('--counter-endurance <n>', 'increments the monotonic counter survives', amount)
+    .option('--flash-endurance <n>', "program/erase cycles of the state record's flash", amount)
+    .option('--flash-bytes <n>', 'persistent storage for the state record and the log', amount)
+    .addHelpText('after', `
+Defaults: 10 years, 100 workloads and 24 attestations a day, 12 licences and 12 boots a year; a
+counter good for 1e6 increments, flash for 1e5 cycles and 16777216 bytes (stated assumptions, not a
+datasheet: give your part's). The figures are measured by running the firmware on a metered
+simulated part (specs/scenarios.md §5).`)
+    .action(lazy(async (o) => (await import('./commands/cost.js')).moduleCost(io, o)));
   m.command('serve')
     .description('the device process: framed CBOR on stdio or a Unix socket; prints where it listens')
     .argument(chipArg, 'the chip directory')
     .option('--socket <path>', 'listen on this Unix socket instead of stdio')
     .action(lazy(async (dir: string, o) => (await mod()).serve(io, dir, o)));
+
+  // scenario
+  const scenario = root.command('scenario').description('run scenario files on a simulated chip: traces and costs (specs/scenarios.md)');
+  scenario
+    .command('run')
+    .description('run a scenario file and print its trace: every command, outcome, state transition, log entry and cost (exit 1 if a step is not as the scenario expects)')
+    .argument('<file>', 'the scenario (JSON, hemkit-scenario/v1; - for standard input)')
+    .option('--json <out>', 'write the trace as JSON to this file (- for standard output, instead of the text)')
+    .action(lazy(async (file: string, o: { json?: string }) => (await import('./commands/scenario.js')).scenarioRun(io, file, o)));
+  scenario
+    .command('compare')
+    .description('compare two traces (scenario run --json) step by step: outcomes, log entries, transitions, costs (exit 0 they agree, 1 they differ)')
+    .argument('<first>', 'a trace file')
+    .argument('<second>', 'another trace file, e.g. of the same scenario under another policy')
+    .option('--json', 'the comparison as JSON')
+    .action(lazy(async (first: string, second: string, o: { json?: boolean }) => (await import('./commands/scenario.js')).scenarioCompare(io, first, second, o)));
 
   // spec
   const spec = root.command('spec').description('check data against the spec: CBOR against CDDL, JSON against its JSON Schema');

@@ -27,10 +27,10 @@ export interface ChipEvidence {
  * A provisioned chip under a 2-of-3 licence that has run `workloads` workloads (two log entries each,
  * after the provisioning and licence entries), and its two bundles.
  */
-export function licensedChip(name: string, workloads = 3): ChipEvidence {
+export function licensedChip(name: string, workloads = 3, opsOf = (i: number): bigint => 10n ** 23n * BigInt(i + 1)): ChipEvidence {
   const { chip, log, ueid, licenceBytes } = provisionedChip(name);
   const openings: Openings = new Map();
-  for (let i = 0; i < workloads; i++) runOn(chip, `${name} job ${i}`, 10n ** 23n * BigInt(i + 1), openings);
+  for (let i = 0; i < workloads; i++) runOn(chip, `${name} job ${i}`, opsOf(i), openings);
   const nonce = seed(`${name} nonce`).subarray(0, 16);
   const full = collectEvidence(chip, { nonce, discloseFrom: 0, openings, licences: [licenceBytes] });
   const bare = collectEvidence(chip, { nonce, licences: [licenceBytes] });

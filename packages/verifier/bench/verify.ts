@@ -19,7 +19,8 @@ import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
 import { Worker } from 'node:worker_threads';
 import { decode } from '@hemkit/wire/cbor';
-import { decodeSign } from '@hemkit/wire/cose';
+import { toHex } from '@hemkit/wire/bytes';
+import { decodeSign, decodeSign1 } from '@hemkit/wire/cose';
 import { nobleBackend, type CryptoBackend, type SignatureScheme } from '@hemkit/wire/crypto';
 import { getBackend } from '@hemkit/wire/crypto/node';
 import { evidenceBundle } from '@hemkit/wire/messages';
@@ -28,7 +29,7 @@ import { appraise } from '../src/appraise.js';
 import type { AppraisalInputs, VerifiedChain } from '../src/checks/context.js';
 import { MemoryVerifierStore, type VerifierStore } from '../src/store/index.js';
 import { SqliteVerifierStore } from '../src/store/sqlite.js';
-import { countingBackend, fleet, THROUGHPUT_POLICY, verifierInputs, type ChipEvidence } from './fixture.js';
+import { countingBackend, fleet, licensedChip, THROUGHPUT_POLICY, verifierInputs, type ChipEvidence } from './fixture.js';
 import type { RunResult, WorkerData } from './worker.js';
 
 const GOAL_RATIO = 0.8;
@@ -37,6 +38,9 @@ const WORKLOADS = 3;
 /** The machine is shared: candidates are measured in alternation and the best round of each is kept. */
 const ROUNDS = 5;
 const SECONDS_PER_ROUND = 0.3;
+/** Workloads of the long bundle: two entries each, plus the licence's, about 1,000 entries. */
+const LONG_WORKLOADS = 499;
+
 const WORKER_ROUNDS = 3;
 const WORKER_SECONDS = 1;
 const MEMORY_BUNDLES = 100_000;
@@ -136,10 +140,11 @@ function bareVerify(backend: CryptoBackend, calls: readonly Call[]): () => void 
 function describe(bundle: Uint8Array): { text: string; expected: number } {
   const b = evidenceBundle.parse(decode(bundle), 'evidence-bundle');
   const checkpoints = b.checkpoints?.length ?? 0;
-  const receipts = b.entries?.length ?? 0;
+  // Receipts against one head carry one signature between them (specs/messages/receipts.md §4).
+  const receipts = new Set((b.entries ?? []).map((d) => toHex(decodeSign1(d.receipt).signature))).size;
   const consistency = b.consistencyReceipts?.length ?? 0;
   const licence = (b.licences ?? []).reduce((n, l) => n + decodeSign(l).signatures.length, 0);
-  const parts = [`report 1`, `checkpoint ${checkpoints}`, `inclusion receipts ${receipts}`, ...(consistency ? [`consistency receipts ${consistency}`] : [])];
+  const parts = [`report 1`, `checkpoint ${checkpoints}`, `inclusion receipts ${receipts} (${b.entries?.length ?? 0} receipts, one head)`, ...(consistency ? [`consistency receipts ${consistency}`] : [])];
   // The licence's signatures are checked at a chip's first appraisal and then cached (licenceCache).
   return { text: `${parts.join(' + ')} (+ licence ${licence}, first appraisal only)`, expected: 1 + checkpoints + receipts + consistency };
 }
@@ -362,6 +367,7 @@ export async function benchVerifier(): Promise<void> {
   line('ratio', `(bundles/s × S) / (bare verifications/s of the bundle's own ${S.full} signatures): the share of time in signatures`);
 
   const nodeRate = benchThroughput(chips, S);
+  benchPerEntry(sample);
   benchSqlite(chips, nodeRate);
   await benchWorkers(chips);
   benchMemory(chips);
@@ -369,6 +375,36 @@ export async function benchVerifier(): Promise<void> {
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) await benchVerifier();
+
+/**
+ * The cost of one more disclosed entry (issue 12's goal: hashes, not a signature). A bundle with about
+ * 1,000 entries against the fleet's short one, node:crypto, the chain and licence cached; the
+ * baseline is what the same bundle would cost if every entry paid one signature, as it did before
+ * receipts of one head were verified once: the bundle's time plus one bare verification per entry,
+ * both measured in this run.
+ */
+function benchPerEntry(short: ChipEvidence): void {
+  const backend = getBackend('node');
+  // small workloads, so that 499 of them fit the licence's quota
+  const long = licensedChip('bench long chip', LONG_WORKLOADS, () => 10n ** 20n);
+  const longInputs = primed(backend, [long.full]);
+  const shortInputs = primed(backend, [short.full]);
+  const calls = signaturesOf(short.full, shortInputs);
+  const [bare, shortRate, longRate] = alternate([
+    ['node ed25519 verify, bare', bareVerify(backend, calls)],
+    [`node appraise, ${short.disclosed} entries disclosed`, cycling([short.full], shortInputs)],
+    [`node appraise, ${long.disclosed} entries disclosed`, cycling([long.full], longInputs)],
+  ]);
+  const perEntry = (1 / longRate!.opsPerSecond - 1 / shortRate!.opsPerSecond) / (long.disclosed - short.disclosed);
+  const signature = 1 / bare!.opsPerSecond;
+  const oneSignatureEach = 1 / (1 / longRate!.opsPerSecond + (long.disclosed - 1) * signature);
+  console.log(`\n  per disclosed entry: node:crypto, chain and licence cached, best of ${ROUNDS} alternating rounds; ${long.full.length} bytes`);
+  baselineLine(bare!, '   verifications');
+  baselineLine(shortRate!, '   bundles');
+  baselineLine(longRate!, '   bundles');
+  line('one more entry costs', `${(perEntry * 1e6).toFixed(1)} µs = ${(perEntry / signature).toFixed(2)} bare signature verifications (goal: hashes, well under 1)`);
+  report({ name: `  ${long.disclosed} entries, one receipt signature`, opsPerSecond: longRate!.opsPerSecond }, { name: `  the same with one signature per entry (modelled)`, opsPerSecond: oneSignatureEach }, 20);
+}
 
 /** The inputs without a chain cache (omitted, not undefined: exactOptionalPropertyTypes). */
 function withoutChainCache<T extends { chainCache?: unknown }>(inputs: T): Omit<T, 'chainCache'> {

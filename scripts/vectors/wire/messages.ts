@@ -41,6 +41,7 @@ import {
   revocationClaims,
   signingKey,
   workloadCommitment,
+  modelStateCommitment,
   workloadDescriptor,
   type Counters,
   type LogEntry,
@@ -314,6 +315,9 @@ function deviceCertificateFamily(): Family {
     valid('ueid-33-bytes', 'a UEID of 33 bytes, the longest', setIn(base, [256], Uint8Array.of(0x01, ...new Uint8Array(32).fill(7)))),
     invalidField('ueid-6-bytes', 'a UEID of 6 bytes', setIn(base, [256], new Uint8Array(6))),
     invalidField('ueid-34-bytes', 'a UEID of 34 bytes', setIn(base, [256], new Uint8Array(34))),
+    invalidField('oemid-ieee-oui', 'an OEM id of 3 bytes, the IEEE OUI form of RFC 9711 §4.2.3, which the profile does not use', setIn(base, [258], Uint8Array.of(0x00, 0x50, 0xc2))),
+    invalidField('oemid-pen', 'an OEM id as an integer, the IANA PEN form of RFC 9711 §4.2.3, which the profile does not use', setIn(base, [258], 32473)),
+    invalidField('oemid-17-bytes', 'an OEM id of 17 bytes', setIn(base, [258], new Uint8Array(17))),
     invalidField('hwmodel-empty', 'an empty hardware model', setIn(base, [259], new Uint8Array(0))),
     invalidField('hwmodel-33-bytes', 'a hardware model of 33 bytes', setIn(base, [259], new Uint8Array(33))),
     invalidField('cnf-key-with-private-d', 'a cnf key that carries the private key d', setIn(base, [8, 1, -4], new Uint8Array(32))),
@@ -332,10 +336,12 @@ function akCertificateFamily(): Family {
   const { iat: _iat, ...minimal } = F.AK_CERTIFICATE_CLAIMS;
   const base = attestationKeyCertificateClaims.toCbor(F.AK_CERTIFICATE_CLAIMS);
   return recordFamily(attestationKeyCertificateClaims, 'Attestation-key certificate claims, signed by the device identity key (specs/messages/device-certificate.md)', F.AK_CERTIFICATE_CLAIMS, minimal, [
-    invalidField('measurement-content-format-65001', 'a measurement labelled with content format 65001 (hemkit\'s is 65000)', setIn(base, [273, 0, 0], 65001)),
-    invalidField('measurement-two-entries', 'two measurements (the profile has exactly one)', setIn(base, [273, 1], [65000, F.FIRMWARE_V2])),
-    invalidField('measurement-empty', 'no measurement', setIn(base, [273], [])),
-    invalidField('measurement-digest-31-bytes', 'a firmware digest of 31 bytes', setIn(base, [273, 0, 1], new Uint8Array(31))),
+    invalidField('measurement-hash-alg-sha-384', 'a measurement naming hash algorithm 7 (sha-384; v1 admits sha-256, 1, only)', setIn(base, [-72034, 0], 7)),
+    invalidField('measurement-hash-alg-as-text', 'a measurement naming its hash algorithm as the text "sha-256" (the profile uses the integer id)', setIn(base, [-72034, 0], 'sha-256')),
+    invalidField('measurement-three-elements', 'a hash-entry with a third element', setIn(base, [-72034, 2], F.FIRMWARE_V2)),
+    invalidField('measurement-digest-31-bytes', 'a firmware digest of 31 bytes', setIn(base, [-72034, 1], new Uint8Array(31))),
+    invalidField('measurement-content-format-65000', 'the measurement as v1 drafts sent it, [[65000, digest]] (decisions.md §3(d))', setIn(base, [-72034], [[65000, F.FIRMWARE]])),
+    { id: 'eat-measurements-claim', description: 'RFC 9711 measurements (273) with Content-Format 65000, as v1 drafts sent the measurement, added beside the profile\'s measurement claim: 273 is not in the profile', value: setIn(base, [273], [[65000, F.FIRMWARE]]), code: 'MESSAGE_UNKNOWN_FIELD' },
     invalidField('svn-negative', 'an SVN of -1', setIn(base, [-72033], -1)),
   ]);
 }
@@ -345,7 +351,7 @@ function firmwareManifestFamily(): Family {
   return recordFamily(firmwareManifestClaims, 'Firmware manifest claims, signed by the manufacturer root key (specs/messages/device-certificate.md)', F.FIRMWARE_MANIFEST_CLAIMS, F.FIRMWARE_MANIFEST_CLAIMS, [
     valid('svn-0', 'security version number 0', setIn(base, [-72033], 0)),
     invalidField('hwmodel-33-bytes', 'a hardware model of 33 bytes', setIn(base, [259], new Uint8Array(33))),
-    invalidField('measurement-not-nested', 'the measurement as a bare digest instead of [[65000, digest]]', setIn(base, [273], F.FIRMWARE_V2)),
+    invalidField('measurement-bare-digest', 'the measurement as a bare digest instead of [1, digest]', setIn(base, [-72034], F.FIRMWARE_V2)),
   ]);
 }
 
@@ -420,6 +426,7 @@ function logEntryFamily(): Family {
   const lid = F.LICENCE_ID;
   const rid = F.REVOCATION_ID;
   const c = workloadCommitment(F.SALT, F.DESCRIPTOR);
+  const sc = (state: Uint8Array) => modelStateCommitment(F.SALT, state);
   /** [kind name, full details, minimal details]. */
   const kinds: readonly (readonly [string, LogEntry, LogEntry])[] = [
     ['boot', { ...common, kind: EVENT.boot, details: { firmwareMeasurement: d, svn: 1 } }, { ...common, kind: EVENT.boot, details: { firmwareMeasurement: d, svn: 1 } }],
@@ -434,9 +441,10 @@ function logEntryFamily(): Family {
     ['tamper-detected', { ...common, kind: EVENT.tamperDetected, details: { sensor: 'enclosure' } }, { ...common, kind: EVENT.tamperDetected, details: {} }],
     ['state-rollback-detected', { ...common, kind: EVENT.stateRollbackDetected, details: { reason: 'state generation 3 < counter 5' } }, { ...common, kind: EVENT.stateRollbackDetected, details: {} }],
     ['revocation-applied', { ...common, kind: EVENT.revocationApplied, details: { revocationId: rid, licenceIds: [lid, new Uint8Array(16).fill(0x22)] } }, { ...common, kind: EVENT.revocationApplied, details: { revocationId: rid, licenceIds: [lid] } }],
+    ['workload-finished-lineage', { ...common, kind: EVENT.workloadFinishedLineage, details: { workloadCommitment: c, ops: 3n * 10n ** 21n, busyChipSeconds: 3600, interconnectBytes: 5n * 10n ** 12n, parentStates: [sc(F.MODEL_STATE_BASE), sc(F.MODEL_STATE_OTHER)], producedState: sc(F.MODEL_STATE_TUNED) } }, { ...common, kind: EVENT.workloadFinishedLineage, details: { workloadCommitment: c, ops: 3n * 10n ** 21n, parentStates: [], producedState: sc(F.MODEL_STATE_TUNED) } }],
   ];
   const detailNames = new Map<CborMapKey, string>(
-    (['licence-id', 'licence-hash', 'sequence-number', 'reason', 'workload-commitment', 'precision-class', 'cluster-size', 'ops', 'busy-chip-seconds', 'interconnect-bytes', 'firmware-measurement', 'svn', 'previous-measurement', 'revocation-id', 'licence-ids', 'sensor'] as const).map((n, i) => [i + 1, n]),
+    (['licence-id', 'licence-hash', 'sequence-number', 'reason', 'workload-commitment', 'precision-class', 'cluster-size', 'ops', 'busy-chip-seconds', 'interconnect-bytes', 'firmware-measurement', 'svn', 'previous-measurement', 'revocation-id', 'licence-ids', 'sensor', 'parent-states', 'produced-state'] as const).map((n, i) => [i + 1, n]),
   );
   const topNames = new Map<CborMapKey, string>([[1, 'index'], [2, 'time'], [3, 'boot-count'], [4, 'event-kind'], [5, 'details']]);
   const cases: Case[] = [];
@@ -461,13 +469,14 @@ function logEntryFamily(): Family {
     valid('workload-finished-ops-2pow64', 'workload-finished: ops of 2^64 (a bignum)', setIn(finished, [5, 8], 2n ** 64n), 'workload-finished-entry'),
     valid('workload-finished-ops-2pow128-minus-1', 'workload-finished: ops and interconnect bytes of 2^128-1', setIn(setIn(finished, [5, 8], 2n ** 128n - 1n), [5, 10], 2n ** 128n - 1n), 'workload-finished-entry'),
     valid('boot-index-2pow53-minus-1', 'boot: an index of 2^53-1, the largest leaf index specs/merkle.md §2 allows', setIn(boot, [1], Number.MAX_SAFE_INTEGER), 'boot-entry'),
-    invalidField('event-kind-13', 'an event kind of 13, which is not defined', setIn(boot, [4], 13)),
+    invalidField('event-kind-14', 'an event kind of 14, which is not defined', setIn(boot, [4], 14)),
     invalidField('event-kind-0', 'an event kind of 0', setIn(boot, [4], 0)),
     { id: 'details-of-another-kind', description: 'boot details under event kind 4 (licence-expired): their keys are not that kind\'s', value: setIn(boot, [4], EVENT.licenceExpired), code: 'MESSAGE_UNKNOWN_FIELD' },
     invalidField('workload-finished-ops-2pow128', 'workload-finished: ops of 2^128', setIn(finished, [5, 8], 2n ** 128n)),
     invalidField('workload-started-precision-class-10', 'workload-started: precision class 10', setIn(logEntry.toCbor(kinds[5]![1]), [5, 6], 10)),
     invalidField('revocation-applied-no-licences', 'revocation-applied: an empty licence list', setIn(logEntry.toCbor(kinds[11]![1]), [5, 15], [])),
- multiFault('event-kind-13-and-unknown-key-0', 'boot: event kind 13 and key 0 added: the kind is read before any entry, though key 0 sorts first', boot, [badValue([4], 13), unknownKey([0])], 'MESSAGE_INVALID_FIELD', (v) => logEntry.parse(v, 'log-entry')),
+    invalidField('workload-finished-lineage-17-parents', 'workload-finished-lineage: 17 parent-state commitments, one more than log-entry.md §3.1 allows', setIn(logEntry.toCbor(kinds[12]![1]), [5, 17], Array.from({ length: 17 }, (_, i) => sc(new Uint8Array(32).fill(i))))),
+ multiFault('event-kind-14-and-unknown-key-0', 'boot: event kind 14 and key 0 added: the kind is read before any entry, though key 0 sorts first', boot, [badValue([4], 14), unknownKey([0])], 'MESSAGE_INVALID_FIELD', (v) => logEntry.parse(v, 'log-entry')),
     multiFault('event-kind-absent-and-unknown-key-0', 'boot: event kind removed and key 0 added: an absent kind is reported before any entry', boot, [missing([4]), unknownKey([0])], 'MESSAGE_MISSING_FIELD', (v) => logEntry.parse(v, 'log-entry')),
     invalidField('boot-index-2pow53', 'boot: an index of 2^53: leaf indices stop at 2^53-1 (specs/merkle.md §2), though the CDDL says uint', setIn(boot, [1], 2n ** 53n), true),
   );
@@ -484,11 +493,13 @@ function logEntryFamily(): Family {
 
 function openingFamily(): Family {
   const opening = { logIndex: 3, salt: F.SALT, workloadDescriptor: F.DESCRIPTOR };
+  const withStates = { ...opening, parentStates: [F.MODEL_STATE_BASE, F.MODEL_STATE_OTHER], producedState: F.MODEL_STATE_TUNED };
   const base = logEntryOpening.toCbor(opening);
-  return recordFamily(logEntryOpening, 'The opening of a workload entry\'s commitment, given by the operator (specs/messages/log-entry.md §3)', opening, opening, [
+  return recordFamily(logEntryOpening, 'The opening of a workload entry\'s commitment, given by the operator (specs/messages/log-entry.md §3, §4); with model states for a workload-finished-lineage entry (§3.1)', withStates, opening, [
     valid('empty-descriptor', 'a zero-length descriptor (the module commits to opaque bytes)', setIn(base, [3], new Uint8Array(0))),
     invalidField('salt-31-bytes', 'a salt of 31 bytes', setIn(base, [2], new Uint8Array(31))),
     invalidField('log-index-negative', 'a log index of -1', setIn(base, [1], -1)),
+    invalidField('produced-state-31-bytes', 'a produced-state digest of 31 bytes', setIn(logEntryOpening.toCbor(withStates), [5], new Uint8Array(31))),
   ]);
 }
 
@@ -524,6 +535,7 @@ function reportFamily(): Family {
     invalidField('nonce-7-bytes', 'a nonce of 7 bytes', setIn(base, [10], new Uint8Array(7))),
     invalidField('nonce-65-bytes', 'a nonce of 65 bytes', setIn(base, [10], new Uint8Array(65))),
     invalidField('eat-profile-other', 'another EAT profile', setIn(base, [265], 'tag:example.com,2026:other-profile')),
+    invalidField('oemid-15-bytes', 'an OEM id of 15 bytes', setIn(base, [258], new Uint8Array(15))),
     invalidField('lock-state-7', 'lock state 7, which is not defined', setIn(base, [-72004], 7)),
     invalidField('debug-status-5', 'debug status 5 (RFC 9711 §4.2.9 defines 0 to 4)', setIn(base, [263], 5)),
     invalidField('latest-checkpoint-root-31-bytes', 'a latest checkpoint whose root hash is 31 bytes', setIn(base, [-72002, 2], new Uint8Array(31))),

@@ -188,6 +188,8 @@ describe('each check fires with its code', () => {
   it('firmware: MODEL_UNKNOWN, FIRMWARE_UNKNOWN, FIRMWARE_SVN_TOO_LOW', () => {
     const { bundle, nonce } = licensedChip().evidence();
     expect(check(appraiseWith(bundle, nonce, verifierInputs({ reference: reference({ hwmodel: 'another-model' }) })), 'firmware').code).toBe('MODEL_UNKNOWN');
+    // The same model name under another OEM is another model (RFC 9711 §4.2.4; device-certificate.md §1.1).
+    expect(check(appraiseWith(bundle, nonce, verifierInputs({ reference: reference({ oemid: 'a0'.repeat(16) }) })), 'firmware').code).toBe('MODEL_UNKNOWN');
     expect(check(appraiseWith(bundle, nonce, verifierInputs({ reference: reference({ firmware: [{ measurement: 'ab'.repeat(32), svn: 1 }] }) })), 'firmware').code).toBe('FIRMWARE_UNKNOWN');
     expect(check(appraiseWith(bundle, nonce, verifierInputs({ reference: reference({ minimumSvn: 2 }) })), 'firmware').code).toBe('FIRMWARE_SVN_TOO_LOW');
   });
@@ -337,6 +339,41 @@ describe('each check fires with its code', () => {
       return { ...b, entries };
     });
     expect(check(appraiseWith(swapped, nonce, verifierInputs()), 'inclusion').code).toBe('ENTRY_NOT_INCLUDED');
+  });
+
+  it('inclusion: receipts against one head cost one signature between them, and a forged one still fails', () => {
+    const chip = licensedChip();
+    const { bundle, nonce } = chip.evidence();
+    const disclosed = bundleOf(bundle).entries!;
+    expect(disclosed.length).toBeGreaterThan(2);
+    // the chip signed one head: every receipt of the bundle carries the same signature bytes
+    const signatures = new Set(disclosed.map((d) => hex(decodeSign1(d.receipt).signature)));
+    expect(signatures.size).toBe(1);
+    const [receiptSignature] = signatures;
+    let receiptVerifications = 0;
+    const base = verifierInputs().backend;
+    const counting: typeof base = {
+      ...base,
+      verify: (scheme, key, message, signature) => {
+        if (hex(signature) === receiptSignature) receiptVerifications++;
+        return base.verify(scheme, key, message, signature);
+      },
+    };
+    expect(check(appraiseWith(bundle, nonce, verifierInputs({ backend: counting })), 'inclusion').status).toBe('pass');
+    expect(receiptVerifications).toBe(1);
+
+    // a receipt whose signature differs is verified on its own, and fails
+    const forged = rebuild(bundle, (b) => {
+      const list = [...b.entries!];
+      const last = list.length - 1;
+      const bytes = list[last]!.receipt.slice();
+      bytes[bytes.length - 1]! ^= 0x01;
+      list[last] = { ...list[last]!, receipt: bytes };
+      return { ...b, entries: list };
+    });
+    const refused = check(appraiseWith(forged, nonce, verifierInputs()), 'inclusion');
+    expect(refused.code).toBe('ENTRY_NOT_INCLUDED');
+    expect(refused.message).toContain('COSE_SIGNATURE_INVALID');
   });
 
   it('openings: OPENING_MISMATCH for a descriptor the commitment does not hold', () => {
@@ -562,7 +599,7 @@ describe('each check fires with its code', () => {
   });
 
   it('usage-rate: reference values must give a peak rate per model, a positive integer or decimal string', () => {
-    const model = { hwmodel: 'm', minimumSvn: 1, firmware: [{ measurement: 'ab'.repeat(32), svn: 1 }] };
+    const model = { oemid: 'a0'.repeat(16), hwmodel: 'm', minimumSvn: 1, firmware: [{ measurement: 'ab'.repeat(32), svn: 1 }] };
     expectCode(() => parseReferenceValues({ models: [model] }), 'VERIFIER_INPUT_INVALID');
     expectCode(() => parseReferenceValues({ models: [{ ...model, peakOpsPerSecond: 0 }] }), 'VERIFIER_INPUT_INVALID');
     expect(parseReferenceValues({ models: [{ ...model, peakOpsPerSecond: '1000000000000000000000000' }] }).models[0]!.peakOpsPerSecond).toBe(10n ** 24n);

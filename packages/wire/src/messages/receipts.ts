@@ -5,7 +5,8 @@
  * proof and verifies the signature over that root: proof first, then signature (RFC 9942 §5.2.1).
  */
 import { CborTag, decode, encode, TAG_COSE_SIGN1, type CborMapKey, type CborValue } from '../cbor/index.js';
-import { decodeSign1, verifySign1, type CosePublicKey } from '../cose/index.js';
+import { bytesEqual } from '../bytes.js';
+import { decodeSign1, verifySign1, type CoseSign1, type CosePublicKey } from '../cose/index.js';
 import type { CryptoBackend } from '../crypto/backend.js';
 import { nobleBackend } from '../crypto/noble.js';
 import { HemkitError } from '../errors.js';
@@ -59,7 +60,7 @@ export function signConsistencyReceipt(key: SigningKey, proof: ConsistencyProof,
   return sign(key, root2, VDP_CONSISTENCY, [proof.treeSize1, proof.treeSize2, [...proof.path]], backend);
 }
 
-function readProof(bytes: Uint8Array, label: number, name: string): readonly CborValue[] {
+function readProof(bytes: Uint8Array, label: number, name: string): { message: CoseSign1; content: readonly CborValue[] } {
   const message = decodeSign1(bytes);
   if (message.protectedHeaders.get(HEADER_VDS) !== VDS_RFC9162_SHA256) {
     throw invalid(name, `protected header vds must be ${VDS_RFC9162_SHA256} (RFC9162_SHA256)`);
@@ -75,7 +76,38 @@ function readProof(bytes: Uint8Array, label: number, name: string): readonly Cbo
   }
   const content = decode(proofs[0]);
   if (!Array.isArray(content) || content.length !== 3) throw invalid(name, 'a proof is [size, size-or-index, [+ digest]]');
-  return content as readonly CborValue[];
+  return { message, content: content as readonly CborValue[] };
+}
+
+/**
+ * Receipt signatures already verified under one key. A receipt's signature covers only its protected
+ * header and the root (the proof is unprotected), so every receipt the chip issues against one tree
+ * head carries the same signature over the same bytes. Verifying a signature is a function of the key,
+ * the protected bytes, the root and the signature, so once one of them verified, the others with the
+ * same four inputs need only their proofs recomputed (specs/messages/receipts.md §4): a bundle's
+ * disclosed entries then cost hashes, not one signature each. Scope a memo to one appraisal or to one
+ * key; it is ignored for any other key.
+ */
+export class ReceiptSignatures {
+  // Verified (protected bytes, root, signature) triples, most often one: a bundle's receipts share a head.
+  readonly #verified: (readonly [Uint8Array, Uint8Array, Uint8Array])[] = [];
+  constructor(readonly key: CosePublicKey) {}
+
+  /** Verifies `message` over `root` unless these exact bytes already verified under this key. */
+  verify(message: CoseSign1, key: CosePublicKey, root: Uint8Array, backend: CryptoBackend | undefined): void {
+    const remembered = key === this.key;
+    if (remembered && this.#verified.some(([p, r, s]) => bytesEqual(s, message.signature) && bytesEqual(r, root) && bytesEqual(p, message.protectedBytes))) return;
+    verifySign1(message, key, { detachedPayload: root, ...(backend ? { backend } : {}) });
+    if (remembered && this.#verified.length < MEMO_LIMIT) this.#verified.push([message.protectedBytes, root, message.signature]);
+  }
+}
+
+/** Distinct signatures a memo keeps: a bundle's receipts share one head, so one suffices; a few spare. */
+const MEMO_LIMIT = 8;
+
+function verifyOver(message: CoseSign1, key: CosePublicKey, root: Uint8Array, backend: CryptoBackend | undefined, memo: ReceiptSignatures | undefined): void {
+  if (memo !== undefined) memo.verify(message, key, root, backend);
+  else verifySign1(message, key, { detachedPayload: root, ...(backend ? { backend } : {}) });
 }
 
 /** Verifies an inclusion receipt for `leafHash`; returns the proof and the root it commits to. */
@@ -85,11 +117,13 @@ export function verifyInclusionReceipt(
   leafHash: Uint8Array,
   hasher: MerkleHasher,
   backend?: CryptoBackend,
+  memo?: ReceiptSignatures,
 ): InclusionProof & { readonly root: Uint8Array } {
-  const [size, index, p] = readProof(bytes, VDP_INCLUSION, 'inclusion receipt');
+  const { message, content } = readProof(bytes, VDP_INCLUSION, 'inclusion receipt');
+  const [size, index, p] = content;
   const proof = { treeSize: uint.parse(size!, 'tree-size'), leafIndex: uint.parse(index!, 'leaf-index'), path: path.parse(p!, 'inclusion-path') };
   const root = rootFromInclusionProof(hasher, proof.leafIndex, proof.treeSize, leafHash, proof.path);
-  verifySign1(bytes, key, { detachedPayload: root, ...(backend ? { backend } : {}) });
+  verifyOver(message, key, root, backend, memo);
   return { ...proof, root };
 }
 
@@ -99,7 +133,7 @@ export function verifyInclusionReceipt(
  * needs that does not verify (a log rewritten between them).
  */
 export function consistencyReceiptSizes(bytes: Uint8Array): { readonly treeSize1: number; readonly treeSize2: number } {
-  const [size1, size2] = readProof(bytes, VDP_CONSISTENCY, 'consistency receipt');
+  const [size1, size2] = readProof(bytes, VDP_CONSISTENCY, 'consistency receipt').content;
   return { treeSize1: uint.parse(size1!, 'tree-size-1'), treeSize2: uint.parse(size2!, 'tree-size-2') };
 }
 
@@ -110,10 +144,12 @@ export function verifyConsistencyReceipt(
   root1: Uint8Array,
   hasher: MerkleHasher,
   backend?: CryptoBackend,
+  memo?: ReceiptSignatures,
 ): ConsistencyProof & { readonly root2: Uint8Array } {
-  const [size1, size2, p] = readProof(bytes, VDP_CONSISTENCY, 'consistency receipt');
+  const { message, content } = readProof(bytes, VDP_CONSISTENCY, 'consistency receipt');
+  const [size1, size2, p] = content;
   const proof = { treeSize1: uint.parse(size1!, 'tree-size-1'), treeSize2: uint.parse(size2!, 'tree-size-2'), path: path.parse(p!, 'consistency-path') };
   const root2 = rootFromConsistencyProof(hasher, proof.treeSize1, proof.treeSize2, proof.path, root1);
-  verifySign1(bytes, key, { detachedPayload: root2, ...(backend ? { backend } : {}) });
+  verifyOver(message, key, root2, backend, memo);
   return { ...proof, root2 };
 }

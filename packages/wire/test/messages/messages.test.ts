@@ -23,6 +23,7 @@ import {
   checkpointClaims,
   verifyConsistencyReceipt,
   verifyInclusionReceipt,
+  ReceiptSignatures,
   workloadCommitment,
   ZERO_COUNTERS,
   type LogEntry,
@@ -160,6 +161,18 @@ describe('RFC 9942 receipts', () => {
     const ok = verifyInclusionReceipt(receipt, key.publicKey, leaves[5]!, hasher);
     expect(hex(ok.root)).toBe(hex(root));
     expectCode(() => verifyInclusionReceipt(receipt, key.publicKey, leaves[6]!, hasher), 'COSE_SIGNATURE_INVALID');
+  });
+
+  it('a memo of verified receipt signatures skips only the same bytes under the same key', () => {
+    const root = merkleRoot(hasher, leaves);
+    const receipts = [2, 5, 9].map((i) => signInclusionReceipt(key, { treeSize: 13, leafIndex: i, path: inclusionProof(hasher, leaves, i) }, root));
+    const memo = new ReceiptSignatures(key.publicKey);
+    for (const [n, i] of [2, 5, 9].entries()) expect(verifyInclusionReceipt(receipts[n]!, key.publicKey, leaves[i]!, hasher, undefined, memo).leafIndex).toBe(i);
+    // a remembered signature does not vouch for another leaf: the root differs, so it is verified, and fails
+    expectCode(() => verifyInclusionReceipt(receipts[0]!, key.publicKey, leaves[3]!, hasher, undefined, memo), 'COSE_SIGNATURE_INVALID');
+    // nor for another key: a memo is scoped to the key it was made for
+    const other = signingKey(-8, new Uint8Array(32).fill(8));
+    expectCode(() => verifyInclusionReceipt(receipts[1]!, other.publicKey, leaves[5]!, hasher, undefined, memo), 'COSE_SIGNATURE_INVALID');
   });
 
   it('a consistency receipt leads from a trusted older root to the newer one', () => {
