@@ -149,7 +149,7 @@ async function load(s: Server, chips: SimChip[], ms: number, during: () => Promi
     const r = await http('POST', `/v1/challenges/${challenge.nonce}/evidence`, bundle, 'application/cbor');
     replies.push(r);
     if (r.status !== 200) return;
-    const sub = Object.values((JSON.parse(r.body.toString()) as { submods: Record<string, { 'ear.status': string; 'hemkit.checks': { status: string; code?: string }[] }> }).submods)[0]!;
+    const sub = Object.values((JSON.parse(r.body.toString()) as { submods: Record<string, { 'ear_status': string; 'hemkit.checks': { status: string; code?: string }[] }> }).submods)[0]!;
     // Every acknowledged appraisal of a chip that proves against what the store said is affirming.
     expect(sub['hemkit.checks'].filter((x) => x.status === 'fail')).toEqual([]);
     // The fixture's chips ran nothing before: the report counts exactly the runs of these rounds.
@@ -270,8 +270,8 @@ describe.skipIf(!pgUp)('faults under load, two workers on PostgreSQL', () => {
       );
       tally(answers.map((a) => a.r), 0);
       const outcome = (r: Reply) => {
-        const sub = Object.values((JSON.parse(r.body.toString()) as { submods: Record<string, { 'ear.status': string; 'hemkit.checks': { status: string; code?: string }[] }> }).submods)[0]!;
-        return sub['ear.status'] === 'affirming' ? 'affirming' : sub['hemkit.checks'].find((c) => c.status === 'fail')!.code!;
+        const sub = Object.values((JSON.parse(r.body.toString()) as { submods: Record<string, { 'ear_status': string; 'hemkit.checks': { status: string; code?: string }[] }> }).submods)[0]!;
+        return sub['ear_status'] === 'affirming' ? 'affirming' : sub['hemkit.checks'].find((c) => c.status === 'fail')!.code!;
       };
       for (const [a, b] of pairs) {
         const mine = answers.filter((x) => x.x.c === a || x.x.c === b).map((x) => ({ clone: x.x.c === a ? 'a' : 'b', outcome: outcome(x.r) }));
