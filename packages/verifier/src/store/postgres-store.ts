@@ -204,19 +204,25 @@ export class PostgresVerifierStore implements AsyncVerifierStore {
     client.on('error', onError);
     let open = false;
     try {
-      await this.#run(client, 'recording an appraisal', `BEGIN; SELECT pg_advisory_xact_lock(${lockKey(ueid)})`);
+      // Two round trips: BEGIN, the chip's lock and the read (with the nonce claim) in one simple query,
+      // then the writes and COMMIT in another. Values are inlined as literals by `bind`, which takes
+      // only bytes, safe integers and digit strings, so nothing a bundle carries can become SQL.
       open = true;
-      const row = (await this.#run(client, 'recording an appraisal', READ_CHIP, [ueid, plan.checkpointSizes, plan.nonce?.nonce ?? null, plan.nonce?.expiresAt ?? null])).rows[0]!;
+      const read = await this.#run(client, 'recording an appraisal', `BEGIN; SELECT pg_advisory_xact_lock(${lockKey(ueid)}); ${bind(READ_CHIP, [ueid, plan.checkpointSizes, plan.nonce?.nonce ?? null, plan.nonce?.expiresAt ?? null])}`);
+      const row = (read as unknown as pg.QueryResult<Row>[])[2]!.rows[0]!;
       const memory = readMemory(ueid, row, plan);
       const fresh = row.claimed === 1;
       const ledger = plannedLedger(plan, () => fresh);
       const outcome = decide(memory, ledger);
       if (outcome.update !== undefined) checkUpdate(ueid, outcome.update);
-      // A nonce this transaction claimed but did not use (an earlier check failed) is given back:
-      // refusals change nothing. One claimed before by another appraisal is not ours to give back.
-      if (fresh && !ledger.used) await this.#run(client, 'recording an appraisal', 'DELETE FROM nonces WHERE nonce = $1', [plan.nonce!.nonce]);
-      if (outcome.update !== undefined) await this.#run(client, 'recording an appraisal', WRITE_CHIP, writeValues(memory, outcome.update));
-      await this.#run(client, 'recording an appraisal', 'COMMIT');
+      const tail = [
+        // A nonce this transaction claimed but did not use (an earlier check failed) is given back:
+        // refusals change nothing. One claimed before by another appraisal is not ours to give back.
+        ...(fresh && !ledger.used ? [bind('DELETE FROM nonces WHERE nonce = $1', [plan.nonce!.nonce])] : []),
+        ...(outcome.update !== undefined ? [bind(WRITE_CHIP, writeValues(memory, outcome.update))] : []),
+        'COMMIT',
+      ];
+      await this.#run(client, 'recording an appraisal', tail.join(';\n'));
       open = false;
       if (outcome.update !== undefined && outcome.update.appraisedAt > this.#clock) this.#clock = outcome.update.appraisedAt;
       if (++this.#appraisals % this.#sweepInterval === 0) await this.#sweep(client);
@@ -374,6 +380,27 @@ async function migrate(pool: pg.Pool): Promise<void> {
     client.release(true);
     throw e;
   }
+}
+
+/**
+ * Inlines `values` for `$1`, `$2`, … as SQL literals, for statements sent as one simple query (no
+ * parameters there). Only what cannot carry SQL is accepted: bytes (as `decode('<hex>', 'hex')`),
+ * null, safe integers, strings of hex or decimal digits, and arrays of those; anything else throws.
+ */
+export function bind(sql: string, values: readonly unknown[]): string {
+  const literal = (v: unknown): string => {
+    if (v === null) return 'NULL';
+    if (v instanceof Uint8Array) return `decode('${toHex(v)}', 'hex')`;
+    if (typeof v === 'number' && Number.isSafeInteger(v)) return String(v);
+    if (typeof v === 'string' && /^[0-9a-f]*$/.test(v)) return `'${v}'`;
+    if (Array.isArray(v)) return `ARRAY[${v.map(literal).join(', ')}]`;
+    throw new HemkitError('VERIFIER_STORE_INVALID_INPUT', `a value the store does not inline: ${typeof v}`);
+  };
+  return sql.replace(/\$(\d+)/g, (_, n: string) => {
+    const i = Number(n) - 1;
+    if (i >= values.length) throw new HemkitError('VERIFIER_STORE_INVALID_INPUT', `no value for $${n}`);
+    return literal(values[i]);
+  });
 }
 
 /** A signed 64-bit key from the UEID's SHA-256: a bigint literal, so it is inlined, never a parameter. */
