@@ -70,7 +70,7 @@ export function failingStore(inner: AsyncVerifierStore, failing: { value: boolea
     useNonce: wrap((n, e) => inner.useNonce(n, e)),
     getChip: wrap((u) => inner.getChip(u)),
     listChips: wrap((o) => inner.listChips(o)),
-    addChallenge: wrap((c) => inner.addChallenge(c)),
+    issueChallenge: wrap((c) => inner.issueChallenge(c)),
     getChallenge: wrap((n, t) => inner.getChallenge(n, t)),
     close: () => inner.close(),
   };

@@ -20,7 +20,7 @@ import pg from 'pg';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { HemkitError } from '@hemkit/wire/errors';
 import { fromHex, toHex } from '@hemkit/wire/bytes';
-import type { AppraisalPlan, AsyncDecide, AsyncVerifierStore, ChipState, RememberedChip, StoredChallenge } from './async-types.js';
+import type { AppraisalPlan, AsyncDecide, AsyncVerifierStore, ChallengeRequest, ChipState, RememberedChip, StoredChallenge } from './async-types.js';
 import { plannedLedger } from './async-adapter.js';
 import { checkNonce, checkUeid, checkUpdate, MAX_COUNTER, mergeCounters, mergeLicenceUsage } from './merge.js';
 import { checkChallenge } from './service-records.js';
@@ -277,17 +277,22 @@ export class PostgresVerifierStore implements AsyncVerifierStore {
     }));
   }
 
-  async addChallenge(challenge: StoredChallenge): Promise<void> {
+  async issueChallenge(request: ChallengeRequest): Promise<StoredChallenge> {
     this.#checkOpen();
-    checkChallenge(challenge);
+    checkChallenge(request);
+    // The chip's remembered size is read by the insert itself: one statement per challenge.
     const r = await this.#queryOn(
       this.#challengePool,
       'recording a challenge',
-      'INSERT INTO challenges (nonce, ueid, known_tree_size, issued_at, expires_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (nonce) DO NOTHING',
-      [challenge.nonce, challenge.ueid ?? null, challenge.knownTreeSize, challenge.issuedAt, challenge.expiresAt],
+      `INSERT INTO challenges (nonce, ueid, known_tree_size, issued_at, expires_at)
+       SELECT $1, $2::bytea, coalesce((SELECT max(tree_size) FROM checkpoints WHERE ueid = $2::bytea), 0), $3, $4
+       ON CONFLICT (nonce) DO NOTHING
+       RETURNING known_tree_size::text AS known_tree_size`,
+      [request.nonce, request.ueid ?? null, request.issuedAt, request.expiresAt],
     );
-    if (r.rowCount !== 1) throw new HemkitError('VERIFIER_STORE_INVALID_INPUT', `a challenge with nonce ${toHex(challenge.nonce)} was already issued`);
-    if (challenge.issuedAt > this.#clock) this.#clock = challenge.issuedAt;
+    if (r.rowCount !== 1) throw new HemkitError('VERIFIER_STORE_INVALID_INPUT', `a challenge with nonce ${toHex(request.nonce)} was already issued`);
+    if (request.issuedAt > this.#clock) this.#clock = request.issuedAt;
+    return { nonce: request.nonce.slice(), ueid: request.ueid?.slice(), knownTreeSize: readCount(r.rows[0]!.known_tree_size, 'challenges.known_tree_size'), issuedAt: request.issuedAt, expiresAt: request.expiresAt };
   }
 
   async getChallenge(nonce: Uint8Array, now: number): Promise<StoredChallenge | undefined> {
