@@ -79,6 +79,8 @@ const FAMILIES: Readonly<Record<FamilyId, Omit<Family, 'id'>>> = {
 export const PROFILE_FAULTS: SpecSection = section('encoding.md', '9-which-fault-is-reported', 'encoding.md §9 Which fault is reported');
 /** The verifier's checks, for the appraisal view. */
 export const APPRAISAL_CHECKS: SpecSection = section('verifier.md', '5-checks', 'verifier.md §5 Checks');
+/** The verification procedure, for signatures checked against given keys. */
+export const COSE_VERIFICATION: SpecSection = section('cose.md', '9-verification-procedure', 'cose.md §9 Verification procedure');
 /** Inclusion proofs, for the receipt walk. */
 export const INCLUSION_PROOFS: SpecSection = section('merkle.md', '3-inclusion-proofs-rfc-9162-213', 'merkle.md §3 Inclusion proofs (RFC 9162 §2.1.3)');
 

@@ -19,9 +19,9 @@ export interface Readable {
 }
 
 /** Fields holding seconds since the epoch (hemkit.cddl `time`, RFC 8392 exp, nbf, iat). */
-const TIME_FIELDS: ReadonlySet<string> = new Set(['iat', 'exp', 'nbf', 'issuedAt', 'notBefore', 'expiry', 'time', 'expiresAt', 'installedAt']);
+export const TIME_FIELDS: ReadonlySet<string> = new Set(['iat', 'exp', 'nbf', 'issuedAt', 'notBefore', 'expiry', 'time', 'expiresAt', 'installedAt']);
 /** RFC 9711 §4.2.9 debug status. */
-const DBGSTAT_NAMES: ReadonlyMap<number, string> = new Map([[0, 'enabled'], [1, 'disabled'], [2, 'disabled-since-boot'], [3, 'disabled-permanently'], [4, 'disabled-fully-and-permanently']]);
+export const DBGSTAT_NAMES: ReadonlyMap<number, string> = new Map([[0, 'enabled'], [1, 'disabled'], [2, 'disabled-since-boot'], [3, 'disabled-permanently'], [4, 'disabled-fully-and-permanently']]);
 /** The algorithms of the profile (specs/cose.md §3), by id. */
 const ALG_NAMES: ReadonlyMap<number, string> = new Map([...ALGORITHMS].map(([id, a]) => [id, a.name]));
 /** RFC 9053 §7 and RFC 9052 §7: key types and curves of the profile's keys. */

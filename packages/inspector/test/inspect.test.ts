@@ -98,3 +98,12 @@ describe('naming what is not recognised', () => {
     expect(named('a2 01 18 05 02 00')).toEqual([undefined, undefined]); // rejected by the profile: no guess
   });
 });
+
+describe('naming module messages', () => {
+  it('names the envelope, and leaves the command-specific params unnamed rather than guessing', () => {
+    const v = readVectors<{ vectors: { input: string; result: string }[] }>('messages/module-request.json').vectors.find((x) => x.result === 'valid' && x.input.startsWith('a3'))!;
+    const tree = inspect(fromHex(v.input)).tree!;
+    expect(tree.children.map((c) => c.name)).toEqual(['command', 'requestId', 'params']);
+    expect(tree.children[2]!.children.every((c) => c.name === undefined)).toBe(true);
+  });
+});

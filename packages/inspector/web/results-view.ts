@@ -3,7 +3,7 @@
  * verifier's order (as `hemkit verify` prints it: mark, check, status, code, message), the
  * signatures of a COSE message against the keys given, and each receipt walked to its root.
  */
-import { APPRAISAL_CHECKS, familyOf, INCLUSION_PROOFS, shortHex, type ReceiptWalk, type SignatureCheck, type SignedNote } from '@hemkit/inspector';
+import { APPRAISAL_CHECKS, COSE_VERIFICATION, familyOf, INCLUSION_PROOFS, shortHex, type ReceiptWalk, type SignatureCheck, type SignedNote } from '@hemkit/inspector';
 import type { Appraisal } from '@hemkit/verifier';
 import { toHex } from '@hemkit/wire/bytes';
 import { copyButton, h, show } from './dom.js';
@@ -42,7 +42,7 @@ export function showAppraisal(el: HTMLElement, a: Appraisal, ms: number, expecte
 export function showSignatures(el: HTMLElement, checks: readonly SignatureCheck[]): void {
   show(
     el,
-    h('h2', {}, 'Signatures'),
+    h('h2', {}, 'Signatures', specLink(COSE_VERIFICATION)),
     h(
       'table',
       { id: 'signature-rows' },
