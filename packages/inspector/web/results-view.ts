@@ -3,7 +3,7 @@
  * verifier's order (as `hemkit verify` prints it: mark, check, status, code, message), the
  * signatures of a COSE message against the keys given, and each receipt walked to its root.
  */
-import { APPRAISAL_CHECKS, COSE_VERIFICATION, familyOf, INCLUSION_PROOFS, shortHex, type ReceiptWalk, type SignatureCheck, type SignedNote } from '@hemkit/inspector';
+import { APPRAISAL_CHECKS, COSE_VERIFICATION, TRUSTWORTHINESS_VECTOR, familyOf, INCLUSION_PROOFS, shortHex, type ReceiptWalk, type SignatureCheck, type SignedNote } from '@hemkit/inspector';
 import type { Appraisal } from '@hemkit/verifier';
 import { toHex } from '@hemkit/wire/bytes';
 import { copyButton, h, show } from './dom.js';
@@ -11,7 +11,7 @@ import { specLink } from './spec-link.js';
 
 const MARK = { pass: '✓', fail: '✗', 'not-run': '·', 'not-applicable': '·' } as const;
 
-export function showAppraisal(el: HTMLElement, a: Appraisal, ms: number, expected?: { status: string; checks: Record<string, string> }): void {
+export function showAppraisal(el: HTMLElement, a: Appraisal, ms: number, expected?: { status: string; checks: Record<string, string>; trustworthinessVector?: Record<string, number> }): void {
   const rows = a.checks.map((c) =>
     h(
       'tr',
@@ -23,7 +23,11 @@ export function showAppraisal(el: HTMLElement, a: Appraisal, ms: number, expecte
       h('td', {}, c.status === 'pass' ? '' : c.message),
     ),
   );
-  const differs = expected !== undefined && (expected.status !== a.status || a.checks.some((c) => expected.checks[c.id] !== (c.status === 'fail' ? c.code : c.status)));
+  const vector = Object.entries(a.trustworthinessVector);
+  const sameVector = (want: Record<string, number>) => JSON.stringify(Object.entries(want).sort()) === JSON.stringify([...vector].sort());
+  const differs =
+    expected !== undefined &&
+    (expected.status !== a.status || a.checks.some((c) => expected.checks[c.id] !== (c.status === 'fail' ? c.code : c.status)) || (expected.trustworthinessVector !== undefined && !sameVector(expected.trustworthinessVector)));
   show(
     el,
     h('h2', {}, 'Appraisal', specLink(APPRAISAL_CHECKS)),
@@ -35,6 +39,13 @@ export function showAppraisal(el: HTMLElement, a: Appraisal, ms: number, expecte
       h('span', { class: 'note' }, ` · ${a.checks.length} checks in ${ms.toFixed(1)} ms on the noble backend`),
     ),
     h('table', { id: 'checks' }, h('tbody', {}, ...rows)),
+    h(
+      'p',
+      { id: 'vector', class: 'mono' },
+      'AR4SI trustworthiness vector: ',
+      vector.length === 0 ? 'no claim' : vector.map(([claim, value]) => `${claim} ${value}`).join(', '),
+      specLink(TRUSTWORTHINESS_VECTOR),
+    ),
     expected === undefined ? null : h('p', { class: differs ? 'fail' : 'note', id: 'expected' }, differs ? `the vector expects ${expected.status}, with other outcomes: this page and the vector disagree` : `as the vector expects (${expected.status})`),
   );
 }
