@@ -79,6 +79,8 @@ const FAMILIES: Readonly<Record<FamilyId, Omit<Family, 'id'>>> = {
 export const PROFILE_FAULTS: SpecSection = section('encoding.md', '9-which-fault-is-reported', 'encoding.md §9 Which fault is reported');
 /** The verifier's checks, for the appraisal view. */
 export const APPRAISAL_CHECKS: SpecSection = section('verifier.md', '5-checks', 'verifier.md §5 Checks');
+/** The normative CDDL, for a message checked against its family's schema. */
+export const SCHEMA_SPEC: SpecSection = section('cddl/hemkit.cddl', '', 'cddl/hemkit.cddl');
 /** The AR4SI trustworthiness vector an appraisal gives. */
 export const TRUSTWORTHINESS_VECTOR: SpecSection = section('messages/attestation-result.md', '3-trustworthiness-vector', 'attestation-result.md §3 Trustworthiness vector');
 /** The verification procedure, for signatures checked against given keys. */

@@ -215,6 +215,17 @@ describe.runIf(available)('the inspector page in headless Chromium', () => {
     expect(await p.textContent('#expected')).toContain('as the vector expects');
   });
 
+  it('checks a picked message vector against its family schema, with the code the vector states', async () => {
+    const f = readVectors<{ family: string; vectors: { id: string; result: string; code?: string }[] }>('messages/licence-claims.json');
+    const i = f.vectors.findIndex((v) => v.code === 'MESSAGE_UNKNOWN_FIELD');
+    const p = await open();
+    const value = await p.locator('#vector optgroup[label="messages/licence-claims.json"] option').nth(i).getAttribute('value');
+    expect(await p.locator(`#vector option[value="${value}"]`).textContent()).toContain(f.vectors[i]!.id);
+    await p.selectOption('#vector', value!);
+    await expect.poll(() => p.textContent('#schema-code')).toBe('MESSAGE_UNKNOWN_FIELD');
+    expect(await p.textContent('#schema')).toContain('against licence-claims');
+  });
+
   it('works the same served on localhost', async () => {
     let serving: Serving | undefined;
     try {

@@ -107,3 +107,26 @@ describe('naming module messages', () => {
     expect(tree.children[2]!.children.every((c) => c.name === undefined)).toBe(true);
   });
 });
+
+interface MessageVectorFile {
+  family: string;
+  vectors: { id: string; input: string; result: string; code?: string }[];
+}
+
+describe('the family schema (hemkit.cddl), for every message vector', () => {
+  const files = ['attestation-report-claims', 'checkpoint-claims', 'counters', 'evidence-bundle', 'licence-claims', 'log-entry', 'module-request', 'module-response', 'workload-descriptor'];
+  it.each(files)('%s: valid, or the MESSAGE_* code the vector states', (name) => {
+    const f = readVectors<MessageVectorFile>(`messages/${name}.json`);
+    for (const v of f.vectors) {
+      const schema = inspect(fromHex(v.input), f.family).schema;
+      expect({ id: v.id, schema: schema?.valid ? 'valid' : schema?.code }).toEqual({ id: v.id, schema: v.result === 'valid' ? 'valid' : v.code });
+    }
+  });
+
+  it("checks a signed message's payload against its family's claims, unasked", () => {
+    const b = evidenceBundle.parse(decode(bundleBytes()), 'evidence-bundle');
+    expect(inspect(b.report).schema).toEqual({ schema: 'attestation-report-claims', valid: true });
+    expect(inspect(b.licences![0]!).schema).toEqual({ schema: 'licence-claims', valid: true });
+    expect(inspect(bundleBytes()).schema).toBeUndefined();
+  });
+});
