@@ -13,7 +13,7 @@ import { CMD, REPLAY, workloadDescriptor, type LicenceClaims } from '@hemkit/wir
 import { FACTORY_FIRMWARE, SIM_PEAK_OPS_PER_SECOND } from '../../../module/src/firmware/chip.js';
 import { LicenceAuthority, Manufacturer } from '../../../module/src/factory.js';
 import { InProcessChip, ManualClock, seededRandom } from '../../../module/src/in-process.js';
-import { collectEvidence } from '../../../module/src/evidence.js';
+import { collectEvidence, type WorkloadSecrets } from '../../../module/src/evidence.js';
 import { MemoryLogStore } from '../../../module/src/log/index.js';
 import { appraise, type Appraisal } from '../../src/appraise.js';
 import { DEFAULT_POLICY, type Policy, type ReferenceValues, type TrustAnchors } from '../../src/inputs.js';
@@ -80,7 +80,7 @@ export function provisionedChip(name: string, licence: Partial<LicenceClaims> = 
 }
 
 /** Workload openings by log index, as an operator keeps them to disclose. */
-export type Openings = Map<number, { salt: Uint8Array; descriptor: Uint8Array }>;
+export type Openings = Map<number, WorkloadSecrets>;
 
 /** Runs one workload (precision class 4) on any chip; records its opening under both its entries when given `openings`. */
 export function runOn(chip: InProcessChip, workloadId: string, ops: bigint, openings?: Openings) {
