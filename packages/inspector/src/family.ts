@@ -85,6 +85,8 @@ export const SCHEMA_SPEC: SpecSection = section('cddl/hemkit.cddl', '', 'cddl/he
 export const TRUSTWORTHINESS_VECTOR: SpecSection = section('messages/attestation-result.md', '3-trustworthiness-vector', 'attestation-result.md §3 Trustworthiness vector');
 /** The verification procedure, for signatures checked against given keys. */
 export const COSE_VERIFICATION: SpecSection = section('cose.md', '9-verification-procedure', 'cose.md §9 Verification procedure');
+/** Consistency proofs, for a bundle's consistency receipts. */
+export const CONSISTENCY_PROOFS: SpecSection = section('merkle.md', '4-consistency-proofs-rfc-9162-214', 'merkle.md §4 Consistency proofs (RFC 9162 §2.1.4)');
 /** Inclusion proofs, for the receipt walk. */
 export const INCLUSION_PROOFS: SpecSection = section('merkle.md', '3-inclusion-proofs-rfc-9162-213', 'merkle.md §3 Inclusion proofs (RFC 9162 §2.1.3)');
 

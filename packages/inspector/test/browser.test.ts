@@ -180,6 +180,15 @@ describe.runIf(available)('the inspector page in headless Chromium', () => {
     expect(walks.every((c) => c === 'receipt pass')).toBe(true);
   });
 
+  it('carries a consistency receipt from the older checkpoint to the newer', async () => {
+    const all = readVectors<{ vectors: { id: string; input: string }[] }>('messages/evidence-bundle.json').vectors.find((v) => v.id === 'all-optional-present')!;
+    const p = await open();
+    await p.fill('#input', all.input);
+    await p.click('#inspect');
+    await expect.poll(() => p.locator('#receipts p.consistency').evaluateAll((ps) => ps.map((x) => x.className))).toEqual(['consistency pass']);
+    expect(await p.textContent('#receipts p.consistency')).toMatch(/from size 2 to 4 .*= the checkpoint root at 4/);
+  });
+
   it('verifies a device certificate against the pasted trust file', async () => {
     const p = await open();
     const cert = layout(fromHex(first.bundle)).children[3]!; // bundle key 2's value

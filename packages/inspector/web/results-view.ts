@@ -3,7 +3,7 @@
  * verifier's order (as `hemkit verify` prints it: mark, check, status, code, message), the
  * signatures of a COSE message against the keys given, and each receipt walked to its root.
  */
-import { APPRAISAL_CHECKS, COSE_VERIFICATION, TRUSTWORTHINESS_VECTOR, familyOf, INCLUSION_PROOFS, shortHex, type ReceiptWalk, type SignatureCheck, type SignedNote } from '@hemkit/inspector';
+import { APPRAISAL_CHECKS, CONSISTENCY_PROOFS, COSE_VERIFICATION, TRUSTWORTHINESS_VECTOR, familyOf, INCLUSION_PROOFS, shortHex, type ConsistencyCheck, type ReceiptWalk, type SignatureCheck, type SignedNote } from '@hemkit/inspector';
 import type { Appraisal } from '@hemkit/verifier';
 import { toHex } from '@hemkit/wire/bytes';
 import { copyButton, h, show } from './dom.js';
@@ -68,11 +68,26 @@ export function showSignatures(el: HTMLElement, checks: readonly SignatureCheck[
   );
 }
 
-export function showReceipts(el: HTMLElement, walks: readonly ReceiptWalk[]): void {
-  if (walks.length === 0) return show(el);
+export function showReceipts(el: HTMLElement, walks: readonly ReceiptWalk[], consistency: readonly ConsistencyCheck[]): void {
+  if (walks.length === 0 && consistency.length === 0) return show(el);
   show(
     el,
-    h('h2', {}, 'Receipts walked to their checkpoint', specLink(INCLUSION_PROOFS)),
+    consistency.length === 0 ? null : h('h2', {}, 'Consistency receipts', specLink(CONSISTENCY_PROOFS)),
+    ...consistency.map((c) =>
+      h(
+        'p',
+        { class: `consistency ${c.matches ? 'pass' : c.wire === undefined ? 'note' : 'fail'}` },
+        `${c.matches ? '✓' : c.wire === undefined ? '·' : '✗'} from size ${c.treeSize1} to ${c.treeSize2} (${c.pathLength} hashes): `,
+        c.wire === undefined
+          ? `the root at size ${c.treeSize1} is not in the bundle: the verifier proves it from the root it remembers`
+          : 'code' in c.wire
+            ? `${c.wire.code}: ${c.wire.message}`
+            : c.matches
+              ? `${shortHex(c.root1!)} leads to ${shortHex(c.wire.root)} = the checkpoint root at ${c.treeSize2}`
+              : `${shortHex(c.root1!)} leads to ${shortHex(c.wire.root)}, ${c.root2 === undefined ? `and the bundle has no checkpoint of size ${c.treeSize2}` : `not the checkpoint root ${shortHex(c.root2)}`}`,
+      ),
+    ),
+    walks.length === 0 ? null : h('h2', {}, 'Receipts walked to their checkpoint', specLink(INCLUSION_PROOFS)),
     ...walks.map((w) =>
       h(
         'details',
