@@ -233,6 +233,14 @@ function examplesValues(): Values {
   const akCertificate = bytesAt(result(first('lifecycle', 'provision')), 1);
   message('ak-certificate', akCertificate, 'sign1');
   if (!verifies(akCertificate, toHex(encode(get(get(decode(decodeSign1(deviceCertificate).payload!), 8), 1))))) throw new Error('attestation-key certificate: bad signature');
+
+  // The verifier's signed attestation result, from the result vectors.
+  const results = readJson('verifier/attestation-results.json') as { verifierKey: { coseKey: string }; vectors: { id: string; signed?: string }[] };
+  const resultVector = results.vectors.find((v) => v.id === 'contraindicated-with-audience');
+  if (resultVector?.signed === undefined) throw new Error('attestation-results.json has no valid vector contraindicated-with-audience');
+  const resultBytes = fromHex(resultVector.signed);
+  message('result', resultBytes, 'sign1');
+  signedBy('result', resultBytes, { key: results.verifierKey.coseKey, kid: toHex(thumbprint(decode(fromHex(results.verifierKey.coseKey)))) });
   return values;
 }
 
@@ -319,6 +327,7 @@ function guideValues(): Values {
 
   // §4–9
   const claims = decode(report.payload!);
+  put(values, 'oemid', code(toHex(bytesAt(claims, 258))));
   put(values, 'hwmodel', code(toHex(bytesAt(claims, 259))));
 
   // §10–11: entries, leaves, tree, receipts

@@ -9,7 +9,7 @@ import { encode } from '@hemkit/wire/cbor';
 import { encodeCoseKey } from '@hemkit/wire/cose';
 import { getBackend } from '@hemkit/wire/crypto';
 import { createMerkleHasher } from '@hemkit/wire/merkle';
-import { attestationReportClaims, checkpointClaims, CMD, evidenceBundle, keyThumbprint, logEntry, REPLAY, signClaims, workloadDescriptor, type LicenceClaims } from '@hemkit/wire/messages';
+import { attestationReportClaims, checkpointClaims, CLAIM, CMD, evidenceBundle, keyThumbprint, logEntry, REPLAY, signClaims, typHeaders, workloadDescriptor, type LicenceClaims } from '@hemkit/wire/messages';
 import { decodeSign1, signSign1 } from '@hemkit/wire/cose';
 import { attestationKey, enterRollbackState } from '../../packages/module/src/firmware/chip.js';
 import { decode } from '@hemkit/wire/cbor';
@@ -48,7 +48,7 @@ const TRUST = {
   licenceIssuers: { keys: authority.publicKeys.map(keyHex), threshold: 2 },
   revoked: { ueids: [] as string[], keyIds: [] as string[] },
 };
-const REFERENCE = { models: [{ hwmodel: 'hemkit-sim-a1', minimumSvn: 1, peakOpsPerSecond: SIM_PEAK_OPS_PER_SECOND.toString() as string | number, firmware: [{ measurement: hex(FACTORY_FIRMWARE), svn: 1, name: 'factory v1' }] }] };
+const REFERENCE = { models: [{ oemid: hex(manufacturer.oemid), hwmodel: 'hemkit-sim-a1', minimumSvn: 1, peakOpsPerSecond: SIM_PEAK_OPS_PER_SECOND.toString() as string | number, firmware: [{ measurement: hex(FACTORY_FIRMWARE), svn: 1, name: 'factory v1' }] }] };
 /** A realistic part (about an accelerator's dense BF16 rate), for the vectors that time usage by the verifier's clock. */
 const REALISTIC_PEAK = '1000000000000000';
 const POLICY = { requireNonce: true, maxAgeSeconds: 600, clockSkewSeconds: 60, requireDebugDisabled: true, requireLogCoverage: true, policyId: 'hemkit/v1/default' };
@@ -108,7 +108,7 @@ interface EvidenceVector {
   readonly now: number;
   readonly nonce: string;
   readonly bundle: string;
-  readonly expected: { readonly status: string; readonly checks: Readonly<Record<string, string>> };
+  readonly expected: { readonly status: string; readonly trustworthinessVector: object; readonly checks: Readonly<Record<string, string>> };
 }
 
 /** Appraises in sequence against one memory store, checking each outcome against its intent. */
@@ -135,7 +135,7 @@ class Sequence {
       now,
       nonce: hex(nonce),
       bundle: hex(bundle),
-      expected: { status: a.status, checks: Object.fromEntries(a.checks.map((c) => [c.id, c.status === 'fail' ? c.code! : c.status])) },
+      expected: { status: a.status, trustworthinessVector: a.trustworthinessVector, checks: Object.fromEntries(a.checks.map((c) => [c.id, c.status === 'fail' ? c.code! : c.status])) },
     });
     return a;
   }
@@ -305,7 +305,7 @@ function checkVectors(): CheckVector[] {
       ...(ev.expectedUeid ? { expectedUeid: hex(ev.expectedUeid) } : {}),
       bundle: hex(ev.bundle),
       ...over,
-      expected: { status: a.status, checks: Object.fromEntries(a.checks.map((c) => [c.id, c.status === 'fail' ? c.code! : c.status])) },
+      expected: { status: a.status, trustworthinessVector: a.trustworthinessVector, checks: Object.fromEntries(a.checks.map((c) => [c.id, c.status === 'fail' ? c.code! : c.status])) },
     });
   };
   const now = T0 + 10;
@@ -324,6 +324,13 @@ function checkVectors(): CheckVector[] {
   const reportClaims = attestationReportClaims.parse(decode(decodeSign1(parts.report).payload!), 'r');
   const ak = attestationKey(a.c.state!, a.c.env);
   add('report-contradicts-chain', 'The attestation key signs a report naming another hardware model', rebuilt({ report: signClaims(attestationReportClaims, { ...reportClaims, hwmodel: utf8('other-model') }, ak) }), now, { status: 'contraindicated', failing: { 'report-signature': 'CHAIN_MISMATCH' } });
+  // The OEM id (device-certificate.md §1.1): required in the report, equal to the certified one, and
+  // what a hardware model's reference values are looked up under.
+  const withoutOemid = decode(decodeSign1(parts.report).payload!) as Map<number, unknown>;
+  withoutOemid.delete(CLAIM.oemid);
+  const reportWithoutOemid = signSign1(encode(withoutOemid as never), { alg: ak.alg, privateKey: ak.privateKey, kid: ak.kid }, { protectedHeaders: typHeaders(attestationReportClaims.typ) });
+  add('report-without-oemid', "The chip's attestation key signs a typed report without the oemid claim (RFC 9711 §4.2.3), as v1 drafts did", rebuilt({ report: reportWithoutOemid }), now, { status: 'contraindicated', failing: { encoding: 'MESSAGE_MISSING_FIELD' } });
+  add('report-oemid-not-certified', 'The attestation key signs a report naming another OEM id than its device certificate', rebuilt({ report: signClaims(attestationReportClaims, { ...reportClaims, oemid: key('another oem').subarray(0, 16) }, ak) }), now, { status: 'contraindicated', failing: { 'report-signature': 'CHAIN_MISMATCH' } });
   // Explicit typing (specs/cose.md §7.2): the same attestation key signs checkpoints and reports, so a
   // message of one family in the other's place must be refused by its typ, before its claims are read.
   const checkpointAsReport = a.c.send(CMD.checkpoint, {}).checkpoint;
@@ -338,6 +345,7 @@ function checkVectors(): CheckVector[] {
   add('report-stale', 'The report is 601 s old; the policy allows 600', honest, T0 + 601, { status: 'contraindicated', failing: { freshness: 'REPORT_STALE' } });
   add('report-from-future', 'The report claims a time 61 s ahead of the verifier clock; by that clock the licence had not begun, so its usage is implausible too', honest, T0 - 61, { status: 'contraindicated', failing: { freshness: 'REPORT_FROM_FUTURE', 'usage-rate': 'USAGE_IMPLAUSIBLE' } });
   add('model-unknown', 'No reference values for the model', honest, now, { status: 'contraindicated', failing: { firmware: 'MODEL_UNKNOWN' } }, { reference: { models: [{ ...REFERENCE.models[0]!, hwmodel: 'another-model' }] } });
+  add('model-of-another-oem', "Reference values for a model of the same name from another OEM: hwmodel means something only relative to oemid (RFC 9711 §4.2.4)", honest, now, { status: 'contraindicated', failing: { firmware: 'MODEL_UNKNOWN' } }, { reference: { models: [{ ...REFERENCE.models[0]!, oemid: hex(key('another oem').subarray(0, 16)) }] } });
   add('firmware-unknown', 'The firmware is not a known-good measurement', honest, now, { status: 'contraindicated', failing: { firmware: 'FIRMWARE_UNKNOWN' } }, { reference: { models: [{ ...REFERENCE.models[0]!, firmware: [{ measurement: 'ab'.repeat(32), svn: 1, name: 'other' }] }] } });
   add('svn-too-low', 'The firmware SVN is below the minimum', honest, now, { status: 'contraindicated', failing: { firmware: 'FIRMWARE_SVN_TOO_LOW' } }, { reference: { models: [{ ...REFERENCE.models[0]!, minimumSvn: 2 }] } });
   const stored = (over: Partial<MemoryJson>): MemoryJson => ({ ueid: hex(a.ueid), bootcount: 0, totalOps: '0', workloadsRun: 0, checkpoints: [], lastAppraisedAt: T0, licenceUsage: {}, activeLicence: null, ...over });
@@ -507,6 +515,7 @@ function resultVectors(): VectorBase[] {
   add('expiry-before-issue', 'An expiry earlier than iat is refused before anything is signed', [affirmed], { policyId: 'hemkit/v1/default', expiresAt: now - 1 }, 'VERIFIER_INPUT_INVALID');
   add('empty-audience', 'An empty audience is refused', [affirmed], { policyId: 'hemkit/v1/default', audience: '' }, 'VERIFIER_INPUT_INVALID');
   add('negative-max-age', 'A negative maxAgeSeconds is refused', [affirmed], { policyId: 'hemkit/v1/default', maxAgeSeconds: -1 }, 'VERIFIER_INPUT_INVALID');
+  add('same-chip-twice', 'Two appraisals of one chip in one result would share a submodule name: refused', [affirmed, affirmed], { policyId: 'hemkit/v1/default' }, 'VERIFIER_INPUT_INVALID');
   return out;
 }
 

@@ -30,7 +30,8 @@ const ISSUERS = [keyHex('inputs issuer 0'), keyHex('inputs issuer 1'), keyHex('i
 const MEASUREMENT = hex(seedBytes('inputs firmware v1'));
 
 const TRUST = { manufacturers: [{ name: 'hemkit-sim-fab', key: MANUFACTURER }], licenceIssuers: { keys: ISSUERS, threshold: 2 } };
-const REFERENCE = { models: [{ hwmodel: 'hemkit-sim-a1', minimumSvn: 1, peakOpsPerSecond: '1000000000000000', firmware: [{ measurement: MEASUREMENT, svn: 1, name: 'factory v1' }] }] };
+const OEMID = hex(seedBytes('inputs oemid').subarray(0, 16));
+const REFERENCE = { models: [{ oemid: OEMID, hwmodel: 'hemkit-sim-a1', minimumSvn: 1, peakOpsPerSecond: '1000000000000000', firmware: [{ measurement: MEASUREMENT, svn: 1, name: 'factory v1' }] }] };
 
 function cases(): InputVector[] {
   const ok = (kind: InputVector['kind'], id: string, description: string, input: unknown): InputVector => ({ id, description, kind, input, result: 'valid' });
@@ -50,11 +51,15 @@ function cases(): InputVector[] {
     bad('reference-values', 'reference-values-short-measurement', 'a measurement of 31 bytes', { models: [{ ...REFERENCE.models[0], firmware: [{ measurement: MEASUREMENT.slice(2), svn: 1 }] }] }),
     bad('reference-values', 'reference-values-negative-svn', 'a minimum SVN of -1', { models: [{ ...REFERENCE.models[0], minimumSvn: -1 }] }),
     ok('reference-values', 'reference-values-peak-as-number', 'the peak rate as a JSON integer (at most 2^53-1)', { models: [{ ...REFERENCE.models[0], peakOpsPerSecond: 1_000_000_000_000_000 }] }),
-    bad('reference-values', 'reference-values-no-peak', 'no peak rate: usage could not be timed against the verifier clock', { models: [{ hwmodel: 'hemkit-sim-a1', minimumSvn: 1, firmware: REFERENCE.models[0]!.firmware }] }),
+    bad('reference-values', 'reference-values-no-peak', 'no peak rate: usage could not be timed against the verifier clock', { models: [{ oemid: OEMID, hwmodel: 'hemkit-sim-a1', minimumSvn: 1, firmware: REFERENCE.models[0]!.firmware }] }),
+    bad('reference-values', 'reference-values-no-oemid', 'a model without its OEM id: a hardware model name means nothing alone (RFC 9711 §4.2.4)', { models: [(({ oemid: _o, ...rest }) => rest)(REFERENCE.models[0]!)] }),
+    bad('reference-values', 'reference-values-oemid-ieee-oui', 'an OEM id of 3 bytes, the IEEE OUI form, which the profile does not use', { models: [{ ...REFERENCE.models[0]!, oemid: '0050c2' }] }),
     bad('reference-values', 'reference-values-peak-zero', 'a peak rate of "0"', { models: [{ ...REFERENCE.models[0], peakOpsPerSecond: '0' }] }),
     bad('reference-values', 'reference-values-peak-float', 'a peak rate of 1e15 as a JSON float', { models: [{ ...REFERENCE.models[0], peakOpsPerSecond: 1.5 }] }),
     ok('policy', 'policy-empty', 'an empty policy: every default', {}),
     ok('policy', 'policy-full', 'every member given', { requireNonce: false, maxAgeSeconds: 60, clockSkewSeconds: 5, requireDebugDisabled: false, requireLogCoverage: true, policyId: 'site/strict' }),
+    ok('policy', 'policy-licence-rules', 'the licence rules of a chip with no clock that carries unused quota (verifier.md §5.1)', { licenceRules: { clock: false, unusedQuota: 'carry' } }),
+    bad('policy', 'policy-licence-rules-unknown', 'an unused-quota rule that does not exist', { licenceRules: { unusedQuota: 'keep' } }),
     bad('policy', 'policy-coverage-off', 'requireLogCoverage false: counters no entries cover are never affirmed', { requireLogCoverage: false }),
     bad('policy', 'policy-negative-age', 'a maximum age of -1 seconds', { maxAgeSeconds: -1 }),
     bad('policy', 'policy-nonce-as-text', 'requireNonce as the text "yes"', { requireNonce: 'yes' }),

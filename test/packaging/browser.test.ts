@@ -40,6 +40,15 @@ async function bundledInputs(entry: string): Promise<string[]> {
   return Object.keys((await bundleEntry(entry)).metafile.inputs);
 }
 
+describe('@hemkit/module/scenario in a browser bundle', () => {
+  it('bundles with no Node built-in: the scenario core is pure, the caller reads and writes the files', async () => {
+    const result = await bundleEntry('@hemkit/module/scenario');
+    expect(result.errors).toEqual([]);
+    expect(nodeImports(result.metafile)).toEqual([]);
+    expect(Object.keys(result.metafile.inputs).some((p) => p.includes('packages/module/dist/scenario/'))).toBe(true);
+  });
+});
+
 describe('@hemkit/wire in a browser bundle', () => {
   it.each(ENTRIES)('%s bundles for the browser with no Node built-in', async (entry) => {
     const result = await bundleEntry(entry);

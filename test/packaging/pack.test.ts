@@ -50,14 +50,21 @@ afterAll(() => {
 
 describe('npm pack', () => {
   it('packs every package', () => {
-    expect(packed.map((p) => p.name).sort()).toEqual(['@hemkit/cddl', '@hemkit/module', '@hemkit/sim', '@hemkit/verifier', '@hemkit/wire', 'hemkit']);
+    expect(packed.map((p) => p.name).sort()).toEqual(['@hemkit/cddl', '@hemkit/inspector', '@hemkit/module', '@hemkit/sim', '@hemkit/verifier', '@hemkit/wire', 'hemkit']);
   });
 
   it('ships the built JavaScript, declarations and maps, and no sources, tests or benchmarks', () => {
     for (const p of packed) {
       const paths = p.files.map((f) => f.path);
-      // The command line also ships the JSON Schemas `hemkit spec check --json-schema` reads.
-      const allowed = p.name === 'hemkit' ? /^(dist\/.*\.(js|d\.ts|js\.map|d\.ts\.map)|bin\/hemkit\.js|schemas\/[a-z0-9-]+\.schema\.json|package\.json|README\.md|LICENSE)$/ : /^(dist\/.*\.(js|d\.ts|js\.map|d\.ts\.map)|bin\/hemkit\.js|package\.json|README\.md|LICENSE)$/;
+      // The command line also ships the JSON Schemas `hemkit spec check --json-schema` reads, and the
+      // inspector its built page, which `hemkit inspect --web` serves.
+      const allowed =
+        p.name === 'hemkit'
+          ? /^(dist\/.*\.(js|d\.ts|js\.map|d\.ts\.map)|bin\/hemkit\.js|schemas\/[a-z0-9-]+\.schema\.json|package\.json|README\.md|LICENSE)$/
+          : p.name === '@hemkit/inspector'
+            ? /^(dist\/.*\.(js|d\.ts|js\.map|d\.ts\.map)|dist\/page\/index\.html|package\.json|README\.md|LICENSE)$/
+            : /^(dist\/.*\.(js|d\.ts|js\.map|d\.ts\.map)|bin\/hemkit\.js|package\.json|README\.md|LICENSE)$/;
+      if (p.name === '@hemkit/inspector') expect(paths, p.name).toContain('dist/page/index.html');
       for (const path of paths) expect(path, `${p.name}: ${path}`).toMatch(allowed);
       expect(paths, p.name).toContain('dist/index.js');
       expect(paths, p.name).toContain('dist/index.d.ts');

@@ -1,14 +1,16 @@
 /**
  * The documents of specs/ agree with each other and with the code where behaviour is decided:
  * one status-line form; the BCP 14 paragraph in every normative document; the verifier's check table
- * (ids and dependencies), the check-to-AR4SI mapping and the CDDL's check-id are the verifier's own
+ * (ids and dependencies), the AR4SI table (check outcome → claim, value) and the CDDL's check-id are the verifier's own
  * CHECKS; every error code named anywhere in specs/ is registered, and every registered code is
  * documented; no document says "not yet implemented". Each predicate is also shown to fail.
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CHECKS } from '../../packages/verifier/src/appraise.js';
+import { AFFIRMS, CONTRADICTS } from '../../packages/verifier/src/ar4si.js';
 import { ERROR_REGISTRY } from '../../packages/wire/src/errors.js';
+import { TYP } from '../../packages/wire/src/messages/typed.js';
 import { read, SPECS, specDocuments } from './support.js';
 
 const BCP14 = 'are to be interpreted as described in BCP 14 (RFC 2119, RFC 8174) when, and only when, they appear in all capitals';
@@ -81,15 +83,22 @@ describe('one vocabulary for checks', () => {
     expect(fromSpec).toEqual(fromCode);
   });
 
-  it('the AR4SI mapping of attestation-result.md §3 is the one the verifier applies', () => {
-    const result = read(join(SPECS, 'messages/attestation-result.md'));
-    const section = result.slice(result.indexOf('## 3.'), result.indexOf('## 4.'));
-    const mapped = new Map<string, string>();
-    for (const line of section.split('\n').filter((l) => /^\| [a-z-]+ \| \d+ \|/.test(l))) {
-      const [claim, , checks] = line.split('|').slice(1, -1).map((c) => c.trim());
-      for (const m of checks!.matchAll(/`([a-z-]+)`/g)) mapped.set(m[1]!, claim!);
-    }
-    expect(Object.fromEntries(mapped)).toEqual(Object.fromEntries(CHECKS.map((c) => [c.id, c.vector])));
+  it('the AR4SI table of attestation-result.md §3.1 is the one the verifier applies, row for row', () => {
+    const rows = markedTable(read(join(SPECS, 'messages/attestation-result.md')), 'ar4si');
+    const fromSpec = rows.map(([check, outcome, claim, value]) => [check!.replace(/`/g, ''), outcome!.replace(/`/g, ''), claim!, Number(value)]);
+    const fromCode = CHECKS.flatMap((c) => [
+      ...(AFFIRMS[c.id] ? [[c.id, 'pass', ...AFFIRMS[c.id]!]] : []),
+      ...Object.entries(CONTRADICTS[c.id] ?? {}).map(([code, [claim, value]]) => [c.id, code, claim, value]),
+    ]);
+    expect(fromSpec).toEqual(fromCode);
+    // Every failure code the table names is one the check can give (verifier.md §5).
+    const checkRows = new Map(markedTable(read(join(SPECS, 'verifier.md')), 'checks').map(([, id, , codes]) => [id!.replace(/`/g, ''), codes!]));
+    for (const [check, outcome] of fromSpec) if (outcome !== 'pass') expect(checkRows.get(check as string), `${check} ${outcome}`).toContain(`\`${outcome}\``);
+  });
+
+  it('the AR4SI table predicate can fail: a changed value is seen', () => {
+    const rows = markedTable('<!-- ar4si:begin -->\n| `debug` | `DEBUG_ENABLED` | configuration | 96 | x |\n<!-- ar4si:end -->', 'ar4si');
+    expect(Number(rows[0]![3])).not.toBe(CONTRADICTS.debug!.DEBUG_ENABLED![1]);
   });
 
   it('the CDDL\'s check-id is exactly the verifier\'s check ids', () => {
@@ -99,8 +108,8 @@ describe('one vocabulary for checks', () => {
   });
 
   it('no document uses a check id the verifier does not define in a result context', () => {
-    // The vocabulary the first draft of attestation-result.md used; none of it may come back.
-    for (const old of ['cert-chain', 'counters-monotonic', 'hemkit_checks', 'ear_status', 'ear_trustworthiness_vector', 'ear_verifier_id']) {
+    // The vocabulary of earlier drafts (check ids, and EAR's dotted names from before -04); none of it may come back.
+    for (const old of ['cert-chain', 'counters-monotonic', 'hemkit_checks', 'ear.status', 'ear.trustworthiness-vector', 'ear.verifier-id', 'ear.appraisal-policy-id', 'ear.raw-evidence']) {
       for (const d of docs) expect(d.text, `${d.rel} uses ${old}`).not.toContain(`\`${old}\``);
     }
   });
@@ -128,5 +137,72 @@ describe('error codes in the spec and in the registry', () => {
     const { codes } = codesNamed('fails with `COSE_NOT_A_CODE` or `CBOR_*`');
     expect(codes).toEqual(['COSE_NOT_A_CODE']);
     expect(registered.has(codes[0]!)).toBe(false);
+  });
+});
+
+/** The parts of the spec an Internet-Draft needs, kept in place as the documents change. */
+describe('the spec as an Internet-Draft', () => {
+  const readme = read(join(SPECS, 'README.md'));
+  const references = readme.slice(readme.indexOf('## References'), readme.indexOf('## Versioning'));
+  const iana = read(join(SPECS, 'iana.md'));
+
+  /** Pointers into hemkit's code: a path under packages/ or scripts/, or a backticked TypeScript file. */
+  const codePointers = (text: string) => [...text.matchAll(/`[^`\n]*(?:packages\/|scripts\/|\.ts\b)[^`\n]*`/g)].map((m) => m[0]);
+  /** A document's text without README's two informative sections about hemkit's code (the map of sections to code, the implementation status). */
+  const normativeText = (d: { rel: string; text: string }) =>
+    d.rel === 'README.md' ? d.text.slice(0, d.text.indexOf('## Section → implementing code')) + d.text.slice(d.text.indexOf('## References')) : d.text;
+  /** RFC numbers and Internet-Draft names a text cites. */
+  const citedRfcs = (text: string) => new Set([...text.matchAll(/\bRFC ?(\d{3,4})\b/g)].map((m) => m[1]!));
+  const citedDrafts = (text: string) => new Set([...text.matchAll(/\b(draft-[a-z0-9]+(?:-[a-z][a-z0-9]*)+)/g)].map((m) => m[1]!));
+
+  it.each(docs.filter((d) => statusOf(d.text) === 'v1 draft').map((d) => [d.rel, d] as const))('normative %s does not point into code', (_, d) => {
+    expect(codePointers(normativeText(d))).toEqual([]);
+  });
+
+  it.each(docs.filter((d) => statusOf(d.text) !== 'v1 draft').map((d) => [d.rel, d] as const))('%s, not normative, uses no BCP 14 keyword', (_, d) => {
+    expect(d.text.match(/\b(MUST|SHALL|SHOULD|REQUIRED|RECOMMENDED|OPTIONAL)\b/g) ?? []).toEqual([]);
+  });
+
+  it('every RFC and Internet-Draft cited anywhere in specs/ is in the references of README.md', () => {
+    const listedRfcs = citedRfcs(references);
+    const listedDrafts = citedDrafts(references);
+    for (const d of docs) {
+      for (const rfc of citedRfcs(d.text)) expect(listedRfcs.has(rfc), `${d.rel} cites RFC ${rfc}`).toBe(true);
+      for (const draft of citedDrafts(d.text)) expect(listedDrafts.has(draft), `${d.rel} cites ${draft}`).toBe(true);
+    }
+  });
+
+  it('every typ (a signed family) has its media type in iana.md §3, and every private-use claim its row in §1', () => {
+    for (const typ of Object.values(TYP)) expect(iana, typ).toContain(`\`${typ}\``);
+    const cddl = read(join(SPECS, 'cddl/hemkit.cddl'));
+    const privateUse = [...cddl.matchAll(/^claim\.[a-z-]+ = (-7\d{4})$/gm)].map((m) => m[1]!);
+    expect(privateUse.length).toBeGreaterThan(10);
+    const section1 = iana.slice(iana.indexOf('## 1.'), iana.indexOf('## 2.'));
+    for (const key of privateUse) expect(section1, `claim key ${key}`).toContain(`| −${key.slice(1)} |`);
+  });
+
+  it('every registry iana.md §4 requests names an RFC 8126 policy and a private-use range', () => {
+    const section4 = iana.slice(iana.indexOf('## 4.'), iana.indexOf('## 5.'));
+    const rows = section4.split('\n').filter((l) => l.startsWith('| hemkit '));
+    expect(rows.length).toBeGreaterThan(5);
+    for (const row of rows) {
+      const [, , policy, privateUse] = row.split('|').slice(1, -1).map((c) => c.trim());
+      expect(policy, row).toMatch(/^(Private Use|Experimental Use|Hierarchical Allocation|First Come First Served|Expert Review|Specification Required|RFC Required|IETF Review|Standards Action|IESG Approval)\b/);
+      expect(privateUse, row).not.toBe('');
+    }
+  });
+
+  it('README.md carries terminology, the RFC 9334 role mapping, BCP 14, implementation status and both kinds of references', () => {
+    for (const heading of ['## Terminology', '### Role mapping (RFC 9334)', '## Implementation status', '### Normative', '### Informative']) expect(readme).toContain(heading);
+    expect(readme.replace(/\s+/g, ' ')).toContain('interpreted as described in BCP 14 (RFC 2119, RFC 8174)');
+    for (const role of ['Attester', 'Verifier', 'Relying Party', 'Endorser', 'Reference Value Provider', 'Attestation Result', 'Evidence']) expect(readme, role).toContain(`| ${role}`);
+  });
+
+  it('the predicates can fail', () => {
+    expect(codePointers('implemented in `packages/wire/src/cose/` and `headers.ts`')).toHaveLength(2);
+    expect(codePointers('see [cose.md](cose.md) §7 and `COSE_KEY_INVALID`')).toEqual([]);
+    expect(citedRfcs('RFC 9052 §4 and RFC9999')).toEqual(new Set(['9052', '9999']));
+    expect(citedDrafts('draft-ietf-rats-ear-04 and draft-ietf-rats-corim')).toEqual(new Set(['draft-ietf-rats-ear', 'draft-ietf-rats-corim']));
+    expect(normativeText({ rel: 'README.md', text: 'a\n## Section → implementing code\n`packages/x.ts`\n## Implementation status\n`packages/y`\n## References\nb' })).toBe('a\n## References\nb');
   });
 });

@@ -179,7 +179,7 @@ function tour(work: string): number {
   const store = SqliteVerifierStore.open(join(work, 'verifier.sqlite'));
   const inputs = (now: number): AppraisalInputs => ({
     trust: { manufacturers: [{ name: 'hemkit-sim-fab', key: manufacturer.publicKey }], licenceIssuers: { keys: authority.publicKeys, threshold: 2 }, revoked: { ueids: [], keyIds: [] } },
-    reference: { models: [{ hwmodel: 'hemkit-sim-a1', minimumSvn: 1, peakOpsPerSecond: SIM_PEAK_OPS_PER_SECOND, firmware: [{ measurement: hexOf(FACTORY_FIRMWARE), svn: 1 }] }] },
+    reference: { models: [{ oemid: hexOf(manufacturer.oemid), hwmodel: 'hemkit-sim-a1', minimumSvn: 1, peakOpsPerSecond: SIM_PEAK_OPS_PER_SECOND, firmware: [{ measurement: hexOf(FACTORY_FIRMWARE), svn: 1 }] }] },
     policy: DEFAULT_POLICY,
     store,
     now,

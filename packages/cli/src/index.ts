@@ -1,3 +1,4 @@
 export { main, VERSION } from './main.js';
 export { EXIT, type Io } from './io.js';
-export { describe as describeMessage, render as renderMessage } from './inspect.js';
+export { describe as describeMessage } from '@hemkit/inspector';
+export { render as renderMessage } from './inspect.js';

@@ -55,9 +55,12 @@ function program(io: Io, setStatus: (n: number) => void): Command {
   root
     .command('inspect')
     .description('show a CBOR file (raw or hex) in diagnostic notation with every field named, checked against the profile')
-    .argument('<file>', 'the file (- for standard input)')
+    .argument('[file]', 'the file (- for standard input); none with --web')
     .option('--json', 'JSON: fields by name, enums as names, times as ISO dates, big integers as strings')
-    .action(lazy(async (file: string, o: { json?: boolean }) => (await import('./commands/inspect.js')).inspectCommand(io, file, o)));
+    .option('--web', 'serve the inspector page on localhost and open it: paste or drop messages, verify them, offline (Ctrl-C stops it)')
+    .option('--port <n>', 'with --web: the port to listen on (default: any free port)', integer(1, 65535))
+    .option('--no-open', 'with --web: print the address, do not open a browser')
+    .action(lazy(async (file: string | undefined, o: { json?: boolean; web?: boolean; port?: number; open: boolean }) => (await import('./commands/inspect.js')).inspectCommand(io, file, o)));
 
   // verify
   const trustOptions = (c: Command) =>
@@ -96,6 +99,27 @@ function program(io: Io, setStatus: (n: number) => void): Command {
     .option('--out <file>', 'where to write the challenge JSON (- for standard output)', '-')
     .option('--json', 'report as JSON')
     .action(lazy(async (o) => (await ver()).challenge(io, o)));
+
+  // serve
+  trustOptions(
+    root
+      .command('serve')
+      .description('the verification service over HTTP: challenges, appraisal of evidence bundles, chip state, fleet accounting, health, metrics (specs/service.md)'),
+  )
+    .option('--database <url>', 'share chip memory in PostgreSQL (postgres://…; default $HEMKIT_DATABASE_URL); without it, the SQLite --store')
+    .option('--store <path>', 'the SQLite verifier store when no database is given (default as for verify)')
+    .option('--host <address>', 'the address to listen on', '127.0.0.1')
+    .option('--port <n>', 'the port (0: any free one, printed)', integer(0, 65_535), 8080)
+    .option('--workers <n>', 'worker processes sharing the port (1: this process)', positive(256), 1)
+    .option('--token-file <file>', 'bearer tokens for the read endpoints, one a line (also $HEMKIT_SERVICE_TOKENS, comma-separated)')
+    .option('--verifier-key <file>', "the verifier's Ed25519 seed (32 bytes of hex), to sign results for clients that ask (Accept: application/eat+cwt)")
+    .option('--rate-limit <n>', 'requests per client address per 10 s (0: no limit)', integer(0, 1_000_000_000), 600)
+    .addHelpText('after', `
+The service prints one line when it listens, and stops on SIGTERM or SIGINT. Results are EAR JSON,
+or the signed COSE result with Accept: application/eat+cwt; errors are application/problem+json
+with the error registry's codes. GET /openapi.json describes the API.
+${EXIT_HELP}`)
+    .action(lazy(async (o) => (await import('./commands/serve.js')).serve(io, o)));
 
   // module
   const m = root.command('module').description('drive a simulated chip (hemkit module --help lists the verbs)').addHelpText('after', `
@@ -193,11 +217,43 @@ larger one. Proving against what the verifier remembers (--challenge) keeps bund
   verb('status', 'lock state, licence, counters, log size (unsigned)')
     .argument(chipArg, 'the chip directory')
     .action(lazy(async (dir: string, o) => (await mod()).status(io, dir, o)));
+  const amount = (t: string) => Number(t); // range checked by the cost model: COST_INVALID_INPUT
+  verb('cost', "what each command costs the part (signatures, hashes, writes, counter increments), measured, and projected over a chip's life against its limits")
+    .option('--years <n>', 'the life, in years', amount)
+    .option('--workloads-per-day <n>', 'workloads run a day', amount)
+    .option('--attestations-per-day <n>', 'attestation reports a day', amount)
+    .option('--licences-per-year <n>', 'licences installed a year', amount)
+    .option('--boots-per-year <n>', 'power-ons a year', amount)
+    .option('--counter-endurance <n>', 'increments the monotonic counter survives', amount)
+    .option('--flash-endurance <n>', "program/erase cycles of the state record's flash", amount)
+    .option('--flash-bytes <n>', 'persistent storage for the state record and the log', amount)
+    .addHelpText('after', `
+Defaults: 10 years, 100 workloads and 24 attestations a day, 12 licences and 12 boots a year; a
+counter good for 1e6 increments, flash for 1e5 cycles and 16777216 bytes (stated assumptions, not a
+datasheet: give your part's). The figures are measured by running the firmware on a metered
+simulated part (specs/scenarios.md §5).`)
+    .action(lazy(async (o) => (await import('./commands/cost.js')).moduleCost(io, o)));
   m.command('serve')
     .description('the device process: framed CBOR on stdio or a Unix socket; prints where it listens')
     .argument(chipArg, 'the chip directory')
     .option('--socket <path>', 'listen on this Unix socket instead of stdio')
     .action(lazy(async (dir: string, o) => (await mod()).serve(io, dir, o)));
+
+  // scenario
+  const scenario = root.command('scenario').description('run scenario files on a simulated chip: traces and costs (specs/scenarios.md)');
+  scenario
+    .command('run')
+    .description('run a scenario file and print its trace: every command, outcome, state transition, log entry and cost (exit 1 if a step is not as the scenario expects)')
+    .argument('<file>', 'the scenario (JSON, hemkit-scenario/v1; - for standard input)')
+    .option('--json <out>', 'write the trace as JSON to this file (- for standard output, instead of the text)')
+    .action(lazy(async (file: string, o: { json?: string }) => (await import('./commands/scenario.js')).scenarioRun(io, file, o)));
+  scenario
+    .command('compare')
+    .description('compare two traces (scenario run --json) step by step: outcomes, log entries, transitions, costs (exit 0 they agree, 1 they differ)')
+    .argument('<first>', 'a trace file')
+    .argument('<second>', 'another trace file, e.g. of the same scenario under another policy')
+    .option('--json', 'the comparison as JSON')
+    .action(lazy(async (first: string, second: string, o: { json?: boolean }) => (await import('./commands/scenario.js')).scenarioCompare(io, first, second, o)));
 
   // spec
   const spec = root.command('spec').description('check data against the spec: CBOR against CDDL, JSON against its JSON Schema');

@@ -83,6 +83,7 @@ export const JSON_SCHEMAS = [
   'trust-anchors',
   'reference-values',
   'policy',
+  'scenario',
   'attestation-result',
   'accounting-input',
   'accounting-report',

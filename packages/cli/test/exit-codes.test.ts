@@ -168,6 +168,10 @@ const ROWS: readonly Row[] = [
   [['inspect', 'b.cbor'], 0],
   [['inspect', 'null.json'], 2],
   [['inspect', 'a', 'b'], 2, /too many arguments/],
+  [['inspect'], 2, /inspect needs a file \(- for standard input\), or --web/],
+  [['inspect', 'b.cbor', '--web'], 2, /inspect --web takes no file/],
+  [['inspect', 'b.cbor', '--no-open'], 2, /--port and --no-open go with --web/],
+  [['inspect', '--web', '--port', '0'], 2, /--port/],
   [['demo', 'bogus'], 2, /demo has one part, 'wire', not 'bogus'/],
 ];
 

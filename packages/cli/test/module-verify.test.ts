@@ -48,6 +48,12 @@ describe('hemkit module and hemkit verify, end to end with the CLI alone', () =>
     const second = await h('verify', 'b2.cbor', '--trust', 'trust.json', '--challenge', 'c2.json', '--store', 'v.sqlite');
     expect(second.code, second.out).toBe(0);
 
+    // Two bundles of one chip cannot share a result (one appraisal per chip): refused before appraising (exit 2).
+    const both = await h('verify', 'b1.cbor', 'b2.cbor', '--trust', 'trust.json', '--challenge', 'c1.json', '--challenge', 'c2.json', '--store', 'v.sqlite', '--json');
+    expect(both.code).toBe(2);
+    expect(both.err).toMatch(/b1\.cbor and b2\.cbor are of the same chip \([0-9a-f]+\): a result holds one appraisal per chip/);
+    expect(both.out).toBe('');
+
     // The same bundle again: its nonce was used, so it is not affirmed (exit 1).
     const again = await h('verify', 'b2.cbor', '--trust', 'trust.json', '--challenge', 'c2.json', '--store', 'v.sqlite', '--json');
     expect(again.code).toBe(1);

@@ -7,6 +7,7 @@ import type { CoseAlgorithm, CosePublicKey } from '@hemkit/wire/cose';
 import type { CryptoBackend } from '@hemkit/wire/crypto';
 import {
   deviceCertificateClaims,
+  keyThumbprint,
   firmwareManifestClaims,
   licenceClaims,
   revocationClaims,
@@ -20,14 +21,24 @@ import {
 
 export class Manufacturer {
   readonly key: SigningKey;
+  /**
+   * The manufacturer's OEM id (RFC 9711 §4.2.3, random form: device-certificate.md §1.1), which
+   * scopes its hardware models. A real OEM draws it once and keeps it across root keys; a simulated
+   * one given none takes the first 16 bytes of its root key's thumbprint, as unpredictable as a
+   * random draw and the same on every run.
+   */
+  readonly oemid: Uint8Array;
 
   constructor(
     readonly name: string,
     privateKey: Uint8Array,
     alg: CoseAlgorithm = -8,
     private readonly backend?: CryptoBackend,
+    oemid?: Uint8Array,
   ) {
     this.key = signingKey(alg, privateKey, backend);
+    if (oemid !== undefined && oemid.length !== 16) throw new RangeError(`an OEM id is 16 bytes, not ${oemid.length}`);
+    this.oemid = oemid ?? keyThumbprint(this.key.publicKey).slice(0, 16);
   }
 
   get publicKey(): CosePublicKey {
@@ -38,7 +49,7 @@ export class Manufacturer {
   issueDeviceCertificate(chip: { ueid: Uint8Array; hwmodel: Uint8Array; deviceIdentityKey: CosePublicKey }, issuedAt: number): Uint8Array {
     return signClaims(
       deviceCertificateClaims,
-      { iss: this.name, iat: issuedAt, ueid: chip.ueid, hwmodel: chip.hwmodel, cnf: { coseKey: chip.deviceIdentityKey } },
+      { iss: this.name, iat: issuedAt, ueid: chip.ueid, oemid: this.oemid, hwmodel: chip.hwmodel, cnf: { coseKey: chip.deviceIdentityKey } },
       this.key,
       this.backend,
     );

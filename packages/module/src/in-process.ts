@@ -18,6 +18,7 @@ import type { CryptoBackend } from '@hemkit/wire/crypto';
 import { handleBytes } from './firmware/chip.js';
 import type { FirmwareLog, ModuleEnv } from './firmware/env.js';
 import type { ChipState } from './firmware/state.js';
+import type { FirmwarePolicy } from './firmware/policy/types.js';
 
 /** A deterministic byte source: SHA-256 in counter mode over a seed, for reproducible scenarios. */
 export function seededRandom(seed: string): (length: number) => Uint8Array {
@@ -54,8 +55,22 @@ export class InProcessChip {
   readonly transcript: Exchange[] = [];
   readonly env: ModuleEnv;
 
-  constructor(options: { log: FirmwareLog; now: () => number; random: (n: number) => Uint8Array; backend?: CryptoBackend; state?: ChipState }) {
-    this.env = { log: options.log, now: options.now, random: options.random, ...(options.backend ? { backend: options.backend } : {}) };
+  constructor(options: {
+    log: FirmwareLog;
+    now: () => number;
+    random: (n: number) => Uint8Array;
+    backend?: CryptoBackend;
+    state?: ChipState;
+    /** The firmware policy (absent: the default, hemkit v1 as specified). */
+    policy?: FirmwarePolicy;
+  }) {
+    this.env = {
+      log: options.log,
+      now: options.now,
+      random: options.random,
+      ...(options.backend ? { backend: options.backend } : {}),
+      ...(options.policy ? { policy: options.policy } : {}),
+    };
     this.state = options.state;
   }
 

@@ -6,7 +6,19 @@
 export { handle, handleBytes, bootChip, enterRollbackState, FACTORY_FIRMWARE, FACTORY_SVN, SIM_PEAK_OPS_PER_SECOND } from './firmware/chip.js';
 export type { CommandRequest, CommandResponse } from './firmware/chip.js';
 export type { ModuleEnv, FirmwareLog } from './firmware/env.js';
-export type { ChipState } from './firmware/state.js';
+export type { ChipState, ActiveLicence } from './firmware/state.js';
+export {
+  DEFAULT_POLICY,
+  throttledBaselinePolicy,
+  USAGE_ONLY_POLICY,
+  WEIGHT_SCALE,
+  WIDTH_WEIGHTS,
+  type Admission,
+  type FirmwarePolicy,
+  type ThrottledBaselineOptions,
+  type WorkloadContext,
+  type WorkloadParams,
+} from './firmware/policy/index.js';
 export { InProcessChip, ManualClock, seededRandom, type Exchange } from './in-process.js';
 export { LicenceAuthority, Manufacturer } from './factory.js';
 export { collectEvidence, type CollectOptions, type CommandPort, type WorkloadSecrets } from './evidence.js';

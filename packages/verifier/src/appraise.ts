@@ -9,7 +9,12 @@
 import { HemkitError, type ErrorCode } from '@hemkit/wire/errors';
 import * as checks from './checks/evidence-checks.js';
 import type { AppraisalInputs, Decoded, DisclosedWorkload } from './checks/context.js';
-import type { ChipMemory, ChipUpdate } from './store/types.js';
+import type { ChipMemory, ChipUpdate, VerifierStore } from './store/types.js';
+import type { AppraisalPlan, AsyncVerifierStore, NonceLedger } from './store/async-types.js';
+import { bytesEqual } from '@hemkit/wire/bytes';
+import { tierOf, trustworthinessVector, type TrustworthinessVector } from './ar4si.js';
+
+export type { TrustworthinessVector } from './ar4si.js';
 
 export type CheckStatus = 'pass' | 'fail' | 'not-run' | 'not-applicable';
 
@@ -21,9 +26,6 @@ export interface CheckResult {
 }
 
 export type TrustTier = 'affirming' | 'warning' | 'contraindicated';
-
-/** AR4SI trustworthiness claims (draft-ietf-rats-ar4si): 2 affirming, 32 warning, 96 contraindicated, 0 none. */
-export type TrustworthinessVector = Partial<Record<'instance-identity' | 'configuration' | 'executables' | 'hardware' | 'runtime-opaque' | 'storage-opaque' | 'sourced-data', number>>;
 
 export interface Appraisal {
   readonly ueid: Uint8Array | undefined;
@@ -41,31 +43,29 @@ interface CheckSpec {
   readonly needs: readonly string[];
   /** A failure here is a warning rather than a contraindication. */
   readonly warningOnly?: boolean;
-  readonly vector: keyof TrustworthinessVector;
 }
 
 /** The checks, in the order they run, with what each needs (specs/verifier.md §5). */
 export const CHECKS = [
-  { id: 'encoding', needs: [], vector: 'instance-identity' },
-  { id: 'certificate-chain', needs: ['encoding'], vector: 'hardware' },
-  { id: 'report-signature', needs: ['certificate-chain'], vector: 'instance-identity' },
-  { id: 'revocation', needs: ['report-signature'], vector: 'instance-identity' },
-  { id: 'freshness', needs: ['report-signature'], vector: 'instance-identity' },
-  { id: 'firmware', needs: ['report-signature'], vector: 'executables' },
-  { id: 'debug', needs: ['report-signature'], vector: 'configuration', warningOnly: true },
-  { id: 'lock-state', needs: ['report-signature'], vector: 'runtime-opaque' },
-  { id: 'rollback', needs: ['report-signature'], vector: 'storage-opaque' },
-  { id: 'log-consistency', needs: ['report-signature'], vector: 'storage-opaque' },
-  { id: 'inclusion', needs: ['log-consistency'], vector: 'sourced-data' },
-  { id: 'openings', needs: ['inclusion'], vector: 'sourced-data' },
-  { id: 'counters-vs-log', needs: ['inclusion', 'rollback'], vector: 'sourced-data' },
-  { id: 'licence', needs: ['counters-vs-log'], vector: 'sourced-data' },
-  { id: 'usage-rate', needs: ['licence', 'firmware'], vector: 'sourced-data' },
+  { id: 'encoding', needs: [] },
+  { id: 'certificate-chain', needs: ['encoding'] },
+  { id: 'report-signature', needs: ['certificate-chain'] },
+  { id: 'revocation', needs: ['report-signature'] },
+  { id: 'freshness', needs: ['report-signature'] },
+  { id: 'firmware', needs: ['report-signature'] },
+  { id: 'debug', needs: ['report-signature'], warningOnly: true },
+  { id: 'lock-state', needs: ['report-signature'] },
+  { id: 'rollback', needs: ['report-signature'] },
+  { id: 'log-consistency', needs: ['report-signature'] },
+  { id: 'inclusion', needs: ['log-consistency'] },
+  { id: 'openings', needs: ['inclusion'] },
+  { id: 'counters-vs-log', needs: ['inclusion', 'rollback'] },
+  { id: 'licence', needs: ['counters-vs-log'] },
+  { id: 'usage-rate', needs: ['licence', 'firmware'] },
 ] as const satisfies readonly CheckSpec[];
 
 export type CheckId = (typeof CHECKS)[number]['id'];
 
-const TIER = { affirming: 2, warning: 32, contraindicated: 96 } as const;
 const SPEC = new Map<string, CheckSpec>(CHECKS.map((c) => [c.id, c]));
 
 /** Records each check's outcome in order, and runs a check only when everything it needs passed. */
@@ -99,18 +99,19 @@ class Recorder {
     this.results.push(result);
   }
 
-  /** The tier and vector: any failed or not-run check contraindicates, but a failed warning-only one. */
+  /**
+   * The tier and vector (attestation-result.md §2, §3): any failed or not-run check contraindicates,
+   * but a failed warning-only one warns; and the tier is never better than the vector's worst claim.
+   */
   verdict(): { tier: TrustTier; vector: TrustworthinessVector } {
-    const vector: TrustworthinessVector = {};
-    let tier: TrustTier = 'affirming';
+    let worst = 0;
     for (const r of this.results) {
-      const spec = SPEC.get(r.id)!;
-      const worst = r.status === 'fail' ? (spec.warningOnly ? TIER.warning : TIER.contraindicated) : r.status === 'not-run' ? TIER.contraindicated : TIER.affirming;
-      vector[spec.vector] = Math.max(vector[spec.vector] ?? 0, worst);
-      if (worst === TIER.contraindicated) tier = 'contraindicated';
-      else if (worst === TIER.warning && tier === 'affirming') tier = 'warning';
+      if (r.status === 'not-run' || (r.status === 'fail' && !SPEC.get(r.id)!.warningOnly)) worst = 2;
+      else if (r.status === 'fail') worst = Math.max(worst, 1);
     }
-    return { tier, vector };
+    const vector = trustworthinessVector(this.results);
+    for (const v of Object.values(vector)) worst = Math.max(worst, tierOf(v) - 1);
+    return { tier: (['affirming', 'warning', 'contraindicated'] as const)[worst]!, vector };
   }
 }
 
@@ -133,6 +134,53 @@ export function appraise(bytes: Uint8Array, inputs: AppraisalInputs): Appraisal 
     return update === undefined ? { result: appraisal } : { result: appraisal, update };
   });
 }
+
+/** The inputs of an appraisal against an asynchronous store (specs/verifier.md §4.1). */
+export type AsyncAppraisalInputs = Omit<AppraisalInputs, 'store'> & { readonly store: AsyncVerifierStore };
+
+/**
+ * `appraise` against an asynchronous store (PostgreSQL, or any store through `asAsyncStore`): the same
+ * checks in the same order, with the same result. The plan names what the checks may read of the
+ * chip's memory (the checkpoint sizes the bundle carries) and the nonce they may use (the report's,
+ * when it is the expected one), so the store can fetch both in its transaction before they run.
+ */
+export async function appraiseAsync(bytes: Uint8Array, inputs: AsyncAppraisalInputs): Promise<Appraisal> {
+  let decoded: Decoded | HemkitError;
+  try {
+    decoded = checks.checkEncoding(bytes).value;
+  } catch (e) {
+    if (!(e instanceof HemkitError)) throw e;
+    decoded = e;
+  }
+  const unused = { ...inputs, store: NO_STORE };
+  if (decoded instanceof HemkitError) return runChecks(unused, undefined, decoded).appraisal;
+  const found = decoded;
+  return inputs.store.appraise(found.report.claims.ueid, planOf(found, inputs), (memory, ledger) => {
+    const { appraisal, update } = runChecks({ ...inputs, store: ledgerStore(ledger) }, memory, found);
+    return update === undefined ? { result: appraisal } : { result: appraisal, update };
+  });
+}
+
+/** The checkpoint sizes check 10 may look up, and the nonce check 5 may use, with its expiry there. */
+function planOf(d: Decoded, inputs: AsyncAppraisalInputs): AppraisalPlan {
+  const checkpointSizes = d.checkpoints.map((c) => c.claims.treeSize);
+  const p = inputs.policy;
+  const nonce = d.report.claims.nonce;
+  const usable = p.requireNonce && inputs.expectedNonce !== undefined && bytesEqual(nonce, inputs.expectedNonce);
+  return usable ? { checkpointSizes, nonce: { nonce, expiresAt: inputs.now + p.maxAgeSeconds + p.clockSkewSeconds } } : { checkpointSizes };
+}
+
+function storeMisuse(): never {
+  throw new HemkitError('VERIFIER_STORE_INVALID_INPUT', 'the checks reached the store outside the appraisal plan');
+}
+
+/** The synchronous face the checks see inside an asynchronous transaction: only the nonce ledger. */
+function ledgerStore(ledger: NonceLedger): VerifierStore {
+  return { getChip: storeMisuse, appraise: storeMisuse, useNonce: (n, e) => ledger.useNonce(n, e), close: () => {} };
+}
+
+/** For evidence that names no chip: the checks that run never reach the store. */
+const NO_STORE: VerifierStore = { getChip: storeMisuse, appraise: storeMisuse, useNonce: storeMisuse, close: () => {} };
 
 function runChecks(inputs: AppraisalInputs, memory: ChipMemory | undefined, decodedOrError: Decoded | HemkitError): { appraisal: Appraisal; update?: ChipUpdate } {
   const r = new Recorder();

@@ -44,6 +44,8 @@ export const referenceValuesSchema = z
       .array(
         z
           .object({
+            /** The OEM id (RFC 9711 §4.2.3, 16 bytes) that the model's name is relative to. */
+            oemid: hex.length(32),
             hwmodel: z.string().min(1),
             minimumSvn: z.number().int().min(0),
             /**
@@ -59,6 +61,25 @@ export const referenceValuesSchema = z
       .min(1),
   })
   .strict();
+
+const decimal = z.string().regex(/^(0|[1-9][0-9]{0,38})$/, 'a decimal integer').transform((v) => BigInt(v));
+
+/** verifier.md §5.1: the licence rules of a firmware policy, as a verifier needs them. */
+export const licenceRulesSchema = z
+  .object({
+    /** Licences have a window the chip enforces; false for a chip with no clock (usage-only). */
+    clock: z.boolean().default(true),
+    /** Quota drawn per operation, by precision class (decimal key), in thousandths; absent classes draw 1000. */
+    precisionWeights: z.record(z.string().regex(/^[1-9][0-9]?$/, 'a precision class'), z.number().int().positive().max(Number.MAX_SAFE_INTEGER)).optional(),
+    /** Operations per second a lapsed (no, expired or exhausted licence) chip may run without a licence. */
+    throttledBaselineOpsPerSecond: decimal.optional(),
+    /** A workload over the remaining quota is admitted, its excess at the baseline rate. */
+    admitToQuota: z.boolean().default(false),
+    /** What a new licence does with the remaining quota of the one it replaces. */
+    unusedQuota: z.enum(['discard', 'carry']).default('discard'),
+  })
+  .strict();
+export type LicenceRules = z.output<typeof licenceRulesSchema>;
 
 export const policySchema = z
   .object({
@@ -76,6 +97,11 @@ export const policySchema = z
      */
     requireLogCoverage: z.literal(true, { error: 'requireLogCoverage can only be true: uncovered counters are never affirmed' }).default(true),
     policyId: z.string().default('hemkit/v1/default'),
+    /**
+     * The firmware policy the appraised chips run (module-commands.md §5; verifier.md §5.1): what
+     * check 14 expects of their licences. The default is hemkit v1's default firmware policy.
+     */
+    licenceRules: licenceRulesSchema.default(licenceRulesSchema.parse({})),
   })
   .strict();
 

@@ -11,12 +11,12 @@ import { HemkitError } from '@hemkit/wire/errors';
 import type { Appraisal } from './appraise.js';
 import { DEFAULT_POLICY } from './inputs.js';
 import { toBase64url, toHex } from '@hemkit/wire/bytes';
+import { VECTOR_CLAIMS } from './ar4si.js';
 
 export const EAR_PROFILE = 'tag:ietf.org,2026:rats/ear#04';
 const TIER_NUMBER = { affirming: 2, warning: 32, contraindicated: 96 } as const;
 /** A check's outcome in the CBOR form (hemkit.cddl check-status); the JSON form carries the name. */
 export const CHECK_STATUS_NUMBER = { pass: 0, fail: 1, 'not-applicable': 2, 'not-run': 3 } as const;
-const VECTOR_KEYS = { 'instance-identity': 0, configuration: 1, executables: 2, 'file-system': 3, hardware: 4, 'runtime-opaque': 5, 'storage-opaque': 6, 'sourced-data': 7 } as const;
 
 export interface VerifierIdentity {
   readonly developer: string;
@@ -24,6 +24,14 @@ export interface VerifierIdentity {
 }
 
 const submodName = (a: Appraisal) => (a.ueid ? toHex(a.ueid) : 'unidentified');
+
+/** The submodule names of a result, refused when two appraisals would share one (attestation-result.md §1). */
+function submodNames(appraisals: readonly Appraisal[]): string[] {
+  const names = appraisals.map(submodName);
+  const twice = names.find((n, i) => names.indexOf(n) !== i);
+  if (twice !== undefined) throw new HemkitError('VERIFIER_INPUT_INVALID', `two appraisals in one result name the same submodule ${twice}`);
+  return names;
+}
 
 /**
  * What the verifier decides about a result beyond the appraisals (attestation-result.md §1): the
@@ -60,22 +68,23 @@ export function resultTerms(issuedAt: number, policy: string | ResultTerms): Ter
   return { policyId: t.policyId, expiresAt, audience: t.audience };
 }
 
-/** EAR's JSON serialisation, with hemkit's per-check results under "hemkit.checks". */
+/** EAR's JSON serialisation (draft-ietf-rats-ear-04 names), with hemkit's per-check results under "hemkit.checks". */
 export function resultToJson(appraisals: readonly Appraisal[], issuedAt: number, verifier: VerifierIdentity, policy: string | ResultTerms): object {
   const terms = resultTerms(issuedAt, policy);
+  const names = submodNames(appraisals);
   return {
     eat_profile: EAR_PROFILE,
     iat: issuedAt,
     exp: terms.expiresAt,
     ...(terms.audience !== undefined ? { aud: terms.audience } : {}),
-    'ear.verifier-id': verifier,
+    ear_verifier_id: verifier,
     submods: Object.fromEntries(
-      appraisals.map((a) => [
-        submodName(a),
+      appraisals.map((a, i) => [
+        names[i]!,
         {
-          'ear.status': a.status,
-          'ear.trustworthiness-vector': a.trustworthinessVector,
-          'ear.appraisal-policy-id': terms.policyId,
+          ear_status: a.status,
+          ear_trustworthiness_vector: a.trustworthinessVector,
+          ear_appraisal_policy_ids: [terms.policyId],
           ...(a.nonce ? { eat_nonce: toBase64url(a.nonce) } : {}),
           'hemkit.checks': a.checks.map((c) => ({ id: c.id, status: c.status, ...(c.code ? { code: c.code } : {}), message: c.message })),
         },
@@ -103,13 +112,14 @@ export function signResult(
 /** The claims signResult signs (hemkit.cddl ear-claims). */
 export function resultClaims(appraisals: readonly Appraisal[], issuedAt: number, verifier: VerifierIdentity, policy: string | ResultTerms): Map<CborMapKey, CborValue> {
   const terms = resultTerms(issuedAt, policy);
+  const names = submodNames(appraisals);
   const submods = new Map<CborMapKey, CborValue>(
-    appraisals.map((a) => [
-      submodName(a),
+    appraisals.map((a, i) => [
+      names[i]!,
       new Map<CborMapKey, CborValue>([
         [CLAIM.earStatus, TIER_NUMBER[a.status]],
-        [CLAIM.earTrustworthinessVector, new Map(Object.entries(a.trustworthinessVector).map(([k, v]) => [VECTOR_KEYS[k as keyof typeof VECTOR_KEYS], v]))],
-        [CLAIM.earAppraisalPolicyId, terms.policyId],
+        [CLAIM.earTrustworthinessVector, new Map(Object.entries(a.trustworthinessVector).map(([k, v]) => [VECTOR_CLAIMS[k as keyof typeof VECTOR_CLAIMS], v]))],
+        [CLAIM.earAppraisalPolicyIds, [terms.policyId]],
         ...(a.nonce ? ([[CLAIM.eatNonce, a.nonce]] as [CborMapKey, CborValue][]) : []),
         [
           CLAIM.checks,

@@ -81,6 +81,8 @@ export const ERROR_REGISTRY = {
   WORKLOAD_CLUSTER_TOO_LARGE: 'the workload\'s cluster size exceeds the licence\'s maximum',
   WORKLOAD_INTERCONNECT_EXCEEDED: 'the workload\'s interconnect rate exceeds the licence\'s maximum bandwidth',
   WORKLOAD_OVER_QUOTA: 'the workload would pass the licence\'s remaining operations quota',
+  WORKLOAD_COUNTER_LIMIT: 'a workload that would take a lifetime usage counter past 2^128 - 1',
+  WORKLOAD_OVER_BASELINE: 'a workload a lapsed chip would run faster than its throttled baseline rate allows (a throttling policy)',
   WORKLOAD_MODEL_STATES_INVALID: 'the workload names parent model states but no produced state, or names one model state twice',
   FIRMWARE_SIGNATURE_INVALID: 'a firmware manifest that does not verify under the pinned manufacturer key',
   FIRMWARE_WRONG_MODEL: 'a firmware manifest for another hardware model',
@@ -106,7 +108,7 @@ export const ERROR_REGISTRY = {
   NONCE_REUSED: 'the nonce was already used for an appraisal (a replayed report)',
   REPORT_STALE: 'the report is older than the policy\'s maximum age',
   REPORT_FROM_FUTURE: 'the report claims a time later than the verifier\'s clock allows',
-  MODEL_UNKNOWN: 'no reference values for the chip\'s hardware model',
+  MODEL_UNKNOWN: 'no reference values for the chip\'s OEM id and hardware model',
   FIRMWARE_UNKNOWN: 'the firmware measurement is not a known-good reference value',
   FIRMWARE_SVN_TOO_LOW: 'the firmware\'s security version number is below the minimum',
   DEBUG_ENABLED: 'the chip\'s debug state is not disabled, as the policy requires',
@@ -157,6 +159,16 @@ export const ERROR_REGISTRY = {
   LOG_INTEGRITY_FAILED: "the log's stored entries or hashes do not reproduce the root the committed state records: an acknowledged entry was changed",
   LOG_ENTRIES_MISSING: 'the log holds fewer entries than the committed state counts: acknowledged entries were removed or cut off',
 
+  // --- scenarios and the cost model (specs/scenarios.md, packages/module/src/scenario) ---
+  SCENARIO_FORMAT_UNSUPPORTED: 'a scenario file whose format member is not hemkit-scenario/v1',
+  SCENARIO_INVALID: 'a scenario file of the wrong shape: a member missing, unknown, of the wrong type or out of range (the message names its JSON pointer)',
+  SCENARIO_UNKNOWN_NAME: 'a scenario step names a party, licence, mark or snapshot that no earlier part of the scenario defines',
+  SCENARIO_EVENT_NOT_SUPPORTED: 'a scenario event the firmware under test has no mechanism for (tamper input, issuer rotation)',
+  SCENARIO_STEP_NOT_APPLICABLE: "a scenario step that cannot be carried out where it stands: it needs the chip's UEID before manufacture, a pending challenge the chip does not hold, a verifier the runner was not given",
+  SCENARIO_EXPECTATION_FAILED: 'a scenario step whose outcome differs from the one the scenario expects',
+  TRACE_INVALID: 'a file given as a scenario trace that is not a hemkit-scenario-trace/v1 object: its format, steps, outcomes or costs missing or mistyped',
+  COST_INVALID_INPUT: 'a cost projection input out of range: a workload pattern or part limit that is negative, zero where it divides, or not a number',
+
   // --- verifier store (specs/verifier.md §4, packages/verifier/src/store) ---
   VERIFIER_STORE_CORRUPT: 'the verifier store file is not a hemkit verifier database, or its pages or records are damaged',
   VERIFIER_STORE_SCHEMA_UNSUPPORTED: 'the verifier store was written by a newer schema version than this verifier understands',
@@ -172,6 +184,17 @@ export const ERROR_REGISTRY = {
   LINEAGE_PARENT_MISSING: 'a model state is named as a parent, but no disclosed workload produced it and no declared model gives its compute (under the refuse rule)',
   LINEAGE_CONFLICTING_ENTRY: 'one log entry of a chip is disclosed twice with different operations, model states, time or workload id, or one declared model is given two figures',
   ACCOUNTING_LICENCE_EXCEEDED: "an affirmed chip's lifetime counter is greater than the operations quotas of every licence the register lists for it",
+
+  // --- the verification service (specs/service.md, packages/service) ---
+  SERVICE_BAD_REQUEST: 'a request the verification service cannot read: a malformed path parameter or JSON body',
+  SERVICE_UNAUTHORIZED: 'a read endpoint of the verification service called without a bearer token it accepts',
+  SERVICE_NOT_FOUND: 'no such endpoint of the verification service, or no remembered chip of that UEID',
+  SERVICE_CHALLENGE_UNKNOWN: 'evidence sent against a nonce the verification service did not issue, or whose challenge has expired',
+  SERVICE_NOT_ACCEPTABLE: 'the Accept header names no result form the verification service produces (the signed result needs a verifier key)',
+  SERVICE_BODY_TOO_LARGE: 'a request body larger than the verification service accepts',
+  SERVICE_UNSUPPORTED_MEDIA_TYPE: 'a request body of a media type the endpoint does not take',
+  SERVICE_RATE_LIMITED: 'a client sent more requests than the verification service allows it in the window',
+  SERVICE_INTERNAL_ERROR: 'an unexpected failure inside the verification service; the response says nothing more, its log does',
 } as const satisfies Record<string, string>;
 
 export type ErrorCode = keyof typeof ERROR_REGISTRY;

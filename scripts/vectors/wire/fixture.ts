@@ -65,6 +65,8 @@ const key = (name: string): SigningKey => KEYS[name]!;
 export const UEID = Uint8Array.of(0x01, ...bytes16('messages chip ueid'));
 export const OTHER_UEID = Uint8Array.of(0x01, ...bytes16('messages other chip ueid'));
 export const HWMODEL = utf8('hemkit-sim-a1');
+/** The simulated manufacturer's OEM id (RFC 9711 §4.2.3, random form). */
+export const OEMID = seedBytes('messages oemid').subarray(0, 16);
 export const FIRMWARE = digestOf('hemkit simulated firmware v1');
 export const FIRMWARE_V2 = digestOf('hemkit simulated firmware v2');
 export const LICENCE_ID = bytes16('messages licence 1');
@@ -93,6 +95,7 @@ export const DEVICE_CERTIFICATE_CLAIMS: DeviceCertificateClaims = {
   iat: T0,
   exp: T0 + 10 * 365 * 86_400,
   ueid: UEID,
+  oemid: OEMID,
   hwmodel: HWMODEL,
   cnf: { coseKey: key('device').publicKey },
 };
@@ -153,6 +156,7 @@ export const CHECKPOINT_CLAIMS: CheckpointClaims = { ueid: UEID, issuedAt: T0 + 
 export const REPORT_CLAIMS: AttestationReportClaims = {
   nonce: NONCE,
   ueid: UEID,
+  oemid: OEMID,
   hwmodel: HWMODEL,
   measurement: FIRMWARE,
   dbgstat: 3,

@@ -315,6 +315,9 @@ function deviceCertificateFamily(): Family {
     valid('ueid-33-bytes', 'a UEID of 33 bytes, the longest', setIn(base, [256], Uint8Array.of(0x01, ...new Uint8Array(32).fill(7)))),
     invalidField('ueid-6-bytes', 'a UEID of 6 bytes', setIn(base, [256], new Uint8Array(6))),
     invalidField('ueid-34-bytes', 'a UEID of 34 bytes', setIn(base, [256], new Uint8Array(34))),
+    invalidField('oemid-ieee-oui', 'an OEM id of 3 bytes, the IEEE OUI form of RFC 9711 §4.2.3, which the profile does not use', setIn(base, [258], Uint8Array.of(0x00, 0x50, 0xc2))),
+    invalidField('oemid-pen', 'an OEM id as an integer, the IANA PEN form of RFC 9711 §4.2.3, which the profile does not use', setIn(base, [258], 32473)),
+    invalidField('oemid-17-bytes', 'an OEM id of 17 bytes', setIn(base, [258], new Uint8Array(17))),
     invalidField('hwmodel-empty', 'an empty hardware model', setIn(base, [259], new Uint8Array(0))),
     invalidField('hwmodel-33-bytes', 'a hardware model of 33 bytes', setIn(base, [259], new Uint8Array(33))),
     invalidField('cnf-key-with-private-d', 'a cnf key that carries the private key d', setIn(base, [8, 1, -4], new Uint8Array(32))),
@@ -333,10 +336,12 @@ function akCertificateFamily(): Family {
   const { iat: _iat, ...minimal } = F.AK_CERTIFICATE_CLAIMS;
   const base = attestationKeyCertificateClaims.toCbor(F.AK_CERTIFICATE_CLAIMS);
   return recordFamily(attestationKeyCertificateClaims, 'Attestation-key certificate claims, signed by the device identity key (specs/messages/device-certificate.md)', F.AK_CERTIFICATE_CLAIMS, minimal, [
-    invalidField('measurement-content-format-65001', 'a measurement labelled with content format 65001 (hemkit\'s is 65000)', setIn(base, [273, 0, 0], 65001)),
-    invalidField('measurement-two-entries', 'two measurements (the profile has exactly one)', setIn(base, [273, 1], [65000, F.FIRMWARE_V2])),
-    invalidField('measurement-empty', 'no measurement', setIn(base, [273], [])),
-    invalidField('measurement-digest-31-bytes', 'a firmware digest of 31 bytes', setIn(base, [273, 0, 1], new Uint8Array(31))),
+    invalidField('measurement-hash-alg-sha-384', 'a measurement naming hash algorithm 7 (sha-384; v1 admits sha-256, 1, only)', setIn(base, [-72034, 0], 7)),
+    invalidField('measurement-hash-alg-as-text', 'a measurement naming its hash algorithm as the text "sha-256" (the profile uses the integer id)', setIn(base, [-72034, 0], 'sha-256')),
+    invalidField('measurement-three-elements', 'a hash-entry with a third element', setIn(base, [-72034, 2], F.FIRMWARE_V2)),
+    invalidField('measurement-digest-31-bytes', 'a firmware digest of 31 bytes', setIn(base, [-72034, 1], new Uint8Array(31))),
+    invalidField('measurement-content-format-65000', 'the measurement as v1 drafts sent it, [[65000, digest]] (decisions.md §3(d))', setIn(base, [-72034], [[65000, F.FIRMWARE]])),
+    { id: 'eat-measurements-claim', description: 'RFC 9711 measurements (273) with Content-Format 65000, as v1 drafts sent the measurement, added beside the profile\'s measurement claim: 273 is not in the profile', value: setIn(base, [273], [[65000, F.FIRMWARE]]), code: 'MESSAGE_UNKNOWN_FIELD' },
     invalidField('svn-negative', 'an SVN of -1', setIn(base, [-72033], -1)),
   ]);
 }
@@ -346,7 +351,7 @@ function firmwareManifestFamily(): Family {
   return recordFamily(firmwareManifestClaims, 'Firmware manifest claims, signed by the manufacturer root key (specs/messages/device-certificate.md)', F.FIRMWARE_MANIFEST_CLAIMS, F.FIRMWARE_MANIFEST_CLAIMS, [
     valid('svn-0', 'security version number 0', setIn(base, [-72033], 0)),
     invalidField('hwmodel-33-bytes', 'a hardware model of 33 bytes', setIn(base, [259], new Uint8Array(33))),
-    invalidField('measurement-not-nested', 'the measurement as a bare digest instead of [[65000, digest]]', setIn(base, [273], F.FIRMWARE_V2)),
+    invalidField('measurement-bare-digest', 'the measurement as a bare digest instead of [1, digest]', setIn(base, [-72034], F.FIRMWARE_V2)),
   ]);
 }
 
@@ -530,6 +535,7 @@ function reportFamily(): Family {
     invalidField('nonce-7-bytes', 'a nonce of 7 bytes', setIn(base, [10], new Uint8Array(7))),
     invalidField('nonce-65-bytes', 'a nonce of 65 bytes', setIn(base, [10], new Uint8Array(65))),
     invalidField('eat-profile-other', 'another EAT profile', setIn(base, [265], 'tag:example.com,2026:other-profile')),
+    invalidField('oemid-15-bytes', 'an OEM id of 15 bytes', setIn(base, [258], new Uint8Array(15))),
     invalidField('lock-state-7', 'lock state 7, which is not defined', setIn(base, [-72004], 7)),
     invalidField('debug-status-5', 'debug status 5 (RFC 9711 §4.2.9 defines 0 to 4)', setIn(base, [263], 5)),
     invalidField('latest-checkpoint-root-31-bytes', 'a latest checkpoint whose root hash is 31 bytes', setIn(base, [-72002, 2], new Uint8Array(31))),

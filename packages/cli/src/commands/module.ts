@@ -99,6 +99,7 @@ export async function exportTrust(io: Io, dirArg: string, opts: { out: string; m
     revoked: { ueids: [], keyIds: [] },
     referenceValues: {
       models: models.map((hwmodel) => ({
+        oemid: hexOf(manufacturer.oemid),
         hwmodel,
         minimumSvn: 1,
         peakOpsPerSecond: SIM_PEAK_OPS_PER_SECOND.toString(),

@@ -63,7 +63,7 @@ function asInput<T>(fn: () => T): T {
   }
 }
 
-interface InputOptions {
+export interface InputOptions {
   readonly trust: string;
   readonly reference?: string;
   readonly policy?: string;
@@ -77,7 +77,7 @@ interface Loaded {
 }
 
 /** The trust file may carry the reference values too, under "referenceValues"; --reference overrides. */
-async function loadInputs(io: Io, opts: InputOptions): Promise<Loaded> {
+export async function loadInputs(io: Io, opts: InputOptions): Promise<Loaded> {
   atMostOneStdin([opts.trust, opts.reference, opts.policy]);
   const trustJson = await readJson(io, opts.trust);
   if (typeof trustJson !== 'object' || trustJson === null || Array.isArray(trustJson)) throw new UsageError(`${opts.trust} is not a trust file: it holds ${trustJson === null ? 'null' : Array.isArray(trustJson) ? 'an array' : typeof trustJson}, not a JSON object`);
@@ -112,6 +112,8 @@ const MISSING_PROOF: ReadonlySet<string> = new Set(['CONSISTENCY_PROOF_MISSING',
 export function renderAppraisal(file: string, a: Appraisal): string {
   const colour = a.status === 'affirming' ? green : red;
   const lines = [`${bold(file)}: ${colour(a.status.toUpperCase())}${a.ueid ? dim(` (chip ${hexOf(a.ueid)})`) : ''}`];
+  // The AR4SI claims the checks give (attestation-result.md §3); the checks below say why.
+  lines.push(dim(`  AR4SI: ${Object.entries(a.trustworthinessVector).map(([claim, value]) => `${claim} ${value}`).join(', ')}`));
   for (const c of a.checks) {
     const mark = c.status === 'pass' ? green('✓') : c.status === 'fail' ? red('✗') : dim('·');
     const detail = c.status === 'pass' ? '' : ` ${c.code ? `${bold(c.code)}: ` : ''}${c.status === 'fail' ? c.message : dim(c.message)}`;
@@ -156,6 +158,7 @@ export async function verify(io: Io, bundles: readonly string[], opts: VerifyOpt
   if (nonces && new Set(nonces.map((n) => hexOf(n))).size !== nonces.length) throw new UsageError('each bundle needs its own nonce: the same nonce is given twice');
   const bytes = await Promise.all(bundles.map((f) => readInput(io, f)));
   bundles.forEach((file, i) => mustBeBundle(bytes[i]!, file));
+  if (opts.json || opts.ear !== undefined) oneResultPerChip(bundles, bytes);
   let key;
   if (opts.verifierKey !== undefined) {
     const seed = (await readText(io, opts.verifierKey)).trim();
@@ -212,6 +215,25 @@ function mustBeBundle(bytes: Uint8Array, file: string): void {
     if (isHemkitError(e)) throw new UsageError(`${file} is not an evidence bundle: ${e.code}: ${e.message}`);
     throw e;
   }
+}
+
+/**
+ * A result holds one appraisal per chip (attestation-result.md §1), so bundles of one chip are
+ * refused before anything is appraised or recorded, not when the result is made.
+ */
+function oneResultPerChip(bundles: readonly string[], bytes: readonly Uint8Array[]): void {
+  const seen = new Map<string, string>();
+  bundles.forEach((file, i) => {
+    let name = 'unidentified';
+    try {
+      name = hexOf(ueidOfBundle(bytes[i]!, file));
+    } catch {
+      // a bundle whose report does not decode is appraised as the submodule "unidentified"
+    }
+    const other = seen.get(name);
+    if (other !== undefined) throw new UsageError(`${other} and ${file} are of the same chip (${name}): a result holds one appraisal per chip; verify them in separate runs`);
+    seen.set(name, file);
+  });
 }
 
 /** The chip a bundle says it is from (unverified: only to look up what the verifier remembers). */

@@ -56,6 +56,7 @@ import { createMerkleHasher, type MerkleHasher } from '@hemkit/wire/merkle';
 import { encodeResponse, parseRequest, parseResponse, STATUS_ERROR, type CommandId } from '@hemkit/wire/messages';
 import { bootChip, enterRollbackState, handleBytes } from '../firmware/chip.js';
 import type { ModuleEnv } from '../firmware/env.js';
+import type { FirmwarePolicy } from '../firmware/policy/types.js';
 import type { ChipState } from '../firmware/state.js';
 import { VerifiedLog } from '../log/index.js';
 import { FileLogStore, reconcileLog } from '../log/file.js';
@@ -70,6 +71,8 @@ export interface DeviceOptions {
   /** Random bytes; node:crypto by default. */
   readonly random?: (length: number) => Uint8Array;
   readonly backend?: CryptoBackend;
+  /** The firmware policy; the default (hemkit v1 as specified) when absent. */
+  readonly policy?: FirmwarePolicy;
   /** The file system under all three stores; node:fs by default. Tests inject a failing medium. */
   readonly fs?: SyncFs;
   /** Hears of each fault once, when it happens: a refusal at open, a failed commit, a failed check. */
@@ -121,6 +124,7 @@ export class Device {
       now: options.now ?? (() => Math.floor(Date.now() / 1000)),
       random: options.random ?? ((n) => new Uint8Array(randomBytes(n))),
       backend,
+      ...(options.policy ? { policy: options.policy } : {}),
     };
   }
 

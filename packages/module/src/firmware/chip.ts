@@ -13,7 +13,7 @@ import { CMD, encodeResponse, LOCK, parseRequest, STATUS_ERROR, type ModuleReque
 import { dispatch, manufacture, type CommandRequest } from './commands/index.js';
 import type { ModuleEnv } from './env.js';
 import type { ChipState } from './state.js';
-import { boot, Work } from './work.js';
+import { boot, policyOf, Work } from './work.js';
 
 export { FACTORY_FIRMWARE, FACTORY_SVN, type CommandRequest, type CommandResponse } from './commands/index.js';
 export { attestationKey, deviceIdentityKey } from './work.js';
@@ -98,9 +98,9 @@ export function enterRollbackState(state: ChipState, env: ModuleEnv, reason: str
   return w.state;
 }
 
-/** A licence past its expiry locks the chip at the first command after it, logged once. */
+/** A licence past its expiry (by the policy's rule) locks the chip at the first command after it, logged once. */
 function expireLicence(s: ChipState, env: ModuleEnv): ChipState {
-  if (s.licence === undefined || s.lastTime < s.licence.expiry || s.lockState !== LOCK.unlocked) return s;
+  if (s.licence === undefined || s.lockState !== LOCK.unlocked || !policyOf(env).hasExpired(s.licence, s.lastTime)) return s;
   const w = new Work({ ...s, lockState: LOCK.licenceExpired }, env);
   w.log(4, { licenceId: s.licence.licenceId });
   return w.state;

@@ -1,8 +1,10 @@
 /**
- * What the firmware core is given from outside: a clock, entropy, a crypto backend and the log store.
+ * What the firmware core is given from outside: a clock, entropy, a crypto backend, the log store and
+ * the firmware policy.
  * Injected, so that every run of a scenario is reproducible and can become a test vector.
  */
 import type { CryptoBackend } from '@hemkit/wire/crypto';
+import type { FirmwarePolicy } from './policy/types.js';
 
 /** The append-only workload log as the firmware sees it (implemented by packages/module/src/log). */
 export interface FirmwareLog {
@@ -21,4 +23,6 @@ export interface ModuleEnv {
   readonly random: (length: number) => Uint8Array;
   readonly backend?: CryptoBackend;
   readonly log: FirmwareLog;
+  /** The rules the firmware applies (policy/); absent: the default, hemkit v1 as specified. */
+  readonly policy?: FirmwarePolicy;
 }

@@ -9,12 +9,12 @@ import {
   checkIssuerSignatures,
   decodeIssuerStatement,
   licenceClaims,
-  REPLAY,
   revocationClaims,
   type LicenceClaims,
   type RevocationClaims,
 } from '@hemkit/wire/messages';
 import type { ModuleEnv } from './env.js';
+import { policyOf } from './work.js';
 import type { ChipState, Provisioning } from './state.js';
 import { bytesEqual, toHex } from '@hemkit/wire/bytes';
 
@@ -43,43 +43,22 @@ export function licenceHash(bytes: Uint8Array): Uint8Array {
 
 /**
  * Checks a licence in the order of licence.md §6: decode; COSE structure; issuer signatures and
- * threshold; UEID; not-before ≤ now < expiry; revocation; the replay defences the policy enables.
+ * threshold; UEID; the time window; revocation; the replay defences. The time window and the replay
+ * defences are the firmware policy's (policy/; the default is §6 as written).
  */
-export function checkLicence(state: ChipState, policy: Provisioning, bytes: Uint8Array, env: ModuleEnv): AcceptedLicence {
+export function checkLicence(state: ChipState, provisioning: Provisioning, bytes: Uint8Array, env: ModuleEnv): AcceptedLicence {
   const { message, claims } = decodeIssuerStatement(bytes, licenceClaims);
-  checkIssuerSignatures(message, policy.issuerKeys, policy.issuerThreshold, env.backend);
+  checkIssuerSignatures(message, provisioning.issuerKeys, provisioning.issuerThreshold, env.backend);
   if (!bytesEqual(claims.ueid, state.ueid)) {
     throw new HemkitError('LICENCE_WRONG_CHIP', `the licence is for chip ${toHex(claims.ueid)}, not ${toHex(state.ueid)}`);
   }
-  const now = state.lastTime;
-  if (now < claims.notBefore) {
-    throw new HemkitError('LICENCE_NOT_YET_VALID', `the chip's time ${now} is before not-before ${claims.notBefore}`);
-  }
-  if (now >= claims.expiry) {
-    throw new HemkitError('LICENCE_EXPIRED', `the chip's time ${now} is at or after expiry ${claims.expiry}`);
-  }
+  const policy = policyOf(env);
+  policy.checkLicenceWindow(claims, state.lastTime);
   if (state.revokedLicences.some((id) => bytesEqual(id, claims.licenceId))) {
     throw new HemkitError('LICENCE_REVOKED', `licence ${toHex(claims.licenceId)} was revoked`);
   }
   const hash = sha256(message.payload!); // decodeIssuerStatement refused a detached payload
-  const modes = new Set(policy.replayDefence);
-  if (modes.has(REPLAY.sequence) && state.highestSequence !== undefined && claims.sequenceNumber <= state.highestSequence) {
-    throw new HemkitError(
-      'LICENCE_REPLAYED',
-      `sequence number ${claims.sequenceNumber} is not greater than ${state.highestSequence}, the highest accepted`,
-    );
-  }
-  if (modes.has(REPLAY.hashLog) && state.appliedLicenceHashes.some((h) => bytesEqual(h, hash))) {
-    throw new HemkitError('LICENCE_ALREADY_APPLIED', 'this licence was applied before (its hash is in the applied-licence log)');
-  }
-  if (modes.has(REPLAY.challenge)) {
-    if (state.pendingChallenge === undefined) {
-      throw new HemkitError('LICENCE_CHALLENGE_MISMATCH', 'the chip has no pending challenge: request a licence first');
-    }
-    if (claims.chipChallenge === undefined || !bytesEqual(claims.chipChallenge, state.pendingChallenge)) {
-      throw new HemkitError('LICENCE_CHALLENGE_MISMATCH', 'the licence does not answer the chip\'s pending challenge');
-    }
-  }
+  policy.checkReplay(state, new Set(provisioning.replayDefence), claims, hash);
   return { claims, hash };
 }
 

@@ -2,7 +2,7 @@
  * The module's persistent state: everything the firmware remembers between commands and across
  * restarts, except the log itself (kept in the log store, whose committed size is recorded here).
  * Encoded with the same schema language as the messages, so a corrupt state file is refused field by
- * field. Not a wire message: its format is internal to the simulation (specs/messages/module-commands.md §5).
+ * field. Not a wire message: its format is internal to the simulation (specs/messages/module-commands.md §4).
  */
 import {
   arrayOf,
@@ -30,6 +30,9 @@ import {
   type ReplayMode,
 } from '@hemkit/wire/messages';
 import type { CosePublicKey, CoseAlgorithm } from '@hemkit/wire/cose';
+
+/** The largest counter or quota (hemkit.cddl `counter`: uint or biguint up to 2^128 − 1). */
+export const COUNTER_MAX = 2n ** 128n - 1n;
 
 const keyAlg = oneOf('hemkit-alg', [-8, -19, -7, -9, -35, -51] as const);
 

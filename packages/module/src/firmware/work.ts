@@ -8,6 +8,8 @@ import type { ModuleEnv } from './env.js';
 import { deriveAttestationKey, deriveDeviceIdentityKey } from './keys.js';
 import { appendEntry } from './log.js';
 import type { ChipState, Provisioning } from './state.js';
+import { DEFAULT_POLICY } from './policy/default.js';
+import type { FirmwarePolicy } from './policy/types.js';
 import { toHex } from '@hemkit/wire/bytes';
 
 const keyCache = new Map<string, SigningKey>();
@@ -34,6 +36,10 @@ export class Work {
     readonly env: ModuleEnv,
   ) {}
 
+  get policy(): FirmwarePolicy {
+    return policyOf(this.env);
+  }
+
   log<K extends Parameters<typeof appendEntry>[2]>(kind: K, details: Parameters<typeof appendEntry<K>>[3]): number {
     const { state, index } = appendEntry(this.state, this.env, kind, details);
     this.state = state;
@@ -58,6 +64,11 @@ export class Work {
       throw new HemkitError('MODULE_INVALID_PARAMS', `tree size ${size} is beyond the log's ${this.env.log.size} entries`);
     }
   }
+}
+
+/** The policy the environment injects, or the default. */
+export function policyOf(env: ModuleEnv): FirmwarePolicy {
+  return env.policy ?? DEFAULT_POLICY;
 }
 
 /**

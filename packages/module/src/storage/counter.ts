@@ -9,14 +9,10 @@
 import { join } from 'node:path';
 import { HemkitError } from '@hemkit/wire/errors';
 import { nodeFsOps, replaceFile, type FsOps } from './fs-ops.js';
-import { decodeRecord, encodeRecord, recordBytes, UINT64_MAX, type RecordFormat } from './record.js';
+import { decodeRecord, encodeRecord, recordBytes, type RecordFormat } from './record.js';
+import { checkIncrement, type MonotonicCounter } from './monotonic.js';
 
-export interface MonotonicCounter {
-  /** The current value; 0 on a fresh chip. */
-  read(): bigint;
-  /** Moves the counter to `to`, which must be above the current value and at most 2^64 − 1. */
-  increment(to: bigint): void;
-}
+export { MemoryMonotonicCounter, type MonotonicCounter } from './monotonic.js';
 
 export const COUNTER_FILE_NAME = 'counter.bin';
 
@@ -26,33 +22,6 @@ const COUNTER_FORMAT: RecordFormat = {
   name: 'counter record',
   maxBodyBytes: 0,
 };
-
-function checkIncrement(current: bigint, to: bigint): void {
-  if (to > UINT64_MAX) {
-    throw new HemkitError('COUNTER_NOT_MONOTONIC', `counter cannot move to ${to}: it stops at 2^64 - 1 and never wraps`);
-  }
-  if (to <= current) {
-    throw new HemkitError('COUNTER_NOT_MONOTONIC', `counter cannot move to ${to}: it is at ${current} and only rises`);
-  }
-}
-
-export class MemoryMonotonicCounter implements MonotonicCounter {
-  #value: bigint;
-
-  constructor(initial = 0n) {
-    if (initial < 0n || initial > UINT64_MAX) throw new RangeError(`"initial" expected a uint64, got ${initial}`);
-    this.#value = initial;
-  }
-
-  read(): bigint {
-    return this.#value;
-  }
-
-  increment(to: bigint): void {
-    checkIncrement(this.#value, to);
-    this.#value = to;
-  }
-}
 
 export interface FileMonotonicCounterOptions {
   /** A directory of its own, never the state directory (see the module comment). */

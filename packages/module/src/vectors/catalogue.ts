@@ -2,7 +2,7 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { CMD, REPLAY } from '@hemkit/wire/messages';
 import { LicenceAuthority, Manufacturer } from '../factory.js';
-import { SESSION_FORMAT, SessionRecorder, T0, utf8, vectorKey, type SessionVector } from './sessions.js';
+import { policyOfSession, SessionRecorder, sessionVectorFile, T0, utf8, vectorKey, type SessionOptions } from './sessions.js';
 
 const descriptor = (name: string) => utf8(JSON.stringify({ run: name, data: 'corpus-v3' }));
 const workload = (name: string, ops: bigint, over: Record<string, unknown> = {}) => ({
@@ -13,8 +13,8 @@ const workload = (name: string, ops: bigint, over: Record<string, unknown> = {})
   ...over,
 });
 
-function lifecycle(): SessionVector {
-  const r = new SessionRecorder('session-lifecycle', 'A chip from manufacture to attestation: licence, workloads, checkpoints, receipts', 'lifecycle');
+function lifecycle(o: SessionOptions = {}): SessionRecorder {
+  const r = new SessionRecorder('session-lifecycle', 'A chip from manufacture to attestation: licence, workloads, checkpoints, receipts', 'lifecycle', undefined, undefined, o);
   r.setUp();
   r.step('status: locked, no licence', CMD.status, {});
   r.step('a workload before any licence is refused', CMD.runWorkload, workload('early', 10n), 'WORKLOAD_LOCKED');
@@ -29,11 +29,11 @@ function lifecycle(): SessionVector {
   r.step('prove the log grew consistently', CMD.proveConsistency, { treeSize1: firstSize, treeSize2: r.log.size });
   r.step('attest for a verifier nonce', CMD.attest, { nonce: sha256(utf8('verifier nonce 1')) });
   r.step('a nonce of 7 bytes is refused', CMD.attest, { nonce: new Uint8Array(7) }, 'MESSAGE_INVALID_FIELD');
-  return r.vector();
+  return r;
 }
 
-function licenceRefusals(): SessionVector {
-  const r = new SessionRecorder('session-licence-refusals', 'Every licence refusal, each logged as licence-rejected with its code', 'licence-refusals');
+function licenceRefusals(o: SessionOptions = {}): SessionRecorder {
+  const r = new SessionRecorder('session-licence-refusals', 'Every licence refusal, each logged as licence-rejected with its code', 'licence-refusals', undefined, undefined, o);
   r.setUp();
   const otherChip = new Uint8Array([0x01, ...new Uint8Array(16).fill(0xee)]);
   const good = r.licenceClaims({ sequenceNumber: 10 });
@@ -52,11 +52,11 @@ function licenceRefusals(): SessionVector {
   r.step('the revocation replayed', CMD.applyRevocation, { revocation }, 'REVOCATION_REPLAYED');
   r.step('the revoked licence offered again with a new sequence number', CMD.installLicence, { licence: r.authority.issueLicence({ ...good, sequenceNumber: 11 }, [0, 1]) }, 'LICENCE_REVOKED');
   r.step('a workload under the revoked licence', CMD.runWorkload, workload('after-revocation', 1n), 'WORKLOAD_LOCKED');
-  return r.vector();
+  return r;
 }
 
-function replayDefences(): SessionVector {
-  const r = new SessionRecorder('session-replay-challenge', 'Challenge-response and hash-log replay defences together', 'replay-challenge', [REPLAY.hashLog, REPLAY.challenge]);
+function replayDefences(o: SessionOptions = {}): SessionRecorder {
+  const r = new SessionRecorder('session-replay-challenge', 'Challenge-response and hash-log replay defences together', 'replay-challenge', [REPLAY.hashLog, REPLAY.challenge], undefined, o);
   r.setUp();
   r.step('a licence with no challenge pending', CMD.installLicence, { licence: r.licence() }, 'LICENCE_CHALLENGE_MISMATCH');
   r.step('the chip issues a signed licence request with a fresh challenge', CMD.requestLicence, {});
@@ -65,11 +65,11 @@ function replayDefences(): SessionVector {
   const answer = r.licence({ chipChallenge: challenge });
   r.step('the licence answering the challenge', CMD.installLicence, { licence: answer });
   r.step('the same licence again: its hash was applied', CMD.installLicence, { licence: answer }, 'LICENCE_ALREADY_APPLIED');
-  return r.vector();
+  return r;
 }
 
-function quotaAndExpiry(): SessionVector {
-  const r = new SessionRecorder('session-quota-expiry', 'Quota used exactly, cluster and precision limits, expiry at the exact second, a rolled-back clock', 'quota-expiry');
+function quotaAndExpiry(o: SessionOptions = {}): SessionRecorder {
+  const r = new SessionRecorder('session-quota-expiry', 'Quota used exactly, cluster and precision limits, expiry at the exact second, a rolled-back clock', 'quota-expiry', undefined, undefined, o);
   r.setUp();
   r.step('install a licence of 1000 operations for 1 hour', CMD.installLicence, { licence: r.licence({ opsQuota: 1000n, expiry: T0 + 3600, maxClusterSize: 16, maxInterconnectBandwidth: 10 ** 9 }) });
   r.step('fp32 is not licensed', CMD.runWorkload, workload('w-fp32', 1n, { precisionClass: 2 }), 'WORKLOAD_PRECISION_NOT_ALLOWED');
@@ -88,11 +88,11 @@ function quotaAndExpiry(): SessionVector {
   r.step('a clock rolled back is refused and cannot revive the licence', CMD.runWorkload, workload('w-7', 1n), 'CLOCK_WENT_BACKWARDS');
   r.clock.time = T0 + 7300;
   r.step('status: licence expired', CMD.status, {});
-  return r.vector();
+  return r;
 }
 
-function counterBoundaries(): SessionVector {
-  const r = new SessionRecorder('session-counter-boundaries', 'Operation counters crossing 2^32, 2^53, 2^64-1, 2^64 (the first bignum) and reaching 2^128-1', 'counters');
+function counterBoundaries(o: SessionOptions = {}): SessionRecorder {
+  const r = new SessionRecorder('session-counter-boundaries', 'Operation counters crossing 2^32, 2^53, 2^64-1, 2^64 (the first bignum) and reaching 2^128-1', 'counters', undefined, undefined, o);
   r.setUp();
   r.step('a licence with the largest quota, 2^128-1', CMD.installLicence, { licence: r.licence({ opsQuota: 2n ** 128n - 1n }) });
   let total = 0n;
@@ -103,11 +103,11 @@ function counterBoundaries(): SessionVector {
   }
   r.step('the quota is used exactly: nothing more runs', CMD.runWorkload, workload('beyond', 1n), 'WORKLOAD_LOCKED');
   r.step('attest with every counter at its boundary', CMD.attest, { nonce: new Uint8Array(64).fill(0xab) });
-  return r.vector();
+  return r;
 }
 
-function firmware(): SessionVector {
-  const r = new SessionRecorder('session-firmware', 'Signed firmware updates: a new attestation key; forged, wrong-model and downgrade manifests refused', 'firmware');
+function firmware(o: SessionOptions = {}): SessionRecorder {
+  const r = new SessionRecorder('session-firmware', 'Signed firmware updates: a new attestation key; forged, wrong-model and downgrade manifests refused', 'firmware', undefined, undefined, o);
   r.setUp();
   const hwmodel = utf8('hemkit-sim-a1');
   const v2 = sha256(utf8('hemkit simulated firmware v2'));
@@ -117,11 +117,11 @@ function firmware(): SessionVector {
   r.step('a manifest for another model', CMD.firmwareUpdate, { manifest: r.manufacturer.signFirmwareManifest(utf8('other-model'), v2, 3, T0) }, 'FIRMWARE_WRONG_MODEL');
   r.step('a downgrade to SVN 1', CMD.firmwareUpdate, { manifest: r.manufacturer.signFirmwareManifest(hwmodel, sha256(utf8('old')), 1, T0) }, 'FIRMWARE_SVN_DOWNGRADE');
   r.step('attest under the new firmware', CMD.attest, { nonce: new Uint8Array(8).fill(1) });
-  return r.vector();
+  return r;
 }
 
-function provisioningRefusals(): SessionVector {
-  const r = new SessionRecorder('session-provisioning-refusals', 'A chip refusing commands out of order, bad provisioning, unknown signers, forged signatures, and a detected rollback', 'provisioning');
+function provisioningRefusals(o: SessionOptions = {}): SessionRecorder {
+  const r = new SessionRecorder('session-provisioning-refusals', 'A chip refusing commands out of order, bad provisioning, unknown signers, forged signatures, and a detected rollback', 'provisioning', undefined, undefined, o);
   const hwmodel = utf8('hemkit-sim-a1');
   r.step('status before manufacture', CMD.status, {}, 'MODULE_NOT_MANUFACTURED');
   const made = r.step('manufacture', CMD.manufacture, { hwmodel, uds: vectorKey('uds provisioning') }) as { ueid: Uint8Array; deviceIdentityKey: import('@hemkit/wire/cose').CosePublicKey };
@@ -152,24 +152,82 @@ function provisioningRefusals(): SessionVector {
   r.rollbackEvent('power-on: the state was restored from an older copy', 'state generation 3 vs monotonic counter 5 (state-older-than-counter)');
   r.step('a workload after the rollback', CMD.runWorkload, workload('after-rollback', 1n), 'MODULE_REFUSING');
   r.step('the report shows lock state rollback', CMD.attest, { nonce: new Uint8Array(8).fill(7) });
-  return r.vector();
+  return r;
 }
 
-export const MODULE_SESSIONS: readonly (() => SessionVector)[] = [lifecycle, licenceRefusals, replayDefences, quotaAndExpiry, counterBoundaries, firmware, provisioningRefusals];
+/** The throttled-baseline example (module-commands.md §5.1) as a session vector names it. */
+export const THROTTLED_SESSION_POLICY = {
+  name: 'rfd032-throttled-baseline',
+  parameters: { baselineOpsPerSecond: '1000', precisionWeights: 'width', admitToQuota: 'true' },
+} as const;
+
+function throttledBaseline(): SessionRecorder {
+  const r = new SessionRecorder(
+    'session-throttled-baseline',
+    'RFD 032 under the throttled-baseline policy: a baseline rate when unlicensed or lapsed, per-precision weights, admit to the quota then throttle',
+    'throttled-baseline',
+    undefined,
+    undefined,
+    { policy: { ...THROTTLED_SESSION_POLICY, policy: policyOfSession(THROTTLED_SESSION_POLICY) } },
+  );
+  r.setUp();
+  r.step('unlicensed: 1000 operations in 1 s run at the baseline', CMD.runWorkload, workload('baseline-a', 1000n));
+  r.step('unlicensed: 2001 operations in 2 s exceed the baseline', CMD.runWorkload, workload('baseline-b', 2001n, { busyChipSeconds: 2 }), 'WORKLOAD_OVER_BASELINE');
+  r.step('install a licence of 1000 quota operations', CMD.installLicence, { licence: r.licence({ opsQuota: 1000n }) });
+  r.step('1000 fp8 operations draw 500 (weight 500/1000)', CMD.runWorkload, workload('fp8', 1000n, { precisionClass: 6 }));
+  r.step('501 bf16 operations: 500 within the quota, 1 more at the baseline; the licence is exhausted', CMD.runWorkload, workload('cross', 501n));
+  r.step('exhausted: 3000 operations in 3 s at the baseline', CMD.runWorkload, workload('lapsed', 3000n, { busyChipSeconds: 3 }));
+  r.step('exhausted: 3001 operations in 3 s exceed it', CMD.runWorkload, workload('lapsed-over', 3001n, { busyChipSeconds: 3 }), 'WORKLOAD_OVER_BASELINE');
+  const claims = r.licenceClaims({ opsQuota: 10n });
+  r.step('a second licence', CMD.installLicence, { licence: r.authority.issueLicence(claims, [0, 1]) });
+  const revocation = r.authority.issueRevocation({ revocationId: sha256(utf8('throttled revocation')).subarray(0, 16), ueid: r.ueid, revokedLicences: [claims.licenceId], issuedAt: T0 }, [0, 1]);
+  r.step('revoke it', CMD.applyRevocation, { revocation });
+  r.step('revoked is a sanction, not a lapse: no baseline', CMD.runWorkload, workload('revoked', 1n), 'WORKLOAD_LOCKED');
+  r.step('attest', CMD.attest, { nonce: sha256(utf8('throttled nonce')) });
+  return r;
+}
+
+export const USAGE_ONLY_SESSION_POLICY = { name: 'usage-only' } as const;
+
+function usageOnly(): SessionRecorder {
+  const r = new SessionRecorder(
+    'session-usage-only',
+    'A usage-only licence for a chip with no clock: the window is not read, nothing expires, unused quota is carried',
+    'usage-only',
+    [REPLAY.sequence, REPLAY.hashLog],
+    undefined,
+    { policy: { ...USAGE_ONLY_SESSION_POLICY, policy: policyOfSession(USAGE_ONLY_SESSION_POLICY) } },
+  );
+  r.setUp();
+  const first = r.licence({ opsQuota: 1000n, notBefore: T0 + 100, expiry: T0 + 3600 });
+  r.step('a licence whose window has not begun is installed: the window is not read', CMD.installLicence, { licence: first });
+  r.step('600 operations', CMD.runWorkload, workload('u-1', 600n));
+  r.clock.time = T0 + 10 * 86_400;
+  r.step('ten days later, past the expiry, the licence still admits work', CMD.runWorkload, workload('u-2', 100n));
+  r.step('a second licence of 1000 adds to the 300 left', CMD.installLicence, { licence: r.licence({ opsQuota: 1000n }) });
+  r.step('status: 1300 remain', CMD.status, {});
+  r.step('the first licence again: refused by sequence number', CMD.installLicence, { licence: first }, 'LICENCE_REPLAYED');
+  r.step('1301 operations: over the carried quota', CMD.runWorkload, workload('u-3', 1301n), 'WORKLOAD_OVER_QUOTA');
+  r.step('attest', CMD.attest, { nonce: sha256(utf8('usage-only nonce')) });
+  return r;
+}
+
+/**
+ * The shipped session scripts. Each runs under the default policy to make its vector; run with
+ * another policy and `record`, it shows where that policy behaves differently (the recorder's
+ * `differences`).
+ */
+export const MODULE_SESSIONS: readonly ((options?: SessionOptions) => SessionRecorder)[] = [lifecycle, licenceRefusals, replayDefences, quotaAndExpiry, counterBoundaries, firmware, provisioningRefusals];
+
+/** Sessions that exist to show a mechanism of a non-default policy: each names its policy in its setup. */
+export const POLICY_SESSIONS: readonly (() => SessionRecorder)[] = [throttledBaseline, usageOnly];
 
 /** Every module vector file, by path under test-vectors/, as the exact text to write. */
 export function generateModuleVectors(): Map<string, string> {
   const files = new Map<string, string>();
-  for (const make of MODULE_SESSIONS) {
-    const vector = make();
-    const file = {
-      format: SESSION_FORMAT,
-      generator: 'npm run vectors (packages/module/src/vectors/catalogue.ts)',
-      description: vector.description,
-      numberOfSteps: vector.steps.length,
-      vector,
-    };
-    files.set(`module/${vector.id}.json`, `${JSON.stringify(file, null, 2)}\n`);
+  for (const make of [...MODULE_SESSIONS, ...POLICY_SESSIONS]) {
+    const vector = make().vector();
+    files.set(`module/${vector.id}.json`, sessionVectorFile(vector));
   }
   return files;
 }

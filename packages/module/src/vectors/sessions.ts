@@ -16,6 +16,7 @@ import { ReferenceLog } from '../log/reference-log.js';
 import { InProcessChip, ManualClock, seededRandom } from '../in-process.js';
 import { enterRollbackState } from '../firmware/chip.js';
 import { toHex } from '@hemkit/wire/bytes';
+import { DEFAULT_POLICY, throttledBaselinePolicy, USAGE_ONLY_POLICY, WIDTH_WEIGHTS, type FirmwarePolicy } from '../firmware/policy/index.js';
 
 export const SESSION_FORMAT = 'hemkit-module-session/v1';
 export const T0 = 1_800_000_000;
@@ -44,6 +45,24 @@ export interface SessionEvent {
   readonly reason: string;
 }
 
+/** How a session runs: under which firmware policy, and whether an unexpected outcome is an error. */
+export interface SessionOptions {
+  /** The firmware policy (absent: the default). Named in the vector's setup when it is not the default. */
+  readonly policy?: { readonly name: string; readonly policy: FirmwarePolicy; readonly parameters?: Readonly<Record<string, string>> };
+  /**
+   * Record what the chip answered instead of failing when it differs from the script's expectation:
+   * how the shipped scenarios are run against another policy to see where it behaves differently.
+   */
+  readonly record?: boolean;
+}
+
+/** One step whose outcome differed from the script's expectation (under SessionOptions.record). */
+export interface OutcomeDifference {
+  readonly comment: string;
+  readonly expected: string;
+  readonly got: string;
+}
+
 export interface SessionVector {
   readonly id: string;
   readonly description: string;
@@ -51,13 +70,46 @@ export interface SessionVector {
     readonly randomSeed: string;
     readonly startTime: number;
     readonly manufacturerKey: string;
+    readonly oemid: string;
     readonly issuerKeys: readonly string[];
     readonly issuerThreshold: number;
     readonly replayDefence: readonly ReplayMode[];
+    /** The firmware policy, when not the default (module-commands.md §5). */
+    readonly policy?: { readonly name: string; readonly parameters?: Readonly<Record<string, string>> };
   };
   readonly steps: readonly (SessionStep | SessionEvent)[];
   /** The log as it stands at the end, entry by entry (hex of the deterministic CBOR). */
   readonly logEntries: readonly string[];
+}
+
+/**
+ * The firmware policy a session vector names (module-commands.md §5): the default when none, else one
+ * of the shipped examples with its parameters. A replayer must apply the same rules.
+ */
+export function policyOfSession(named: { readonly name: string; readonly parameters?: Readonly<Record<string, string>> } | undefined): FirmwarePolicy {
+  if (named === undefined) return DEFAULT_POLICY;
+  const p = named.parameters ?? {};
+  if (named.name === 'usage-only') return USAGE_ONLY_POLICY;
+  if (named.name === 'rfd032-throttled-baseline') {
+    return throttledBaselinePolicy({
+      baselineOpsPerSecond: BigInt(p['baselineOpsPerSecond'] ?? '0'),
+      ...(p['precisionWeights'] === 'width' ? { precisionWeights: WIDTH_WEIGHTS } : {}),
+      admitToQuota: p['admitToQuota'] === 'true',
+    });
+  }
+  throw new Error(`no shipped firmware policy is called ${named.name}`);
+}
+
+/** The text of a session vector file, as test-vectors/module/*.json holds it. */
+export function sessionVectorFile(vector: SessionVector): string {
+  const file = {
+    format: SESSION_FORMAT,
+    generator: 'npm run vectors (packages/module/src/vectors/catalogue.ts)',
+    description: vector.description,
+    numberOfSteps: vector.steps.length,
+    vector,
+  };
+  return `${JSON.stringify(file, null, 2)}\n`;
 }
 
 /** Drives one chip through a script and records every exchange. */
@@ -70,6 +122,8 @@ export class SessionRecorder {
   readonly authority: LicenceAuthority;
   readonly steps: (SessionStep | SessionEvent)[] = [];
   ueid: Uint8Array = new Uint8Array(0);
+  /** Steps whose outcome differed from the script (only with SessionOptions.record). */
+  readonly differences: OutcomeDifference[] = [];
   private licenceCount = 0;
 
   constructor(
@@ -78,8 +132,10 @@ export class SessionRecorder {
     readonly randomSeed: string,
     readonly replayDefence: readonly ReplayMode[] = [REPLAY.sequence],
     readonly threshold = 2,
+    readonly options: SessionOptions = {},
   ) {
-    this.chip = new InProcessChip({ log: this.log, now: this.clock.now, random: seededRandom(randomSeed) });
+    const policy = options.policy?.policy;
+    this.chip = new InProcessChip({ log: this.log, now: this.clock.now, random: seededRandom(randomSeed), ...(policy ? { policy } : {}) });
     this.authority = new LicenceAuthority([vectorKey('issuer-0'), vectorKey('issuer-1'), vectorKey('issuer-2')], threshold);
   }
 
@@ -94,17 +150,20 @@ export class SessionRecorder {
       if (!(e instanceof HemkitError)) throw e;
       outcome = e.code;
     }
-    if (outcome !== expect) throw new Error(`vector ${this.id}, "${comment}": expected ${expect}, got ${outcome}`);
+    if (outcome !== expect) {
+      if (!this.options.record) throw new Error(`vector ${this.id}, "${comment}": expected ${expect}, got ${outcome}`);
+      this.differences.push({ comment, expected: expect, got: outcome });
+    }
     const exchange = this.chip.transcript[before]!;
     const response = parseResponse(decode(exchange.response));
-    if ((response.status === STATUS_ERROR ? response.error.code : 'ok') !== expect) throw new Error('response does not carry the outcome');
+    if ((response.status === STATUS_ERROR ? response.error.code : 'ok') !== outcome) throw new Error('response does not carry the outcome');
     this.steps.push({
       comment,
       time: this.clock.time,
       command: COMMAND_NAMES.get(command)!,
       request: toHex(exchange.request),
       response: toHex(exchange.response),
-      expect,
+      expect: outcome,
     });
     return result;
   }
@@ -158,9 +217,11 @@ export class SessionRecorder {
         randomSeed: this.randomSeed,
         startTime: T0,
         manufacturerKey: toHex(this.manufacturer.key.privateKey),
+        oemid: toHex(this.manufacturer.oemid),
         issuerKeys: this.authority.issuers.map((i) => toHex(i.privateKey)),
         issuerThreshold: this.threshold,
         replayDefence: this.replayDefence,
+        ...(this.options.policy ? { policy: { name: this.options.policy.name, ...(this.options.policy.parameters ? { parameters: this.options.policy.parameters } : {}) } } : {}),
       },
       steps: this.steps,
       logEntries: this.log.entries.map(toHex),

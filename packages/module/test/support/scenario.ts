@@ -5,6 +5,7 @@ import { CMD, logEntry, REPLAY, type LicenceClaims, type LogEntry, type ReplayMo
 import { LicenceAuthority, Manufacturer } from '../../src/factory.js';
 import { InProcessChip, ManualClock, seededRandom } from '../../src/in-process.js';
 import { ReferenceLog } from './reference-log.js';
+import type { FirmwarePolicy } from '../../src/firmware/policy/types.js';
 
 export const utf8 = (s: string) => new TextEncoder().encode(s);
 export const seed = (label: string) => sha256(utf8(`hemkit test: ${label}`));
@@ -15,12 +16,13 @@ export interface ScenarioOptions {
   readonly replay?: readonly ReplayMode[];
   readonly threshold?: number;
   readonly seed?: string;
+  readonly policy?: FirmwarePolicy;
 }
 
 export function scenario(options: ScenarioOptions = {}) {
   const clock = new ManualClock(T0);
   const log = new ReferenceLog();
-  const chip = new InProcessChip({ log, now: clock.now, random: seededRandom(options.seed ?? 'chip') });
+  const chip = new InProcessChip({ log, now: clock.now, random: seededRandom(options.seed ?? 'chip'), ...(options.policy ? { policy: options.policy } : {}) });
   const manufacturer = new Manufacturer('hemkit-sim-fab', seed('manufacturer'));
   const authority = new LicenceAuthority([seed('issuer-0'), seed('issuer-1'), seed('issuer-2')], options.threshold ?? 2);
   const made = chip.send(CMD.manufacture, { hwmodel: HWMODEL, uds: seed(`uds ${options.seed ?? 'chip'}`) });

@@ -12,7 +12,7 @@ import { ReferenceLog } from '../../src/log/reference-log.js';
 import { allVectorFiles } from '../../../../scripts/vector-files.js';
 import { InProcessChip, seededRandom } from '../../src/in-process.js';
 import { enterRollbackState } from '../../src/firmware/chip.js';
-import type { SessionVector } from '../../src/vectors/sessions.js';
+import { policyOfSession, type SessionVector } from '../../src/vectors/sessions.js';
 
 const ROOT = join(import.meta.dirname, '../../../../test-vectors');
 const files = readdirSync(join(ROOT, 'module')).filter((f) => f.endsWith('.json')).sort();
@@ -32,7 +32,7 @@ describe('module session vectors', () => {
     expect(vector.steps.length).toBe(numberOfSteps);
     const log = new ReferenceLog();
     let time = vector.setup.startTime;
-    const chip = new InProcessChip({ log, now: () => time, random: seededRandom(vector.setup.randomSeed) });
+    const chip = new InProcessChip({ log, now: () => time, random: seededRandom(vector.setup.randomSeed), policy: policyOfSession(vector.setup.policy) });
     for (const step of vector.steps) {
       time = step.time;
       if ('event' in step) {
@@ -56,7 +56,7 @@ describe('module session vectors', () => {
       'LICENCE_EXPIRED', 'LICENCE_REPLAYED', 'LICENCE_REVOKED', 'LICENCE_ALREADY_APPLIED', 'LICENCE_CHALLENGE_MISMATCH',
       'REVOCATION_REPLAYED', 'CLOCK_WENT_BACKWARDS', 'FIRMWARE_SIGNATURE_INVALID', 'FIRMWARE_WRONG_MODEL', 'FIRMWARE_SVN_DOWNGRADE',
       'MODULE_NOT_MANUFACTURED', 'MODULE_ALREADY_MANUFACTURED', 'MODULE_NOT_PROVISIONED', 'MODULE_ALREADY_PROVISIONED', 'MODULE_INVALID_PARAMS',
-      'MODULE_REFUSING', 'DEVICE_CERTIFICATE_INVALID', 'LICENCE_UNKNOWN_SIGNER', 'LICENCE_SIGNATURE_INVALID',
+      'MODULE_REFUSING', 'DEVICE_CERTIFICATE_INVALID', 'LICENCE_UNKNOWN_SIGNER', 'LICENCE_SIGNATURE_INVALID', 'WORKLOAD_OVER_BASELINE',
     ]) {
       expect(codes, code).toContain(code);
     }

@@ -164,6 +164,7 @@ export function checkReport(d: Decoded, chain: VerifiedChain, inputs: AppraisalI
   const r = d.report.claims;
   const ak = chain.attestationKeyCertificate;
   if (!bytesEqual(r.ueid, chain.device.ueid)) fail('CHAIN_MISMATCH', 'the report names another chip than its certificates');
+  if (!bytesEqual(r.oemid, chain.device.oemid)) fail('CHAIN_MISMATCH', 'the report names another OEM than its device certificate');
   if (!bytesEqual(r.hwmodel, chain.device.hwmodel)) fail('CHAIN_MISMATCH', 'the report names another hardware model than its device certificate');
   if (!bytesEqual(r.measurement, ak.measurement) || r.svn !== ak.svn) {
     fail('CHAIN_MISMATCH', 'the report names other firmware than its attestation key was certified for');
@@ -214,12 +215,17 @@ function checkChallengedChip(ueid: Uint8Array, expected: Uint8Array | undefined)
 
 export type ModelReference = ReferenceValues['models'][number];
 
-/** 6. firmware against reference values; hands on the model's reference values. */
+/**
+ * 6. firmware against reference values; hands on the model's reference values. A model is its OEM id
+ * and hardware model together (RFC 9711 §4.2.4: hwmodel means something only relative to an oemid),
+ * so another OEM's part of the same name finds no reference values.
+ */
 export function checkFirmware(a: Attested, inputs: AppraisalInputs): Outcome<ModelReference> {
   const r = a.report;
   const model = new TextDecoder().decode(r.hwmodel);
-  const ref = inputs.reference.models.find((m) => m.hwmodel === model);
-  if (ref === undefined) return fail('MODEL_UNKNOWN', `no reference values for hardware model '${model}'`);
+  const oem = toHex(r.oemid);
+  const ref = inputs.reference.models.find((m) => m.oemid === oem && m.hwmodel === model);
+  if (ref === undefined) return fail('MODEL_UNKNOWN', `no reference values for hardware model '${model}' of OEM ${oem}`);
   if (!ref.firmware.some((f) => f.measurement === toHex(r.measurement))) {
     fail('FIRMWARE_UNKNOWN', `firmware ${toHex(r.measurement)} is not a known-good measurement for '${model}'`);
   }
@@ -468,12 +474,23 @@ export function checkCountersAgainstLog(anchored: Anchored, proven: Proven): Out
  */
 export function checkLicence(a: Attested, covered: Covered, memory: ChipMemory | undefined, inputs: AppraisalInputs): Outcome<LicenceLedger> {
   const r = a.report;
+  const rules = inputs.policy.licenceRules;
   const usage = new Map(memory?.licenceUsage ?? []);
   const fresh = new Map<string, { ops: bigint; claims: LicenceClaims }>();
   let active = memory?.activeLicence;
   const checked = new Map<string, LicenceClaims>();
   /** The licence hash (SHA-256 of the payload, licence.md §3) each installation in the walk logged. */
   const installedHash = new Map<string, Uint8Array>();
+  /** Under the carry rule: what each licence installed in the walk carried in from the one it replaced. */
+  const carriedIn = new Map<string, bigint>();
+  /** Licences whose carried-in quota this walk cannot know (their predecessor was installed before its base). */
+  const carryUnknown = new Set<string>();
+  /** The licence last installed (active or lapsed), and whether it was revoked: a revoked one carries nothing. */
+  let installed = memory?.activeLicence;
+  let installedRevoked = false;
+  /** Why no licence admits work: a revocation locks fully; a lapse may leave the throttled baseline (§5.1). */
+  let revoked = false;
+  const precisionOf = new Map<string, number>();
   const presented = (id: string, why: string): LicenceClaims => {
     const known = checked.get(id);
     if (known !== undefined) return known;
@@ -492,15 +509,36 @@ export function checkLicence(a: Attested, covered: Covered, memory: ChipMemory |
     checked.set(id, licence.claims);
     return licence.claims;
   };
+  const allowance = (id: string, claims: LicenceClaims) => claims.opsQuota + (carriedIn.get(id) ?? 0n);
+  const cost = (ops: bigint, precisionClass: number | undefined) => {
+    const weight = precisionClass === undefined ? undefined : rules.precisionWeights?.[String(precisionClass)];
+    return weight === undefined ? ops : (ops * BigInt(weight) + 999n) / 1000n;
+  };
+  /** Operations the throttled baseline allows in a workload's busy time (at least 1 s), or undefined without one. */
+  const baseline = (busyChipSeconds: number | undefined) =>
+    rules.throttledBaselineOpsPerSecond === undefined ? undefined : rules.throttledBaselineOpsPerSecond * BigInt(Math.max(1, busyChipSeconds ?? 1));
   for (const entry of covered) {
     if (entry.kind === EVENT.licenceInstalled) {
       const id = toHex(entry.details.licenceId);
       if (usage.has(id)) fail('LICENCE_REINSTALLED', `entry ${entry.index} installs licence ${id}, which this chip installed before: its quota would be granted twice`);
+      if (rules.unusedQuota === 'carry' && installed !== undefined && !installedRevoked) {
+        if (carryUnknown.has(installed) || !installedHash.has(installed)) carryUnknown.add(id);
+        const previous = presented(installed, `entry ${entry.index} carries quota from`);
+        const left = allowance(installed, previous) - (usage.get(installed) ?? 0n);
+        if (left > 0n) carriedIn.set(id, left);
+      }
       usage.set(id, 0n);
       installedHash.set(id, entry.details.licenceHash);
       active = id;
+      installed = id;
+      installedRevoked = false;
+      revoked = false;
     } else if (entry.kind === EVENT.workloadStarted) {
-      if (active === undefined) return fail('LICENCE_UNACCOUNTED', `entry ${entry.index} started a workload while no licence admitted workloads`);
+      precisionOf.set(toHex(entry.details.workloadCommitment), entry.details.precisionClass);
+      if (active === undefined) {
+        if (!revoked && baseline(0) !== undefined) continue; // throttled work: judged when it finishes
+        return fail('LICENCE_UNACCOUNTED', `entry ${entry.index} started a workload while no licence admitted workloads`);
+      }
       const claims = presented(active, `entry ${entry.index} ran under`);
       if (!claims.precisionClasses.includes(entry.details.precisionClass)) {
         fail('LICENCE_UNACCOUNTED', `entry ${entry.index} ran precision class ${entry.details.precisionClass}, which licence ${active} does not admit (${claims.precisionClasses.join(', ')})`);
@@ -509,19 +547,37 @@ export function checkLicence(a: Attested, covered: Covered, memory: ChipMemory |
         fail('LICENCE_UNACCOUNTED', `entry ${entry.index} ran on a cluster of ${entry.details.clusterSize}, above licence ${active}'s maximum ${claims.maxClusterSize}`);
       }
     } else if (finishesWorkload(entry)) {
-      if (active === undefined) return fail('LICENCE_UNACCOUNTED', `entry ${entry.index} finished a workload while no licence admitted workloads`);
+      const ops = entry.details.ops;
+      const allowed = baseline(entry.details.busyChipSeconds);
+      if (active === undefined) {
+        if (revoked || allowed === undefined) return fail('LICENCE_UNACCOUNTED', `entry ${entry.index} finished a workload while no licence admitted workloads`);
+        if (ops > allowed) fail('LICENCE_UNACCOUNTED', `entry ${entry.index} ran ${ops} operations with no licence, above the throttled baseline's ${allowed}`);
+        continue;
+      }
       const claims = presented(active, `entry ${entry.index} ran under`);
-      if (entry.time < claims.notBefore || entry.time >= claims.expiry) {
+      if (rules.clock && (entry.time < claims.notBefore || entry.time >= claims.expiry)) {
         fail('LICENCE_OUT_OF_WINDOW', `entry ${entry.index} ran at ${entry.time}, outside the window [${claims.notBefore}, ${claims.expiry}) of licence ${active}`);
       }
-      const used = (usage.get(active) ?? 0n) + entry.details.ops;
-      if (used > claims.opsQuota) fail('LICENCE_QUOTA_EXCEEDED', `the log records ${used} operations under licence ${active}, whose quota is ${claims.opsQuota}`);
+      const charge = cost(ops, precisionOf.get(toHex(entry.details.workloadCommitment)));
+      const limit = allowance(active, claims);
+      let used = (usage.get(active) ?? 0n) + charge;
+      if (used > limit && rules.admitToQuota && allowed !== undefined) {
+        // Admitted to the quota, the excess at the baseline (module-commands.md §5.1).
+        const beyond = (ops * (used - limit) + charge - 1n) / charge;
+        if (beyond <= allowed) used = limit;
+      }
+      if (used > limit) fail('LICENCE_QUOTA_EXCEEDED', `the log records ${used} operations under licence ${active}, whose quota is ${limit}`);
       usage.set(active, used);
-      fresh.set(active, { ops: (fresh.get(active)?.ops ?? 0n) + entry.details.ops, claims });
+      fresh.set(active, { ops: (fresh.get(active)?.ops ?? 0n) + ops, claims });
     } else if (entry.kind === EVENT.licenceExpired || entry.kind === EVENT.licenceExhausted) {
       if (active === toHex(entry.details.licenceId)) active = undefined;
     } else if (entry.kind === EVENT.revocationApplied) {
-      if (entry.details.licenceIds.some((id) => toHex(id) === active)) active = undefined;
+      const ids = entry.details.licenceIds.map(toHex);
+      if (active !== undefined && ids.includes(active)) {
+        active = undefined;
+        revoked = true;
+      }
+      if (installed !== undefined && ids.includes(installed)) installedRevoked = true;
     }
   }
   const state = r.licenceState;
@@ -530,13 +586,16 @@ export function checkLicence(a: Attested, covered: Covered, memory: ChipMemory |
     const claims = presented(id, 'the report names');
     const used = usage.get(id);
     if (used === undefined) return fail('LICENCE_UNACCOUNTED', `the report names licence ${id}, which the log never shows installed`);
-    if (state.remainingQuota > claims.opsQuota) fail('LICENCE_QUOTA_EXCEEDED', `the chip reports ${state.remainingQuota} remaining of a ${claims.opsQuota} quota`);
-    if (state.remainingQuota !== claims.opsQuota - used) {
-      fail('LICENCE_UNACCOUNTED', `the chip reports ${state.remainingQuota} remaining of licence ${id}; its quota ${claims.opsQuota} less the ${used} operations logged leaves ${claims.opsQuota - used}`);
+    const limit = allowance(id, claims);
+    if (state.remainingQuota > limit && !carryUnknown.has(id)) fail('LICENCE_QUOTA_EXCEEDED', `the chip reports ${state.remainingQuota} remaining of a ${limit} quota`);
+    // A carry from a licence installed before this appraisal's base is not known here: the remaining
+    // quota is then only bounded below (verifier.md §5.1).
+    if (carryUnknown.has(id) ? state.remainingQuota < limit - used : state.remainingQuota !== limit - used) {
+      fail('LICENCE_UNACCOUNTED', `the chip reports ${state.remainingQuota} remaining of licence ${id}; its quota ${limit} less the ${used} operations logged leaves ${limit - used}`);
     }
     if (r.lockState === LOCK.unlocked) {
       if (active !== id) fail('LICENCE_UNACCOUNTED', `the chip runs unlocked under licence ${id}; the log says ${active ?? 'no licence'} admits workloads`);
-      if (r.issuedAt < claims.notBefore || r.issuedAt >= claims.expiry) {
+      if (rules.clock && (r.issuedAt < claims.notBefore || r.issuedAt >= claims.expiry)) {
         fail('LICENCE_OUT_OF_WINDOW', `the chip runs unlocked at ${r.issuedAt}, outside the licence window [${claims.notBefore}, ${claims.expiry})`);
       }
     }
@@ -569,6 +628,8 @@ export function checkUsageRate(a: Attested, model: ModelReference, ledger: Licen
     }
   }
   for (const [id, { ops, claims }] of ledger.fresh) {
+    // A chip with no clock (verifier.md §5.1) has no licence window: only the appraisals bound it.
+    if (!inputs.policy.licenceRules.clock) continue;
     const start = Math.max(claims.notBefore, since ?? claims.notBefore);
     const end = Math.min(inputs.now, claims.expiry) + inputs.policy.clockSkewSeconds;
     const seconds = Math.max(0, end - start);

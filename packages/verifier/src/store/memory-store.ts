@@ -5,6 +5,8 @@
 import { HemkitError } from '@hemkit/wire/errors';
 import { checkNonce, checkUeid, checkUpdate, copyCheckpoint, mergeCounters, mergeLicenceUsage } from './merge.js';
 import type { ChipMemory, ChipUpdate, SeenCheckpoint, VerifierStore } from './types.js';
+import type { RememberedChip, StoredChallenge } from './async-types.js';
+import { checkChallenge, compareBytes, copyChallenge, type ServiceRecords } from './service-records.js';
 import { toHex } from '@hemkit/wire/bytes';
 
 export interface MemoryStoreOptions {
@@ -24,11 +26,13 @@ interface ChipRecord {
   activeLicence: string | undefined;
 }
 
-export class MemoryVerifierStore implements VerifierStore {
+export class MemoryVerifierStore implements VerifierStore, ServiceRecords {
   readonly #chips = new Map<string, ChipRecord>();
+  readonly #challenges = new Map<string, StoredChallenge>();
   readonly #nonces = new Map<string, number>();
   readonly #sweepInterval: number;
   #nonceCalls = 0;
+  #challengeCalls = 0;
   /**
    * The latest verifier time any appraisal recorded. Nonces expire against it rather than the wall
    * clock, so a verifier running on a simulated clock never sees its nonces forgotten early.
@@ -99,6 +103,34 @@ export class MemoryVerifierStore implements VerifierStore {
     this.#nonces.set(key, expiresAt);
     this.#journal?.push(key);
     return true;
+  }
+
+  listChips(options: { readonly after?: Uint8Array; readonly limit?: number } = {}): RememberedChip[] {
+    this.#checkOpen();
+    const after = options.after;
+    return [...this.#chips.values()]
+      .filter((r) => after === undefined || compareBytes(r.ueid, after) > 0)
+      .sort((a, b) => compareBytes(a.ueid, b.ueid))
+      .slice(0, options.limit ?? Number.MAX_SAFE_INTEGER)
+      .map((r) => ({ ueid: r.ueid.slice(), totalOps: r.totalOps, lastAppraisedAt: r.lastAppraisedAt }));
+  }
+
+  addChallenge(challenge: StoredChallenge): void {
+    this.#checkOpen();
+    checkChallenge(challenge);
+    const key = toHex(challenge.nonce);
+    if (this.#challenges.has(key)) throw new HemkitError('VERIFIER_STORE_INVALID_INPUT', `a challenge with nonce ${key} was already issued`);
+    // Expired challenges are swept as nonces are: once every sweep interval, against the issuing clock.
+    if (++this.#challengeCalls % this.#sweepInterval === 0) {
+      for (const [k, c] of this.#challenges) if (c.expiresAt < challenge.issuedAt) this.#challenges.delete(k);
+    }
+    this.#challenges.set(key, copyChallenge(challenge));
+  }
+
+  getChallenge(nonce: Uint8Array, now: number): StoredChallenge | undefined {
+    this.#checkOpen();
+    const found = this.#challenges.get(toHex(nonce));
+    return found === undefined || found.expiresAt < now ? undefined : copyChallenge(found);
   }
 
   close(): void {

@@ -14,7 +14,9 @@ import type Database from 'better-sqlite3';
 import { HemkitError } from '@hemkit/wire/errors';
 import { checkNonce, checkUeid, checkUpdate, MAX_COUNTER, mergeCounters, mergeLicenceUsage } from './merge.js';
 import type { ChipMemory, ChipUpdate, SeenCheckpoint, VerifierStore } from './types.js';
-import { fromHex } from '@hemkit/wire/bytes';
+import type { RememberedChip, StoredChallenge } from './async-types.js';
+import { checkChallenge, type ServiceRecords } from './service-records.js';
+import { fromHex, toHex } from '@hemkit/wire/bytes';
 
 /**
  * better-sqlite3, a native addon, loaded on the first SqliteVerifierStore rather than on import, so
@@ -76,6 +78,22 @@ CREATE TABLE nonces (
 CREATE INDEX nonces_by_expiry ON nonces (expires_at);
 `;
 
+/**
+ * The challenges a verification service issued (specs/verifier.md §4.1). Not part of the chips'
+ * memory, so not of the schema version either: created in any schema-2 file that lacks it, and
+ * ignored by a verifier that does not serve.
+ */
+const CHALLENGES = `
+CREATE TABLE IF NOT EXISTS challenges (
+  nonce           BLOB    NOT NULL PRIMARY KEY,
+  ueid            BLOB,
+  known_tree_size INTEGER NOT NULL CHECK (known_tree_size ${SAFE}),
+  issued_at       INTEGER NOT NULL CHECK (issued_at ${SAFE}),
+  expires_at      INTEGER NOT NULL CHECK (expires_at ${SAFE})
+) STRICT, WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS challenges_by_expiry ON challenges (expires_at);
+`;
+
 export interface SqliteStoreOptions {
   /**
    * How long a process waits for another one's write lock before failing with VERIFIER_STORE_FAILED
@@ -109,7 +127,7 @@ interface CheckpointRow {
 
 type Decide = (memory: ChipMemory | undefined) => { result: unknown; update?: ChipUpdate };
 
-export class SqliteVerifierStore implements VerifierStore {
+export class SqliteVerifierStore implements VerifierStore, ServiceRecords {
   readonly #db: Database.Database;
   readonly #sweepInterval: number;
   #nonceCalls = 0;
@@ -123,6 +141,11 @@ export class SqliteVerifierStore implements VerifierStore {
   readonly #insertCheckpoint: Database.Statement<[Uint8Array, number, Uint8Array, number, string]>;
   readonly #insertNonce: Database.Statement<[Uint8Array, number]>;
   readonly #sweepNonces: Database.Statement<[]>;
+  readonly #insertChallenge: Database.Statement<[Uint8Array, Uint8Array | null, number, number, number]>;
+  readonly #selectChallenge: Database.Statement<[Uint8Array, number], { ueid: unknown; known_tree_size: unknown; issued_at: unknown; expires_at: unknown }>;
+  readonly #sweepChallenges: Database.Statement<[number]>;
+  #challengeCalls = 0;
+  readonly #listChips: Database.Statement<[Uint8Array, number], { ueid: unknown; total_ops: unknown; last_appraised_at: unknown }>;
   readonly #read: Database.Transaction<(ueid: Uint8Array) => ChipMemory | undefined>;
   readonly #appraise: Database.Transaction<(ueid: Uint8Array, decide: Decide) => unknown>;
 
@@ -144,6 +167,7 @@ export class SqliteVerifierStore implements VerifierStore {
       db.pragma('synchronous = FULL');
       db.pragma('foreign_keys = ON');
       migrate(db, path);
+      db.exec(CHALLENGES);
       return new SqliteVerifierStore(db, options);
     } catch (e) {
       try {
@@ -190,6 +214,12 @@ export class SqliteVerifierStore implements VerifierStore {
     this.#sweepNonces = db.prepare(
       'DELETE FROM nonces WHERE expires_at < (SELECT coalesce(max(last_appraised_at), 0) FROM chips)',
     );
+    this.#insertChallenge = db.prepare(
+      'INSERT INTO challenges (nonce, ueid, known_tree_size, issued_at, expires_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (nonce) DO NOTHING',
+    );
+    this.#selectChallenge = db.prepare('SELECT ueid, known_tree_size, issued_at, expires_at FROM challenges WHERE nonce = ? AND expires_at >= ?');
+    this.#sweepChallenges = db.prepare('DELETE FROM challenges WHERE expires_at < ?');
+    this.#listChips = db.prepare('SELECT ueid, total_ops, last_appraised_at FROM chips WHERE ueid > ? ORDER BY ueid LIMIT ?');
     this.#read = db.transaction((ueid: Uint8Array) => this.#readChip(ueid));
     this.#appraise = db.transaction((ueid: Uint8Array, decide: Decide) => {
       const memory = this.#readChip(ueid);
@@ -222,6 +252,48 @@ export class SqliteVerifierStore implements VerifierStore {
       if (++this.#nonceCalls % this.#sweepInterval === 0) this.#sweepNonces.run();
       return this.#insertNonce.run(nonce, expiresAt).changes === 1;
     });
+  }
+
+  listChips(options: { readonly after?: Uint8Array; readonly limit?: number } = {}): RememberedChip[] {
+    this.#checkOpen();
+    // The empty blob sorts before every UEID (UEIDs are never empty).
+    const rows = this.#guard('listing chips', () => this.#listChips.all(options.after ?? new Uint8Array(0), options.limit ?? -1));
+    return rows.map((r) => {
+      if (!(r.ueid instanceof Uint8Array)) corrupt('chips.ueid', r.ueid);
+      return { ueid: new Uint8Array(r.ueid as Uint8Array), totalOps: readCounter(r.total_ops, 'chips.total_ops'), lastAppraisedAt: readCount(r.last_appraised_at, 'chips.last_appraised_at') };
+    });
+  }
+
+  addChallenge(challenge: StoredChallenge): void {
+    this.#checkOpen();
+    checkChallenge(challenge);
+    // Without an fsync of its own (synchronous = NORMAL for this one commit): a challenge lost to a
+    // power cut costs its client a new challenge, never a wrong result, and the next appraisal's
+    // commit makes it durable anyway. Appraisals keep FULL.
+    const added = this.#guard('recording a challenge', () => {
+      this.#db.pragma('synchronous = NORMAL');
+      try {
+        if (++this.#challengeCalls % this.#sweepInterval === 0) this.#sweepChallenges.run(challenge.issuedAt);
+        return this.#insertChallenge.run(challenge.nonce, challenge.ueid ?? null, challenge.knownTreeSize, challenge.issuedAt, challenge.expiresAt).changes === 1;
+      } finally {
+        this.#db.pragma('synchronous = FULL');
+      }
+    });
+    if (!added) throw new HemkitError('VERIFIER_STORE_INVALID_INPUT', `a challenge with nonce ${toHex(challenge.nonce)} was already issued`);
+  }
+
+  getChallenge(nonce: Uint8Array, now: number): StoredChallenge | undefined {
+    this.#checkOpen();
+    const row = this.#guard('reading a challenge', () => this.#selectChallenge.get(nonce, now));
+    if (row === undefined) return undefined;
+    if (row.ueid !== null && !(row.ueid instanceof Uint8Array)) corrupt('challenges.ueid', row.ueid);
+    return {
+      nonce: nonce.slice(),
+      ueid: row.ueid === null ? undefined : new Uint8Array(row.ueid as Uint8Array),
+      knownTreeSize: readCount(row.known_tree_size, 'challenges.known_tree_size'),
+      issuedAt: readCount(row.issued_at, 'challenges.issued_at'),
+      expiresAt: readCount(row.expires_at, 'challenges.expires_at'),
+    };
   }
 
   /** Runs SQLite's full integrity check (every page and index); throws VERIFIER_STORE_CORRUPT if it finds damage. */

@@ -140,7 +140,7 @@ export function getWorld(): World {
       licenceIssuers: { keys: authority.publicKeys, threshold: 2 },
       revoked: { ueids: [], keyIds: [] },
     },
-    reference: { models: [{ hwmodel: HWMODEL, minimumSvn: 1, peakOpsPerSecond: SIM_PEAK_OPS_PER_SECOND, firmware: [{ measurement: hex(FACTORY_FIRMWARE), svn: 1 }] }] },
+    reference: { models: [{ oemid: hex(manufacturer.oemid), hwmodel: HWMODEL, minimumSvn: 1, peakOpsPerSecond: SIM_PEAK_OPS_PER_SECOND, firmware: [{ measurement: hex(FACTORY_FIRMWARE), svn: 1 }] }] },
     policy: DEFAULT_POLICY,
     licences,
   };

@@ -188,6 +188,8 @@ describe('each check fires with its code', () => {
   it('firmware: MODEL_UNKNOWN, FIRMWARE_UNKNOWN, FIRMWARE_SVN_TOO_LOW', () => {
     const { bundle, nonce } = licensedChip().evidence();
     expect(check(appraiseWith(bundle, nonce, verifierInputs({ reference: reference({ hwmodel: 'another-model' }) })), 'firmware').code).toBe('MODEL_UNKNOWN');
+    // The same model name under another OEM is another model (RFC 9711 §4.2.4; device-certificate.md §1.1).
+    expect(check(appraiseWith(bundle, nonce, verifierInputs({ reference: reference({ oemid: 'a0'.repeat(16) }) })), 'firmware').code).toBe('MODEL_UNKNOWN');
     expect(check(appraiseWith(bundle, nonce, verifierInputs({ reference: reference({ firmware: [{ measurement: 'ab'.repeat(32), svn: 1 }] }) })), 'firmware').code).toBe('FIRMWARE_UNKNOWN');
     expect(check(appraiseWith(bundle, nonce, verifierInputs({ reference: reference({ minimumSvn: 2 }) })), 'firmware').code).toBe('FIRMWARE_SVN_TOO_LOW');
   });
@@ -597,7 +599,7 @@ describe('each check fires with its code', () => {
   });
 
   it('usage-rate: reference values must give a peak rate per model, a positive integer or decimal string', () => {
-    const model = { hwmodel: 'm', minimumSvn: 1, firmware: [{ measurement: 'ab'.repeat(32), svn: 1 }] };
+    const model = { oemid: 'a0'.repeat(16), hwmodel: 'm', minimumSvn: 1, firmware: [{ measurement: 'ab'.repeat(32), svn: 1 }] };
     expectCode(() => parseReferenceValues({ models: [model] }), 'VERIFIER_INPUT_INVALID');
     expectCode(() => parseReferenceValues({ models: [{ ...model, peakOpsPerSecond: 0 }] }), 'VERIFIER_INPUT_INVALID');
     expect(parseReferenceValues({ models: [{ ...model, peakOpsPerSecond: '1000000000000000000000000' }] }).models[0]!.peakOpsPerSecond).toBe(10n ** 24n);

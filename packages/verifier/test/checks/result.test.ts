@@ -52,12 +52,12 @@ describe('the attestation result', () => {
     expect(CHECK_STATUS_NUMBER).toEqual({ pass: 0, fail: 1, 'not-applicable': 2, 'not-run': 3 });
   });
 
-  it('carries one policy id as a text string, and the report\'s nonce, in both forms', () => {
+  it('carries the policy id as EAR -04\'s one-element list of policy ids, and the report\'s nonce, in both forms', () => {
     const cbor = submod(signedClaims([affirmed], 'hemkit/v1/strict'));
-    expect(cbor.get(CLAIM.earAppraisalPolicyId)).toBe('hemkit/v1/strict');
+    expect(cbor.get(CLAIM.earAppraisalPolicyIds)).toEqual(['hemkit/v1/strict']);
     expect(cbor.get(CLAIM.eatNonce)).toEqual(nonce);
     const j = Object.values(json([affirmed], 'hemkit/v1/strict').submods)[0]!;
-    expect(j['ear.appraisal-policy-id']).toBe('hemkit/v1/strict');
+    expect(j.ear_appraisal_policy_ids).toEqual(['hemkit/v1/strict']);
     expect(j.eat_nonce).toBe(toBase64url(nonce));
     // Bytes that did not decode name no chip and answer no nonce.
     const unreadable = appraiseWith(new Uint8Array([0xa1, 0x01]), nonce, verifierInputs());
@@ -80,12 +80,28 @@ describe('the attestation result', () => {
 
   it('the JSON schema takes exp and aud as written, and refuses a result without exp or with an empty aud', () => {
     const terms: ResultTerms = { policyId: 'p', audience: 'relying-party-1' };
-    const written = json([affirmed, refused], terms);
+    const written = json([affirmed, appraiseWith(new Uint8Array([0xa1, 0x01]), nonce, verifierInputs())], terms);
     expect(resultSchema(written), ajv.errorsText(resultSchema.errors)).toBe(true);
     const { exp: _, ...withoutExp } = written;
     expect(resultSchema(withoutExp)).toBe(false);
     expect(resultSchema({ ...written, aud: '' })).toBe(false);
     expect(resultSchema({ ...written, exp: 'soon' })).toBe(false);
+  });
+
+  it('uses EAR -04\'s JSON claim names, and the AR4SI labels 0, 1, 2 and 4 in CBOR for the names in JSON', () => {
+    const j = json([refused], 'p') as unknown as Record<string, unknown> & { submods: Record<string, Record<string, unknown>> };
+    expect(Object.keys(j)).toEqual(['eat_profile', 'iat', 'exp', 'ear_verifier_id', 'submods']);
+    const appraisal = Object.values(j.submods)[0]!;
+    expect(Object.keys(appraisal)).toEqual(['ear_status', 'ear_trustworthiness_vector', 'ear_appraisal_policy_ids', 'eat_nonce', 'hemkit.checks']);
+    const labels = { 'instance-identity': 0, configuration: 1, executables: 2, hardware: 4 } as Record<string, number>;
+    const cborVector = submod(signedClaims([refused], 'p')).get(CLAIM.earTrustworthinessVector) as Map<number, number>;
+    expect(Object.fromEntries([...cborVector].map(([k, v]) => [k, v]))).toEqual(Object.fromEntries(Object.entries(refused.trustworthinessVector).map(([k, v]) => [labels[k], v])));
+    expect(refused.trustworthinessVector).toEqual({ 'instance-identity': 2, configuration: 2, hardware: 97 });
+  });
+
+  it('refuses two appraisals that would share one submodule name, in both forms (VERIFIER_INPUT_INVALID)', () => {
+    expectCode(() => signResult([affirmed, refused], IAT, VERIFIER, 'p', key), 'VERIFIER_INPUT_INVALID');
+    expectCode(() => resultToJson([affirmed, refused], IAT, VERIFIER, 'p'), 'VERIFIER_INPUT_INVALID');
   });
 
   it('refuses terms it cannot honour with VERIFIER_INPUT_INVALID, in both forms, before signing', () => {

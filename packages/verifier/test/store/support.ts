@@ -56,4 +56,4 @@ export function record(store: VerifierStore, u: ChipUpdate): void {
 }
 
 /** One assertion for typed errors, shared by every package's tests. */
-export { expectCode } from '../../../wire/test/support/expect-code.js';
+export { expectCode, expectRejection } from '../../../wire/test/support/expect-code.js';

@@ -43,7 +43,7 @@ export function trust(over: Partial<TrustAnchors> = {}): TrustAnchors {
 }
 
 export function reference(over: Partial<ReferenceValues['models'][number]> = {}): ReferenceValues {
-  return { models: [{ hwmodel: HWMODEL, minimumSvn: 1, peakOpsPerSecond: SIM_PEAK_OPS_PER_SECOND, firmware: [{ measurement: hex(FACTORY_FIRMWARE), svn: 1 }], ...over }] };
+  return { models: [{ oemid: hex(manufacturer.oemid), hwmodel: HWMODEL, minimumSvn: 1, peakOpsPerSecond: SIM_PEAK_OPS_PER_SECOND, firmware: [{ measurement: hex(FACTORY_FIRMWARE), svn: 1 }], ...over }] };
 }
 
 /**

@@ -13,6 +13,7 @@ import { signingKey } from '@hemkit/wire/messages';
 import type { ErrorCode } from '@hemkit/wire/errors';
 import { resultClaims, resultToJson, signResult, type ResultTerms } from '../../src/result.js';
 import type { Appraisal, CheckResult } from '../../src/appraise.js';
+import { trustworthinessVector } from '../../src/ar4si.js';
 import { expectCode } from '../../../wire/test/support/expect-code.js';
 
 interface ResultFile {
@@ -56,6 +57,8 @@ describe('attestation result vectors', () => {
       totalOps: undefined,
       workloads: [],
     }));
+    // Each stated vector is the one the checks give (attestation-result.md §3).
+    for (const a of appraisals) expect(a.trustworthinessVector).toEqual(trustworthinessVector(a.checks));
     if (v.result === 'invalid') {
       expectCode(() => signResult(appraisals, v.issuedAt, file.verifier, v.terms, key), v.code!);
       expectCode(() => resultToJson(appraisals, v.issuedAt, file.verifier, v.terms), v.code!);

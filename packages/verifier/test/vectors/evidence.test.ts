@@ -32,7 +32,7 @@ interface EvidenceFile {
   reference: unknown;
   policy: unknown;
   numberOfVectors: number;
-  vectors: { id: string; now: number; nonce: string | null; expectedUeid?: string; bundle: string; trust?: unknown; reference?: unknown; memory?: MemoryJson; expected: { status: string; checks: Record<string, string> } }[];
+  vectors: { id: string; now: number; nonce: string | null; expectedUeid?: string; bundle: string; trust?: unknown; reference?: unknown; memory?: MemoryJson; expected: { status: string; trustworthinessVector: Record<string, number>; checks: Record<string, string> } }[];
 }
 
 describe.each(['noble', 'node'] as const)('evidence vectors on the %s backend', (name) => {
@@ -67,7 +67,7 @@ describe.each(['noble', 'node'] as const)('evidence vectors on the %s backend', 
         ...(v.expectedUeid === undefined ? {} : { expectedUeid: Buffer.from(v.expectedUeid, 'hex') }),
       });
       const outcome = Object.fromEntries(a.checks.map((c) => [c.id, c.status === 'fail' ? c.code! : c.status]));
-      expect({ id: v.id, status: a.status, checks: outcome }).toEqual({ id: v.id, status: v.expected.status, checks: v.expected.checks });
+      expect({ id: v.id, status: a.status, trustworthinessVector: a.trustworthinessVector, checks: outcome }).toEqual({ id: v.id, ...v.expected });
     }
   });
 });

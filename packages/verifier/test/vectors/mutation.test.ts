@@ -25,7 +25,7 @@ interface EvidenceVector {
   now: number;
   nonce: string;
   bundle: string;
-  expected: { status: string; checks: Record<string, string> };
+  expected: { status: string; trustworthinessVector: Record<string, number>; checks: Record<string, string> };
 }
 
 interface EvidenceFile {
@@ -52,7 +52,7 @@ function expectedMutants(bundle: Uint8Array): number {
   return bundle.reduce((n, b) => n + (three.has(b) ? 3 : 4), 0);
 }
 
-const outcome = (a: Appraisal) => ({ status: a.status, checks: Object.fromEntries(a.checks.map((c) => [c.id, c.status === 'fail' ? c.code! : c.status])) });
+const outcome = (a: Appraisal) => ({ status: a.status, trustworthinessVector: a.trustworthinessVector, checks: Object.fromEntries(a.checks.map((c) => [c.id, c.status === 'fail' ? c.code! : c.status])) });
 
 /** The valid vectors, each with its place in its file. */
 const targets = files.flatMap((file) =>

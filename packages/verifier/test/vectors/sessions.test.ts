@@ -24,7 +24,7 @@ const KNOWN_FIRMWARE = [FACTORY_FIRMWARE, sha256(new TextEncoder().encode('hemki
 
 interface Session {
   vector: {
-    setup: { manufacturerKey: string; issuerKeys: string[]; issuerThreshold: number };
+    setup: { manufacturerKey: string; oemid: string; issuerKeys: string[]; issuerThreshold: number };
     steps: ({ command: string; request: string; response: string; expect: string; time: number } | { event: string })[];
   };
 }
@@ -54,7 +54,7 @@ describe('the verifier reads the module session vectors', () => {
       );
       const a = appraise(bundle, {
         trust: { manufacturers: [{ name: 'hemkit-sim-fab', key: manufacturer }], licenceIssuers: { keys: issuers, threshold: vector.setup.issuerThreshold }, revoked: { ueids: [], keyIds: [] } },
-        reference: { models: [{ hwmodel: 'hemkit-sim-a1', minimumSvn: 1, peakOpsPerSecond: SIM_PEAK_OPS_PER_SECOND, firmware: KNOWN_FIRMWARE.map((m) => ({ measurement: hex(m), svn: 1 })) }] },
+        reference: { models: [{ oemid: vector.setup.oemid, hwmodel: 'hemkit-sim-a1', minimumSvn: 1, peakOpsPerSecond: SIM_PEAK_OPS_PER_SECOND, firmware: KNOWN_FIRMWARE.map((m) => ({ measurement: hex(m), svn: 1 })) }] },
         policy: DEFAULT_POLICY,
         store: new MemoryVerifierStore(),
         now: step.time,

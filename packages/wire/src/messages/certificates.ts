@@ -1,15 +1,16 @@
 /** Device and attestation-key certificates (specs/messages/device-certificate.md). */
-import { CLAIM, cnfKey, firmwareMeasurements, hwmodel, ueid } from './common.js';
+import { CLAIM, cnfKey, firmwareMeasurement, hwmodel, oemid, ueid } from './common.js';
 import { field, optional, record, text, time, uint } from './schema.js';
 import { signedType, TYP } from './typed.js';
 
-/** Signed by the manufacturer root key: binds a chip's UEID and model to its device identity key. */
+/** Signed by the manufacturer root key: binds a chip's UEID, OEM and model to its device identity key. */
 export const deviceCertificateClaims = signedType(
   record('device-certificate-claims', {
     iss: field(CLAIM.iss, text),
     iat: field(CLAIM.iat, time),
     exp: optional(CLAIM.exp, time),
     ueid: field(CLAIM.ueid, ueid),
+    oemid: field(CLAIM.oemid, oemid),
     hwmodel: field(CLAIM.hwmodel, hwmodel),
     cnf: field(CLAIM.cnf, cnfKey),
   }),
@@ -22,7 +23,7 @@ export const attestationKeyCertificateClaims = signedType(
   record('attestation-key-certificate-claims', {
     ueid: field(CLAIM.ueid, ueid),
     iat: optional(CLAIM.iat, time),
-    measurement: field(CLAIM.measurements, firmwareMeasurements),
+    measurement: field(CLAIM.measurement, firmwareMeasurement),
     svn: field(CLAIM.svn, uint),
     cnf: field(CLAIM.cnf, cnfKey),
   }),
@@ -37,7 +38,7 @@ export type AttestationKeyCertificateClaims = ReturnType<typeof attestationKeyCe
 export const firmwareManifestClaims = signedType(
   record('firmware-manifest-claims', {
     hwmodel: field(CLAIM.hwmodel, hwmodel),
-    measurement: field(CLAIM.measurements, firmwareMeasurements),
+    measurement: field(CLAIM.measurement, firmwareMeasurement),
     svn: field(CLAIM.svn, uint),
     iat: field(CLAIM.iat, time),
   }),

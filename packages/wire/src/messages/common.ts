@@ -29,16 +29,16 @@ export const CLAIM = {
   cnf: 8,
   eatNonce: 10,
   ueid: 256,
+  oemid: 258,
   hwmodel: 259,
   dbgstat: 263,
   eatProfile: 265,
   submods: 266,
   bootcount: 267,
-  measurements: 273,
   earStatus: 1000,
   earTrustworthinessVector: 1001,
   earRawEvidence: 1002,
-  earAppraisalPolicyId: 1003,
+  earAppraisalPolicyIds: 1003,
   earVerifierId: 1004,
   counters: -72001,
   logHead: -72002,
@@ -54,11 +54,18 @@ export const CLAIM = {
   chipChallenge: -72022,
   revokedLicences: -72023,
   svn: -72033,
+  measurement: -72034,
   checks: -72049,
 } as const;
 
 export const ueid = bytes(7, 33);
 export const nonce = bytes(8, 64);
+/**
+ * RFC 9711 §4.2.3 oemid, profiled to its random form: 16 bytes the manufacturer draws once
+ * (specs/messages/device-certificate.md §1.1). The IEEE (3-byte) and PEN (integer) forms are refused.
+ */
+export const oemid = bytes(16);
+/** RFC 9711 §4.2.4: meaningful only relative to the oemid beside it. */
 export const hwmodel = bytes(1, 32);
 export const licenceId = bytes(16);
 export const revocationId = bytes(16);
@@ -121,16 +128,27 @@ export const logHead = record('log-head', {
 });
 export type LogHead = ReturnType<typeof logHead.parse>;
 
-/** RFC 9711 §4.2.16 measurements, profiled to one SHA-256 firmware digest (content format 65000). */
-export const CF_HEMKIT_FIRMWARE_DIGEST = 65000;
-export const firmwareMeasurements: WireType<Uint8Array> = {
-  description: '[[65000, digest]]',
+/**
+ * Hash algorithms a measurement may name: the IANA "Named Information Hash Algorithm" registry, as
+ * RFC 9393 (hash-entry) and CoRIM's digest use it. v1 admits SHA-256 only; the identifier is
+ * on the wire so that a later profile can add another without reinterpreting v1 bytes.
+ */
+export const HASH_ALG = { sha256: 1 } as const;
+
+/**
+ * The firmware measurement (specs/messages/device-certificate.md §2): an RFC 9393 hash-entry
+ * `[hash-alg-id, hash-value]`, the SHA-256 digest of the firmware image. Not RFC 9711's measurements
+ * claim, which needs a Content-Format for its content (decisions.md §3(d)).
+ */
+export const firmwareMeasurement: WireType<Uint8Array> = {
+  description: '[1, digest]',
   parse(value, path) {
-    const list = arrayOf(arrayOf(bytesOrInt, { min: 2, max: 2 }), { min: 1, max: 1 }).parse(value, path)[0]!;
-    if (list[0] !== CF_HEMKIT_FIRMWARE_DIGEST) throw invalid(path, `content format must be ${CF_HEMKIT_FIRMWARE_DIGEST}`);
-    return digest.parse(list[1] as Uint8Array, `${path}[0][1]`);
+    const [alg, hash] = arrayOf(bytesOrInt, { min: 2, max: 2 }).parse(value, path) as [number | Uint8Array, number | Uint8Array];
+    if (alg !== HASH_ALG.sha256) throw invalid(`${path}[0]`, `hash algorithm must be ${HASH_ALG.sha256} (sha-256)`);
+    if (!(hash instanceof Uint8Array)) throw invalid(`${path}[1]`, 'expected a byte string');
+    return digest.parse(hash, `${path}[1]`);
   },
-  toCbor: (value) => [[CF_HEMKIT_FIRMWARE_DIGEST, value]],
+  toCbor: (value) => [HASH_ALG.sha256, value],
 };
 const bytesOrInt: WireType<number | Uint8Array> = {
   description: 'int / bstr',

@@ -1,5 +1,5 @@
 /** The attestation report: an EAT (RFC 9711) signed by the attestation key (specs/messages/attestation-report.md). */
-import { CLAIM, counters, hwmodel, licenceState, logHead, lockState, nonce, firmwareMeasurements, ueid } from './common.js';
+import { CLAIM, counters, hwmodel, licenceState, logHead, lockState, nonce, firmwareMeasurement, oemid, ueid } from './common.js';
 import { field, literal, oneOf, optional, record, time, uint } from './schema.js';
 import { signedType, TYP } from './typed.js';
 
@@ -12,8 +12,9 @@ export const attestationReportClaims = signedType(
   record('attestation-report-claims', {
     nonce: field(CLAIM.eatNonce, nonce),
     ueid: field(CLAIM.ueid, ueid),
+    oemid: field(CLAIM.oemid, oemid),
     hwmodel: field(CLAIM.hwmodel, hwmodel),
-    measurement: field(CLAIM.measurements, firmwareMeasurements),
+    measurement: field(CLAIM.measurement, firmwareMeasurement),
     dbgstat: field(CLAIM.dbgstat, debugStatus),
     bootcount: field(CLAIM.bootcount, uint),
     profile: field(CLAIM.eatProfile, literal(HEMKIT_EAT_PROFILE)),

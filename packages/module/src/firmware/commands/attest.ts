@@ -1,5 +1,5 @@
 /** attest: a signed report over the caller's nonce, with the chip's counters and live log head. */
-import { attestationReportClaims, HEMKIT_EAT_PROFILE, signClaims, type CMD } from '@hemkit/wire/messages';
+import { attestationReportClaims, deviceCertificateClaims, HEMKIT_EAT_PROFILE, peekClaims, signClaims, type CMD } from '@hemkit/wire/messages';
 import { attestationKey, licenceStateOf, type Work } from '../work.js';
 import { ok, type CommandRequest, type CommandResponse } from './types.js';
 
@@ -7,11 +7,15 @@ export function attest(w: Work, request: CommandRequest<typeof CMD.attest>): Com
   const policy = w.provisioned();
   const s = w.state;
   const licenceState = licenceStateOf(s);
+  // The OEM id is the manufacturer's, so the chip states the one its device certificate carries: that
+  // certificate verified under the pinned manufacturer key at provisioning (device-certificate.md §1.1).
+  const { oemid } = peekClaims(deviceCertificateClaims, policy.deviceCertificate).claims;
   const report = signClaims(
     attestationReportClaims,
     {
       nonce: request.params.nonce,
       ueid: s.ueid,
+      oemid,
       hwmodel: s.hwmodel,
       measurement: s.firmwareMeasurement,
       dbgstat: s.dbgstat as 0 | 1 | 2 | 3 | 4,

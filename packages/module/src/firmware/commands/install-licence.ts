@@ -8,15 +8,17 @@ import { ok, type CommandRequest, type CommandResponse } from './types.js';
 export function installLicence(w: Work, request: CommandRequest<typeof CMD.installLicence>): CommandResponse<typeof CMD.installLicence> {
   const { params } = request;
   w.notRefusing();
-  const policy = w.provisioned();
+  const provisioning = w.provisioned();
   let accepted;
   try {
-    accepted = checkLicence(w.state, policy, params.licence, w.env);
+    accepted = checkLicence(w.state, provisioning, params.licence, w.env);
   } catch (e) {
     if (e instanceof HemkitError) w.log(3, { licenceHash: licenceHash(params.licence), reason: e.code });
     throw e;
   }
   const c = accepted.claims;
+  const replaced = w.state.licence;
+  const remainingQuota = w.policy.initialQuota(c, replaced, w.state.lockState);
   w.state = {
     ...w.state,
     licence: {
@@ -25,18 +27,14 @@ export function installLicence(w: Work, request: CommandRequest<typeof CMD.insta
       notBefore: c.notBefore,
       expiry: c.expiry,
       opsQuota: c.opsQuota,
-      remainingQuota: c.opsQuota,
+      remainingQuota,
       precisionClasses: c.precisionClasses,
       ...(c.maxClusterSize !== undefined ? { maxClusterSize: c.maxClusterSize } : {}),
       ...(c.maxInterconnectBandwidth !== undefined ? { maxInterconnectBandwidth: c.maxInterconnectBandwidth } : {}),
     },
-    lockState: c.opsQuota === 0n ? LOCK.licenceExhausted : LOCK.unlocked,
-    highestSequence: Math.max(c.sequenceNumber, w.state.highestSequence ?? 0),
-    appliedLicenceHashes: [...w.state.appliedLicenceHashes, accepted.hash],
+    lockState: remainingQuota === 0n ? LOCK.licenceExhausted : LOCK.unlocked,
   };
-  // The challenge is single-use: answered once, it cannot admit a second licence.
-  const { pendingChallenge: _answered, ...rest } = w.state;
-  w.state = rest;
+  w.state = w.policy.rememberLicence(w.state, new Set(provisioning.replayDefence), c, accepted.hash);
   const logIndex = w.log(2, { licenceId: c.licenceId, licenceHash: accepted.hash, sequenceNumber: c.sequenceNumber });
   return ok(request, { licenceId: c.licenceId, logIndex });
 }

@@ -1,10 +1,13 @@
 /**
  * run-workload: a workload the licence admits is metered (started and finished entries, counters,
- * quota); one it does not admit is refused and the refusal logged.
+ * quota); one it does not admit is refused and the refusal logged. What a locked chip admits, what a
+ * workload draws from the quota and what happens over the quota are the firmware policy's (../policy/).
  */
 import { HemkitError, type ErrorCode } from '@hemkit/wire/errors';
-import { LOCK, LOCK_NAMES, modelStateCommitment, workloadCommitment, type CMD, type Counters, type ParamsOf } from '@hemkit/wire/messages';
+import { LOCK, modelStateCommitment, workloadCommitment, type CMD, type Counters, type ParamsOf } from '@hemkit/wire/messages';
 import { toHex } from '@hemkit/wire/bytes';
+import type { Admission } from '../policy/types.js';
+import { COUNTER_MAX } from '../state.js';
 import type { Work } from '../work.js';
 import { ok, type CommandRequest, type CommandResponse } from './types.js';
 
@@ -18,26 +21,43 @@ export function runWorkload(w: Work, request: CommandRequest<typeof CMD.runWorkl
     w.log(8, { workloadCommitment: commitment, reason: code });
     throw new HemkitError(code, message);
   };
-  const licence = w.state.licence;
-  if (licence === undefined || w.state.lockState !== LOCK.unlocked) {
-    return refuse('WORKLOAD_LOCKED', `the chip is locked (${LOCK_NAMES.get(w.state.lockState)}): no licence admits workloads`);
-  }
-  if (!licence.precisionClasses.includes(params.precisionClass)) {
-    refuse('WORKLOAD_PRECISION_NOT_ALLOWED', `precision class ${params.precisionClass} is not in the licence (${licence.precisionClasses.join(', ')})`);
-  }
-  if (licence.maxClusterSize !== undefined && (params.clusterSize ?? 1) > licence.maxClusterSize) {
-    refuse('WORKLOAD_CLUSTER_TOO_LARGE', `cluster size ${params.clusterSize} exceeds the licence's maximum ${licence.maxClusterSize}`);
-  }
-  if (licence.maxInterconnectBandwidth !== undefined && params.interconnectBytes !== undefined) {
-    const seconds = BigInt(Math.max(1, params.busyChipSeconds ?? 1));
-    if (params.interconnectBytes > BigInt(licence.maxInterconnectBandwidth) * seconds) {
-      refuse('WORKLOAD_INTERCONNECT_EXCEEDED', `${params.interconnectBytes} interconnect bytes in ${seconds} s exceed ${licence.maxInterconnectBandwidth} bytes/s`);
+  const policy = w.policy;
+  const cost = policy.quotaCost(params);
+  const { licence: installed, lockState } = w.state;
+  // The licence that admits work: the installed one, unless the chip is locked.
+  const licence = lockState === LOCK.unlocked ? installed : undefined;
+  // Which workloads a locked chip still admits, and what one over the quota does, are the policy's.
+  // Parents need a produced state, each state named once (log-entry.md §3.1): judged once a licence
+  // or the policy would admit the workload, before its quota.
+  const checkModelStates = (): void => {
+    const states = modelStatesProblem(params);
+    if (states !== undefined) refuse('WORKLOAD_MODEL_STATES_INVALID', states);
+  };
+  let admission: Admission;
+  if (licence === undefined) {
+    admission = policy.whenLocked({ workload: params, lockState, licence: installed, cost });
+    if (admission.admit) checkModelStates();
+  } else {
+    if (!licence.precisionClasses.includes(params.precisionClass)) {
+      refuse('WORKLOAD_PRECISION_NOT_ALLOWED', `precision class ${params.precisionClass} is not in the licence (${licence.precisionClasses.join(', ')})`);
     }
+    if (licence.maxClusterSize !== undefined && (params.clusterSize ?? 1) > licence.maxClusterSize) {
+      refuse('WORKLOAD_CLUSTER_TOO_LARGE', `cluster size ${params.clusterSize} exceeds the licence's maximum ${licence.maxClusterSize}`);
+    }
+    if (licence.maxInterconnectBandwidth !== undefined && params.interconnectBytes !== undefined) {
+      const seconds = BigInt(Math.max(1, params.busyChipSeconds ?? 1));
+      if (params.interconnectBytes > BigInt(licence.maxInterconnectBandwidth) * seconds) {
+        refuse('WORKLOAD_INTERCONNECT_EXCEEDED', `${params.interconnectBytes} interconnect bytes in ${seconds} s exceed ${licence.maxInterconnectBandwidth} bytes/s`);
+      }
+    }
+    checkModelStates();
+    admission = cost > licence.remainingQuota ? policy.whenOverQuota({ workload: params, lockState, licence, cost }) : { admit: true, charge: cost };
   }
-  const states = modelStatesProblem(params);
-  if (states !== undefined) refuse('WORKLOAD_MODEL_STATES_INVALID', states);
-  if (params.ops > licence.remainingQuota) {
-    refuse('WORKLOAD_OVER_QUOTA', `the workload declares ${params.ops} operations; ${licence.remainingQuota} remain in the quota`);
+  if (!admission.admit) return refuse(admission.code, admission.message);
+  // Whatever the policy admits, a lifetime counter stays a counter (module-commands.md §5).
+  const counters = w.state.counters;
+  if (counters.totalOps + params.ops > COUNTER_MAX || counters.interconnectBytes + (params.interconnectBytes ?? 0n) > COUNTER_MAX) {
+    refuse('WORKLOAD_COUNTER_LIMIT', `the workload would take a lifetime counter past 2^128 - 1 (total operations ${counters.totalOps})`);
   }
   const startedIndex = w.log(6, {
     workloadCommitment: commitment,
@@ -61,7 +81,11 @@ export function runWorkload(w: Work, request: CommandRequest<typeof CMD.runWorkl
           parentStates: (params.parentStates ?? []).map((s) => modelStateCommitment(salt, s)),
           producedState: modelStateCommitment(salt, params.producedState),
         });
-  const remainingQuota = licence.remainingQuota - params.ops;
+  if (licence === undefined) {
+    return ok(request, { salt, startedIndex, finishedIndex, remainingQuota: installed?.remainingQuota ?? 0n });
+  }
+  // A policy draws at most what remains: the remaining quota never goes below zero.
+  const remainingQuota = licence.remainingQuota - (admission.charge < licence.remainingQuota ? admission.charge : licence.remainingQuota);
   w.state = { ...w.state, licence: { ...licence, remainingQuota } };
   if (remainingQuota === 0n) {
     w.state = { ...w.state, lockState: LOCK.licenceExhausted };

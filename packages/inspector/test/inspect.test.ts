@@ -1,0 +1,100 @@
+import { describe, expect, it } from 'vitest';
+import { decode, fromHex } from '@hemkit/wire';
+import { evidenceBundle } from '@hemkit/wire/messages';
+import { faultRange, inspect } from '../src/inspect.js';
+import type { NamedNode } from '../src/names.js';
+import { honest, readVectors } from './vectors.js';
+
+const bundleBytes = () => fromHex(honest().vectors[0]!.bundle);
+
+/** Every node of a named tree, depth first, embedded messages included. */
+function* nodes(n: NamedNode): Generator<NamedNode> {
+  yield n;
+  for (const c of n.children) yield* nodes(c);
+  if (n.embedded) yield* nodes(n.embedded);
+}
+
+describe('recognising the message family', () => {
+  it('knows an evidence bundle, and each signed member by its typ header', () => {
+    const all = readVectors<{ vectors: { id: string; input: string }[] }>('messages/evidence-bundle.json').vectors.find((v) => v.id === 'all-optional-present')!;
+    const bytes = fromHex(all.input);
+    expect(inspect(bytes).family.id).toBe('evidence-bundle');
+    const b = evidenceBundle.parse(decode(bytes), 'evidence-bundle');
+    expect(inspect(b.report).family.id).toBe('attestation-report');
+    expect(inspect(b.deviceCertificate).family.id).toBe('device-certificate');
+    expect(inspect(b.attestationKeyCertificate).family.id).toBe('attestation-key-certificate');
+    expect(inspect(b.checkpoints![0]!).family.id).toBe('checkpoint');
+    expect(inspect(b.licences![0]!).family.id).toBe('licence');
+    expect(inspect(b.entries![0]!.receipt).family.id).toBe('inclusion-receipt');
+    expect(inspect(b.consistencyReceipts![0]!).family.id).toBe('consistency-receipt');
+    expect(inspect(b.entries![0]!.entry).family.id).toBe('log-entry');
+  });
+
+  it('knows module requests and responses', () => {
+    const request = readVectors<{ vectors: { input: string; result: string }[] }>('messages/module-request.json').vectors.find((v) => v.result === 'valid')!;
+    const response = readVectors<{ vectors: { input: string; result: string }[] }>('messages/module-response.json').vectors.find((v) => v.result === 'valid')!;
+    expect(inspect(fromHex(request.input)).family.id).toBe('module-request');
+    expect(inspect(fromHex(response.input)).family.id).toBe('module-response');
+  });
+
+  it('links every family to a spec section', () => {
+    const f = inspect(bundleBytes()).family;
+    expect(f.spec).toEqual({ document: 'verifier.md', anchor: '2-evidence-bundle', title: 'verifier.md §2 Evidence bundle' });
+  });
+});
+
+describe('naming', () => {
+  it('names the claims of a report inside a bundle with the registry names, nested records by their fields', () => {
+    const tree = inspect(bundleBytes()).tree!;
+    const names = [...nodes(tree)].map((n) => n.name);
+    for (const name of ['report', 'deviceCertificate', 'entries', 'protected', 'payload', 'signature', 'counters', 'totalOps', 'logHead', 'rootHash', 'lockState', 'alg', 'typ', 'workloadDescriptor']) {
+      expect(names, name).toContain(name);
+    }
+    const counters = [...nodes(tree)].find((n) => n.name === 'counters')!;
+    expect(counters.key!.item.kind).toBe('nint');
+    expect(counters.key!.item.argument).toBe(72000n); // -72001, the counters claim
+  });
+});
+
+interface DecodeVector {
+  id: string;
+  input: string;
+  result: string;
+  code?: string;
+  options?: unknown;
+}
+
+describe('strict-profile faults', () => {
+  const vectors = readVectors<{ vectors: DecodeVector[] }>('cbor/decode.json').vectors.filter((v) => v.result === 'invalid' && v.options === undefined);
+
+  it.each(vectors.map((v) => [v.id, v] as const))('%s: the code the strict decoder gives, at bytes inside the input', (_id, v) => {
+    const bytes = fromHex(v.input);
+    const i = inspect(bytes);
+    expect(i.fault?.code).toBe(v.code);
+    expect(i.described).toBeUndefined();
+    const range = faultRange(i);
+    if (i.fault?.offset !== undefined) {
+      expect(range!.start).toBe(i.fault.offset);
+      expect(range!.end).toBeGreaterThan(range!.start);
+    }
+  });
+
+  it('highlights the whole item at the fault, when the walk reaches it', () => {
+    const i = inspect(fromHex('a2 02 00 01 00')); // key 1 after key 2: unsorted, found at the second key
+    expect(i.fault).toMatchObject({ code: 'CBOR_UNSORTED_MAP_KEYS', offset: 3 });
+    expect(faultRange(i)).toEqual({ start: 3, end: 4 });
+  });
+
+  it('describes accepted bytes as hemkit inspect does', () => {
+    expect(inspect(bundleBytes()).described?.kind).toBe('evidence-bundle');
+  });
+});
+
+describe('naming what is not recognised', () => {
+  it('names a map of registered claim keys as claims, and leaves other keys bare', () => {
+    const named = (hex: string) => inspect(fromHex(hex)).tree!.children.map((c) => c.name);
+    expect(named('a2 06 01 19 01 0b 02')).toEqual(['iat', 'bootcount']); // {6: 1, 267: 2}
+    expect(named('a2 01 05 02 06')).toEqual([undefined, undefined]); // {1: 5, 2: 6}: key 2 is no claim, so no key is named
+    expect(named('a2 01 18 05 02 00')).toEqual([undefined, undefined]); // rejected by the profile: no guess
+  });
+});

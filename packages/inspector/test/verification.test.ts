@@ -1,0 +1,104 @@
+import { describe, expect, it } from 'vitest';
+import { decode, fromHex, isHemkitError } from '@hemkit/wire';
+import { evidenceBundle } from '@hemkit/wire/messages';
+import { CHECKS } from '@hemkit/verifier';
+import { appraiseBundle, parseSetup, storeFromMemory } from '../src/appraisal.js';
+import { walkReceipts } from '../src/receipts.js';
+import { checkSignatures, parseKeys } from '../src/signatures.js';
+import { checks, honest, readVectors, type EvidenceFile } from './vectors.js';
+
+const codeOf = (fn: () => unknown): string | undefined => {
+  try {
+    fn();
+    return undefined;
+  } catch (e) {
+    if (isHemkitError(e)) return e.code;
+    throw e;
+  }
+};
+
+const vectorSetup = (f: EvidenceFile) => JSON.stringify({ trust: f.trust, reference: f.reference, policy: f.policy });
+
+describe('appraisal as the page runs it', () => {
+  it('appraises each evidence vector to its recorded outcome, every check reported', () => {
+    for (const file of ['evidence-honest.json', 'evidence-checks.json', 'evidence-attacks.json']) {
+      const f = readVectors<EvidenceFile>(`evidence/${file}`);
+      const shared = storeFromMemory(undefined);
+      for (const v of f.vectors) {
+        const setup = parseSetup(JSON.stringify({ trust: v.trust ?? f.trust, reference: v.reference ?? f.reference, policy: f.policy }));
+        const a = appraiseBundle({
+          bundle: fromHex(v.bundle),
+          setup,
+          now: v.now,
+          store: f.independent ? storeFromMemory(v.memory) : shared,
+          ...(v.nonce === null ? {} : { nonce: v.nonce }),
+          ...(v.expectedUeid === undefined ? {} : { expectedUeid: v.expectedUeid }),
+        });
+        expect(a.checks).toHaveLength(CHECKS.length);
+        const outcome = Object.fromEntries(a.checks.map((c) => [c.id, c.status === 'fail' ? c.code : c.status]));
+        expect({ id: v.id, status: a.status, checks: outcome }).toEqual({ id: v.id, ...v.expected });
+      }
+    }
+  });
+
+  it('reads a trust file as hemkit module export-trust writes it', () => {
+    const f = honest();
+    const setup = parseSetup(JSON.stringify({ ...(f.trust as object), referenceValues: f.reference }));
+    expect(setup.trust.licenceIssuers.threshold).toBe(2);
+    expect(setup.policy.requireNonce).toBe(true);
+    expect(parseSetup(vectorSetup(f)).reference.models[0]!.hwmodel).toBe('hemkit-sim-a1');
+  });
+
+  it('refuses a trust file that is not one, with VERIFIER_INPUT_INVALID', () => {
+    for (const text of ['not json', '[]', '{"manufacturers": []}', JSON.stringify({ trust: {}, reference: {} })]) {
+      expect(codeOf(() => parseSetup(text)), text).toBe('VERIFIER_INPUT_INVALID');
+    }
+  });
+});
+
+describe('receipts walked step by step', () => {
+  it('walks every disclosed entry of an honest bundle to its checkpoint root, and the wire layer agrees', () => {
+    const walks = walkReceipts(fromHex(honest().vectors[0]!.bundle));
+    expect(walks.length).toBeGreaterThan(1);
+    for (const w of walks) {
+      expect(w.matches).toBe(true);
+      expect(w.wire).toEqual({ root: w.root });
+      expect(w.root).toBe(w.expectedRoot);
+      expect(w.steps.length).toBeGreaterThan(0);
+    }
+  });
+
+  it('shows a swapped receipt reaching another root', () => {
+    const v = checks().vectors.find((x) => x.id === 'swapped-receipt')!;
+    expect(v.expected.checks.inclusion).not.toBe('pass');
+    const walks = walkReceipts(fromHex(v.bundle));
+    expect(walks.some((w) => !w.matches)).toBe(true);
+  });
+});
+
+describe('signatures against given keys', () => {
+  const f = honest();
+  const bundle = evidenceBundle.parse(decode(fromHex(f.vectors[0]!.bundle)), 'evidence-bundle');
+  const trustKeys = parseKeys(vectorSetup(f));
+
+  it('verifies a device certificate under the manufacturer root of a trust file', () => {
+    expect(checkSignatures(bundle.deviceCertificate, trustKeys)).toEqual([{ index: 0, verified: true, keyLabel: 'manufacturer hemkit-sim-fab' }]);
+  });
+
+  it('verifies every issuer signature of a licence', () => {
+    const results = checkSignatures(bundle.licences![0]!, trustKeys);
+    expect(results.length).toBeGreaterThanOrEqual(2);
+    expect(results.every((r) => r.verified && r.keyLabel!.startsWith('licence issuer'))).toBe(true);
+  });
+
+  it('fails a signature under a key that did not make it, with COSE_SIGNATURE_INVALID', () => {
+    const issuer = (f.trust as { licenceIssuers: { keys: string[] } }).licenceIssuers.keys[0]!;
+    expect(checkSignatures(bundle.deviceCertificate, parseKeys(issuer))).toMatchObject([{ verified: false, keyLabel: 'the pasted key', code: 'COSE_SIGNATURE_INVALID' }]);
+  });
+
+  it('refuses keys that are neither a COSE_Key nor a trust file', () => {
+    expect(codeOf(() => parseKeys('{"a": 1}'))).toBe('VERIFIER_INPUT_INVALID');
+    expect(codeOf(() => parseKeys('hello'))).toBe('VERIFIER_INPUT_INVALID');
+    expect(codeOf(() => parseKeys('a0'))).toBe('COSE_KEY_INVALID');
+  });
+});

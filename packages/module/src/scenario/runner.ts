@@ -1,0 +1,410 @@
+/**
+ * Runs a parsed scenario against the firmware core on a simulated part (part.ts) and returns its
+ * trace (specs/scenarios.md §3, §4). Deterministic: the chip's entropy is seededRandom(seed), its
+ * clock a ManualClock that moves only as the scenario says, and every party's key a label's hash.
+ * Pure apart from what it is given: no files, no console, no system clock.
+ */
+import { sha256 } from '@noble/hashes/sha2.js';
+import { decode, encode } from '@hemkit/wire/cbor';
+import type { CosePublicKey } from '@hemkit/wire/cose';
+import type { CryptoBackend } from '@hemkit/wire/crypto';
+import { HemkitError, type ErrorCode } from '@hemkit/wire/errors';
+import { toHex } from '@hemkit/wire/bytes';
+import {
+  CMD,
+  COMMAND_NAMES,
+  encodeRequest,
+  parseResponse,
+  STATUS_ERROR,
+  STATUS_OK,
+  type ModuleResponse,
+  type CommandId,
+  type LicenceClaims,
+  type ModuleRequest,
+  type ParamsOf,
+  type ResultOf,
+} from '@hemkit/wire/messages';
+import { collectEvidence } from '../evidence.js';
+import { LicenceAuthority, Manufacturer } from '../factory.js';
+import { enterRollbackState } from '../firmware/chip.js';
+import { ManualClock, seededRandom } from '../in-process.js';
+import type { CommandStep, EventStep, IntRef, LicenceClaimsSpec, LicenceSpec, Reencoding, Scenario, Step } from './format.js';
+import { costDifference, costSum, Meter, ZERO_COST } from './meter.js';
+import { SimulatedPart } from './part.js';
+import { stateSummary, toJson, traceEntry, transitions, TRACE_FORMAT, type Json, type Trace, type TraceStep } from './trace.js';
+
+const utf8 = (s: string) => new TextEncoder().encode(s);
+const DAY = 86_400;
+
+/** The verifier's side of an `appraise` step, given by the caller (the CLI binds @hemkit/verifier). */
+export type Appraiser = (input: {
+  readonly bundle: Uint8Array;
+  readonly nonce: Uint8Array;
+  /** Seconds since the epoch: the verifier's clock, the scenario's. */
+  readonly now: number;
+  readonly manufacturer: { readonly name: string; readonly publicKey: CosePublicKey };
+  readonly issuers: readonly CosePublicKey[];
+  readonly issuerThreshold: number;
+  readonly hwmodel: Uint8Array;
+  /** Firmware the chip accepted in this run (measurement and SVN): reference values beside the factory's. */
+  readonly firmware: readonly { readonly measurement: Uint8Array; readonly svn: number }[];
+}) => Json;
+
+export interface RunOptions {
+  /** The crypto backend under the chip (default noble); the meter counts what passes through it. */
+  readonly backend?: CryptoBackend;
+  readonly appraiser?: Appraiser;
+}
+
+/** Events this firmware has no mechanism for yet (specs/scenarios.md §3.4). */
+const UNSUPPORTED_EVENTS: ReadonlySet<string> = new Set(['tamper', 'rotate-issuers']);
+
+/** Runs `scenario`; throws a HemkitError only for a scenario that cannot run, never for the chip's refusals. */
+export function runScenario(scenario: Scenario, options: RunOptions = {}): Trace {
+  const unsupported = scenario.steps.findIndex((s) => UNSUPPORTED_EVENTS.has(s.do));
+  if (unsupported >= 0) {
+    throw new HemkitError(
+      'SCENARIO_EVENT_NOT_SUPPORTED',
+      `step ${unsupported} ('${scenario.steps[unsupported]!.do}') is not supported by this firmware: it has no ${scenario.steps[unsupported]!.do === 'tamper' ? 'tamper input' : 'issuer-rotation command'}`,
+    );
+  }
+  return new Run(scenario, options).all();
+}
+
+class Run {
+  readonly clock: ManualClock;
+  readonly meter = new Meter();
+  readonly part: SimulatedPart;
+  readonly parties = new Map<string, Manufacturer | LicenceAuthority>();
+  readonly licences = new Map<string, LicenceClaims>();
+  readonly marks = new Map<string, number>();
+  readonly snapshots = new Map<string, Uint8Array | undefined>();
+  tick: number;
+  licenceCount = 0;
+  requestId = 1;
+  made: { ueid: Uint8Array; deviceIdentityKey: CosePublicKey; hwmodel: Uint8Array } | undefined;
+  readonly firmware: { measurement: Uint8Array; svn: number }[] = [];
+  /** Licences the chip accepted, attached to evidence bundles (the verifier checks the licence it runs under). */
+  readonly installed: Uint8Array[] = [];
+  /** The log head of the last appraisal: what the verifier remembers, so the next bundle proves consistency from it. */
+  appraisedSize = 0;
+
+  constructor(
+    readonly scenario: Scenario,
+    readonly options: RunOptions,
+  ) {
+    this.clock = new ManualClock(scenario.startTime);
+    this.tick = scenario.tick;
+    this.part = new SimulatedPart({ now: this.clock.now, random: seededRandom(scenario.seed), meter: this.meter, ...(options.backend ? { backend: options.backend } : {}) });
+    for (const [name, party] of scenario.parties) {
+      this.parties.set(name, party.kind === 'manufacturer' ? new Manufacturer(party.name, party.key) : new LicenceAuthority(party.keys, party.threshold));
+    }
+  }
+
+  all(): Trace {
+    const steps = this.scenario.steps.map((step, index) => this.step(step, index));
+    const totals = steps.reduce((sum, s) => costSum(sum, s.cost), ZERO_COST);
+    return {
+      format: TRACE_FORMAT,
+      scenario: this.scenario.id,
+      description: this.scenario.description,
+      policy: 'default',
+      steps,
+      totals,
+      final: stateSummary(this.part.state),
+      log: this.part.entries().map(toHex),
+      mismatches: steps.filter((s) => !s.matched).map((s) => s.index),
+    };
+  }
+
+  step(step: Step, index: number): TraceStep {
+    const before = stateSummary(this.part.state);
+    const costBefore = this.meter.totals;
+    const logBefore = this.part.env.log.size;
+    const time = this.clock.time;
+    const done = step.do === 'command' ? this.command(step, index) : this.event(step, index);
+    const after = this.part.state;
+    const logAfter = this.part.env.log.size;
+    const entries = this.part.entries().slice(Math.min(logBefore, logAfter)).map(traceEntry);
+    const outcome = done.outcome ?? 'ok';
+    return {
+      index,
+      comment: step.comment,
+      do: step.do === 'command' ? COMMAND_NAMES.get(step.command)! : step.do,
+      time,
+      ...done.exchange,
+      expect: step.expect,
+      outcome,
+      matched: outcome === step.expect,
+      ...(done.error ? { error: done.error } : {}),
+      ...(done.result !== undefined ? { result: done.result } : {}),
+      transitions: transitions(before, stateSummary(after)),
+      logEntries: entries,
+      cost: costDifference(this.meter.totals, costBefore),
+      stored: this.part.storedBytes(),
+      ...(done.appraisal !== undefined ? { appraisal: done.appraisal } : {}),
+    };
+  }
+
+  // --- commands ---------------------------------------------------------------------------------
+
+  command(step: CommandStep, index: number): Done {
+    const params = this.params(step, index);
+    const request = encode(encodeRequest({ command: step.command, requestId: this.requestId++, params } as ModuleRequest));
+    const done = this.exchange(reencode(request, step.reencode));
+    if (step.command === CMD.installLicence && done.response?.status === STATUS_OK) this.installed.push((params as ParamsOf<typeof CMD.installLicence>).licence);
+    if (step.command === CMD.manufacture && done.response?.status === STATUS_OK) {
+      const made = done.response.result as ResultOf<typeof CMD.manufacture>;
+      this.made = { ...made, hwmodel: step.hwmodel };
+    }
+    if (step.command === CMD.firmwareUpdate && done.response?.status === STATUS_OK) this.firmware.push({ measurement: step.measurement, svn: step.svn });
+    this.clock.advance(this.tick);
+    return done;
+  }
+
+  /** Sends request bytes; parses the answer; powers the part on again if the power was cut. */
+  exchange(request: Uint8Array): Done {
+    const answer = this.part.handle(request);
+    if (answer.lost) {
+      this.part.powerCycle();
+      return { exchange: { request: toHex(request), powerLost: answer.cut }, outcome: 'POWER_LOST' };
+    }
+    const response = parseResponse(decode(answer.response));
+    const exchange = { request: toHex(request), response: toHex(answer.response) };
+    if (response.status === STATUS_ERROR) return { exchange, response, outcome: response.error.code, error: response.error };
+    return { exchange, response, outcome: 'ok', result: toJson(response.result) };
+  }
+
+  params(step: CommandStep, index: number): ParamsOf<CommandId> {
+    const t = (offset: number) => this.scenario.startTime + offset;
+    switch (step.command) {
+      case CMD.manufacture:
+        return { hwmodel: step.hwmodel, ...(step.uds ? { uds: step.uds } : {}), ...(step.keyAlg !== undefined ? { keyAlg: step.keyAlg } : {}) } as ParamsOf<typeof CMD.manufacture>;
+      case CMD.provision: {
+        const made = this.chipMade(index, 'a device certificate');
+        const authority = this.authority(step.issuers);
+        return {
+          deviceCertificate: this.manufacturer(step.certificateBy).issueDeviceCertificate(made, t(step.certificateIssuedAt)),
+          issuerKeys: authority.publicKeys,
+          issuerThreshold: step.issuerThreshold ?? authority.threshold,
+          replayDefence: [...(step.replayDefence ?? this.scenario.chip.replayDefence)],
+          manufacturerKey: this.manufacturer(step.manufacturerKey).publicKey,
+          ...(step.itemisationThreshold !== undefined ? { itemisationThreshold: step.itemisationThreshold } : {}),
+        };
+      }
+      case CMD.installLicence:
+        return { licence: this.licence(step.licence, index) };
+      case CMD.applyRevocation: {
+        const authority = this.authority(step.by);
+        const revokedLicences = step.revokedLicences.map((r) => (r instanceof Uint8Array ? r : this.licences.get(r.licence)!.licenceId));
+        const claims = { revocationId: step.revocationId, ueid: step.ueid ?? this.chipMade(index, 'a revocation').ueid, revokedLicences, issuedAt: t(step.issuedAt) };
+        return { revocation: authority.issueRevocation(claims, this.signers(authority, step.signers, index)) };
+      }
+      case CMD.runWorkload: {
+        const w = step.workload;
+        return {
+          workloadDescriptor: w.descriptor,
+          precisionClass: w.precisionClass,
+          ops: w.ops,
+          ...(w.clusterSize !== undefined ? { clusterSize: w.clusterSize } : {}),
+          ...(w.interconnectBytes !== undefined ? { interconnectBytes: w.interconnectBytes } : {}),
+          ...(w.busyChipSeconds !== undefined ? { busyChipSeconds: w.busyChipSeconds } : {}),
+        };
+      }
+      case CMD.attest:
+        return { nonce: step.nonce };
+      case CMD.proveInclusion:
+        return { logIndex: this.int(step.logIndex), treeSize: this.int(step.treeSize) };
+      case CMD.proveConsistency:
+        return { treeSize1: this.int(step.treeSize1), treeSize2: this.int(step.treeSize2) };
+      case CMD.firmwareUpdate: {
+        const hwmodel = step.hwmodel ?? this.made?.hwmodel ?? this.scenario.chip.hwmodel;
+        return { manifest: this.manufacturer(step.by).signFirmwareManifest(hwmodel, step.measurement, step.svn, t(step.issuedAt)) };
+      }
+      case CMD.requestLicence:
+      case CMD.checkpoint:
+      case CMD.status:
+        return {};
+    }
+  }
+
+  /**
+   * The claims of a licence step: a new licence is numbered n in order of appearance and gets the
+   * id SHA-256("<scenario id> licence <n>")[0..16] and sequence number n unless it says otherwise;
+   * `like` starts from a licence named before (its id, its number) and changes what it lists.
+   */
+  licence(spec: LicenceSpec, index: number): Uint8Array {
+    if (spec.kind === 'bytes') return spec.bytes;
+    let claims: LicenceClaims;
+    if (spec.like !== undefined) {
+      claims = { ...this.licences.get(spec.like)!, ...this.claims(spec.claims, index) };
+    } else {
+      const n = ++this.licenceCount;
+      claims = {
+        licenceId: sha256(utf8(`${this.scenario.id} licence ${n}`)).subarray(0, 16),
+        ueid: this.chipMade(index, 'a licence').ueid,
+        sequenceNumber: n,
+        notBefore: this.scenario.startTime,
+        expiry: this.scenario.startTime + 30 * DAY,
+        opsQuota: 10n ** 24n,
+        maxClusterSize: 1024,
+        precisionClasses: [4, 6],
+        ...this.claims(this.scenario.licence, index),
+        ...this.claims(spec.claims, index),
+      };
+    }
+    if (spec.name !== undefined) this.licences.set(spec.name, claims);
+    const authority = this.authority(spec.by);
+    let bytes = authority.issueLicence(claims, this.signers(authority, spec.signers, index));
+    for (const mutation of spec.mutate) {
+      if (mutation === 'flip-last-byte') {
+        bytes = bytes.slice();
+        bytes[bytes.length - 1]! ^= 0x01;
+      }
+    }
+    return bytes;
+  }
+
+  claims(spec: LicenceClaimsSpec, index: number): Partial<LicenceClaims> {
+    const t = (offset: number | undefined) => (offset === undefined ? undefined : this.scenario.startTime + offset);
+    let chipChallenge = spec.chipChallenge;
+    if (chipChallenge === 'pending') {
+      chipChallenge = this.part.state?.pendingChallenge;
+      if (chipChallenge === undefined) throw notApplicable(index, 'the licence answers the pending challenge, but the chip has none (send requestLicence first)');
+    }
+    const claims: Record<string, unknown> = { ...spec, notBefore: t(spec.notBefore), expiry: t(spec.expiry), issuedAt: t(spec.issuedAt), chipChallenge };
+    return Object.fromEntries(Object.entries(claims).filter(([, v]) => v !== undefined));
+  }
+
+  // --- events -----------------------------------------------------------------------------------
+
+  event(step: EventStep, index: number): Done {
+    switch (step.do) {
+      case 'clock':
+        if (step.set !== undefined) this.clock.time = this.scenario.startTime + step.set;
+        if (step.advance !== undefined) this.clock.advance(step.advance);
+        if (step.tick !== undefined) this.tick = step.tick;
+        return {};
+      case 'mark':
+        this.marks.set(step.name, this.part.env.log.size);
+        return {};
+      case 'state-rollback':
+        this.part.apply((state, env) => enterRollbackState(state, env, step.reason));
+        return {};
+      case 'power-loss':
+        this.part.armPowerLoss(step.at);
+        return {};
+      case 'power-cycle':
+        this.part.powerCycle();
+        return {};
+      case 'snapshot':
+        this.snapshots.set(step.name, this.part.snapshot());
+        return {};
+      case 'restore':
+        this.part.restore(this.snapshots.get(step.name));
+        return {};
+      case 'send-bytes':
+        return this.exchange(step.bytes);
+      case 'appraise':
+        return this.appraise(step.nonce, index);
+      case 'tamper':
+      case 'rotate-issuers':
+        throw new HemkitError('SCENARIO_EVENT_NOT_SUPPORTED', `step ${index} ('${step.do}') is not supported by this firmware`);
+    }
+  }
+
+  /** Collects an evidence bundle through the commands an operator would send, and hands it to the verifier. */
+  appraise(nonce: Uint8Array, index: number): Done {
+    const appraiser = this.options.appraiser;
+    if (appraiser === undefined) throw notApplicable(index, 'the scenario appraises, but the runner was given no verifier');
+    const made = this.chipMade(index, 'an appraisal');
+    const port = {
+      send: <C extends CommandId>(command: C, params: ParamsOf<C>): ResultOf<C> => {
+        const request = encode(encodeRequest({ command, requestId: this.requestId++, params } as ModuleRequest));
+        const done = this.exchange(request);
+        if (done.response === undefined) throw notApplicable(index, 'power was lost while the evidence was collected');
+        if (done.response.status === STATUS_ERROR) throw new HemkitError(done.response.error.code as ErrorCode, done.response.error.message);
+        return done.response.result as ResultOf<C>;
+      },
+    };
+    try {
+      const known = this.appraisedSize;
+      const bundle = collectEvidence(port, { nonce, knownSizes: known > 0 ? [known] : [], discloseFrom: 0, licences: this.installed });
+      this.appraisedSize = this.part.env.log.size;
+      const manufacturer = this.manufacturer(undefined);
+      const appraisal = appraiser({
+        bundle,
+        nonce,
+        now: this.clock.time,
+        manufacturer: { name: manufacturer.name, publicKey: manufacturer.publicKey },
+        issuers: this.authority(undefined).publicKeys,
+        issuerThreshold: this.authority(undefined).threshold,
+        hwmodel: made.hwmodel,
+        firmware: this.firmware,
+      });
+      return { appraisal };
+    } catch (e) {
+      if (!(e instanceof HemkitError)) throw e;
+      return { outcome: e.code, error: { code: e.code, message: e.message } };
+    }
+  }
+
+  // --- names ------------------------------------------------------------------------------------
+
+  chipMade(index: number, what: string): NonNullable<Run['made']> {
+    if (this.made === undefined) throw notApplicable(index, `${what} needs the chip's UEID, and no manufacture step has succeeded yet`);
+    return this.made;
+  }
+
+  manufacturer(name: string | undefined): Manufacturer {
+    return this.parties.get(name ?? 'manufacturer') as Manufacturer;
+  }
+
+  authority(name: string | undefined): LicenceAuthority {
+    return this.parties.get(name ?? 'issuers') as LicenceAuthority;
+  }
+
+  signers(authority: LicenceAuthority, signers: readonly number[], index: number): readonly number[] {
+    const bad = signers.find((s) => s >= authority.issuers.length);
+    if (bad !== undefined) throw new HemkitError('SCENARIO_INVALID', `/steps/${index}: signer ${bad} is not one of the authority's ${authority.issuers.length} issuers`);
+    return signers;
+  }
+
+  int(ref: IntRef): number {
+    if (typeof ref === 'number') return ref;
+    return 'mark' in ref ? this.marks.get(ref.mark)! : this.part.env.log.size;
+  }
+}
+
+interface Done {
+  /** The chip's answer as parsed, for the runner itself (the trace keeps its bytes). */
+  readonly response?: ModuleResponse;
+  readonly exchange?: { readonly request: string; readonly response: string } | { readonly request: string; readonly powerLost: NonNullable<TraceStep['powerLost']> };
+  readonly outcome?: string;
+  readonly error?: { readonly code: string; readonly message: string };
+  readonly result?: Json;
+  readonly appraisal?: Json;
+}
+
+function notApplicable(index: number, why: string): HemkitError {
+  return new HemkitError('SCENARIO_STEP_NOT_APPLICABLE', `step ${index}: ${why}`);
+}
+
+/**
+ * A request re-encoded the way a careless or hostile host might (specs/scenarios.md §3.5): the same
+ * data model, bytes the profile refuses. The request is a map, so its first byte is a map head.
+ */
+export function reencode(request: Uint8Array, how: Reencoding | undefined): Uint8Array {
+  if (how === undefined) return request;
+  const head = request[0]!;
+  const count = head & 0x1f;
+  switch (how) {
+    case 'trailing-byte':
+      return new Uint8Array([...request, 0x00]);
+    case 'non-shortest-map-head':
+      // A map of n < 24 pairs written with a one-byte length argument (RFC 8949 §4.2.1 forbids it).
+      return new Uint8Array([0xb8, count, ...request.subarray(1)]);
+    case 'indefinite-map':
+      return new Uint8Array([0xbf, ...request.subarray(1), 0xff]);
+  }
+}

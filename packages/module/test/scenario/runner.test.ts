@@ -1,0 +1,135 @@
+/**
+ * The runner (specs/scenarios.md §3, §4): events act on the simulated part as the spec says, the
+ * trace records outcomes, transitions and entries, and a scenario that cannot run is refused with its
+ * code before or where it stops.
+ */
+import { describe, expect, it } from 'vitest';
+import { parseScenario, runScenario, type Trace } from '../../src/scenario/index.js';
+import { expectCode, licensed, run } from './support.js';
+
+const trace = (steps: readonly object[], over: Record<string, unknown> = {}): Trace => runScenario(parseScenario(licensed(steps, over)));
+const last = (t: Trace) => t.steps[t.steps.length - 1]!;
+
+describe('the trace', () => {
+  it('records a refusal that was expected as matched, and one that was not as a mismatch', () => {
+    const t = trace([run('a', 2000, { expect: 'WORKLOAD_OVER_QUOTA' }), run('b', 2000)]);
+    expect(t.steps[3]).toMatchObject({ outcome: 'WORKLOAD_OVER_QUOTA', matched: true, error: { code: 'WORKLOAD_OVER_QUOTA' } });
+    expect(t.steps[4]).toMatchObject({ outcome: 'WORKLOAD_OVER_QUOTA', expect: 'ok', matched: false });
+    expect(t.mismatches).toEqual([4]);
+  });
+
+  it('records state transitions, counter changes and the entries a step appended', () => {
+    const t = trace([run('a', 1000)]);
+    const step = last(t);
+    expect(step.transitions).toMatchObject({
+      'counters.totalOps': { from: '0', to: '1000' },
+      'counters.ops.bf16': { from: null, to: '1000' },
+      'licence.remainingQuota': { from: '1000', to: '0' },
+      lockState: { from: 'unlocked', to: 'licenceExhausted' },
+    });
+    expect(step.logEntries.map((e) => e.kind)).toEqual(['workloadStarted', 'workloadFinished', 'licenceExhausted']);
+    expect(t.final['lockState']).toBe('licenceExhausted');
+  });
+
+  it('is the same on every run of the same scenario', () => {
+    const steps = [run('a', 10), { do: 'attest', comment: 'report', nonce: { fill: 9, length: 16 } }];
+    expect(JSON.stringify(trace(steps))).toBe(JSON.stringify(trace(steps)));
+  });
+});
+
+describe('events', () => {
+  it('clock: a jump back makes the next command fail with CLOCK_WENT_BACKWARDS', () => {
+    const t = trace([{ do: 'clock', comment: 'forward', advance: 100 }, run('a', 1), { do: 'clock', comment: 'back', advance: -50 }, run('b', 1, { expect: 'CLOCK_WENT_BACKWARDS' })]);
+    expect(t.mismatches).toEqual([]);
+    expect(t.steps[6]!.time).toBe(1_800_000_050);
+  });
+
+  it('clock: a tick moves time after every command, and a tick of 0 freezes it', () => {
+    const t = trace([{ do: 'clock', comment: 'tick', tick: 10 }, { do: 'status', comment: 's1' }, { do: 'status', comment: 's2' }, { do: 'clock', comment: 'freeze', tick: 0 }, { do: 'status', comment: 's3' }, { do: 'status', comment: 's4' }]);
+    expect(t.steps.slice(4).map((s) => s.time)).toEqual([1_800_000_000, 1_800_000_010, 1_800_000_020, 1_800_000_020, 1_800_000_020]);
+  });
+
+  it('power-loss before the write: the command is lost, its entries are gone after the power cycle, the chip boots', () => {
+    const t = trace([{ do: 'power-loss', comment: 'cut', at: 'before-write' }, run('lost', 10, { expect: 'POWER_LOST' })]);
+    const lost = last(t);
+    expect(lost.powerLost).toBe('before-write');
+    expect(lost.response).toBeUndefined();
+    expect(t.final['counters.totalOps']).toBe('0');
+    expect(t.final['bootcount']).toBe(2);
+    // The entries the lost command appended were dropped: the last entry is the boot.
+    expect(lost.logEntries.map((e) => e.kind)).toEqual(['boot']);
+    expect(lost.cost.counterIncrements).toBe(1); // only the boot's commit
+  });
+
+  it('power-loss after the state write: the next power-on finds the record one generation ahead and keeps it', () => {
+    const t = trace([{ do: 'power-loss', comment: 'cut', at: 'after-state-write' }, run('kept', 10, { expect: 'POWER_LOST' })]);
+    expect(t.final['counters.totalOps']).toBe('10');
+    expect(t.final['lockState']).toBe('unlocked');
+    // The recovery raises the counter the cut commit could not; the boot then commits once more.
+    expect(last(t).cost.counterIncrements).toBe(2);
+  });
+
+  it('snapshot and restore: an older record put back is found at power-on, logged, and refused from', () => {
+    const t = trace([
+      { do: 'snapshot', comment: 'copy the flash', name: 'before' },
+      run('a', 10),
+      { do: 'restore', comment: 'put the copy back', name: 'before' },
+      { do: 'power-cycle', comment: 'power on' },
+      run('b', 1, { expect: 'MODULE_REFUSING' }),
+    ]);
+    expect(t.mismatches).toEqual([]);
+    const powerOn = t.steps[6]!;
+    expect(powerOn.logEntries.map((e) => e.kind)).toEqual(['stateRollbackDetected', 'boot']);
+    expect(powerOn.transitions['lockState']).toEqual({ from: 'unlocked', to: 'rollback' });
+  });
+
+  it('power-cycle of an untouched chip boots it: a boot entry and one more boot count', () => {
+    const t = trace([{ do: 'power-cycle', comment: 'restart' }]);
+    expect(last(t).logEntries.map((e) => e.kind)).toEqual(['boot']);
+    expect(last(t).transitions['bootcount']).toEqual({ from: 1, to: 2 });
+  });
+
+  it('re-encoded requests are refused with the code of the encoding fault', () => {
+    const t = trace([
+      { do: 'status', comment: 'trailing byte', reencode: 'trailing-byte', expect: 'CBOR_TRAILING_BYTES' },
+      { do: 'status', comment: 'long map head', reencode: 'non-shortest-map-head', expect: 'CBOR_NON_SHORTEST_HEAD' },
+      { do: 'status', comment: 'indefinite map', reencode: 'indefinite-map', expect: 'CBOR_INDEFINITE_LENGTH' },
+    ]);
+    expect(t.steps.slice(3).map((s) => s.outcome)).toEqual(['CBOR_TRAILING_BYTES', 'CBOR_NON_SHORTEST_HEAD', 'CBOR_INDEFINITE_LENGTH']);
+  });
+
+  it('send-bytes sends a request as given', () => {
+    const t = trace([{ do: 'send-bytes', comment: 'garbage', bytes: 'hex:ff', expect: 'CBOR_INDEFINITE_LENGTH' }]);
+    expect(last(t)).toMatchObject({ request: 'ff', matched: true });
+  });
+});
+
+describe('a scenario that cannot run', () => {
+  it('tamper: refused before any step runs, with SCENARIO_EVENT_NOT_SUPPORTED', () => {
+    const e = expectCode(() => trace([{ do: 'tamper', comment: 'open the lid', sensor: 'lid' }]), 'SCENARIO_EVENT_NOT_SUPPORTED');
+    expect(e.message).toBe("step 3 ('tamper') is not supported by this firmware: it has no tamper input");
+  });
+
+  it('rotate-issuers: refused with SCENARIO_EVENT_NOT_SUPPORTED', () => {
+    expectCode(() => trace([{ do: 'rotate-issuers', comment: 'rotate', keys: ['new-0', 'new-1'], threshold: 2 }]), 'SCENARIO_EVENT_NOT_SUPPORTED');
+  });
+
+  it('a licence before any manufacture, with SCENARIO_STEP_NOT_APPLICABLE', () => {
+    const value = { ...licensed([]), steps: [{ do: 'installLicence', comment: 'too early', licence: {} }] };
+    expect(expectCode(() => runScenario(parseScenario(value)), 'SCENARIO_STEP_NOT_APPLICABLE').message).toMatch(/^step 0: a licence needs the chip's UEID/);
+  });
+
+  it('a licence answering a challenge the chip does not hold', () => {
+    expectCode(() => trace([{ do: 'installLicence', comment: 'x', licence: { claims: { chipChallenge: 'pending' } } }]), 'SCENARIO_STEP_NOT_APPLICABLE');
+  });
+
+  it('an appraisal with no verifier given', () => {
+    expectCode(() => trace([{ do: 'appraise', comment: 'x', nonce: { fill: 1, length: 16 } }]), 'SCENARIO_STEP_NOT_APPLICABLE');
+  });
+
+  it('a signer the authority does not have', () => {
+    expect(expectCode(() => trace([{ do: 'installLicence', comment: 'x', licence: { signers: [0, 5] } }]), 'SCENARIO_INVALID').message).toBe(
+      "/steps/3: signer 5 is not one of the authority's 3 issuers",
+    );
+  });
+});

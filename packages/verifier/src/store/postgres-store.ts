@@ -1,0 +1,471 @@
+/**
+ * The verifier's memory in PostgreSQL (specs/verifier.md §4.1), shared by any number of stateless
+ * verifier processes on any number of machines, through node-postgres.
+ *
+ * - One transaction per appraisal, READ COMMITTED, serialised per chip by a transaction-scoped
+ *   advisory lock on a 64-bit key of the UEID, taken before the chip is read. A row lock
+ *   (`SELECT … FOR UPDATE`) cannot lock a chip that has no row yet, and two first appraisals of one
+ *   chip racing is exactly the fork a verifier must not affirm twice; SERIALIZABLE would catch that
+ *   too, but by aborting one of them after its signatures were checked, to be retried in full. The
+ *   lock is released by commit, rollback, or the connection dying (a killed worker holds nothing).
+ *   Two chips whose keys collide only wait for each other.
+ * - The plan's nonce is claimed by inserting it in the same transaction, under its primary key: a
+ *   second transaction inserting the same nonce waits for the first and then sees it taken, so a nonce
+ *   is affirmed at most once whichever chips and processes race for it. Locks are taken in one order
+ *   (chip, then that one nonce), so no two appraisals wait for each other in a cycle.
+ * - Counters up to 2^128-1 are numeric(39,0); the merge takes maxima in SQL as well as in TypeScript.
+ * - Migrations run at open, under an advisory lock, so processes starting together apply them once.
+ */
+import pg from 'pg';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { HemkitError } from '@hemkit/wire/errors';
+import { fromHex, toHex } from '@hemkit/wire/bytes';
+import type { AppraisalPlan, AsyncDecide, AsyncVerifierStore, ChipState, RememberedChip, StoredChallenge } from './async-types.js';
+import { plannedLedger } from './async-adapter.js';
+import { checkNonce, checkUeid, checkUpdate, MAX_COUNTER, mergeCounters, mergeLicenceUsage } from './merge.js';
+import { checkChallenge } from './service-records.js';
+import type { ChipMemory, ChipUpdate, SeenCheckpoint } from './types.js';
+
+/** The schema version this store writes; a database of a newer one is refused, never rewritten. */
+export const POSTGRES_SCHEMA_VERSION = 1;
+
+const SAFE = 'BETWEEN 0 AND 9007199254740991';
+const COUNTER = `BETWEEN 0 AND ${MAX_COUNTER}`;
+
+const MIGRATIONS: readonly string[] = [
+  `
+CREATE TABLE chips (
+  ueid              bytea         NOT NULL PRIMARY KEY CHECK (octet_length(ueid) > 0),
+  bootcount         bigint        NOT NULL CHECK (bootcount ${SAFE}),
+  total_ops         numeric(39,0) NOT NULL CHECK (total_ops ${COUNTER}),
+  workloads_run     bigint        NOT NULL CHECK (workloads_run ${SAFE}),
+  last_appraised_at bigint        NOT NULL CHECK (last_appraised_at ${SAFE}),
+  active_licence    bytea
+);
+CREATE TABLE licences (
+  ueid       bytea         NOT NULL REFERENCES chips (ueid),
+  licence_id bytea         NOT NULL,
+  ops_used   numeric(39,0) NOT NULL CHECK (ops_used ${COUNTER}),
+  PRIMARY KEY (ueid, licence_id)
+);
+CREATE TABLE checkpoints (
+  ueid      bytea         NOT NULL REFERENCES chips (ueid),
+  tree_size bigint        NOT NULL CHECK (tree_size ${SAFE}),
+  root_hash bytea         NOT NULL,
+  issued_at bigint        NOT NULL CHECK (issued_at ${SAFE}),
+  total_ops numeric(39,0) NOT NULL CHECK (total_ops ${COUNTER}),
+  PRIMARY KEY (ueid, tree_size)
+);
+CREATE TABLE nonces (
+  nonce      bytea  NOT NULL PRIMARY KEY,
+  expires_at bigint NOT NULL CHECK (expires_at ${SAFE})
+);
+CREATE INDEX nonces_by_expiry ON nonces (expires_at);
+CREATE TABLE challenges (
+  nonce           bytea  NOT NULL PRIMARY KEY,
+  ueid            bytea,
+  known_tree_size bigint NOT NULL CHECK (known_tree_size ${SAFE}),
+  issued_at       bigint NOT NULL CHECK (issued_at ${SAFE}),
+  expires_at      bigint NOT NULL CHECK (expires_at ${SAFE})
+);
+CREATE INDEX challenges_by_expiry ON challenges (expires_at);
+`,
+];
+
+/** The advisory lock key of migrations: "hemv" in ASCII, as the SQLite store's application_id. */
+const MIGRATION_LOCK = 0x68656d76;
+
+export interface PostgresStoreOptions {
+  /** Connections in this process's pool (default 10). */
+  readonly poolSize?: number;
+  /** How long to wait for a connection before VERIFIER_STORE_FAILED (default 5 s). */
+  readonly connectTimeoutMs?: number;
+  /**
+   * How long one statement may wait, for a lock or anything else, before VERIFIER_STORE_FAILED
+   * (default 10 s, as the SQLite store's busy timeout).
+   */
+  readonly statementTimeoutMs?: number;
+  /** Expired nonces and challenges are swept once every this many appraisals of this process (default 256). */
+  readonly sweepInterval?: number;
+}
+
+/** The chip, licences and planned checkpoints as one row of text, read in one round trip. */
+const READ_CHIP = `
+WITH claimed AS (
+  INSERT INTO nonces (nonce, expires_at)
+  SELECT $3::bytea, $4::bigint WHERE $3::bytea IS NOT NULL
+  ON CONFLICT (nonce) DO NOTHING
+  RETURNING 1
+)
+SELECT
+  (SELECT count(*) FROM claimed)::int AS claimed,
+  (SELECT json_build_array(bootcount::text, total_ops::text, workloads_run::text, last_appraised_at::text, encode(active_licence, 'hex'))
+     FROM chips WHERE ueid = $1) AS chip,
+  (SELECT coalesce(json_agg(json_build_array(encode(licence_id, 'hex'), ops_used::text)), '[]'::json)
+     FROM licences WHERE ueid = $1) AS licences,
+  (SELECT coalesce(json_agg(json_build_array(tree_size::text, encode(root_hash, 'hex'), issued_at::text, total_ops::text) ORDER BY tree_size), '[]'::json)
+     FROM checkpoints
+    WHERE ueid = $1 AND (tree_size = ANY ($2::bigint[]) OR tree_size = (SELECT max(tree_size) FROM checkpoints WHERE ueid = $1))) AS checkpoints,
+  (SELECT max(tree_size)::text FROM checkpoints WHERE ueid = $1) AS latest`;
+
+/** The merged update as one statement: the chip, its licences and new checkpoints. */
+const WRITE_CHIP = `
+WITH chip AS (
+  INSERT INTO chips (ueid, bootcount, total_ops, workloads_run, last_appraised_at, active_licence)
+  VALUES ($1, $2, $3::numeric, $4, $5, $6)
+  ON CONFLICT (ueid) DO UPDATE SET
+    bootcount = greatest(chips.bootcount, excluded.bootcount),
+    total_ops = greatest(chips.total_ops, excluded.total_ops),
+    workloads_run = greatest(chips.workloads_run, excluded.workloads_run),
+    last_appraised_at = greatest(chips.last_appraised_at, excluded.last_appraised_at),
+    active_licence = excluded.active_licence
+  RETURNING ueid
+), licence_rows AS (
+  INSERT INTO licences (ueid, licence_id, ops_used)
+  SELECT chip.ueid, decode(t.id, 'hex'), t.used::numeric FROM chip, unnest($7::text[], $8::text[]) AS t (id, used)
+  ON CONFLICT (ueid, licence_id) DO UPDATE SET ops_used = greatest(licences.ops_used, excluded.ops_used)
+  RETURNING 1
+), checkpoint_rows AS (
+  INSERT INTO checkpoints (ueid, tree_size, root_hash, issued_at, total_ops)
+  SELECT chip.ueid, t.size, decode(t.root, 'hex'), t.iat, t.ops::numeric FROM chip, unnest($9::bigint[], $10::text[], $11::bigint[], $12::text[]) AS t (size, root, iat, ops)
+  ON CONFLICT (ueid, tree_size) DO NOTHING
+  RETURNING 1
+)
+SELECT (SELECT count(*) FROM licence_rows) + (SELECT count(*) FROM checkpoint_rows) AS written`;
+
+type Row = Record<string, unknown>;
+
+export class PostgresVerifierStore implements AsyncVerifierStore {
+  readonly #pool: pg.Pool;
+  /**
+   * Connections with synchronous_commit off, for challenges only: a challenge lost to a server crash
+   * costs its client a new challenge, never a wrong result (its nonce is recorded as used, durably, by
+   * the appraisal), so its commit need not wait for the WAL to reach the disk. Other sessions see it
+   * at once all the same.
+   */
+  readonly #challengePool: pg.Pool;
+  readonly #sweepInterval: number;
+  #appraisals = 0;
+  /** The latest verifier time this process recorded: what nonces and challenges expire against (as the memory store). */
+  #clock = 0;
+  #closed = false;
+
+  /**
+   * Connects, applies the migrations this database lacks and returns the store. Throws
+   * VERIFIER_STORE_FAILED when the server does not answer, VERIFIER_STORE_SCHEMA_UNSUPPORTED for a
+   * database of a newer schema, VERIFIER_STORE_CORRUPT for one whose hemkit tables are not ours.
+   */
+  static async open(connection: string | pg.PoolConfig, options: PostgresStoreOptions = {}): Promise<PostgresVerifierStore> {
+    const config: pg.PoolConfig = typeof connection === 'string' ? { connectionString: connection } : { ...connection };
+    const poolConfig: pg.PoolConfig = {
+      max: options.poolSize ?? 10,
+      connectionTimeoutMillis: options.connectTimeoutMs ?? 5_000,
+      statement_timeout: options.statementTimeoutMs ?? 10_000,
+      // A worker that dies mid-transaction loses its connection, and PostgreSQL rolls back; this bounds
+      // a live worker that stalls inside one.
+      idle_in_transaction_session_timeout: 30_000,
+      ...config,
+    };
+    const pool = new pg.Pool(poolConfig);
+    const challengePool = new pg.Pool({ ...poolConfig, max: Math.max(1, Math.ceil((options.poolSize ?? 10) / 4)), options: `${config.options ?? ''} -c synchronous_commit=off`.trim() });
+    // An idle client whose server went away emits an error on the pool; without a listener that would
+    // end the process. The next query on it fails and is reported as VERIFIER_STORE_FAILED.
+    pool.on('error', () => {});
+    challengePool.on('error', () => {});
+    try {
+      await migrate(pool);
+    } catch (e) {
+      await pool.end().catch(() => {});
+      await challengePool.end().catch(() => {});
+      throw toStoreError(e, 'opening the PostgreSQL verifier store');
+    }
+    return new PostgresVerifierStore(pool, challengePool, options);
+  }
+
+  private constructor(pool: pg.Pool, challengePool: pg.Pool, options: PostgresStoreOptions) {
+    this.#pool = pool;
+    this.#challengePool = challengePool;
+    this.#sweepInterval = options.sweepInterval ?? 256;
+  }
+
+  async appraise<T>(ueid: Uint8Array, plan: AppraisalPlan, decide: AsyncDecide<T>): Promise<T> {
+    this.#checkOpen();
+    checkUeid(ueid);
+    for (const size of plan.checkpointSizes) if (!Number.isSafeInteger(size) || size < 0) throw new HemkitError('VERIFIER_STORE_INVALID_INPUT', `the plan names checkpoint size ${size}`);
+    if (plan.nonce !== undefined) checkNonce(plan.nonce.nonce, plan.nonce.expiresAt);
+    const client = await this.#connect('recording an appraisal');
+    // Set when the connection can no longer be trusted: the client is then destroyed, not pooled.
+    let broken = false;
+    let open = false;
+    try {
+      await this.#run(client, 'recording an appraisal', `BEGIN; SELECT pg_advisory_xact_lock(${lockKey(ueid)})`);
+      open = true;
+      const row = (await this.#run(client, 'recording an appraisal', READ_CHIP, [ueid, plan.checkpointSizes, plan.nonce?.nonce ?? null, plan.nonce?.expiresAt ?? null])).rows[0]!;
+      const memory = readMemory(ueid, row, plan);
+      const fresh = row.claimed === 1;
+      const ledger = plannedLedger(plan, () => fresh);
+      const outcome = decide(memory, ledger);
+      if (outcome.update !== undefined) checkUpdate(ueid, outcome.update);
+      // A nonce this transaction claimed but did not use (an earlier check failed) is given back:
+      // refusals change nothing. One claimed before by another appraisal is not ours to give back.
+      if (fresh && !ledger.used) await this.#run(client, 'recording an appraisal', 'DELETE FROM nonces WHERE nonce = $1', [plan.nonce!.nonce]);
+      if (outcome.update !== undefined) await this.#run(client, 'recording an appraisal', WRITE_CHIP, writeValues(memory, outcome.update));
+      await this.#run(client, 'recording an appraisal', 'COMMIT');
+      open = false;
+      if (outcome.update !== undefined && outcome.update.appraisedAt > this.#clock) this.#clock = outcome.update.appraisedAt;
+      if (++this.#appraisals % this.#sweepInterval === 0) await this.#sweep(client);
+      return outcome.result;
+    } catch (e) {
+      if (isStoreFailure(e)) broken = true;
+      else if (open) await client.query('ROLLBACK').catch(() => (broken = true));
+      throw e;
+    } finally {
+      // A failed connection may be mid-transaction: destroyed (the server rolls back), never reused.
+      client.release(broken);
+    }
+  }
+
+  async useNonce(nonce: Uint8Array, expiresAt: number): Promise<boolean> {
+    this.#checkOpen();
+    checkNonce(nonce, expiresAt);
+    const r = await this.#query('recording a nonce', 'INSERT INTO nonces (nonce, expires_at) VALUES ($1, $2) ON CONFLICT (nonce) DO NOTHING', [nonce, expiresAt]);
+    return r.rowCount === 1;
+  }
+
+  async getChip(ueid: Uint8Array): Promise<ChipState | undefined> {
+    this.#checkOpen();
+    checkUeid(ueid);
+    const row = (await this.#query('reading chip memory', READ_CHIP, [ueid, [], null, null])).rows[0]!;
+    const memory = readMemory(ueid, row, { checkpointSizes: [] });
+    if (memory === undefined) return undefined;
+    return {
+      ueid: memory.ueid,
+      bootcount: memory.bootcount,
+      totalOps: memory.totalOps,
+      workloadsRun: memory.workloadsRun,
+      latestCheckpoint: memory.latestCheckpoint,
+      lastAppraisedAt: memory.lastAppraisedAt,
+      licenceUsage: memory.licenceUsage,
+      activeLicence: memory.activeLicence,
+    };
+  }
+
+  async listChips(options: { readonly after?: Uint8Array; readonly limit?: number } = {}): Promise<readonly RememberedChip[]> {
+    this.#checkOpen();
+    const r = await this.#query(
+      'listing chips',
+      'SELECT ueid, total_ops::text AS total_ops, last_appraised_at::text AS last_appraised_at FROM chips WHERE ueid > $1 ORDER BY ueid LIMIT $2',
+      [options.after ?? new Uint8Array(0), options.limit ?? null],
+    );
+    return r.rows.map((row) => ({
+      ueid: readBytes(row.ueid, 'chips.ueid'),
+      totalOps: readCounter(row.total_ops, 'chips.total_ops'),
+      lastAppraisedAt: readCount(row.last_appraised_at, 'chips.last_appraised_at'),
+    }));
+  }
+
+  async addChallenge(challenge: StoredChallenge): Promise<void> {
+    this.#checkOpen();
+    checkChallenge(challenge);
+    const r = await this.#queryOn(
+      this.#challengePool,
+      'recording a challenge',
+      'INSERT INTO challenges (nonce, ueid, known_tree_size, issued_at, expires_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (nonce) DO NOTHING',
+      [challenge.nonce, challenge.ueid ?? null, challenge.knownTreeSize, challenge.issuedAt, challenge.expiresAt],
+    );
+    if (r.rowCount !== 1) throw new HemkitError('VERIFIER_STORE_INVALID_INPUT', `a challenge with nonce ${toHex(challenge.nonce)} was already issued`);
+    if (challenge.issuedAt > this.#clock) this.#clock = challenge.issuedAt;
+  }
+
+  async getChallenge(nonce: Uint8Array, now: number): Promise<StoredChallenge | undefined> {
+    this.#checkOpen();
+    const r = await this.#query(
+      'reading a challenge',
+      'SELECT ueid, known_tree_size::text AS known_tree_size, issued_at::text AS issued_at, expires_at::text AS expires_at FROM challenges WHERE nonce = $1 AND expires_at >= $2',
+      [nonce, now],
+    );
+    const row = r.rows[0];
+    if (row === undefined) return undefined;
+    return {
+      nonce: nonce.slice(),
+      ueid: row.ueid === null ? undefined : readBytes(row.ueid, 'challenges.ueid'),
+      knownTreeSize: readCount(row.known_tree_size, 'challenges.known_tree_size'),
+      issuedAt: readCount(row.issued_at, 'challenges.issued_at'),
+      expiresAt: readCount(row.expires_at, 'challenges.expires_at'),
+    };
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await Promise.all([this.#pool.end(), this.#challengePool.end()]);
+  }
+
+  async #sweep(client: pg.PoolClient): Promise<void> {
+    // Best effort: a sweep that fails leaves expired rows for the next one, and the appraisal stands.
+    await client.query('DELETE FROM nonces WHERE expires_at < $1', [this.#clock]).catch(() => {});
+    await client.query('DELETE FROM challenges WHERE expires_at < $1', [this.#clock]).catch(() => {});
+  }
+
+  async #connect(doing: string): Promise<pg.PoolClient> {
+    try {
+      return await this.#pool.connect();
+    } catch (e) {
+      throw toStoreError(e, doing);
+    }
+  }
+
+  async #run(client: pg.PoolClient, doing: string, text: string, values?: unknown[]): Promise<pg.QueryResult<Row>> {
+    try {
+      return await client.query<Row>(text, values);
+    } catch (e) {
+      throw toStoreError(e, doing);
+    }
+  }
+
+  #query(doing: string, text: string, values: unknown[]): Promise<pg.QueryResult<Row>> {
+    return this.#queryOn(this.#pool, doing, text, values);
+  }
+
+  async #queryOn(pool: pg.Pool, doing: string, text: string, values: unknown[]): Promise<pg.QueryResult<Row>> {
+    try {
+      return await pool.query<Row>(text, values);
+    } catch (e) {
+      throw toStoreError(e, doing);
+    }
+  }
+
+  #checkOpen(): void {
+    if (this.#closed) throw new HemkitError('VERIFIER_STORE_FAILED', 'the verifier store is closed');
+  }
+}
+
+/** Creates the schema or checks it, once across processes starting together. */
+async function migrate(pool: pg.Pool): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query(`BEGIN; SELECT pg_advisory_xact_lock(${MIGRATION_LOCK})`);
+    await client.query('CREATE TABLE IF NOT EXISTS hemkit_schema (id int PRIMARY KEY CHECK (id = 1), version int NOT NULL)');
+    const found = (await client.query<{ version: number }>('SELECT version FROM hemkit_schema')).rows[0]?.version ?? 0;
+    if (found > MIGRATIONS.length) {
+      throw new HemkitError(
+        'VERIFIER_STORE_SCHEMA_UNSUPPORTED',
+        `the database has verifier store schema version ${found}; this verifier understands up to ${MIGRATIONS.length}: upgrade the verifier, do not downgrade the database`,
+      );
+    }
+    if (found === 0) {
+      const clash = (await client.query<{ n: number }>("SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = current_schema() AND tablename IN ('chips', 'licences', 'checkpoints', 'nonces', 'challenges')")).rows[0]!.n;
+      if (clash !== 0) throw new HemkitError('VERIFIER_STORE_CORRUPT', 'the database has tables named as the verifier store\'s but no hemkit_schema version: not a hemkit verifier store');
+    }
+    for (let v = found; v < MIGRATIONS.length; v++) await client.query(MIGRATIONS[v]!);
+    await client.query('INSERT INTO hemkit_schema (id, version) VALUES (1, $1) ON CONFLICT (id) DO UPDATE SET version = excluded.version', [MIGRATIONS.length]);
+    await client.query('COMMIT');
+    client.release();
+  } catch (e) {
+    await client.query('ROLLBACK').catch(() => {});
+    client.release(true);
+    throw e;
+  }
+}
+
+/** A signed 64-bit key from the UEID's SHA-256: a bigint literal, so it is inlined, never a parameter. */
+function lockKey(ueid: Uint8Array): string {
+  return new DataView(sha256(ueid).buffer).getBigInt64(0).toString();
+}
+
+function readMemory(ueid: Uint8Array, row: Row, plan: AppraisalPlan): ChipMemory | undefined {
+  if (row.chip === null || row.chip === undefined) return undefined;
+  const chip = row.chip as unknown[];
+  if (!Array.isArray(chip) || chip.length !== 5) corrupt('chips', chip);
+  const list = (row.checkpoints as unknown[][]).map(readCheckpoint);
+  const bySize = new Map(list.map((c) => [c.treeSize, c]));
+  const latestSize = row.latest === null ? undefined : readCount(row.latest, 'checkpoints.tree_size');
+  const latest = latestSize === undefined ? undefined : bySize.get(latestSize);
+  const sizes = new Set(plan.checkpointSizes);
+  const key = ueid.slice();
+  return {
+    ueid: key,
+    bootcount: readCount(chip[0], 'chips.bootcount'),
+    totalOps: readCounter(chip[1], 'chips.total_ops'),
+    workloadsRun: readCount(chip[2], 'chips.workloads_run'),
+    get checkpoints(): never {
+      throw new HemkitError('VERIFIER_STORE_INVALID_INPUT', 'the appraisal plan did not name the full list of checkpoints');
+    },
+    latestCheckpoint: latest,
+    checkpointAt(treeSize: number) {
+      if (!sizes.has(treeSize)) throw new HemkitError('VERIFIER_STORE_INVALID_INPUT', `the appraisal plan did not name checkpoint size ${treeSize}`);
+      return bySize.get(treeSize);
+    },
+    lastAppraisedAt: readCount(chip[3], 'chips.last_appraised_at'),
+    licenceUsage: new Map((row.licences as unknown[][]).map((l) => [readHexText(l[0], 'licences.licence_id'), readCounter(l[1], 'licences.ops_used')])),
+    activeLicence: chip[4] === null ? undefined : readHexText(chip[4], 'chips.active_licence'),
+  };
+}
+
+function writeValues(memory: ChipMemory | undefined, update: ChipUpdate): unknown[] {
+  const c = mergeCounters(memory, update);
+  const licences = [...mergeLicenceUsage(memory, update)];
+  return [
+    update.ueid,
+    c.bootcount,
+    c.totalOps.toString(),
+    c.workloadsRun,
+    c.lastAppraisedAt,
+    update.activeLicence === undefined ? null : fromHex(update.activeLicence),
+    licences.map(([id]) => id),
+    licences.map(([, used]) => used.toString()),
+    update.checkpoints.map((cp) => cp.treeSize),
+    update.checkpoints.map((cp) => toHex(cp.rootHash)),
+    update.checkpoints.map((cp) => cp.issuedAt),
+    update.checkpoints.map((cp) => cp.totalOps.toString()),
+  ];
+}
+
+/** Errors of the connection or the server are store failures; a HemkitError (ours, or decide's) passes through. */
+function toStoreError(e: unknown, doing: string): unknown {
+  if (e instanceof HemkitError) return e;
+  const code = typeof e === 'object' && e !== null && 'code' in e ? String((e as { code: unknown }).code) : undefined;
+  const message = e instanceof Error ? e.message : String(e);
+  return new HemkitError('VERIFIER_STORE_FAILED', `${doing}: ${message}${code ? ` (${code})` : ''}`, { cause: e });
+}
+
+function isStoreFailure(e: unknown): boolean {
+  return e instanceof HemkitError && e.code === 'VERIFIER_STORE_FAILED';
+}
+
+function corrupt(what: string, value: unknown): never {
+  throw new HemkitError('VERIFIER_STORE_CORRUPT', `${what} holds ${JSON.stringify(value)}, which the schema does not allow`);
+}
+
+function readCount(value: unknown, what: string): number {
+  const n = typeof value === 'string' && /^(0|[1-9][0-9]{0,15})$/.test(value) ? Number(value) : typeof value === 'number' ? value : NaN;
+  if (!Number.isSafeInteger(n) || n < 0) corrupt(what, value);
+  return n;
+}
+
+function readCounter(value: unknown, what: string): bigint {
+  if (typeof value !== 'string' || !/^(0|[1-9][0-9]{0,38})$/.test(value)) corrupt(what, value);
+  const n = BigInt(value as string);
+  if (n > MAX_COUNTER) corrupt(what, value);
+  return n;
+}
+
+function readHexText(value: unknown, what: string): string {
+  if (typeof value !== 'string' || !/^([0-9a-f]{2})+$/.test(value)) corrupt(what, value);
+  return value as string;
+}
+
+function readBytes(value: unknown, what: string): Uint8Array {
+  if (!(value instanceof Uint8Array) || value.length === 0) corrupt(what, value);
+  return new Uint8Array(value as Uint8Array);
+}
+
+function readCheckpoint(row: unknown[]): SeenCheckpoint {
+  if (!Array.isArray(row) || row.length !== 4) corrupt('checkpoints', row);
+  return {
+    treeSize: readCount(row[0], 'checkpoints.tree_size'),
+    rootHash: fromHex(readHexText(row[1], 'checkpoints.root_hash')),
+    issuedAt: readCount(row[2], 'checkpoints.issued_at'),
+    totalOps: readCounter(row[3], 'checkpoints.total_ops'),
+  };
+}

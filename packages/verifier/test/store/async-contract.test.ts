@@ -1,0 +1,223 @@
+/**
+ * What every AsyncVerifierStore promises (specs/verifier.md §4.1), one suite run against the memory
+ * and SQLite stores through `asAsyncStore` and against PostgreSQL in a fresh database: one
+ * transaction per chip (no lost update under concurrent appraisals), a nonce affirmed at most once
+ * whichever chips race for it, decide held to its plan, nothing recorded by a failed appraisal, and
+ * the reads a verification service needs (chip state, the chip listing, challenges).
+ */
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { asAsyncStore, MemoryVerifierStore, type AppraisalPlan, type AsyncVerifierStore, type ChipMemory } from '../../src/store/index.js';
+import { SqliteVerifierStore } from '../../src/store/sqlite.js';
+import { PostgresVerifierStore } from '../../src/store/postgres.js';
+import { checkpoint, expectRejection, root, type TempDir, tempDir, ueid, update } from './support.js';
+import { freshDatabase, postgresAnswers, type FreshDatabase } from './postgres-support.js';
+
+const CHIP = ueid(1);
+const NONCE = new Uint8Array(16).fill(0x4e);
+const NO_PLAN: AppraisalPlan = { checkpointSizes: [] };
+const withNonce = (nonce: Uint8Array, expiresAt = 1_800_000_600): AppraisalPlan => ({ checkpointSizes: [], nonce: { nonce, expiresAt } });
+
+interface AsyncKind {
+  readonly name: string;
+  open(): Promise<AsyncVerifierStore>;
+  cleanup(): Promise<void>;
+}
+
+const pgUp = await postgresAnswers();
+let database: FreshDatabase | undefined;
+let dir: TempDir | undefined;
+let opened = 0;
+
+const KINDS: AsyncKind[] = [
+  { name: 'memory (asAsyncStore)', open: async () => asAsyncStore(new MemoryVerifierStore()), cleanup: async () => {} },
+  {
+    name: 'SQLite (asAsyncStore)',
+    open: async () => asAsyncStore(SqliteVerifierStore.open((dir ??= tempDir()).file(`store-${++opened}.db`))),
+    cleanup: async () => {
+      dir?.remove();
+      dir = undefined;
+    },
+  },
+  {
+    name: 'PostgreSQL',
+    // Each test gets its own schema-fresh database content: the tables are emptied between tests.
+    open: async () => {
+      const store = await PostgresVerifierStore.open(database!.url, { poolSize: 8 });
+      await truncate(database!.url);
+      return store;
+    },
+    cleanup: async () => {},
+  },
+];
+
+async function truncate(url: string): Promise<void> {
+  const { default: pg } = await import('pg');
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  await c.query('TRUNCATE chips, licences, checkpoints, nonces, challenges');
+  await c.end();
+}
+
+/** An appraisal that affirms whatever it sees, recording `u`. */
+const record = (store: AsyncVerifierStore, u = update(CHIP)) => store.appraise(u.ueid, NO_PLAN, () => ({ result: undefined, update: u }));
+
+describe.each(KINDS)('$name', (kind) => {
+  const skip = kind.name === 'PostgreSQL' && !pgUp;
+  let store: AsyncVerifierStore;
+
+  beforeAll(async () => {
+    if (kind.name === 'PostgreSQL' && pgUp) database = await freshDatabase();
+  });
+  afterAll(async () => {
+    if (kind.name === 'PostgreSQL' && database !== undefined) await database.drop();
+    await kind.cleanup();
+  });
+  beforeEach(async (ctx) => {
+    if (skip) ctx.skip();
+    store = await kind.open();
+  });
+  afterEach(async () => {
+    if (!skip) await store.close();
+  });
+
+  describe('chip memory', () => {
+    it('knows nothing of a chip never appraised, and says so to decide', async () => {
+      expect(await store.getChip(CHIP)).toBeUndefined();
+      const seen = await store.appraise(CHIP, NO_PLAN, (memory) => ({ result: memory === undefined ? 'none' : 'some' }));
+      expect(seen).toBe('none');
+      expect(await store.getChip(CHIP)).toBeUndefined();
+    });
+
+    it('shows the state an affirming appraisal recorded, with its latest checkpoint and licences', async () => {
+      const licence = 'ab'.repeat(16);
+      await record(store, update(CHIP, { bootcount: 3, totalOps: 12_345n, workloadsRun: 7, checkpoints: [checkpoint(2), checkpoint(4)], appraisedAt: 1_800_000_100, licenceUsage: new Map([[licence, 99n]]), activeLicence: licence }));
+      expect(await store.getChip(CHIP)).toEqual({
+        ueid: CHIP,
+        bootcount: 3,
+        totalOps: 12_345n,
+        workloadsRun: 7,
+        latestCheckpoint: { treeSize: 4, rootHash: root(4), issuedAt: 1_800_000_004, totalOps: 4000n },
+        lastAppraisedAt: 1_800_000_100,
+        licenceUsage: new Map([[licence, 99n]]),
+        activeLicence: licence,
+      });
+    });
+
+    it('shows decide the latest checkpoint and the planned sizes, as of the previous appraisal', async () => {
+      await record(store, update(CHIP, { totalOps: 10n, checkpoints: [checkpoint(2), checkpoint(5), checkpoint(9)] }));
+      const seen = await store.appraise(CHIP, { checkpointSizes: [5, 7] }, (memory) => ({
+        result: { ops: memory?.totalOps, latest: memory?.latestCheckpoint?.treeSize, at5: memory?.checkpointAt(5)?.rootHash, at7: memory?.checkpointAt(7) },
+      }));
+      expect(seen).toEqual({ ops: 10n, latest: 9, at5: root(5), at7: undefined });
+    });
+
+    it('refuses a lookup the plan did not name, and the full list, with VERIFIER_STORE_INVALID_INPUT', async () => {
+      await record(store, update(CHIP, { checkpoints: [checkpoint(2), checkpoint(5)] }));
+      const read = (fn: (m: ChipMemory) => unknown) => store.appraise(CHIP, { checkpointSizes: [5] }, (memory) => ({ result: fn(memory!) }));
+      await expectRejection(read((m) => m.checkpointAt(2)), 'VERIFIER_STORE_INVALID_INPUT');
+      await expectRejection(read((m) => m.checkpoints), 'VERIFIER_STORE_INVALID_INPUT');
+    });
+
+    it('never lowers a counter, and keeps 2^128-1 exactly', async () => {
+      const max = (1n << 128n) - 1n;
+      await record(store, update(CHIP, { bootcount: 5, totalOps: max, workloadsRun: 9, appraisedAt: 1_800_000_500 }));
+      await record(store, update(CHIP, { bootcount: 4, totalOps: 1n, workloadsRun: 10, appraisedAt: 1_800_000_400 }));
+      expect(await store.getChip(CHIP)).toMatchObject({ bootcount: 5, totalOps: max, workloadsRun: 10, lastAppraisedAt: 1_800_000_500 });
+    });
+
+    it('keeps a remembered root when an update brings another for its size', async () => {
+      await record(store, update(CHIP, { checkpoints: [checkpoint(4, 4)] }));
+      await record(store, update(CHIP, { checkpoints: [checkpoint(4, 0xee)] }));
+      expect((await store.getChip(CHIP))?.latestCheckpoint?.rootHash).toEqual(root(4));
+    });
+
+    it('refuses an update for another chip with VERIFIER_STORE_INVALID_INPUT and records nothing', async () => {
+      await expectRejection(store.appraise(CHIP, NO_PLAN, () => ({ result: 1, update: update(ueid(2)) })), 'VERIFIER_STORE_INVALID_INPUT');
+      expect(await store.getChip(CHIP)).toBeUndefined();
+      expect(await store.getChip(ueid(2))).toBeUndefined();
+    });
+  });
+
+  describe('one transaction per chip', () => {
+    it('loses no update when many appraisals of one chip run at once', async () => {
+      // Each appraisal raises the counter by one over what it read: a lost update leaves fewer.
+      const n = 24;
+      await Promise.all(
+        Array.from({ length: n }, () =>
+          store.appraise(CHIP, NO_PLAN, (memory) => ({ result: undefined, update: update(CHIP, { totalOps: (memory?.totalOps ?? 0n) + 1n }) })),
+        ),
+      );
+      expect((await store.getChip(CHIP))?.totalOps).toBe(BigInt(n));
+    });
+
+    it('affirms one nonce once, when appraisals of different chips race with it', async () => {
+      const fresh = await Promise.all(
+        Array.from({ length: 12 }, (_, i) => store.appraise(ueid(100 + i), withNonce(NONCE), (_m, ledger) => ({ result: ledger.useNonce(NONCE, 1_800_000_600) }))),
+      );
+      expect(fresh.filter(Boolean)).toHaveLength(1);
+    });
+
+    it('records nothing when decide throws, not the nonce either, and passes the error on unchanged', async () => {
+      const boom = new Error('decide failed');
+      await expect(
+        store.appraise(CHIP, withNonce(NONCE), (_m, ledger) => {
+          ledger.useNonce(NONCE, 1_800_000_600);
+          throw boom;
+        }),
+      ).rejects.toBe(boom);
+      expect(await store.getChip(CHIP)).toBeUndefined();
+      expect(await store.useNonce(NONCE, 1_800_000_600)).toBe(true);
+    });
+
+    it('gives back a planned nonce that decide did not use (a refusal changes nothing)', async () => {
+      await store.appraise(CHIP, withNonce(NONCE), () => ({ result: undefined }));
+      expect(await store.useNonce(NONCE, 1_800_000_600)).toBe(true);
+    });
+
+    it('does not give back a nonce another appraisal had used', async () => {
+      expect(await store.useNonce(NONCE, 1_800_000_600)).toBe(true);
+      await store.appraise(CHIP, withNonce(NONCE), () => ({ result: undefined }));
+      expect(await store.useNonce(NONCE, 1_800_000_600)).toBe(false);
+    });
+
+    it('refuses a nonce the plan did not name, or at another expiry, with VERIFIER_STORE_INVALID_INPUT', async () => {
+      await expectRejection(store.appraise(CHIP, NO_PLAN, (_m, l) => ({ result: l.useNonce(NONCE, 1_800_000_600) })), 'VERIFIER_STORE_INVALID_INPUT');
+      await expectRejection(store.appraise(CHIP, withNonce(NONCE), (_m, l) => ({ result: l.useNonce(NONCE, 1_800_000_601) })), 'VERIFIER_STORE_INVALID_INPUT');
+      expect(await store.useNonce(NONCE, 1_800_000_600)).toBe(true);
+    });
+
+    it('answers a used nonce as used inside an appraisal', async () => {
+      expect(await store.appraise(CHIP, withNonce(NONCE), (_m, l) => ({ result: l.useNonce(NONCE, 1_800_000_600) }))).toBe(true);
+      expect(await store.appraise(CHIP, withNonce(NONCE), (_m, l) => ({ result: l.useNonce(NONCE, 1_800_000_600) }))).toBe(false);
+    });
+  });
+
+  describe('service records', () => {
+    it('lists remembered chips in bytewise UEID order, a page at a time', async () => {
+      for (const n of [3, 1, 2]) await record(store, update(ueid(n), { totalOps: BigInt(n) }));
+      expect((await store.listChips()).map((c) => c.totalOps)).toEqual([1n, 2n, 3n]);
+      const page = await store.listChips({ after: ueid(1), limit: 1 });
+      expect(page.map((c) => c.ueid)).toEqual([ueid(2)]);
+    });
+
+    it('remembers a challenge until it expires, and issues a nonce once', async () => {
+      const challenge = { nonce: NONCE, ueid: CHIP, knownTreeSize: 4, issuedAt: 1_800_000_000, expiresAt: 1_800_000_600 };
+      await store.addChallenge(challenge);
+      expect(await store.getChallenge(NONCE, 1_800_000_600)).toEqual(challenge);
+      expect(await store.getChallenge(NONCE, 1_800_000_601)).toBeUndefined();
+      expect(await store.getChallenge(new Uint8Array(16), 1_800_000_000)).toBeUndefined();
+      await expectRejection(store.addChallenge({ ...challenge, ueid: undefined }), 'VERIFIER_STORE_INVALID_INPUT');
+    });
+
+    it('refuses a challenge it could not keep exactly with VERIFIER_STORE_INVALID_INPUT', async () => {
+      await expectRejection(store.addChallenge({ nonce: new Uint8Array(4), ueid: undefined, knownTreeSize: 0, issuedAt: 1, expiresAt: 2 }), 'VERIFIER_STORE_INVALID_INPUT');
+      await expectRejection(store.addChallenge({ nonce: NONCE, ueid: undefined, knownTreeSize: 0, issuedAt: 2, expiresAt: 1 }), 'VERIFIER_STORE_INVALID_INPUT');
+    });
+
+    it('is closed by close: VERIFIER_STORE_FAILED afterwards', async () => {
+      await store.close();
+      await expectRejection(store.getChip(CHIP), 'VERIFIER_STORE_FAILED');
+      store = await kind.open();
+    });
+  });
+});

@@ -1,0 +1,102 @@
+/**
+ * What only the PostgreSQL store has (specs/verifier.md §4.1): migrations at open, once across
+ * processes; a database of a newer schema or of another program refused; a server that does not
+ * answer, or that ends the connection mid-appraisal, gives VERIFIER_STORE_FAILED and records nothing.
+ */
+import pg from 'pg';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { PostgresVerifierStore, POSTGRES_SCHEMA_VERSION } from '../../src/store/postgres.js';
+import { expectRejection, ueid, update } from './support.js';
+import { freshDatabase, postgresAnswers, type FreshDatabase } from './postgres-support.js';
+
+const pgUp = await postgresAnswers();
+const CHIP = ueid(1);
+let db: FreshDatabase;
+
+async function sql<T extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values: unknown[] = []): Promise<T[]> {
+  const c = new pg.Client({ connectionString: db.url });
+  await c.connect();
+  try {
+    return (await c.query<T>(text, values)).rows;
+  } finally {
+    await c.end();
+  }
+}
+
+describe.skipIf(!pgUp)('PostgresVerifierStore', () => {
+  beforeAll(async () => {
+    db = await freshDatabase();
+  });
+  afterAll(async () => {
+    await db?.drop();
+  });
+  beforeEach(async () => {
+    await sql('DROP TABLE IF EXISTS hemkit_schema, licences, checkpoints, chips, nonces, challenges, other_program');
+  });
+
+  it('creates its schema at open, once, when processes start together, and opens it again unchanged', async () => {
+    const stores = await Promise.all([1, 2, 3].map(() => PostgresVerifierStore.open(db.url, { poolSize: 1 })));
+    await stores[0]!.appraise(CHIP, { checkpointSizes: [] }, () => ({ result: 0, update: update(CHIP, { totalOps: 5n }) }));
+    await Promise.all(stores.map((s) => s.close()));
+    expect(await sql('SELECT version FROM hemkit_schema')).toEqual([{ version: POSTGRES_SCHEMA_VERSION }]);
+    const again = await PostgresVerifierStore.open(db.url);
+    expect((await again.getChip(CHIP))?.totalOps).toBe(5n);
+    await again.close();
+  });
+
+  it('refuses a database of a newer schema with VERIFIER_STORE_SCHEMA_UNSUPPORTED and leaves it as it is', async () => {
+    await sql('CREATE TABLE hemkit_schema (id int PRIMARY KEY, version int NOT NULL)');
+    await sql('INSERT INTO hemkit_schema VALUES (1, $1)', [POSTGRES_SCHEMA_VERSION + 1]);
+    await expectRejection(PostgresVerifierStore.open(db.url), 'VERIFIER_STORE_SCHEMA_UNSUPPORTED');
+    expect(await sql("SELECT tablename FROM pg_tables WHERE tablename = 'chips'")).toEqual([]);
+  });
+
+  it('refuses tables of the same names without its schema version with VERIFIER_STORE_CORRUPT', async () => {
+    await sql('CREATE TABLE chips (x int)');
+    await expectRejection(PostgresVerifierStore.open(db.url), 'VERIFIER_STORE_CORRUPT');
+    expect(await sql("SELECT tablename FROM pg_tables WHERE tablename = 'hemkit_schema'")).toEqual([]);
+  });
+
+  it('gives VERIFIER_STORE_FAILED, in one line, when no server answers', async () => {
+    const e = await expectRejection(PostgresVerifierStore.open('postgres://postgres@127.0.0.1:9/none', { connectTimeoutMs: 1_000 }), 'VERIFIER_STORE_FAILED');
+    expect(e.message).not.toContain('\n');
+  });
+
+  it('gives VERIFIER_STORE_FAILED when the server ends the connection mid-appraisal, records nothing, and recovers', async () => {
+    const store = await PostgresVerifierStore.open(db.url, { poolSize: 2 });
+    const locker = new pg.Client({ connectionString: db.url });
+    await locker.connect();
+    try {
+      const nonce = new Uint8Array(16).fill(1);
+      // Another session holds the chip's lock (the store's key: the first 8 bytes of SHA-256 of the
+      // UEID), so the appraisal waits inside its transaction, where its connection is then ended.
+      const key = new DataView(sha256(CHIP).buffer).getBigInt64(0).toString();
+      await locker.query(`SELECT pg_advisory_lock(${key})`);
+      const lockerPid = (await locker.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+      const pending = store.appraise(CHIP, { checkpointSizes: [], nonce: { nonce, expiresAt: 1_800_000_600 } }, (_m, ledger) => ({
+        result: ledger.useNonce(nonce, 1_800_000_600),
+        update: update(CHIP, { totalOps: 7n }),
+      }));
+      // Awaited below; asserted from now, so the rejection is never unhandled while the test waits.
+      const rejected = expectRejection(pending, 'VERIFIER_STORE_FAILED');
+      let waiting: { pid: number }[] = [];
+      for (let i = 0; i < 200 && waiting.length === 0; i++) {
+        await new Promise((r) => setTimeout(r, 10));
+        waiting = await sql<{ pid: number }>("SELECT pid FROM pg_stat_activity WHERE datname = $1 AND wait_event_type = 'Lock' AND pid <> $2", [db.name, lockerPid]);
+      }
+      expect(waiting).toHaveLength(1);
+      await sql('SELECT pg_terminate_backend($1)', [waiting[0]!.pid]);
+      const e = await rejected;
+      expect(e.message).not.toContain('\n');
+      await locker.query(`SELECT pg_advisory_unlock(${key})`);
+      // Nothing of it was recorded, not the nonce either; the pool replaced the dead connection.
+      expect(await store.getChip(CHIP)).toBeUndefined();
+      expect(await store.appraise(CHIP, { checkpointSizes: [], nonce: { nonce, expiresAt: 1_800_000_600 } }, (_m, l) => ({ result: l.useNonce(nonce, 1_800_000_600), update: update(CHIP, { totalOps: 9n }) }))).toBe(true);
+      expect((await store.getChip(CHIP))?.totalOps).toBe(9n);
+    } finally {
+      await locker.end();
+      await store.close();
+    }
+  });
+});

@@ -1,0 +1,359 @@
+/**
+ * `npm run load`: the verification service under load on loopback (a benchmark, not a test). A fleet
+ * of simulated chips (the verifier tests' one fixture) runs work and answers fresh challenges
+ * concurrently through the real HTTP API of `hemkit serve`: each round is POST /v1/challenges for the
+ * chip, the chip runs one workload and builds its evidence against the tree size the challenge names
+ * (two new entries disclosed and opened), and POST /v1/challenges/{nonce}/evidence. Measured per
+ * configuration (SQLite and PostgreSQL, 1 and 2 workers): appraisals/s, p50/p99 latency of the
+ * evidence request, errors (any answer but 200 affirming), and appraisals per worker CPU-second;
+ * beside the library's bare appraisal rate of bundles of the same shape, measured in the same run.
+ *
+ *   npm run load                     every configuration, 10 s each
+ *   npm run load -- --seconds 5 --concurrency 16 --chips 128 --only sqlite
+ *
+ * Bounded: each configuration runs at most --seconds after its warm-up and at most --max rounds.
+ * PostgreSQL is the server on 127.0.0.1:5432 (HEMKIT_POSTGRES_URL), in a fresh database dropped after.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { Agent, request } from 'node:http';
+import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { encode } from '@hemkit/wire/cbor';
+import { encodeCoseKey } from '@hemkit/wire/cose';
+import { toHex } from '@hemkit/wire/bytes';
+import { appraise } from '../packages/verifier/src/appraise.js';
+import { MemoryVerifierStore } from '../packages/verifier/src/store/index.js';
+import { collectEvidence } from '../packages/module/src/evidence.js';
+import { authority, manufacturer, provisionedChip, reference, runOn, T0, verifierInputs, type Openings } from '../packages/verifier/test/support/fixture.js';
+
+const ROOT = new URL('..', import.meta.url).pathname;
+const { values: args } = parseArgs({
+  options: {
+    seconds: { type: 'string', default: '10' },
+    warmup: { type: 'string', default: '2' },
+    concurrency: { type: 'string', default: '16' },
+    chips: { type: 'string', default: '256' },
+    max: { type: 'string', default: '200000' },
+    only: { type: 'string', multiple: true },
+    workers: { type: 'string', multiple: true },
+  },
+});
+const SECONDS = Number(args.seconds);
+const WARMUP = Number(args.warmup);
+const CONCURRENCY = Number(args.concurrency);
+const CHIPS = Number(args.chips);
+const MAX_ROUNDS = Number(args.max);
+const STORES = (args.only ?? ['sqlite', 'postgres']) as ('sqlite' | 'postgres')[];
+const WORKERS = (args.workers ?? ['1', '2']).map(Number);
+const PG_ADMIN = process.env.HEMKIT_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const NOW = T0 + 10;
+const OPS = 10n ** 15n;
+
+// --- the fleet ---------------------------------------------------------------------------------
+
+interface SimChip {
+  readonly name: string;
+  readonly ueid: Uint8Array;
+  readonly chip: ReturnType<typeof provisionedChip>['chip'];
+  readonly licence: Uint8Array;
+  readonly log: { readonly size: number };
+  readonly openings: Openings;
+  runs: number;
+}
+
+function makeFleet(count: number, label: string): SimChip[] {
+  return Array.from({ length: count }, (_, i) => {
+    const name = `load ${label} chip ${i}`;
+    const p = provisionedChip(name);
+    return { name, ueid: p.ueid, chip: p.chip, licence: p.licenceBytes, log: p.log, openings: new Map(), runs: 0 };
+  });
+}
+
+/** One round's evidence: the chip runs a workload, then answers the nonce against `knownTreeSize`. */
+function freshEvidence(c: SimChip, nonce: Uint8Array, knownTreeSize: number): Uint8Array {
+  runOn(c.chip, `${c.name} run ${++c.runs}`, OPS, c.openings);
+  return collectEvidence(c.chip, { nonce, knownTreeSize, openings: c.openings, licences: [c.licence] });
+}
+
+// --- the bare library rate ------------------------------------------------------------------------
+
+/**
+ * appraise() alone, memory store, same bundle shape (a known chip, one new workload), only appraise
+ * timed: per second of wall time, and per CPU-second (process.cpuUsage around each call), the
+ * figure that a machine shared with other work does not distort.
+ */
+function libraryRate(seconds: number): { perSecond: number; perCpuSecond: number; count: number } {
+  const fleet = makeFleet(32, 'library');
+  const store = new MemoryVerifierStore();
+  const inputs = verifierInputs({ store, now: NOW, licenceCache: new Set() });
+  let nonceCounter = 0;
+  const nonce = () => {
+    const n = new Uint8Array(16);
+    new DataView(n.buffer).setUint32(12, ++nonceCounter);
+    return n;
+  };
+  // First appraisal of each chip: the whole log, to prime the memory (not timed).
+  for (const c of fleet) {
+    const n = nonce();
+    const a = appraise(freshEvidence(c, n, 0), { ...inputs, expectedNonce: n });
+    if (a.status !== 'affirming') throw new Error(`library warm-up: ${JSON.stringify(a.checks.filter((x) => x.status === 'fail'))}`);
+  }
+  let spent = 0;
+  let cpu = 0;
+  let count = 0;
+  const deadline = performance.now() + seconds * 1000;
+  while (performance.now() < deadline) {
+    for (const c of fleet) {
+      const n = nonce();
+      // What the verifier remembers: the head it affirmed last time.
+      const bundle = freshEvidence(c, n, c.log.size);
+      const t = performance.now();
+      const c0 = process.cpuUsage();
+      const a = appraise(bundle, { ...inputs, expectedNonce: n });
+      const c1 = process.cpuUsage(c0);
+      spent += performance.now() - t;
+      cpu += (c1.user + c1.system) / 1000;
+      if (a.status !== 'affirming') throw new Error(`library: ${JSON.stringify(a.checks.filter((x) => x.status === 'fail'))}`);
+      count++;
+    }
+  }
+  return { perSecond: count / (spent / 1000), perCpuSecond: count / (cpu / 1000), count };
+}
+
+// --- the service under load -----------------------------------------------------------------------
+
+interface ConfigResult {
+  readonly store: string;
+  readonly workers: number;
+  readonly appraisals: number;
+  readonly seconds: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly errors: number;
+  readonly errorKinds: Record<string, number>;
+  readonly workerCpu: number;
+  readonly postgresCpu: number;
+  readonly generatorCpu: number;
+}
+
+function cpuSecondsOf(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in clock ticks (USER_HZ 100)
+  } catch {
+    return 0;
+  }
+}
+
+function childrenOf(pid: number): number[] {
+  const r = spawnSync('ps', ['--ppid', String(pid), '-o', 'pid='], { encoding: 'utf8' });
+  return r.stdout.split('\n').map((s) => Number(s.trim())).filter((n) => n > 0);
+}
+
+function postgresPids(): number[] {
+  const r = spawnSync('ps', ['-C', 'postgres', '-o', 'pid='], { encoding: 'utf8' });
+  return r.stdout.split('\n').map((s) => Number(s.trim())).filter((n) => n > 0);
+}
+
+const sumCpu = (pids: readonly number[]) => pids.reduce((s, p) => s + cpuSecondsOf(p), 0);
+
+async function startServer(dir: string, workers: number, database: string | undefined): Promise<{ child: ChildProcess; url: string; workerPids: number[] }> {
+  const argv = ['packages/cli/bin/hemkit.js', 'serve', '--trust', join(dir, 'trust.json'), '--port', '0', '--workers', String(workers), '--rate-limit', '0'];
+  if (database) argv.push('--database', database);
+  else argv.push('--store', join(dir, `load-${workers}.sqlite`));
+  const child = spawn(process.execPath, argv, { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, HEMKIT_TIME: String(NOW), HEMKIT_DATABASE_URL: '' } });
+  let err = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stderr!.on('data', (d: Buffer) => {
+      err += d.toString();
+      const m = /listening on (http:\/\/[0-9.:]+)/.exec(err);
+      if (m) resolve(m[1]!);
+    });
+    child.on('exit', (code) => reject(new Error(`hemkit serve exited (${code}): ${err}`)));
+  });
+  child.removeAllListeners('exit');
+  return { child, url, workerPids: workers === 1 ? [child.pid!] : childrenOf(child.pid!) };
+}
+
+async function stopServer(child: ChildProcess): Promise<void> {
+  await new Promise<void>((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}
+
+/** A small keep-alive HTTP client: node:http, lighter than fetch for the load generator's share of the CPU. */
+function client(base: string, sockets: number) {
+  const agent = new Agent({ keepAlive: true, maxSockets: sockets });
+  const url = new URL(base);
+  return (method: string, path: string, body: Uint8Array | string | undefined, type?: string): Promise<{ status: number; body: Buffer }> =>
+    new Promise((resolve, reject) => {
+      const req = request({ agent, host: url.hostname, port: url.port, method, path, headers: type ? { 'content-type': type } : {} }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) }));
+        res.on('error', reject);
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
+}
+
+async function runConfig(dir: string, storeName: 'sqlite' | 'postgres', workers: number, database: string | undefined): Promise<ConfigResult> {
+  const { child, url, workerPids } = await startServer(dir, workers, database);
+  const http = client(url, CONCURRENCY);
+  const fleet = makeFleet(CHIPS, `${storeName} ${workers}`);
+  const errorKinds: Record<string, number> = {};
+  const latencies: number[] = [];
+  let measuring = false;
+  let rounds = 0;
+  let errors = 0;
+
+  const round = async (c: SimChip): Promise<void> => {
+    const ch = await http('POST', '/v1/challenges', JSON.stringify({ ueid: toHex(c.ueid) }), 'application/json');
+    if (ch.status !== 201) throw new Error(`challenge: ${ch.status} ${ch.body.toString().slice(0, 200)}`);
+    const challenge = JSON.parse(ch.body.toString()) as { nonce: string; knownTreeSize: number };
+    const bundle = freshEvidence(c, new Uint8Array(Buffer.from(challenge.nonce, 'hex')), challenge.knownTreeSize);
+    const t = performance.now();
+    const r = await http('POST', `/v1/challenges/${challenge.nonce}/evidence`, bundle, 'application/cbor');
+    const ms = performance.now() - t;
+    let kind: string | undefined;
+    if (r.status !== 200) kind = `${r.status} ${(JSON.parse(r.body.toString()) as { code?: string }).code ?? ''}`;
+    else {
+      const ear = JSON.parse(r.body.toString()) as { submods: Record<string, { 'ear.status': string; 'hemkit.checks': { status: string; code?: string }[] }> };
+      const sub = Object.values(ear.submods)[0]!;
+      if (sub['ear.status'] !== 'affirming') kind = sub['hemkit.checks'].find((x) => x.status === 'fail')?.code ?? sub['ear.status'];
+    }
+    if (!measuring) {
+      if (kind) throw new Error(`warm-up round not affirmed: ${kind}`);
+      return;
+    }
+    rounds++;
+    latencies.push(ms);
+    if (kind) {
+      errors++;
+      errorKinds[kind] = (errorKinds[kind] ?? 0) + 1;
+    }
+  };
+
+  // Every chip once first (its whole log, a new chip to the verifier), then the warm-up, unmeasured.
+  const queue = [...fleet];
+  const drain = async (until: () => boolean) => {
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        while (!until()) {
+          const c = queue.shift();
+          if (c === undefined) return;
+          try {
+            await round(c);
+          } finally {
+            queue.push(c);
+          }
+        }
+      }),
+    );
+  };
+  let primed = 0;
+  await drain(() => ++primed > CHIPS);
+  const warmEnd = performance.now() + WARMUP * 1000;
+  await drain(() => performance.now() > warmEnd);
+
+  measuring = true;
+  const cpu0 = sumCpu(workerPids);
+  const pg0 = database ? sumCpu(postgresPids()) : 0;
+  const gen0 = process.cpuUsage();
+  const started = performance.now();
+  const end = started + SECONDS * 1000;
+  await drain(() => performance.now() > end || rounds >= MAX_ROUNDS);
+  const seconds = (performance.now() - started) / 1000;
+  const gen = process.cpuUsage(gen0);
+  const workerCpu = sumCpu(workerPids) - cpu0;
+  const postgresCpu = database ? sumCpu(postgresPids()) - pg0 : 0;
+  await stopServer(child);
+
+  latencies.sort((a, b) => a - b);
+  const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? NaN;
+  return { store: storeName, workers, appraisals: rounds, seconds, p50: pct(0.5), p99: pct(0.99), errors, errorKinds, workerCpu, postgresCpu, generatorCpu: (gen.user + gen.system) / 1e6 };
+}
+
+// --- main ---------------------------------------------------------------------------------------
+
+async function freshDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+  const name = `hemkit_load_${process.pid}_${randomBytes(4).toString('hex')}`;
+  const admin = async (sql: string) => {
+    const c = new pg.Client({ connectionString: PG_ADMIN, connectionTimeoutMillis: 3000 });
+    await c.connect();
+    try {
+      await c.query(sql);
+    } finally {
+      await c.end();
+    }
+  };
+  await admin(`CREATE DATABASE ${name}`);
+  const url = new URL(PG_ADMIN);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+}
+
+function writeTrust(dir: string): void {
+  const keyHex = (k: Parameters<typeof encodeCoseKey>[0]) => toHex(encode(encodeCoseKey(k)));
+  const ref = reference().models[0]!;
+  writeFileSync(
+    join(dir, 'trust.json'),
+    JSON.stringify({
+      manufacturers: [{ name: 'hemkit-sim-fab', key: keyHex(manufacturer.publicKey) }],
+      licenceIssuers: { keys: authority.publicKeys.map(keyHex), threshold: 2 },
+      referenceValues: { models: [{ ...ref, peakOpsPerSecond: ref.peakOpsPerSecond.toString() }] },
+    }),
+  );
+}
+
+const build = spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '--build', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'inherit' });
+if (build.status !== 0) throw new Error('npm run build failed');
+
+console.log(`hemkit load — node ${process.version}, ${cpus()[0]?.model ?? '?'} × ${availableParallelism()}, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}, ${new Date().toISOString()}`);
+console.log(`fleet ${CHIPS} chips, ${CONCURRENCY} concurrent clients, ${SECONDS} s per configuration after ${WARMUP} s warm-up; node:crypto backend\n`);
+const lib = libraryRate(Math.min(SECONDS, 5));
+console.log(`library, bare appraise() (memory store, in process): ${lib.perSecond.toFixed(0)} appraisals/s, ${lib.perCpuSecond.toFixed(0)} per CPU-second (${lib.count} appraisals)\n`);
+
+const dir = mkdtempSync(join(tmpdir(), 'hemkit-load-'));
+writeTrust(dir);
+const results: ConfigResult[] = [];
+try {
+  for (const store of STORES) {
+    for (const workers of WORKERS) {
+      const db = store === 'postgres' ? await freshDatabase() : undefined;
+      try {
+        const r = await runConfig(dir, store, workers, db?.url);
+        results.push(r);
+        console.log(line(r));
+      } finally {
+        await db?.drop();
+      }
+    }
+  }
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+function line(r: ConfigResult): string {
+  const rate = r.appraisals / r.seconds;
+  const perCpu = r.workerCpu > 0 ? (r.appraisals / r.workerCpu).toFixed(0) : '?';
+  const kinds = Object.entries(r.errorKinds).map(([k, n]) => `${k}×${n}`).join(', ');
+  const cpuRatio = r.workerCpu > 0 ? (r.appraisals / r.workerCpu / lib.perCpuSecond).toFixed(2) : '?';
+  return `${r.store.padEnd(8)} ${r.workers} worker${r.workers === 1 ? ' ' : 's'}: ${rate.toFixed(0).padStart(5)} appraisals/s (${(rate / lib.perSecond).toFixed(2)} of the library's wall rate), p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, errors ${r.errors}${kinds ? ` (${kinds})` : ''}; ${perCpu} appraisals per worker CPU-second (${cpuRatio} of the library's) (workers ${r.workerCpu.toFixed(1)} s, generator ${r.generatorCpu.toFixed(1)} s${r.store === 'postgres' ? `, PostgreSQL ${r.postgresCpu.toFixed(1)} s` : ''} of CPU)`;
+}
+
+for (const store of STORES) {
+  const one = results.find((r) => r.store === store && r.workers === 1);
+  const two = results.find((r) => r.store === store && r.workers === 2);
+  if (one && two && one.workerCpu > 0 && two.workerCpu > 0) {
+    const a = one.appraisals / one.workerCpu;
+    const b = two.appraisals / two.workerCpu;
+    console.log(`${store}: appraisals per worker CPU-second, 2 workers over 1: ${(b / a).toFixed(2)}`);
+  }
+}
