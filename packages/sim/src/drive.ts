@@ -54,7 +54,7 @@ export function fleetKeys(seed: string): FleetKeys {
         licenceIssuers: { keys: authority.publicKeys, threshold: 2 },
         revoked: { ueids: [], keyIds: [] },
       },
-      reference: { models: [{ hwmodel: 'hemkit-sim-a1', minimumSvn: 1, peakOpsPerSecond: SIM_PEAK_OPS_PER_SECOND, firmware: [{ measurement: toHex(FACTORY_FIRMWARE), svn: 1 }] }] },
+      reference: { models: [{ oemid: toHex(manufacturer.oemid), hwmodel: 'hemkit-sim-a1', minimumSvn: 1, peakOpsPerSecond: SIM_PEAK_OPS_PER_SECOND, firmware: [{ measurement: toHex(FACTORY_FIRMWARE), svn: 1 }] }] },
       policy: DEFAULT_POLICY,
       now: SIM_NOW,
       backend,
