@@ -1,7 +1,7 @@
 /**
  * The simulation's chart as SVG: cumulative compute of each lineage's states, step by step, on a
  * log scale, against the thresholds. One polyline per operator, coloured by strategy; where chips
- * hid work, the truth is drawn dashed beside what the evidence showed. A small writer of our own:
+ * hid work, a dashed rise leads from what the evidence showed to a hollow mark at the truth. A small writer of our own:
  * text only, deterministic, no dependency.
  */
 import type { LineageCurve } from './simulate.js';
@@ -69,7 +69,18 @@ export function lineageChart(curves: readonly LineageCurve[], thresholds: readon
     const colour = COLOURS[c.strategy];
     const line = (values: readonly bigint[], dashed: boolean) =>
       `<polyline fill="none" stroke="${colour}" stroke-width="${dashed ? 1.2 : 1.8}"${dashed ? ' stroke-dasharray="3 3"' : ''} points="${values.map((v, s) => `${fixed(x(s, jitter))},${fixed(y(v))}`).join(' ')}"/>`;
-    if (c.truth.some((t, s) => t !== c.reported[s])) out.push(line(c.truth, true));
+    if (c.truth.some((t, s) => t !== c.reported[s])) {
+      if (c.truth.length > 1) out.push(line(c.truth, true));
+      // Each step whose truth the evidence did not show: a dashed rise to a hollow mark at the truth.
+      c.truth.forEach((t, s) => {
+        if (t === c.reported[s]) return;
+        const xx = fixed(x(s, jitter));
+        out.push(
+          `<line x1="${xx}" x2="${xx}" y1="${fixed(y(c.reported[s]!))}" y2="${fixed(y(t))}" stroke="${colour}" stroke-dasharray="3 3"/>`,
+          `<rect x="${fixed(x(s, jitter) - 3.5)}" y="${fixed(y(t) - 3.5)}" width="7" height="7" fill="#ffffff" stroke="${colour}"/>`,
+        );
+      });
+    }
     out.push(line(c.reported, false));
     const last = c.reported.length - 1;
     out.push(`<circle cx="${fixed(x(last, jitter))}" cy="${fixed(y(c.reported[last]!))}" r="${c.flagged ? 4 : 2.5}" fill="${c.flagged ? colour : '#ffffff'}" stroke="${colour}"/>`);
@@ -82,7 +93,7 @@ export function lineageChart(curves: readonly LineageCurve[], thresholds: readon
   const note = M.top + 10 + strategies.length * 20 + 10;
   out.push(
     `<circle cx="${W - M.right + 32}" cy="${note}" r="4" fill="#555555"/><text x="${W - M.right + 50}" y="${note}" dominant-baseline="middle">itemised (flagged)</text>`,
-    `<line x1="${W - M.right + 20}" x2="${W - M.right + 44}" y1="${note + 20}" y2="${note + 20}" stroke="#555555" stroke-dasharray="3 3"/><text x="${W - M.right + 50}" y="${note + 20}" dominant-baseline="middle">truth, where work was hidden</text>`,
+    `<line x1="${W - M.right + 20}" x2="${W - M.right + 44}" y1="${note + 20}" y2="${note + 20}" stroke="#555555" stroke-dasharray="3 3"/><rect x="${W - M.right + 28.5}" y="${note + 16.5}" width="7" height="7" fill="#ffffff" stroke="#555555"/><text x="${W - M.right + 50}" y="${note + 20}" dominant-baseline="middle">truth, where work was hidden</text>`,
     '</svg>',
   );
   return `${out.join('\n')}\n`;
