@@ -37,6 +37,7 @@ export function sessionVectorOf(scenario: Scenario, trace: Trace): SessionVector
       issuerKeys: scenario.authority.keys.map(toHex),
       issuerThreshold: scenario.authority.threshold,
       replayDefence: scenario.chip.replayDefence,
+      ...(scenario.policy ? { policy: scenario.policy } : {}),
     },
     steps,
     logEntries: trace.log,
