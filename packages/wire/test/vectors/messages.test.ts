@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { decode, encode, toDiagnostic, type CborValue } from '../../src/cbor/index.js';
 import {
   attestationKeyCertificateClaims,
+  logKeyCertificateClaims,
   attestationReportClaims,
   checkpointClaims,
   logHead,
@@ -58,6 +59,7 @@ const CODECS: Readonly<Record<string, Codec>> = {
   'log-head': recordCodec(logHead),
   'device-certificate-claims': recordCodec(deviceCertificateClaims),
   'attestation-key-certificate-claims': recordCodec(attestationKeyCertificateClaims),
+  'log-key-certificate-claims': recordCodec(logKeyCertificateClaims),
   'firmware-manifest-claims': recordCodec(firmwareManifestClaims),
   'licence-claims': recordCodec(licenceClaims),
   'licence-request-claims': recordCodec(licenceRequestClaims),
