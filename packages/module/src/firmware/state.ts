@@ -15,6 +15,7 @@ import {
   hwmodel,
   licenceId,
   lockState,
+  mapOf,
   oneOf,
   optional,
   precisionClass,
@@ -46,6 +47,16 @@ const activeLicence = record('active-licence', {
   maxClusterSize: optional(7, uint),
   maxInterconnectBandwidth: optional(8, uint),
   precisionClasses: field(9, arrayOf(precisionClass, { min: 1 })),
+});
+
+/** Sub-threshold workloads not yet logged (log-entry.md §5): written as one workloads-aggregated entry. */
+const pendingAggregate = record('pending-aggregate', {
+  workloadCount: field(1, uint),
+  opsByPrecision: field(2, mapOf(precisionClass, counter)),
+  busyChipSeconds: field(3, uint),
+  interconnectBytes: field(4, counter),
+  firstTime: field(5, time),
+  lastTime: field(6, time),
 });
 
 const provisioning = record('provisioning', {
@@ -84,9 +95,11 @@ export const chipStateCodec = record('chip-state', {
   logSize: field(20, uint),
   // 21 is retired: the last signed checkpoint, which reports no longer name (they bind the live head).
   refusing: field(22, bool),
+  pendingAggregate: optional(23, pendingAggregate),
 });
 
 export type ChipState = ReturnType<typeof chipStateCodec.parse>;
 export type ActiveLicence = ReturnType<typeof activeLicence.parse>;
 export type Provisioning = ReturnType<typeof provisioning.parse>;
+export type PendingAggregate = ReturnType<typeof pendingAggregate.parse>;
 export type { Counters, LockState, PrecisionClass, ReplayMode, CosePublicKey, CoseAlgorithm };

@@ -20,6 +20,7 @@ import {
   time,
   uint,
   union,
+  mapOf,
   type RecordType,
 } from './schema.js';
 
@@ -36,6 +37,7 @@ export const EVENT = {
   tamperDetected: 10,
   stateRollbackDetected: 11,
   revocationApplied: 12,
+  workloadsAggregated: 13,
 } as const;
 export type EventKind = (typeof EVENT)[keyof typeof EVENT];
 export const EVENT_NAMES: ReadonlyMap<number, string> = new Map(Object.entries(EVENT).map(([n, v]) => [v, n]));
@@ -58,6 +60,11 @@ const D = {
   revocationId: 14,
   licenceIds: 15,
   sensor: 16,
+  // 17 and 18 are the lineage fields of workload entries (issue 14).
+  workloadCount: 19,
+  opsByPrecision: 20,
+  firstTime: 21,
+  lastTime: 22,
 } as const;
 
 function entryKind<K extends EventKind, Details>(name: string, kind: K, details: RecordType<Details>) {
@@ -120,6 +127,20 @@ export const revocationAppliedEntry = entryKind('revocation-applied-entry', EVEN
   licenceIds: field(D.licenceIds, arrayOf(licenceId, { min: 1 })),
 }));
 
+/**
+ * Workloads below the itemisation threshold, run since the last aggregate, as one entry
+ * (log-entry.md §5; decisions.md §7): how many, their operations per precision class, their usage,
+ * and the span of their start times. No commitment: nothing in it can be opened.
+ */
+export const workloadsAggregatedEntry = entryKind('workloads-aggregated-entry', EVENT.workloadsAggregated, record('workloads-aggregated-details', {
+  workloadCount: field(D.workloadCount, uint),
+  opsByPrecision: field(D.opsByPrecision, mapOf(precisionClass, counter)),
+  busyChipSeconds: optional(D.busyChipSeconds, uint),
+  interconnectBytes: optional(D.interconnectBytes, counter),
+  firstTime: field(D.firstTime, time),
+  lastTime: field(D.lastTime, time),
+}));
+
 export type BootEntry = ReturnType<typeof bootEntry.parse>;
 export type LicenceInstalledEntry = ReturnType<typeof licenceInstalledEntry.parse>;
 export type LicenceRejectedEntry = ReturnType<typeof licenceRejectedEntry.parse>;
@@ -132,6 +153,7 @@ export type FirmwareUpdatedEntry = ReturnType<typeof firmwareUpdatedEntry.parse>
 export type TamperDetectedEntry = ReturnType<typeof tamperDetectedEntry.parse>;
 export type StateRollbackDetectedEntry = ReturnType<typeof stateRollbackDetectedEntry.parse>;
 export type RevocationAppliedEntry = ReturnType<typeof revocationAppliedEntry.parse>;
+export type WorkloadsAggregatedEntry = ReturnType<typeof workloadsAggregatedEntry.parse>;
 
 export type LogEntry =
   | BootEntry
@@ -145,7 +167,8 @@ export type LogEntry =
   | FirmwareUpdatedEntry
   | TamperDetectedEntry
   | StateRollbackDetectedEntry
-  | RevocationAppliedEntry;
+  | RevocationAppliedEntry
+  | WorkloadsAggregatedEntry;
 
 const variants = [
   bootEntry,
@@ -160,6 +183,7 @@ const variants = [
   tamperDetectedEntry,
   stateRollbackDetectedEntry,
   revocationAppliedEntry,
+  workloadsAggregatedEntry,
 ] as unknown as RecordType<LogEntry>[];
 
 export const logEntry = union<LogEntry>(
