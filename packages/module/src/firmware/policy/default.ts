@@ -9,6 +9,7 @@
 import { HemkitError } from '@hemkit/wire/errors';
 import { LOCK_NAMES, REPLAY } from '@hemkit/wire/messages';
 import { bytesEqual } from '@hemkit/wire/bytes';
+import { appendBounded, LIST_BOUNDS } from '../state.js';
 import type { FirmwarePolicy } from './types.js';
 
 export const DEFAULT_POLICY: FirmwarePolicy = {
@@ -49,7 +50,8 @@ export const DEFAULT_POLICY: FirmwarePolicy = {
     return {
       ...rest,
       highestSequence: Math.max(claims.sequenceNumber, state.highestSequence ?? 0),
-      appliedLicenceHashes: [...state.appliedLicenceHashes, hash],
+      // Bounded: the oldest hash is forgotten when the log is full (module-commands.md §4).
+      appliedLicenceHashes: appendBounded(state.appliedLicenceHashes, [hash], LIST_BOUNDS.appliedLicenceHashes),
     };
   },
 
