@@ -38,7 +38,7 @@ export function flushAggregate(w: Work): void {
   if (p === undefined) return;
   const { pendingAggregate: _written, ...rest } = w.state;
   w.state = rest;
-  w.log(13, {
+  w.log(14, {
     workloadCount: p.workloadCount,
     opsByPrecision: p.opsByPrecision,
     ...(p.busyChipSeconds > 0 ? { busyChipSeconds: p.busyChipSeconds } : {}),

@@ -61,6 +61,12 @@ describe('events', () => {
     expect(lost.cost.counterIncrements).toBe(1); // only the boot's commit
   });
 
+  it("the stored log bytes are the final log's, after a power-on dropped the lost command's entries", () => {
+    const t = trace([run('a', 5), { do: 'power-loss', comment: 'cut', at: 'before-write' }, run('lost', 10, { expect: 'POWER_LOST' })]);
+    expect(last(t).stored.log).toBe(t.log.reduce((n, e) => n + e.length / 2, 0));
+    expect(t.steps[3]!.stored.log).toBeLessThan(last(t).stored.log); // the boot entry came after
+  });
+
   it('power-loss after the state write: the next power-on finds the record one generation ahead and keeps it', () => {
     const t = trace([{ do: 'power-loss', comment: 'cut', at: 'after-state-write' }, run('kept', 10, { expect: 'POWER_LOST' })]);
     expect(t.final['counters.totalOps']).toBe('10');
@@ -137,5 +143,23 @@ describe('a scenario that cannot run', () => {
     expect(expectCode(() => trace([{ do: 'installLicence', comment: 'x', licence: { signers: [0, 5] } }]), 'SCENARIO_INVALID').message).toBe(
       "/steps/3: signer 5 is not one of the authority's 3 issuers",
     );
+  });
+});
+
+describe('storage taken away', () => {
+  it('a state record deleted (a snapshot of the blank part written back): the part refuses every command with MODULE_REFUSING', () => {
+    const value = licensed([]);
+    const steps = value['steps'] as object[];
+    value['steps'] = [
+      { do: 'snapshot', comment: 'the blank flash', name: 'blank' },
+      ...steps,
+      { do: 'restore', comment: 'write the blank flash back', name: 'blank' },
+      { do: 'power-cycle', comment: 'power on' },
+      { do: 'status', comment: 'refused', expect: 'MODULE_REFUSING' },
+      { do: 'manufacture', comment: 'cannot start again either', expect: 'MODULE_REFUSING' },
+    ];
+    const t = runScenario(parseScenario(value));
+    expect(t.mismatches).toEqual([]);
+    expect(t.final).toEqual({ manufactured: false });
   });
 });
