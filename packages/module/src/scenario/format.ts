@@ -48,6 +48,7 @@ export interface LicenceClaimsSpec {
   readonly precisionClasses?: readonly PrecisionClass[];
   /** Bytes, or 'pending': the challenge the chip is waiting for, read from its state. */
   readonly chipChallenge?: Uint8Array | 'pending';
+  readonly minimumSvn?: number;
 }
 
 export type LicenceSpec =
@@ -253,7 +254,7 @@ function readIntRef(c: Cursor, names: Names): IntRef {
   return c.integer(0);
 }
 
-const CLAIM_KEYS = ['licenceId', 'ueid', 'sequenceNumber', 'notBefore', 'expiry', 'issuedAt', 'opsQuota', 'maxClusterSize', 'maxInterconnectBandwidth', 'precisionClasses', 'chipChallenge'];
+const CLAIM_KEYS = ['licenceId', 'ueid', 'sequenceNumber', 'notBefore', 'expiry', 'issuedAt', 'opsQuota', 'maxClusterSize', 'maxInterconnectBandwidth', 'precisionClasses', 'chipChallenge', 'minimumSvn'];
 
 function readClaims(c: Cursor): LicenceClaimsSpec {
   c.object(CLAIM_KEYS);
@@ -270,6 +271,7 @@ function readClaims(c: Cursor): LicenceClaimsSpec {
     maxInterconnectBandwidth: o('maxInterconnectBandwidth', (x) => x.integer(0)),
     precisionClasses: o('precisionClasses', (x) => x.array({ min: 1 }).map(readPrecision)),
     chipChallenge: o('chipChallenge', (x) => (x.value === 'pending' ? ('pending' as const) : readBytes(x))),
+    minimumSvn: o('minimumSvn', (x) => x.integer(0)),
   };
   return Object.fromEntries(Object.entries(claims).filter(([, v]) => v !== undefined)) as LicenceClaimsSpec;
 }

@@ -121,6 +121,9 @@ function firmware(o: SessionOptions = {}): SessionRecorder {
   r.step('a manifest for another model', CMD.firmwareUpdate, { manifest: r.manufacturer.signFirmwareManifest(utf8('other-model'), v2, 3, T0) }, 'FIRMWARE_WRONG_MODEL');
   r.step('a downgrade to SVN 1', CMD.firmwareUpdate, { manifest: r.manufacturer.signFirmwareManifest(hwmodel, sha256(utf8('old')), 1, T0) }, 'FIRMWARE_SVN_DOWNGRADE');
   r.step('attest under the new firmware', CMD.attest, { nonce: new Uint8Array(8).fill(1) });
+  // licence.md §6 step 6a: a licence may require a minimum firmware SVN.
+  r.step('a licence requiring SVN 3 is refused on SVN 2', CMD.installLicence, { licence: r.licence({ minimumSvn: 3 }) }, 'LICENCE_SVN_TOO_LOW');
+  r.step('a licence requiring SVN 2 is installed', CMD.installLicence, { licence: r.licence({ minimumSvn: 2 }) });
   return r;
 }
 
