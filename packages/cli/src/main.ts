@@ -297,6 +297,17 @@ simulated part (specs/scenarios.md §5).`)
       }),
     );
 
+  // simulate
+  root
+    .command('simulate')
+    .description('a seeded fleet of honest and evading operators through module, verifier and lineage accounting: detection and false-positive rates per strategy')
+    .option('--chips <n>', 'chips in the fleet (at least 150)', integer(150, 10_000_000), 10_000)
+    .option('--seed <text>', 'the fleet\'s seed', text, 'hemkit-sim-1')
+    .option('--workers <n>', 'worker threads driving chips (1: this thread)', integer(1, 64), 2)
+    .option('--svg <file>', 'write the chart of cumulative compute per lineage against the thresholds')
+    .option('--json', 'machine-readable output')
+    .action(lazy(async (o: { chips: number; seed: string; workers: number; svg?: string; json?: boolean }) => (await import('./commands/simulate.js')).runSimulate(io, o)));
+
   // demo
   root
     .command('demo')

@@ -104,11 +104,11 @@ describe('hemkit scenario run', () => {
     expect(r.err).toBe("hemkit: SCENARIO_UNKNOWN_NAME: /steps/3/name: no snapshot 'never' defined by an earlier step\n");
   });
 
-  it('a tamper event: SCENARIO_EVENT_NOT_SUPPORTED, exit 2, no trace', async () => {
-    const { r } = await runFile(licensed([{ do: 'tamper', comment: 'open the lid' }]));
+  it('an issuer rotation: SCENARIO_EVENT_NOT_SUPPORTED, exit 2, no trace', async () => {
+    const { r } = await runFile(licensed([{ do: 'rotate-issuers', comment: 'rotate', keys: ['new-0'], threshold: 1 }]));
     expect(r.code).toBe(2);
     expect(r.out).toBe('');
-    expect(r.err).toBe("hemkit: SCENARIO_EVENT_NOT_SUPPORTED: step 3 ('tamper') is not supported by this firmware: it has no tamper input\n");
+    expect(r.err).toBe("hemkit: SCENARIO_EVENT_NOT_SUPPORTED: step 3 ('rotate-issuers') is not supported by this firmware: it has no issuer-rotation command\n");
   });
 
   it('a file that is not JSON: exit 2, one line', async () => {

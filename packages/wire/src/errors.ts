@@ -96,6 +96,12 @@ export const ERROR_REGISTRY = {
 
   // --- the verifier (specs/verifier.md) ---
   VERIFIER_INPUT_INVALID: 'trust anchors, reference values or policy that do not match their schema',
+
+  // --- a relying party reading an attestation result (specs/messages/attestation-result.md §1.2) ---
+  RESULT_PROFILE_UNSUPPORTED: "an attestation result whose eat_profile is not the EAR profile the receiver implements",
+  RESULT_MALFORMED: 'an attestation result in which a claim the receiver knows is missing or has a value its CDDL does not allow',
+  RESULT_EXPIRED: "an attestation result read after its exp",
+  RESULT_WRONG_AUDIENCE: "an attestation result whose aud names another relying party than the receiver",
   CHAIN_UNTRUSTED_ROOT: 'the device certificate is not signed by a trusted manufacturer root',
   CHAIN_SIGNATURE_INVALID: 'a certificate in the chain does not verify under the key above it',
   CHAIN_MISMATCH: 'the report, its certificates or its checkpoints name different chips, models, firmware or keys',

@@ -84,8 +84,8 @@ function verifierAppraiser(): Appraiser {
     const reference = parseReferenceValues({
       models: [
         {
-          hwmodel,
           oemid: toHex(input.manufacturer.oemid),
+          hwmodel,
           minimumSvn: 1,
           peakOpsPerSecond: SIM_PEAK_OPS_PER_SECOND.toString(),
           firmware: [{ measurement: toHex(FACTORY_FIRMWARE), svn: 1, name: 'factory firmware' }, ...input.firmware.map((f) => ({ measurement: toHex(f.measurement), svn: f.svn, name: `SVN ${f.svn}` }))],

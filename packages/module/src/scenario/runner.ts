@@ -26,7 +26,7 @@ import {
 } from '@hemkit/wire/messages';
 import { collectEvidence } from '../evidence.js';
 import { LicenceAuthority, Manufacturer } from '../factory.js';
-import { enterRollbackState } from '../firmware/chip.js';
+import { enterRollbackState, enterTamperState } from '../firmware/chip.js';
 import { ManualClock, seededRandom } from '../in-process.js';
 import { DEFAULT_POLICY } from '../firmware/policy/default.js';
 import type { FirmwarePolicy } from '../firmware/policy/types.js';
@@ -45,6 +45,7 @@ export type Appraiser = (input: {
   readonly nonce: Uint8Array;
   /** Seconds since the epoch: the verifier's clock, the scenario's. */
   readonly now: number;
+  /** The manufacturer's trust anchor, and its OEM id, which scopes `hwmodel` in reference values. */
   readonly manufacturer: { readonly name: string; readonly publicKey: CosePublicKey; readonly oemid: Uint8Array };
   readonly issuers: readonly CosePublicKey[];
   readonly issuerThreshold: number;
@@ -64,7 +65,7 @@ export interface RunOptions {
 }
 
 /** Events this firmware has no mechanism for yet (specs/scenarios.md §3.4). */
-const UNSUPPORTED_EVENTS: ReadonlySet<string> = new Set(['tamper', 'rotate-issuers']);
+const UNSUPPORTED_EVENTS: ReadonlySet<string> = new Set(['rotate-issuers']);
 
 /** Runs `scenario`; throws a HemkitError only for a scenario that cannot run, never for the chip's refusals. */
 export function runScenario(scenario: Scenario, options: RunOptions = {}): Trace {
@@ -72,7 +73,7 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Trace
   if (unsupported >= 0) {
     throw new HemkitError(
       'SCENARIO_EVENT_NOT_SUPPORTED',
-      `step ${unsupported} ('${scenario.steps[unsupported]!.do}') is not supported by this firmware: it has no ${scenario.steps[unsupported]!.do === 'tamper' ? 'tamper input' : 'issuer-rotation command'}`,
+      `step ${unsupported} ('${scenario.steps[unsupported]!.do}') is not supported by this firmware: it has no issuer-rotation command`,
     );
   }
   return new Run(scenario, options).all();
@@ -326,6 +327,8 @@ class Run {
       case 'appraise':
         return this.appraise(step.nonce, index, step.verifierPolicy);
       case 'tamper':
+        this.part.apply((state, env) => enterTamperState(state, env, step.sensor));
+        return {};
       case 'rotate-issuers':
         throw new HemkitError('SCENARIO_EVENT_NOT_SUPPORTED', `step ${index} ('${step.do}') is not supported by this firmware`);
     }

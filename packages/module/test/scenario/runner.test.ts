@@ -104,6 +104,16 @@ describe('events', () => {
     expect(t.steps.slice(3).map((s) => s.outcome)).toEqual(['CBOR_TRAILING_BYTES', 'CBOR_NON_SHORTEST_HEAD', 'CBOR_INDEFINITE_LENGTH']);
   });
 
+  it('tamper raises the tamper input: tamperDetected logged with the sensor, the chip refuses', () => {
+    const t = trace([
+      { do: 'tamper', comment: 'open the lid', sensor: 'lid' },
+      { do: 'runWorkload', comment: 'refused', descriptor: 'utf8:w', ops: 1, expect: 'MODULE_REFUSING' },
+    ]);
+    expect(t.steps[3]!.logEntries.map((e) => e.kind)).toEqual(['tamperDetected']);
+    expect(t.steps[4]!.matched).toBe(true);
+    expect(t.final).toMatchObject({ lockState: 'tamper', refusing: true });
+  });
+
   it('send-bytes sends a request as given', () => {
     const t = trace([{ do: 'send-bytes', comment: 'garbage', bytes: 'hex:ff', expect: 'CBOR_INDEFINITE_LENGTH' }]);
     expect(last(t)).toMatchObject({ request: 'ff', matched: true });
@@ -111,13 +121,9 @@ describe('events', () => {
 });
 
 describe('a scenario that cannot run', () => {
-  it('tamper: refused before any step runs, with SCENARIO_EVENT_NOT_SUPPORTED', () => {
-    const e = expectCode(() => trace([{ do: 'tamper', comment: 'open the lid', sensor: 'lid' }]), 'SCENARIO_EVENT_NOT_SUPPORTED');
-    expect(e.message).toBe("step 3 ('tamper') is not supported by this firmware: it has no tamper input");
-  });
-
-  it('rotate-issuers: refused with SCENARIO_EVENT_NOT_SUPPORTED', () => {
-    expectCode(() => trace([{ do: 'rotate-issuers', comment: 'rotate', keys: ['new-0', 'new-1'], threshold: 2 }]), 'SCENARIO_EVENT_NOT_SUPPORTED');
+  it('rotate-issuers: refused before any step runs, with SCENARIO_EVENT_NOT_SUPPORTED', () => {
+    const e = expectCode(() => trace([{ do: 'rotate-issuers', comment: 'rotate', keys: ['new-0', 'new-1'], threshold: 2 }]), 'SCENARIO_EVENT_NOT_SUPPORTED');
+    expect(e.message).toBe("step 3 ('rotate-issuers') is not supported by this firmware: it has no issuer-rotation command");
   });
 
   it('a licence before any manufacture, with SCENARIO_STEP_NOT_APPLICABLE', () => {
