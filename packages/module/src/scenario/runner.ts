@@ -321,6 +321,9 @@ class Run {
       case 'restore':
         this.part.restore(this.snapshots.get(step.name));
         return {};
+      case 'clone':
+        this.part.transplant(this.snapshots.get(step.name));
+        return {};
       case 'send-bytes':
         return this.exchange(step.bytes);
       case 'appraise':
