@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const ROOT = join(import.meta.dirname, '../..');
-export const PACKAGES = ['wire', 'module', 'verifier', 'service', 'cddl', 'inspector', 'cli'] as const;
+export const PACKAGES = ['wire', 'module', 'verifier', 'service', 'cddl', 'inspector', 'sim', 'cli'] as const;
 const LOCK = join(ROOT, 'node_modules', '.cache', 'hemkit-build.lock');
 const TSC = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
 

@@ -17,6 +17,7 @@ export { DEFAULT_THRESHOLDS, type Threshold } from './thresholds.js';
 export { ueidHex } from './ueid.js';
 export {
   accountLineage,
+  cumulativeCompute,
   NOTICE_PERIOD_SECONDS,
   type ItemisedModel,
   type LineageFlag,

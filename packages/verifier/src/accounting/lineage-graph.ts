@@ -24,9 +24,9 @@ export interface LineageGraph {
   readonly missing: Uint8Array;
   /** How many missing states are among each state's ancestors. */
   readonly missingAncestors: Int32Array;
-  /** Holders of the chips that produced each state. */
+  /** Holders the register names of the chips that produced each state. */
   readonly holders: readonly ReadonlySet<string>[];
-  /** Holders of every chip that produced the state or any of its ancestors. */
+  /** Holders with unaccounted work among the producers of the state and of its ancestors. */
   readonly lineageHolders: readonly ReadonlySet<string>[];
   /** The base model with the least cumulative work among the state's base ancestors (§6.2, "Modification"). */
   readonly base: Int32Array;
@@ -39,12 +39,17 @@ export function buildLineageGraph(input: CheckedLineage): LineageGraph {
   const ownOps: bigint[] = new Array<bigint>(n).fill(0n);
   const produced = new Uint8Array(n);
   const parentSets: (Set<number> | undefined)[] = new Array(n);
-  const holders: Set<string>[] = new Array(n);
+  // Two holder sets per state, kept small: the holders the register names (for handovers), and the
+  // holders with unaccounted work (for bounds). A chip of neither kind adds to neither.
+  const holders: (Set<string> | undefined)[] = new Array(n);
+  const bounded: (Set<string> | undefined)[] = new Array(n);
   for (const w of input.workloads) {
     ownOps[w.produced]! += w.ops;
     produced[w.produced] = 1;
     const holder = input.chipHolder.get(w.chip) ?? `chip:${w.chip}`;
-    (holders[w.produced] ??= new Set()).add(holder);
+    if (holder.startsWith('holder:')) (holders[w.produced] ??= new Set()).add(holder);
+    const u = input.holderUnaccounted.get(holder);
+    if (u !== undefined && u !== 0n) (bounded[w.produced] ??= new Set()).add(holder);
     if (w.parents.length > 0) {
       const set = (parentSets[w.produced] ??= new Set());
       for (const p of w.parents) set.add(p);
@@ -80,6 +85,7 @@ export function buildLineageGraph(input: CheckedLineage): LineageGraph {
     const s = order[k]!;
     const ps = parents[s]!;
     const own = holders[s] ?? empty;
+    const ownBounded = bounded[s] ?? empty;
     if (ps.length === 1) {
       const p = ps[0]!;
       cumulativeOps[s] = ownOps[s]! + cumulativeOps[p]!;
@@ -109,7 +115,7 @@ export function buildLineageGraph(input: CheckedLineage): LineageGraph {
     } else {
       cumulativeOps[s] = ownOps[s]!;
     }
-    lineageHolders[s] = unionHolders(own, ps.map((p) => lineageHolders[p]!));
+    lineageHolders[s] = unionHolders(ownBounded, ps.map((p) => lineageHolders[p]!), empty);
     base[s] = baseOf(ps, own, holders, missing, input.declared, cumulativeOps, base);
   }
   return {
@@ -160,9 +166,11 @@ function findCycle(indegree: Int32Array, parents: readonly (readonly number[])[]
   return [...path.slice(seenAt.get(s)!), s].reverse();
 }
 
-function unionHolders(own: ReadonlySet<string>, inherited: readonly ReadonlySet<string>[]): ReadonlySet<string> {
-  // Most states continue one lineage of one holder: share the parent's set rather than copy it.
-  if (inherited.length === 1 && [...own].every((h) => inherited[0]!.has(h))) return inherited[0]!;
+function unionHolders(own: ReadonlySet<string>, inherited: readonly ReadonlySet<string>[], empty: ReadonlySet<string>): ReadonlySet<string> {
+  // Most states continue one lineage: share a parent's set rather than copy it when it holds the rest.
+  const widest = inherited.reduce<ReadonlySet<string>>((a, b) => (b.size > a.size ? b : a), empty);
+  const covers = (set: ReadonlySet<string>) => set.size === 0 || [...set].every((h) => widest.has(h));
+  if (covers(own) && inherited.every((set) => set === widest || covers(set))) return widest;
   if (inherited.length === 0) return own;
   const out = new Set(own);
   for (const set of inherited) for (const h of set) out.add(h);

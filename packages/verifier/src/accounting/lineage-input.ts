@@ -71,7 +71,8 @@ export interface CheckedLineage {
 }
 
 export interface IndexedWorkload {
-  readonly path: string;
+  /** Its position in the input's `workloads`. */
+  readonly index: number;
   readonly chip: string;
   readonly logIndex: number;
   readonly ops: bigint;
@@ -86,8 +87,15 @@ export function checkLineageEvidence(value: unknown): CheckedLineage {
   const evidence = checkRecord(value, 'evidence');
   const stateKeys: string[] = [];
   const stateIds = new Map<string, number>();
-  const intern = (v: unknown, path: string): number => {
-    if (!(v instanceof Uint8Array) || v.length !== STATE_DIGEST_LENGTH) throw invalid(path, `a model-state digest (Uint8Array of ${STATE_DIGEST_LENGTH} bytes)`, v);
+  // Callers usually hand the same array for one state (or chip, or parent list) to many workloads:
+  // those are read once, by identity, which keeps a million workloads from a million hex strings.
+  const byArray = new Map<Uint8Array, number>();
+  const intern = (v: unknown, path: () => string): number => {
+    if (v instanceof Uint8Array) {
+      const known = byArray.get(v);
+      if (known !== undefined && v.length === STATE_DIGEST_LENGTH) return known;
+    }
+    if (!(v instanceof Uint8Array) || v.length !== STATE_DIGEST_LENGTH) throw invalid(path(), `a model-state digest (Uint8Array of ${STATE_DIGEST_LENGTH} bytes)`, v);
     const key = toHex(v);
     let id = stateIds.get(key);
     if (id === undefined) {
@@ -95,26 +103,37 @@ export function checkLineageEvidence(value: unknown): CheckedLineage {
       stateKeys.push(key);
       stateIds.set(key, id);
     }
+    byArray.set(v, id);
     return id;
   };
+  const chipKeys = new Map<Uint8Array, string>();
+  const chipOf = (v: unknown, path: () => string): string => {
+    const known = v instanceof Uint8Array ? chipKeys.get(v) : undefined;
+    if (known !== undefined && (v as Uint8Array).length === known.length / 2) return known;
+    const key = ueidHex(checkUeid(v, path()));
+    chipKeys.set(v as Uint8Array, key);
+    return key;
+  };
+  const parentLists = new Map<unknown, readonly number[]>();
 
-  const byEntry = new Map<string, IndexedWorkload>();
+  const byEntry = new Map<string, Map<number, IndexedWorkload>>();
   const workloads: IndexedWorkload[] = [];
   let duplicates = 0;
   const list = checkList(evidence['workloads'], 'workloads');
   for (let i = 0; i < list.length; i++) {
-    const w = checkWorkload(list[i], `workloads[${i}]`, intern);
-    const entry = `${w.chip}/${w.logIndex}`;
-    const earlier = byEntry.get(entry);
+    const w = checkWorkload(list[i], i, intern, chipOf, parentLists);
+    let entries = byEntry.get(w.chip);
+    if (entries === undefined) byEntry.set(w.chip, (entries = new Map()));
+    const earlier = entries.get(w.logIndex);
     if (earlier === undefined) {
-      byEntry.set(entry, w);
+      entries.set(w.logIndex, w);
       workloads.push(w);
     } else if (sameWorkload(earlier, w)) {
       duplicates++; // the same entry disclosed again (another bundle of the chip): counted once
     } else {
       throw new HemkitError(
         'LINEAGE_CONFLICTING_ENTRY',
-        `${w.path}: log entry ${w.logIndex} of chip ${w.chip} is disclosed with other operations, states or workload id than at ${earlier.path}`,
+        `${pathOf(w)}: log entry ${w.logIndex} of chip ${w.chip} is disclosed with other operations, states or workload id than at ${pathOf(earlier)}`,
       );
     }
   }
@@ -141,7 +160,7 @@ export function checkLineageEvidence(value: unknown): CheckedLineage {
   const models = evidence['declaredModels'] === undefined ? [] : checkList(evidence['declaredModels'], 'declaredModels');
   for (let i = 0; i < models.length; i++) {
     const m = checkRecord(models[i], `declaredModels[${i}]`);
-    const id = intern(m['state'], `declaredModels[${i}].state`);
+    const id = intern(m['state'], () => `declaredModels[${i}].state`);
     const ops = checkCount(m['ops'], `declaredModels[${i}].ops`);
     const earlier = declared.get(id);
     if (earlier !== undefined && earlier !== ops) {
@@ -152,25 +171,43 @@ export function checkLineageEvidence(value: unknown): CheckedLineage {
   return { stateKeys, stateIds, workloads, duplicates, declared, holderUnaccounted, chipHolder, chipExpiry };
 }
 
-function checkWorkload(value: unknown, path: string, intern: (v: unknown, path: string) => number): IndexedWorkload {
+function checkWorkload(
+  value: unknown,
+  i: number,
+  intern: (v: unknown, path: () => string) => number,
+  chipOf: (v: unknown, path: () => string) => string,
+  parentLists: Map<unknown, readonly number[]>,
+): IndexedWorkload {
+  const path = `workloads[${i}]`;
   const w = checkRecord(value, path);
-  const chip = ueidHex(checkUeid(w['ueid'], `${path}.ueid`));
+  const chip = chipOf(w['ueid'], () => `${path}.ueid`);
   const logIndex = w['logIndex'];
   if (typeof logIndex !== 'number' || !Number.isSafeInteger(logIndex) || logIndex < 0) throw invalid(`${path}.logIndex`, 'a non-negative integer', logIndex);
-  const parents = checkList(w['parents'], `${path}.parents`).map((p, i) => intern(p, `${path}.parents[${i}]`));
+  const given = w['parents'];
+  let parents = parentLists.get(given);
+  if (parents === undefined) {
+    parents = checkList(given, `${path}.parents`).map((p, j) => intern(p, () => `${path}.parents[${j}]`));
+    if (Array.isArray(given)) parentLists.set(given, parents);
+  }
   const busy = w['busyChipSeconds'];
   if (busy !== undefined && (typeof busy !== 'number' || !Number.isSafeInteger(busy) || busy < 0)) throw invalid(`${path}.busyChipSeconds`, 'a non-negative integer', busy);
+  const workloadId = w['workloadId'];
   return {
-    path,
+    index: i,
     chip,
     logIndex,
     ops: checkCount(w['ops'], `${path}.ops`),
-    workloadId: checkText(w['workloadId'], `${path}.workloadId`),
+    workloadId: typeof workloadId === 'string' ? workloadId : checkText(workloadId, `${path}.workloadId`),
     parents,
-    produced: intern(w['produced'], `${path}.produced`),
+    produced: intern(w['produced'], () => `${path}.produced`),
     time: checkTime(w['time'], `${path}.time`),
     busyChipSeconds: busy,
   };
+}
+
+/** Where a workload was given, for messages: paths are built only when one is needed. */
+export function pathOf(w: IndexedWorkload): string {
+  return `workloads[${w.index}]`;
 }
 
 function checkTime(value: unknown, path: string): number {

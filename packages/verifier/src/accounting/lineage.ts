@@ -146,6 +146,19 @@ export function accountLineage(evidence: LineageEvidence, options: LineageOption
   return report;
 }
 
+/**
+ * Every known state's cumulative work, by digest (hex): the numbers the report is judged on, for a
+ * caller that holds the whole evidence anyway (a simulation scoring itself, a chart). It is not a
+ * report: it names every state, so it MUST NOT be handed to an auditor (privacy.md §4.1).
+ */
+export function cumulativeCompute(evidence: LineageEvidence): Map<string, bigint> {
+  const input = checkLineageEvidence(evidence);
+  const graph = buildLineageGraph(input);
+  const out = new Map<string, bigint>();
+  for (let s = 0; s < graph.size; s++) if (graph.missing[s] === 0) out.set(input.stateKeys[s]!, graph.cumulativeOps[s]!);
+  return out;
+}
+
 /** The report itself, or ACCOUNTING_INVALID_INPUT when `value` is not one accountLineage returned. */
 export function checkLineageReport(value: unknown): LineageReport {
   if (typeof value !== 'object' || value === null || !REPORTS.has(value)) throw invalid('report', 'a LineageReport returned by accountLineage', value);

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { toHex } from '@hemkit/wire/bytes';
-import { accountLineage, lineageReportToJson, type LineageChip, type LineageOptions, type LineageWorkload } from '../../src/accounting/index.js';
+import { accountLineage, cumulativeCompute, lineageReportToJson, type LineageChip, type LineageOptions, type LineageWorkload } from '../../src/accounting/index.js';
 import { expectCode } from '../../../wire/test/support/expect-code.js';
 import { E24, E25, ueid } from './support.js';
 
@@ -30,6 +30,11 @@ describe('cumulative compute', () => {
     const r = accountLineage({ workloads: [w(1, 'a', [], 4n * E24), w(2, 'b', ['a'], 2n * E24), w(3, 'c', ['a'], 2n * E24), w(4, 'd', ['b', 'c'], 3n * E24)] }, EU_ONLY);
     expect(model(r, 'd')!.cumulativeOps).toBe(11n * E24); // not 15e24: a is counted once
     expect(r.totals).toMatchObject({ states: 4, edges: 4, workloads: 4 });
+  });
+
+  it('cumulativeCompute gives every known state\'s total, missing parents left out', () => {
+    const totals = cumulativeCompute({ workloads: [w(1, 'a', [], 4n), w(2, 'b', ['a'], 2n), w(3, 'c', ['a'], 2n), w(4, 'd', ['b', 'c', 'gone'], 3n)] });
+    expect(Object.fromEntries(totals)).toEqual({ [hex('a')]: 4n, [hex('b')]: 6n, [hex('c')]: 6n, [hex('d')]: 11n });
   });
 
   it('a deeper diamond rejoining through a merge of merges still counts each ancestor once', () => {
