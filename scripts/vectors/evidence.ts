@@ -24,7 +24,9 @@ import {
   seededRandom,
   SIM_PEAK_OPS_PER_SECOND,
 } from '../../packages/module/src/index.js';
-import { appraise, parsePolicy, parseReferenceValues, parseTrustAnchors, resultClaims, resultToJson, signResult, type Appraisal, type ResultTerms } from '../../packages/verifier/src/index.js';
+import { appraise, parsePolicy, parseReferenceValues, parseTrustAnchors, readResult, resultClaims, resultToJson, signResult, type Appraisal, type ResultTerms } from '../../packages/verifier/src/index.js';
+import { TYP } from '@hemkit/wire/messages';
+import type { CborMapKey, CborValue } from '@hemkit/wire/cbor';
 import { HemkitError } from '@hemkit/wire/errors';
 import { signingKey } from '@hemkit/wire/messages';
 import { renderVectorFile, type VectorBase } from './vector-file.js';
@@ -519,6 +521,59 @@ function resultVectors(): VectorBase[] {
   return out;
 }
 
+/**
+ * What a relying party does with a signed result (attestation-result.md §1.2): each vector is a
+ * signed result, the receiver's clock and name, and what it reads, or the code it refuses with.
+ * Results with edited claims are signed by the file's verifier key, so only the edit is at fault.
+ */
+function receivedVectors(): object[] {
+  const now = T0 + 10;
+  const inputs = { trust: parseTrustAnchors(TRUST), reference: parseReferenceValues(REFERENCE), policy: parsePolicy(POLICY), backend: noble, hasher, chainCache: new Map() };
+  const a = chip('result-a');
+  a.run('train-1', 10n ** 24n);
+  const honest = a.evidence();
+  const affirmed = appraise(honest.bundle, { ...inputs, store: new MemoryVerifierStore(), now, expectedNonce: honest.nonce });
+  const terms: ResultTerms = { policyId: 'hemkit/v1/default', audience: 'relying-party-1' };
+  type Claims = Map<CborMapKey, CborValue>;
+  const edited = (edit: (claims: Claims, appraisal: Claims) => void, typ: (typeof TYP)[keyof typeof TYP] = TYP.appraisalResult) => {
+    const claims = resultClaims([affirmed], now, RESULT_VERIFIER, terms);
+    edit(claims, [...(claims.get(CLAIM.submods) as Claims).values()][0] as Claims);
+    return signSign1(encode(claims), { alg: RESULT_KEY.alg, privateKey: RESULT_KEY.privateKey, kid: RESULT_KEY.kid }, { protectedHeaders: typHeaders(typ), backend: noble });
+  };
+  const out: object[] = [];
+  const add = (id: string, description: string, signed: Uint8Array, at: number, audience: string | null, code?: string) => {
+    const stated = { id, description, signed: hex(signed), now: at, audience };
+    try {
+      const r = readResult(signed, { verifierKey: RESULT_KEY.publicKey, now: at, ...(audience === null ? {} : { audience }), backend: noble });
+      if (code !== undefined) throw new Error(`received vector ${id}: expected ${code}`);
+      const appraisals = Object.fromEntries([...r.appraisals].map(([name, x]) => [name, { status: x.status, trustworthinessVector: Object.fromEntries(x.trustworthinessVector ?? []) }]));
+      out.push({ ...stated, result: 'valid', read: { issuedAt: r.issuedAt, expiresAt: r.expiresAt ?? null, audience: r.audience ?? null, appraisals } });
+    } catch (e) {
+      if (!(e instanceof HemkitError) || e.code !== code) throw e;
+      out.push({ ...stated, result: 'invalid', code });
+    }
+  };
+  const plain = signResult([affirmed], now, RESULT_VERIFIER, terms, RESULT_KEY, noble);
+  add('as-signed', 'The result as the verifier signs it, read by the relying party it names, at iat', plain, now, 'relying-party-1');
+  add('at-expiry', 'The same result read at exp: still usable', plain, now + 600, 'relying-party-1');
+  add('unknown-claims', 'Claims the receiver does not know, at the top level (-80000, "ext.name"), in the appraisal (1005) and in the vector (label 9): ignored', edited((c, ap) => {
+    c.set(-80000, 'a future extension');
+    c.set('ext.name', 1);
+    ap.set(1005, new Map([['oemid', new Uint8Array(3)]]));
+    (ap.get(CLAIM.earTrustworthinessVector) as Claims).set(9, 96);
+  }), now, 'relying-party-1');
+  add('after-expiry', 'Read one second after exp', plain, now + 601, 'relying-party-1', 'RESULT_EXPIRED');
+  add('other-audience', 'Read by a relying party the result does not name', plain, now, 'relying-party-2', 'RESULT_WRONG_AUDIENCE');
+  add('no-audience-given', 'Read by a receiver that gives no name, while the result names one', plain, now, null, 'RESULT_WRONG_AUDIENCE');
+  add('profile-05', 'Another EAR profile: another format, not an extension', edited((c) => c.set(CLAIM.eatProfile, 'tag:ietf.org,2026:rats/ear#05')), now, 'relying-party-1', 'RESULT_PROFILE_UNSUPPORTED');
+  add('policy-id-not-a-list', 'ear_appraisal_policy_ids (1003) as one text string, as before EAR -04', edited((_, ap) => ap.set(CLAIM.earAppraisalPolicyIds, 'hemkit/v1/default')), now, 'relying-party-1', 'RESULT_MALFORMED');
+  add('raw-evidence-bare', 'ear_raw_evidence (1002) as a bare byte string instead of a CMW record', edited((c) => c.set(CLAIM.earRawEvidence, new Uint8Array(4))), now, 'relying-party-1', 'RESULT_MALFORMED');
+  add('vector-claim-out-of-range', 'A trustworthiness claim of 200, outside -128..127', edited((_, ap) => (ap.get(CLAIM.earTrustworthinessVector) as Claims).set(0, 200)), now, 'relying-party-1', 'RESULT_MALFORMED');
+  add('check-unknown-key', 'An entry of hemkit.checks with a key hemkit does not define: its own structure is closed', edited((_, ap) => (ap.get(CLAIM.checks) as Claims[])[0]!.set(5, 'x')), now, 'relying-party-1', 'RESULT_MALFORMED');
+  add('report-typed', 'The claims under the typ of an attestation report', edited(() => {}, TYP.attestationReport), now, 'relying-party-1', 'COSE_TYPE_MISMATCH');
+  return out;
+}
+
 /** Every evidence vector file, by path under test-vectors/. */
 export function generateEvidenceVectors(): Map<string, string> {
   const files = new Map<string, string>();
@@ -552,6 +607,7 @@ export function generateEvidenceVectors(): Map<string, string> {
         description: 'Signed attestation results: the claims, the COSE_Sign1 and the JSON form a verifier makes of its appraisals under the terms stated',
         verifier: RESULT_VERIFIER,
         verifierKey: { scheme: 'ed25519', privateKey: hex(RESULT_KEY.privateKey), coseKey: keyHex(RESULT_KEY.publicKey) },
+        received: receivedVectors(),
       },
       resultVectors(),
     ),

@@ -96,6 +96,12 @@ export const ERROR_REGISTRY = {
 
   // --- the verifier (specs/verifier.md) ---
   VERIFIER_INPUT_INVALID: 'trust anchors, reference values or policy that do not match their schema',
+
+  // --- a relying party reading an attestation result (specs/messages/attestation-result.md §1.2) ---
+  RESULT_PROFILE_UNSUPPORTED: "an attestation result whose eat_profile is not the EAR profile the receiver implements",
+  RESULT_MALFORMED: 'an attestation result in which a claim the receiver knows is missing or has a value its CDDL does not allow',
+  RESULT_EXPIRED: "an attestation result read after its exp",
+  RESULT_WRONG_AUDIENCE: "an attestation result whose aud names another relying party than the receiver",
   CHAIN_UNTRUSTED_ROOT: 'the device certificate is not signed by a trusted manufacturer root',
   CHAIN_SIGNATURE_INVALID: 'a certificate in the chain does not verify under the key above it',
   CHAIN_MISMATCH: 'the report, its certificates or its checkpoints name different chips, models, firmware or keys',
@@ -166,6 +172,7 @@ export const ERROR_REGISTRY = {
   SCENARIO_EVENT_NOT_SUPPORTED: 'a scenario event the firmware under test has no mechanism for (tamper input, issuer rotation)',
   SCENARIO_STEP_NOT_APPLICABLE: "a scenario step that cannot be carried out where it stands: it needs the chip's UEID before manufacture, a pending challenge the chip does not hold, a verifier the runner was not given",
   SCENARIO_EXPECTATION_FAILED: 'a scenario step whose outcome differs from the one the scenario expects',
+  POLICY_MODULE_INVALID: 'a firmware policy module that cannot be loaded, or whose export is not a policy: a name and every hook of FirmwarePolicy, and no other member',
   TRACE_INVALID: 'a file given as a scenario trace that is not a hemkit-scenario-trace/v1 object: its format, steps, outcomes or costs missing or mistyped',
   COST_INVALID_INPUT: 'a cost projection input out of range: a workload pattern or part limit that is negative, zero where it divides, or not a number',
 

@@ -535,6 +535,7 @@ function reportFamily(): Family {
     invalidField('nonce-7-bytes', 'a nonce of 7 bytes', setIn(base, [10], new Uint8Array(7))),
     invalidField('nonce-65-bytes', 'a nonce of 65 bytes', setIn(base, [10], new Uint8Array(65))),
     invalidField('eat-profile-other', 'another EAT profile', setIn(base, [265], 'tag:example.com,2026:other-profile')),
+    invalidField('eat-profile-superseded', 'the profile identifier of earlier drafts, under the documentation domain hemkit.example (decisions.md §3(c))', setIn(base, [265], 'tag:hemkit.example,2026:eat-profile/v1')),
     invalidField('oemid-15-bytes', 'an OEM id of 15 bytes', setIn(base, [258], new Uint8Array(15))),
     invalidField('lock-state-7', 'lock state 7, which is not defined', setIn(base, [-72004], 7)),
     invalidField('debug-status-5', 'debug status 5 (RFC 9711 §4.2.9 defines 0 to 4)', setIn(base, [263], 5)),

@@ -7,6 +7,7 @@
  */
 import { sha256 } from '@noble/hashes/sha2.js';
 import { encode } from '@hemkit/wire/cbor';
+import { encodeCoseKey } from '@hemkit/wire/cose';
 import { getBackend } from '@hemkit/wire/crypto/node';
 import { createMerkleHasher } from '@hemkit/wire/merkle';
 import { CMD, REPLAY, workloadDescriptor, type LicenceClaims } from '@hemkit/wire/messages';
@@ -136,4 +137,18 @@ export function check(a: Appraisal, id: string) {
   const c = a.checks.find((x) => x.id === id);
   if (c === undefined) throw new Error(`no check ${id}`);
   return c;
+}
+
+/**
+ * The trust file `hemkit serve --trust` and `hemkit verify --trust` read, for the fixture's factory:
+ * public keys as the hex of their COSE_Key encoding, with the reference values.
+ */
+export function trustFileJson(): string {
+  const keyHex = (k: Parameters<typeof encodeCoseKey>[0]) => hex(encode(encodeCoseKey(k)));
+  const model = reference().models[0]!;
+  return JSON.stringify({
+    manufacturers: [{ name: 'hemkit-sim-fab', key: keyHex(manufacturer.publicKey) }],
+    licenceIssuers: { keys: authority.publicKeys.map(keyHex), threshold: 2 },
+    referenceValues: { models: [{ ...model, peakOpsPerSecond: model.peakOpsPerSecond.toString() }] },
+  });
 }

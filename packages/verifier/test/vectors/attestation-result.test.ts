@@ -12,6 +12,7 @@ import { decodeCoseKey, verifySign1 } from '@hemkit/wire/cose';
 import { signingKey } from '@hemkit/wire/messages';
 import type { ErrorCode } from '@hemkit/wire/errors';
 import { resultClaims, resultToJson, signResult, type ResultTerms } from '../../src/result.js';
+import { readResult } from '../../src/read-result.js';
 import type { Appraisal, CheckResult } from '../../src/appraise.js';
 import { trustworthinessVector } from '../../src/ar4si.js';
 import { expectCode } from '../../../wire/test/support/expect-code.js';
@@ -21,6 +22,15 @@ interface ResultFile {
   numberOfVectors: number;
   verifier: { developer: string; build: string };
   verifierKey: { scheme: string; privateKey: string; coseKey: string };
+  received: {
+    id: string;
+    signed: string;
+    now: number;
+    audience: string | null;
+    result: 'valid' | 'invalid';
+    code?: ErrorCode;
+    read?: { issuedAt: number; expiresAt: number | null; audience: string | null; appraisals: Record<string, { status: string; trustworthinessVector: Record<string, number> }> };
+  }[];
   vectors: {
     id: string;
     appraisals: { ueid: string | null; status: Appraisal['status']; trustworthinessVector: Appraisal['trustworthinessVector']; nonce: string | null; checks: CheckResult[] }[];
@@ -69,5 +79,27 @@ describe('attestation result vectors', () => {
     expect(Buffer.from(signed).toString('hex')).toBe(v.signed);
     expect(Buffer.from(verifySign1(bytes(v.signed!), key.publicKey).payload).toString('hex')).toBe(v.claims);
     expect(resultToJson(appraisals, v.issuedAt, file.verifier, v.terms)).toEqual(v.json);
+  });
+});
+
+describe('received: what a relying party does with a signed result (attestation-result.md §1.2)', () => {
+  it('has valid and invalid entries, and one that carries unknown claims', () => {
+    expect(new Set(file.received.map((r) => r.result))).toEqual(new Set(['valid', 'invalid']));
+    expect(file.received.map((r) => r.id)).toContain('unknown-claims');
+  });
+
+  it.each(file.received.map((r) => [r.id, r] as const))('%s', (_, r) => {
+    const read = () => readResult(bytes(r.signed), { verifierKey: key.publicKey, now: r.now, ...(r.audience === null ? {} : { audience: r.audience }) });
+    if (r.result === 'invalid') {
+      expectCode(read, r.code!);
+      return;
+    }
+    const got = read();
+    expect({
+      issuedAt: got.issuedAt,
+      expiresAt: got.expiresAt ?? null,
+      audience: got.audience ?? null,
+      appraisals: Object.fromEntries([...got.appraisals].map(([name, a]) => [name, { status: a.status, trustworthinessVector: Object.fromEntries([...(a.trustworthinessVector ?? [])].map(([k, v]) => [String(k), v])) }])),
+    }).toEqual(r.read);
   });
 });
