@@ -86,7 +86,6 @@ function verifierAppraiser(): Appraiser {
         {
           oemid: toHex(input.manufacturer.oemid),
           hwmodel,
-          oemid: toHex(input.manufacturer.oemid),
           minimumSvn: 1,
           peakOpsPerSecond: SIM_PEAK_OPS_PER_SECOND.toString(),
           firmware: [{ measurement: toHex(FACTORY_FIRMWARE), svn: 1, name: 'factory firmware' }, ...input.firmware.map((f) => ({ measurement: toHex(f.measurement), svn: f.svn, name: `SVN ${f.svn}` }))],
