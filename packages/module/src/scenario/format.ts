@@ -69,6 +69,9 @@ export interface WorkloadSpec {
   readonly clusterSize?: number;
   readonly interconnectBytes?: bigint;
   readonly busyChipSeconds?: number;
+  /** Model states the workload names (log-entry.md §3.1). */
+  readonly parentStates?: readonly Uint8Array[];
+  readonly producedState?: Uint8Array;
 }
 
 interface Base {
@@ -369,8 +372,10 @@ function readCommand(c: Cursor, command: CommandId, base: Base, names: Names, sc
       };
     }
     case CMD.runWorkload: {
-      c.object([...common, 'descriptor', 'ops', ...WORKLOAD_KEYS], ['descriptor', 'ops']);
-      const fields = { ...scenario.workload, ...readWorkloadFields(c) };
+      c.object([...common, 'descriptor', 'ops', 'parentStates', 'producedState', ...WORKLOAD_KEYS], ['descriptor', 'ops']);
+      const parentStates = c.optional('parentStates', (x) => x.array().map(readBytes));
+      const producedState = c.optional('producedState', readBytes);
+      const fields = { ...scenario.workload, ...readWorkloadFields(c), ...(parentStates ? { parentStates } : {}), ...(producedState ? { producedState } : {}) };
       if (fields.precisionClass === undefined) c.fail("a member 'precision' (or one in the scenario's \"workload\" defaults)");
       return {
         ...head,

@@ -225,6 +225,8 @@ class Run {
           ...(w.clusterSize !== undefined ? { clusterSize: w.clusterSize } : {}),
           ...(w.interconnectBytes !== undefined ? { interconnectBytes: w.interconnectBytes } : {}),
           ...(w.busyChipSeconds !== undefined ? { busyChipSeconds: w.busyChipSeconds } : {}),
+          ...(w.parentStates !== undefined ? { parentStates: w.parentStates } : {}),
+          ...(w.producedState !== undefined ? { producedState: w.producedState } : {}),
         };
       }
       case CMD.attest:

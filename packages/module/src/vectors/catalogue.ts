@@ -79,6 +79,7 @@ function quotaAndExpiry(o: SessionOptions = {}): SessionRecorder {
   r.step('fp32 is not licensed', CMD.runWorkload, workload('w-fp32', 1n, { precisionClass: 2 }), 'WORKLOAD_PRECISION_NOT_ALLOWED');
   r.step('a cluster of 17 chips is too large', CMD.runWorkload, workload('w-big', 1n, { clusterSize: 17 }), 'WORKLOAD_CLUSTER_TOO_LARGE');
   r.step('interconnect above the licensed bandwidth', CMD.runWorkload, workload('w-io', 1n, { interconnectBytes: 2n * 10n ** 9n, busyChipSeconds: 1 }), 'WORKLOAD_INTERCONNECT_EXCEEDED');
+  r.step('parent model states without a produced state', CMD.runWorkload, workload('w-states', 1n, { parentStates: [new Uint8Array(32).fill(0xab)] }), 'WORKLOAD_MODEL_STATES_INVALID');
   r.step('600 operations', CMD.runWorkload, workload('w-1', 600n));
   r.step('401 operations: one past the quota', CMD.runWorkload, workload('w-2', 401n), 'WORKLOAD_OVER_QUOTA');
   r.step('400 operations: exactly the quota, which exhausts the licence', CMD.runWorkload, workload('w-3', 400n));
