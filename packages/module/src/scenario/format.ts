@@ -69,7 +69,7 @@ export interface WorkloadSpec {
   readonly clusterSize?: number;
   readonly interconnectBytes?: bigint;
   readonly busyChipSeconds?: number;
-  /** Model states the workload names (log-entry.md §3.1). */
+  /** The model states the workload started from and the one it produced (log-entry.md §3.1). */
   readonly parentStates?: readonly Uint8Array[];
   readonly producedState?: Uint8Array;
 }
@@ -373,14 +373,21 @@ function readCommand(c: Cursor, command: CommandId, base: Base, names: Names, sc
     }
     case CMD.runWorkload: {
       c.object([...common, 'descriptor', 'ops', 'parentStates', 'producedState', ...WORKLOAD_KEYS], ['descriptor', 'ops']);
+      const fields = { ...scenario.workload, ...readWorkloadFields(c) };
       const parentStates = c.optional('parentStates', (x) => x.array().map(readBytes));
       const producedState = c.optional('producedState', readBytes);
-      const fields = { ...scenario.workload, ...readWorkloadFields(c), ...(parentStates ? { parentStates } : {}), ...(producedState ? { producedState } : {}) };
       if (fields.precisionClass === undefined) c.fail("a member 'precision' (or one in the scenario's \"workload\" defaults)");
       return {
         ...head,
         command,
-        workload: { ...fields, precisionClass: fields.precisionClass, descriptor: readBytes(c.at('descriptor')), ops: c.at('ops').count() },
+        workload: {
+          ...fields,
+          precisionClass: fields.precisionClass,
+          descriptor: readBytes(c.at('descriptor')),
+          ops: c.at('ops').count(),
+          ...(parentStates !== undefined ? { parentStates } : {}),
+          ...(producedState !== undefined ? { producedState } : {}),
+        },
       };
     }
     case CMD.attest:
