@@ -224,9 +224,9 @@ async function runConfig(dir: string, storeName: 'sqlite' | 'postgres', workers:
     let kind: string | undefined;
     if (r.status !== 200) kind = `${r.status} ${(JSON.parse(r.body.toString()) as { code?: string }).code ?? ''}`;
     else {
-      const ear = JSON.parse(r.body.toString()) as { submods: Record<string, { 'ear.status': string; 'hemkit.checks': { status: string; code?: string }[] }> };
+      const ear = JSON.parse(r.body.toString()) as { submods: Record<string, { ear_status: string; 'hemkit.checks': { status: string; code?: string }[] }> };
       const sub = Object.values(ear.submods)[0]!;
-      if (sub['ear.status'] !== 'affirming') kind = sub['hemkit.checks'].find((x) => x.status === 'fail')?.code ?? sub['ear.status'];
+      if (sub.ear_status !== 'affirming') kind = sub['hemkit.checks'].find((x) => x.status === 'fail')?.code ?? sub.ear_status;
     }
     if (!measuring) {
       if (kind) throw new Error(`warm-up round not affirmed: ${kind}`);

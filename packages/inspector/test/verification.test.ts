@@ -36,7 +36,7 @@ describe('appraisal as the page runs it', () => {
         });
         expect(a.checks).toHaveLength(CHECKS.length);
         const outcome = Object.fromEntries(a.checks.map((c) => [c.id, c.status === 'fail' ? c.code : c.status]));
-        expect({ id: v.id, status: a.status, checks: outcome }).toEqual({ id: v.id, ...v.expected });
+        expect({ id: v.id, status: a.status, trustworthinessVector: a.trustworthinessVector, checks: outcome }).toEqual({ id: v.id, ...v.expected });
       }
     }
   });

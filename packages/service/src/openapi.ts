@@ -64,21 +64,21 @@ export const OPENAPI = {
       },
       AttestationResult: {
         type: 'object',
-        required: ['eat_profile', 'iat', 'exp', 'ear.verifier-id', 'submods'],
+        required: ['eat_profile', 'iat', 'exp', 'ear_verifier_id', 'submods'],
         description: 'EAR JSON (specs/messages/attestation-result.md; specs/schemas/attestation-result.schema.json)',
         properties: {
           eat_profile: { const: 'tag:ietf.org,2026:rats/ear#04' },
           iat: seconds,
           exp: seconds,
-          'ear.verifier-id': { type: 'object' },
+          ear_verifier_id: { type: 'object' },
           submods: {
             type: 'object',
             minProperties: 1,
             maxProperties: 1,
             additionalProperties: {
               type: 'object',
-              required: ['ear.status', 'ear.trustworthiness-vector', 'ear.appraisal-policy-id', 'hemkit.checks'],
-              properties: { 'ear.status': { enum: ['affirming', 'warning', 'contraindicated'] }, 'hemkit.checks': { type: 'array', minItems: 15, maxItems: 15 } },
+              required: ['ear_status', 'ear_trustworthiness_vector', 'ear_appraisal_policy_ids', 'hemkit.checks'],
+              properties: { ear_status: { enum: ['affirming', 'warning', 'contraindicated'] }, ear_appraisal_policy_ids: { type: 'array', minItems: 1, items: { type: 'string' } }, 'hemkit.checks': { type: 'array', minItems: 15, maxItems: 15 } },
             },
           },
         },
