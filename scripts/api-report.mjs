@@ -18,7 +18,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-export const PACKAGES = ['wire', 'module', 'verifier', 'service', 'cddl', 'inspector', 'cli'];
+export const PACKAGES = ['wire', 'module', 'verifier', 'service', 'cddl', 'inspector', 'sim', 'cli'];
 
 const DECLARATION = [
   [/^export declare (?:abstract )?class (\w+)/, 'class'],

@@ -7,6 +7,7 @@ import { benchCose } from '../packages/wire/bench/cose.js';
 import { benchCrypto } from '../packages/wire/bench/crypto.js';
 import { benchMerkle } from '../packages/wire/bench/merkle.js';
 import { benchModule } from '../packages/module/bench/module.js';
+import { benchSimulation } from '../packages/sim/bench/sim.js';
 import { benchStore } from '../packages/verifier/bench/store.js';
 import { benchVerifier } from '../packages/verifier/bench/verify.js';
 
@@ -26,6 +27,7 @@ const sections: Record<string, () => Promise<void>> = {
     console.log();
     await benchStore();
   },
+  sim: benchSimulation,
 };
 
 const only = process.argv.slice(2);

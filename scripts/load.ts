@@ -22,13 +22,11 @@ import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { encode } from '@hemkit/wire/cbor';
-import { encodeCoseKey } from '@hemkit/wire/cose';
 import { toHex } from '@hemkit/wire/bytes';
 import { appraise } from '../packages/verifier/src/appraise.js';
 import { MemoryVerifierStore } from '../packages/verifier/src/store/index.js';
 import { collectEvidence } from '../packages/module/src/evidence.js';
-import { authority, manufacturer, provisionedChip, reference, runOn, T0, verifierInputs, type Openings } from '../packages/verifier/test/support/fixture.js';
+import { provisionedChip, runOn, T0, trustFileJson, verifierInputs, type Openings } from '../packages/verifier/test/support/fixture.js';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const { values: args } = parseArgs({
@@ -224,9 +222,9 @@ async function runConfig(dir: string, storeName: 'sqlite' | 'postgres', workers:
     let kind: string | undefined;
     if (r.status !== 200) kind = `${r.status} ${(JSON.parse(r.body.toString()) as { code?: string }).code ?? ''}`;
     else {
-      const ear = JSON.parse(r.body.toString()) as { submods: Record<string, { ear_status: string; 'hemkit.checks': { status: string; code?: string }[] }> };
+      const ear = JSON.parse(r.body.toString()) as { submods: Record<string, { 'ear_status': string; 'hemkit.checks': { status: string; code?: string }[] }> };
       const sub = Object.values(ear.submods)[0]!;
-      if (sub.ear_status !== 'affirming') kind = sub['hemkit.checks'].find((x) => x.status === 'fail')?.code ?? sub.ear_status;
+      if (sub['ear_status'] !== 'affirming') kind = sub['hemkit.checks'].find((x) => x.status === 'fail')?.code ?? sub['ear_status'];
     }
     if (!measuring) {
       if (kind) throw new Error(`warm-up round not affirmed: ${kind}`);
@@ -300,16 +298,7 @@ async function freshDatabase(): Promise<{ url: string; drop: () => Promise<void>
 }
 
 function writeTrust(dir: string): void {
-  const keyHex = (k: Parameters<typeof encodeCoseKey>[0]) => toHex(encode(encodeCoseKey(k)));
-  const ref = reference().models[0]!;
-  writeFileSync(
-    join(dir, 'trust.json'),
-    JSON.stringify({
-      manufacturers: [{ name: 'hemkit-sim-fab', key: keyHex(manufacturer.publicKey) }],
-      licenceIssuers: { keys: authority.publicKeys.map(keyHex), threshold: 2 },
-      referenceValues: { models: [{ ...ref, peakOpsPerSecond: ref.peakOpsPerSecond.toString() }] },
-    }),
-  );
+  writeFileSync(join(dir, 'trust.json'), trustFileJson());
 }
 
 const build = spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '--build', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'inherit' });

@@ -50,7 +50,7 @@ afterAll(() => {
 
 describe('npm pack', () => {
   it('packs every package', () => {
-    expect(packed.map((p) => p.name).sort()).toEqual(['@hemkit/cddl', '@hemkit/inspector', '@hemkit/module', '@hemkit/verifier', '@hemkit/wire', 'hemkit']);
+    expect(packed.map((p) => p.name).sort()).toEqual(['@hemkit/cddl', '@hemkit/inspector', '@hemkit/module', '@hemkit/service', '@hemkit/sim', '@hemkit/verifier', '@hemkit/wire', 'hemkit']);
   });
 
   it('ships the built JavaScript, declarations and maps, and no sources, tests or benchmarks', () => {

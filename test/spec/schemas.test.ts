@@ -53,6 +53,7 @@ const SCHEMA_OF_FORMAT: Record<string, string> = {
   'hemkit-state-records/v1': 'vectors-state-records.schema.json',
   'hemkit-cddl/v1': 'vectors-cddl.schema.json',
   'hemkit-accounting/v2': 'vectors-accounting.schema.json',
+  'hemkit-lineage/v1': 'vectors-lineage.schema.json',
   'hemkit-verifier-inputs/v1': 'vectors-verifier-inputs.schema.json',
   'hemkit-evidence/v1': 'vectors-evidence.schema.json',
   'hemkit-module-session/v1': 'vectors-module-session.schema.json',
@@ -161,6 +162,27 @@ describe('fleet accounting (specs/verifier.md §6.1)', () => {
     const bound = clone(v.report) as { flagged: { opsUpperBound: string }[] };
     bound.flagged[0]!.opsUpperBound = 'infinite';
     expect(valid('accounting-report.schema.json', bound)).toBe(false);
+  });
+});
+
+describe('lineage accounting (specs/verifier.md §6.2)', () => {
+  const vectors = vectorsOf('hemkit-lineage/v1') as { id: string; result: string; report?: { models: { flags: string[]; thresholdsPassed: string[]; modification?: unknown }[] } }[];
+
+  it('every report validates, and the vectors itemise models with every flag', () => {
+    const reports = vectors.filter((v) => v.result === 'valid').map((v) => v.report!);
+    for (const r of reports) expect(valid('lineage-report.schema.json', r), errors('lineage-report.schema.json', r)).toBe(true);
+    const flags = new Set(reports.flatMap((r) => r.models.flatMap((m) => m.flags)));
+    expect([...flags].sort()).toEqual(['crossed', 'modification', 'projected', 'undetermined']);
+  });
+
+  it('the report schema rejects a model flagged crossed that passes no threshold, and a modification flag without its base', () => {
+    const v = vectors.find((x) => x.id === 'modification-just-over-a-third')!;
+    const crossed = clone(v.report) as { models: { thresholdsPassed: string[] }[] };
+    crossed.models[0]!.thresholdsPassed = [];
+    expect(valid('lineage-report.schema.json', crossed)).toBe(false);
+    const bare = clone(v.report) as { models: { modification?: unknown }[] };
+    delete bare.models[0]!.modification;
+    expect(valid('lineage-report.schema.json', bare)).toBe(false);
   });
 });
 

@@ -227,6 +227,7 @@ larger one. Proving against what the verifier remembers (--challenge) keeps bund
     .option('--counter-endurance <n>', 'increments the monotonic counter survives', amount)
     .option('--flash-endurance <n>', "program/erase cycles of the state record's flash", amount)
     .option('--flash-bytes <n>', 'persistent storage for the state record and the log', amount)
+    .option('--policy <module>', 'measure under this firmware policy: an ES module exporting a FirmwarePolicy (default export or "policy")')
     .addHelpText('after', `
 Defaults: 10 years, 100 workloads and 24 attestations a day, 12 licences and 12 boots a year; a
 counter good for 1e6 increments, flash for 1e5 cycles and 16777216 bytes (stated assumptions, not a
@@ -246,7 +247,8 @@ simulated part (specs/scenarios.md §5).`)
     .description('run a scenario file and print its trace: every command, outcome, state transition, log entry and cost (exit 1 if a step is not as the scenario expects)')
     .argument('<file>', 'the scenario (JSON, hemkit-scenario/v1; - for standard input)')
     .option('--json <out>', 'write the trace as JSON to this file (- for standard output, instead of the text)')
-    .action(lazy(async (file: string, o: { json?: string }) => (await import('./commands/scenario.js')).scenarioRun(io, file, o)));
+    .option('--policy <module>', 'run the chip under this firmware policy: an ES module exporting a FirmwarePolicy (default export or "policy")')
+    .action(lazy(async (file: string, o: { json?: string; policy?: string }) => (await import('./commands/scenario.js')).scenarioRun(io, file, o)));
   scenario
     .command('compare')
     .description('compare two traces (scenario run --json) step by step: outcomes, log entries, transitions, costs (exit 0 they agree, 1 they differ)')
@@ -294,6 +296,17 @@ simulated part (specs/scenarios.md §5).`)
         return specCheck(args, { out: (l) => void io.stdout.write(`${l}\n`), err: (l) => void io.stderr.write(`${l}\n`), readFile: (p) => new Uint8Array(readFileSync(p)) });
       }),
     );
+
+  // simulate
+  root
+    .command('simulate')
+    .description('a seeded fleet of honest and evading operators through module, verifier and lineage accounting: detection and false-positive rates per strategy')
+    .option('--chips <n>', 'chips in the fleet (at least 150)', integer(150, 10_000_000), 10_000)
+    .option('--seed <text>', 'the fleet\'s seed', text, 'hemkit-sim-1')
+    .option('--workers <n>', 'worker threads driving chips (1: this thread)', integer(1, 64), 2)
+    .option('--svg <file>', 'write the chart of cumulative compute per lineage against the thresholds')
+    .option('--json', 'machine-readable output')
+    .action(lazy(async (o: { chips: number; seed: string; workers: number; svg?: string; json?: boolean }) => (await import('./commands/simulate.js')).runSimulate(io, o)));
 
   // demo
   root

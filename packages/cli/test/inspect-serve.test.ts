@@ -1,6 +1,6 @@
 /** `inspect` names every level of every message (and --json); `serve` says where it listens. */
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -74,4 +74,31 @@ describe('hemkit module serve', () => {
     expect(code).toBe(0);
     expect((await hemkit(['module', 'status', 'chip'], { cwd })).code).toBe(0);
   }, 30_000);
+});
+
+describe('hemkit inspect --web', () => {
+  it('says where it serves the inspector page, serves it there, and stops on SIGTERM', async () => {
+    const { ensurePage, PAGE_PATH } = await import('../../../test/packaging/build.js');
+    await ensurePage();
+    const child = spawn(process.execPath, [resolve(__dirname, '../bin/hemkit.js'), 'inspect', '--web', '--no-open'], { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    await new Promise<void>((ready, fail) => {
+      child.stderr.on('data', (d: Buffer) => {
+        err += d.toString();
+        if (err.includes('\n')) ready();
+      });
+      child.on('exit', () => fail(new Error(`inspect --web exited: ${err}`)));
+    });
+    const url = /the inspector is at (http:\/\/127\.0\.0\.1:\d+\/) /.exec(err)?.[1];
+    expect(err).toMatch(/^hemkit: the inspector is at http:\/\/127\.0\.0\.1:\d+\/ \(it works offline; SIGINT or SIGTERM stops it\)\n$/);
+    const page = await fetch(url!);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toBe(readFileSync(PAGE_PATH, 'utf8'));
+    child.removeAllListeners('exit');
+    const code = await new Promise<number | null>((done) => {
+      child.on('exit', (c) => done(c));
+      child.kill('SIGTERM');
+    });
+    expect(code).toBe(0);
+  }, 60_000);
 });

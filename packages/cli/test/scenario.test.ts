@@ -63,6 +63,9 @@ describe('hemkit scenario run', () => {
     const trace = JSON.parse(readFileSync(join(cwd, 'trace.json'), 'utf8')) as { scenario: string; steps: unknown[] };
     expect(trace.scenario).toBe('session-firmware');
     expect(trace.steps).toHaveLength(7);
+    // The trace and the scenario each validate against their JSON Schema.
+    expect((await hemkit(['spec', 'check', '--json-schema', 'scenario-trace', 'trace.json'], { cwd })).code).toBe(0);
+    expect((await hemkit(['spec', 'check', '--json-schema', 'scenario', join(SCENARIOS, 'session-firmware.json')], { cwd })).code).toBe(0);
   });
 
   it('an appraise step hands the evidence to the verifier: affirming, then contraindicated after a rollback', async () => {
@@ -101,11 +104,11 @@ describe('hemkit scenario run', () => {
     expect(r.err).toBe("hemkit: SCENARIO_UNKNOWN_NAME: /steps/3/name: no snapshot 'never' defined by an earlier step\n");
   });
 
-  it('a tamper event: SCENARIO_EVENT_NOT_SUPPORTED, exit 2, no trace', async () => {
-    const { r } = await runFile(licensed([{ do: 'tamper', comment: 'open the lid' }]));
+  it('an issuer rotation: SCENARIO_EVENT_NOT_SUPPORTED, exit 2, no trace', async () => {
+    const { r } = await runFile(licensed([{ do: 'rotate-issuers', comment: 'rotate', keys: ['new-0'], threshold: 1 }]));
     expect(r.code).toBe(2);
     expect(r.out).toBe('');
-    expect(r.err).toBe("hemkit: SCENARIO_EVENT_NOT_SUPPORTED: step 3 ('tamper') is not supported by this firmware: it has no tamper input\n");
+    expect(r.err).toBe("hemkit: SCENARIO_EVENT_NOT_SUPPORTED: step 3 ('rotate-issuers') is not supported by this firmware: it has no issuer-rotation command\n");
   });
 
   it('a file that is not JSON: exit 2, one line', async () => {
@@ -196,5 +199,80 @@ describe('hemkit scenario compare', () => {
     const r = await hemkit(['scenario', 'compare', 'a.json', 'a.json'], { cwd });
     expect(r.code).toBe(2);
     expect(r.err).toBe('hemkit: TRACE_INVALID: /scenario: expected a string\n');
+  });
+});
+
+describe('--policy MODULE', () => {
+  const GRACE = resolve(SCENARIOS, 'policies/grace-period.mjs');
+  const USAGE_ONLY = resolve(SCENARIOS, 'policies/usage-only.mjs');
+
+  it('runs the chip under the policy: the trace names it, and a step it answers differently is exit 1', async () => {
+    const r = await hemkit(['scenario', 'run', join(SCENARIOS, 'session-quota-expiry.json'), '--policy', GRACE], { cwd: fresh() });
+    expect(r.code).toBe(1);
+    expect(r.out.split('\n')[0]).toContain('(policy grace-period-1d)');
+    expect(r.err).toBe('hemkit: SCENARIO_EXPECTATION_FAILED: step 14 (runWorkload, "at the exact second of expiry the chip locks"): expected WORKLOAD_LOCKED, got ok\n');
+  });
+
+  it('two policies on one scenario, compared from the command line', async () => {
+    const cwd = fresh();
+    await hemkit(['scenario', 'run', join(SCENARIOS, 'session-quota-expiry.json'), '--json', 'v1.json'], { cwd });
+    await hemkit(['scenario', 'run', join(SCENARIOS, 'session-quota-expiry.json'), '--policy', GRACE, '--json', 'grace.json'], { cwd });
+    const r = await hemkit(['scenario', 'compare', 'v1.json', 'grace.json', '--json'], { cwd });
+    expect(r.code).toBe(1);
+    const c = JSON.parse(r.out) as { first: { policy: string }; second: { policy: string }; steps: { index: number; outcome?: string[] }[] };
+    expect([c.first.policy, c.second.policy]).toEqual(['hemkit-v1', 'grace-period-1d']);
+    expect(c.steps.find((s) => s.outcome)).toMatchObject({ index: 14, outcome: ['WORKLOAD_LOCKED', 'ok'] });
+  });
+
+  it('module cost measures under the policy', async () => {
+    const r = await hemkit(['module', 'cost', '--json', '--policy', USAGE_ONLY], { cwd: fresh() });
+    expect(r.code).toBe(0);
+    expect((JSON.parse(r.out) as { policy: string }).policy).toBe('usage-only');
+  });
+
+  it.each([
+    ['a module exporting no policy', 'export const x = 1;\n', 'hemkit: POLICY_MODULE_INVALID: p.mjs: exports no policy object (export it as default, or as "policy")\n'],
+    ['a policy missing hooks', "export default { name: 'half', hasExpired: () => false };\n", "hemkit: POLICY_MODULE_INVALID: p.mjs: the policy has no hook 'checkLicenceWindow' (a function); spread DEFAULT_POLICY to keep the default's\n"],
+  ])('%s: POLICY_MODULE_INVALID, exit 2, nothing run', async (_, source, line) => {
+    const cwd = fresh();
+    writeFileSync(join(cwd, 'p.mjs'), source);
+    const r = await hemkit(['scenario', 'run', join(SCENARIOS, 'session-firmware.json'), '--policy', 'p.mjs'], { cwd });
+    expect(r.code).toBe(2);
+    expect(r.out).toBe('');
+    expect(r.err).toBe(line);
+  });
+
+  it('a module that does not load: POLICY_MODULE_INVALID, exit 2', async () => {
+    const cwd = fresh();
+    writeFileSync(join(cwd, 'p.mjs'), 'export default {{;\n');
+    const r = await hemkit(['module', 'cost', '--policy', 'p.mjs'], { cwd });
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/^hemkit: POLICY_MODULE_INVALID: p\.mjs could not be loaded as an ES module: .*\n$/);
+  });
+
+  it('a missing module: exit 2, one line', async () => {
+    const r = await hemkit(['scenario', 'run', join(SCENARIOS, 'session-firmware.json'), '--policy', 'nope.mjs'], { cwd: fresh() });
+    expect(r.code).toBe(2);
+    expect(r.err).toBe('hemkit: no such file: nope.mjs\n');
+  });
+});
+
+describe('appraise steps with the verifier\'s policy', () => {
+  it("a chip under the throttled baseline: flagged by a verifier expecting hemkit v1's licence rules, affirmed by one told the chip's", async () => {
+    const r = await hemkit(['scenario', 'run', join(SCENARIOS, 'throttled-appraised.json'), '--json', '-'], { cwd: fresh() });
+    expect(r.code).toBe(0);
+    const trace = JSON.parse(r.out) as { policy: string; steps: { appraisal?: { status: string; failed: { code: string }[] } }[] };
+    expect(trace.policy).toBe('rfd032-throttled-baseline+admit-to-quota');
+    const appraisals = trace.steps.flatMap((s) => (s.appraisal ? [s.appraisal] : []));
+    expect(appraisals).toEqual([
+      { status: 'contraindicated', failed: [{ check: 'licence', code: 'LICENCE_QUOTA_EXCEEDED' }] },
+      { status: 'affirming', failed: [] },
+    ]);
+  });
+
+  it("a verifier policy the verifier cannot read is the step's outcome, VERIFIER_INPUT_INVALID: exit 1", async () => {
+    const { r } = await runFile(licensed([{ do: 'appraise', comment: 'bad policy', nonce: { fill: 1, length: 16 }, verifierPolicy: { maxAgeSeconds: -1 } }]));
+    expect(r.code).toBe(1);
+    expect(r.err).toBe('hemkit: SCENARIO_EXPECTATION_FAILED: step 3 (appraise, "bad policy"): expected ok, got VERIFIER_INPUT_INVALID\n');
   });
 });

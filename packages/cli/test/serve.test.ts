@@ -43,8 +43,8 @@ describe('hemkit serve', () => {
     expect(evidence.code).toBe(0);
     const { readFileSync } = await import('node:fs');
     const result = await fetch(`${url}/v1/challenges/${challenge.nonce}/evidence`, { method: 'POST', headers: { 'content-type': 'application/cbor' }, body: readFileSync(join(cwd, 'bundle.cbor')) });
-    const ear = (await result.json()) as { submods: Record<string, { ear_status: string }> };
-    expect(Object.values(ear.submods).map((s) => s.ear_status)).toEqual(['affirming']);
+    const ear = (await result.json()) as { submods: Record<string, { 'ear_status': string }> };
+    expect(Object.values(ear.submods).map((s) => s['ear_status'])).toEqual(['affirming']);
     const fleet = await fetch(`${url}/v1/fleet`, { headers: { authorization: 'Bearer serve-test-token-0123456789' } });
     expect(((await fleet.json()) as { chips: { affirmed: number } }).chips.affirmed).toBe(1);
 

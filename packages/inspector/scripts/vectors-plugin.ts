@@ -19,7 +19,7 @@ interface EvidenceVector {
   trust?: unknown;
   reference?: unknown;
   memory?: unknown;
-  expected: { status: string; checks: Record<string, string> };
+  expected: { status: string; checks: Record<string, string>; trustworthinessVector?: Record<string, number> };
 }
 
 interface MessageVector {

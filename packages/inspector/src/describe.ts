@@ -23,6 +23,7 @@ import {
   workloadDescriptor,
 } from '@hemkit/wire/messages';
 import { toHex } from '@hemkit/wire/bytes';
+import { DBGSTAT_NAMES, TIME_FIELDS } from './readable.js';
 
 export type Tree = string | number | boolean | null | Tree[] | { [name: string]: Tree };
 
@@ -52,15 +53,6 @@ const PAYLOADS: readonly Parser[] = [
 ];
 const PLAIN: readonly Parser[] = [{ name: 'log-entry', parse: (v, p) => logEntry.parse(v, p) }, workloadDescriptor];
 
-const TIME_FIELDS = new Set(['iat', 'exp', 'nbf', 'issuedAt', 'notBefore', 'expiry', 'time', 'expiresAt', 'installedAt']);
-/** RFC 9711 §4.2.9 debug status. */
-const DBGSTAT_NAMES: ReadonlyMap<number, string> = new Map([
-  [0, 'enabled'],
-  [1, 'disabled'],
-  [2, 'disabled-since-boot'],
-  [3, 'disabled-permanently'],
-  [4, 'disabled-fully-and-permanently'],
-]);
 const ENUMS: Readonly<Record<string, ReadonlyMap<number, string>>> = { lockState: LOCK_NAMES, precisionClass: PRECISION_NAMES, kind: EVENT_NAMES, dbgstat: DBGSTAT_NAMES };
 /** Byte fields that hold text (shown as text when they are printable UTF-8). */
 const TEXT_BYTES = new Set(['hwmodel']);

@@ -79,6 +79,14 @@ const FAMILIES: Readonly<Record<FamilyId, Omit<Family, 'id'>>> = {
 export const PROFILE_FAULTS: SpecSection = section('encoding.md', '9-which-fault-is-reported', 'encoding.md §9 Which fault is reported');
 /** The verifier's checks, for the appraisal view. */
 export const APPRAISAL_CHECKS: SpecSection = section('verifier.md', '5-checks', 'verifier.md §5 Checks');
+/** The normative CDDL, for a message checked against its family's schema. */
+export const SCHEMA_SPEC: SpecSection = section('cddl/hemkit.cddl', '', 'cddl/hemkit.cddl');
+/** The AR4SI trustworthiness vector an appraisal gives. */
+export const TRUSTWORTHINESS_VECTOR: SpecSection = section('messages/attestation-result.md', '3-trustworthiness-vector', 'attestation-result.md §3 Trustworthiness vector');
+/** The verification procedure, for signatures checked against given keys. */
+export const COSE_VERIFICATION: SpecSection = section('cose.md', '9-verification-procedure', 'cose.md §9 Verification procedure');
+/** Consistency proofs, for a bundle's consistency receipts. */
+export const CONSISTENCY_PROOFS: SpecSection = section('merkle.md', '4-consistency-proofs-rfc-9162-214', 'merkle.md §4 Consistency proofs (RFC 9162 §2.1.4)');
 /** Inclusion proofs, for the receipt walk. */
 export const INCLUSION_PROOFS: SpecSection = section('merkle.md', '3-inclusion-proofs-rfc-9162-213', 'merkle.md §3 Inclusion proofs (RFC 9162 §2.1.3)');
 

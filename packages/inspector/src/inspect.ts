@@ -7,6 +7,7 @@ import { describe, type Described } from './describe.js';
 import { decodeStrict, familyOf, recogniseCbor, type Family } from './family.js';
 import { layout, LayoutStop, type LaidItem } from './layout.js';
 import { nameTree, type Context, type NamedNode } from './names.js';
+import { checkSchema, SCHEMAS, type SchemaVerdict } from './schemas.js';
 import type { CborValue } from '@hemkit/wire';
 import { CLAIM_NAMES } from '@hemkit/wire/messages';
 
@@ -28,9 +29,15 @@ export interface Inspection {
   readonly stop?: { readonly offset: number; readonly message: string };
   /** The command line's description (`hemkit inspect --json`), for bytes the profile accepts. */
   readonly described?: Described;
+  /** The family schema's verdict (hemkit.cddl), where one applies. */
+  readonly schema?: SchemaVerdict;
 }
 
-export function inspect(bytes: Uint8Array): Inspection {
+/**
+ * Everything about `bytes`; `rule` names the schema they are meant to follow (a message vector's
+ * family), which then also names their keys.
+ */
+export function inspect(bytes: Uint8Array, rule?: string): Inspection {
   const strict = decodeStrict(bytes);
   const family = 'value' in strict ? recogniseCbor(bytes, strict.value) : familyOf('cbor');
   let laid: LaidItem | undefined;
@@ -41,9 +48,11 @@ export function inspect(bytes: Uint8Array): Inspection {
     if (!(e instanceof LayoutStop)) throw e;
     stop = { offset: e.offset, message: e.message };
   }
-  const tree = laid === undefined ? undefined : nameTree(laid, 'value' in strict && family.id === 'cbor' ? guessContext(strict.value) : family.context);
+  const hinted = rule === undefined ? undefined : SCHEMAS[rule]?.context;
+  const tree = laid === undefined ? undefined : nameTree(laid, hinted ?? ('value' in strict && family.id === 'cbor' ? guessContext(strict.value) : family.context));
   if ('fault' in strict) return { bytes, family, fault: strict.fault, ...(tree ? { tree } : {}), ...(stop ? { stop } : {}) };
-  return { bytes, family, ...(tree ? { tree } : {}), described: describe(bytes) };
+  const schema = checkSchema(bytes, strict.value, family.id, rule);
+  return { bytes, family, ...(tree ? { tree } : {}), described: describe(bytes), ...(schema ? { schema } : {}) };
 }
 
 /**

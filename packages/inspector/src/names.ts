@@ -80,7 +80,8 @@ const MAPS: Partial<Record<Context, MapRule>> = {
   'workload-descriptor': { names: byKey(workloadDescriptor) },
   'log-entry': { names: ENTRY_NAMES, values: { details: 'log-entry-details' } },
   'log-entry-details': { names: DETAIL_NAMES },
-  'module-message': { names: ENVELOPE_NAMES, values: { params: 'claims', result: 'claims' } },
+  // params and result are each command's own record (module-commands.md §3): their keys stay bare.
+  'module-message': { names: ENVELOPE_NAMES },
   counters: { names: byKey(counters), values: { opsByPrecision: 'ops-by-precision' } },
   'ops-by-precision': { names: PRECISION_NAMES },
   'log-head': { names: byKey(logHead) },

@@ -19,9 +19,9 @@ export interface Readable {
 }
 
 /** Fields holding seconds since the epoch (hemkit.cddl `time`, RFC 8392 exp, nbf, iat). */
-const TIME_FIELDS: ReadonlySet<string> = new Set(['iat', 'exp', 'nbf', 'issuedAt', 'notBefore', 'expiry', 'time', 'expiresAt', 'installedAt']);
+export const TIME_FIELDS: ReadonlySet<string> = new Set(['iat', 'exp', 'nbf', 'issuedAt', 'notBefore', 'expiry', 'time', 'expiresAt', 'installedAt']);
 /** RFC 9711 §4.2.9 debug status. */
-const DBGSTAT_NAMES: ReadonlyMap<number, string> = new Map([[0, 'enabled'], [1, 'disabled'], [2, 'disabled-since-boot'], [3, 'disabled-permanently'], [4, 'disabled-fully-and-permanently']]);
+export const DBGSTAT_NAMES: ReadonlyMap<number, string> = new Map([[0, 'enabled'], [1, 'disabled'], [2, 'disabled-since-boot'], [3, 'disabled-permanently'], [4, 'disabled-fully-and-permanently']]);
 /** The algorithms of the profile (specs/cose.md §3), by id. */
 const ALG_NAMES: ReadonlyMap<number, string> = new Map([...ALGORITHMS].map(([id, a]) => [id, a.name]));
 /** RFC 9053 §7 and RFC 9052 §7: key types and curves of the profile's keys. */
@@ -40,13 +40,15 @@ const ENUMS: Readonly<Record<string, ReadonlyMap<number, string>>> = {
 const HASH_SIZES: ReadonlySet<number> = new Set([32, 48, 64]);
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-/** A count for people: 1,200,000,000,000,000,000,000 (1.2 × 10^21); small counts as they are. */
+/** A count for people: 1,200,000,000,000,000,000,000 (1.2 × 10^21), 100,005 (≈ 1 × 10^5); small counts as they are. */
 export function count(n: bigint): string {
   const digits = (n < 0n ? -n : n).toString();
   const grouped = `${n < 0n ? '-' : ''}${digits.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}`;
   if (digits.length < 5) return grouped;
   const mantissa = `${digits[0]}.${digits.slice(1, 4)}`.replace(/\.?0+$/, '');
-  return `${grouped} (${n < 0n ? '-' : ''}${mantissa} × 10^${digits.length - 1})`;
+  // Four significant digits: a count they do not give exactly is marked approximate.
+  const exact = /^0*$/.test(digits.slice(4));
+  return `${grouped} (${exact ? '' : '≈ '}${n < 0n ? '-' : ''}${mantissa} × 10^${digits.length - 1})`;
 }
 
 /** A hash shortened to its first and last 8 hex digits. */

@@ -11,8 +11,8 @@ import { decode } from '@hemkit/wire/cbor';
 import { decodeSign1 } from '@hemkit/wire/cose';
 import { getBackend } from '@hemkit/wire/crypto';
 import { isHemkitError } from '@hemkit/wire/errors';
-import { createMerkleHasher, rootFromInclusionProof, type MerkleHasher } from '@hemkit/wire/merkle';
-import { attestationReportClaims, checkpointClaims, evidenceBundle, HEADER_VDP, logEntry, peekClaims, VDP_INCLUSION } from '@hemkit/wire/messages';
+import { createMerkleHasher, rootFromConsistencyProof, rootFromInclusionProof, type MerkleHasher } from '@hemkit/wire/merkle';
+import { attestationReportClaims, checkpointClaims, evidenceBundle, HEADER_VDP, logEntry, peekClaims, VDP_CONSISTENCY, VDP_INCLUSION } from '@hemkit/wire/messages';
 
 export interface WalkStep {
   /** The sibling hash from the proof. */
@@ -98,15 +98,66 @@ function walk(hasher: MerkleHasher, leafIndex: number, treeSize: number, leafHas
   return steps;
 }
 
-/** The proof an RFC 9942 inclusion receipt carries in its unprotected vdp header (receipts.md §2). */
-function readInclusionProof(receipt: Uint8Array): { treeSize: number; leafIndex: number; path: Uint8Array[] } {
+/** The proof an RFC 9942 receipt carries in its unprotected vdp header under `label` (receipts.md §2): [size, size-or-index, path]. */
+function readProof(receipt: Uint8Array, label: number): { first: number; second: number; path: Uint8Array[] } {
   const vdp = decodeSign1(receipt).unprotectedHeaders.get(HEADER_VDP);
-  const proofs = vdp instanceof Map ? vdp.get(VDP_INCLUSION) : undefined;
+  const proofs = vdp instanceof Map ? vdp.get(label) : undefined;
   const content = Array.isArray(proofs) && proofs[0] instanceof Uint8Array ? decode(proofs[0]) : undefined;
   if (!Array.isArray(content) || typeof content[0] !== 'number' || typeof content[1] !== 'number' || !Array.isArray(content[2])) {
-    return { treeSize: 0, leafIndex: 0, path: [] };
+    return { first: 0, second: 0, path: [] };
   }
-  return { treeSize: content[0], leafIndex: content[1], path: content[2].filter((h): h is Uint8Array => h instanceof Uint8Array) };
+  return { first: content[0], second: content[1], path: content[2].filter((h): h is Uint8Array => h instanceof Uint8Array) };
+}
+
+function readInclusionProof(receipt: Uint8Array): { treeSize: number; leafIndex: number; path: Uint8Array[] } {
+  const { first, second, path } = readProof(receipt, VDP_INCLUSION);
+  return { treeSize: first, leafIndex: second, path };
+}
+
+export interface ConsistencyCheck {
+  readonly treeSize1: number;
+  readonly treeSize2: number;
+  readonly pathLength: number;
+  /** The roots of the bundle's checkpoints (or report head) of the two sizes, where it has them. */
+  readonly root1: string | undefined;
+  readonly root2: string | undefined;
+  /** The root the wire layer reaches from root1 along the proof, or the code it refused with. */
+  readonly wire: { readonly root: string } | { readonly code: string; readonly message: string } | undefined;
+  readonly matches: boolean;
+}
+
+/**
+ * Each consistency receipt of a bundle (RFC 9162 §2.1.4, merkle.md §4): the older checkpoint's root
+ * carried along the proof by the wire layer, against the newer checkpoint's root.
+ */
+export function checkConsistencyReceipts(bundleBytes: Uint8Array): readonly ConsistencyCheck[] {
+  const bundle = evidenceBundle.parse(decode(bundleBytes), 'evidence-bundle');
+  const backend = getBackend('noble');
+  const hasher = createMerkleHasher((d) => backend.sha256(d));
+  const roots = headRoots(bundle.checkpoints ?? [], bundle.report);
+  return (bundle.consistencyReceipts ?? []).map((receipt) => {
+    const { first: treeSize1, second: treeSize2, path } = readProof(receipt, VDP_CONSISTENCY);
+    const root1 = roots.get(treeSize1);
+    const root2 = roots.get(treeSize2);
+    let wire: ConsistencyCheck['wire'];
+    if (root1 !== undefined) {
+      try {
+        wire = { root: toHex(rootFromConsistencyProof(hasher, treeSize1, treeSize2, path, root1)) };
+      } catch (e) {
+        if (!isHemkitError(e)) throw e;
+        wire = { code: e.code, message: e.message };
+      }
+    }
+    return {
+      treeSize1,
+      treeSize2,
+      pathLength: path.length,
+      root1: root1 === undefined ? undefined : toHex(root1),
+      root2: root2 === undefined ? undefined : toHex(root2),
+      wire,
+      matches: wire !== undefined && 'root' in wire && root2 !== undefined && wire.root === toHex(root2),
+    };
+  });
 }
 
 /** Roots by tree size: the bundle's checkpoints and the report's log head, read without verifying. */

@@ -98,3 +98,35 @@ describe('naming what is not recognised', () => {
     expect(named('a2 01 18 05 02 00')).toEqual([undefined, undefined]); // rejected by the profile: no guess
   });
 });
+
+describe('naming module messages', () => {
+  it('names the envelope, and leaves the command-specific params unnamed rather than guessing', () => {
+    const v = readVectors<{ vectors: { input: string; result: string }[] }>('messages/module-request.json').vectors.find((x) => x.result === 'valid' && x.input.startsWith('a3'))!;
+    const tree = inspect(fromHex(v.input)).tree!;
+    expect(tree.children.map((c) => c.name)).toEqual(['command', 'requestId', 'params']);
+    expect(tree.children[2]!.children.every((c) => c.name === undefined)).toBe(true);
+  });
+});
+
+interface MessageVectorFile {
+  family: string;
+  vectors: { id: string; input: string; result: string; code?: string }[];
+}
+
+describe('the family schema (hemkit.cddl), for every message vector', () => {
+  const files = ['attestation-report-claims', 'checkpoint-claims', 'counters', 'evidence-bundle', 'licence-claims', 'log-entry', 'module-request', 'module-response', 'workload-descriptor'];
+  it.each(files)('%s: valid, or the MESSAGE_* code the vector states', (name) => {
+    const f = readVectors<MessageVectorFile>(`messages/${name}.json`);
+    for (const v of f.vectors) {
+      const schema = inspect(fromHex(v.input), f.family).schema;
+      expect({ id: v.id, schema: schema?.valid ? 'valid' : schema?.code }).toEqual({ id: v.id, schema: v.result === 'valid' ? 'valid' : v.code });
+    }
+  });
+
+  it("checks a signed message's payload against its family's claims, unasked", () => {
+    const b = evidenceBundle.parse(decode(bundleBytes()), 'evidence-bundle');
+    expect(inspect(b.report).schema).toEqual({ schema: 'attestation-report-claims', valid: true });
+    expect(inspect(b.licences![0]!).schema).toEqual({ schema: 'licence-claims', valid: true });
+    expect(inspect(bundleBytes()).schema).toBeUndefined();
+  });
+});

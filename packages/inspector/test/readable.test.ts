@@ -11,7 +11,8 @@ const read = (value: unknown, name?: string) => {
 describe('readable values', () => {
   it('counts with thousands separators and their power of ten', () => {
     expect(count(1200000000000000000000n)).toBe('1,200,000,000,000,000,000,000 (1.2 × 10^21)');
-    expect(count(12345n)).toBe('12,345 (1.234 × 10^4)');
+    expect(count(12345n)).toBe('12,345 (≈ 1.234 × 10^4)');
+    expect(count(100000000000000000005n)).toBe('100,000,000,000,000,000,005 (≈ 1 × 10^20)');
     expect(count(9999n)).toBe('9,999');
     expect(count(-100000n)).toBe('-100,000 (-1 × 10^5)');
   });

@@ -29,6 +29,12 @@ describe('the page on localhost', () => {
     expect(await r.text()).toContain('## 2. Evidence bundle');
   });
 
+  it('serves the CDDL the schema verdicts link to', async () => {
+    const r = await fetch(new URL('specs/cddl/hemkit.cddl', serving.url));
+    expect(r.status).toBe(200);
+    expect(r.headers.get('content-type')).toBe('text/plain; charset=utf-8');
+  });
+
   it('serves nothing else: no path out of specs/, no other file, no other method', async () => {
     for (const path of ['specs/../package.json', 'specs/%2e%2e/package.json', 'package.json', 'specs/schemas/trust-anchors.schema.json']) {
       expect((await fetch(new URL(path, serving.url))).status, path).toBe(404);

@@ -11,7 +11,7 @@ export interface EvidenceFile {
   trust: unknown;
   reference: unknown;
   policy: unknown;
-  vectors: { id: string; now: number; nonce: string | null; expectedUeid?: string; bundle: string; trust?: unknown; reference?: unknown; memory?: never; expected: { status: string; checks: Record<string, string> } }[];
+  vectors: { id: string; now: number; nonce: string | null; expectedUeid?: string; bundle: string; trust?: unknown; reference?: unknown; memory?: never; expected: { status: string; checks: Record<string, string>; trustworthinessVector?: Record<string, number> } }[];
 }
 
 export const honest = (): EvidenceFile => readVectors<EvidenceFile>('evidence/evidence-honest.json');

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { decode, fromHex, isHemkitError } from '@hemkit/wire';
-import { evidenceBundle } from '@hemkit/wire/messages';
+import { decode, decodeSign1, fromHex, isHemkitError, toHex } from '@hemkit/wire';
+import { evidenceBundle, HEADER_VDP, VDP_CONSISTENCY } from '@hemkit/wire/messages';
 import { CHECKS } from '@hemkit/verifier';
 import { appraiseBundle, parseSetup, storeFromMemory } from '../src/appraisal.js';
-import { walkReceipts } from '../src/receipts.js';
+import { checkConsistencyReceipts, walkReceipts } from '../src/receipts.js';
 import { checkSignatures, parseKeys } from '../src/signatures.js';
 import { checks, honest, readVectors, type EvidenceFile } from './vectors.js';
 
@@ -36,7 +36,7 @@ describe('appraisal as the page runs it', () => {
         });
         expect(a.checks).toHaveLength(CHECKS.length);
         const outcome = Object.fromEntries(a.checks.map((c) => [c.id, c.status === 'fail' ? c.code : c.status]));
-        expect({ id: v.id, status: a.status, trustworthinessVector: a.trustworthinessVector, checks: outcome }).toEqual({ id: v.id, ...v.expected });
+        expect({ id: v.id, status: a.status, checks: outcome, trustworthinessVector: a.trustworthinessVector }).toEqual({ id: v.id, trustworthinessVector: a.trustworthinessVector, ...v.expected });
       }
     }
   });
@@ -73,6 +73,33 @@ describe('receipts walked step by step', () => {
     expect(v.expected.checks.inclusion).not.toBe('pass');
     const walks = walkReceipts(fromHex(v.bundle));
     expect(walks.some((w) => !w.matches)).toBe(true);
+  });
+});
+
+describe('consistency receipts', () => {
+  const all = () => fromHex(readVectors<{ vectors: { id: string; input: string }[] }>('messages/evidence-bundle.json').vectors.find((v) => v.id === 'all-optional-present')!.input);
+
+  it("carries the older checkpoint's root along the proof to the newer one's", () => {
+    expect(checkConsistencyReceipts(all())).toMatchObject([{ treeSize1: 2, treeSize2: 4, matches: true, wire: { root: expect.stringMatching(/^[0-9a-f]{64}$/) } }]);
+  });
+
+  it('reaches another root when a hash of the proof is changed', () => {
+    const bytes = all();
+    const receipt = evidenceBundle.parse(decode(bytes), 'evidence-bundle').consistencyReceipts![0]!;
+    const proof = decode((decodeSign1(receipt).unprotectedHeaders.get(HEADER_VDP) as Map<number, Uint8Array[]>).get(VDP_CONSISTENCY)![0]!) as [number, number, Uint8Array[]];
+    const at = toHex(bytes).indexOf(toHex(proof[2][0]!)) / 2;
+    expect(at).toBeGreaterThan(0);
+    bytes[at + 31]! ^= 1;
+    const [check] = checkConsistencyReceipts(bytes);
+    expect(check!.matches).toBe(false);
+    expect(check!.root1).toBeDefined();
+  });
+
+  it('says when the older root is not in the bundle (the verifier remembers it)', () => {
+    const v = honest().vectors[1]!;
+    const checks = checkConsistencyReceipts(fromHex(v.bundle));
+    expect(checks.length).toBeGreaterThan(0);
+    expect(checks[0]).toMatchObject({ root1: undefined, wire: undefined, matches: false });
   });
 });
 

@@ -6,6 +6,7 @@
  */
 import {
   appraiseBundle,
+  checkConsistencyReceipts,
   checkSignatures,
   faultRange,
   inspect,
@@ -13,6 +14,7 @@ import {
   parseSetup,
   parseSignedNote,
   PROFILE_FAULTS,
+  SCHEMA_SPEC,
   readFile,
   readText,
   storeFromMemory,
@@ -67,10 +69,10 @@ function clock(): number {
   return Math.floor(ms / 1000);
 }
 
-function run(read: ReadInput | undefined): void {
+function run(read: ReadInput | undefined, rule?: string): void {
   error.hidden = true;
   if (read === undefined) return fail('Nothing to inspect: paste hex or base64, open a file, or choose a vector.');
-  const inspection = inspect(read.bytes);
+  const inspection = inspect(read.bytes, rule);
   if (inspection.fault !== undefined && read.reading === 'text') {
     return fail(`Not a hemkit message: the text is neither hex nor base64, and its ${read.bytes.length} bytes are not CBOR (${inspection.fault.code}: ${inspection.fault.message}).`);
   }
@@ -91,6 +93,11 @@ function showSummary(i: Inspection, read: ReadInput): void {
     byId('summary'),
     h('p', {}, h('span', { id: 'family', class: 'family', 'data-family': i.family.id }, i.family.title), specLink(i.family.spec)),
     h('p', { class: 'note' }, `${read.bytes.length} bytes, read as ${read.reading}; ${i.fault === undefined ? 'deterministic CBOR of the profile' : 'rejected by the strict profile'}`),
+    i.schema === undefined
+      ? null
+      : i.schema.valid
+        ? h('p', { id: 'schema', class: 'pass' }, `✓ follows its schema, ${i.schema.schema}`, specLink(SCHEMA_SPEC))
+        : h('p', { id: 'schema', class: 'fail' }, `✗ against ${i.schema.schema}: `, h('span', { id: 'schema-code', class: 'code' }, i.schema.code), ` ${i.schema.message}`, specLink(SCHEMA_SPEC)),
   );
 }
 
@@ -112,7 +119,7 @@ function showVerification(i: Inspection): void {
   const keyText = keys.value.trim();
   try {
     if (i.family.id === 'evidence-bundle') {
-      showReceipts(byId('receipts'), walkReceipts(i.bytes));
+      showReceipts(byId('receipts'), walkReceipts(i.bytes), checkConsistencyReceipts(i.bytes));
       if (keyText === '') return show(byId('appraisal'), h('h2', {}, 'Appraisal'), h('p', { class: 'note' }, 'Paste or drop a trust file (hemkit module export-trust) to appraise this bundle.'));
       const setup = parseSetup(keyText);
       const vector = pickedVector(picked, i.bytes);
@@ -200,7 +207,7 @@ setupVectorPicker(byId<HTMLSelectElement>('vector'), byId('vector-note'), (p) =>
   if (p.keys !== undefined) keys.value = p.keys;
   now.value = p.now === undefined ? '' : String(p.now);
   nonce.value = p.nonce ?? '';
-  run(readText(p.hex));
+  run(readText(p.hex), p.rule);
 });
 
 document.body.dataset.ready = 'true';

@@ -3,7 +3,7 @@
  * verifier's order (as `hemkit verify` prints it: mark, check, status, code, message), the
  * signatures of a COSE message against the keys given, and each receipt walked to its root.
  */
-import { APPRAISAL_CHECKS, familyOf, INCLUSION_PROOFS, shortHex, type ReceiptWalk, type SignatureCheck, type SignedNote } from '@hemkit/inspector';
+import { APPRAISAL_CHECKS, CONSISTENCY_PROOFS, COSE_VERIFICATION, TRUSTWORTHINESS_VECTOR, familyOf, INCLUSION_PROOFS, shortHex, type ConsistencyCheck, type ReceiptWalk, type SignatureCheck, type SignedNote } from '@hemkit/inspector';
 import type { Appraisal } from '@hemkit/verifier';
 import { toHex } from '@hemkit/wire/bytes';
 import { copyButton, h, show } from './dom.js';
@@ -11,7 +11,7 @@ import { specLink } from './spec-link.js';
 
 const MARK = { pass: '✓', fail: '✗', 'not-run': '·', 'not-applicable': '·' } as const;
 
-export function showAppraisal(el: HTMLElement, a: Appraisal, ms: number, expected?: { status: string; checks: Record<string, string> }): void {
+export function showAppraisal(el: HTMLElement, a: Appraisal, ms: number, expected?: { status: string; checks: Record<string, string>; trustworthinessVector?: Record<string, number> }): void {
   const rows = a.checks.map((c) =>
     h(
       'tr',
@@ -23,7 +23,11 @@ export function showAppraisal(el: HTMLElement, a: Appraisal, ms: number, expecte
       h('td', {}, c.status === 'pass' ? '' : c.message),
     ),
   );
-  const differs = expected !== undefined && (expected.status !== a.status || a.checks.some((c) => expected.checks[c.id] !== (c.status === 'fail' ? c.code : c.status)));
+  const vector = Object.entries(a.trustworthinessVector);
+  const sameVector = (want: Record<string, number>) => JSON.stringify(Object.entries(want).sort()) === JSON.stringify([...vector].sort());
+  const differs =
+    expected !== undefined &&
+    (expected.status !== a.status || a.checks.some((c) => expected.checks[c.id] !== (c.status === 'fail' ? c.code : c.status)) || (expected.trustworthinessVector !== undefined && !sameVector(expected.trustworthinessVector)));
   show(
     el,
     h('h2', {}, 'Appraisal', specLink(APPRAISAL_CHECKS)),
@@ -35,6 +39,13 @@ export function showAppraisal(el: HTMLElement, a: Appraisal, ms: number, expecte
       h('span', { class: 'note' }, ` · ${a.checks.length} checks in ${ms.toFixed(1)} ms on the noble backend`),
     ),
     h('table', { id: 'checks' }, h('tbody', {}, ...rows)),
+    h(
+      'p',
+      { id: 'vector', class: 'mono' },
+      'AR4SI trustworthiness vector: ',
+      vector.length === 0 ? 'no claim' : vector.map(([claim, value]) => `${claim} ${value}`).join(', '),
+      specLink(TRUSTWORTHINESS_VECTOR),
+    ),
     expected === undefined ? null : h('p', { class: differs ? 'fail' : 'note', id: 'expected' }, differs ? `the vector expects ${expected.status}, with other outcomes: this page and the vector disagree` : `as the vector expects (${expected.status})`),
   );
 }
@@ -42,7 +53,7 @@ export function showAppraisal(el: HTMLElement, a: Appraisal, ms: number, expecte
 export function showSignatures(el: HTMLElement, checks: readonly SignatureCheck[]): void {
   show(
     el,
-    h('h2', {}, 'Signatures'),
+    h('h2', {}, 'Signatures', specLink(COSE_VERIFICATION)),
     h(
       'table',
       { id: 'signature-rows' },
@@ -57,11 +68,26 @@ export function showSignatures(el: HTMLElement, checks: readonly SignatureCheck[
   );
 }
 
-export function showReceipts(el: HTMLElement, walks: readonly ReceiptWalk[]): void {
-  if (walks.length === 0) return show(el);
+export function showReceipts(el: HTMLElement, walks: readonly ReceiptWalk[], consistency: readonly ConsistencyCheck[]): void {
+  if (walks.length === 0 && consistency.length === 0) return show(el);
   show(
     el,
-    h('h2', {}, 'Receipts walked to their checkpoint', specLink(INCLUSION_PROOFS)),
+    consistency.length === 0 ? null : h('h2', {}, 'Consistency receipts', specLink(CONSISTENCY_PROOFS)),
+    ...consistency.map((c) =>
+      h(
+        'p',
+        { class: `consistency ${c.matches ? 'pass' : c.wire === undefined ? 'note' : 'fail'}` },
+        `${c.matches ? '✓' : c.wire === undefined ? '·' : '✗'} from size ${c.treeSize1} to ${c.treeSize2} (${c.pathLength} hashes): `,
+        c.wire === undefined
+          ? `the root at size ${c.treeSize1} is not in the bundle: the verifier proves it from the root it remembers`
+          : 'code' in c.wire
+            ? `${c.wire.code}: ${c.wire.message}`
+            : c.matches
+              ? `${shortHex(c.root1!)} leads to ${shortHex(c.wire.root)} = the checkpoint root at ${c.treeSize2}`
+              : `${shortHex(c.root1!)} leads to ${shortHex(c.wire.root)}, ${c.root2 === undefined ? `and the bundle has no checkpoint of size ${c.treeSize2}` : `not the checkpoint root ${shortHex(c.root2)}`}`,
+      ),
+    ),
+    walks.length === 0 ? null : h('h2', {}, 'Receipts walked to their checkpoint', specLink(INCLUSION_PROOFS)),
     ...walks.map((w) =>
       h(
         'details',

@@ -16,6 +16,8 @@ export interface Picked {
   readonly keys?: string;
   readonly now?: number;
   readonly nonce?: string;
+  /** A message vector's family: the schema its bytes are checked against. */
+  readonly rule?: string;
   readonly evidence?: { readonly file: number; readonly vector: number };
 }
 
@@ -47,7 +49,7 @@ export function setupVectorPicker(select: HTMLSelectElement, note: HTMLElement, 
       const f = messageFiles[Number(a)]!;
       const v = f.vectors[Number(b)]!;
       note.textContent = `${f.family}: ${v.description}. Expected: ${v.result === 'valid' ? 'valid' : `invalid, ${v.code}`}.`;
-      onPick({ hex: v.input });
+      onPick({ hex: v.input, rule: f.family });
     }
   });
 }

@@ -36,13 +36,25 @@ export interface CollectOptions {
   readonly knownSizes?: readonly number[];
   /** Disclose every entry from this index to the head (so the verifier can check counters against the log). */
   readonly discloseFrom?: number;
-  /** Openings (salt and descriptor) to attach to the workload entries they open, by log index. */
-  readonly openings?: ReadonlyMap<number, { salt: Uint8Array; descriptor: Uint8Array }>;
+  /**
+   * Openings to attach to the workload entries they open, by log index: the salt and descriptor, and
+   * for a workload that produced a model state the state digests it named (log-entry.md §4), which
+   * are attached to its workload-finished-lineage entry only.
+   */
+  readonly openings?: ReadonlyMap<number, WorkloadSecrets>;
   readonly licences?: readonly Uint8Array[];
   /** Disclose entries before this index only (a page; default: up to the report's head). */
   readonly discloseUntil?: number;
   /** Hears of each entry disclosed, for progress on long collections. */
   readonly onEntry?: (done: number, total: number) => void;
+}
+
+/** What the operator keeps of one run to open its entries later: what run-workload was given, and its salt. */
+export interface WorkloadSecrets {
+  readonly salt: Uint8Array;
+  readonly descriptor: Uint8Array;
+  readonly parentStates?: readonly Uint8Array[];
+  readonly producedState?: Uint8Array;
 }
 
 export function collectEvidence(chip: CommandPort, options: CollectOptions): Uint8Array {
@@ -84,6 +96,15 @@ function openingFor(
   const known = openings?.get(index);
   if (known === undefined) return undefined;
   const entry = logEntry.parse(decode(entryBytes), 'log-entry');
+  if (entry.kind === EVENT.workloadFinishedLineage) {
+    return {
+      logIndex: index,
+      salt: known.salt,
+      workloadDescriptor: known.descriptor,
+      parentStates: known.parentStates ?? [],
+      ...(known.producedState !== undefined ? { producedState: known.producedState } : {}),
+    };
+  }
   if (entry.kind !== EVENT.workloadStarted && entry.kind !== EVENT.workloadFinished) return undefined;
   return { logIndex: index, salt: known.salt, workloadDescriptor: known.descriptor };
 }

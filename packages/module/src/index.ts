@@ -3,7 +3,7 @@
  * adapters bind it to memory (in-process), to files and processes (device/), and the factory and
  * the operator's evidence collection sit around it.
  */
-export { handle, handleBytes, bootChip, enterRollbackState, FACTORY_FIRMWARE, FACTORY_SVN, SIM_PEAK_OPS_PER_SECOND } from './firmware/chip.js';
+export { handle, handleBytes, bootChip, enterRollbackState, enterTamperState, FACTORY_FIRMWARE, FACTORY_SVN, SIM_PEAK_OPS_PER_SECOND } from './firmware/chip.js';
 export type { CommandRequest, CommandResponse } from './firmware/chip.js';
 export type { ModuleEnv, FirmwareLog } from './firmware/env.js';
 export type { ChipState, ActiveLicence } from './firmware/state.js';
@@ -21,6 +21,6 @@ export {
 } from './firmware/policy/index.js';
 export { InProcessChip, ManualClock, seededRandom, type Exchange } from './in-process.js';
 export { LicenceAuthority, Manufacturer } from './factory.js';
-export { collectEvidence, type CollectOptions, type CommandPort } from './evidence.js';
+export { collectEvidence, type CollectOptions, type CommandPort, type WorkloadSecrets } from './evidence.js';
 export { MemoryLogStore, type LogStore } from './log/index.js';
 export { Device, serveDevice } from './device/index.js';

@@ -134,12 +134,11 @@ export async function buildService(options: ServiceOptions): Promise<FastifyInst
 
   app.post<{ Body: { ueid?: string } | null | undefined }>('/v1/challenges', { schema: { body: challengeBody } }, async (request, reply) => {
     const ueid = request.body?.ueid === undefined ? undefined : fromHex(request.body.ueid);
-    const knownTreeSize = ueid === undefined ? 0 : ((await options.store.getChip(ueid))?.latestCheckpoint?.treeSize ?? 0);
     const nonce = options.random(16);
     const issuedAt = options.clock();
     // A report answering it is stale after maxAgeSeconds anyway; the skew lets a slow chip finish.
     const expiresAt = issuedAt + options.policy.maxAgeSeconds + options.policy.clockSkewSeconds;
-    await options.store.addChallenge({ nonce, ueid, knownTreeSize, issuedAt, expiresAt });
+    const { knownTreeSize } = await options.store.issueChallenge({ nonce, ueid, issuedAt, expiresAt });
     metrics.challenges.inc();
     // The challenge file of `hemkit challenge` (packages/cli/src/challenge-file.ts), with its expiry.
     return reply

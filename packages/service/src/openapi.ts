@@ -65,7 +65,7 @@ export const OPENAPI = {
       AttestationResult: {
         type: 'object',
         required: ['eat_profile', 'iat', 'exp', 'ear_verifier_id', 'submods'],
-        description: 'EAR JSON (specs/messages/attestation-result.md; specs/schemas/attestation-result.schema.json)',
+        description: 'EAR JSON: its outer shape here; in full, specs/schemas/attestation-result.schema.json (specs/messages/attestation-result.md)',
         properties: {
           eat_profile: { const: 'tag:ietf.org,2026:rats/ear#04' },
           iat: seconds,
@@ -78,7 +78,7 @@ export const OPENAPI = {
             additionalProperties: {
               type: 'object',
               required: ['ear_status', 'ear_trustworthiness_vector', 'ear_appraisal_policy_ids', 'hemkit.checks'],
-              properties: { ear_status: { enum: ['affirming', 'warning', 'contraindicated'] }, ear_appraisal_policy_ids: { type: 'array', minItems: 1, items: { type: 'string' } }, 'hemkit.checks': { type: 'array', minItems: 15, maxItems: 15 } },
+              properties: { ear_status: { enum: ['affirming', 'warning', 'contraindicated'] }, 'hemkit.checks': { type: 'array', minItems: 15, maxItems: 15 } },
             },
           },
         },

@@ -52,9 +52,9 @@ describe('the background-check flow', () => {
     const a = await call(url, 'POST', `/v1/challenges/${nonce}/evidence`, { type: CBOR, body: bundle });
     expect(a.status).toBe(200);
     expect(a.headers.get('content-type')).toBe('application/eat-ucs+json; eat_profile="tag:ietf.org,2026:rats/ear#04"');
-    expect(a.json.submods[toHex(chip.ueid)].ear_status).toBe('affirming');
+    expect(a.json.submods[toHex(chip.ueid)]['ear_status']).toBe('affirming');
     const again = await call(url, 'POST', `/v1/challenges/${nonce}/evidence`, { type: CBOR, body: bundle });
-    expect(again.json.submods[toHex(chip.ueid)].ear_status).toBe('contraindicated');
+    expect(again.json.submods[toHex(chip.ueid)]['ear_status']).toBe('contraindicated');
     expect(checkOf(again.json, 'freshness')).toMatchObject({ status: 'fail', code: 'NONCE_REUSED' });
   });
 
@@ -99,7 +99,7 @@ describe('the background-check flow', () => {
       expect({ status: r.status, code: r.json.code }).toEqual({ status: 406, code: 'SERVICE_NOT_ACCEPTABLE' });
     }
     const r = await call(url, 'POST', `/v1/challenges/${nonce}/evidence`, { type: CBOR, body: bundle, accept: 'application/json' });
-    expect(r.json.submods[toHex(chip.ueid)].ear_status).toBe('affirming');
+    expect(r.json.submods[toHex(chip.ueid)]['ear_status']).toBe('affirming');
   });
 });
 
@@ -228,7 +228,7 @@ describe('when the store fails', () => {
     // Back once the store is: the challenge issued before is still good.
     failing.value = false;
     const r = await call(s.url, 'POST', `/v1/challenges/${nonce}/evidence`, { type: CBOR, body: chip.evidence({ nonce: fromHexNonce(nonce) }).bundle });
-    expect(r.json.submods[toHex(chip.ueid)].ear_status).toBe('affirming');
+    expect(r.json.submods[toHex(chip.ueid)]['ear_status']).toBe('affirming');
   });
 
   it('answers an unexpected failure with 500 SERVICE_INTERNAL_ERROR and no detail, never a stack', async () => {

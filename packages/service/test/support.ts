@@ -3,6 +3,8 @@
  * fixture, HTTP through fetch, and every answer held to the OpenAPI description (openapi.ts) as it
  * arrives: its status documented for the operation, its media type, its body valid against the schema.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { expect } from 'vitest';
 import type { FastifyInstance } from 'fastify';
@@ -68,7 +70,7 @@ export function failingStore(inner: AsyncVerifierStore, failing: { value: boolea
     useNonce: wrap((n, e) => inner.useNonce(n, e)),
     getChip: wrap((u) => inner.getChip(u)),
     listChips: wrap((o) => inner.listChips(o)),
-    addChallenge: wrap((c) => inner.addChallenge(c)),
+    issueChallenge: wrap((c) => inner.issueChallenge(c)),
     getChallenge: wrap((n, t) => inner.getChallenge(n, t)),
     close: () => inner.close(),
   };
@@ -81,6 +83,10 @@ export const INTERNAL_DETAIL = '10.1.2.3:5432 db-secret-host';
 
 const ajv = new Ajv2020({ strict: false, allErrors: true });
 ajv.addSchema({ $id: 'openapi', components: OPENAPI.components } as object);
+// The attestation result in full: the spec's own JSON Schema, which the description only outlines.
+const SCHEMAS = join(import.meta.dirname, '../../../specs/schemas');
+for (const file of ['common.schema.json', 'attestation-result.schema.json']) ajv.addSchema(JSON.parse(readFileSync(join(SCHEMAS, file), 'utf8')) as object);
+const validateResult = ajv.getSchema('https://hemkit.invalid/schemas/attestation-result.schema.json')!;
 
 type Operation = { responses: Record<string, { content?: Record<string, { schema: object }>; headers?: Record<string, unknown> }> };
 
@@ -136,5 +142,8 @@ export function conforms(method: string, path: string, answer: Answer): void {
   if (answer.json !== undefined) {
     const validate = ajv.compile(schema.$ref ? { $ref: `openapi${schema.$ref}` } : schema);
     expect(validate(answer.json), `${method} ${found.template} ${answer.status}: ${ajv.errorsText(validate.errors)}`).toBe(true);
+    if (schema.$ref === '#/components/schemas/AttestationResult') {
+      expect(validateResult(answer.json), `${method} ${found.template} ${answer.status}: ${ajv.errorsText(validateResult.errors)}`).toBe(true);
+    }
   }
 }

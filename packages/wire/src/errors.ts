@@ -83,6 +83,7 @@ export const ERROR_REGISTRY = {
   WORKLOAD_OVER_QUOTA: 'the workload would pass the licence\'s remaining operations quota',
   WORKLOAD_COUNTER_LIMIT: 'a workload that would take a lifetime usage counter past 2^128 - 1',
   WORKLOAD_OVER_BASELINE: 'a workload a lapsed chip would run faster than its throttled baseline rate allows (a throttling policy)',
+  WORKLOAD_MODEL_STATES_INVALID: 'the workload names parent model states but no produced state, or names one model state twice',
   FIRMWARE_SIGNATURE_INVALID: 'a firmware manifest that does not verify under the pinned manufacturer key',
   FIRMWARE_WRONG_MODEL: 'a firmware manifest for another hardware model',
   FIRMWARE_SVN_DOWNGRADE: 'a firmware manifest whose security version number is lower than the running one',
@@ -171,6 +172,7 @@ export const ERROR_REGISTRY = {
   SCENARIO_EVENT_NOT_SUPPORTED: 'a scenario event the firmware under test has no mechanism for (tamper input, issuer rotation)',
   SCENARIO_STEP_NOT_APPLICABLE: "a scenario step that cannot be carried out where it stands: it needs the chip's UEID before manufacture, a pending challenge the chip does not hold, a verifier the runner was not given",
   SCENARIO_EXPECTATION_FAILED: 'a scenario step whose outcome differs from the one the scenario expects',
+  POLICY_MODULE_INVALID: 'a firmware policy module that cannot be loaded, or whose export is not a policy: a name and every hook of FirmwarePolicy, and no other member',
   TRACE_INVALID: 'a file given as a scenario trace that is not a hemkit-scenario-trace/v1 object: its format, steps, outcomes or costs missing or mistyped',
   COST_INVALID_INPUT: 'a cost projection input out of range: a workload pattern or part limit that is negative, zero where it divides, or not a number',
 
@@ -185,6 +187,9 @@ export const ERROR_REGISTRY = {
   ACCOUNTING_CONFLICTING_ENTRY: 'one log entry of a chip (UEID and log index) is disclosed twice, in one appraisal or across its appraisals, with different operations or descriptors',
   ACCOUNTING_COUNTER_EXCEEDED: "an affirmed chip's distinct disclosed workloads add up to more operations than its largest affirmed lifetime counter",
   ACCOUNTING_CONFLICTING_LICENCE: 'the licence register gives one licence of a chip twice with different operations quotas',
+  LINEAGE_CYCLE: 'the model states the disclosed workloads name form a cycle: a state would descend from itself',
+  LINEAGE_PARENT_MISSING: 'a model state is named as a parent, but no disclosed workload produced it and no declared model gives its compute (under the refuse rule)',
+  LINEAGE_CONFLICTING_ENTRY: 'one log entry of a chip is disclosed twice with different operations, model states, time or workload id, or one declared model is given two figures',
   ACCOUNTING_LICENCE_EXCEEDED: "an affirmed chip's lifetime counter is greater than the operations quotas of every licence the register lists for it",
 
   // --- the verification service (specs/service.md, packages/service) ---

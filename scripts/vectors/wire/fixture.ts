@@ -75,6 +75,10 @@ export const CHALLENGE = digestOf('messages chip challenge');
 export const SALT = digestOf('messages salt 1');
 export const NONCE = digestOf('messages verifier nonce').subarray(0, 16);
 export const DESCRIPTOR = encode(workloadDescriptor.toCbor({ workloadId: 'pretrain-a' }));
+/** Model-state digests (log-entry.md §3.1): SHA-256 over weights, here over fixed labels. */
+export const MODEL_STATE_BASE = digestOf('messages model state: base');
+export const MODEL_STATE_OTHER = digestOf('messages model state: other');
+export const MODEL_STATE_TUNED = digestOf('messages model state: tuned');
 
 export const COUNTERS: Counters = {
   totalOps: 3n * 10n ** 21n,

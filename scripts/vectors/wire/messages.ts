@@ -41,6 +41,7 @@ import {
   revocationClaims,
   signingKey,
   workloadCommitment,
+  modelStateCommitment,
   workloadDescriptor,
   type Counters,
   type LogEntry,
@@ -425,6 +426,7 @@ function logEntryFamily(): Family {
   const lid = F.LICENCE_ID;
   const rid = F.REVOCATION_ID;
   const c = workloadCommitment(F.SALT, F.DESCRIPTOR);
+  const sc = (state: Uint8Array) => modelStateCommitment(F.SALT, state);
   /** [kind name, full details, minimal details]. */
   const kinds: readonly (readonly [string, LogEntry, LogEntry])[] = [
     ['boot', { ...common, kind: EVENT.boot, details: { firmwareMeasurement: d, svn: 1 } }, { ...common, kind: EVENT.boot, details: { firmwareMeasurement: d, svn: 1 } }],
@@ -439,9 +441,10 @@ function logEntryFamily(): Family {
     ['tamper-detected', { ...common, kind: EVENT.tamperDetected, details: { sensor: 'enclosure' } }, { ...common, kind: EVENT.tamperDetected, details: {} }],
     ['state-rollback-detected', { ...common, kind: EVENT.stateRollbackDetected, details: { reason: 'state generation 3 < counter 5' } }, { ...common, kind: EVENT.stateRollbackDetected, details: {} }],
     ['revocation-applied', { ...common, kind: EVENT.revocationApplied, details: { revocationId: rid, licenceIds: [lid, new Uint8Array(16).fill(0x22)] } }, { ...common, kind: EVENT.revocationApplied, details: { revocationId: rid, licenceIds: [lid] } }],
+    ['workload-finished-lineage', { ...common, kind: EVENT.workloadFinishedLineage, details: { workloadCommitment: c, ops: 3n * 10n ** 21n, busyChipSeconds: 3600, interconnectBytes: 5n * 10n ** 12n, parentStates: [sc(F.MODEL_STATE_BASE), sc(F.MODEL_STATE_OTHER)], producedState: sc(F.MODEL_STATE_TUNED) } }, { ...common, kind: EVENT.workloadFinishedLineage, details: { workloadCommitment: c, ops: 3n * 10n ** 21n, parentStates: [], producedState: sc(F.MODEL_STATE_TUNED) } }],
   ];
   const detailNames = new Map<CborMapKey, string>(
-    (['licence-id', 'licence-hash', 'sequence-number', 'reason', 'workload-commitment', 'precision-class', 'cluster-size', 'ops', 'busy-chip-seconds', 'interconnect-bytes', 'firmware-measurement', 'svn', 'previous-measurement', 'revocation-id', 'licence-ids', 'sensor'] as const).map((n, i) => [i + 1, n]),
+    (['licence-id', 'licence-hash', 'sequence-number', 'reason', 'workload-commitment', 'precision-class', 'cluster-size', 'ops', 'busy-chip-seconds', 'interconnect-bytes', 'firmware-measurement', 'svn', 'previous-measurement', 'revocation-id', 'licence-ids', 'sensor', 'parent-states', 'produced-state'] as const).map((n, i) => [i + 1, n]),
   );
   const topNames = new Map<CborMapKey, string>([[1, 'index'], [2, 'time'], [3, 'boot-count'], [4, 'event-kind'], [5, 'details']]);
   const cases: Case[] = [];
@@ -466,13 +469,14 @@ function logEntryFamily(): Family {
     valid('workload-finished-ops-2pow64', 'workload-finished: ops of 2^64 (a bignum)', setIn(finished, [5, 8], 2n ** 64n), 'workload-finished-entry'),
     valid('workload-finished-ops-2pow128-minus-1', 'workload-finished: ops and interconnect bytes of 2^128-1', setIn(setIn(finished, [5, 8], 2n ** 128n - 1n), [5, 10], 2n ** 128n - 1n), 'workload-finished-entry'),
     valid('boot-index-2pow53-minus-1', 'boot: an index of 2^53-1, the largest leaf index specs/merkle.md §2 allows', setIn(boot, [1], Number.MAX_SAFE_INTEGER), 'boot-entry'),
-    invalidField('event-kind-13', 'an event kind of 13, which is not defined', setIn(boot, [4], 13)),
+    invalidField('event-kind-14', 'an event kind of 14, which is not defined', setIn(boot, [4], 14)),
     invalidField('event-kind-0', 'an event kind of 0', setIn(boot, [4], 0)),
     { id: 'details-of-another-kind', description: 'boot details under event kind 4 (licence-expired): their keys are not that kind\'s', value: setIn(boot, [4], EVENT.licenceExpired), code: 'MESSAGE_UNKNOWN_FIELD' },
     invalidField('workload-finished-ops-2pow128', 'workload-finished: ops of 2^128', setIn(finished, [5, 8], 2n ** 128n)),
     invalidField('workload-started-precision-class-10', 'workload-started: precision class 10', setIn(logEntry.toCbor(kinds[5]![1]), [5, 6], 10)),
     invalidField('revocation-applied-no-licences', 'revocation-applied: an empty licence list', setIn(logEntry.toCbor(kinds[11]![1]), [5, 15], [])),
- multiFault('event-kind-13-and-unknown-key-0', 'boot: event kind 13 and key 0 added: the kind is read before any entry, though key 0 sorts first', boot, [badValue([4], 13), unknownKey([0])], 'MESSAGE_INVALID_FIELD', (v) => logEntry.parse(v, 'log-entry')),
+    invalidField('workload-finished-lineage-17-parents', 'workload-finished-lineage: 17 parent-state commitments, one more than log-entry.md §3.1 allows', setIn(logEntry.toCbor(kinds[12]![1]), [5, 17], Array.from({ length: 17 }, (_, i) => sc(new Uint8Array(32).fill(i))))),
+ multiFault('event-kind-14-and-unknown-key-0', 'boot: event kind 14 and key 0 added: the kind is read before any entry, though key 0 sorts first', boot, [badValue([4], 14), unknownKey([0])], 'MESSAGE_INVALID_FIELD', (v) => logEntry.parse(v, 'log-entry')),
     multiFault('event-kind-absent-and-unknown-key-0', 'boot: event kind removed and key 0 added: an absent kind is reported before any entry', boot, [missing([4]), unknownKey([0])], 'MESSAGE_MISSING_FIELD', (v) => logEntry.parse(v, 'log-entry')),
     invalidField('boot-index-2pow53', 'boot: an index of 2^53: leaf indices stop at 2^53-1 (specs/merkle.md §2), though the CDDL says uint', setIn(boot, [1], 2n ** 53n), true),
   );
@@ -489,11 +493,13 @@ function logEntryFamily(): Family {
 
 function openingFamily(): Family {
   const opening = { logIndex: 3, salt: F.SALT, workloadDescriptor: F.DESCRIPTOR };
+  const withStates = { ...opening, parentStates: [F.MODEL_STATE_BASE, F.MODEL_STATE_OTHER], producedState: F.MODEL_STATE_TUNED };
   const base = logEntryOpening.toCbor(opening);
-  return recordFamily(logEntryOpening, 'The opening of a workload entry\'s commitment, given by the operator (specs/messages/log-entry.md §3)', opening, opening, [
+  return recordFamily(logEntryOpening, 'The opening of a workload entry\'s commitment, given by the operator (specs/messages/log-entry.md §3, §4); with model states for a workload-finished-lineage entry (§3.1)', withStates, opening, [
     valid('empty-descriptor', 'a zero-length descriptor (the module commits to opaque bytes)', setIn(base, [3], new Uint8Array(0))),
     invalidField('salt-31-bytes', 'a salt of 31 bytes', setIn(base, [2], new Uint8Array(31))),
     invalidField('log-index-negative', 'a log index of -1', setIn(base, [1], -1)),
+    invalidField('produced-state-31-bytes', 'a produced-state digest of 31 bytes', setIn(logEntryOpening.toCbor(withStates), [5], new Uint8Array(31))),
   ]);
 }
 
@@ -529,6 +535,7 @@ function reportFamily(): Family {
     invalidField('nonce-7-bytes', 'a nonce of 7 bytes', setIn(base, [10], new Uint8Array(7))),
     invalidField('nonce-65-bytes', 'a nonce of 65 bytes', setIn(base, [10], new Uint8Array(65))),
     invalidField('eat-profile-other', 'another EAT profile', setIn(base, [265], 'tag:example.com,2026:other-profile')),
+    invalidField('eat-profile-superseded', 'the profile identifier of earlier drafts, under the documentation domain hemkit.example (decisions.md §3(c))', setIn(base, [265], 'tag:hemkit.example,2026:eat-profile/v1')),
     invalidField('oemid-15-bytes', 'an OEM id of 15 bytes', setIn(base, [258], new Uint8Array(15))),
     invalidField('lock-state-7', 'lock state 7, which is not defined', setIn(base, [-72004], 7)),
     invalidField('debug-status-5', 'debug status 5 (RFC 9711 §4.2.9 defines 0 to 4)', setIn(base, [263], 5)),

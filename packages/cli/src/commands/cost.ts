@@ -4,11 +4,12 @@
  * (specs/scenarios.md §5). The measurement and the arithmetic are @hemkit/module/scenario's; this
  * file reads the options and prints.
  */
-import { checkCostInputs, DEFAULT_LIMITS, DEFAULT_PATTERN, MEASURED_COMMANDS, measureCommands, projectCost, type LimitUse, type PartLimits, type Projection, type WorkloadPattern } from '@hemkit/module/scenario';
+import { checkCostInputs, DEFAULT_LIMITS, DEFAULT_PATTERN, MEASURED_COMMANDS, measureCommands, projectCost, type LimitUse, type Measurement, type PartLimits, type Projection, type WorkloadPattern } from '@hemkit/module/scenario';
 import type { Io } from '../io.js';
+import { loadPolicyModule } from '../policy-module.js';
 import { bold, dim, green, red } from '../output.js';
 
-export type CostOptions = Partial<WorkloadPattern & PartLimits> & { readonly json?: boolean };
+export type CostOptions = Partial<WorkloadPattern & PartLimits> & { readonly json?: boolean; readonly policy?: string };
 
 export async function moduleCost(io: Io, opts: CostOptions): Promise<number> {
   const pattern: WorkloadPattern = {
@@ -25,12 +26,13 @@ export async function moduleCost(io: Io, opts: CostOptions): Promise<number> {
   };
   // The pattern and limits are checked (COST_INVALID_INPUT) before anything is measured.
   checkCostInputs(pattern, limits);
-  const measurement = measureCommands();
+  const policy = opts.policy !== undefined ? await loadPolicyModule(io, opts.policy) : undefined;
+  const measurement = measureCommands(policy ? { policy } : {});
   const projection = projectCost(measurement, pattern, limits);
   if (opts.json) {
-    io.stdout.write(`${JSON.stringify({ format: 'hemkit-cost/v1', policy: 'default', perCommand: measurement.perCommand, initialStateBytes: measurement.initialStateBytes, projection }, null, 2)}\n`);
+    io.stdout.write(`${JSON.stringify({ format: 'hemkit-cost/v1', policy: measurement.trace.policy, perCommand: measurement.perCommand, initialStateBytes: measurement.initialStateBytes, mismatches: measurement.mismatches, projection }, null, 2)}\n`);
   } else {
-    io.stdout.write(`${renderCost(measurement.perCommand, projection)}\n`);
+    io.stdout.write(`${renderCost(measurement, projection)}\n`);
   }
   return 0;
 }
@@ -42,7 +44,8 @@ const LIMIT_NAMES: Record<LimitUse['limit'], string> = {
   flashBytes: 'flash size (state record + log, bytes)',
 };
 
-function renderCost(perCommand: ReturnType<typeof measureCommands>['perCommand'], p: Projection): string {
+function renderCost(measurement: Measurement, p: Projection): string {
+  const { perCommand } = measurement;
   const header = `  ${'command'.padEnd(15)}${['sig', 'ver', 'hash', 'state wr', 'state B', 'log wr', 'log B', 'ctr', 'state +B'].map((h) => h.padStart(9)).join('')}`;
   const rows = MEASURED_COMMANDS.map((command) => {
     const { cost: c, stateGrowth } = perCommand[command];
@@ -51,7 +54,8 @@ function renderCost(perCommand: ReturnType<typeof measureCommands>['perCommand']
   });
   const q = p.pattern;
   const lines = [
-    bold('Cost per command') + dim(' (measured on the simulated part, default firmware)'),
+    bold('Cost per command') + dim(` (measured on the simulated part, firmware policy ${measurement.trace.policy})`),
+    ...measurement.mismatches.map((m) => dim(`  note: under this policy, "${m.step}" was ${m.outcome}, not ${m.expected}: measured as it went`)),
     header,
     ...rows,
     '',

@@ -13,20 +13,25 @@ import { createMerkleHasher } from '@hemkit/wire/merkle';
 import { toHex } from '@hemkit/wire/bytes';
 import { FACTORY_FIRMWARE, SIM_PEAK_OPS_PER_SECOND } from '@hemkit/module';
 import { compareTraces, parseScenario, readTrace, runScenario, type Appraiser, type Cost, type Trace, type TraceComparison, type TraceStep } from '@hemkit/module/scenario';
-import { appraise, DEFAULT_POLICY, parseReferenceValues, parseTrustAnchors } from '@hemkit/verifier';
+import { appraise, DEFAULT_POLICY, parsePolicy, parseReferenceValues, parseTrustAnchors } from '@hemkit/verifier';
 import { MemoryVerifierStore } from '@hemkit/verifier/store';
 import { atMostOneStdin, readJson, writeOutput } from '../files.js';
 import type { Io } from '../io.js';
+import { loadPolicyModule } from '../policy-module.js';
 import { bold, dim, green, red } from '../output.js';
 
 export interface RunOptions {
   /** Where to write the trace as JSON (- for standard output). */
   readonly json?: string;
+  /** A policy module, in place of the policy the scenario names. */
+  readonly policy?: string;
 }
 
 export async function scenarioRun(io: Io, file: string, opts: RunOptions): Promise<number> {
+  atMostOneStdin([file, opts.policy]);
   const scenario = parseScenario(await readJson(io, file));
-  const trace = runScenario(scenario, { appraiser: verifierAppraiser() });
+  const policy = opts.policy !== undefined ? await loadPolicyModule(io, opts.policy) : undefined;
+  const trace = runScenario(scenario, { appraiser: verifierAppraiser(), ...(policy ? { policy } : {}) });
   if (opts.json !== undefined) writeOutput(io, opts.json, `${JSON.stringify(trace, null, 2)}\n`);
   if (opts.json !== '-') io.stdout.write(`${renderTrace(trace)}\n`);
   for (const index of trace.mismatches) {
@@ -45,7 +50,11 @@ function renderStep(s: TraceStep): string {
   const mark = s.matched ? green('✓') : red('✗');
   const outcome = s.matched ? s.outcome : `${s.outcome} (expected ${s.expect})`;
   const lines = [`${mark} ${String(s.index).padStart(3)} ${s.do.padEnd(16)} ${outcome.padEnd(30)} ${dim(costLine(s.cost))}  ${s.comment}`];
-  for (const [field, t] of Object.entries(s.transitions)) lines.push(dim(`        ${field}: ${JSON.stringify(t.from)} → ${JSON.stringify(t.to)}`));
+  // A chip's first state is every field at once: one line says so (the JSON trace lists them all).
+  const first = s.transitions['manufactured']?.to === true;
+  const fields = first ? [] : Object.entries(s.transitions);
+  if (first) lines.push(dim('        manufactured: the chip has its first state'));
+  for (const [field, t] of fields) lines.push(dim(`        ${field}: ${JSON.stringify(t.from)} → ${JSON.stringify(t.to)}`));
   for (const e of s.logEntries) lines.push(dim(`        + log ${e.index} ${e.kind}`));
   if (s.appraisal !== undefined) lines.push(`        appraisal: ${JSON.stringify(s.appraisal)}`);
   return lines.join('\n');
@@ -75,6 +84,7 @@ function verifierAppraiser(): Appraiser {
     const reference = parseReferenceValues({
       models: [
         {
+          oemid: toHex(input.manufacturer.oemid),
           hwmodel,
           minimumSvn: 1,
           peakOpsPerSecond: SIM_PEAK_OPS_PER_SECOND.toString(),
@@ -85,7 +95,7 @@ function verifierAppraiser(): Appraiser {
     const appraisal = appraise(input.bundle, {
       trust,
       reference,
-      policy: DEFAULT_POLICY,
+      policy: input.verifierPolicy === undefined ? DEFAULT_POLICY : parsePolicy(input.verifierPolicy),
       store,
       now: input.now,
       expectedNonce: input.nonce,

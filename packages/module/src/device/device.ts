@@ -54,7 +54,7 @@ import { getBackend } from '@hemkit/wire/crypto/node';
 import { HemkitError, isHemkitError } from '@hemkit/wire/errors';
 import { createMerkleHasher, type MerkleHasher } from '@hemkit/wire/merkle';
 import { encodeResponse, parseRequest, parseResponse, STATUS_ERROR, type CommandId } from '@hemkit/wire/messages';
-import { bootChip, enterRollbackState, handleBytes } from '../firmware/chip.js';
+import { bootChip, enterRollbackState, enterTamperState, handleBytes } from '../firmware/chip.js';
 import type { ModuleEnv } from '../firmware/env.js';
 import type { FirmwarePolicy } from '../firmware/policy/types.js';
 import type { ChipState } from '../firmware/state.js';
@@ -108,6 +108,8 @@ export class Device {
   /** Reload from disk before the next command: after a failed commit, a failed check, or a bug. */
   #reload = false;
   #bootPending = false;
+  /** Tamper signals latched until committed (the sensor's name, if any, of each). */
+  #tamperPending: (string | undefined)[] = [];
   /** The repairs made by the last reconciliation of the log (specs/security.md §10.2). */
   #repairs: readonly string[] = [];
 
@@ -173,6 +175,7 @@ export class Device {
   handle(request: Uint8Array): Uint8Array {
     if (this.#reload) this.#load();
     if (this.#fault === undefined && this.#bootPending) this.#boot();
+    if (this.#fault === undefined && this.#tamperPending.length > 0) this.#tamper();
     if (this.#fault !== undefined) return errorResponse(echoOfRequest(request), this.#fault);
     let outcome;
     try {
@@ -184,6 +187,15 @@ export class Device {
     this.#state = outcome.state;
     const failure = this.#commitIfChanged();
     return failure === undefined ? outcome.response : errorResponse(echoOfResponse(outcome.response), failure);
+  }
+
+  /**
+   * The part's tamper input: a sensor reports an attack. The chip logs it and refuses from then on
+   * (module-commands.md §4). Ignored before manufacture (no identity, no log to record it in).
+   */
+  tamper(sensor?: string): void {
+    this.#tamperPending.push(sensor);
+    if (this.#fault === undefined) this.#tamper();
   }
 
   close(): void {
@@ -263,6 +275,18 @@ export class Device {
         this.#options.onFault?.(error);
       }),
     };
+  }
+
+  /** Records the latched tamper signals; one that cannot be committed stays latched for the next command. */
+  #tamper(): void {
+    if (this.#state === undefined) {
+      this.#tamperPending = [];
+      return;
+    }
+    const pending = this.#tamperPending;
+    this.#tamperPending = [];
+    for (const sensor of pending) this.#state = enterTamperState(this.#state, this.env, sensor);
+    if (this.#commitIfChanged() !== undefined) this.#tamperPending = pending;
   }
 
   #boot(): void {

@@ -98,6 +98,21 @@ export function enterRollbackState(state: ChipState, env: ModuleEnv, reason: str
   return w.state;
 }
 
+/**
+ * The tamper input (module-commands.md §4): a sensor of the part (an enclosure switch, a voltage or
+ * clock-glitch detector, a light sensor under the lid) reports an attack. Logged as tamper-detected
+ * with the sensor's name; the chip reports lock state `tamper` and refuses to meter or unlock from then
+ * on, as after a rollback. A tamper after a rollback leaves the lock state `rollback`: the state
+ * itself is already untrusted, and the first compromise is the one a report names. The entry is
+ * written whatever the state, so a second sensor's signal is in the log too.
+ */
+export function enterTamperState(state: ChipState, env: ModuleEnv, sensor?: string): ChipState {
+  const w = new Work({ ...state, lastTime: Math.max(env.now(), state.lastTime) }, env);
+  w.state = { ...w.state, refusing: true, lockState: state.lockState === LOCK.rollback ? LOCK.rollback : LOCK.tamper };
+  w.log(10, sensor === undefined ? {} : { sensor });
+  return w.state;
+}
+
 /** A licence past its expiry (by the policy's rule) locks the chip at the first command after it, logged once. */
 function expireLicence(s: ChipState, env: ModuleEnv): ChipState {
   if (s.licence === undefined || s.lockState !== LOCK.unlocked || !policyOf(env).hasExpired(s.licence, s.lastTime)) return s;

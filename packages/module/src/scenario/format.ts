@@ -131,10 +131,16 @@ export type EventStep = Base &
     | { readonly do: 'send-bytes'; readonly bytes: Uint8Array }
     | { readonly do: 'tamper'; readonly sensor?: string }
     | { readonly do: 'rotate-issuers'; readonly keys: readonly Uint8Array[]; readonly threshold: number; readonly signers: readonly number[] }
-    | { readonly do: 'appraise'; readonly nonce: Uint8Array }
+    | { readonly do: 'appraise'; readonly nonce: Uint8Array; readonly verifierPolicy?: Readonly<Record<string, unknown>> }
   );
 
 export type Step = CommandStep | EventStep;
+
+/** A shipped firmware policy by name, as a session vector's setup names it (module-commands.md §5). */
+export interface NamedPolicy {
+  readonly name: string;
+  readonly parameters?: Readonly<Record<string, string>>;
+}
 
 export interface Scenario {
   readonly id: string;
@@ -154,6 +160,8 @@ export interface Scenario {
   };
   readonly workload: Partial<Omit<WorkloadSpec, 'descriptor' | 'ops'>>;
   readonly licence: LicenceClaimsSpec;
+  /** The firmware policy the chip runs unless the runner is given another; absent: the default. */
+  readonly policy?: NamedPolicy;
   readonly steps: readonly Step[];
 }
 
@@ -443,9 +451,12 @@ function readEvent(c: Cursor, event: (typeof EVENTS)[number], base: Base, names:
         threshold: c.at('threshold').integer(1, 16),
         signers: c.optional('signers', readSigners) ?? [0, 1],
       };
-    case 'appraise':
-      c.object([...common, 'nonce'], ['nonce']);
-      return { ...base, do: event, nonce: readBytes(c.at('nonce')) };
+    case 'appraise': {
+      c.object([...common, 'nonce', 'verifierPolicy'], ['nonce']);
+      // The verifier's appraisal policy (verifier.md §3), checked by the verifier itself when it runs.
+      const verifierPolicy = c.optional('verifierPolicy', (x) => (x.object(Object.keys((x.value ?? {}) as object)).value as Record<string, unknown>));
+      return { ...base, do: event, nonce: readBytes(c.at('nonce')), ...(verifierPolicy ? { verifierPolicy } : {}) };
+    }
   }
 }
 
@@ -476,7 +487,7 @@ export function parseScenario(value: unknown): Scenario {
     throw new HemkitError('SCENARIO_FORMAT_UNSUPPORTED', `/format: ${JSON.stringify(format) ?? 'absent'} is not "${SCENARIO_FORMAT}", the one format this runner reads`);
   }
   root.object(
-    ['format', 'id', 'description', 'seed', 'startTime', 'tick', 'manufacturer', 'issuers', 'threshold', 'parties', 'chip', 'workload', 'licence', 'steps'],
+    ['format', 'id', 'description', 'seed', 'startTime', 'tick', 'manufacturer', 'issuers', 'threshold', 'parties', 'chip', 'workload', 'licence', 'policy', 'steps'],
     ['format', 'id', 'description', 'seed', 'startTime', 'chip', 'steps'],
   );
   const manufacturer: ManufacturerSpec = root.has('manufacturer')
@@ -509,6 +520,7 @@ export function parseScenario(value: unknown): Scenario {
   };
   const workload = root.optional('workload', (x) => readWorkloadFields(x.object(WORKLOAD_KEYS))) ?? {};
   const licence = root.optional('licence', readClaims) ?? {};
+  const policy = root.optional('policy', readNamedPolicy);
   const names = new Names(parties);
   const steps = root.at('steps').array({ min: 1, max: 100_000 }).map((s): Step => {
     if (typeof s.value !== 'object' || s.value === null || Array.isArray(s.value)) s.fail('a step object');
@@ -533,6 +545,25 @@ export function parseScenario(value: unknown): Scenario {
     chip,
     workload,
     licence,
+    ...(policy ? { policy } : {}),
     steps,
   };
+}
+
+/** The shipped policies a scenario may name, and the parameters each takes (module-commands.md §5.1, §5.2). */
+const SHIPPED_POLICIES: Readonly<Record<string, Readonly<Record<string, RegExp>>>> = {
+  'hemkit-v1': {},
+  'usage-only': {},
+  'rfd032-throttled-baseline': { baselineOpsPerSecond: /^(0|[1-9][0-9]{0,37})$/, precisionWeights: /^width$/, admitToQuota: /^(true|false)$/ },
+};
+
+function readNamedPolicy(c: Cursor): NamedPolicy {
+  c.object(['name', 'parameters'], ['name']);
+  const name = c.at('name').oneOf(Object.keys(SHIPPED_POLICIES));
+  const allowed = SHIPPED_POLICIES[name]!;
+  const parameters = c.optional('parameters', (p) => {
+    p.object(Object.keys(allowed));
+    return Object.fromEntries(Object.keys(p.value as object).map((k) => [k, p.at(k).string(allowed[k], `a value matching ${allowed[k]}`)]));
+  });
+  return { name, ...(parameters ? { parameters } : {}) };
 }

@@ -25,3 +25,4 @@ export {
   type WorkloadPattern,
 } from './cost.js';
 export { comparable, compareTraces, readTrace, type ComparableStep, type ComparableTrace, type StepDifference, type TraceComparison } from './compare.js';
+export { asFirmwarePolicy, POLICY_HOOKS } from './policy.js';

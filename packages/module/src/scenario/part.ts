@@ -9,16 +9,31 @@
  * it back, and power the part on again to see what the firmware makes of it, all without files.
  */
 import { nobleBackend, type CryptoBackend } from '@hemkit/wire/crypto';
+import { decode, encode } from '@hemkit/wire/cbor';
 import { HemkitError } from '@hemkit/wire/errors';
+import { encodeResponse, parseRequest, STATUS_ERROR, type CommandId } from '@hemkit/wire/messages';
 import { createMerkleHasher } from '@hemkit/wire/merkle';
 import { bootChip, enterRollbackState, handleBytes } from '../firmware/chip.js';
 import type { FirmwareLog, ModuleEnv } from '../firmware/env.js';
 import type { ChipState } from '../firmware/state.js';
+import type { FirmwarePolicy } from '../firmware/policy/types.js';
 import { MemoryLogStore } from '../log/memory-store.js';
 import { decodeDeviceRecord, encodeDeviceRecord, sameButTimes } from '../device/record.js';
 import { MemoryMonotonicCounter, type MonotonicCounter } from '../storage/monotonic.js';
 import { MemoryStateStore } from '../storage/state-store.js';
 import type { Meter } from './meter.js';
+
+/** An error response to `request`, echoing its command and id when it has them (module-commands.md §1). */
+function refusal(request: Uint8Array, error: HemkitError): Uint8Array {
+  let echo: { command?: CommandId; requestId?: number } = {};
+  try {
+    const { command, requestId } = parseRequest(decode(request));
+    echo = { command, requestId };
+  } catch (e) {
+    if (!(e instanceof HemkitError)) throw e;
+  }
+  return encode(encodeResponse({ ...echo, status: STATUS_ERROR, error: { code: error.code, message: error.message } }));
+}
 
 /** Where a power loss cuts the next commit (specs/scenarios.md §3.3). */
 export type CrashPoint = 'before-write' | 'after-state-write';
@@ -43,6 +58,8 @@ export interface PartOptions {
   readonly random: (length: number) => Uint8Array;
   readonly meter: Meter;
   readonly backend?: CryptoBackend;
+  /** The firmware policy (absent: the default). */
+  readonly policy?: FirmwarePolicy;
 }
 
 /** The result of one request: the response, or `lost` when power failed before it left the part. */
@@ -57,6 +74,10 @@ export class SimulatedPart {
   readonly #meter: Meter;
   #committed: { state: ChipState; logSize: number } | undefined;
   #crash: CrashPoint | undefined;
+  /** Set when the part found its storage unusable at power-on: every command is answered with it. */
+  #fault: HemkitError | undefined;
+  /** The log entries' bytes, kept as they are appended (and recounted when a power-on drops some). */
+  #logBytes = 0;
 
   constructor(options: PartOptions) {
     this.#meter = options.meter;
@@ -73,6 +94,7 @@ export class SimulatedPart {
       },
       append: (entry) => {
         meter.logWritten(entry.length);
+        this.#logBytes += entry.length;
         return log.append(entry);
       },
       entry: (i) => log.entry(i),
@@ -80,17 +102,17 @@ export class SimulatedPart {
       inclusionProof: (i, size) => log.inclusionProof(i, size),
       consistencyProof: (a, b) => log.consistencyProof(a, b),
     };
-    this.env = { now: options.now, random: options.random, backend, log: firmwareLog };
+    this.env = { now: options.now, random: options.random, backend, log: firmwareLog, ...(options.policy ? { policy: options.policy } : {}) };
   }
 
-  /** The log entries as they stand. */
-  entries(): Uint8Array[] {
-    return Array.from({ length: this.#log.size }, (_, i) => this.#log.entry(i));
+  /** The log entries from `start` on, as they stand. */
+  entries(start = 0): Uint8Array[] {
+    return Array.from({ length: Math.max(0, this.#log.size - start) }, (_, i) => this.#log.entry(start + i));
   }
 
   /** Bytes on the persistent medium: the state record and the log's entries. */
   storedBytes(): { state: number; log: number } {
-    return { state: this.#store.record?.length ?? 0, log: this.entries().reduce((n, e) => n + e.length, 0) };
+    return { state: this.#store.record?.length ?? 0, log: this.#logBytes };
   }
 
   /** Arms a power loss at `at` during the next commit. */
@@ -100,6 +122,7 @@ export class SimulatedPart {
 
   /** One request, answered once what it reports is committed (or lost with the power). */
   handle(request: Uint8Array): Answer {
+    if (this.#fault !== undefined) return { lost: false, response: refusal(request, this.#fault) };
     const outcome = handleBytes(this.state, request, this.env);
     this.state = outcome.state;
     const cut = this.#commitIfChanged();
@@ -129,19 +152,25 @@ export class SimulatedPart {
    * state is logged as a rollback and refused from; a provisioned chip then boots.
    */
   powerCycle(): void {
+    this.#fault = undefined;
     const loaded = this.#store.load();
     if (loaded === undefined) {
       this.state = undefined;
       this.#committed = undefined;
       this.#log.truncate(0);
+      this.#logBytes = 0;
       return;
     }
     if (loaded.rollback && loaded.reason === 'state-missing') {
-      throw new HemkitError('SCENARIO_STEP_NOT_APPLICABLE', 'the state record is missing although the counter shows the chip was in use: the part does not open');
+      // As the device (device.ts #loadFromDisk): deleting the state would reset the chip, so it refuses.
+      this.state = undefined;
+      this.#fault = new HemkitError('MODULE_REFUSING', 'the state record is missing although the monotonic counter shows the chip was in use');
+      return;
     }
     const { chip } = decodeDeviceRecord(loaded.state);
     if (!loaded.rollback) {
       this.#log.truncate(chip.logSize);
+      this.#logBytes = this.entries().reduce((n, e) => n + e.length, 0);
       this.state = chip;
       this.#committed = { state: chip, logSize: chip.logSize };
     } else {

@@ -26,8 +26,11 @@ import {
 } from '@hemkit/wire/messages';
 import { collectEvidence } from '../evidence.js';
 import { LicenceAuthority, Manufacturer } from '../factory.js';
-import { enterRollbackState } from '../firmware/chip.js';
+import { enterRollbackState, enterTamperState } from '../firmware/chip.js';
 import { ManualClock, seededRandom } from '../in-process.js';
+import { DEFAULT_POLICY } from '../firmware/policy/default.js';
+import type { FirmwarePolicy } from '../firmware/policy/types.js';
+import { policyOfSession } from '../vectors/sessions.js';
 import type { CommandStep, EventStep, IntRef, LicenceClaimsSpec, LicenceSpec, Reencoding, Scenario, Step } from './format.js';
 import { costDifference, costSum, Meter, ZERO_COST } from './meter.js';
 import { SimulatedPart } from './part.js';
@@ -42,10 +45,13 @@ export type Appraiser = (input: {
   readonly nonce: Uint8Array;
   /** Seconds since the epoch: the verifier's clock, the scenario's. */
   readonly now: number;
-  readonly manufacturer: { readonly name: string; readonly publicKey: CosePublicKey };
+  /** The manufacturer's trust anchor, and its OEM id, which scopes `hwmodel` in reference values. */
+  readonly manufacturer: { readonly name: string; readonly publicKey: CosePublicKey; readonly oemid: Uint8Array };
   readonly issuers: readonly CosePublicKey[];
   readonly issuerThreshold: number;
   readonly hwmodel: Uint8Array;
+  /** The verifier's appraisal policy the step gives (verifier.md §3), unchecked: the verifier checks it. */
+  readonly verifierPolicy?: Readonly<Record<string, unknown>>;
   /** Firmware the chip accepted in this run (measurement and SVN): reference values beside the factory's. */
   readonly firmware: readonly { readonly measurement: Uint8Array; readonly svn: number }[];
 }) => Json;
@@ -54,10 +60,12 @@ export interface RunOptions {
   /** The crypto backend under the chip (default noble); the meter counts what passes through it. */
   readonly backend?: CryptoBackend;
   readonly appraiser?: Appraiser;
+  /** The firmware policy, in place of the one the scenario names (specs/scenarios.md §2). */
+  readonly policy?: FirmwarePolicy;
 }
 
 /** Events this firmware has no mechanism for yet (specs/scenarios.md §3.4). */
-const UNSUPPORTED_EVENTS: ReadonlySet<string> = new Set(['tamper', 'rotate-issuers']);
+const UNSUPPORTED_EVENTS: ReadonlySet<string> = new Set(['rotate-issuers']);
 
 /** Runs `scenario`; throws a HemkitError only for a scenario that cannot run, never for the chip's refusals. */
 export function runScenario(scenario: Scenario, options: RunOptions = {}): Trace {
@@ -65,7 +73,7 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Trace
   if (unsupported >= 0) {
     throw new HemkitError(
       'SCENARIO_EVENT_NOT_SUPPORTED',
-      `step ${unsupported} ('${scenario.steps[unsupported]!.do}') is not supported by this firmware: it has no ${scenario.steps[unsupported]!.do === 'tamper' ? 'tamper input' : 'issuer-rotation command'}`,
+      `step ${unsupported} ('${scenario.steps[unsupported]!.do}') is not supported by this firmware: it has no issuer-rotation command`,
     );
   }
   return new Run(scenario, options).all();
@@ -80,6 +88,7 @@ class Run {
   readonly marks = new Map<string, number>();
   readonly snapshots = new Map<string, Uint8Array | undefined>();
   tick: number;
+  readonly policy: FirmwarePolicy;
   licenceCount = 0;
   requestId = 1;
   made: { ueid: Uint8Array; deviceIdentityKey: CosePublicKey; hwmodel: Uint8Array } | undefined;
@@ -95,7 +104,14 @@ class Run {
   ) {
     this.clock = new ManualClock(scenario.startTime);
     this.tick = scenario.tick;
-    this.part = new SimulatedPart({ now: this.clock.now, random: seededRandom(scenario.seed), meter: this.meter, ...(options.backend ? { backend: options.backend } : {}) });
+    this.policy = options.policy ?? (scenario.policy === undefined || scenario.policy.name === DEFAULT_POLICY.name ? DEFAULT_POLICY : policyOfSession(scenario.policy));
+    this.part = new SimulatedPart({
+      now: this.clock.now,
+      random: seededRandom(scenario.seed),
+      meter: this.meter,
+      policy: this.policy,
+      ...(options.backend ? { backend: options.backend } : {}),
+    });
     for (const [name, party] of scenario.parties) {
       this.parties.set(name, party.kind === 'manufacturer' ? new Manufacturer(party.name, party.key) : new LicenceAuthority(party.keys, party.threshold));
     }
@@ -108,7 +124,7 @@ class Run {
       format: TRACE_FORMAT,
       scenario: this.scenario.id,
       description: this.scenario.description,
-      policy: 'default',
+      policy: this.policy.name,
       steps,
       totals,
       final: stateSummary(this.part.state),
@@ -125,7 +141,7 @@ class Run {
     const done = step.do === 'command' ? this.command(step, index) : this.event(step, index);
     const after = this.part.state;
     const logAfter = this.part.env.log.size;
-    const entries = this.part.entries().slice(Math.min(logBefore, logAfter)).map(traceEntry);
+    const entries = this.part.entries(Math.min(logBefore, logAfter)).map(traceEntry);
     const outcome = done.outcome ?? 'ok';
     return {
       index,
@@ -306,15 +322,17 @@ class Run {
       case 'send-bytes':
         return this.exchange(step.bytes);
       case 'appraise':
-        return this.appraise(step.nonce, index);
+        return this.appraise(step.nonce, index, step.verifierPolicy);
       case 'tamper':
+        this.part.apply((state, env) => enterTamperState(state, env, step.sensor));
+        return {};
       case 'rotate-issuers':
         throw new HemkitError('SCENARIO_EVENT_NOT_SUPPORTED', `step ${index} ('${step.do}') is not supported by this firmware`);
     }
   }
 
   /** Collects an evidence bundle through the commands an operator would send, and hands it to the verifier. */
-  appraise(nonce: Uint8Array, index: number): Done {
+  appraise(nonce: Uint8Array, index: number, verifierPolicy: Readonly<Record<string, unknown>> | undefined): Done {
     const appraiser = this.options.appraiser;
     if (appraiser === undefined) throw notApplicable(index, 'the scenario appraises, but the runner was given no verifier');
     const made = this.chipMade(index, 'an appraisal');
@@ -336,11 +354,12 @@ class Run {
         bundle,
         nonce,
         now: this.clock.time,
-        manufacturer: { name: manufacturer.name, publicKey: manufacturer.publicKey },
+        manufacturer: { name: manufacturer.name, publicKey: manufacturer.publicKey, oemid: manufacturer.oemid },
         issuers: this.authority(undefined).publicKeys,
         issuerThreshold: this.authority(undefined).threshold,
         hwmodel: made.hwmodel,
         firmware: this.firmware,
+        ...(verifierPolicy ? { verifierPolicy } : {}),
       });
       return { appraisal };
     } catch (e) {

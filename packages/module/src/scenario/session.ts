@@ -6,6 +6,7 @@
  */
 import { toHex } from '@hemkit/wire/bytes';
 import { HemkitError } from '@hemkit/wire/errors';
+import { Manufacturer } from '../factory.js';
 import { sessionVectorFile, type SessionEvent, type SessionStep, type SessionVector } from '../vectors/sessions.js';
 import type { Scenario } from './format.js';
 import type { Trace } from './trace.js';
@@ -32,9 +33,11 @@ export function sessionVectorOf(scenario: Scenario, trace: Trace): SessionVector
       randomSeed: scenario.seed,
       startTime: scenario.startTime,
       manufacturerKey: toHex(scenario.manufacturer.key),
+      oemid: toHex(new Manufacturer(scenario.manufacturer.name, scenario.manufacturer.key).oemid),
       issuerKeys: scenario.authority.keys.map(toHex),
       issuerThreshold: scenario.authority.threshold,
       replayDefence: scenario.chip.replayDefence,
+      ...(scenario.policy ? { policy: scenario.policy } : {}),
     },
     steps,
     logEntries: trace.log,

@@ -1,6 +1,6 @@
 /** The scripted module sessions that become test-vectors/module/*.json. */
 import { sha256 } from '@noble/hashes/sha2.js';
-import { CMD, REPLAY } from '@hemkit/wire/messages';
+import { CMD, licenceClaims, REPLAY, signingKey, signStatement } from '@hemkit/wire/messages';
 import { LicenceAuthority, Manufacturer } from '../factory.js';
 import { policyOfSession, SessionRecorder, sessionVectorFile, T0, utf8, vectorKey, type SessionOptions } from './sessions.js';
 
@@ -52,6 +52,10 @@ function licenceRefusals(o: SessionOptions = {}): SessionRecorder {
   r.step('the revocation replayed', CMD.applyRevocation, { revocation }, 'REVOCATION_REPLAYED');
   r.step('the revoked licence offered again with a new sequence number', CMD.installLicence, { licence: r.authority.issueLicence({ ...good, sequenceNumber: 11 }, [0, 1]) }, 'LICENCE_REVOKED');
   r.step('a workload under the revoked licence', CMD.runWorkload, workload('after-revocation', 1n), 'WORKLOAD_LOCKED');
+  // licence.md §2: an unknown signer is refused, not skipped, even beside k good signatures.
+  const stranger = signingKey(-8, vectorKey('stranger'));
+  const withStranger = signStatement(licenceClaims, r.licenceClaims({ sequenceNumber: 20 }), [...r.authority.issuers.slice(0, 2), stranger]);
+  r.step('two issuers and a stranger: refused whole, the stranger is not skipped', CMD.installLicence, { licence: withStranger }, 'LICENCE_UNKNOWN_SIGNER');
   return r;
 }
 
@@ -155,6 +159,22 @@ function provisioningRefusals(o: SessionOptions = {}): SessionRecorder {
   return r;
 }
 
+function tamper(o: SessionOptions = {}): SessionRecorder {
+  const r = new SessionRecorder('session-tamper', 'The tamper input: a sensor fires, the chip logs tamper-detected, refuses, and reports lock state tamper', 'tamper', undefined, undefined, o);
+  r.setUp();
+  r.step('install a licence', CMD.installLicence, { licence: r.licence() });
+  r.step('a workload before the attack', CMD.runWorkload, workload('before', 10n ** 20n));
+  r.clock.advance(60);
+  r.tamperEvent('the enclosure switch fires', 'enclosure-open');
+  r.step('a workload after the tamper is refused', CMD.runWorkload, workload('after', 1n), 'MODULE_REFUSING');
+  r.step('a new licence is refused too', CMD.installLicence, { licence: r.licence() }, 'MODULE_REFUSING');
+  r.step('a licence request is refused', CMD.requestLicence, {}, 'MODULE_REFUSING');
+  r.tamperEvent('a second sensor: a voltage glitch', 'voltage-glitch');
+  r.step('status: lock state tamper', CMD.status, {});
+  r.step('the report shows lock state tamper; the log shows both sensors', CMD.attest, { nonce: sha256(utf8('tamper nonce')) });
+  return r;
+}
+
 /** The throttled-baseline example (module-commands.md §5.1) as a session vector names it. */
 export const THROTTLED_SESSION_POLICY = {
   name: 'rfd032-throttled-baseline',
@@ -217,7 +237,7 @@ function usageOnly(): SessionRecorder {
  * another policy and `record`, it shows where that policy behaves differently (the recorder's
  * `differences`).
  */
-export const MODULE_SESSIONS: readonly ((options?: SessionOptions) => SessionRecorder)[] = [lifecycle, licenceRefusals, replayDefences, quotaAndExpiry, counterBoundaries, firmware, provisioningRefusals];
+export const MODULE_SESSIONS: readonly ((options?: SessionOptions) => SessionRecorder)[] = [lifecycle, licenceRefusals, replayDefences, quotaAndExpiry, counterBoundaries, firmware, provisioningRefusals, tamper];
 
 /** Sessions that exist to show a mechanism of a non-default policy: each names its policy in its setup. */
 export const POLICY_SESSIONS: readonly (() => SessionRecorder)[] = [throttledBaseline, usageOnly];

@@ -14,7 +14,7 @@ import { HemkitError } from '@hemkit/wire/errors';
 import { LicenceAuthority, Manufacturer } from '../factory.js';
 import { ReferenceLog } from '../log/reference-log.js';
 import { InProcessChip, ManualClock, seededRandom } from '../in-process.js';
-import { enterRollbackState } from '../firmware/chip.js';
+import { enterRollbackState, enterTamperState } from '../firmware/chip.js';
 import { toHex } from '@hemkit/wire/bytes';
 import { DEFAULT_POLICY, throttledBaselinePolicy, USAGE_ONLY_POLICY, WIDTH_WEIGHTS, type FirmwarePolicy } from '../firmware/policy/index.js';
 
@@ -36,14 +36,12 @@ export interface SessionStep {
 /**
  * Something that happens to the chip outside the command stream, which a replay must reproduce:
  * `state-rollback` is the device finding, at power-on, that its state was restored from an older
- * copy (specs/messages/module-commands.md §4): it logs the event and refuses from then on.
+ * copy; `tamper` is the part's tamper input firing, with the sensor's name
+ * (specs/messages/module-commands.md §4). Each logs its event and the chip refuses from then on.
  */
-export interface SessionEvent {
-  readonly comment: string;
-  readonly time: number;
-  readonly event: 'state-rollback';
-  readonly reason: string;
-}
+export type SessionEvent =
+  | { readonly comment: string; readonly time: number; readonly event: 'state-rollback'; readonly reason: string }
+  | { readonly comment: string; readonly time: number; readonly event: 'tamper'; readonly sensor?: string };
 
 /** How a session runs: under which firmware policy, and whether an unexpected outcome is an error. */
 export interface SessionOptions {
@@ -137,6 +135,12 @@ export class SessionRecorder {
     const policy = options.policy?.policy;
     this.chip = new InProcessChip({ log: this.log, now: this.clock.now, random: seededRandom(randomSeed), ...(policy ? { policy } : {}) });
     this.authority = new LicenceAuthority([vectorKey('issuer-0'), vectorKey('issuer-1'), vectorKey('issuer-2')], threshold);
+  }
+
+  /** The part's tamper input fires (see SessionEvent). */
+  tamperEvent(comment: string, sensor: string): void {
+    this.chip.state = enterTamperState(this.chip.state!, this.chip.env, sensor);
+    this.steps.push({ comment, time: this.clock.time, event: 'tamper', sensor });
   }
 
   /** Sends a command; records it; returns the result, or undefined when the chip refused as expected. */

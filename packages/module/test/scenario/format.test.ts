@@ -141,3 +141,25 @@ describe('the JSON Schema of scenario files (specs/schemas/scenario.schema.json)
     expect(() => parseScenario(value)).toThrow();
   });
 });
+
+describe('the JSON Schema of traces (specs/schemas/scenario-trace.schema.json)', async () => {
+  const { Ajv2020 } = await import('ajv/dist/2020.js');
+  const { readFileSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { runScenario } = await import('../../src/scenario/index.js');
+  const { ROOT, shippedScenarios } = await import('./support.js');
+  const ajv = new Ajv2020({ strict: true, strictTypes: false, strictRequired: false, allErrors: true });
+  const validate = ajv.compile(JSON.parse(readFileSync(join(ROOT, 'specs/schemas/scenario-trace.schema.json'), 'utf8')) as object);
+  const traceJson = (value: unknown) => JSON.parse(JSON.stringify(runScenario(parseScenario(value)))) as Record<string, unknown>;
+
+  it.each(shippedScenarios().filter((s) => !JSON.stringify(s.value).includes('"appraise"')).map((s) => [s.file, s.value] as const))('accepts the trace of %s', (_, value) => {
+    expect(validate(traceJson(value)), ajv.errorsText(validate.errors)).toBe(true);
+  });
+
+  it('rejects a step with both a response and a power cut, and a cost figure below 0', () => {
+    const t = traceJson(licensed([]));
+    const steps = t['steps'] as Record<string, unknown>[];
+    expect(validate({ ...t, steps: [{ ...steps[0], powerLost: 'before-write' }] })).toBe(false);
+    expect(validate({ ...t, totals: { ...(t['totals'] as object), hashes: -1 } })).toBe(false);
+  });
+});

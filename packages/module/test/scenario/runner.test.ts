@@ -61,6 +61,12 @@ describe('events', () => {
     expect(lost.cost.counterIncrements).toBe(1); // only the boot's commit
   });
 
+  it("the stored log bytes are the final log's, after a power-on dropped the lost command's entries", () => {
+    const t = trace([run('a', 5), { do: 'power-loss', comment: 'cut', at: 'before-write' }, run('lost', 10, { expect: 'POWER_LOST' })]);
+    expect(last(t).stored.log).toBe(t.log.reduce((n, e) => n + e.length / 2, 0));
+    expect(t.steps[3]!.stored.log).toBeLessThan(last(t).stored.log); // the boot entry came after
+  });
+
   it('power-loss after the state write: the next power-on finds the record one generation ahead and keeps it', () => {
     const t = trace([{ do: 'power-loss', comment: 'cut', at: 'after-state-write' }, run('kept', 10, { expect: 'POWER_LOST' })]);
     expect(t.final['counters.totalOps']).toBe('10');
@@ -98,6 +104,16 @@ describe('events', () => {
     expect(t.steps.slice(3).map((s) => s.outcome)).toEqual(['CBOR_TRAILING_BYTES', 'CBOR_NON_SHORTEST_HEAD', 'CBOR_INDEFINITE_LENGTH']);
   });
 
+  it('tamper raises the tamper input: tamperDetected logged with the sensor, the chip refuses', () => {
+    const t = trace([
+      { do: 'tamper', comment: 'open the lid', sensor: 'lid' },
+      { do: 'runWorkload', comment: 'refused', descriptor: 'utf8:w', ops: 1, expect: 'MODULE_REFUSING' },
+    ]);
+    expect(t.steps[3]!.logEntries.map((e) => e.kind)).toEqual(['tamperDetected']);
+    expect(t.steps[4]!.matched).toBe(true);
+    expect(t.final).toMatchObject({ lockState: 'tamper', refusing: true });
+  });
+
   it('send-bytes sends a request as given', () => {
     const t = trace([{ do: 'send-bytes', comment: 'garbage', bytes: 'hex:ff', expect: 'CBOR_INDEFINITE_LENGTH' }]);
     expect(last(t)).toMatchObject({ request: 'ff', matched: true });
@@ -105,13 +121,9 @@ describe('events', () => {
 });
 
 describe('a scenario that cannot run', () => {
-  it('tamper: refused before any step runs, with SCENARIO_EVENT_NOT_SUPPORTED', () => {
-    const e = expectCode(() => trace([{ do: 'tamper', comment: 'open the lid', sensor: 'lid' }]), 'SCENARIO_EVENT_NOT_SUPPORTED');
-    expect(e.message).toBe("step 3 ('tamper') is not supported by this firmware: it has no tamper input");
-  });
-
-  it('rotate-issuers: refused with SCENARIO_EVENT_NOT_SUPPORTED', () => {
-    expectCode(() => trace([{ do: 'rotate-issuers', comment: 'rotate', keys: ['new-0', 'new-1'], threshold: 2 }]), 'SCENARIO_EVENT_NOT_SUPPORTED');
+  it('rotate-issuers: refused before any step runs, with SCENARIO_EVENT_NOT_SUPPORTED', () => {
+    const e = expectCode(() => trace([{ do: 'rotate-issuers', comment: 'rotate', keys: ['new-0', 'new-1'], threshold: 2 }]), 'SCENARIO_EVENT_NOT_SUPPORTED');
+    expect(e.message).toBe("step 3 ('rotate-issuers') is not supported by this firmware: it has no issuer-rotation command");
   });
 
   it('a licence before any manufacture, with SCENARIO_STEP_NOT_APPLICABLE', () => {
@@ -131,5 +143,23 @@ describe('a scenario that cannot run', () => {
     expect(expectCode(() => trace([{ do: 'installLicence', comment: 'x', licence: { signers: [0, 5] } }]), 'SCENARIO_INVALID').message).toBe(
       "/steps/3: signer 5 is not one of the authority's 3 issuers",
     );
+  });
+});
+
+describe('storage taken away', () => {
+  it('a state record deleted (a snapshot of the blank part written back): the part refuses every command with MODULE_REFUSING', () => {
+    const value = licensed([]);
+    const steps = value['steps'] as object[];
+    value['steps'] = [
+      { do: 'snapshot', comment: 'the blank flash', name: 'blank' },
+      ...steps,
+      { do: 'restore', comment: 'write the blank flash back', name: 'blank' },
+      { do: 'power-cycle', comment: 'power on' },
+      { do: 'status', comment: 'refused', expect: 'MODULE_REFUSING' },
+      { do: 'manufacture', comment: 'cannot start again either', expect: 'MODULE_REFUSING' },
+    ];
+    const t = runScenario(parseScenario(value));
+    expect(t.mismatches).toEqual([]);
+    expect(t.final).toEqual({ manufactured: false });
   });
 });

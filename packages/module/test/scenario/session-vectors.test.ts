@@ -25,3 +25,12 @@ describe('the session vectors written as scenarios', () => {
     expect(sessionVectorText(scenario, trace)).toBe(readFileSync(join(VECTORS, file), 'utf8'));
   });
 });
+
+describe('the other shipped scenarios', () => {
+  // Scenarios that appraise need a verifier: the command line's tests run those.
+  const others = shippedScenarios().filter((s) => !s.file.startsWith('session-') && !JSON.stringify(s.value).includes('"appraise"'));
+
+  it.each(others.map((s) => [s.file, s.value] as const))('%s runs with every step as it expects', (_, value) => {
+    expect(runScenario(parseScenario(value)).mismatches).toEqual([]);
+  });
+});

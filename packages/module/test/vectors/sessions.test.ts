@@ -11,7 +11,7 @@ import { logEntry, parseResponse } from '@hemkit/wire/messages';
 import { ReferenceLog } from '../../src/log/reference-log.js';
 import { allVectorFiles } from '../../../../scripts/vector-files.js';
 import { InProcessChip, seededRandom } from '../../src/in-process.js';
-import { enterRollbackState } from '../../src/firmware/chip.js';
+import { enterRollbackState, enterTamperState } from '../../src/firmware/chip.js';
 import { policyOfSession, type SessionVector } from '../../src/vectors/sessions.js';
 
 const ROOT = join(import.meta.dirname, '../../../../test-vectors');
@@ -36,7 +36,7 @@ describe('module session vectors', () => {
     for (const step of vector.steps) {
       time = step.time;
       if ('event' in step) {
-        chip.state = enterRollbackState(chip.state!, chip.env, step.reason);
+        chip.state = step.event === 'tamper' ? enterTamperState(chip.state!, chip.env, step.sensor) : enterRollbackState(chip.state!, chip.env, step.reason);
         continue;
       }
       const response = chip.sendBytes(Buffer.from(step.request, 'hex'));

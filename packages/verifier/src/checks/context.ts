@@ -59,6 +59,17 @@ export interface DisclosedWorkload {
   readonly logIndex: number;
   readonly ops: bigint;
   readonly descriptor: WorkloadDescriptor | undefined;
+  /** The entry's time (the chip's clock): when the workload finished. */
+  readonly time: number;
+  /** Busy chip-seconds the entry records, when it records them. */
+  readonly busyChipSeconds?: number;
+  /** The model states a workload-finished-lineage entry commits to, as opened (log-entry.md §3.1). */
+  readonly modelStates?: OpenedModelStates;
+}
+
+export interface OpenedModelStates {
+  readonly parents: readonly Uint8Array[];
+  readonly produced: Uint8Array;
 }
 
 /** A signed message decoded once, with its claims: later checks verify the decoded form. */

@@ -17,6 +17,8 @@ import {
   deviceCertificateClaims,
   EVENT,
   evidenceBundle,
+  finishesWorkload,
+  modelStateCommitment,
   keyThumbprint,
   LOCK,
   licenceClaims,
@@ -28,6 +30,7 @@ import {
   workloadDescriptor,
   type LicenceClaims,
   type LogEntry,
+  type LogEntryOpening,
   decodeTypedSign1,
   type SignedType,
 } from '@hemkit/wire/messages';
@@ -42,6 +45,7 @@ import type {
   DisclosedWorkload,
   LicenceLedger,
   LogPoint,
+  OpenedModelStates,
   Proven,
   Signed,
   VerifiedChain,
@@ -370,24 +374,54 @@ export function checkOpenings(a: Attested, proven: Proven): Outcome<readonly Dis
     openings++;
     if (o.logIndex !== d.entry.index) fail('OPENING_MISMATCH', `the opening disclosed with entry ${d.entry.index} names entry ${o.logIndex}`);
     const entry = proven.get(o.logIndex);
-    if (entry === undefined || (entry.kind !== EVENT.workloadStarted && entry.kind !== EVENT.workloadFinished)) {
+    if (entry === undefined || (entry.kind !== EVENT.workloadStarted && !finishesWorkload(entry))) {
       return fail('OPENING_MISMATCH', `the opening for entry ${o.logIndex} does not belong to a proven workload entry`);
     }
     if (!bytesEqual(workloadCommitment(o.salt, o.workloadDescriptor), entry.details.workloadCommitment)) {
       fail('OPENING_MISMATCH', `the opening for entry ${o.logIndex} does not open its commitment`);
     }
-    if (entry.kind === EVENT.workloadFinished) {
+    const modelStates = openModelStates(o, entry);
+    if (finishesWorkload(entry)) {
       let descriptor;
       try {
         descriptor = workloadDescriptor.parse(decode(o.workloadDescriptor), 'workload-descriptor');
       } catch {
         descriptor = undefined; // opened, but not a descriptor the accounting can read
       }
-      workloads.set(o.logIndex, { logIndex: o.logIndex, ops: entry.details.ops, descriptor });
+      workloads.set(o.logIndex, {
+        logIndex: o.logIndex,
+        ops: entry.details.ops,
+        descriptor,
+        time: entry.time,
+        ...(entry.details.busyChipSeconds !== undefined ? { busyChipSeconds: entry.details.busyChipSeconds } : {}),
+        ...(modelStates !== undefined ? { modelStates } : {}),
+      });
     }
   }
   const list = [...workloads.values()].sort((x, y) => x.logIndex - y.logIndex);
   return openings === 0 ? notApplicable('no openings disclosed', list) : pass(list);
+}
+
+/**
+ * The model states an opening discloses, each checked against its commitment in the entry
+ * (log-entry.md §4): an entry of kind 13 must be opened with exactly its states, in its order, and
+ * any other entry with none, so that an opening never shows states the chip did not commit to.
+ */
+function openModelStates(o: LogEntryOpening, entry: LogEntry): OpenedModelStates | undefined {
+  const opened = o.parentStates !== undefined || o.producedState !== undefined;
+  if (entry.kind !== EVENT.workloadFinishedLineage) {
+    if (opened) fail('OPENING_MISMATCH', `the opening for entry ${o.logIndex} discloses model states its entry does not commit to`);
+    return undefined;
+  }
+  const parents = o.parentStates ?? [];
+  if (o.producedState === undefined || parents.length !== entry.details.parentStates.length) {
+    return fail('OPENING_MISMATCH', `the opening for entry ${o.logIndex} does not disclose the ${entry.details.parentStates.length} parent state(s) and the produced state its entry commits to`);
+  }
+  const opens = (state: Uint8Array, commitment: Uint8Array): boolean => bytesEqual(modelStateCommitment(o.salt, state), commitment);
+  if (!opens(o.producedState, entry.details.producedState) || parents.some((p, i) => !opens(p, entry.details.parentStates[i]!))) {
+    fail('OPENING_MISMATCH', `the opening for entry ${o.logIndex} does not open its model-state commitments`);
+  }
+  return { parents, produced: o.producedState };
 }
 
 /**
@@ -418,7 +452,7 @@ export function checkCountersAgainstLog(anchored: Anchored, proven: Proven): Out
   let ops = 0n;
   let workloads = 0;
   for (const entry of covered) {
-    if (entry.kind !== EVENT.workloadFinished) continue;
+    if (!finishesWorkload(entry)) continue;
     ops += entry.details.ops;
     workloads++;
   }
@@ -512,7 +546,7 @@ export function checkLicence(a: Attested, covered: Covered, memory: ChipMemory |
       if (claims.maxClusterSize !== undefined && (entry.details.clusterSize ?? 1) > claims.maxClusterSize) {
         fail('LICENCE_UNACCOUNTED', `entry ${entry.index} ran on a cluster of ${entry.details.clusterSize}, above licence ${active}'s maximum ${claims.maxClusterSize}`);
       }
-    } else if (entry.kind === EVENT.workloadFinished) {
+    } else if (finishesWorkload(entry)) {
       const ops = entry.details.ops;
       const allowed = baseline(entry.details.busyChipSeconds);
       if (active === undefined) {

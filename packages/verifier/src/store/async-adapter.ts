@@ -6,7 +6,7 @@
  */
 import { HemkitError } from '@hemkit/wire/errors';
 import { bytesEqual, toHex } from '@hemkit/wire/bytes';
-import type { AppraisalPlan, AsyncDecide, AsyncVerifierStore, ChipState, NonceLedger, RememberedChip, StoredChallenge } from './async-types.js';
+import type { AppraisalPlan, AsyncDecide, AsyncVerifierStore, ChallengeRequest, ChipState, NonceLedger, RememberedChip } from './async-types.js';
 import type { ServiceRecords } from './service-records.js';
 import type { ChipMemory, VerifierStore } from './types.js';
 
@@ -22,7 +22,7 @@ export function asAsyncStore(store: VerifierStore & ServiceRecords): AsyncVerifi
       return memory === undefined ? undefined : chipState(memory);
     },
     listChips: async (options): Promise<readonly RememberedChip[]> => store.listChips(options),
-    addChallenge: async (challenge: StoredChallenge) => store.addChallenge(challenge),
+    issueChallenge: async (challenge: ChallengeRequest) => store.issueChallenge(challenge),
     getChallenge: async (nonce, now) => store.getChallenge(nonce, now),
     close: async () => store.close(),
   };

@@ -58,6 +58,9 @@ export interface StoredChallenge {
   readonly expiresAt: number;
 }
 
+/** A challenge to remember: everything but what the store knows, the chip's remembered tree size. */
+export type ChallengeRequest = Omit<StoredChallenge, 'knownTreeSize'>;
+
 /** One chip's line in the fleet listing: what fleet accounting reads of the memory. */
 export interface RememberedChip {
   readonly ueid: Uint8Array;
@@ -81,8 +84,12 @@ export interface AsyncVerifierStore {
   getChip(ueid: Uint8Array): Promise<ChipState | undefined>;
   /** Every chip remembered, by UEID ascending (bytewise), at most `limit` after `after`. */
   listChips(options?: { readonly after?: Uint8Array; readonly limit?: number }): Promise<readonly RememberedChip[]>;
-  /** Remembers an issued challenge; a nonce is issued once (VERIFIER_STORE_INVALID_INPUT otherwise). */
-  addChallenge(challenge: StoredChallenge): Promise<void>;
+  /**
+   * Remembers an issued challenge and returns it with `knownTreeSize` filled in: the largest
+   * checkpoint size the store remembers for the chip it names (0 for a chip never affirmed, or when it
+   * names none), read in the same statement. A nonce is issued once (VERIFIER_STORE_INVALID_INPUT).
+   */
+  issueChallenge(challenge: ChallengeRequest): Promise<StoredChallenge>;
   /** The challenge issued with this nonce, if it is remembered and has not expired at `now`. */
   getChallenge(nonce: Uint8Array, now: number): Promise<StoredChallenge | undefined>;
   close(): Promise<void>;

@@ -5,7 +5,7 @@
 import { HemkitError } from '@hemkit/wire/errors';
 import { checkNonce, checkUeid, checkUpdate, copyCheckpoint, mergeCounters, mergeLicenceUsage } from './merge.js';
 import type { ChipMemory, ChipUpdate, SeenCheckpoint, VerifierStore } from './types.js';
-import type { RememberedChip, StoredChallenge } from './async-types.js';
+import type { ChallengeRequest, RememberedChip, StoredChallenge } from './async-types.js';
 import { checkChallenge, compareBytes, copyChallenge, type ServiceRecords } from './service-records.js';
 import { toHex } from '@hemkit/wire/bytes';
 
@@ -115,9 +115,11 @@ export class MemoryVerifierStore implements VerifierStore, ServiceRecords {
       .map((r) => ({ ueid: r.ueid.slice(), totalOps: r.totalOps, lastAppraisedAt: r.lastAppraisedAt }));
   }
 
-  addChallenge(challenge: StoredChallenge): void {
+  issueChallenge(request: ChallengeRequest): StoredChallenge {
     this.#checkOpen();
-    checkChallenge(challenge);
+    checkChallenge(request);
+    const record = request.ueid === undefined ? undefined : this.#chips.get(toHex(request.ueid));
+    const challenge: StoredChallenge = { ...request, knownTreeSize: record?.checkpoints.at(-1)?.treeSize ?? 0 };
     const key = toHex(challenge.nonce);
     if (this.#challenges.has(key)) throw new HemkitError('VERIFIER_STORE_INVALID_INPUT', `a challenge with nonce ${key} was already issued`);
     // Expired challenges are swept as nonces are: once every sweep interval, against the issuing clock.
@@ -125,6 +127,7 @@ export class MemoryVerifierStore implements VerifierStore, ServiceRecords {
       for (const [k, c] of this.#challenges) if (c.expiresAt < challenge.issuedAt) this.#challenges.delete(k);
     }
     this.#challenges.set(key, copyChallenge(challenge));
+    return copyChallenge(challenge);
   }
 
   getChallenge(nonce: Uint8Array, now: number): StoredChallenge | undefined {

@@ -20,7 +20,7 @@ import pg from 'pg';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { HemkitError } from '@hemkit/wire/errors';
 import { fromHex, toHex } from '@hemkit/wire/bytes';
-import type { AppraisalPlan, AsyncDecide, AsyncVerifierStore, ChipState, RememberedChip, StoredChallenge } from './async-types.js';
+import type { AppraisalPlan, AsyncDecide, AsyncVerifierStore, ChallengeRequest, ChipState, RememberedChip, StoredChallenge } from './async-types.js';
 import { plannedLedger } from './async-adapter.js';
 import { checkNonce, checkUeid, checkUpdate, MAX_COUNTER, mergeCounters, mergeLicenceUsage } from './merge.js';
 import { checkChallenge } from './service-records.js';
@@ -196,21 +196,33 @@ export class PostgresVerifierStore implements AsyncVerifierStore {
     const client = await this.#connect('recording an appraisal');
     // Set when the connection can no longer be trusted: the client is then destroyed, not pooled.
     let broken = false;
+    // A checked-out client reports a connection the server ended (a restart, pg_terminate_backend) as
+    // an 'error' event as well as by failing its query: unheard, the event would end the process.
+    const onError = (): void => {
+      broken = true;
+    };
+    client.on('error', onError);
     let open = false;
     try {
-      await this.#run(client, 'recording an appraisal', `BEGIN; SELECT pg_advisory_xact_lock(${lockKey(ueid)})`);
+      // Two round trips: BEGIN, the chip's lock and the read (with the nonce claim) in one simple query,
+      // then the writes and COMMIT in another. Values are inlined as literals by `bind`, which takes
+      // only bytes, safe integers and digit strings, so nothing a bundle carries can become SQL.
       open = true;
-      const row = (await this.#run(client, 'recording an appraisal', READ_CHIP, [ueid, plan.checkpointSizes, plan.nonce?.nonce ?? null, plan.nonce?.expiresAt ?? null])).rows[0]!;
+      const read = await this.#run(client, 'recording an appraisal', `BEGIN; SELECT pg_advisory_xact_lock(${lockKey(ueid)}); ${bind(READ_CHIP, [ueid, plan.checkpointSizes, plan.nonce?.nonce ?? null, plan.nonce?.expiresAt ?? null])}`);
+      const row = (read as unknown as pg.QueryResult<Row>[])[2]!.rows[0]!;
       const memory = readMemory(ueid, row, plan);
       const fresh = row.claimed === 1;
       const ledger = plannedLedger(plan, () => fresh);
       const outcome = decide(memory, ledger);
       if (outcome.update !== undefined) checkUpdate(ueid, outcome.update);
-      // A nonce this transaction claimed but did not use (an earlier check failed) is given back:
-      // refusals change nothing. One claimed before by another appraisal is not ours to give back.
-      if (fresh && !ledger.used) await this.#run(client, 'recording an appraisal', 'DELETE FROM nonces WHERE nonce = $1', [plan.nonce!.nonce]);
-      if (outcome.update !== undefined) await this.#run(client, 'recording an appraisal', WRITE_CHIP, writeValues(memory, outcome.update));
-      await this.#run(client, 'recording an appraisal', 'COMMIT');
+      const tail = [
+        // A nonce this transaction claimed but did not use (an earlier check failed) is given back:
+        // refusals change nothing. One claimed before by another appraisal is not ours to give back.
+        ...(fresh && !ledger.used ? [bind('DELETE FROM nonces WHERE nonce = $1', [plan.nonce!.nonce])] : []),
+        ...(outcome.update !== undefined ? [bind(WRITE_CHIP, writeValues(memory, outcome.update))] : []),
+        'COMMIT',
+      ];
+      await this.#run(client, 'recording an appraisal', tail.join(';\n'));
       open = false;
       if (outcome.update !== undefined && outcome.update.appraisedAt > this.#clock) this.#clock = outcome.update.appraisedAt;
       if (++this.#appraisals % this.#sweepInterval === 0) await this.#sweep(client);
@@ -220,6 +232,7 @@ export class PostgresVerifierStore implements AsyncVerifierStore {
       else if (open) await client.query('ROLLBACK').catch(() => (broken = true));
       throw e;
     } finally {
+      client.off('error', onError);
       // A failed connection may be mid-transaction: destroyed (the server rolls back), never reused.
       client.release(broken);
     }
@@ -264,17 +277,22 @@ export class PostgresVerifierStore implements AsyncVerifierStore {
     }));
   }
 
-  async addChallenge(challenge: StoredChallenge): Promise<void> {
+  async issueChallenge(request: ChallengeRequest): Promise<StoredChallenge> {
     this.#checkOpen();
-    checkChallenge(challenge);
+    checkChallenge(request);
+    // The chip's remembered size is read by the insert itself: one statement per challenge.
     const r = await this.#queryOn(
       this.#challengePool,
       'recording a challenge',
-      'INSERT INTO challenges (nonce, ueid, known_tree_size, issued_at, expires_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (nonce) DO NOTHING',
-      [challenge.nonce, challenge.ueid ?? null, challenge.knownTreeSize, challenge.issuedAt, challenge.expiresAt],
+      `INSERT INTO challenges (nonce, ueid, known_tree_size, issued_at, expires_at)
+       SELECT $1, $2::bytea, coalesce((SELECT max(tree_size) FROM checkpoints WHERE ueid = $2::bytea), 0), $3, $4
+       ON CONFLICT (nonce) DO NOTHING
+       RETURNING known_tree_size::text AS known_tree_size`,
+      [request.nonce, request.ueid ?? null, request.issuedAt, request.expiresAt],
     );
-    if (r.rowCount !== 1) throw new HemkitError('VERIFIER_STORE_INVALID_INPUT', `a challenge with nonce ${toHex(challenge.nonce)} was already issued`);
-    if (challenge.issuedAt > this.#clock) this.#clock = challenge.issuedAt;
+    if (r.rowCount !== 1) throw new HemkitError('VERIFIER_STORE_INVALID_INPUT', `a challenge with nonce ${toHex(request.nonce)} was already issued`);
+    if (request.issuedAt > this.#clock) this.#clock = request.issuedAt;
+    return { nonce: request.nonce.slice(), ueid: request.ueid?.slice(), knownTreeSize: readCount(r.rows[0]!.known_tree_size, 'challenges.known_tree_size'), issuedAt: request.issuedAt, expiresAt: request.expiresAt };
   }
 
   async getChallenge(nonce: Uint8Array, now: number): Promise<StoredChallenge | undefined> {
@@ -343,6 +361,7 @@ export class PostgresVerifierStore implements AsyncVerifierStore {
 /** Creates the schema or checks it, once across processes starting together. */
 async function migrate(pool: pg.Pool): Promise<void> {
   const client = await pool.connect();
+  client.on('error', () => {}); // reported by the failing query; see appraise
   try {
     await client.query(`BEGIN; SELECT pg_advisory_xact_lock(${MIGRATION_LOCK})`);
     await client.query('CREATE TABLE IF NOT EXISTS hemkit_schema (id int PRIMARY KEY CHECK (id = 1), version int NOT NULL)');
@@ -366,6 +385,27 @@ async function migrate(pool: pg.Pool): Promise<void> {
     client.release(true);
     throw e;
   }
+}
+
+/**
+ * Inlines `values` for `$1`, `$2`, … as SQL literals, for statements sent as one simple query (no
+ * parameters there). Only what cannot carry SQL is accepted: bytes (as `decode('<hex>', 'hex')`),
+ * null, safe integers, strings of hex or decimal digits, and arrays of those; anything else throws.
+ */
+export function bind(sql: string, values: readonly unknown[]): string {
+  const literal = (v: unknown): string => {
+    if (v === null) return 'NULL';
+    if (v instanceof Uint8Array) return `decode('${toHex(v)}', 'hex')`;
+    if (typeof v === 'number' && Number.isSafeInteger(v)) return String(v);
+    if (typeof v === 'string' && /^[0-9a-f]*$/.test(v)) return `'${v}'`;
+    if (Array.isArray(v)) return `ARRAY[${v.map(literal).join(', ')}]`;
+    throw new HemkitError('VERIFIER_STORE_INVALID_INPUT', `a value the store does not inline: ${typeof v}`);
+  };
+  return sql.replace(/\$(\d+)/g, (_, n: string) => {
+    const i = Number(n) - 1;
+    if (i >= values.length) throw new HemkitError('VERIFIER_STORE_INVALID_INPUT', `no value for $${n}`);
+    return literal(values[i]);
+  });
 }
 
 /** A signed 64-bit key from the UEID's SHA-256: a bigint literal, so it is inlined, never a parameter. */

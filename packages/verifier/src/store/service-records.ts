@@ -4,24 +4,23 @@
  * stores implement it synchronously; `asAsyncStore` lifts both to the asynchronous contract.
  */
 import { HemkitError } from '@hemkit/wire/errors';
-import type { RememberedChip, StoredChallenge } from './async-types.js';
+import type { ChallengeRequest, RememberedChip, StoredChallenge } from './async-types.js';
 
 export interface ServiceRecords {
   listChips(options?: { readonly after?: Uint8Array; readonly limit?: number }): RememberedChip[];
-  addChallenge(challenge: StoredChallenge): void;
+  issueChallenge(challenge: ChallengeRequest): StoredChallenge;
   getChallenge(nonce: Uint8Array, now: number): StoredChallenge | undefined;
 }
 
 const SAFE = (v: unknown): boolean => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
 
 /** Refuses a challenge the stores could not keep exactly. */
-export function checkChallenge(c: StoredChallenge): void {
+export function checkChallenge(c: ChallengeRequest): void {
   const bad = (what: string): never => {
     throw new HemkitError('VERIFIER_STORE_INVALID_INPUT', `challenge: ${what}`);
   };
   if (!(c.nonce instanceof Uint8Array) || c.nonce.length < 8 || c.nonce.length > 64) bad('"nonce" must be 8 to 64 bytes');
   if (c.ueid !== undefined && (!(c.ueid instanceof Uint8Array) || c.ueid.length === 0)) bad('"ueid" must be non-empty bytes');
-  if (!SAFE(c.knownTreeSize)) bad('"knownTreeSize" must be a non-negative safe integer');
   if (!SAFE(c.issuedAt) || !SAFE(c.expiresAt)) bad('"issuedAt" and "expiresAt" must be non-negative safe integers');
   if (c.expiresAt < c.issuedAt) bad('"expiresAt" is before "issuedAt"');
 }

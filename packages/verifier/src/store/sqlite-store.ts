@@ -14,7 +14,7 @@ import type Database from 'better-sqlite3';
 import { HemkitError } from '@hemkit/wire/errors';
 import { checkNonce, checkUeid, checkUpdate, MAX_COUNTER, mergeCounters, mergeLicenceUsage } from './merge.js';
 import type { ChipMemory, ChipUpdate, SeenCheckpoint, VerifierStore } from './types.js';
-import type { RememberedChip, StoredChallenge } from './async-types.js';
+import type { ChallengeRequest, RememberedChip, StoredChallenge } from './async-types.js';
 import { checkChallenge, type ServiceRecords } from './service-records.js';
 import { fromHex, toHex } from '@hemkit/wire/bytes';
 
@@ -264,22 +264,29 @@ export class SqliteVerifierStore implements VerifierStore, ServiceRecords {
     });
   }
 
-  addChallenge(challenge: StoredChallenge): void {
+  issueChallenge(request: ChallengeRequest): StoredChallenge {
     this.#checkOpen();
-    checkChallenge(challenge);
+    checkChallenge(request);
+    let challenge!: StoredChallenge;
     // Without an fsync of its own (synchronous = NORMAL for this one commit): a challenge lost to a
     // power cut costs its client a new challenge, never a wrong result, and the next appraisal's
     // commit makes it durable anyway. Appraisals keep FULL.
     const added = this.#guard('recording a challenge', () => {
       this.#db.pragma('synchronous = NORMAL');
       try {
-        if (++this.#challengeCalls % this.#sweepInterval === 0) this.#sweepChallenges.run(challenge.issuedAt);
-        return this.#insertChallenge.run(challenge.nonce, challenge.ueid ?? null, challenge.knownTreeSize, challenge.issuedAt, challenge.expiresAt).changes === 1;
+        if (++this.#challengeCalls % this.#sweepInterval === 0) this.#sweepChallenges.run(request.issuedAt);
+        // Read and written in one transaction: the size is the one remembered when the nonce was issued.
+        return this.#db.transaction(() => {
+          const latest = request.ueid === undefined ? undefined : this.#selectLatestCheckpoint.get(request.ueid);
+          challenge = { ...request, knownTreeSize: latest === undefined ? 0 : readCount(latest.tree_size, 'checkpoints.tree_size') };
+          return this.#insertChallenge.run(request.nonce, request.ueid ?? null, challenge.knownTreeSize, request.issuedAt, request.expiresAt).changes === 1;
+        }).immediate();
       } finally {
         this.#db.pragma('synchronous = FULL');
       }
     });
-    if (!added) throw new HemkitError('VERIFIER_STORE_INVALID_INPUT', `a challenge with nonce ${toHex(challenge.nonce)} was already issued`);
+    if (!added) throw new HemkitError('VERIFIER_STORE_INVALID_INPUT', `a challenge with nonce ${toHex(request.nonce)} was already issued`);
+    return { ...challenge, nonce: request.nonce.slice(), ueid: request.ueid?.slice() };
   }
 
   getChallenge(nonce: Uint8Array, now: number): StoredChallenge | undefined {

@@ -6,14 +6,14 @@
 import { describe, expect, it } from 'vitest';
 import { encode } from '@hemkit/wire/cbor';
 import { CMD, REPLAY, workloadDescriptor, type LicenceClaims, type PrecisionClass } from '@hemkit/wire/messages';
-import { FACTORY_FIRMWARE, SIM_PEAK_OPS_PER_SECOND } from '../../../module/src/firmware/chip.js';
+import { enterTamperState } from '../../../module/src/firmware/chip.js';
 import { InProcessChip, ManualClock, seededRandom } from '../../../module/src/in-process.js';
 import { collectEvidence } from '../../../module/src/evidence.js';
 import { MemoryLogStore } from '../../../module/src/log/index.js';
 import { throttledBaselinePolicy, USAGE_ONLY_POLICY, WIDTH_WEIGHTS, type FirmwarePolicy } from '../../../module/src/firmware/policy/index.js';
 import { parsePolicy, type Policy } from '../../src/inputs.js';
 import { MemoryVerifierStore } from '../../src/store/index.js';
-import { appraiseWith, authority, backend, check, hasher, hex, HWMODEL, manufacturer, seed, T0, utf8, verifierInputs } from '../support/fixture.js';
+import { appraiseWith, authority, backend, check, hasher, HWMODEL, manufacturer, seed, T0, utf8, verifierInputs } from '../support/fixture.js';
 
 const THROTTLED_RULES = {
   throttledBaselineOpsPerSecond: '1000',
@@ -57,7 +57,7 @@ function chipUnder(name: string, policy: FirmwarePolicy) {
 
 const inputsFor = (rules: Record<string, unknown>, now: number, store = new MemoryVerifierStore()) => {
   const policy: Policy = parsePolicy({ licenceRules: rules });
-  return verifierInputs({ policy, now, store, reference: { models: [{ hwmodel: HWMODEL, minimumSvn: 1, peakOpsPerSecond: SIM_PEAK_OPS_PER_SECOND, firmware: [{ measurement: hex(FACTORY_FIRMWARE), svn: 1 }] }] } });
+  return verifierInputs({ policy, now, store });
 };
 
 function throttledChip() {
@@ -159,6 +159,17 @@ describe('a chip under the usage-only policy', () => {
     const second = c.evidence(size, [size]);
     const a = appraiseWith(second.bundle, second.nonce, inputsFor({ clock: false, unusedQuota: 'carry' }, T0 + 1005, store));
     expect(check(a, 'licence').status).toBe('pass');
+  });
+});
+
+describe('a chip whose tamper input fired', () => {
+  it('is refused: the report\'s lock state is CHIP_REPORTS_COMPROMISE', () => {
+    const c = chipUnder('tampered', throttledBaselinePolicy({ baselineOpsPerSecond: 1000n }));
+    c.chip.state = enterTamperState(c.chip.state!, c.chip.env, 'enclosure-open');
+    const { bundle, nonce } = c.evidence();
+    const a = appraiseWith(bundle, nonce, inputsFor(THROTTLED_RULES, T0 + 10));
+    expect(check(a, 'lock-state').code).toBe('CHIP_REPORTS_COMPROMISE');
+    expect(a.status).not.toBe('affirming');
   });
 });
 

@@ -200,18 +200,26 @@ describe.each(KINDS)('$name', (kind) => {
       expect(page.map((c) => c.ueid)).toEqual([ueid(2)]);
     });
 
-    it('remembers a challenge until it expires, and issues a nonce once', async () => {
-      const challenge = { nonce: NONCE, ueid: CHIP, knownTreeSize: 4, issuedAt: 1_800_000_000, expiresAt: 1_800_000_600 };
-      await store.addChallenge(challenge);
+    it('remembers a challenge until it expires, with the tree size remembered for its chip, and issues a nonce once', async () => {
+      await record(store, update(CHIP, { checkpoints: [checkpoint(2), checkpoint(4)] }));
+      const request = { nonce: NONCE, ueid: CHIP, issuedAt: 1_800_000_000, expiresAt: 1_800_000_600 };
+      const challenge = { ...request, knownTreeSize: 4 };
+      expect(await store.issueChallenge(request)).toEqual(challenge);
       expect(await store.getChallenge(NONCE, 1_800_000_600)).toEqual(challenge);
       expect(await store.getChallenge(NONCE, 1_800_000_601)).toBeUndefined();
       expect(await store.getChallenge(new Uint8Array(16), 1_800_000_000)).toBeUndefined();
-      await expectRejection(store.addChallenge({ ...challenge, ueid: undefined }), 'VERIFIER_STORE_INVALID_INPUT');
+      await expectRejection(store.issueChallenge({ ...request, ueid: undefined }), 'VERIFIER_STORE_INVALID_INPUT');
+    });
+
+    it('issues 0 as the tree size for a chip never affirmed, or when no chip is named', async () => {
+      const other = new Uint8Array(16).fill(0x4f);
+      expect((await store.issueChallenge({ nonce: NONCE, ueid: CHIP, issuedAt: 1, expiresAt: 2 })).knownTreeSize).toBe(0);
+      expect(await store.issueChallenge({ nonce: other, ueid: undefined, issuedAt: 1, expiresAt: 2 })).toEqual({ nonce: other, ueid: undefined, knownTreeSize: 0, issuedAt: 1, expiresAt: 2 });
     });
 
     it('refuses a challenge it could not keep exactly with VERIFIER_STORE_INVALID_INPUT', async () => {
-      await expectRejection(store.addChallenge({ nonce: new Uint8Array(4), ueid: undefined, knownTreeSize: 0, issuedAt: 1, expiresAt: 2 }), 'VERIFIER_STORE_INVALID_INPUT');
-      await expectRejection(store.addChallenge({ nonce: NONCE, ueid: undefined, knownTreeSize: 0, issuedAt: 2, expiresAt: 1 }), 'VERIFIER_STORE_INVALID_INPUT');
+      await expectRejection(store.issueChallenge({ nonce: new Uint8Array(4), ueid: undefined, issuedAt: 1, expiresAt: 2 }), 'VERIFIER_STORE_INVALID_INPUT');
+      await expectRejection(store.issueChallenge({ nonce: NONCE, ueid: undefined, issuedAt: 2, expiresAt: 1 }), 'VERIFIER_STORE_INVALID_INPUT');
     });
 
     it('is closed by close: VERIFIER_STORE_FAILED afterwards', async () => {

@@ -7,7 +7,8 @@ import pg from 'pg';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { PostgresVerifierStore, POSTGRES_SCHEMA_VERSION } from '../../src/store/postgres.js';
-import { expectRejection, ueid, update } from './support.js';
+import { bind } from '../../src/store/postgres-store.js';
+import { expectCode, expectRejection, ueid, update } from './support.js';
 import { freshDatabase, postgresAnswers, type FreshDatabase } from './postgres-support.js';
 
 const pgUp = await postgresAnswers();
@@ -98,5 +99,21 @@ describe.skipIf(!pgUp)('PostgresVerifierStore', () => {
       await locker.end();
       await store.close();
     }
+  });
+});
+
+describe('bind: values inlined into the appraisal statements', () => {
+  it('writes bytes, integers, digit strings and arrays of them as literals', () => {
+    expect(bind('SELECT $1, $2, $3, $10, $4::bigint[], $5', [new Uint8Array([0, 255]), 42, '00ff', null, [1, 2], 'ab', 0, 0, 0, 'cd'])).toBe(
+      "SELECT decode('00ff', 'hex'), 42, '00ff', 'cd', NULL::bigint[], ARRAY[1, 2]",
+    );
+    expect(bind('$1::bigint[]', [[]])).toBe('ARRAY[]::bigint[]');
+  });
+
+  it('refuses anything that could carry SQL, or a missing value, with VERIFIER_STORE_INVALID_INPUT', () => {
+    for (const value of ["'); DROP TABLE chips; --", 'ABC', 1.5, Number.MAX_SAFE_INTEGER + 2, 10n, { a: 1 }, ['ok', "x'"]]) {
+      expectCode(() => bind('SELECT $1', [value]), 'VERIFIER_STORE_INVALID_INPUT');
+    }
+    expectCode(() => bind('SELECT $2', [1]), 'VERIFIER_STORE_INVALID_INPUT');
   });
 });

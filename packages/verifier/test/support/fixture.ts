@@ -7,13 +7,14 @@
  */
 import { sha256 } from '@noble/hashes/sha2.js';
 import { encode } from '@hemkit/wire/cbor';
+import { encodeCoseKey } from '@hemkit/wire/cose';
 import { getBackend } from '@hemkit/wire/crypto/node';
 import { createMerkleHasher } from '@hemkit/wire/merkle';
 import { CMD, REPLAY, workloadDescriptor, type LicenceClaims } from '@hemkit/wire/messages';
 import { FACTORY_FIRMWARE, SIM_PEAK_OPS_PER_SECOND } from '../../../module/src/firmware/chip.js';
 import { LicenceAuthority, Manufacturer } from '../../../module/src/factory.js';
 import { InProcessChip, ManualClock, seededRandom } from '../../../module/src/in-process.js';
-import { collectEvidence } from '../../../module/src/evidence.js';
+import { collectEvidence, type WorkloadSecrets } from '../../../module/src/evidence.js';
 import { MemoryLogStore } from '../../../module/src/log/index.js';
 import { appraise, type Appraisal } from '../../src/appraise.js';
 import { DEFAULT_POLICY, type Policy, type ReferenceValues, type TrustAnchors } from '../../src/inputs.js';
@@ -80,7 +81,7 @@ export function provisionedChip(name: string, licence: Partial<LicenceClaims> = 
 }
 
 /** Workload openings by log index, as an operator keeps them to disclose. */
-export type Openings = Map<number, { salt: Uint8Array; descriptor: Uint8Array }>;
+export type Openings = Map<number, WorkloadSecrets>;
 
 /** Runs one workload (precision class 4) on any chip; records its opening under both its entries when given `openings`. */
 export function runOn(chip: InProcessChip, workloadId: string, ops: bigint, openings?: Openings) {
@@ -136,4 +137,18 @@ export function check(a: Appraisal, id: string) {
   const c = a.checks.find((x) => x.id === id);
   if (c === undefined) throw new Error(`no check ${id}`);
   return c;
+}
+
+/**
+ * The trust file `hemkit serve --trust` and `hemkit verify --trust` read, for the fixture's factory:
+ * public keys as the hex of their COSE_Key encoding, with the reference values.
+ */
+export function trustFileJson(): string {
+  const keyHex = (k: Parameters<typeof encodeCoseKey>[0]) => hex(encode(encodeCoseKey(k)));
+  const model = reference().models[0]!;
+  return JSON.stringify({
+    manufacturers: [{ name: 'hemkit-sim-fab', key: keyHex(manufacturer.publicKey) }],
+    licenceIssuers: { keys: authority.publicKeys.map(keyHex), threshold: 2 },
+    referenceValues: { models: [{ ...model, peakOpsPerSecond: model.peakOpsPerSecond.toString() }] },
+  });
 }

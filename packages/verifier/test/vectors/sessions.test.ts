@@ -70,10 +70,10 @@ describe('the verifier reads the module session vectors', () => {
       // must refuse it for want of the entries that cover its counters (specs/verifier.md §4,
       // invariant 2), whatever else the chip says of itself; all else about it verifies.
       const uncovered = { 'counters-vs-log': 'LOG_COVERAGE_INCOMPLETE' };
-      expect(failing).toEqual(lock === LOCK.rollback ? { 'lock-state': 'CHIP_REPORTS_COMPROMISE', ...uncovered } : uncovered);
+      expect(failing).toEqual(lock === LOCK.rollback || lock === LOCK.tamper ? { 'lock-state': 'CHIP_REPORTS_COMPROMISE', ...uncovered } : uncovered);
       expect(a.status).toBe('contraindicated');
       expect(a.checks.filter((c) => c.status === 'not-run').map((c) => c.id)).toEqual(['licence', 'usage-rate']);
     }
-    expect(attested).toBeGreaterThanOrEqual(file.includes('lifecycle') || file.includes('counter') || file.includes('firmware') || file.includes('provisioning') ? 1 : 0);
+    expect(attested).toBeGreaterThanOrEqual(file.includes('lifecycle') || file.includes('counter') || file.includes('firmware') || file.includes('provisioning') || file.includes('tamper') ? 1 : 0);
   });
 });

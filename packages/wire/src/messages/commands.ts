@@ -18,10 +18,12 @@ import {
   ueid,
 } from './common.js';
 import { replayMode } from './licence.js';
+import { MAX_PARENT_STATES } from './log-entry.js';
 import {
   anyBytes,
   arrayOf,
   counter,
+  digest,
   field,
   fromZod,
   literal,
@@ -101,6 +103,9 @@ export const COMMANDS = {
       clusterSize: optional(4, uint),
       interconnectBytes: optional(5, counter),
       busyChipSeconds: optional(6, uint),
+      // Digests of the model states the workload started from and produced (log-entry.md §3.1).
+      parentStates: optional(7, arrayOf(digest, { max: MAX_PARENT_STATES })),
+      producedState: optional(8, digest),
     }),
     result: record('run-workload-result', {
       salt: optional(1, salt),

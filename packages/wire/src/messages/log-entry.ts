@@ -36,6 +36,7 @@ export const EVENT = {
   tamperDetected: 10,
   stateRollbackDetected: 11,
   revocationApplied: 12,
+  workloadFinishedLineage: 13,
 } as const;
 export type EventKind = (typeof EVENT)[keyof typeof EVENT];
 export const EVENT_NAMES: ReadonlyMap<number, string> = new Map(Object.entries(EVENT).map(([n, v]) => [v, n]));
@@ -58,7 +59,15 @@ const D = {
   revocationId: 14,
   licenceIds: 15,
   sensor: 16,
+  parentStates: 17,
+  producedState: 18,
 } as const;
+
+/**
+ * The most parent model states one workload may name (log-entry.md §3.1): a merge of a few models is
+ * real, an unbounded list is a way to grow an entry without limit.
+ */
+export const MAX_PARENT_STATES = 16;
 
 function entryKind<K extends EventKind, Details>(name: string, kind: K, details: RecordType<Details>) {
   return record(name, {
@@ -120,6 +129,20 @@ export const revocationAppliedEntry = entryKind('revocation-applied-entry', EVEN
   licenceIds: field(D.licenceIds, arrayOf(licenceId, { min: 1 })),
 }));
 
+/**
+ * A workload-finished entry that also names, as salted commitments, the model states the workload
+ * started from and the one it produced (log-entry.md §3.1). A new kind rather than new fields of
+ * kind 7: a kind keeps its detail map for ever (decisions.md §2).
+ */
+export const workloadFinishedLineageEntry = entryKind('workload-finished-lineage-entry', EVENT.workloadFinishedLineage, record('workload-finished-lineage-details', {
+  workloadCommitment: field(D.workloadCommitment, digest),
+  ops: field(D.ops, counter),
+  busyChipSeconds: optional(D.busyChipSeconds, uint),
+  interconnectBytes: optional(D.interconnectBytes, counter),
+  parentStates: field(D.parentStates, arrayOf(digest, { max: MAX_PARENT_STATES })),
+  producedState: field(D.producedState, digest),
+}));
+
 export type BootEntry = ReturnType<typeof bootEntry.parse>;
 export type LicenceInstalledEntry = ReturnType<typeof licenceInstalledEntry.parse>;
 export type LicenceRejectedEntry = ReturnType<typeof licenceRejectedEntry.parse>;
@@ -132,6 +155,7 @@ export type FirmwareUpdatedEntry = ReturnType<typeof firmwareUpdatedEntry.parse>
 export type TamperDetectedEntry = ReturnType<typeof tamperDetectedEntry.parse>;
 export type StateRollbackDetectedEntry = ReturnType<typeof stateRollbackDetectedEntry.parse>;
 export type RevocationAppliedEntry = ReturnType<typeof revocationAppliedEntry.parse>;
+export type WorkloadFinishedLineageEntry = ReturnType<typeof workloadFinishedLineageEntry.parse>;
 
 export type LogEntry =
   | BootEntry
@@ -145,7 +169,15 @@ export type LogEntry =
   | FirmwareUpdatedEntry
   | TamperDetectedEntry
   | StateRollbackDetectedEntry
-  | RevocationAppliedEntry;
+  | RevocationAppliedEntry
+  | WorkloadFinishedLineageEntry;
+
+/** The entries that finish a workload and carry its operations: kinds 7 and 13 (log-entry.md §2). */
+export type WorkloadFinishingEntry = WorkloadFinishedEntry | WorkloadFinishedLineageEntry;
+
+export function finishesWorkload(entry: LogEntry): entry is WorkloadFinishingEntry {
+  return entry.kind === EVENT.workloadFinished || entry.kind === EVENT.workloadFinishedLineage;
+}
 
 const variants = [
   bootEntry,
@@ -160,6 +192,7 @@ const variants = [
   tamperDetectedEntry,
   stateRollbackDetectedEntry,
   revocationAppliedEntry,
+  workloadFinishedLineageEntry,
 ] as unknown as RecordType<LogEntry>[];
 
 export const logEntry = union<LogEntry>(
@@ -173,6 +206,9 @@ export const logEntryOpening = record('log-entry-opening', {
   logIndex: field(1, uint),
   salt: field(2, salt),
   workloadDescriptor: field(3, anyBytes),
+  // The model-state digests a workload-finished-lineage entry commits to, in its order (§4).
+  parentStates: optional(4, arrayOf(digest, { max: MAX_PARENT_STATES })),
+  producedState: optional(5, digest),
 });
 export type LogEntryOpening = ReturnType<typeof logEntryOpening.parse>;
 
@@ -188,6 +224,22 @@ export function workloadCommitment(saltBytes: Uint8Array, descriptor: Uint8Array
   input.set(COMMITMENT_LABEL, 0);
   input.set(saltBytes, COMMITMENT_LABEL.length);
   input.set(descriptor, COMMITMENT_LABEL.length + saltBytes.length);
+  return sha256(input);
+}
+
+// Its own label: a state commitment can never be read as a workload commitment, even under one salt.
+const STATE_COMMITMENT_LABEL = utf8Encoder.encode('hemkit/v1/model-state-commitment\u0000');
+
+/**
+ * The salted commitment to one model state (log-entry.md §3.1): SHA-256(label ‖ 0x00 ‖ salt ‖
+ * state digest), under the salt of the workload that names the state. The digest is 32 bytes, so
+ * the split is as unambiguous as the workload commitment's.
+ */
+export function modelStateCommitment(saltBytes: Uint8Array, stateDigest: Uint8Array): Uint8Array {
+  const input = new Uint8Array(STATE_COMMITMENT_LABEL.length + saltBytes.length + stateDigest.length);
+  input.set(STATE_COMMITMENT_LABEL, 0);
+  input.set(saltBytes, STATE_COMMITMENT_LABEL.length);
+  input.set(stateDigest, STATE_COMMITMENT_LABEL.length + saltBytes.length);
   return sha256(input);
 }
 

@@ -3,7 +3,12 @@ import { CLAIM, counters, hwmodel, licenceState, logHead, lockState, nonce, firm
 import { field, literal, oneOf, optional, record, time, uint } from './schema.js';
 import { signedType, TYP } from './typed.js';
 
-export const HEMKIT_EAT_PROFILE = 'tag:hemkit.example,2026:eat-profile/v1';
+/**
+ * The hemkit EAT profile identifier (RFC 9711 §4.3.2) while v1 is a draft: a UUID URN (RFC 9562),
+ * which needs no domain, so none the project does not control is borrowed. It names the draft
+ * profile only; frozen v1 gets another identifier (specs/messages/attestation-report.md §5.1).
+ */
+export const HEMKIT_EAT_PROFILE = 'urn:uuid:5a3742ef-7de2-44df-88ec-c68a49b784a8';
 
 /** RFC 9711 §4.2.9 debug status: 0 enabled … 4 disabled fully and permanently. */
 export const debugStatus = oneOf('debug-status', [0, 1, 2, 3, 4] as const);

@@ -4,7 +4,8 @@
  * workload draws from the quota and what happens over the quota are the firmware policy's (../policy/).
  */
 import { HemkitError, type ErrorCode } from '@hemkit/wire/errors';
-import { LOCK, workloadCommitment, type CMD, type Counters, type ParamsOf } from '@hemkit/wire/messages';
+import { LOCK, modelStateCommitment, workloadCommitment, type CMD, type Counters, type ParamsOf } from '@hemkit/wire/messages';
+import { toHex } from '@hemkit/wire/bytes';
 import type { Admission } from '../policy/types.js';
 import { COUNTER_MAX } from '../state.js';
 import type { Work } from '../work.js';
@@ -26,9 +27,16 @@ export function runWorkload(w: Work, request: CommandRequest<typeof CMD.runWorkl
   // The licence that admits work: the installed one, unless the chip is locked.
   const licence = lockState === LOCK.unlocked ? installed : undefined;
   // Which workloads a locked chip still admits, and what one over the quota does, are the policy's.
+  // Parents need a produced state, each state named once (log-entry.md §3.1): judged once a licence
+  // or the policy would admit the workload, before its quota.
+  const checkModelStates = (): void => {
+    const states = modelStatesProblem(params);
+    if (states !== undefined) refuse('WORKLOAD_MODEL_STATES_INVALID', states);
+  };
   let admission: Admission;
   if (licence === undefined) {
     admission = policy.whenLocked({ workload: params, lockState, licence: installed, cost });
+    if (admission.admit) checkModelStates();
   } else {
     if (!licence.precisionClasses.includes(params.precisionClass)) {
       refuse('WORKLOAD_PRECISION_NOT_ALLOWED', `precision class ${params.precisionClass} is not in the licence (${licence.precisionClasses.join(', ')})`);
@@ -42,6 +50,7 @@ export function runWorkload(w: Work, request: CommandRequest<typeof CMD.runWorkl
         refuse('WORKLOAD_INTERCONNECT_EXCEEDED', `${params.interconnectBytes} interconnect bytes in ${seconds} s exceed ${licence.maxInterconnectBandwidth} bytes/s`);
       }
     }
+    checkModelStates();
     admission = cost > licence.remainingQuota ? policy.whenOverQuota({ workload: params, lockState, licence, cost }) : { admit: true, charge: cost };
   }
   if (!admission.admit) return refuse(admission.code, admission.message);
@@ -56,12 +65,22 @@ export function runWorkload(w: Work, request: CommandRequest<typeof CMD.runWorkl
     ...(params.clusterSize !== undefined ? { clusterSize: params.clusterSize } : {}),
   });
   w.state = { ...w.state, counters: addUsage(w.state.counters, params) };
-  const finishedIndex = w.log(7, {
+  const usage = {
     workloadCommitment: commitment,
     ops: params.ops,
     ...(params.busyChipSeconds !== undefined ? { busyChipSeconds: params.busyChipSeconds } : {}),
     ...(params.interconnectBytes !== undefined ? { interconnectBytes: params.interconnectBytes } : {}),
-  });
+  };
+  // A workload that produced a model state finishes with kind 13, its states committed under the
+  // workload's own salt (log-entry.md §3.1); any other finishes with kind 7, as before.
+  const finishedIndex =
+    params.producedState === undefined
+      ? w.log(7, usage)
+      : w.log(13, {
+          ...usage,
+          parentStates: (params.parentStates ?? []).map((s) => modelStateCommitment(salt, s)),
+          producedState: modelStateCommitment(salt, params.producedState),
+        });
   if (licence === undefined) {
     return ok(request, { salt, startedIndex, finishedIndex, remainingQuota: installed?.remainingQuota ?? 0n });
   }
@@ -73,6 +92,23 @@ export function runWorkload(w: Work, request: CommandRequest<typeof CMD.runWorkl
     w.log(5, { licenceId: licence.licenceId });
   }
   return ok(request, { salt, startedIndex, finishedIndex, remainingQuota });
+}
+
+/**
+ * Parents need a state they produced, and each state is named once: a repeated digest would commit
+ * to equal values under one salt, and a workload cannot produce the state it started from
+ * (log-entry.md §3.1).
+ */
+function modelStatesProblem(p: ParamsOf<typeof CMD.runWorkload>): string | undefined {
+  const parents = p.parentStates ?? [];
+  if (p.producedState === undefined) return parents.length > 0 ? `${parents.length} parent model state(s) named without a produced state` : undefined;
+  const seen = new Set<string>();
+  for (const digest of [...parents, p.producedState]) {
+    const hex = toHex(digest);
+    if (seen.has(hex)) return `model state ${hex} is named twice`;
+    seen.add(hex);
+  }
+  return undefined;
 }
 
 /** Counters only go up: each is a sum of non-negative declared usage. */

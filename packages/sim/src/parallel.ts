@@ -1,0 +1,51 @@
+/**
+ * The simulation on worker threads: the fleet is cut into consecutive ranges of chips, one per
+ * worker; their results, concatenated in order, are exactly the sequential run's, so the seed
+ * alone still decides every number but time. Accounting runs here, once, on all of them.
+ */
+import { Worker } from 'node:worker_threads';
+import { generateFleet } from './scenario.js';
+import { account, DEFAULT_CHIPS, DEFAULT_SEED, type ShardResult, type SimulationOptions, type SimulationResult } from './simulate.js';
+import type { WorkerJob, WorkerMessage } from './worker.js';
+
+export interface ParallelOptions extends SimulationOptions {
+  /** Worker threads (default 2). */
+  readonly workers?: number;
+  /**
+   * How to start a worker on `job`: by default the compiled worker beside this file. A caller that
+   * runs from TypeScript sources (tests, the bench under tsx) supplies its own.
+   */
+  readonly startWorker?: (job: WorkerJob) => Worker;
+}
+
+export async function simulateParallel(options: ParallelOptions = {}): Promise<SimulationResult> {
+  const seed = options.seed ?? DEFAULT_SEED;
+  const fleet = generateFleet(seed, options.chips ?? DEFAULT_CHIPS);
+  const count = Math.max(1, Math.min(options.workers ?? 2, 64));
+  const start = options.startWorker ?? ((job: WorkerJob) => new Worker(new URL('./worker.js', import.meta.url), { workerData: job }));
+  const started = performance.now();
+  let done = 0;
+  const bounds = Array.from({ length: count + 1 }, (_, i) => Math.round((fleet.chips * i) / count));
+  const shards = await Promise.all(
+    bounds.slice(0, -1).map(
+      (from, i) =>
+        new Promise<ShardResult>((resolve, reject) => {
+          const worker = start({ seed, chips: fleet.chips, from, to: bounds[i + 1]! });
+          worker.on('message', (m: WorkerMessage) => {
+            if (m.kind === 'progress') {
+              done += m.done;
+              options.onProgress?.(done, fleet.chips);
+            } else {
+              resolve(m.result);
+              void worker.terminate();
+            }
+          });
+          worker.once('error', reject);
+          worker.once('exit', (code) => {
+            if (code !== 0) reject(new Error(`simulation worker ${i} exited with ${code}`));
+          });
+        }),
+    ),
+  );
+  return account(fleet, shards, (performance.now() - started) / 1000);
+}
