@@ -55,6 +55,7 @@ export const CLAIM = {
   revokedLicences: -72023,
   svn: -72033,
   measurement: -72034,
+  logOrigin: -72035,
   checks: -72049,
 } as const;
 
