@@ -181,6 +181,33 @@ function tamper(o: SessionOptions = {}): SessionRecorder {
   return r;
 }
 
+function itemisation(o: SessionOptions = {}): SessionRecorder {
+  const r = new SessionRecorder(
+    'session-itemisation',
+    'The itemisation threshold: small workloads counted but logged only as a daily workloads-aggregated entry, written before a report and before a licence change',
+    'itemisation',
+    undefined,
+    undefined,
+    o,
+  );
+  r.setUp(undefined, 10n ** 18n);
+  r.step('install a licence', CMD.installLicence, { licence: r.licence() });
+  r.step('a workload at the threshold is itemised', CMD.runWorkload, workload('large', 10n ** 18n));
+  r.step('a small bf16 workload is counted, not itemised', CMD.runWorkload, workload('small-1', 4n * 10n ** 17n, { busyChipSeconds: 20 }));
+  r.clock.advance(600);
+  r.step('a small fp8 workload', CMD.runWorkload, workload('small-2', 10n ** 17n, { precisionClass: 6 }));
+  r.step('status: the counters include both; the log has no entry for them yet', CMD.status, {});
+  r.step('attest: the aggregate is written first, so the report binds a log that covers its counters', CMD.attest, { nonce: sha256(utf8('itemisation nonce 1')) });
+  r.step('another small workload', CMD.runWorkload, workload('small-3', 10n ** 17n));
+  r.clock.advance(86_400);
+  r.step('a day later the first command writes the aggregate: its period is over', CMD.status, {});
+  r.step('a small workload', CMD.runWorkload, workload('small-4', 10n ** 16n));
+  r.step('a new licence: the aggregate under the old one is written first', CMD.installLicence, { licence: r.licence({ opsQuota: 10n ** 16n }) });
+  r.step('a small workload that uses the new licence up: aggregated, then exhausted', CMD.runWorkload, workload('small-5', 10n ** 16n));
+  r.step('attest', CMD.attest, { nonce: sha256(utf8('itemisation nonce 2')) });
+  return r;
+}
+
 /** The throttled-baseline example (module-commands.md §5.1) as a session vector names it. */
 export const THROTTLED_SESSION_POLICY = {
   name: 'rfd032-throttled-baseline',
@@ -243,7 +270,7 @@ function usageOnly(): SessionRecorder {
  * another policy and `record`, it shows where that policy behaves differently (the recorder's
  * `differences`).
  */
-export const MODULE_SESSIONS: readonly ((options?: SessionOptions) => SessionRecorder)[] = [lifecycle, licenceRefusals, replayDefences, quotaAndExpiry, counterBoundaries, firmware, provisioningRefusals, tamper];
+export const MODULE_SESSIONS: readonly ((options?: SessionOptions) => SessionRecorder)[] = [lifecycle, licenceRefusals, replayDefences, quotaAndExpiry, counterBoundaries, firmware, provisioningRefusals, tamper, itemisation];
 
 /** Sessions that exist to show a mechanism of a non-default policy: each names its policy in its setup. */
 export const POLICY_SESSIONS: readonly (() => SessionRecorder)[] = [throttledBaseline, usageOnly];
