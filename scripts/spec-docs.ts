@@ -186,6 +186,11 @@ function examplesValues(): Values {
   message('checkpoint', bytesAt(checkpoint, 1), 'sign1');
   signedBy('checkpoint', bytesAt(checkpoint, 1), lifecycleKey);
   put(values, 'checkpoint.note', fence(String(get(checkpoint, 2)).replace(/\n$/, '')));
+  // The log-key certificate that comes with the note, signed by the device identity key (checkpoint.md §2.1).
+  const logKeyCertificate = bytesAt(checkpoint, 3);
+  const deviceKey = get(result(first('lifecycle', 'manufacture')), 2);
+  message('log-key-certificate', logKeyCertificate, 'sign1');
+  signedBy('log-key-certificate', logKeyCertificate, { key: toHex(encode(deviceKey)), kid: toHex(thumbprint(deviceKey)) });
 
   // A receipt's payload is detached: the root of one of the session's checkpoints, the one it verifies with.
   const roots = steps('lifecycle')

@@ -9,9 +9,10 @@ import { encode } from '@hemkit/wire/cbor';
 import { encodeCoseKey } from '@hemkit/wire/cose';
 import { getBackend } from '@hemkit/wire/crypto';
 import { createMerkleHasher } from '@hemkit/wire/merkle';
-import { attestationReportClaims, checkpointClaims, CLAIM, CMD, evidenceBundle, keyThumbprint, logEntry, REPLAY, signClaims, typHeaders, workloadDescriptor, type LicenceClaims } from '@hemkit/wire/messages';
+import { attestationReportClaims, checkpointClaims, CLAIM, CMD, logKeyCertificateClaims, renderSignedNote, evidenceBundle, keyThumbprint, logEntry, REPLAY, signClaims, typHeaders, workloadDescriptor, type LicenceClaims } from '@hemkit/wire/messages';
 import { decodeSign1, signSign1 } from '@hemkit/wire/cose';
 import { attestationKey, enterRollbackState } from '../../packages/module/src/firmware/chip.js';
+import { deviceIdentityKey, logIdentity } from '../../packages/module/src/firmware/work.js';
 import { decode } from '@hemkit/wire/cbor';
 import {
   collectEvidence,
@@ -87,7 +88,7 @@ function chip(name: string, replayDefence: readonly number[] = [REPLAY.sequence]
     return r;
   };
   let n = 0;
-  const evidence = (options: { knownTreeSize?: number; knownSizes?: number[]; discloseFrom?: number; licences?: Uint8Array[] } = {}) => {
+  const evidence = (options: { knownTreeSize?: number; knownSizes?: number[]; discloseFrom?: number; licences?: Uint8Array[]; withNote?: boolean } = {}) => {
     const nonce = key(`evidence nonce ${name} ${++n}`).subarray(0, 16);
     return {
       nonce,
@@ -98,6 +99,7 @@ function chip(name: string, replayDefence: readonly number[] = [REPLAY.sequence]
         ...(options.knownSizes ? { knownSizes: options.knownSizes } : {}),
         openings,
         licences: options.licences ?? [licence],
+        ...(options.withNote ? { withNote: true } : {}),
       }),
     };
   };
@@ -152,8 +154,8 @@ function honestHistory(): Sequence {
   const size1 = a.log.size;
   a.clock.advance(3600);
   a.run('train-1', 2n * 10n ** 24n);
-  const second = a.evidence({ knownTreeSize: size1 });
-  s.add('second-appraisal', 'An hour later: linked to the first by a consistency receipt, the new entries disclosed', second.bundle, second.nonce, T0 + 3610, { status: 'affirming' });
+  const second = a.evidence({ knownTreeSize: size1, withNote: true });
+  s.add('second-appraisal', 'An hour later: linked to the first by a consistency receipt, the new entries disclosed, the head also as a C2SP signed note under the certified log key (checkpoint.md §2)', second.bundle, second.nonce, T0 + 3610, { status: 'affirming' });
   return s;
 }
 
@@ -351,6 +353,20 @@ function checkVectors(): CheckVector[] {
   add('firmware-unknown', 'The firmware is not a known-good measurement', honest, now, { status: 'contraindicated', failing: { firmware: 'FIRMWARE_UNKNOWN' } }, { reference: { models: [{ ...REFERENCE.models[0]!, firmware: [{ measurement: 'ab'.repeat(32), svn: 1, name: 'other' }] }] } });
   add('svn-too-low', 'The firmware SVN is below the minimum', honest, now, { status: 'contraindicated', failing: { firmware: 'FIRMWARE_SVN_TOO_LOW' } }, { reference: { models: [{ ...REFERENCE.models[0]!, minimumSvn: 2 }] } });
   const stored = (over: Partial<MemoryJson>): MemoryJson => ({ ueid: hex(a.ueid), bootcount: 0, totalOps: '0', workloadsRun: 0, checkpoints: [], lastAppraisedAt: T0, licenceUsage: {}, activeLicence: null, ...over });
+  // Signed notes (checkpoint.md §2): under the log key the device identity key certified, with the
+  // certified origin, of a head the COSE statements give.
+  const noted = a.evidence({ withNote: true });
+  const notedParts = evidenceBundle.parse(decode(noted.bundle), 'b');
+  const withNotes = (change: Partial<typeof notedParts>) => ({ bundle: encode(evidenceBundle.toCbor({ ...notedParts, ...change })), nonce: noted.nonce });
+  const log = logIdentity(a.c.state!, a.c.env);
+  const notedHead = attestationReportClaims.parse(decode(decodeSign1(notedParts.report).payload!), 'r').logHead;
+  const rogueLogKey = signingKey(-8, key('a log key no device certified'));
+  add('note-uncertified-log-key', 'A note of the right origin and head signed by a log key the device identity key did not certify', withNotes({ notes: [renderSignedNote(log.origin, notedHead.treeSize, notedHead.rootHash, rogueLogKey)] }), now, { status: 'contraindicated', failing: { 'log-consistency': 'NOTE_SIGNATURE_INVALID' } });
+  const rogueCertificate = signClaims(logKeyCertificateClaims, { ueid: a.ueid, cnf: { coseKey: rogueLogKey.publicKey }, origin: log.origin }, deviceIdentityKey(b.c.state!, b.c.env));
+  add('log-key-certified-by-another-device', "A note under a log key whose certificate another chip's device identity key signed", withNotes({ logKeyCertificate: rogueCertificate, notes: [renderSignedNote(log.origin, notedHead.treeSize, notedHead.rootHash, rogueLogKey)] }), now, { status: 'contraindicated', failing: { 'log-consistency': 'LOG_KEY_UNCERTIFIED' } });
+  add('note-without-log-key-certificate', 'A note carried without the log-key certificate', withNotes({ logKeyCertificate: undefined as never }), now, { status: 'contraindicated', failing: { 'log-consistency': 'LOG_KEY_UNCERTIFIED' } });
+  add('note-ueid-origin', 'A note under the certified log key but the origin of earlier drafts, hemkit/ueid/<UEID>, which publishes the UEID', withNotes({ notes: [renderSignedNote(`hemkit/ueid/${hex(a.ueid)}`, notedHead.treeSize, notedHead.rootHash, log.key)] }), now, { status: 'contraindicated', failing: { 'log-consistency': 'NOTE_MISMATCH' } });
+  add('note-of-unstated-head', 'A note under the certified log key of a head that no COSE checkpoint or report in the bundle states', withNotes({ notes: [renderSignedNote(log.origin, notedHead.treeSize - 1, a.log.root(notedHead.treeSize - 1), log.key)] }), now, { status: 'contraindicated', failing: { 'log-consistency': 'NOTE_MISMATCH' } });
   add('bootcount-backwards', 'The verifier saw boot count 9 before; the report says 1', honest, now, { status: 'contraindicated', failing: { rollback: 'BOOTCOUNT_WENT_BACKWARDS' } }, { memory: stored({ bootcount: 9 }) });
   add('foreign-checkpoint', "Another chip's checkpoint", rebuilt({ checkpoints: [b.c.send(CMD.checkpoint, {}).checkpoint] }), now, { status: 'contraindicated', failing: { 'log-consistency': 'CHECKPOINT_SIGNATURE_INVALID' } });
   const inflated = signClaims(checkpointClaims, { ...checkpointClaims.parse(decode(decodeSign1(a.c.send(CMD.checkpoint, {}).checkpoint).payload!), 'c'), counters: { ...reportClaims.counters, totalOps: reportClaims.counters.totalOps + 1n } }, ak);

@@ -201,7 +201,7 @@ describe.runIf(available)('the inspector page in headless Chromium', () => {
 
   it('reads a pasted signed note and verifies it under the pasted attestation key', async () => {
     const key = signingKey(-8, new Uint8Array(32).fill(7)); // the example of checkpoint.md §2
-    const note = renderSignedNote(fromHex('01000102030405060708090a0b0c0d0e0f'), 42, new Uint8Array(32).fill(1), key);
+    const note = renderSignedNote('hemkit/ueid/01000102030405060708090a0b0c0d0e0f', 42, new Uint8Array(32).fill(1), key);
     const p = await open();
     await p.fill('#keys', toHex(encode(encodeCoseKey(key.publicKey))));
     await p.fill('#input', note);

@@ -8,7 +8,7 @@ import { parseSignedNote } from '../src/signed-note.js';
 const key = signingKey(-8, new Uint8Array(32).fill(7));
 const ueid = fromHex('01000102030405060708090a0b0c0d0e0f');
 const root = sha256(new TextEncoder().encode('example root'));
-const note = renderSignedNote(ueid, 42, root, key);
+const note = renderSignedNote(`hemkit/ueid/${toHex(ueid)}`, 42, root, key);
 const keys = [{ label: 'the pasted key', key: key.publicKey }];
 
 describe('signed notes', () => {

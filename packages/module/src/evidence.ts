@@ -45,6 +45,8 @@ export interface CollectOptions {
   readonly licences?: readonly Uint8Array[];
   /** Disclose entries before this index only (a page; default: up to the report's head). */
   readonly discloseUntil?: number;
+  /** Carry the report's head also as a C2SP signed note, with the log-key certificate (checkpoint.md §2). */
+  readonly withNote?: boolean;
   /** Hears of each entry disclosed, for progress on long collections. */
   readonly onEntry?: (done: number, total: number) => void;
 }
@@ -76,6 +78,8 @@ export function collectEvidence(chip: CommandPort, options: CollectOptions): Uin
       options.onEntry?.(index - discloseFrom + 1, until - discloseFrom);
     }
   }
+  // The checkpoint command signs the live head, which is the report's: attest appends nothing.
+  const noted = options.withNote ? chip.send(CMD.checkpoint, {}) : undefined;
   return encode(
     evidenceBundle.toCbor({
       report,
@@ -84,6 +88,7 @@ export function collectEvidence(chip: CommandPort, options: CollectOptions): Uin
       ...(consistencyReceipts.length ? { consistencyReceipts } : {}),
       ...(entries.length ? { entries } : {}),
       ...(options.licences?.length ? { licences: options.licences } : {}),
+      ...(noted ? { logKeyCertificate: noted.logKeyCertificate, notes: [noted.note] } : {}),
     }),
   );
 }

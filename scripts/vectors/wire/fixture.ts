@@ -17,6 +17,9 @@ import {
   deviceCertificateClaims,
   EVENT,
   firmwareManifestClaims,
+  logKeyCertificateClaims,
+  noteOrigin,
+  type LogKeyCertificateClaims,
   HEMKIT_EAT_PROFILE,
   LOCK,
   licenceClaims,
@@ -55,6 +58,7 @@ export const KEYS: { readonly [name: string]: SigningKey } = {
   manufacturer: signingKey(-8, seedBytes('messages manufacturer')),
   device: signingKey(-8, seedBytes('messages device identity')),
   attestation: signingKey(-8, seedBytes('messages attestation')),
+  log: signingKey(-8, seedBytes('messages log key')),
   'issuer-0': signingKey(-8, seedBytes('messages issuer 0')),
   'issuer-1': signingKey(-7, seedBytes('messages issuer 1')),
   'issuer-2': signingKey(-19, seedBytes('messages issuer 2')),
@@ -171,6 +175,11 @@ export const REPORT_CLAIMS: AttestationReportClaims = {
 };
 
 /** The signed messages, as the chip, the manufacturer and the issuers would emit them. */
+/** A chip's note origin and log-key certificate claims (checkpoint.md §2.1, §2.2). */
+export const LOG_ORIGIN = noteOrigin('example.com', bytes16('messages log id'));
+export const LOG_KEY_CERTIFICATE_CLAIMS: LogKeyCertificateClaims = { ueid: UEID, cnf: { coseKey: key('log').publicKey }, origin: LOG_ORIGIN };
+export const LOG_KEY = key('log');
+
 export const SIGNED = (() => {
   const issuers = ['issuer-0', 'issuer-1', 'issuer-2'].map(key);
   const kOfN = <T>(type: SignedType<T>, claims: T, which: readonly number[]) => signStatement(type, claims, which.map((i) => issuers[i]!));
@@ -188,6 +197,7 @@ export const SIGNED = (() => {
     inclusion2: signInclusionReceipt(ak, { treeSize: 4, leafIndex: 2, path: inclusionProof(hasher, leaves, 2) }, ROOT_4),
     inclusion3: signInclusionReceipt(ak, { treeSize: 4, leafIndex: 3, path: inclusionProof(hasher, leaves, 3) }, ROOT_4),
     report: signClaims(attestationReportClaims, REPORT_CLAIMS, ak),
+    logKeyCertificate: signClaims(logKeyCertificateClaims, LOG_KEY_CERTIFICATE_CLAIMS, key('device')),
   };
 })();
 

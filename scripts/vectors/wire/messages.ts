@@ -38,6 +38,7 @@ import {
   parseRequest,
   parseResponse,
   renderSignedNote,
+  logKeyCertificateClaims,
   revocationClaims,
   signingKey,
   workloadCommitment,
@@ -343,6 +344,16 @@ function akCertificateFamily(): Family {
     invalidField('measurement-content-format-65000', 'the measurement as v1 drafts sent it, [[65000, digest]] (decisions.md §3(d))', setIn(base, [-72034], [[65000, F.FIRMWARE]])),
     { id: 'eat-measurements-claim', description: 'RFC 9711 measurements (273) with Content-Format 65000, as v1 drafts sent the measurement, added beside the profile\'s measurement claim: 273 is not in the profile', value: setIn(base, [273], [[65000, F.FIRMWARE]]), code: 'MESSAGE_UNKNOWN_FIELD' },
     invalidField('svn-negative', 'an SVN of -1', setIn(base, [-72033], -1)),
+  ]);
+}
+
+function logKeyCertificateFamily(): Family {
+  const base = logKeyCertificateClaims.toCbor(F.LOG_KEY_CERTIFICATE_CLAIMS);
+  return recordFamily(logKeyCertificateClaims, 'Log-key certificate claims, signed by the device identity key (specs/messages/checkpoint.md §2.1)', F.LOG_KEY_CERTIFICATE_CLAIMS, F.LOG_KEY_CERTIFICATE_CLAIMS, [
+    valid('origin-hemkit-invalid', 'the origin of a chip whose provisioner named no domain (checkpoint.md §2.2)', setIn(base, [-72035], `hemkit.invalid/hemkit/${'ab'.repeat(16)}`)),
+    invalidField('origin-ueid-form', 'the origin form of earlier drafts, hemkit/ueid/<UEID> (decisions.md §5 C)', setIn(base, [-72035], 'hemkit/ueid/01000102030405060708090a0b0c0d0e0f'), true),
+    invalidField('origin-uppercase-domain', 'a domain with capitals', setIn(base, [-72035], `Example.com/hemkit/${'ab'.repeat(16)}`), true),
+    invalidField('origin-log-id-15-bytes', 'a log id of 15 bytes', setIn(base, [-72035], `example.com/hemkit/${'ab'.repeat(15)}`), true),
   ]);
 }
 
@@ -666,7 +677,7 @@ function requestFamily(): Family {
 
 function responseFamily(): Family {
   const s = F.SIGNED;
-  const note = renderSignedNote(F.UEID, 4, F.ROOT_4, F.ATTESTATION_KEY);
+  const note = renderSignedNote(F.LOG_ORIGIN, 4, F.ROOT_4, F.LOG_KEY);
   const ok = (command: number, requestId: number, result: unknown) =>
     encodeResponse({ command, requestId, status: 0, result } as Parameters<typeof encodeResponse>[0]);
   const statusResult = { ueid: F.UEID, lockState: 0, licenceState: F.LICENCE_STATE, counters: F.COUNTERS, treeSize: 4, bootcount: 1, svn: 1 };
@@ -683,8 +694,7 @@ function responseFamily(): Family {
     valid('run-workload-all-optional-absent', 'run-workload below the itemisation threshold: remaining quota only', ok(CMD.runWorkload, 6, { remainingQuota: run.remainingQuota }), responseRule(CMD.runWorkload)),
     ...BOUNDARIES.map(([id, n]) => valid(`run-workload-remaining-quota-at-${id}`, `run-workload with a remaining quota of ${boundaryText[id]}`, ok(CMD.runWorkload, 6, { remainingQuota: n }), responseRule(CMD.runWorkload))),
     valid('attest', 'attest: report and both certificates', ok(CMD.attest, 7, { report: s.report, attestationKeyCertificate: s.attestationKeyCertificate, deviceCertificate: s.deviceCertificate }), responseRule(CMD.attest)),
-    valid('checkpoint-all-optional-present', 'checkpoint with its C2SP signed note', ok(CMD.checkpoint, 8, { checkpoint: s.checkpoint4, note }), responseRule(CMD.checkpoint)),
-    valid('checkpoint-all-optional-absent', 'checkpoint without a note', ok(CMD.checkpoint, 8, { checkpoint: s.checkpoint4 }), responseRule(CMD.checkpoint)),
+    valid('checkpoint', 'checkpoint with its C2SP signed note under the log key and the log-key certificate (checkpoint.md §2)', ok(CMD.checkpoint, 8, { checkpoint: s.checkpoint4, note, logKeyCertificate: s.logKeyCertificate }), responseRule(CMD.checkpoint)),
     valid('prove-inclusion', 'prove-inclusion: the receipt and the entry', ok(CMD.proveInclusion, 9, { receipt: s.inclusion3, entry: F.LOG_BYTES[3]! }), responseRule(CMD.proveInclusion)),
     valid('prove-consistency', 'prove-consistency: the receipt', ok(CMD.proveConsistency, 10, { receipt: s.consistency2to4 }), responseRule(CMD.proveConsistency)),
     valid('status-all-optional-present', 'status with a licence installed', ok(CMD.status, 11, statusResult), responseRule(CMD.status)),
@@ -731,6 +741,7 @@ export const MESSAGE_FAMILIES: readonly (() => Family)[] = [
   logHeadFamily,
   deviceCertificateFamily,
   akCertificateFamily,
+  logKeyCertificateFamily,
   firmwareManifestFamily,
   licenceFamily,
   licenceRequestFamily,

@@ -13,6 +13,8 @@ const utf8 = (s: string) => new TextEncoder().encode(s);
 const DEVICE_ID_SALT = utf8('hemkit/v1/dice/device-id');
 const INFO_DEVICE_IDENTITY = utf8('hemkit/v1/key/device-identity');
 const INFO_ATTESTATION = utf8('hemkit/v1/key/attestation');
+const INFO_LOG_KEY = utf8('hemkit/v1/key/log');
+const INFO_LOG_ID = utf8('hemkit/v1/log-id');
 
 /** Group orders, for the FIPS 186-5 A.2.1 "extra random bits" reduction. */
 const ORDERS: Record<string, bigint> = {
@@ -38,6 +40,19 @@ function privateKeyFrom(prk: Uint8Array, info: Uint8Array, alg: CoseAlgorithm): 
 
 export function deriveDeviceIdentityKey(uds: Uint8Array, alg: CoseAlgorithm, backend?: CryptoBackend): SigningKey {
   return signingKey(alg, privateKeyFrom(extract(sha256, uds, DEVICE_ID_SALT), INFO_DEVICE_IDENTITY, alg), backend);
+}
+
+/**
+ * The log key (specs/keys.md §3): Ed25519 whatever the chip's key algorithm (signed notes need it),
+ * from the UDS only, so it outlives every firmware update and witnesses' pins of it stay valid.
+ */
+export function deriveLogKey(uds: Uint8Array, backend?: CryptoBackend): SigningKey {
+  return signingKey(-8, privateKeyFrom(extract(sha256, uds, DEVICE_ID_SALT), INFO_LOG_KEY, -8), backend);
+}
+
+/** The log id of the note origin: 16 bytes keyed by the UDS, so it reveals nothing of the UEID. */
+export function deriveLogId(uds: Uint8Array): Uint8Array {
+  return expand(sha256, extract(sha256, uds, DEVICE_ID_SALT), INFO_LOG_ID, 16);
 }
 
 export function deriveAttestationKey(uds: Uint8Array, firmwareMeasurement: Uint8Array, alg: CoseAlgorithm, backend?: CryptoBackend): SigningKey {

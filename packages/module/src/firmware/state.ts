@@ -14,6 +14,7 @@ import {
   field,
   hwmodel,
   licenceId,
+  logDomain,
   lockState,
   mapOf,
   oneOf,
@@ -85,6 +86,9 @@ const provisioning = record('provisioning', {
   issuerThreshold: field(4, uint),
   replayDefence: field(5, arrayOf(replayMode, { min: 1 })),
   itemisationThreshold: optional(6, counter),
+  logDomain: optional(7, logDomain),
+  /** The log-key certificate, made once at provisioning (checkpoint.md §2.1). */
+  logKeyCertificate: field(8, anyBytes),
 });
 
 export const chipStateCodec = record('chip-state', {

@@ -3,9 +3,9 @@
  * the keys the firmware derives, and the boot sequence (specs/messages/module-commands.md).
  */
 import { HemkitError } from '@hemkit/wire/errors';
-import { attestationKeyCertificateClaims, LOCK_NAMES, signClaims, type LicenceState, type SigningKey } from '@hemkit/wire/messages';
+import { attestationKeyCertificateClaims, DEFAULT_LOG_DOMAIN, LOCK_NAMES, noteOrigin, signClaims, type LicenceState, type SigningKey } from '@hemkit/wire/messages';
 import type { ModuleEnv } from './env.js';
-import { deriveAttestationKey, deriveDeviceIdentityKey } from './keys.js';
+import { deriveAttestationKey, deriveDeviceIdentityKey, deriveLogId, deriveLogKey } from './keys.js';
 import { appendEntry } from './log.js';
 import type { ChipState, Provisioning } from './state.js';
 import { DEFAULT_POLICY } from './policy/default.js';
@@ -27,6 +27,15 @@ export function attestationKey(state: ChipState, env: ModuleEnv): SigningKey {
 
 export function deviceIdentityKey(state: ChipState, env: ModuleEnv): SigningKey {
   return deriveDeviceIdentityKey(state.uds, state.keyAlg, env.backend);
+}
+
+/** The chip's log key and note origin (specs/messages/checkpoint.md §2.1, §2.2), which no firmware changes. */
+export function logIdentity(state: ChipState, env: ModuleEnv): { readonly key: SigningKey; readonly origin: string } {
+  return logIdentityFor(state.uds, state.provisioning?.logDomain, env);
+}
+
+export function logIdentityFor(uds: Uint8Array, domain: string | undefined, env: ModuleEnv): { readonly key: SigningKey; readonly origin: string } {
+  return { key: deriveLogKey(uds, env.backend), origin: noteOrigin(domain ?? DEFAULT_LOG_DOMAIN, deriveLogId(uds)) };
 }
 
 /** A command in progress: the state as it changes, and the environment. */

@@ -70,6 +70,9 @@ export interface WorkloadSpec {
   readonly clusterSize?: number;
   readonly interconnectBytes?: bigint;
   readonly busyChipSeconds?: number;
+  /** The model states the workload started from and the one it produced (log-entry.md §3.1). */
+  readonly parentStates?: readonly Uint8Array[];
+  readonly producedState?: Uint8Array;
 }
 
 interface Base {
@@ -129,6 +132,7 @@ export type EventStep = Base &
     | { readonly do: 'power-cycle' }
     | { readonly do: 'snapshot'; readonly name: string }
     | { readonly do: 'restore'; readonly name: string }
+    | { readonly do: 'clone'; readonly name: string }
     | { readonly do: 'send-bytes'; readonly bytes: Uint8Array }
     | { readonly do: 'tamper'; readonly sensor?: string }
     | { readonly do: 'rotate-issuers'; readonly keys: readonly Uint8Array[]; readonly threshold: number; readonly signers: readonly number[] }
@@ -168,7 +172,7 @@ export interface Scenario {
 
 /** The command names a scenario uses: the keys of CMD, as the session vectors name them. */
 const COMMANDS = CMD as Readonly<Record<string, CommandId>>;
-const EVENTS = ['clock', 'mark', 'state-rollback', 'power-loss', 'power-cycle', 'snapshot', 'restore', 'send-bytes', 'tamper', 'rotate-issuers', 'appraise'] as const;
+const EVENTS = ['clock', 'mark', 'state-rollback', 'power-loss', 'power-cycle', 'snapshot', 'restore', 'clone', 'send-bytes', 'tamper', 'rotate-issuers', 'appraise'] as const;
 const TIME = 10 ** 12; // times are offsets from startTime, in seconds: ±31 000 years is plenty
 const U32 = 2 ** 32 - 1;
 
@@ -371,13 +375,22 @@ function readCommand(c: Cursor, command: CommandId, base: Base, names: Names, sc
       };
     }
     case CMD.runWorkload: {
-      c.object([...common, 'descriptor', 'ops', ...WORKLOAD_KEYS], ['descriptor', 'ops']);
+      c.object([...common, 'descriptor', 'ops', 'parentStates', 'producedState', ...WORKLOAD_KEYS], ['descriptor', 'ops']);
       const fields = { ...scenario.workload, ...readWorkloadFields(c) };
+      const parentStates = c.optional('parentStates', (x) => x.array().map(readBytes));
+      const producedState = c.optional('producedState', readBytes);
       if (fields.precisionClass === undefined) c.fail("a member 'precision' (or one in the scenario's \"workload\" defaults)");
       return {
         ...head,
         command,
-        workload: { ...fields, precisionClass: fields.precisionClass, descriptor: readBytes(c.at('descriptor')), ops: c.at('ops').count() },
+        workload: {
+          ...fields,
+          precisionClass: fields.precisionClass,
+          descriptor: readBytes(c.at('descriptor')),
+          ops: c.at('ops').count(),
+          ...(parentStates !== undefined ? { parentStates } : {}),
+          ...(producedState !== undefined ? { producedState } : {}),
+        },
       };
     }
     case CMD.attest:
@@ -434,6 +447,7 @@ function readEvent(c: Cursor, event: (typeof EVENTS)[number], base: Base, names:
       c.object([...common, 'name'], ['name']);
       return { ...base, do: event, name: names.define(names.snapshots, 'snapshot', c.at('name')) };
     case 'restore':
+    case 'clone':
       c.object([...common, 'name'], ['name']);
       return { ...base, do: event, name: names.use(names.snapshots, 'snapshot', c.at('name')) };
     case 'send-bytes':

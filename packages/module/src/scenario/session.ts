@@ -1,6 +1,6 @@
 /**
  * A scenario's trace as a module session vector (test-vectors/module/*.json, hemkit-module-session/v1):
- * its commands with their exact bytes, its state-rollback events, and the log at the end. The shipped
+ * its commands with their exact bytes, its state-rollback and tamper events, and the log at the end. The shipped
  * scenarios under scenarios/ are the session vectors written as scenarios; a test runs each and
  * compares this rendering with the vector file byte for byte (specs/scenarios.md §6).
  */

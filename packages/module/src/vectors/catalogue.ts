@@ -79,6 +79,9 @@ function quotaAndExpiry(o: SessionOptions = {}): SessionRecorder {
   r.step('fp32 is not licensed', CMD.runWorkload, workload('w-fp32', 1n, { precisionClass: 2 }), 'WORKLOAD_PRECISION_NOT_ALLOWED');
   r.step('a cluster of 17 chips is too large', CMD.runWorkload, workload('w-big', 1n, { clusterSize: 17 }), 'WORKLOAD_CLUSTER_TOO_LARGE');
   r.step('interconnect above the licensed bandwidth', CMD.runWorkload, workload('w-io', 1n, { interconnectBytes: 2n * 10n ** 9n, busyChipSeconds: 1 }), 'WORKLOAD_INTERCONNECT_EXCEEDED');
+  // log-entry.md §3.1: parents without a produced state, or one state named twice, are refused.
+  r.step('parent model states without a produced state', CMD.runWorkload, workload('w-parents', 1n, { parentStates: [sha256(utf8('base model'))] }), 'WORKLOAD_MODEL_STATES_INVALID');
+  r.step('a workload producing the state it started from', CMD.runWorkload, workload('w-self', 1n, { parentStates: [sha256(utf8('base model'))], producedState: sha256(utf8('base model')) }), 'WORKLOAD_MODEL_STATES_INVALID');
   r.step('600 operations', CMD.runWorkload, workload('w-1', 600n));
   r.step('401 operations: one past the quota', CMD.runWorkload, workload('w-2', 401n), 'WORKLOAD_OVER_QUOTA');
   r.step('400 operations: exactly the quota, which exhausts the licence', CMD.runWorkload, workload('w-3', 400n));
@@ -107,6 +110,9 @@ function counterBoundaries(o: SessionOptions = {}): SessionRecorder {
   }
   r.step('the quota is used exactly: nothing more runs', CMD.runWorkload, workload('beyond', 1n), 'WORKLOAD_LOCKED');
   r.step('attest with every counter at its boundary', CMD.attest, { nonce: new Uint8Array(64).fill(0xab) });
+  // A fresh licence admits one more operation, but a lifetime counter cannot pass 2^128-1 (module-commands.md §5).
+  r.step('a second licence of 1 operation', CMD.installLicence, { licence: r.licence({ opsQuota: 1n }) });
+  r.step('one more operation would take the counter past 2^128-1', CMD.runWorkload, workload('past-the-counter', 1n), 'WORKLOAD_COUNTER_LIMIT');
   return r;
 }
 

@@ -11,6 +11,7 @@ import type {
   AttestationKeyCertificateClaims,
   AttestationReportClaims,
   CheckpointClaims,
+  LogKeyCertificateClaims,
   DeviceCertificateClaims,
   EvidenceBundle,
   LicenceClaims,
@@ -102,6 +103,8 @@ export interface Decoded {
   readonly checkpoints: readonly Signed<CheckpointClaims>[];
   readonly entries: readonly DecodedEntry[];
   readonly licences: readonly DecodedLicence[];
+  /** The log-key certificate carried with signed notes (checkpoint.md §2.1). */
+  readonly logKeyCertificate: Signed<LogKeyCertificateClaims> | undefined;
 }
 
 /** 3. the report's claims, verified under the certified attestation key of this chip. */

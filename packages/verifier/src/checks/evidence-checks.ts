@@ -23,6 +23,8 @@ import {
   LOCK,
   licenceClaims,
   logEntry,
+  logKeyCertificateClaims,
+  openSignedNote,
   verifyConsistencyReceipt,
   verifyInclusionReceipt,
   ReceiptSignatures,
@@ -83,6 +85,7 @@ export function checkEncoding(bytes: Uint8Array): Outcome<Decoded> {
     checkpoints: (bundle.checkpoints ?? []).map((c) => signedOf(checkpointClaims, c)),
     entries: (bundle.entries ?? []).map((d) => ({ bytes: d.entry, entry: logEntry.parse(decode(d.entry), 'log-entry'), receipt: d.receipt, opening: d.opening })),
     licences: (bundle.licences ?? []).map((l) => ({ bytes: l, ...decodeIssuerStatement(l, licenceClaims) })),
+    logKeyCertificate: bundle.logKeyCertificate === undefined ? undefined : signedOf(logKeyCertificateClaims, bundle.logKeyCertificate),
   };
   for (const r of bundle.consistencyReceipts ?? []) consistencyReceiptSizes(r);
   return pass(decoded);
@@ -328,6 +331,7 @@ export function checkLogConsistency(a: Attested, memory: ChipMemory | undefined,
       proveToHead(c, `checkpoint ${i}`);
     }
   });
+  checkNotes(a, [{ treeSize: head.treeSize, rootHash: head.rootHash }, ...a.decoded.checkpoints.map((c) => c.claims)], inputs);
   const base: LogPoint =
     latest === undefined || memory === undefined ? { treeSize: 0, totalOps: 0n, workloadsRun: 0 } : { treeSize: latest.treeSize, totalOps: latest.totalOps, workloadsRun: memory.workloadsRun };
   const newCheckpoints = [
@@ -335,6 +339,37 @@ export function checkLogConsistency(a: Attested, memory: ChipMemory | undefined,
     { treeSize: head.treeSize, rootHash: head.rootHash, issuedAt: head.issuedAt, totalOps: head.totalOps },
   ];
   return pass({ head, base, newCheckpoints });
+}
+
+/**
+ * Part of 10: the carried signed notes (checkpoint.md §2.3). Each must open under the log key and
+ * origin that the chip's device identity key certified, and state the head of a COSE checkpoint or
+ * of the report of this chip: the COSE statements map the log id to the chip, since the note's
+ * origin does not name it.
+ */
+function checkNotes(a: Attested, heads: readonly { treeSize: number; rootHash: Uint8Array }[], inputs: AppraisalInputs): void {
+  const notes = a.decoded.bundle.notes ?? [];
+  if (notes.length === 0) return;
+  const signed = a.decoded.logKeyCertificate;
+  if (signed === undefined) return fail('LOG_KEY_UNCERTIFIED', 'the bundle carries notes but no log-key certificate');
+  try {
+    verifySign1(signed.message, a.chain.device.cnf.coseKey, { backend: inputs.backend });
+  } catch (err) {
+    if (err instanceof HemkitError && (err.code === 'COSE_SIGNATURE_INVALID' || err.code === 'COSE_KEY_ALG_MISMATCH')) {
+      fail('LOG_KEY_UNCERTIFIED', `the log-key certificate does not verify under the chip's device identity key (${err.code})`);
+    }
+    throw err;
+  }
+  const cert = signed.claims;
+  if (!bytesEqual(cert.ueid, a.report.ueid)) fail('LOG_KEY_UNCERTIFIED', 'the log-key certificate names another chip');
+  if (cert.cnf.coseKey.scheme !== 'ed25519') fail('LOG_KEY_UNCERTIFIED', 'the certified log key is not an Ed25519 key');
+  notes.forEach((note, i) => {
+    const stated = openSignedNote(note, cert.origin, cert.cnf.coseKey.publicKey, inputs.backend);
+    const cose = heads.find((h) => h.treeSize === stated.treeSize);
+    if (cose === undefined || !bytesEqual(cose.rootHash, stated.rootHash)) {
+      fail('NOTE_MISMATCH', `note ${i} states size ${stated.treeSize}, root ${short(stated.rootHash)}, which no COSE checkpoint or report of this chip in the bundle states`);
+    }
+  });
 }
 
 /** 11. each disclosed entry is proven in the report's log head by its inclusion receipt. */

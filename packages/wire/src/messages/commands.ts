@@ -18,6 +18,7 @@ import {
   ueid,
 } from './common.js';
 import { replayMode } from './licence.js';
+import { logDomain } from './checkpoint.js';
 import { MAX_PARENT_STATES } from './log-entry.js';
 import {
   anyBytes,
@@ -80,6 +81,7 @@ export const COMMANDS = {
       replayDefence: field(4, arrayOf(replayMode, { min: 1 })),
       itemisationThreshold: optional(5, counter),
       manufacturerKey: field(6, publicKey),
+      logDomain: optional(7, logDomain),
     }),
     result: record('provision-result', { attestationKeyCertificate: field(1, anyBytes) }),
   },
@@ -124,7 +126,7 @@ export const COMMANDS = {
   },
   [CMD.checkpoint]: {
     params: empty,
-    result: record('checkpoint-result', { checkpoint: field(1, anyBytes), note: optional(2, text) }),
+    result: record('checkpoint-result', { checkpoint: field(1, anyBytes), note: field(2, text), logKeyCertificate: field(3, anyBytes) }),
   },
   [CMD.proveInclusion]: {
     params: record('prove-inclusion-params', { logIndex: field(1, uint), treeSize: field(2, uint) }),

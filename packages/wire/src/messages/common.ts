@@ -56,6 +56,7 @@ export const CLAIM = {
   minimumSvn: -72024,
   svn: -72033,
   measurement: -72034,
+  logOrigin: -72035,
   checks: -72049,
 } as const;
 

@@ -13,6 +13,7 @@ import type { RecordType } from './schema.js';
 export const TYP = {
   deviceCertificate: 'application/vnd.hemkit.device-certificate+cbor',
   attestationKeyCertificate: 'application/vnd.hemkit.attestation-key-certificate+cbor',
+  logKeyCertificate: 'application/vnd.hemkit.log-key-certificate+cbor',
   firmwareManifest: 'application/vnd.hemkit.firmware-manifest+cbor',
   attestationReport: 'application/vnd.hemkit.attestation-report+cbor',
   checkpoint: 'application/vnd.hemkit.checkpoint+cbor',

@@ -16,6 +16,8 @@ import {
   encodeRequest,
   encodeResponse,
   renderSignedNote,
+  noteOrigin,
+  openSignedNote,
   signClaims,
   signConsistencyReceipt,
   signInclusionReceipt,
@@ -140,13 +142,37 @@ describe('signed messages and checkpoints', () => {
     expectCode(() => openClaims(checkpointClaims, bytes, signingKey(-8, new Uint8Array(32).fill(8)).publicKey), 'COSE_SIGNATURE_INVALID');
   });
 
+  const origin = noteOrigin('example.com', fromHex('000102030405060708090a0b0c0d0e0f'));
+  const exampleNote = renderSignedNote(origin, 42, sha256(new TextEncoder().encode('example root')), key);
+
   it('renders the signed note of specs/messages/checkpoint.md §2 byte for byte', () => {
-    const ueid = fromHex('01000102030405060708090a0b0c0d0e0f');
-    const note = renderSignedNote(ueid, 42, sha256(new TextEncoder().encode('example root')), key);
-    expect(note).toBe(
-      'hemkit/ueid/01000102030405060708090a0b0c0d0e0f\n42\ntWfAy7LoXCleat6TDluzSaS5vulInKp9a2ed1G6CpxE=\n\n' +
-        '\u2014 hemkit/ueid/01000102030405060708090a0b0c0d0e0f hzH5UMSWWTUry+KUrGQbs0fDRCtIZ83XSFzUqfhWcAjrfaP/yRmTr9/T40vzE/G/mMCQ0KVlbxG3Tjj919yfNG6pkAE=\n',
+    expect(exampleNote).toBe(
+      'example.com/hemkit/000102030405060708090a0b0c0d0e0f\n42\ntWfAy7LoXCleat6TDluzSaS5vulInKp9a2ed1G6CpxE=\n\n' +
+        '\u2014 example.com/hemkit/000102030405060708090a0b0c0d0e0f 7Gpd50xVNITQML0Z2G2NRZir+xWdwgBlaftaD9oO4eIMkmab2DDKs/lcfXjxQZlka4eglR2wqpwXR+A+wsAFAcw1MA0=\n',
     );
+  });
+
+  it('opens a note under its certified origin and log key, ignoring other signers\' lines (checkpoint.md §2.3)', () => {
+    const head = openSignedNote(exampleNote, origin, key.publicKey.publicKey);
+    expect(head.treeSize).toBe(42);
+    expect(hex(head.rootHash)).toBe(hex(sha256(new TextEncoder().encode('example root'))));
+    const witness = renderSignedNote(origin, 42, sha256(new TextEncoder().encode('example root')), signingKey(-8, new Uint8Array(32).fill(9))).split('\n\n')[1]!;
+    const [body, logLine] = exampleNote.split('\n\n') as [string, string];
+    // A cosigner's line first (another key under the same name): skipped, not a failure.
+    expect(openSignedNote(`${body}\n\n${witness}${logLine}`, origin, key.publicKey.publicKey).treeSize).toBe(42);
+  });
+
+  it('refuses a note by another key, for another origin, or not of three lines, each with its code', () => {
+    const other = signingKey(-8, new Uint8Array(32).fill(8));
+    expectCode(() => openSignedNote(exampleNote, origin, other.publicKey.publicKey), 'NOTE_SIGNATURE_INVALID');
+    expectCode(() => openSignedNote(renderSignedNote(origin, 42, new Uint8Array(32), other), origin, key.publicKey.publicKey), 'NOTE_SIGNATURE_INVALID');
+    expectCode(() => openSignedNote(exampleNote.replace('\n42\n', '\n43\n'), origin, key.publicKey.publicKey), 'NOTE_SIGNATURE_INVALID');
+    expectCode(() => openSignedNote(exampleNote, noteOrigin('example.org', new Uint8Array(16)), key.publicKey.publicKey), 'NOTE_MISMATCH');
+    expectCode(() => openSignedNote(exampleNote.replace('\n42\n', '\n42\next\n'), origin, key.publicKey.publicKey), 'NOTE_MALFORMED');
+    expectCode(() => openSignedNote(exampleNote.replace('\n42\n', '\n042\n'), origin, key.publicKey.publicKey), 'NOTE_MALFORMED');
+    expectCode(() => openSignedNote(exampleNote.replace('\n\n', '\n'), origin, key.publicKey.publicKey), 'NOTE_MALFORMED');
+    // The signature's last base64 digit has two unused bits: '0' (110100) and '1' (110101) decode alike.
+    expectCode(() => openSignedNote(exampleNote.replace('MA0=', 'MA1='), origin, key.publicKey.publicKey), 'NOTE_MALFORMED');
   });
 });
 

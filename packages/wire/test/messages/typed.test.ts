@@ -15,6 +15,7 @@ import {
   firmwareManifestClaims,
   licenceClaims,
   licenceRequestClaims,
+  logKeyCertificateClaims,
   openClaims,
   peekClaims,
   revocationClaims,
@@ -26,7 +27,7 @@ import { expectCode } from '../support/expect-code.js';
 
 const key = signingKey(-8, new Uint8Array(32).fill(7));
 const signer = { alg: key.alg, privateKey: key.privateKey, kid: key.kid };
-const oneSigner: SignedType<unknown>[] = [deviceCertificateClaims, attestationKeyCertificateClaims, firmwareManifestClaims, attestationReportClaims, checkpointClaims, licenceRequestClaims] as SignedType<unknown>[];
+const oneSigner: SignedType<unknown>[] = [deviceCertificateClaims, attestationKeyCertificateClaims, logKeyCertificateClaims, firmwareManifestClaims, attestationReportClaims, checkpointClaims, licenceRequestClaims] as SignedType<unknown>[];
 const statements: SignedType<unknown>[] = [licenceClaims, revocationClaims] as SignedType<unknown>[];
 const payload = encode(new Map([[1, 1]]));
 const signedAs = (typ: unknown) => signSign1(payload, signer, { protectedHeaders: new Map([[HEADER_TYP, typ as string]]) });

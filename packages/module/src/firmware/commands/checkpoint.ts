@@ -1,20 +1,23 @@
-/** checkpoint: a signed checkpoint of the log's current head (and a signed note for Ed25519 keys). */
+/**
+ * checkpoint: a signed checkpoint of the log's current head, its C2SP signed note under the chip's
+ * log key, and the log-key certificate made at provisioning (specs/messages/checkpoint.md).
+ */
 import { checkpointClaims, renderSignedNote, signClaims, type CMD } from '@hemkit/wire/messages';
-import { attestationKey, type Work } from '../work.js';
+import { attestationKey, logIdentity, type Work } from '../work.js';
 import { ok, type CommandRequest, type CommandResponse } from './types.js';
 
 export function checkpoint(w: Work, request: CommandRequest<typeof CMD.checkpoint>): CommandResponse<typeof CMD.checkpoint> {
-  w.provisioned();
+  const policy = w.provisioned();
   const s = w.state;
   const treeSize = w.env.log.size;
   const rootHash = w.env.log.root(treeSize);
-  const key = attestationKey(s, w.env);
   const bytes = signClaims(
     checkpointClaims,
     { ueid: s.ueid, issuedAt: s.lastTime, bootcount: s.bootcount, treeSize, rootHash, counters: s.counters },
-    key,
+    attestationKey(s, w.env),
     w.env.backend,
   );
-  const note = key.publicKey.scheme === 'ed25519' ? renderSignedNote(s.ueid, treeSize, rootHash, key, w.env.backend) : undefined;
-  return ok(request, { checkpoint: bytes, ...(note ? { note } : {}) });
+  const log = logIdentity(s, w.env);
+  const note = renderSignedNote(log.origin, treeSize, rootHash, log.key, w.env.backend);
+  return ok(request, { checkpoint: bytes, note, logKeyCertificate: policy.logKeyCertificate });
 }

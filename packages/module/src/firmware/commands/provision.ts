@@ -1,7 +1,7 @@
 /** provision: the device certificate, the issuers' keys and policy are installed; the chip boots. */
 import { HemkitError } from '@hemkit/wire/errors';
-import { deviceCertificateClaims, openClaims, type CMD } from '@hemkit/wire/messages';
-import { boot, deviceIdentityKey, type Work } from '../work.js';
+import { deviceCertificateClaims, logKeyCertificateClaims, openClaims, signClaims, type CMD } from '@hemkit/wire/messages';
+import { boot, deviceIdentityKey, logIdentityFor, type Work } from '../work.js';
 import { ok, type CommandRequest, type CommandResponse } from './types.js';
 import { bytesEqual } from '@hemkit/wire/bytes';
 
@@ -24,6 +24,9 @@ export function provision(w: Work, request: CommandRequest<typeof CMD.provision>
   if (params.issuerThreshold < 1 || params.issuerThreshold > n) {
     throw new HemkitError('MODULE_INVALID_PARAMS', `the issuer threshold must be between 1 and ${n}`);
   }
+  // The device identity key certifies the log key once, here (specs/messages/checkpoint.md §2.1).
+  const log = logIdentityFor(s.uds, params.logDomain, w.env);
+  const logKeyCertificate = signClaims(logKeyCertificateClaims, { ueid: s.ueid, cnf: { coseKey: log.key.publicKey }, origin: log.origin }, identity, w.env.backend);
   w.state = {
     ...s,
     provisioning: {
@@ -33,6 +36,8 @@ export function provision(w: Work, request: CommandRequest<typeof CMD.provision>
       issuerThreshold: params.issuerThreshold,
       replayDefence: [...new Set(params.replayDefence)].sort(),
       ...(params.itemisationThreshold !== undefined ? { itemisationThreshold: params.itemisationThreshold } : {}),
+      ...(params.logDomain !== undefined ? { logDomain: params.logDomain } : {}),
+      logKeyCertificate,
     },
   };
   boot(w);
