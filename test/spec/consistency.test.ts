@@ -206,3 +206,31 @@ describe('the spec as an Internet-Draft', () => {
     expect(normativeText({ rel: 'README.md', text: 'a\n## Section → implementing code\n`packages/x.ts`\n## Implementation status\n`packages/y`\n## References\nb' })).toBe('a\n## References\nb');
   });
 });
+
+describe('CDDL quoted in the prose', () => {
+  /** The rules of a CDDL text by name, each without comments or white space (a name given twice, with /=, is joined). */
+  function cddlRules(text: string): Map<string, string> {
+    const rules = new Map<string, string>();
+    let name: string | undefined;
+    for (const line of text.split('\n')) {
+      const start = /^([A-Za-z$][\w.$-]*)\s*(?:=|\/=|\/\/=)/.exec(line);
+      if (start) name = start[1]!;
+      if (name === undefined) continue;
+      rules.set(name, (rules.get(name) ?? '') + line.replace(/;.*$/, '').replace(/\s+/g, ''));
+    }
+    return rules;
+  }
+  const cddl = cddlRules(read(join(SPECS, 'cddl/hemkit.cddl')));
+
+  it.each(docs.map((d) => [d.rel, d] as const))('every rule %s quotes is the rule of cddl/hemkit.cddl, character for character', (_, d) => {
+    for (const [, block] of d.text.matchAll(/```cddl\n([\s\S]*?)```/g)) {
+      for (const [name, rule] of cddlRules(block!)) expect(rule, `${d.rel}: ${name}`).toBe(cddl.get(name));
+    }
+  });
+
+  it('the comparison can fail: a dropped cut is seen', () => {
+    const quoted = cddlRules('ear-appraisal = {\n  claim.ear-status => trust-tier, ; no cut\n}\n');
+    expect(quoted.get('ear-appraisal')).not.toBe(cddl.get('ear-appraisal'));
+    expect(cddlRules('a = 1 ; x\nb = [\n  c,\n]\n')).toEqual(new Map([['a', 'a=1'], ['b', 'b=[c,]']]));
+  });
+});

@@ -18,7 +18,7 @@ import { checkCbor, parseCddl } from '../../packages/cddl/src/index.js';
 import { signResult } from '../../packages/verifier/src/index.js';
 import { decodeSign1 } from '../../packages/wire/src/cose/index.js';
 import { signingKey } from '../../packages/wire/src/messages/index.js';
-import { filesUnder, read, SPECS, vectorFiles } from './support.js';
+import { filesUnder, read, SPECS, VECTORS, vectorFiles } from './support.js';
 
 const SCHEMAS = join(SPECS, 'schemas');
 const BASE = 'https://hemkit.invalid/schemas/';
@@ -234,6 +234,17 @@ describe('the signed attestation result against hemkit.cddl (the CDDL says what 
     expect(checkCbor(cddl, signed, 'attestation-result').ok).toBe(true);
     const result = checkCbor(cddl, decodeSign1(signed).payload!, 'ear-claims');
     expect(result.ok, JSON.stringify(result.ok ? '' : result.errors[0])).toBe(true);
+  });
+
+  it('the CDDL agrees with the receiver (attestation-result.md §1.2): every result it reads matches, every one it finds malformed does not', () => {
+    const file = JSON.parse(read(join(VECTORS, 'verifier/attestation-results.json'))) as { received: { id: string; signed: string; result: string; code?: string }[] };
+    const payloadOf = (hex: string) => decodeSign1(new Uint8Array(Buffer.from(hex, 'hex'))).payload!;
+    const read_ = file.received.filter((r) => r.result === 'valid');
+    const malformed = file.received.filter((r) => r.code === 'RESULT_MALFORMED');
+    expect(read_.map((r) => r.id)).toContain('unknown-claims');
+    expect(malformed.length).toBeGreaterThan(2);
+    for (const r of read_) expect(checkCbor(cddl, payloadOf(r.signed), 'ear-claims').ok, r.id).toBe(true);
+    for (const r of malformed) expect(checkCbor(cddl, payloadOf(r.signed), 'ear-claims').ok, r.id).toBe(false);
   });
 
   it('the CDDL check can fail: a result with a check id outside check-id does not match', () => {

@@ -236,19 +236,27 @@ describe('unsigned hemkit messages', () => {
     expectFailure(validate(schema, 'ear-claims', badTier), 'ear-claims > submods (key 266) > key "01aa" > ear-appraisal > ear-status (key 1000)', /^expected tier.none \/ tier.affirming/);
   });
 
-  it('an attestation result: exp required, aud text, one policy id as text, the nonce, each check\'s outcome as 0..3', () => {
+  it('an attestation result: exp required, aud text, the policy ids as a list, raw evidence as a CMW record, unknown claims admitted, the nonce, each check\'s outcome as 0..3', () => {
     const check = (status: CborValue, code?: string) => map([1, 'freshness'], [2, status], ...(code ? ([[3, code]] as [Key, CborValue][]) : []), [4, 'detail']);
     const appraisal = (entries: [Key, CborValue][]) => map(['01aa', map([1000, 96], ...entries)]);
     const claims = (submod: Map<Key, CborValue>, top: [Key, CborValue][] = [[4, 1767226200]]) =>
       map([265, 'tag:ietf.org,2026:rats/ear#04'], [6, 1767225600], ...top, [1004, map([0, 'hemkit'], [1, '0.1.0'])], [266, submod]);
-    const full = appraisal([[1003, 'hemkit/v1/default'], [10, bytes(16)], [-72049, [check(0), check(1, 'NONCE_WRONG_CHIP'), check(2), check(3)]]]);
+    const full = appraisal([[1003, ['hemkit/v1/default']], [10, bytes(16)], [-72049, [check(0), check(1, 'NONCE_WRONG_CHIP'), check(2), check(3)]]]);
     expect(validate(schema, 'ear-claims', claims(full, [[4, 1767226200], [3, 'relying-party-1']]))).toEqual(OK);
     // exp is required
     expectFailure(validate(schema, 'ear-claims', claims(full, [])), 'ear-claims', /claim.exp/);
     // aud is text
     expect(validate(schema, 'ear-claims', claims(full, [[4, 1767226200], [3, bytes(4)]])).ok).toBe(false);
-    // the policy id is one text string, not an array
-    expect(validate(schema, 'ear-claims', claims(appraisal([[1003, ['hemkit/v1/default']]]))).ok).toBe(false);
+    // the policy ids are a non-empty list (EAR -04), not one text string
+    expect(validate(schema, 'ear-claims', claims(appraisal([[1003, 'hemkit/v1/default']]))).ok).toBe(false);
+    expect(validate(schema, 'ear-claims', claims(appraisal([[1003, []]]))).ok).toBe(false);
+    // raw evidence is a CMW record [type, value, ? ind], not a bare byte string
+    expect(validate(schema, 'ear-claims', claims(full, [[4, 1767226200], [1002, ['application/vnd.hemkit.evidence+cbor', bytes(4), 4]]]))).toEqual(OK);
+    expect(validate(schema, 'ear-claims', claims(full, [[4, 1767226200], [1002, bytes(4)]])).ok).toBe(false);
+    // EAR's claims sets are open: unknown claims pass, at the top level, in an appraisal and in the vector
+    expect(validate(schema, 'ear-claims', claims(appraisal([[1005, map(['x', 1])], [1001, map([0, 2], [9, 96])]]), [[4, 1767226200], [-80000, 'ext']]))).toEqual(OK);
+    // but a known claim with a wrong value does not pass as an unknown one (the cuts)
+    expect(validate(schema, 'ear-claims', claims(appraisal([[1001, map([0, 200])]]))).ok).toBe(false);
     // the outcome is one of the four integers, not the earlier passed: bool, nor a name
     for (const bad of [true, 4, 'pass']) expect(validate(schema, 'ear-claims', claims(appraisal([[-72049, [check(bad)]]]))).ok).toBe(false);
     // the nonce is a byte string of 8 to 64 bytes

@@ -44,11 +44,13 @@ export interface Family {
   readonly spec: SpecSection;
   /** How the top of the message is named (names.ts). */
   readonly context: Context;
+  /** A COSE message whose signatures a given key can check (receipts sign a detached root, which the walk recomputes). */
+  readonly signed: boolean;
 }
 
 const section = (document: string, anchor: string, title: string): SpecSection => ({ document, anchor, title });
 
-const FAMILIES: Readonly<Record<FamilyId, Omit<Family, 'id'>>> = {
+const FAMILIES: Readonly<Record<FamilyId, Omit<Family, 'id' | 'signed'>>> = {
   'evidence-bundle': { title: 'Evidence bundle', spec: section('verifier.md', '2-evidence-bundle', 'verifier.md §2 Evidence bundle'), context: 'bundle' },
   'attestation-report': { title: 'Attestation report', spec: section('messages/attestation-report.md', '1-structure', 'attestation-report.md §1 Structure'), context: 'any' },
   checkpoint: { title: 'Checkpoint', spec: section('messages/checkpoint.md', '1-cose-checkpoint', 'checkpoint.md §1 COSE checkpoint'), context: 'any' },
@@ -90,7 +92,21 @@ export const CONSISTENCY_PROOFS: SpecSection = section('merkle.md', '4-consisten
 /** Inclusion proofs, for the receipt walk. */
 export const INCLUSION_PROOFS: SpecSection = section('merkle.md', '3-inclusion-proofs-rfc-9162-213', 'merkle.md §3 Inclusion proofs (RFC 9162 §2.1.3)');
 
-export const familyOf = (id: FamilyId): Family => ({ id, ...FAMILIES[id] });
+const SIGNED: ReadonlySet<FamilyId> = new Set([
+  'attestation-report',
+  'checkpoint',
+  'licence',
+  'licence-request',
+  'revocation',
+  'device-certificate',
+  'attestation-key-certificate',
+  'firmware-manifest',
+  'appraisal-result',
+  'cose-sign1',
+  'cose-sign',
+]);
+
+export const familyOf = (id: FamilyId): Family => ({ id, ...FAMILIES[id], signed: SIGNED.has(id) });
 
 const BY_TYP: ReadonlyMap<string, FamilyId> = new Map([
   [TYP.deviceCertificate, 'device-certificate'],

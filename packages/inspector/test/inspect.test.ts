@@ -40,6 +40,8 @@ describe('recognising the message family', () => {
   it('links every family to a spec section', () => {
     const f = inspect(bundleBytes()).family;
     expect(f.spec).toEqual({ document: 'verifier.md', anchor: '2-evidence-bundle', title: 'verifier.md §2 Evidence bundle' });
+    expect(f.signed).toBe(false);
+    expect(inspect(evidenceBundle.parse(decode(bundleBytes()), 'evidence-bundle').report).family.signed).toBe(true);
   });
 });
 

@@ -130,7 +130,7 @@ function showVerification(i: Inspection): void {
       if (nonceHex !== undefined) fromHex(nonceHex);
       const appraisal = appraiseBundle({ bundle: i.bytes, setup: vector?.setup ?? setup, now: n, store, ...(nonceHex === undefined ? {} : { nonce: nonceHex }), ...(vector?.expectedUeid ? { expectedUeid: vector.expectedUeid } : {}) });
       showAppraisal(byId('appraisal'), appraisal, performance.now() - started, vector?.expected);
-    } else if ((i.family.id === 'cose-sign1' || i.family.id === 'cose-sign' || i.bytes[0] === 0xd2 || (i.bytes[0] === 0xd8 && i.bytes[1] === 0x62)) && keyText !== '') {
+    } else if (i.family.signed && keyText !== '') {
       showSignatures(byId('signatures'), checkSignatures(i.bytes, parseKeys(keyText)));
     }
   } catch (e) {

@@ -76,8 +76,9 @@ export async function buildService(options: ServiceOptions): Promise<FastifyInst
     logger: false,
     // Small JSON bodies everywhere; the evidence route raises its own limit.
     bodyLimit: 4096,
-    // Request ids are not echoed: nothing in a response reflects the service's internals.
-    return503OnClosing: true,
+    // While a worker closes it still answers what reaches it on open connections, from its open
+    // store, rather than fastify's own untyped 503 (no problem document, no Retry-After).
+    return503OnClosing: false,
     ajv: { customOptions: { allErrors: false, coerceTypes: false, removeAdditional: false } },
   });
 

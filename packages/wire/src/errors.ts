@@ -75,6 +75,7 @@ export const ERROR_REGISTRY = {
   LICENCE_ALREADY_APPLIED: 'a licence whose hash is in the log of applied licences',
   LICENCE_CHALLENGE_MISMATCH: 'a licence that does not answer the chip\'s pending challenge',
   LICENCE_REVOKED: 'a licence whose id a revocation withdrew',
+  LICENCE_SVN_TOO_LOW: 'a licence that requires a higher firmware security version number than the chip runs',
   REVOCATION_REPLAYED: 'a revocation the chip has already applied',
   WORKLOAD_LOCKED: 'no licence is active: the chip is locked',
   WORKLOAD_PRECISION_NOT_ALLOWED: 'the workload\'s precision class is not allowed by the licence',

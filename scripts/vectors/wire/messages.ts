@@ -453,10 +453,16 @@ function logEntryFamily(): Family {
     ['state-rollback-detected', { ...common, kind: EVENT.stateRollbackDetected, details: { reason: 'state generation 3 < counter 5' } }, { ...common, kind: EVENT.stateRollbackDetected, details: {} }],
     ['revocation-applied', { ...common, kind: EVENT.revocationApplied, details: { revocationId: rid, licenceIds: [lid, new Uint8Array(16).fill(0x22)] } }, { ...common, kind: EVENT.revocationApplied, details: { revocationId: rid, licenceIds: [lid] } }],
     ['workload-finished-lineage', { ...common, kind: EVENT.workloadFinishedLineage, details: { workloadCommitment: c, ops: 3n * 10n ** 21n, busyChipSeconds: 3600, interconnectBytes: 5n * 10n ** 12n, parentStates: [sc(F.MODEL_STATE_BASE), sc(F.MODEL_STATE_OTHER)], producedState: sc(F.MODEL_STATE_TUNED) } }, { ...common, kind: EVENT.workloadFinishedLineage, details: { workloadCommitment: c, ops: 3n * 10n ** 21n, parentStates: [], producedState: sc(F.MODEL_STATE_TUNED) } }],
+    [
+      'workloads-aggregated',
+      { ...common, kind: EVENT.workloadsAggregated, details: { workloadCount: 12, opsByPrecision: new Map([[4, 10n ** 15n], [6, 3n * 10n ** 14n]]), busyChipSeconds: 40, interconnectBytes: 10n ** 9n, firstTime: 1_800_000_000, lastTime: 1_800_050_000 } },
+      { ...common, kind: EVENT.workloadsAggregated, details: { workloadCount: 1, opsByPrecision: new Map([[4, 1000n]]), firstTime: 1_800_000_000, lastTime: 1_800_000_000 } },
+    ],
   ];
-  const detailNames = new Map<CborMapKey, string>(
-    (['licence-id', 'licence-hash', 'sequence-number', 'reason', 'workload-commitment', 'precision-class', 'cluster-size', 'ops', 'busy-chip-seconds', 'interconnect-bytes', 'firmware-measurement', 'svn', 'previous-measurement', 'revocation-id', 'licence-ids', 'sensor', 'parent-states', 'produced-state'] as const).map((n, i) => [i + 1, n]),
-  );
+  const detailNames = new Map<CborMapKey, string>([
+    ...(['licence-id', 'licence-hash', 'sequence-number', 'reason', 'workload-commitment', 'precision-class', 'cluster-size', 'ops', 'busy-chip-seconds', 'interconnect-bytes', 'firmware-measurement', 'svn', 'previous-measurement', 'revocation-id', 'licence-ids', 'sensor', 'parent-states', 'produced-state'] as const).map((n, i) => [i + 1, n] as const),
+    [19, 'workload-count'], [20, 'ops-by-precision'], [21, 'first-time'], [22, 'last-time'],
+  ]);
   const topNames = new Map<CborMapKey, string>([[1, 'index'], [2, 'time'], [3, 'boot-count'], [4, 'event-kind'], [5, 'details']]);
   const cases: Case[] = [];
   for (const [name, full, minimal] of kinds) {
@@ -480,14 +486,14 @@ function logEntryFamily(): Family {
     valid('workload-finished-ops-2pow64', 'workload-finished: ops of 2^64 (a bignum)', setIn(finished, [5, 8], 2n ** 64n), 'workload-finished-entry'),
     valid('workload-finished-ops-2pow128-minus-1', 'workload-finished: ops and interconnect bytes of 2^128-1', setIn(setIn(finished, [5, 8], 2n ** 128n - 1n), [5, 10], 2n ** 128n - 1n), 'workload-finished-entry'),
     valid('boot-index-2pow53-minus-1', 'boot: an index of 2^53-1, the largest leaf index specs/merkle.md §2 allows', setIn(boot, [1], Number.MAX_SAFE_INTEGER), 'boot-entry'),
-    invalidField('event-kind-14', 'an event kind of 14, which is not defined', setIn(boot, [4], 14)),
+    invalidField('event-kind-15', 'an event kind of 15, which is not defined', setIn(boot, [4], 15)),
     invalidField('event-kind-0', 'an event kind of 0', setIn(boot, [4], 0)),
     { id: 'details-of-another-kind', description: 'boot details under event kind 4 (licence-expired): their keys are not that kind\'s', value: setIn(boot, [4], EVENT.licenceExpired), code: 'MESSAGE_UNKNOWN_FIELD' },
     invalidField('workload-finished-ops-2pow128', 'workload-finished: ops of 2^128', setIn(finished, [5, 8], 2n ** 128n)),
     invalidField('workload-started-precision-class-10', 'workload-started: precision class 10', setIn(logEntry.toCbor(kinds[5]![1]), [5, 6], 10)),
     invalidField('revocation-applied-no-licences', 'revocation-applied: an empty licence list', setIn(logEntry.toCbor(kinds[11]![1]), [5, 15], [])),
     invalidField('workload-finished-lineage-17-parents', 'workload-finished-lineage: 17 parent-state commitments, one more than log-entry.md §3.1 allows', setIn(logEntry.toCbor(kinds[12]![1]), [5, 17], Array.from({ length: 17 }, (_, i) => sc(new Uint8Array(32).fill(i))))),
- multiFault('event-kind-14-and-unknown-key-0', 'boot: event kind 14 and key 0 added: the kind is read before any entry, though key 0 sorts first', boot, [badValue([4], 14), unknownKey([0])], 'MESSAGE_INVALID_FIELD', (v) => logEntry.parse(v, 'log-entry')),
+ multiFault('event-kind-15-and-unknown-key-0', 'boot: event kind 15 and key 0 added: the kind is read before any entry, though key 0 sorts first', boot, [badValue([4], 15), unknownKey([0])], 'MESSAGE_INVALID_FIELD', (v) => logEntry.parse(v, 'log-entry')),
     multiFault('event-kind-absent-and-unknown-key-0', 'boot: event kind removed and key 0 added: an absent kind is reported before any entry', boot, [missing([4]), unknownKey([0])], 'MESSAGE_MISSING_FIELD', (v) => logEntry.parse(v, 'log-entry')),
     invalidField('boot-index-2pow53', 'boot: an index of 2^53: leaf indices stop at 2^53-1 (specs/merkle.md §2), though the CDDL says uint', setIn(boot, [1], 2n ** 53n), true),
   );

@@ -13,6 +13,7 @@ import { CMD, encodeResponse, LOCK, parseRequest, STATUS_ERROR, type ModuleReque
 import { dispatch, manufacture, type CommandRequest } from './commands/index.js';
 import type { ModuleEnv } from './env.js';
 import type { ChipState } from './state.js';
+import { flushIfDue } from './aggregate.js';
 import { boot, policyOf, Work } from './work.js';
 
 export { FACTORY_FIRMWARE, FACTORY_SVN, type CommandRequest, type CommandResponse } from './commands/index.js';
@@ -61,9 +62,11 @@ export function handle(state: ChipState | undefined, request: CommandRequest, en
     if (now < state.lastTime) {
       throw new HemkitError('CLOCK_WENT_BACKWARDS', `time ${now} is earlier than ${state.lastTime}, the latest the chip has seen`);
     }
-    let s: ChipState = { ...state, lastTime: now };
-    s = expireLicence(s, env);
-    const work = new Work(s, env);
+    const work = new Work({ ...state, lastTime: now }, env);
+    // Small workloads aggregated before now are logged first: before the expiry they preceded, and
+    // before a command that signs counters or changes the licence (log-entry.md §5).
+    flushIfDue(work, request.command);
+    work.state = expireLicence(work.state, env);
     try {
       const response = dispatch(work, request);
       return { state: work.state, response };

@@ -52,6 +52,10 @@ export function checkLicence(state: ChipState, provisioning: Provisioning, bytes
   if (!bytesEqual(claims.ueid, state.ueid)) {
     throw new HemkitError('LICENCE_WRONG_CHIP', `the licence is for chip ${toHex(claims.ueid)}, not ${toHex(state.ueid)}`);
   }
+  // A licence may require a minimum firmware security version (licence.md §6 step 6a).
+  if (claims.minimumSvn !== undefined && state.svn < claims.minimumSvn) {
+    throw new HemkitError('LICENCE_SVN_TOO_LOW', `the licence requires firmware SVN ${claims.minimumSvn}; the chip runs SVN ${state.svn}`);
+  }
   const policy = policyOf(env);
   policy.checkLicenceWindow(claims, state.lastTime);
   if (state.revokedLicences.some((id) => bytesEqual(id, claims.licenceId))) {

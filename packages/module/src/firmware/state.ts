@@ -16,6 +16,7 @@ import {
   licenceId,
   logDomain,
   lockState,
+  mapOf,
   oneOf,
   optional,
   precisionClass,
@@ -32,6 +33,25 @@ import {
 } from '@hemkit/wire/messages';
 import type { CosePublicKey, CoseAlgorithm } from '@hemkit/wire/cose';
 
+/**
+ * The bounds of every list the firmware keeps (module-commands.md §4, "Storage bounds"). When a list is
+ * full, the oldest item is forgotten to make room; the spec states what each forgetting costs.
+ */
+export const LIST_BOUNDS = {
+  /** Hashes of applied licences (the hash-log replay defence). */
+  appliedLicenceHashes: 64,
+  /** Ids of revoked licences. */
+  revokedLicences: 256,
+  /** Ids of applied revocations. */
+  appliedRevocations: 256,
+} as const;
+
+/** Appends to a bounded list, forgetting the oldest items past `bound`. */
+export function appendBounded<T>(list: readonly T[], items: readonly T[], bound: number): T[] {
+  const all = [...list, ...items];
+  return all.length > bound ? all.slice(all.length - bound) : all;
+}
+
 /** The largest counter or quota (hemkit.cddl `counter`: uint or biguint up to 2^128 − 1). */
 export const COUNTER_MAX = 2n ** 128n - 1n;
 
@@ -47,6 +67,16 @@ const activeLicence = record('active-licence', {
   maxClusterSize: optional(7, uint),
   maxInterconnectBandwidth: optional(8, uint),
   precisionClasses: field(9, arrayOf(precisionClass, { min: 1 })),
+});
+
+/** Sub-threshold workloads not yet logged (log-entry.md §5): written as one workloads-aggregated entry. */
+const pendingAggregate = record('pending-aggregate', {
+  workloadCount: field(1, uint),
+  opsByPrecision: field(2, mapOf(precisionClass, counter)),
+  busyChipSeconds: field(3, uint),
+  interconnectBytes: field(4, counter),
+  firstTime: field(5, time),
+  lastTime: field(6, time),
 });
 
 const provisioning = record('provisioning', {
@@ -79,18 +109,20 @@ export const chipStateCodec = record('chip-state', {
   licence: optional(12, activeLicence),
   lockState: field(13, lockState),
   highestSequence: optional(14, uint),
-  appliedLicenceHashes: field(15, arrayOf(digest)),
+  appliedLicenceHashes: field(15, arrayOf(digest, { max: LIST_BOUNDS.appliedLicenceHashes })),
   pendingChallenge: optional(16, anyBytes),
-  revokedLicences: field(17, arrayOf(licenceId)),
-  appliedRevocations: field(18, arrayOf(licenceId)),
+  revokedLicences: field(17, arrayOf(licenceId, { max: LIST_BOUNDS.revokedLicences })),
+  appliedRevocations: field(18, arrayOf(licenceId, { max: LIST_BOUNDS.appliedRevocations })),
   // Time and log
   lastTime: field(19, time),
   logSize: field(20, uint),
   // 21 is retired: the last signed checkpoint, which reports no longer name (they bind the live head).
   refusing: field(22, bool),
+  pendingAggregate: optional(23, pendingAggregate),
 });
 
 export type ChipState = ReturnType<typeof chipStateCodec.parse>;
 export type ActiveLicence = ReturnType<typeof activeLicence.parse>;
 export type Provisioning = ReturnType<typeof provisioning.parse>;
+export type PendingAggregate = ReturnType<typeof pendingAggregate.parse>;
 export type { Counters, LockState, PrecisionClass, ReplayMode, CosePublicKey, CoseAlgorithm };

@@ -48,6 +48,7 @@ export interface LicenceClaimsSpec {
   readonly precisionClasses?: readonly PrecisionClass[];
   /** Bytes, or 'pending': the challenge the chip is waiting for, read from its state. */
   readonly chipChallenge?: Uint8Array | 'pending';
+  readonly minimumSvn?: number;
 }
 
 export type LicenceSpec =
@@ -69,6 +70,9 @@ export interface WorkloadSpec {
   readonly clusterSize?: number;
   readonly interconnectBytes?: bigint;
   readonly busyChipSeconds?: number;
+  /** The model states the workload started from and the one it produced (log-entry.md §3.1). */
+  readonly parentStates?: readonly Uint8Array[];
+  readonly producedState?: Uint8Array;
 }
 
 interface Base {
@@ -128,6 +132,7 @@ export type EventStep = Base &
     | { readonly do: 'power-cycle' }
     | { readonly do: 'snapshot'; readonly name: string }
     | { readonly do: 'restore'; readonly name: string }
+    | { readonly do: 'clone'; readonly name: string }
     | { readonly do: 'send-bytes'; readonly bytes: Uint8Array }
     | { readonly do: 'tamper'; readonly sensor?: string }
     | { readonly do: 'rotate-issuers'; readonly keys: readonly Uint8Array[]; readonly threshold: number; readonly signers: readonly number[] }
@@ -167,7 +172,7 @@ export interface Scenario {
 
 /** The command names a scenario uses: the keys of CMD, as the session vectors name them. */
 const COMMANDS = CMD as Readonly<Record<string, CommandId>>;
-const EVENTS = ['clock', 'mark', 'state-rollback', 'power-loss', 'power-cycle', 'snapshot', 'restore', 'send-bytes', 'tamper', 'rotate-issuers', 'appraise'] as const;
+const EVENTS = ['clock', 'mark', 'state-rollback', 'power-loss', 'power-cycle', 'snapshot', 'restore', 'clone', 'send-bytes', 'tamper', 'rotate-issuers', 'appraise'] as const;
 const TIME = 10 ** 12; // times are offsets from startTime, in seconds: ±31 000 years is plenty
 const U32 = 2 ** 32 - 1;
 
@@ -253,7 +258,7 @@ function readIntRef(c: Cursor, names: Names): IntRef {
   return c.integer(0);
 }
 
-const CLAIM_KEYS = ['licenceId', 'ueid', 'sequenceNumber', 'notBefore', 'expiry', 'issuedAt', 'opsQuota', 'maxClusterSize', 'maxInterconnectBandwidth', 'precisionClasses', 'chipChallenge'];
+const CLAIM_KEYS = ['licenceId', 'ueid', 'sequenceNumber', 'notBefore', 'expiry', 'issuedAt', 'opsQuota', 'maxClusterSize', 'maxInterconnectBandwidth', 'precisionClasses', 'chipChallenge', 'minimumSvn'];
 
 function readClaims(c: Cursor): LicenceClaimsSpec {
   c.object(CLAIM_KEYS);
@@ -270,6 +275,7 @@ function readClaims(c: Cursor): LicenceClaimsSpec {
     maxInterconnectBandwidth: o('maxInterconnectBandwidth', (x) => x.integer(0)),
     precisionClasses: o('precisionClasses', (x) => x.array({ min: 1 }).map(readPrecision)),
     chipChallenge: o('chipChallenge', (x) => (x.value === 'pending' ? ('pending' as const) : readBytes(x))),
+    minimumSvn: o('minimumSvn', (x) => x.integer(0)),
   };
   return Object.fromEntries(Object.entries(claims).filter(([, v]) => v !== undefined)) as LicenceClaimsSpec;
 }
@@ -369,13 +375,22 @@ function readCommand(c: Cursor, command: CommandId, base: Base, names: Names, sc
       };
     }
     case CMD.runWorkload: {
-      c.object([...common, 'descriptor', 'ops', ...WORKLOAD_KEYS], ['descriptor', 'ops']);
+      c.object([...common, 'descriptor', 'ops', 'parentStates', 'producedState', ...WORKLOAD_KEYS], ['descriptor', 'ops']);
       const fields = { ...scenario.workload, ...readWorkloadFields(c) };
+      const parentStates = c.optional('parentStates', (x) => x.array().map(readBytes));
+      const producedState = c.optional('producedState', readBytes);
       if (fields.precisionClass === undefined) c.fail("a member 'precision' (or one in the scenario's \"workload\" defaults)");
       return {
         ...head,
         command,
-        workload: { ...fields, precisionClass: fields.precisionClass, descriptor: readBytes(c.at('descriptor')), ops: c.at('ops').count() },
+        workload: {
+          ...fields,
+          precisionClass: fields.precisionClass,
+          descriptor: readBytes(c.at('descriptor')),
+          ops: c.at('ops').count(),
+          ...(parentStates !== undefined ? { parentStates } : {}),
+          ...(producedState !== undefined ? { producedState } : {}),
+        },
       };
     }
     case CMD.attest:
@@ -432,6 +447,7 @@ function readEvent(c: Cursor, event: (typeof EVENTS)[number], base: Base, names:
       c.object([...common, 'name'], ['name']);
       return { ...base, do: event, name: names.define(names.snapshots, 'snapshot', c.at('name')) };
     case 'restore':
+    case 'clone':
       c.object([...common, 'name'], ['name']);
       return { ...base, do: event, name: names.use(names.snapshots, 'snapshot', c.at('name')) };
     case 'send-bytes':

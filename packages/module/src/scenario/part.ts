@@ -69,8 +69,8 @@ export class SimulatedPart {
   state: ChipState | undefined;
   readonly env: ModuleEnv;
   readonly #log: MemoryLogStore;
-  readonly #counter: CuttableCounter;
-  readonly #store: MemoryStateStore;
+  #counter: CuttableCounter;
+  #store: MemoryStateStore;
   readonly #meter: Meter;
   #committed: { state: ChipState; logSize: number } | undefined;
   #crash: CrashPoint | undefined;
@@ -143,6 +143,18 @@ export class SimulatedPart {
 
   /** Puts a copied record back on the medium (the counter, apart from it, stays where it is). */
   restore(record: Uint8Array | undefined): void {
+    this.#store.record = record?.slice();
+  }
+
+  /**
+   * Moves the part's storage into a blank part of the same model: `record` on its medium, its own
+   * monotonic counter at 0 (a counter is silicon: copying the flash does not copy it). The log goes
+   * with the medium. The scenario drives the new part from here; its next power-on finds the record
+   * ahead of its counter.
+   */
+  transplant(record: Uint8Array | undefined): void {
+    this.#counter = new CuttableCounter(this.#meter.counter(new MemoryMonotonicCounter()));
+    this.#store = new MemoryStateStore({ counter: this.#counter });
     this.#store.record = record?.slice();
   }
 

@@ -9,7 +9,9 @@ import { DEFAULT_POLICY } from '../firmware/policy/default.js';
 import type { FirmwarePolicy } from '../firmware/policy/types.js';
 
 /** The hooks every policy has: those of the default policy, which implements the whole interface. */
-export const POLICY_HOOKS: readonly string[] = Object.keys(DEFAULT_POLICY).filter((k) => k !== 'name');
+export const POLICY_HOOKS: readonly string[] = Object.keys(DEFAULT_POLICY).filter((k) => typeof (DEFAULT_POLICY as unknown as Record<string, unknown>)[k] === 'function');
+/** The numeric settings every policy has (the aggregation period). */
+export const POLICY_SETTINGS: readonly string[] = Object.keys(DEFAULT_POLICY).filter((k) => typeof (DEFAULT_POLICY as unknown as Record<string, unknown>)[k] === 'number');
 
 /** `value` as a FirmwarePolicy, or POLICY_MODULE_INVALID naming what is wrong; `where` names the source. */
 export function asFirmwarePolicy(value: unknown, where: string): FirmwarePolicy {
@@ -22,7 +24,11 @@ export function asFirmwarePolicy(value: unknown, where: string): FirmwarePolicy 
   for (const hook of POLICY_HOOKS) {
     if (typeof record[hook] !== 'function') fail(`the policy has no hook '${hook}' (a function); spread DEFAULT_POLICY to keep the default's`);
   }
-  const unknown = Object.keys(record).find((k) => k !== 'name' && !POLICY_HOOKS.includes(k));
+  for (const setting of POLICY_SETTINGS) {
+    const v = record[setting];
+    if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) fail(`the policy's '${setting}' is not a whole number of seconds; spread DEFAULT_POLICY to keep the default's`);
+  }
+  const unknown = Object.keys(record).find((k) => k !== 'name' && !POLICY_HOOKS.includes(k) && !POLICY_SETTINGS.includes(k));
   if (unknown !== undefined) fail(`the policy has a member '${unknown}' that the interface does not (its hooks: ${POLICY_HOOKS.join(', ')})`);
   return value as FirmwarePolicy;
 }

@@ -225,6 +225,8 @@ class Run {
           ...(w.clusterSize !== undefined ? { clusterSize: w.clusterSize } : {}),
           ...(w.interconnectBytes !== undefined ? { interconnectBytes: w.interconnectBytes } : {}),
           ...(w.busyChipSeconds !== undefined ? { busyChipSeconds: w.busyChipSeconds } : {}),
+          ...(w.parentStates !== undefined ? { parentStates: w.parentStates } : {}),
+          ...(w.producedState !== undefined ? { producedState: w.producedState } : {}),
         };
       }
       case CMD.attest:
@@ -318,6 +320,9 @@ class Run {
         return {};
       case 'restore':
         this.part.restore(this.snapshots.get(step.name));
+        return {};
+      case 'clone':
+        this.part.transplant(this.snapshots.get(step.name));
         return {};
       case 'send-bytes':
         return this.exchange(step.bytes);

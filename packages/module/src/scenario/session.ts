@@ -1,6 +1,6 @@
 /**
  * A scenario's trace as a module session vector (test-vectors/module/*.json, hemkit-module-session/v1):
- * its commands with their exact bytes, its state-rollback events, and the log at the end. The shipped
+ * its commands with their exact bytes, its state-rollback and tamper events, and the log at the end. The shipped
  * scenarios under scenarios/ are the session vectors written as scenarios; a test runs each and
  * compares this rendering with the vector file byte for byte (specs/scenarios.md §6).
  */
@@ -12,7 +12,7 @@ import type { Scenario } from './format.js';
 import type { Trace } from './trace.js';
 
 /** Events with a place in a session vector; any other event has no rendering there. */
-const VECTOR_EVENTS: ReadonlySet<string> = new Set(['clock', 'mark', 'state-rollback']);
+const VECTOR_EVENTS: ReadonlySet<string> = new Set(['clock', 'mark', 'state-rollback', 'tamper']);
 
 export function sessionVectorOf(scenario: Scenario, trace: Trace): SessionVector {
   const steps: (SessionStep | SessionEvent)[] = [];
@@ -22,6 +22,8 @@ export function sessionVectorOf(scenario: Scenario, trace: Trace): SessionVector
       steps.push({ comment: step.comment, time: step.time, command: step.do, request: step.request!, response: step.response!, expect: step.expect });
     } else if (source.do === 'state-rollback') {
       steps.push({ comment: step.comment, time: step.time, event: 'state-rollback', reason: source.reason });
+    } else if (source.do === 'tamper') {
+      steps.push({ comment: step.comment, time: step.time, event: 'tamper', ...(source.sensor !== undefined ? { sensor: source.sensor } : {}) });
     } else if (!VECTOR_EVENTS.has(source.do)) {
       throw new HemkitError('SCENARIO_STEP_NOT_APPLICABLE', `step ${i} ('${source.do}') has no form in a module session vector`);
     }

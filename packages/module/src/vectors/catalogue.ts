@@ -79,6 +79,9 @@ function quotaAndExpiry(o: SessionOptions = {}): SessionRecorder {
   r.step('fp32 is not licensed', CMD.runWorkload, workload('w-fp32', 1n, { precisionClass: 2 }), 'WORKLOAD_PRECISION_NOT_ALLOWED');
   r.step('a cluster of 17 chips is too large', CMD.runWorkload, workload('w-big', 1n, { clusterSize: 17 }), 'WORKLOAD_CLUSTER_TOO_LARGE');
   r.step('interconnect above the licensed bandwidth', CMD.runWorkload, workload('w-io', 1n, { interconnectBytes: 2n * 10n ** 9n, busyChipSeconds: 1 }), 'WORKLOAD_INTERCONNECT_EXCEEDED');
+  // log-entry.md §3.1: parents without a produced state, or one state named twice, are refused.
+  r.step('parent model states without a produced state', CMD.runWorkload, workload('w-parents', 1n, { parentStates: [sha256(utf8('base model'))] }), 'WORKLOAD_MODEL_STATES_INVALID');
+  r.step('a workload producing the state it started from', CMD.runWorkload, workload('w-self', 1n, { parentStates: [sha256(utf8('base model'))], producedState: sha256(utf8('base model')) }), 'WORKLOAD_MODEL_STATES_INVALID');
   r.step('600 operations', CMD.runWorkload, workload('w-1', 600n));
   r.step('401 operations: one past the quota', CMD.runWorkload, workload('w-2', 401n), 'WORKLOAD_OVER_QUOTA');
   r.step('400 operations: exactly the quota, which exhausts the licence', CMD.runWorkload, workload('w-3', 400n));
@@ -107,6 +110,9 @@ function counterBoundaries(o: SessionOptions = {}): SessionRecorder {
   }
   r.step('the quota is used exactly: nothing more runs', CMD.runWorkload, workload('beyond', 1n), 'WORKLOAD_LOCKED');
   r.step('attest with every counter at its boundary', CMD.attest, { nonce: new Uint8Array(64).fill(0xab) });
+  // A fresh licence admits one more operation, but a lifetime counter cannot pass 2^128-1 (module-commands.md §5).
+  r.step('a second licence of 1 operation', CMD.installLicence, { licence: r.licence({ opsQuota: 1n }) });
+  r.step('one more operation would take the counter past 2^128-1', CMD.runWorkload, workload('past-the-counter', 1n), 'WORKLOAD_COUNTER_LIMIT');
   return r;
 }
 
@@ -121,6 +127,9 @@ function firmware(o: SessionOptions = {}): SessionRecorder {
   r.step('a manifest for another model', CMD.firmwareUpdate, { manifest: r.manufacturer.signFirmwareManifest(utf8('other-model'), v2, 3, T0) }, 'FIRMWARE_WRONG_MODEL');
   r.step('a downgrade to SVN 1', CMD.firmwareUpdate, { manifest: r.manufacturer.signFirmwareManifest(hwmodel, sha256(utf8('old')), 1, T0) }, 'FIRMWARE_SVN_DOWNGRADE');
   r.step('attest under the new firmware', CMD.attest, { nonce: new Uint8Array(8).fill(1) });
+  // licence.md §6 step 6a: a licence may require a minimum firmware SVN.
+  r.step('a licence requiring SVN 3 is refused on SVN 2', CMD.installLicence, { licence: r.licence({ minimumSvn: 3 }) }, 'LICENCE_SVN_TOO_LOW');
+  r.step('a licence requiring SVN 2 is installed', CMD.installLicence, { licence: r.licence({ minimumSvn: 2 }) });
   return r;
 }
 
@@ -172,6 +181,33 @@ function tamper(o: SessionOptions = {}): SessionRecorder {
   r.tamperEvent('a second sensor: a voltage glitch', 'voltage-glitch');
   r.step('status: lock state tamper', CMD.status, {});
   r.step('the report shows lock state tamper; the log shows both sensors', CMD.attest, { nonce: sha256(utf8('tamper nonce')) });
+  return r;
+}
+
+function itemisation(o: SessionOptions = {}): SessionRecorder {
+  const r = new SessionRecorder(
+    'session-itemisation',
+    'The itemisation threshold: small workloads counted but logged only as a daily workloads-aggregated entry, written before a report and before a licence change',
+    'itemisation',
+    undefined,
+    undefined,
+    o,
+  );
+  r.setUp(undefined, 10n ** 18n);
+  r.step('install a licence', CMD.installLicence, { licence: r.licence() });
+  r.step('a workload at the threshold is itemised', CMD.runWorkload, workload('large', 10n ** 18n));
+  r.step('a small bf16 workload is counted, not itemised', CMD.runWorkload, workload('small-1', 4n * 10n ** 17n, { busyChipSeconds: 20 }));
+  r.clock.advance(600);
+  r.step('a small fp8 workload', CMD.runWorkload, workload('small-2', 10n ** 17n, { precisionClass: 6 }));
+  r.step('status: the counters include both; the log has no entry for them yet', CMD.status, {});
+  r.step('attest: the aggregate is written first, so the report binds a log that covers its counters', CMD.attest, { nonce: sha256(utf8('itemisation nonce 1')) });
+  r.step('another small workload', CMD.runWorkload, workload('small-3', 10n ** 17n));
+  r.clock.advance(86_400);
+  r.step('a day later the first command writes the aggregate: its period is over', CMD.status, {});
+  r.step('a small workload', CMD.runWorkload, workload('small-4', 10n ** 16n));
+  r.step('a new licence: the aggregate under the old one is written first', CMD.installLicence, { licence: r.licence({ opsQuota: 10n ** 16n }) });
+  r.step('a small workload that uses the new licence up: aggregated, then exhausted', CMD.runWorkload, workload('small-5', 10n ** 16n));
+  r.step('attest', CMD.attest, { nonce: sha256(utf8('itemisation nonce 2')) });
   return r;
 }
 
@@ -237,7 +273,7 @@ function usageOnly(): SessionRecorder {
  * another policy and `record`, it shows where that policy behaves differently (the recorder's
  * `differences`).
  */
-export const MODULE_SESSIONS: readonly ((options?: SessionOptions) => SessionRecorder)[] = [lifecycle, licenceRefusals, replayDefences, quotaAndExpiry, counterBoundaries, firmware, provisioningRefusals, tamper];
+export const MODULE_SESSIONS: readonly ((options?: SessionOptions) => SessionRecorder)[] = [lifecycle, licenceRefusals, replayDefences, quotaAndExpiry, counterBoundaries, firmware, provisioningRefusals, tamper, itemisation];
 
 /** Sessions that exist to show a mechanism of a non-default policy: each names its policy in its setup. */
 export const POLICY_SESSIONS: readonly (() => SessionRecorder)[] = [throttledBaseline, usageOnly];

@@ -179,7 +179,7 @@ export class SessionRecorder {
   }
 
   /** Manufactures and provisions the chip with the session's policy. */
-  setUp(hwmodel = utf8('hemkit-sim-a1')): void {
+  setUp(hwmodel = utf8('hemkit-sim-a1'), itemisationThreshold?: bigint): void {
     const made = this.step('manufacture with a fixed UDS', CMD.manufacture, { hwmodel, uds: vectorKey(`uds ${this.randomSeed}`) }) as {
       ueid: Uint8Array;
       deviceIdentityKey: import('@hemkit/wire/cose').CosePublicKey;
@@ -191,6 +191,7 @@ export class SessionRecorder {
       issuerThreshold: this.threshold,
       replayDefence: [...this.replayDefence],
       manufacturerKey: this.manufacturer.publicKey,
+      ...(itemisationThreshold !== undefined ? { itemisationThreshold } : {}),
     });
   }
 

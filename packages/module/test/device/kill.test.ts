@@ -96,9 +96,11 @@ describe('the device process under SIGKILL', () => {
         expect(entry.kind).toBe(EVENT.workloadFinished);
         expect(entry.kind === EVENT.workloadFinished && Buffer.from(entry.details.workloadCommitment).equals(Buffer.from(workloadCommitment(ack.salt, descriptor)))).toBe(true);
       }
-      // Now a stream of workloads, killed after a random delay, usually mid-command.
+      // Now a stream of workloads, killed after a varied delay, usually mid-command. The clock starts at
+      // the round's first acknowledged workload, so that every round adds at least one however loaded
+      // the machine is (a kill before any would test nothing new).
       const killAfterMs = 20 + ((round * 37) % 120);
-      const killer = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+      let killer: ReturnType<typeof setTimeout> | undefined;
       try {
         for (;;) {
           const r = result(
@@ -106,6 +108,7 @@ describe('the device process under SIGKILL', () => {
             await client.request(request(CMD.runWorkload, { workloadDescriptor: descriptor, precisionClass: 4, ops: OPS })),
           );
           acknowledged.push({ finishedIndex: r.finishedIndex!, salt: r.salt!, remainingQuota: r.remainingQuota });
+          killer ??= setTimeout(() => child.kill('SIGKILL'), killAfterMs);
           if (round % 4 === 0) result(CMD.checkpoint, await client.request(request(CMD.checkpoint, {})));
         }
       } catch {

@@ -65,7 +65,7 @@ describe('asFirmwarePolicy', () => {
   });
 
   it('knows every hook of the interface', () => {
-    expect([...POLICY_HOOKS].sort()).toEqual(['checkLicenceWindow', 'checkReplay', 'hasExpired', 'initialQuota', 'quotaCost', 'rememberLicence', 'whenLocked', 'whenOverQuota']);
+    expect([...POLICY_HOOKS].sort()).toEqual(['checkLicenceWindow', 'checkReplay', 'hasExpired', 'initialQuota', 'itemise', 'quotaCost', 'rememberLicence', 'whenLocked', 'whenOverQuota']);
   });
 
   it.each([
@@ -73,6 +73,7 @@ describe('asFirmwarePolicy', () => {
     ['no name', { ...DEFAULT_POLICY, name: '' }, 'm.mjs: the policy has no name (a non-empty string, shown in traces)'],
     ['a hook missing', { ...DEFAULT_POLICY, whenLocked: undefined }, "m.mjs: the policy has no hook 'whenLocked' (a function); spread DEFAULT_POLICY to keep the default's"],
     ['a misspelt hook', { ...DEFAULT_POLICY, whenOverquota: () => undefined }, "m.mjs: the policy has a member 'whenOverquota' that the interface does not"],
+    ['an aggregation period that is not seconds', { ...DEFAULT_POLICY, aggregationPeriod: -1 }, "m.mjs: the policy's 'aggregationPeriod' is not a whole number of seconds"],
   ])('refuses %s with POLICY_MODULE_INVALID', (_, value, message) => {
     expect(expectCode(() => asFirmwarePolicy(value, 'm.mjs'), 'POLICY_MODULE_INVALID').message.startsWith(message)).toBe(true);
   });

@@ -163,3 +163,20 @@ describe('storage taken away', () => {
     expect(t.final).toEqual({ manufactured: false });
   });
 });
+
+describe('clone', () => {
+  it("the flash copied into a blank part: its counter is 0, so the record is ahead of it; found at power-on, logged, refused", () => {
+    const t = trace([
+      run('a', 10),
+      { do: 'snapshot', comment: 'copy the flash', name: 'flash' },
+      { do: 'clone', comment: 'write it into a blank part', name: 'flash' },
+      { do: 'power-cycle', comment: 'power the clone on' },
+      run('b', 1, { expect: 'MODULE_REFUSING' }),
+    ]);
+    expect(t.mismatches).toEqual([]);
+    const powerOn = t.steps[6]!;
+    const rollback = powerOn.logEntries.find((e) => e.kind === 'stateRollbackDetected')!;
+    expect(JSON.stringify(rollback.entry)).toContain('counter-behind-state');
+    expect(powerOn.transitions['lockState']).toEqual({ from: 'unlocked', to: 'rollback' });
+  });
+});

@@ -462,8 +462,8 @@ function openModelStates(o: LogEntryOpening, entry: LogEntry): OpenedModelStates
 /**
  * 13. counters against the log: every entry from the base (the largest remembered checkpoint, or the
  * empty log of a chip never seen) to the report's head must be disclosed and proven, and the
- * workload-finished entries among them must account exactly for the growth of the report's total
- * operations and workloads run. No policy relaxes this: a report whose counters no entries cover is
+ * workload-finished and workloads-aggregated entries among them must account exactly for the growth
+ * of the report's total operations and workloads run. No policy relaxes this: a report whose counters no entries cover is
  * never affirmed (verifier.md §4, invariant 2).
  */
 export function checkCountersAgainstLog(anchored: Anchored, proven: Proven): Outcome<Covered> {
@@ -487,9 +487,14 @@ export function checkCountersAgainstLog(anchored: Anchored, proven: Proven): Out
   let ops = 0n;
   let workloads = 0;
   for (const entry of covered) {
-    if (!finishesWorkload(entry)) continue;
-    ops += entry.details.ops;
-    workloads++;
+    if (finishesWorkload(entry)) {
+      ops += entry.details.ops;
+      workloads++;
+    } else if (entry.kind === EVENT.workloadsAggregated) {
+      // Small workloads logged together (log-entry.md §5): they count as the workloads they were.
+      for (const classOps of entry.details.opsByPrecision.values()) ops += classOps;
+      workloads += entry.details.workloadCount;
+    }
   }
   if (ops !== head.totalOps - base.totalOps || workloads !== head.workloadsRun - base.workloadsRun) {
     fail(
@@ -601,6 +606,32 @@ export function checkLicence(a: Attested, covered: Covered, memory: ChipMemory |
         const beyond = (ops * (used - limit) + charge - 1n) / charge;
         if (beyond <= allowed) used = limit;
       }
+      if (used > limit) fail('LICENCE_QUOTA_EXCEEDED', `the log records ${used} operations under licence ${active}, whose quota is ${limit}`);
+      usage.set(active, used);
+      fresh.set(active, { ops: (fresh.get(active)?.ops ?? 0n) + ops, claims });
+    } else if (entry.kind === EVENT.workloadsAggregated) {
+      // Small workloads logged together: all ran under the licence active at the entry (the chip
+      // writes an aggregate before any licence change, log-entry.md §5).
+      const d = entry.details;
+      let ops = 0n;
+      for (const classOps of d.opsByPrecision.values()) ops += classOps;
+      if (active === undefined) {
+        // Each workload at the baseline for at least 1 s.
+        const allowed = baseline(Math.max(d.busyChipSeconds ?? 0, d.workloadCount));
+        if (revoked || allowed === undefined) return fail('LICENCE_UNACCOUNTED', `entry ${entry.index} aggregates workloads run while no licence admitted workloads`);
+        if (ops > allowed) fail('LICENCE_UNACCOUNTED', `entry ${entry.index} aggregates ${ops} operations with no licence, above the throttled baseline's ${allowed}`);
+        continue;
+      }
+      const claims = presented(active, `entry ${entry.index} aggregates workloads run under`);
+      const outside = [...d.opsByPrecision.keys()].filter((c) => !claims.precisionClasses.includes(c));
+      if (outside.length > 0) fail('LICENCE_UNACCOUNTED', `entry ${entry.index} aggregates precision classes ${outside.join(', ')}, which licence ${active} does not admit`);
+      if (rules.clock && (d.firstTime < claims.notBefore || d.lastTime >= claims.expiry)) {
+        fail('LICENCE_OUT_OF_WINDOW', `entry ${entry.index} aggregates workloads run from ${d.firstTime} to ${d.lastTime}, outside the window [${claims.notBefore}, ${claims.expiry}) of licence ${active}`);
+      }
+      let charge = 0n;
+      for (const [c, classOps] of d.opsByPrecision) charge += cost(classOps, c);
+      const used = (usage.get(active) ?? 0n) + charge;
+      const limit = allowance(active, claims);
       if (used > limit) fail('LICENCE_QUOTA_EXCEEDED', `the log records ${used} operations under licence ${active}, whose quota is ${limit}`);
       usage.set(active, used);
       fresh.set(active, { ops: (fresh.get(active)?.ops ?? 0n) + ops, claims });

@@ -10,7 +10,7 @@ import { enterTamperState } from '../../../module/src/firmware/chip.js';
 import { InProcessChip, ManualClock, seededRandom } from '../../../module/src/in-process.js';
 import { collectEvidence } from '../../../module/src/evidence.js';
 import { MemoryLogStore } from '../../../module/src/log/index.js';
-import { throttledBaselinePolicy, USAGE_ONLY_POLICY, WIDTH_WEIGHTS, type FirmwarePolicy } from '../../../module/src/firmware/policy/index.js';
+import { DEFAULT_POLICY as DEFAULT_FIRMWARE_POLICY, throttledBaselinePolicy, USAGE_ONLY_POLICY, WIDTH_WEIGHTS, type FirmwarePolicy } from '../../../module/src/firmware/policy/index.js';
 import { parsePolicy, type Policy } from '../../src/inputs.js';
 import { MemoryVerifierStore } from '../../src/store/index.js';
 import { appraiseWith, authority, backend, check, hasher, HWMODEL, manufacturer, seed, T0, utf8, verifierInputs } from '../support/fixture.js';
@@ -22,7 +22,7 @@ const THROTTLED_RULES = {
 };
 
 /** A provisioned chip under `policy`, with the licences it installed kept for the evidence. */
-function chipUnder(name: string, policy: FirmwarePolicy) {
+function chipUnder(name: string, policy: FirmwarePolicy, itemisationThreshold?: bigint) {
   const clock = new ManualClock(T0);
   const chip = new InProcessChip({ log: new MemoryLogStore(hasher), now: clock.now, random: seededRandom(name), backend, policy });
   const hwmodel = utf8(HWMODEL);
@@ -33,6 +33,7 @@ function chipUnder(name: string, policy: FirmwarePolicy) {
     issuerThreshold: 2,
     replayDefence: [REPLAY.sequence],
     manufacturerKey: manufacturer.publicKey,
+    ...(itemisationThreshold !== undefined ? { itemisationThreshold } : {}),
   });
   const licences: Uint8Array[] = [];
   let sequenceNumber = 0;
@@ -159,6 +160,36 @@ describe('a chip under the usage-only policy', () => {
     const second = c.evidence(size, [size]);
     const a = appraiseWith(second.bundle, second.nonce, inputsFor({ clock: false, unusedQuota: 'carry' }, T0 + 1005, store));
     expect(check(a, 'licence').status).toBe('pass');
+  });
+});
+
+describe('a chip that aggregates small workloads (log-entry.md §5)', () => {
+  function aggregating() {
+    const c = chipUnder('aggregating', DEFAULT_FIRMWARE_POLICY, 100n);
+    c.install({});
+    c.run('big', 150n);
+    c.run('small-1', 40n);
+    c.run('small-2', 30n, 6);
+    return c;
+  }
+
+  it('is affirmed: the aggregate accounts for the counters (check 13) and is charged to the licence (check 14)', () => {
+    const c = aggregating();
+    const { bundle, nonce } = c.evidence();
+    const a = appraiseWith(bundle, nonce, inputsFor({}, T0 + 10));
+    expect(check(a, 'counters-vs-log').status).toBe('pass');
+    expect(check(a, 'licence').status).toBe('pass');
+    expect(a.status).toBe('affirming');
+  });
+
+  it('an aggregate that overdraws the licence is LICENCE_QUOTA_EXCEEDED', () => {
+    // A chip whose policy draws nothing for small work: the verifier still charges the aggregate.
+    const c = chipUnder('free-small', { ...DEFAULT_FIRMWARE_POLICY, quotaCost: (w) => (w.ops < 100n ? 0n : w.ops) }, 100n);
+    c.install({ opsQuota: 100n });
+    c.run('small-1', 60n);
+    c.run('small-2', 60n);
+    const { bundle, nonce } = c.evidence();
+    expect(check(appraiseWith(bundle, nonce, inputsFor({}, T0 + 10)), 'licence').code).toBe('LICENCE_QUOTA_EXCEEDED');
   });
 });
 

@@ -53,6 +53,7 @@ export const CLAIM = {
   precisionClasses: -72021,
   chipChallenge: -72022,
   revokedLicences: -72023,
+  minimumSvn: -72024,
   svn: -72033,
   measurement: -72034,
   logOrigin: -72035,

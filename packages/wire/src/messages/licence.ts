@@ -39,6 +39,7 @@ export const licenceClaims = signedType(
     maxInterconnectBandwidth: optional(CLAIM.maxInterconnectBandwidth, uint),
     precisionClasses: field(CLAIM.precisionClasses, precisionList),
     chipChallenge: optional(CLAIM.chipChallenge, chipChallenge),
+    minimumSvn: optional(CLAIM.minimumSvn, uint),
   }),
   TYP.licence,
 );

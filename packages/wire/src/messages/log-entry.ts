@@ -20,6 +20,7 @@ import {
   time,
   uint,
   union,
+  mapOf,
   type RecordType,
 } from './schema.js';
 
@@ -37,6 +38,7 @@ export const EVENT = {
   stateRollbackDetected: 11,
   revocationApplied: 12,
   workloadFinishedLineage: 13,
+  workloadsAggregated: 14,
 } as const;
 export type EventKind = (typeof EVENT)[keyof typeof EVENT];
 export const EVENT_NAMES: ReadonlyMap<number, string> = new Map(Object.entries(EVENT).map(([n, v]) => [v, n]));
@@ -61,6 +63,10 @@ const D = {
   sensor: 16,
   parentStates: 17,
   producedState: 18,
+  workloadCount: 19,
+  opsByPrecision: 20,
+  firstTime: 21,
+  lastTime: 22,
 } as const;
 
 /**
@@ -143,6 +149,20 @@ export const workloadFinishedLineageEntry = entryKind('workload-finished-lineage
   producedState: field(D.producedState, digest),
 }));
 
+/**
+ * Workloads below the itemisation threshold, run since the last aggregate, as one entry
+ * (log-entry.md §5; decisions.md §7): how many, their operations per precision class, their usage,
+ * and the span of their start times. No commitment: nothing in it can be opened.
+ */
+export const workloadsAggregatedEntry = entryKind('workloads-aggregated-entry', EVENT.workloadsAggregated, record('workloads-aggregated-details', {
+  workloadCount: field(D.workloadCount, uint),
+  opsByPrecision: field(D.opsByPrecision, mapOf(precisionClass, counter)),
+  busyChipSeconds: optional(D.busyChipSeconds, uint),
+  interconnectBytes: optional(D.interconnectBytes, counter),
+  firstTime: field(D.firstTime, time),
+  lastTime: field(D.lastTime, time),
+}));
+
 export type BootEntry = ReturnType<typeof bootEntry.parse>;
 export type LicenceInstalledEntry = ReturnType<typeof licenceInstalledEntry.parse>;
 export type LicenceRejectedEntry = ReturnType<typeof licenceRejectedEntry.parse>;
@@ -156,6 +176,7 @@ export type TamperDetectedEntry = ReturnType<typeof tamperDetectedEntry.parse>;
 export type StateRollbackDetectedEntry = ReturnType<typeof stateRollbackDetectedEntry.parse>;
 export type RevocationAppliedEntry = ReturnType<typeof revocationAppliedEntry.parse>;
 export type WorkloadFinishedLineageEntry = ReturnType<typeof workloadFinishedLineageEntry.parse>;
+export type WorkloadsAggregatedEntry = ReturnType<typeof workloadsAggregatedEntry.parse>;
 
 export type LogEntry =
   | BootEntry
@@ -170,7 +191,8 @@ export type LogEntry =
   | TamperDetectedEntry
   | StateRollbackDetectedEntry
   | RevocationAppliedEntry
-  | WorkloadFinishedLineageEntry;
+  | WorkloadFinishedLineageEntry
+  | WorkloadsAggregatedEntry;
 
 /** The entries that finish a workload and carry its operations: kinds 7 and 13 (log-entry.md §2). */
 export type WorkloadFinishingEntry = WorkloadFinishedEntry | WorkloadFinishedLineageEntry;
@@ -193,6 +215,7 @@ const variants = [
   stateRollbackDetectedEntry,
   revocationAppliedEntry,
   workloadFinishedLineageEntry,
+  workloadsAggregatedEntry,
 ] as unknown as RecordType<LogEntry>[];
 
 export const logEntry = union<LogEntry>(

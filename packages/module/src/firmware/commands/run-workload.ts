@@ -7,6 +7,7 @@ import { HemkitError, type ErrorCode } from '@hemkit/wire/errors';
 import { LOCK, modelStateCommitment, workloadCommitment, type CMD, type Counters, type ParamsOf } from '@hemkit/wire/messages';
 import { toHex } from '@hemkit/wire/bytes';
 import type { Admission } from '../policy/types.js';
+import { aggregate, flushAggregate } from '../aggregate.js';
 import { COUNTER_MAX } from '../state.js';
 import type { Work } from '../work.js';
 import { ok, type CommandRequest, type CommandResponse } from './types.js';
@@ -14,7 +15,7 @@ import { ok, type CommandRequest, type CommandResponse } from './types.js';
 export function runWorkload(w: Work, request: CommandRequest<typeof CMD.runWorkload>): CommandResponse<typeof CMD.runWorkload> {
   const { params } = request;
   w.notRefusing();
-  w.provisioned();
+  const provisioning = w.provisioned();
   const salt = w.env.random(32);
   const commitment = workloadCommitment(salt, params.workloadDescriptor);
   const refuse = (code: ErrorCode, message: string): never => {
@@ -59,39 +60,50 @@ export function runWorkload(w: Work, request: CommandRequest<typeof CMD.runWorkl
   if (counters.totalOps + params.ops > COUNTER_MAX || counters.interconnectBytes + (params.interconnectBytes ?? 0n) > COUNTER_MAX) {
     refuse('WORKLOAD_COUNTER_LIMIT', `the workload would take a lifetime counter past 2^128 - 1 (total operations ${counters.totalOps})`);
   }
-  const startedIndex = w.log(6, {
-    workloadCommitment: commitment,
-    precisionClass: params.precisionClass,
-    ...(params.clusterSize !== undefined ? { clusterSize: params.clusterSize } : {}),
-  });
-  w.state = { ...w.state, counters: addUsage(w.state.counters, params) };
-  const usage = {
-    workloadCommitment: commitment,
-    ops: params.ops,
-    ...(params.busyChipSeconds !== undefined ? { busyChipSeconds: params.busyChipSeconds } : {}),
-    ...(params.interconnectBytes !== undefined ? { interconnectBytes: params.interconnectBytes } : {}),
-  };
-  // A workload that produced a model state finishes with kind 13, its states committed under the
-  // workload's own salt (log-entry.md §3.1); any other finishes with kind 7, as before.
-  const finishedIndex =
-    params.producedState === undefined
-      ? w.log(7, usage)
-      : w.log(13, {
-          ...usage,
-          parentStates: (params.parentStates ?? []).map((s) => modelStateCommitment(salt, s)),
-          producedState: modelStateCommitment(salt, params.producedState),
-        });
+  // Itemised: its own started and finished entries, which the operator can open with the salt.
+  // Otherwise only counted, and logged in the next workloads-aggregated entry (log-entry.md §5). A
+  // workload that produced a model state is always itemised: its lineage must be in the log.
+  let itemised: { salt: Uint8Array; startedIndex: number; finishedIndex: number } | undefined;
+  if (params.producedState !== undefined || policy.itemise(params, provisioning.itemisationThreshold)) {
+    const startedIndex = w.log(6, {
+      workloadCommitment: commitment,
+      precisionClass: params.precisionClass,
+      ...(params.clusterSize !== undefined ? { clusterSize: params.clusterSize } : {}),
+    });
+    w.state = { ...w.state, counters: addUsage(w.state.counters, params) };
+    const usage = {
+      workloadCommitment: commitment,
+      ops: params.ops,
+      ...(params.busyChipSeconds !== undefined ? { busyChipSeconds: params.busyChipSeconds } : {}),
+      ...(params.interconnectBytes !== undefined ? { interconnectBytes: params.interconnectBytes } : {}),
+    };
+    // A workload that produced a model state finishes with kind 13, its states committed under the
+    // workload's own salt (log-entry.md §3.1); any other finishes with kind 7, as before.
+    const finishedIndex =
+      params.producedState === undefined
+        ? w.log(7, usage)
+        : w.log(13, {
+            ...usage,
+            parentStates: (params.parentStates ?? []).map((s) => modelStateCommitment(salt, s)),
+            producedState: modelStateCommitment(salt, params.producedState),
+          });
+    itemised = { salt, startedIndex, finishedIndex };
+  } else {
+    w.state = { ...w.state, counters: addUsage(w.state.counters, params) };
+    aggregate(w, params);
+  }
   if (licence === undefined) {
-    return ok(request, { salt, startedIndex, finishedIndex, remainingQuota: installed?.remainingQuota ?? 0n });
+    return ok(request, { ...itemised, remainingQuota: installed?.remainingQuota ?? 0n });
   }
   // A policy draws at most what remains: the remaining quota never goes below zero.
   const remainingQuota = licence.remainingQuota - (admission.charge < licence.remainingQuota ? admission.charge : licence.remainingQuota);
   w.state = { ...w.state, licence: { ...licence, remainingQuota } };
   if (remainingQuota === 0n) {
     w.state = { ...w.state, lockState: LOCK.licenceExhausted };
+    flushAggregate(w); // the aggregated work ran under this licence: logged before its exhaustion
     w.log(5, { licenceId: licence.licenceId });
   }
-  return ok(request, { salt, startedIndex, finishedIndex, remainingQuota });
+  return ok(request, { ...itemised, remainingQuota });
 }
 
 /**

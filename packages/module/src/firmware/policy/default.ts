@@ -3,11 +3,13 @@
  * A licence is valid in [not-before, expiry); the replay defences are the provisioned modes; a new
  * licence's quota replaces what remained of the old one; a workload draws its declared operations,
  * all precision classes alike; a workload over the remaining quota is refused whole; a lapsed chip
- * refuses every workload.
+ * refuses every workload; a workload below the provisioned itemisation threshold is aggregated, in
+ * one entry a day.
  */
 import { HemkitError } from '@hemkit/wire/errors';
 import { LOCK_NAMES, REPLAY } from '@hemkit/wire/messages';
 import { bytesEqual } from '@hemkit/wire/bytes';
+import { appendBounded, LIST_BOUNDS } from '../state.js';
 import type { FirmwarePolicy } from './types.js';
 
 export const DEFAULT_POLICY: FirmwarePolicy = {
@@ -48,7 +50,8 @@ export const DEFAULT_POLICY: FirmwarePolicy = {
     return {
       ...rest,
       highestSequence: Math.max(claims.sequenceNumber, state.highestSequence ?? 0),
-      appliedLicenceHashes: [...state.appliedLicenceHashes, hash],
+      // Bounded: the oldest hash is forgotten when the log is full (module-commands.md §4).
+      appliedLicenceHashes: appendBounded(state.appliedLicenceHashes, [hash], LIST_BOUNDS.appliedLicenceHashes),
     };
   },
 
@@ -71,4 +74,8 @@ export const DEFAULT_POLICY: FirmwarePolicy = {
     code: 'WORKLOAD_OVER_QUOTA',
     message: `the workload declares ${workload.ops} operations; ${licence.remainingQuota} remain in the quota`,
   }),
+
+  // decisions.md §7: a workload below the provisioned threshold is aggregated; with none, every one is itemised.
+  itemise: (workload, threshold) => threshold === undefined || workload.ops >= threshold,
+  aggregationPeriod: 86_400,
 };

@@ -64,4 +64,13 @@ export interface FirmwarePolicy {
   quotaCost(workload: WorkloadParams): bigint;
   /** A workload whose cost exceeds the remaining quota: refuse, or admit drawing at most what remains. */
   whenOverQuota(context: WorkloadContext & { readonly licence: ActiveLicence }): Admission;
+
+  // What gets logged (log-entry.md §5).
+  /**
+   * Whether an admitted workload gets its own workload-started and workload-finished entries, given the
+   * provisioned itemisation threshold; one that does not is counted into the next workloads-aggregated entry.
+   */
+  itemise(workload: WorkloadParams, itemisationThreshold: bigint | undefined): boolean;
+  /** Seconds after the first workload of an aggregate at which the aggregate is written (at the next command). */
+  readonly aggregationPeriod: number;
 }
