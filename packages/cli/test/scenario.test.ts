@@ -42,8 +42,8 @@ describe('hemkit scenario run', () => {
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
     expect(r.out).toContain('scenario session-quota-expiry: ');
-    expect(r.out).toMatch(/✓ {3}7 runWorkload +WORKLOAD_OVER_QUOTA +.* 401 operations: one past the quota/);
-    expect(r.out.trimEnd().split('\n').at(-1)).toBe('every step as expected (19)');
+    expect(r.out).toMatch(/✓ {3}9 runWorkload +WORKLOAD_OVER_QUOTA +.* 401 operations: one past the quota/);
+    expect(r.out.trimEnd().split('\n').at(-1)).toBe('every step as expected (21)');
   });
 
   it('--json - writes the trace as JSON to standard output, and nothing else', async () => {
@@ -59,10 +59,12 @@ describe('hemkit scenario run', () => {
     const cwd = fresh();
     const r = await hemkit(['scenario', 'run', join(SCENARIOS, 'session-firmware.json'), '--json', 'trace.json'], { cwd });
     expect(r.code).toBe(0);
-    expect(r.out).toContain('every step as expected (7)');
+    // one trace step for every step of the file
+    const stepsInFile = (JSON.parse(readFileSync(join(SCENARIOS, 'session-firmware.json'), 'utf8')) as { steps: unknown[] }).steps.length;
+    expect(r.out).toContain(`every step as expected (${stepsInFile})`);
     const trace = JSON.parse(readFileSync(join(cwd, 'trace.json'), 'utf8')) as { scenario: string; steps: unknown[] };
     expect(trace.scenario).toBe('session-firmware');
-    expect(trace.steps).toHaveLength(7);
+    expect(trace.steps).toHaveLength(stepsInFile);
     // The trace and the scenario each validate against their JSON Schema.
     expect((await hemkit(['spec', 'check', '--json-schema', 'scenario-trace', 'trace.json'], { cwd })).code).toBe(0);
     expect((await hemkit(['spec', 'check', '--json-schema', 'scenario', join(SCENARIOS, 'session-firmware.json')], { cwd })).code).toBe(0);
@@ -210,7 +212,7 @@ describe('--policy MODULE', () => {
     const r = await hemkit(['scenario', 'run', join(SCENARIOS, 'session-quota-expiry.json'), '--policy', GRACE], { cwd: fresh() });
     expect(r.code).toBe(1);
     expect(r.out.split('\n')[0]).toContain('(policy grace-period-1d)');
-    expect(r.err).toBe('hemkit: SCENARIO_EXPECTATION_FAILED: step 14 (runWorkload, "at the exact second of expiry the chip locks"): expected WORKLOAD_LOCKED, got ok\n');
+    expect(r.err).toBe('hemkit: SCENARIO_EXPECTATION_FAILED: step 16 (runWorkload, "at the exact second of expiry the chip locks"): expected WORKLOAD_LOCKED, got ok\n');
   });
 
   it('two policies on one scenario, compared from the command line', async () => {
@@ -221,7 +223,7 @@ describe('--policy MODULE', () => {
     expect(r.code).toBe(1);
     const c = JSON.parse(r.out) as { first: { policy: string }; second: { policy: string }; steps: { index: number; outcome?: string[] }[] };
     expect([c.first.policy, c.second.policy]).toEqual(['hemkit-v1', 'grace-period-1d']);
-    expect(c.steps.find((s) => s.outcome)).toMatchObject({ index: 14, outcome: ['WORKLOAD_LOCKED', 'ok'] });
+    expect(c.steps.find((s) => s.outcome)).toMatchObject({ index: 16, outcome: ['WORKLOAD_LOCKED', 'ok'] });
   });
 
   it('module cost measures under the policy', async () => {

@@ -23,7 +23,7 @@ import {
   workloadDescriptor,
 } from '@hemkit/wire/messages';
 import { toHex } from '@hemkit/wire/bytes';
-import { DBGSTAT_NAMES, TIME_FIELDS } from './readable.js';
+import { DBGSTAT_NAMES, LAST_DATE_SECONDS, TIME_FIELDS } from './readable.js';
 
 export type Tree = string | number | boolean | null | Tree[] | { [name: string]: Tree };
 
@@ -73,7 +73,7 @@ export function named(value: unknown, field = ''): Tree {
   if (value === undefined || value === null) return null;
   if (typeof value === 'bigint') return value.toString();
   if (typeof value === 'number') {
-    if (TIME_FIELDS.has(field) && Number.isSafeInteger(value) && value >= 0) return new Date(value * 1000).toISOString();
+    if (TIME_FIELDS.has(field) && Number.isSafeInteger(value) && value >= 0 && value < LAST_DATE_SECONDS) return new Date(value * 1000).toISOString();
     const names = ENUMS[field];
     if (names?.has(value)) return names.get(value)!;
     return value;

@@ -19,6 +19,9 @@ export interface Readable {
 }
 
 /** Fields holding seconds since the epoch (hemkit.cddl `time`, RFC 8392 exp, nbf, iat). */
+/** Seconds since the epoch shown as a date: 0 up to the end of year 9999 (a date past it has no ISO form). */
+export const LAST_DATE_SECONDS = 253402300800;
+
 export const TIME_FIELDS: ReadonlySet<string> = new Set(['iat', 'exp', 'nbf', 'issuedAt', 'notBefore', 'expiry', 'time', 'expiresAt', 'installedAt']);
 /** RFC 9711 §4.2.9 debug status. */
 export const DBGSTAT_NAMES: ReadonlyMap<number, string> = new Map([[0, 'enabled'], [1, 'disabled'], [2, 'disabled-since-boot'], [3, 'disabled-permanently'], [4, 'disabled-fully-and-permanently']]);
@@ -73,7 +76,7 @@ export function integerOf(item: LaidItem, bytes: Uint8Array): bigint | undefined
 export function readable(item: LaidItem, bytes: Uint8Array, name = ''): Readable {
   const integer = integerOf(item, bytes);
   if (integer !== undefined) {
-    if (TIME_FIELDS.has(name) && integer >= 0n && integer < 253402300800n) {
+    if (TIME_FIELDS.has(name) && integer >= 0n && integer < BigInt(LAST_DATE_SECONDS)) {
       return { text: new Date(Number(integer) * 1000).toISOString().replace('.000Z', 'Z'), exact: integer.toString(), reading: 'time' };
     }
     const names = ENUMS[name];
