@@ -21,7 +21,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { HemkitError } from '@hemkit/wire/errors';
 import { fromHex, toHex } from '@hemkit/wire/bytes';
 import type { AppraisalPlan, AsyncDecide, AsyncVerifierStore, ChallengeRequest, ChipState, RememberedChip, StoredChallenge } from './async-types.js';
-import { plannedLedger } from './async-adapter.js';
+import { chipState, plannedLedger } from './async-adapter.js';
 import { checkNonce, checkUeid, checkUpdate, MAX_COUNTER, mergeCounters, mergeLicenceUsage } from './merge.js';
 import { checkChallenge } from './service-records.js';
 import type { ChipMemory, ChipUpdate, SeenCheckpoint } from './types.js';
@@ -250,17 +250,7 @@ export class PostgresVerifierStore implements AsyncVerifierStore {
     checkUeid(ueid);
     const row = (await this.#query('reading chip memory', READ_CHIP, [ueid, [], null, null])).rows[0]!;
     const memory = readMemory(ueid, row, { checkpointSizes: [] });
-    if (memory === undefined) return undefined;
-    return {
-      ueid: memory.ueid,
-      bootcount: memory.bootcount,
-      totalOps: memory.totalOps,
-      workloadsRun: memory.workloadsRun,
-      latestCheckpoint: memory.latestCheckpoint,
-      lastAppraisedAt: memory.lastAppraisedAt,
-      licenceUsage: memory.licenceUsage,
-      activeLicence: memory.activeLicence,
-    };
+    return memory === undefined ? undefined : chipState(memory);
   }
 
   async listChips(options: { readonly after?: Uint8Array; readonly limit?: number } = {}): Promise<readonly RememberedChip[]> {
