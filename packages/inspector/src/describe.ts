@@ -7,6 +7,7 @@
 import { CborTag, decode, decodeSign, decodeSign1, isHemkitError, TAG_COSE_SIGN, TAG_COSE_SIGN1, toDiagnostic, type CborValue } from '@hemkit/wire';
 import {
   attestationKeyCertificateClaims,
+  logKeyCertificateClaims,
   attestationReportClaims,
   checkpointClaims,
   CLAIM_NAMES,
@@ -49,6 +50,7 @@ const PAYLOADS: readonly Parser[] = [
   revocationClaims,
   deviceCertificateClaims,
   attestationKeyCertificateClaims,
+  logKeyCertificateClaims,
   firmwareManifestClaims,
 ];
 const PLAIN: readonly Parser[] = [{ name: 'log-entry', parse: (v, p) => logEntry.parse(v, p) }, workloadDescriptor];
@@ -148,6 +150,8 @@ export function describe(bytes: Uint8Array): Described {
       }));
     }
     if (b.licences) tree.licences = b.licences.map(inner);
+    if (b.logKeyCertificate) tree.logKeyCertificate = inner(b.logKeyCertificate);
+    if (b.notes) tree.notes = [...b.notes];
     return { diagnostic, kind: 'evidence-bundle', tree };
   }
   const plain = tryParse(PLAIN, value);

@@ -17,6 +17,7 @@ export type FamilyId =
   | 'revocation'
   | 'device-certificate'
   | 'attestation-key-certificate'
+  | 'log-key-certificate'
   | 'firmware-manifest'
   | 'appraisal-result'
   | 'inclusion-receipt'
@@ -63,6 +64,11 @@ const FAMILIES: Readonly<Record<FamilyId, Omit<Family, 'id' | 'signed'>>> = {
     spec: section('messages/device-certificate.md', '2-attestation-key-certificate', 'device-certificate.md §2 Attestation-key certificate'),
     context: 'any',
   },
+  'log-key-certificate': {
+    title: 'Log-key certificate',
+    spec: section('messages/checkpoint.md', '21-the-log-key-and-its-certificate-decided', 'checkpoint.md §2.1 The log key and its certificate'),
+    context: 'any',
+  },
   'firmware-manifest': { title: 'Firmware manifest', spec: section('messages/device-certificate.md', '', 'device-certificate.md'), context: 'any' },
   'appraisal-result': { title: 'Attestation result', spec: section('messages/attestation-result.md', '1-cbor-form', 'attestation-result.md §1 CBOR form'), context: 'any' },
   'inclusion-receipt': { title: 'Inclusion receipt', spec: section('messages/receipts.md', '4-verifying-an-inclusion-receipt', 'receipts.md §4 Verifying an inclusion receipt'), context: 'any' },
@@ -100,6 +106,7 @@ const SIGNED: ReadonlySet<FamilyId> = new Set([
   'revocation',
   'device-certificate',
   'attestation-key-certificate',
+  'log-key-certificate',
   'firmware-manifest',
   'appraisal-result',
   'cose-sign1',
@@ -111,6 +118,7 @@ export const familyOf = (id: FamilyId): Family => ({ id, ...FAMILIES[id], signed
 const BY_TYP: ReadonlyMap<string, FamilyId> = new Map([
   [TYP.deviceCertificate, 'device-certificate'],
   [TYP.attestationKeyCertificate, 'attestation-key-certificate'],
+  [TYP.logKeyCertificate, 'log-key-certificate'],
   [TYP.firmwareManifest, 'firmware-manifest'],
   [TYP.attestationReport, 'attestation-report'],
   [TYP.checkpoint, 'checkpoint'],

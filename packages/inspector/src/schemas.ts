@@ -7,6 +7,7 @@
 import { CborTag, decode, decodeSign, decodeSign1, isHemkitError, TAG_COSE_SIGN, TAG_COSE_SIGN1, type CborValue } from '@hemkit/wire';
 import {
   attestationKeyCertificateClaims,
+  logKeyCertificateClaims,
   attestationReportClaims,
   checkpointClaims,
   counters,
@@ -42,6 +43,7 @@ export const SCHEMAS: Readonly<Record<string, Schema>> = {
   'checkpoint-claims': claims(checkpointClaims),
   'device-certificate-claims': claims(deviceCertificateClaims),
   'attestation-key-certificate-claims': claims(attestationKeyCertificateClaims),
+  'log-key-certificate-claims': claims(logKeyCertificateClaims),
   'firmware-manifest-claims': claims(firmwareManifestClaims),
   'licence-claims': claims(licenceClaims),
   'licence-request-claims': claims(licenceRequestClaims),
@@ -63,6 +65,7 @@ const PAYLOAD_SCHEMA: Partial<Record<FamilyId, string>> = {
   checkpoint: 'checkpoint-claims',
   'device-certificate': 'device-certificate-claims',
   'attestation-key-certificate': 'attestation-key-certificate-claims',
+  'log-key-certificate': 'log-key-certificate-claims',
   'firmware-manifest': 'firmware-manifest-claims',
   licence: 'licence-claims',
   'licence-request': 'licence-request-claims',

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decode, fromHex } from '@hemkit/wire';
 import { evidenceBundle } from '@hemkit/wire/messages';
@@ -28,6 +30,28 @@ describe('recognising the message family', () => {
     expect(inspect(b.entries![0]!.receipt).family.id).toBe('inclusion-receipt');
     expect(inspect(b.consistencyReceipts![0]!).family.id).toBe('consistency-receipt');
     expect(inspect(b.entries![0]!.entry).family.id).toBe('log-entry');
+  });
+
+  it('knows a log-key certificate by its typ, checks its claims, and links checkpoint.md §2.1', () => {
+    // the honest second appraisal carries its checkpoints as signed notes, with the log key's certificate
+    const second = fromHex(honest().vectors.find((v) => v.id === 'second-appraisal')!.bundle);
+    const b = evidenceBundle.parse(decode(second), 'evidence-bundle');
+    expect(b.logKeyCertificate).toBeInstanceOf(Uint8Array);
+    const r = inspect(b.logKeyCertificate!);
+    expect(r.family.id).toBe('log-key-certificate');
+    expect(r.family.signed).toBe(true);
+    expect(r.schema).toEqual({ schema: 'log-key-certificate-claims', valid: true });
+    // the anchor is one of the headings of the document it names (GitHub's slug of the heading)
+    const slug = (h: string) => h.toLowerCase().replace(/[^a-z0-9 -]/g, '').replace(/ /g, '-');
+    const headings = readFileSync(join(import.meta.dirname, '../../../specs', r.family.spec.document), 'utf8')
+      .split('\n')
+      .filter((l) => l.startsWith('#'))
+      .map((l) => slug(l.replace(/^#+\s*/, '')));
+    expect(headings).toContain(r.family.spec.anchor);
+    // a bundle shows the certificate and the notes it carries
+    const names = [...nodes(inspect(second).tree!)].map((n) => n.name);
+    expect(names).toContain('logKeyCertificate');
+    expect(names).toContain('notes');
   });
 
   it('knows module requests and responses', () => {
@@ -116,7 +140,7 @@ interface MessageVectorFile {
 }
 
 describe('the family schema (hemkit.cddl), for every message vector', () => {
-  const files = ['attestation-report-claims', 'checkpoint-claims', 'counters', 'evidence-bundle', 'licence-claims', 'log-entry', 'module-request', 'module-response', 'workload-descriptor'];
+  const files = ['attestation-report-claims', 'checkpoint-claims', 'counters', 'evidence-bundle', 'licence-claims', 'log-entry', 'log-key-certificate-claims', 'module-request', 'module-response', 'workload-descriptor'];
   it.each(files)('%s: valid, or the MESSAGE_* code the vector states', (name) => {
     const f = readVectors<MessageVectorFile>(`messages/${name}.json`);
     for (const v of f.vectors) {
