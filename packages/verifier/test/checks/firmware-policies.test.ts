@@ -5,15 +5,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import { encode } from '@hemkit/wire/cbor';
-import { CMD, REPLAY, workloadDescriptor, type LicenceClaims, type PrecisionClass } from '@hemkit/wire/messages';
+import { CMD, workloadDescriptor, type LicenceClaims, type PrecisionClass } from '@hemkit/wire/messages';
 import { enterTamperState } from '../../../module/src/firmware/chip.js';
-import { InProcessChip, ManualClock, seededRandom } from '../../../module/src/in-process.js';
 import { collectEvidence } from '../../../module/src/evidence.js';
-import { MemoryLogStore } from '../../../module/src/log/index.js';
 import { DEFAULT_POLICY as DEFAULT_FIRMWARE_POLICY, throttledBaselinePolicy, USAGE_ONLY_POLICY, WIDTH_WEIGHTS, type FirmwarePolicy } from '../../../module/src/firmware/policy/index.js';
 import { parsePolicy, type Policy } from '../../src/inputs.js';
 import { MemoryVerifierStore } from '../../src/store/index.js';
-import { appraiseWith, authority, backend, check, hasher, HWMODEL, manufacturer, seed, T0, utf8, verifierInputs } from '../support/fixture.js';
+import { appraiseWith, authority, check, manufacturedChip, seed, T0, verifierInputs } from '../support/fixture.js';
 
 const THROTTLED_RULES = {
   throttledBaselineOpsPerSecond: '1000',
@@ -23,18 +21,7 @@ const THROTTLED_RULES = {
 
 /** A provisioned chip under `policy`, with the licences it installed kept for the evidence. */
 function chipUnder(name: string, policy: FirmwarePolicy, itemisationThreshold?: bigint) {
-  const clock = new ManualClock(T0);
-  const chip = new InProcessChip({ log: new MemoryLogStore(hasher), now: clock.now, random: seededRandom(name), backend, policy });
-  const hwmodel = utf8(HWMODEL);
-  const made = chip.send(CMD.manufacture, { hwmodel, uds: seed(`uds ${name}`) });
-  chip.send(CMD.provision, {
-    deviceCertificate: manufacturer.issueDeviceCertificate({ ...made, hwmodel }, T0),
-    issuerKeys: authority.publicKeys,
-    issuerThreshold: 2,
-    replayDefence: [REPLAY.sequence],
-    manufacturerKey: manufacturer.publicKey,
-    ...(itemisationThreshold !== undefined ? { itemisationThreshold } : {}),
-  });
+  const { chip, clock, made } = manufacturedChip(name, { policy, ...(itemisationThreshold !== undefined ? { itemisationThreshold } : {}) });
   const licences: Uint8Array[] = [];
   let sequenceNumber = 0;
   const install = (over: Partial<LicenceClaims>) => {

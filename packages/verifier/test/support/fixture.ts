@@ -14,6 +14,7 @@ import { CMD, REPLAY, workloadDescriptor, type LicenceClaims } from '@hemkit/wir
 import { FACTORY_FIRMWARE, SIM_PEAK_OPS_PER_SECOND } from '../../../module/src/firmware/chip.js';
 import { LicenceAuthority, Manufacturer } from '../../../module/src/factory.js';
 import { InProcessChip, ManualClock, seededRandom } from '../../../module/src/in-process.js';
+import type { FirmwarePolicy } from '../../../module/src/firmware/policy/types.js';
 import { collectEvidence, type WorkloadSecrets } from '../../../module/src/evidence.js';
 import { MemoryLogStore } from '../../../module/src/log/index.js';
 import { appraise, type Appraisal } from '../../src/appraise.js';
@@ -52,10 +53,11 @@ export function reference(over: Partial<ReferenceValues['models'][number]> = {})
  * number, a 2-of-3 licence (sequence 1, from a minute before T0 for a day, 10^25 operations,
  * precision classes 4 and 6) unless `licence` says otherwise.
  */
-export function provisionedChip(name: string, licence: Partial<LicenceClaims> = {}) {
+/** A manufactured and provisioned chip with no licence, under the default or the given firmware policy. */
+export function manufacturedChip(name: string, options: { policy?: FirmwarePolicy; itemisationThreshold?: bigint } = {}) {
   const clock = new ManualClock(T0);
   const log = new MemoryLogStore(hasher);
-  const chip = new InProcessChip({ log, now: clock.now, random: seededRandom(name), backend });
+  const chip = new InProcessChip({ log, now: clock.now, random: seededRandom(name), backend, ...(options.policy ? { policy: options.policy } : {}) });
   const hwmodel = utf8(HWMODEL);
   const made = chip.send(CMD.manufacture, { hwmodel, uds: seed(`uds ${name}`) });
   chip.send(CMD.provision, {
@@ -64,7 +66,13 @@ export function provisionedChip(name: string, licence: Partial<LicenceClaims> = 
     issuerThreshold: 2,
     replayDefence: [REPLAY.sequence],
     manufacturerKey: manufacturer.publicKey,
+    ...(options.itemisationThreshold !== undefined ? { itemisationThreshold: options.itemisationThreshold } : {}),
   });
+  return { chip, clock, log, made };
+}
+
+export function provisionedChip(name: string, licence: Partial<LicenceClaims> = {}) {
+  const { chip, clock, log, made } = manufacturedChip(name);
   const licenceClaims: LicenceClaims = {
     licenceId: seed(`${name} licence`).subarray(0, 16),
     ueid: made.ueid,

@@ -3,6 +3,7 @@
  * encoding of one entry; entries about workloads carry only a salted commitment to the workload
  * descriptor, which the operator may open selectively.
  */
+import { concatBytes } from '../bytes.js';
 import { utf8Encoder } from '../text.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { licenceId, precisionClass, revocationId, salt, type PrecisionClass } from './common.js';
@@ -243,11 +244,7 @@ const COMMITMENT_LABEL = utf8Encoder.encode('hemkit/v1/workload-commitment\u0000
  * fixed-length label and salt make the split unambiguous, so one commitment opens to one descriptor.
  */
 export function workloadCommitment(saltBytes: Uint8Array, descriptor: Uint8Array): Uint8Array {
-  const input = new Uint8Array(COMMITMENT_LABEL.length + saltBytes.length + descriptor.length);
-  input.set(COMMITMENT_LABEL, 0);
-  input.set(saltBytes, COMMITMENT_LABEL.length);
-  input.set(descriptor, COMMITMENT_LABEL.length + saltBytes.length);
-  return sha256(input);
+  return sha256(concatBytes(COMMITMENT_LABEL, saltBytes, descriptor));
 }
 
 // Its own label: a state commitment can never be read as a workload commitment, even under one salt.
@@ -259,11 +256,7 @@ const STATE_COMMITMENT_LABEL = utf8Encoder.encode('hemkit/v1/model-state-commitm
  * the split is as unambiguous as the workload commitment's.
  */
 export function modelStateCommitment(saltBytes: Uint8Array, stateDigest: Uint8Array): Uint8Array {
-  const input = new Uint8Array(STATE_COMMITMENT_LABEL.length + saltBytes.length + stateDigest.length);
-  input.set(STATE_COMMITMENT_LABEL, 0);
-  input.set(saltBytes, STATE_COMMITMENT_LABEL.length);
-  input.set(stateDigest, STATE_COMMITMENT_LABEL.length + saltBytes.length);
-  return sha256(input);
+  return sha256(concatBytes(STATE_COMMITMENT_LABEL, saltBytes, stateDigest));
 }
 
 export type { PrecisionClass };
