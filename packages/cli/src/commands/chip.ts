@@ -34,7 +34,7 @@ export function checkChipDir(io: Io, dirArg: string, create = false): string {
   if (exists && !statSync(dir).isDirectory()) throw new UsageError(`${dirArg} is a file, not a chip directory`);
   const isChip = exists && existsSync(join(dir, 'state'));
   if (create) {
-    if (exists && !isChip && readdirSync(dir).some((f) => f !== LOCK_FILE)) {
+    if (exists && !isChip && readdirSync(dir).some((f) => !f.startsWith(LOCK_FILE)) /* the lock and its transient names */) {
       throw new UsageError(`${dirArg} is not empty and holds no chip: manufacture into a new or empty directory`);
     }
     return dir;
