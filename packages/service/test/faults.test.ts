@@ -2,131 +2,25 @@
  * Faults under load (specs/service.md §1, verifier.md §4.1), on loopback with `hemkit serve --workers
  * 2` on a fresh PostgreSQL database: a worker killed with SIGKILL mid-load, the database's backend
  * connections terminated under load (what a server restart does to them; the shared server itself is
- * not restarted), and the same chip's bundles raced on two workers. Afterwards the store is
+ * not restarted: restart.test.ts restarts a private one), and the same chip's bundles raced on two workers. Afterwards the store is
  * consistent, no acknowledged result is lost, no nonce is affirmed twice, a forked chip is affirmed
  * once, and every error answer was a typed 503 with Retry-After, never a 500. Bounded: a few seconds
  * of load each.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toHex } from '@hemkit/wire/bytes';
 import { collectEvidence } from '../../module/src/evidence.js';
-import { provisionedChip, runOn, T0, trustFileJson, type Openings } from '../../verifier/test/support/fixture.js';
+import { runOn, trustFileJson } from '../../verifier/test/support/fixture.js';
 import { freshDatabase, postgresAnswers, terminateBackends, type FreshDatabase } from '../../verifier/test/store/postgres-support.js';
+import { chipNamed, client, expectNothingLost, OPS, serve as serveOn, tally, type Reply, type Server, type SimChip } from './fault-support.js';
 
 const pgUp = await postgresAnswers();
-const BIN = resolve(__dirname, '../../cli/bin/hemkit.js');
-const TOKEN = 'fault-test-token-0123456789';
 const dir = mkdtempSync(join(tmpdir(), 'hemkit-faults-'));
 let db: FreshDatabase;
-
-interface Server {
-  readonly url: string;
-  readonly child: ChildProcess;
-  readonly log: () => string;
-  workers(): number[];
-  stop(): Promise<number | null>;
-}
-
-async function serve(workers: number): Promise<Server> {
-  const child = spawn(process.execPath, [BIN, 'serve', '--trust', join(dir, 'trust.json'), '--database', db.url, '--port', '0', '--workers', String(workers), '--rate-limit', '0'], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-    env: { ...process.env, HEMKIT_TIME: String(T0 + 10), HEMKIT_SERVICE_TOKENS: TOKEN },
-  });
-  let err = '';
-  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-  const url = await new Promise<string>((ready, fail) => {
-    const poll = setInterval(() => {
-      const m = /listening on (http:\/\/[0-9.:]+)/.exec(err);
-      if (m) {
-        clearInterval(poll);
-        ready(m[1]!);
-      }
-    }, 20);
-    child.once('exit', () => {
-      clearInterval(poll);
-      fail(new Error(`serve exited: ${err}`));
-    });
-  });
-  child.removeAllListeners('exit');
-  return {
-    url,
-    child,
-    log: () => err,
-    workers: () =>
-      spawnSync('ps', ['--ppid', String(child.pid), '-o', 'pid='], { encoding: 'utf8' })
-        .stdout.split('\n')
-        .map((s) => Number(s.trim()))
-        .filter((n) => n > 0),
-    stop: () =>
-      new Promise((done) => {
-        child.once('exit', (code) => done(code));
-        child.kill('SIGTERM');
-      }),
-  };
-}
-
-interface Reply {
-  readonly status: number;
-  readonly headers: Record<string, string | string[] | undefined>;
-  readonly body: Buffer;
-}
-
-function client(base: string) {
-  const agent = new Agent({ keepAlive: true, maxSockets: 16 });
-  const url = new URL(base);
-  return (method: string, path: string, body?: Uint8Array | string, type?: string): Promise<Reply> =>
-    new Promise((done, fail) => {
-      const headers: Record<string, string> = { authorization: `Bearer ${TOKEN}` };
-      if (type) headers['content-type'] = type;
-      const req = request({ agent, host: url.hostname, port: url.port, method, path, headers }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => done({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
-        res.on('error', fail);
-      });
-      req.on('error', fail);
-      req.setTimeout(10_000, () => req.destroy(Object.assign(new Error('no answer in 10 s'), { code: 'ETIMEDOUT' })));
-      req.end(body);
-    });
-}
-
-/** What every answer in these tests must be: a success, or a typed 503 with Retry-After. */
-function tally(replies: Reply[], transport: number) {
-  const statuses: Record<string, number> = {};
-  for (const r of replies) {
-    statuses[r.status] = (statuses[r.status] ?? 0) + 1;
-    if (r.status >= 300) {
-      expect(r.headers['content-type']).toBe('application/problem+json');
-      const problem = JSON.parse(r.body.toString()) as { code: string; detail: string };
-      expect({ status: r.status, code: problem.code }).toEqual({ status: 503, code: 'VERIFIER_STORE_FAILED' });
-      expect(r.headers['retry-after']).toMatch(/^[0-9]+$/);
-      expect(problem.detail).not.toMatch(/terminat|ECONN|postgres|\bat /i);
-    }
-  }
-  return { statuses, transport };
-}
-
-interface SimChip {
-  readonly ueid: Uint8Array;
-  readonly chip: ReturnType<typeof provisionedChip>['chip'];
-  readonly licence: Uint8Array;
-  readonly openings: Openings;
-  runs: number;
-  /** The total operations reported by the last bundle the service acknowledged as affirming. */
-  acknowledged?: { totalOps: bigint };
-}
-
-function chipNamed(name: string): SimChip {
-  const p = provisionedChip(name);
-  return { ueid: p.ueid, chip: p.chip, licence: p.licenceBytes, openings: new Map(), runs: 0 };
-}
-
-const OPS = 10n ** 15n;
+const serve = (workers: number): Promise<Server> => serveOn({ trustFile: join(dir, 'trust.json'), database: db.url, workers });
 
 /**
  * Rounds of challenge → one new workload → evidence from `clients` concurrent clients over `chips`,
@@ -177,21 +71,6 @@ async function load(s: Server, chips: SimChip[], ms: number, during: () => Promi
   await during();
   await workersDone;
   return { replies, transport, transportCodes, http };
-}
-
-/** Every acknowledged result is in the store: the chip's remembered counters are at least the acknowledged ones. */
-async function expectNothingLost(s: Server, chips: SimChip[]): Promise<number> {
-  const http = client(s.url);
-  let checked = 0;
-  for (const c of chips) {
-    if (c.acknowledged === undefined) continue;
-    const r = await http('GET', `/v1/chips/${toHex(c.ueid)}`);
-    expect(r.status).toBe(200);
-    const state = JSON.parse(r.body.toString()) as { totalOps: string };
-    expect(BigInt(state.totalOps)).toBeGreaterThanOrEqual(c.acknowledged.totalOps);
-    checked++;
-  }
-  return checked;
 }
 
 describe.skipIf(!pgUp)('faults under load, two workers on PostgreSQL', () => {
