@@ -20,6 +20,7 @@ import type { AsyncVerifierStore, ChipState } from '@hemkit/verifier/store';
 import { ServiceMetrics } from './metrics.js';
 import { OPENAPI } from './openapi.js';
 import { PROBLEM_MEDIA_TYPE, ServiceProblem, toProblem } from './problem.js';
+import { rateLimitStore, type SharedRateCounter } from './rate-limit.js';
 
 export const VERIFIER_ID = { developer: 'hemkit', build: '0.1.0' } as const;
 const EAR = 'tag:ietf.org,2026:rats/ear#04';
@@ -42,8 +43,12 @@ export interface ServiceOptions {
   readonly readTokens: readonly string[];
   /** Signs results for clients that ask for the signed form; without it that form is not offered (406). */
   readonly verifierKey?: SigningKey;
-  /** Requests per client (by address) per window; false turns the limit off (default 600 per 10 s). */
-  readonly rateLimit?: { readonly max: number; readonly windowMs: number } | false;
+  /**
+   * Requests per client (by address) per window; false turns the limit off (default 600 per 10 s).
+   * With `shared` the counts are every worker's (PostgresRateCounter), else this process's; the
+   * service closes the counter when it closes.
+   */
+  readonly rateLimit?: { readonly max: number; readonly windowMs: number; readonly shared?: SharedRateCounter } | false;
   /** The largest evidence body (default 1 MiB, the verifier's input bound). */
   readonly maxEvidenceBytes?: number;
   /** What a 503 tells a client to wait (default 1 s). */
@@ -107,6 +112,7 @@ export async function buildService(options: ServiceOptions): Promise<FastifyInst
       max: limit.max,
       timeWindow: limit.windowMs,
       keyGenerator: (request) => request.ip,
+      ...(limit.shared !== undefined ? { store: rateLimitStore(limit.shared, (e) => log(`rate limit counted in this worker: the shared count failed: ${oneLine(e)}`)) } : {}),
       errorResponseBuilder: (_request, context) => {
         const seconds = Math.max(1, Math.ceil(context.ttl / 1000));
         return new ServiceProblem('SERVICE_RATE_LIMITED', 429, `more than ${context.max} requests in ${Math.round(limit.windowMs / 1000)} s; retry after ${seconds} s`, { 'retry-after': String(seconds) });
@@ -200,6 +206,7 @@ export async function buildService(options: ServiceOptions): Promise<FastifyInst
 
   app.addHook('onClose', async () => {
     await options.store.close();
+    if (options.rateLimit !== false) await options.rateLimit?.shared?.close();
   });
   return app;
 }

@@ -45,7 +45,8 @@ describe.skipIf(unavailable !== undefined)('PostgreSQL restarted under load (a p
 
   it('pg_ctl restart -m fast and -m immediate, and a stop of 1 s: typed 503s, no hang, nothing lost, no nonce affirmed twice, the same workers recover', async () => {
     const c = cluster!;
-    const s = await serve({ trustFile: join(dir, 'trust.json'), database: c.url, workers: 2 });
+    // The rate limit on (high enough never to refuse): its shared count fails with the database too.
+    const s = await serve({ trustFile: join(dir, 'trust.json'), database: c.url, workers: 2, rateLimit: 1_000_000 });
     const http = client(s.url);
     try {
       const workersBefore = s.workers().sort();
@@ -139,6 +140,8 @@ describe.skipIf(unavailable !== undefined)('PostgreSQL restarted under load (a p
 
       // The same two workers serve on: none ended or was replaced.
       expect(s.log()).not.toContain('ended');
+      // The workers counted the rate limit in process while the shared count failed (service.md §3).
+      expect(s.log()).toContain('rate limit counted in this worker: the shared count failed');
       expect(s.workers().sort()).toEqual(workersBefore);
       // And they recovered: a fresh round for eight chips is answered, and affirmed, without a 503.
       const before = replies.length;

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { getBackend } from '@hemkit/wire/crypto/node';
 import { fromHex } from '@hemkit/wire/bytes';
 import { signingKey, type SigningKey } from '@hemkit/wire/messages';
-import { buildService, describeStore, openStore, runWorkers } from '@hemkit/service';
+import { buildService, describeStore, openStore, PostgresRateCounter, runWorkers } from '@hemkit/service';
 import { readText } from '../files.js';
 import { UsageError, type Io } from '../io.js';
 import { clockOf } from './chip.js';
@@ -54,6 +54,14 @@ export async function serve(io: Io, opts: ServeOptions): Promise<number> {
       say(`hemkit serve: listening on ${address} (${describeStore(choice)}; ${pids.length} worker${pids.length === 1 ? '' : 's'}, pid ${pids.join(', ')}); SIGTERM or SIGINT stops it`),
     start: async () => {
       const store = await openStore(choice);
+      // With PostgreSQL every worker counts each client's requests in the database (service.md §3).
+      let shared: PostgresRateCounter | undefined;
+      try {
+        if (database !== undefined && opts.rateLimit !== 0) shared = await PostgresRateCounter.open(database);
+      } catch (e) {
+        await store.close();
+        throw e;
+      }
       const app = await buildService({
         ...loaded,
         store,
@@ -62,7 +70,7 @@ export async function serve(io: Io, opts: ServeOptions): Promise<number> {
         random: (n) => new Uint8Array(randomBytes(n)),
         readTokens: tokens,
         ...(key ? { verifierKey: key } : {}),
-        rateLimit: opts.rateLimit === 0 ? false : { max: opts.rateLimit, windowMs: 10_000 },
+        rateLimit: opts.rateLimit === 0 ? false : { max: opts.rateLimit, windowMs: 10_000, ...(shared ? { shared } : {}) },
         log: (line) => say(`hemkit serve: ${line}`),
       });
       try {
