@@ -3,7 +3,9 @@
  * small fleet of chips; a 2-of-3 licence authority licenses them; they run workloads (one that would
  * pass its quota is refused); a verifier challenges every chip, appraises every bundle, catches the
  * attacks an operator might try, and accounts the fleet's compute against reporting thresholds.
- * Keys, clocks and randomness are fixed, so every run prints the same thing.
+ * Keys, clocks and randomness are fixed, so every run prints the same thing. With `--service` the
+ * verifier is the verification service (`hemkit serve`, demo-service.ts) over HTTP, and the tour
+ * prints the same.
  */
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -29,7 +31,7 @@ import { Device } from '@hemkit/module/device';
 import { LicenceAuthority, Manufacturer } from '@hemkit/module/factory';
 import { FACTORY_FIRMWARE, SIM_PEAK_OPS_PER_SECOND } from '@hemkit/module/firmware';
 import { collectEvidence, InProcessChip, ManualClock, MemoryLogStore, seededRandom, type CommandPort } from '@hemkit/module';
-import { appraise, DEFAULT_POLICY, toAppraisedChip, type Appraisal, type AppraisalInputs } from '@hemkit/verifier';
+import { appraise, DEFAULT_POLICY, toAppraisedChip, type Appraisal, type AppraisalInputs, type ReferenceValues, type TrustAnchors } from '@hemkit/verifier';
 import { accountFleet, renderFleetReport } from '@hemkit/verifier/accounting';
 import { SqliteVerifierStore } from '@hemkit/verifier/store/sqlite';
 import { bold, cyan, dim, green, hexOf, red } from './output.js';
@@ -91,17 +93,66 @@ interface FleetChip {
   readonly openings: Map<number, { salt: Uint8Array; descriptor: Uint8Array }>;
 }
 
-export function runDemo(write: (line: string) => void = (line) => console.log(line)): number {
+/** Where the tour's evidence is appraised: in this process, or by the verification service. */
+export interface DemoVerifier {
+  /** A challenge for the chip (its nonce), then the appraisal of the bundle `build` makes to answer it. */
+  appraise(ueid: Uint8Array, build: (nonce: Uint8Array) => Uint8Array): Promise<Appraisal>;
+  /** The largest log size the verifier remembers of the chip. */
+  latestTreeSize(ueid: Uint8Array): Promise<number>;
+  close(): Promise<void>;
+}
+
+/** What a verifier of the tour is given: the tour's trust anchors and reference values, and its clock. */
+export interface DemoVerifierSetup {
+  readonly trust: TrustAnchors;
+  readonly reference: ReferenceValues;
+  /** The verifier's clock: five seconds after the chips' (seconds since the epoch). */
+  readonly now: () => number;
+  /** The n-th nonce (1, 2, …): fixed, so every run is the same. */
+  readonly nonce: (n: number) => Uint8Array;
+  /** A directory of the tour's own, removed afterwards (for the verifier's SQLite store). */
+  readonly work: string;
+}
+
+export interface DemoOptions {
+  /** Appraise through the verification service over HTTP (demo-service.ts), not in process. */
+  readonly service?: boolean;
+}
+
+export async function runDemo(write: (line: string) => void = (line) => console.log(line), options: DemoOptions = {}): Promise<number> {
   out = write;
+  // Counted afresh by every run, so that two runs in one process (the tests) print the same.
+  attacksCaught = 0;
+  affirmed = 0;
   const work = mkdtempSync(join(tmpdir(), 'hemkit-demo-'));
   try {
-    return tour(work);
+    return await tour(work, options);
   } finally {
+    // The verifier closes even when the tour fails: a listening service would keep the process alive.
+    await closeVerifier?.().catch(() => {});
+    closeVerifier = undefined;
     rmSync(work, { recursive: true, force: true });
   }
 }
 
-function tour(work: string): number {
+let closeVerifier: (() => Promise<void>) | undefined;
+
+/** The verifier in this process, on a SQLite store, as `hemkit verify --store` appraises. */
+function localVerifier(setup: DemoVerifierSetup): DemoVerifier {
+  const store = SqliteVerifierStore.open(join(setup.work, 'verifier.sqlite'));
+  let nonces = 0;
+  return {
+    async appraise(_ueid, build) {
+      const nonce = setup.nonce(++nonces);
+      const inputs: AppraisalInputs = { trust: setup.trust, reference: setup.reference, policy: DEFAULT_POLICY, store, now: setup.now(), backend, hasher, chainCache: new Map(), licenceCache: new Set() };
+      return appraise(build(nonce), { ...inputs, expectedNonce: nonce });
+    },
+    latestTreeSize: async (ueid) => store.getChip(ueid)?.checkpoints.at(-1)?.treeSize ?? 0,
+    close: async () => store.close(),
+  };
+}
+
+async function tour(work: string, options: DemoOptions): Promise<number> {
   const clock = new ManualClock(T0);
   out(bold('hemkit — hardware-enabled governance of AI compute, end to end'));
   out(dim('a simulated fleet of governance chips, a 2-of-3 licence authority, and a verifier'));
@@ -176,27 +227,22 @@ function tour(work: string): number {
   refused('gpu-3 tries a workload larger than its remaining quota', 'WORKLOAD_OVER_QUOTA', () => run(fleet[3]!, 'frontier-run-1', 10n ** 24n));
 
   step('5. The verifier challenges every chip and appraises its evidence');
-  const store = SqliteVerifierStore.open(join(work, 'verifier.sqlite'));
-  const inputs = (now: number): AppraisalInputs => ({
+  const setup: DemoVerifierSetup = {
     trust: { manufacturers: [{ name: 'hemkit-sim-fab', key: manufacturer.publicKey }], licenceIssuers: { keys: authority.publicKeys, threshold: 2 }, revoked: { ueids: [], keyIds: [] } },
     reference: { models: [{ oemid: hexOf(manufacturer.oemid), hwmodel: 'hemkit-sim-a1', minimumSvn: 1, peakOpsPerSecond: SIM_PEAK_OPS_PER_SECOND, firmware: [{ measurement: hexOf(FACTORY_FIRMWARE), svn: 1 }] }] },
-    policy: DEFAULT_POLICY,
-    store,
-    now,
-    backend,
-    hasher,
-    chainCache: new Map(),
-    licenceCache: new Set(),
-  });
-  let nonceCount = 0;
-  const challenge = (c: FleetChip, options: { knownSizes?: number[]; discloseFrom?: number } = {}) => {
-    const nonce = seed(`nonce ${++nonceCount}`).subarray(0, 16);
-    const bundle = collectEvidence(c.chip, { nonce, discloseFrom: options.discloseFrom ?? 0, openings: c.openings, licences: [c.licence], ...(options.knownSizes ? { knownSizes: options.knownSizes } : {}) });
-    return { bundle, appraisal: appraise(bundle, { ...inputs(clock.time + 5), expectedNonce: nonce }) };
+    now: () => clock.time + 5,
+    nonce: (n) => seed(`nonce ${n}`).subarray(0, 16),
+    work,
   };
+  const verifier = options.service ? await (await import('./demo-service.js')).serviceVerifier(setup, (line) => out(dim(line))) : localVerifier(setup);
+  closeVerifier = () => verifier.close();
+  const challenge = (c: FleetChip, options: { knownSizes?: number[]; discloseFrom?: number; openings?: FleetChip['openings'] } = {}) =>
+    verifier.appraise(c.ueid, (nonce) =>
+      collectEvidence(c.chip, { nonce, discloseFrom: options.discloseFrom ?? 0, openings: options.openings ?? c.openings, licences: [c.licence], ...(options.knownSizes ? { knownSizes: options.knownSizes } : {}) }),
+    );
   const appraisals: Appraisal[] = [];
   for (const c of fleet) {
-    const { appraisal } = challenge(c);
+    const appraisal = await challenge(c);
     appraisals.push(appraisal);
     if (appraisal.status === 'affirming') affirmed++;
     const passed = appraisal.checks.filter((x) => x.status === 'pass').length;
@@ -221,18 +267,18 @@ function tour(work: string): number {
   refused('the operator restores gpu-3\'s state from a backup to win back quota', 'MODULE_REFUSING', () =>
     gpu3Again.chip.send(CMD.runWorkload, { workloadDescriptor: utf8('y'), precisionClass: 4, ops: 1n }),
   );
-  const rolledBack = challenge(gpu3Again).appraisal;
+  const rolledBack = await challenge(gpu3Again);
   const lock = rolledBack.checks.find((x) => x.id === 'lock-state')!;
   caught('…and the verifier sees it in gpu-3\'s next report', lock.code!, lock.message);
   restored.close();
 
   // A forked log: a clone of gpu-2 (same keys, same log so far) goes on with another history.
-  const seenSize = store.getChip(fleet[2]!.ueid)!.checkpoints.at(-1)!.treeSize;
+  const seenSize = await verifier.latestTreeSize(fleet[2]!.ueid);
   const fork = forkOf(fleet[2]!, clock, seenSize);
   run(fleet[2]!, 'frontier-run-1', 10n ** 23n);
-  const honest = challenge(fleet[2]!, { knownSizes: [seenSize], discloseFrom: seenSize }).appraisal;
+  const honest = await challenge(fleet[2]!, { knownSizes: [seenSize], discloseFrom: seenSize });
   ok(`gpu-2 runs on and is affirmed again (${honest.status}), its log proven consistent with what the verifier saw`);
-  const forked = challenge(fork, { knownSizes: [seenSize], discloseFrom: seenSize }).appraisal;
+  const forked = await challenge(fork, { knownSizes: [seenSize], discloseFrom: seenSize });
   const cp = forked.checks.find((x) => x.id === 'log-consistency')!;
   if (cp.status !== 'fail') throw new Error('demo: the forked log was not caught');
   caught('a clone of gpu-2 shows the verifier another history of the same log', cp.code!, cp.message);
@@ -240,10 +286,7 @@ function tour(work: string): number {
   const lying = fleet[1]!;
   const smaller = encode(workloadDescriptor.toCbor({ workloadId: 'a-small-run' }));
   const lieOpenings = new Map([...lying.openings].map(([i, o]) => [i, { ...o, descriptor: smaller }]));
-  const lie = appraise(collectEvidence(lying.chip, { nonce: seed('lie').subarray(0, 16), discloseFrom: 0, openings: lieOpenings, licences: [lying.licence] }), {
-    ...inputs(clock.time + 5),
-    expectedNonce: seed('lie').subarray(0, 16),
-  });
+  const lie = await challenge(lying, { openings: lieOpenings });
   const opening = lie.checks.find((x) => x.id === 'openings')!;
   caught('the operator opens gpu-1\'s frontier-run entries as "a-small-run"', opening.code!, opening.message);
 
@@ -251,7 +294,8 @@ function tour(work: string): number {
   const report = accountFleet({ chips: appraisals.flatMap((a) => toAppraisedChip(a) ?? []) });
   out(renderFleetReport(report).replace(/^/gm, '  '));
 
-  store.close();
+  await verifier.close();
+  closeVerifier = undefined;
   out(
     `\n${bold('Summary')}: ${green(`${affirmed} of ${fleet.length} chips affirmed`)}, ${green(`${attacksCaught} attacks caught`)}, ` +
       `${report.flagged.length} run${report.flagged.length === 1 ? '' : 's'} over a reporting threshold (${report.flagged.map((f) => f.workloadId).join(', ') || 'none'}).`,

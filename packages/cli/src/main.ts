@@ -313,11 +313,13 @@ simulated part (specs/scenarios.md §5).`)
     .command('demo')
     .description('hemkit end to end on fixed seeds (or, with "wire", a tour of the wire layer alone)')
     .argument('[part]', 'wire')
+    .option('--service', 'appraise through the verification service (hemkit serve, started on loopback with SQLite) over HTTP')
     .action(
-      lazy(async (part: string | undefined) => {
+      lazy(async (part: string | undefined, o: { service?: boolean }) => {
         if (part !== undefined && part !== 'wire') throw new UsageError(`demo has one part, 'wire', not '${part}'`);
+        if (part === 'wire' && o.service) throw new UsageError('--service is for the main demo, not the wire tour');
         const write = (s: string) => void io.stdout.write(`${s}\n`);
-        return part === 'wire' ? (await import('./demo-wire.js')).runWireDemo(write) : (await import('./demo.js')).runDemo(write);
+        return part === 'wire' ? (await import('./demo-wire.js')).runWireDemo(write) : (await import('./demo.js')).runDemo(write, { service: o.service === true });
       }),
     );
 

@@ -66,6 +66,20 @@ describe('hemkit demo (the main job)', () => {
     expect(r.out).toContain('run "frontier-run-1"');
     expect(r.out).not.toContain('finetune-small"'); // below every threshold: never itemised
   }, 60_000);
+
+  it('--service: the same tour, every bundle appraised by the verification service over HTTP', async () => {
+    const local = await hemkit(['demo'], { cwd: dir });
+    const served = await hemkit(['demo', '--service'], { cwd: dir });
+    expect({ code: served.code, err: served.err }).toEqual({ code: 0, err: '' });
+    const line = /^.*\(the verifier is the verification service, hemkit serve, on http:\/\/127\.0\.0\.1:\d+ with SQLite: every bundle goes over HTTP\).*\n/m;
+    expect(served.out).toMatch(line);
+    expect(served.out.replace(line, '')).toBe(local.out);
+  }, 60_000);
+
+  it('--service is refused for the wire tour: a usage error', async () => {
+    const r = await hemkit(['demo', 'wire', '--service'], { cwd: dir });
+    expect({ code: r.code, err: r.err.trim() }).toEqual({ code: 2, err: expect.stringContaining('--service is for the main demo, not the wire tour') });
+  });
 });
 
 describe('conventions', () => {
