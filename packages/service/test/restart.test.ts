@@ -143,7 +143,15 @@ describe.skipIf(unavailable !== undefined)('PostgreSQL restarted under load (a p
       // The workers counted the rate limit in process while the shared count failed (service.md §3).
       expect(s.log()).toContain('rate limit counted in this worker: the shared count failed');
       expect(s.workers().sort()).toEqual(workersBefore);
-      // And they recovered: a fresh round for eight chips is answered, and affirmed, without a 503.
+      // And they recovered: both answer /health within 10 s of the server's return (new connections
+      // go to the workers in turn), then a fresh round for eight chips is affirmed without a 503.
+      const probe = client(s.url, { fresh: true });
+      const recovered = Date.now() + 10_000;
+      for (let healthy = 0; healthy < 4; ) {
+        expect(Date.now(), 'the workers did not recover in 10 s').toBeLessThan(recovered);
+        healthy = (await probe('GET', '/health')).status === 200 ? healthy + 1 : 0;
+        if (healthy === 0) await sleep(100);
+      }
       const before = replies.length;
       await Promise.all(chips.slice(0, 8).map((chip) => round(chip)));
       const after = replies.slice(before);
