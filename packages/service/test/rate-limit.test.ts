@@ -72,14 +72,15 @@ describe('a shared rate counter in the service', () => {
 
 describe.skipIf(!pgUp)('the rate limit in PostgreSQL', () => {
   let db: FreshDatabase;
-  const dir = mkdtempSync(join(tmpdir(), 'hemkit-rate-'));
+  let dir: string;
   beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'hemkit-rate-'));
     writeFileSync(join(dir, 'trust.json'), trustFileJson());
     db = await freshDatabase();
   }, 30_000);
   afterAll(async () => {
     await db?.drop();
-    rmSync(dir, { recursive: true, force: true });
+    if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
   });
 
   it('two workers\' counters count one client together, other clients apart, and a window that ended starts again at 1', async () => {

@@ -22,7 +22,7 @@ import { chipNamed, client, expectNothingLost, OPS, serve, tally, type Reply, ty
 const unavailable = privateClusterUnavailable();
 if (unavailable !== undefined) console.warn(`PostgreSQL restart test skipped: ${unavailable} (set HEMKIT_REQUIRE_POSTGRES=1 to fail instead)`);
 
-const dir = mkdtempSync(join(tmpdir(), 'hemkit-restart-'));
+let dir: string;
 let cluster: PrivateCluster | undefined;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -35,12 +35,13 @@ const submod = (r: Reply): Submod => Object.values((JSON.parse(r.body.toString()
 
 describe.skipIf(unavailable !== undefined)('PostgreSQL restarted under load (a private cluster)', () => {
   beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'hemkit-restart-'));
     writeFileSync(join(dir, 'trust.json'), trustFileJson());
     cluster = await startPrivateCluster();
   }, 60_000);
   afterAll(async () => {
     await cluster?.destroy();
-    rmSync(dir, { recursive: true, force: true });
+    if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
   });
 
   it('pg_ctl restart -m fast and -m immediate, and a stop of 1 s: typed 503s, no hang, nothing lost, no nonce affirmed twice, the same workers recover', async () => {

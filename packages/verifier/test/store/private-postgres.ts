@@ -90,6 +90,15 @@ export async function startPrivateCluster(): Promise<PrivateCluster> {
     throw e;
   }
   let destroyed = false;
+  // A test process that ends without destroy() (a crash, a timeout) still stops its server.
+  const onExit = (): void => {
+    if (destroyed) return;
+    const command = [join(POSTGRES_BIN, 'pg_ctl'), '-D', data, '-m', 'immediate', 'stop'];
+    if (asRoot) spawnSync(RUNUSER!, ['-u', 'postgres', '--', ...command], { cwd: dir, timeout: 10_000 });
+    else spawnSync(command[0]!, command.slice(1), { cwd: dir, timeout: 10_000 });
+    rmSync(dir, { recursive: true, force: true });
+  };
+  process.once('exit', onExit);
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
     port,
@@ -100,6 +109,7 @@ export async function startPrivateCluster(): Promise<PrivateCluster> {
     destroy: async () => {
       if (destroyed) return;
       destroyed = true;
+      process.off('exit', onExit);
       try {
         if (existsSync(join(data, 'postmaster.pid'))) await pgCtl('stop', ['-m', 'immediate']);
       } finally {
