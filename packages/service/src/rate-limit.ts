@@ -83,7 +83,8 @@ export class PostgresRateCounter implements SharedRateCounter {
     if (!Number.isSafeInteger(windowMs) || windowMs <= 0) throw new HemkitError('VERIFIER_STORE_INVALID_INPUT', `the rate limit window is ${windowMs} ms`);
     try {
       const row = (await this.#pool.query<{ hits: string; ttl: number }>(HIT, [key, windowMs])).rows[0]!;
-      if (++this.#hits % this.#sweepInterval === 0) await this.#pool.query(`DELETE FROM ${TABLE} WHERE window_start + $1 <= ${NOW_MS}`, [windowMs]);
+      // The sweep is housekeeping: the request is counted already, and a failed sweep waits for the next.
+      if (++this.#hits % this.#sweepInterval === 0) await this.#pool.query(`DELETE FROM ${TABLE} WHERE window_start + $1 <= ${NOW_MS}`, [windowMs]).catch(() => {});
       return { current: Number(row.hits), ttl: Math.max(0, row.ttl) };
     } catch (e) {
       throw storeFailed('counting a request for the rate limit', e);

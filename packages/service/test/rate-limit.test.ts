@@ -112,6 +112,24 @@ describe.skipIf(!pgUp)('the rate limit in PostgreSQL', () => {
     }
   });
 
+  it('sweeps the rows of windows that ended, once every sweepInterval counts', async () => {
+    const c = await PostgresRateCounter.open(db.url, { sweepInterval: 3 });
+    const dbc = new pg.Client({ connectionString: db.url });
+    await dbc.connect();
+    const rows = async () => (await dbc.query<{ client: string }>("SELECT client FROM hemkit_rate_limits WHERE client LIKE 'sweep-%' ORDER BY client")).rows.map((r) => r.client);
+    try {
+      await c.hit('sweep-a', 1000);
+      await sleep(1_200);
+      await c.hit('sweep-b', 1000);
+      expect(await rows()).toEqual(['sweep-a', 'sweep-b']);
+      await c.hit('sweep-c', 1000);
+      expect(await rows()).toEqual(['sweep-b', 'sweep-c']);
+    } finally {
+      await dbc.end();
+      await c.close();
+    }
+  });
+
   it('a server that does not answer: VERIFIER_STORE_FAILED at open', async () => {
     await expect(PostgresRateCounter.open('postgres://postgres@127.0.0.1:1/none', { timeoutMs: 500 })).rejects.toMatchObject({ code: 'VERIFIER_STORE_FAILED' });
   });
