@@ -41,12 +41,16 @@ export function checkFirmwareSigners(bytes: Uint8Array, set: FirmwareSigners, ba
   }
   const listed = new Map(set.keys.map((key) => [toHex(keyThumbprint(key)), key]));
   const counted = new Set<string>();
+  // Each listed signer's first signature is the one judged, so a manifest costs at most n
+  // verifications however many signatures it carries.
+  const judged = new Set<string>();
   const skipped = { unlisted: 0, repeated: 0, invalid: 0 };
   message.signatures.forEach((signature, index) => {
     const kid = signature.kid === undefined ? '' : toHex(signature.kid);
     const key = listed.get(kid);
     if (key === undefined) return void skipped.unlisted++;
-    if (counted.has(kid)) return void skipped.repeated++;
+    if (judged.has(kid)) return void skipped.repeated++;
+    judged.add(kid);
     try {
       verifySignature(message, index, key, backend ? { backend } : {});
       counted.add(kid);

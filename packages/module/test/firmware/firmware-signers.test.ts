@@ -65,6 +65,8 @@ describe('a chip with firmware signers', () => {
     // Signer 1's kid on a signature made by another key: a listed signer, an invalid signature.
     const forged = { ...outsider, kid: set.signers[1]!.kid };
     expectCode(() => chip.send(CMD.firmwareUpdate, { manifest: set.signManifest(claims(2, K.featureUpdate), [0], [forged]) }), 'FIRMWARE_TOO_FEW_SIGNATURES');
+    // Only a signer's first signature is judged: a valid one after an invalid one is not counted.
+    expectCode(() => chip.send(CMD.firmwareUpdate, { manifest: set.signManifest(claims(2, K.featureUpdate), [0], [forged, set.signers[1]!]) }), 'FIRMWARE_TOO_FEW_SIGNATURES');
     // The same two signatures, both valid, are enough: the refusals above were for what was not counted.
     chip.send(CMD.firmwareUpdate, { manifest: set.signManifest(claims(2, K.featureUpdate), [0, 1]) });
     expect(chip.state!.svn).toBe(2);
