@@ -402,6 +402,15 @@ function checkVectors(): CheckVector[] {
   late.clock.time = T0 + 2 * 86_400;
   late.run('train-1', 10n);
   add('past-expiry', 'Firmware that keeps running after its licence expired', late.evidence(), T0 + 2 * 86_400 + 5, { status: 'contraindicated', failing: { licence: 'LICENCE_OUT_OF_WINDOW' } });
+  // Firmware that skips licence.md §6 step 6a: it installs a licence requiring SVN 2 while SVN 1 is
+  // in force (the log's boot entry says so) and runs a workload under it (verifier.md §5.2).
+  const lax = chip('checks-minimum-svn');
+  const demanding = authority.issueLicence({ ...lax.claims, licenceId: key('evidence licence checks-minimum-svn 2').subarray(0, 16), sequenceNumber: 2, minimumSvn: 2 }, [0, 2]);
+  lax.c.state = { ...lax.c.state!, svn: 2 };
+  lax.c.send(CMD.installLicence, { licence: demanding });
+  lax.c.state = { ...lax.c.state!, svn: 1 };
+  lax.run('train-1', 10n ** 20n);
+  add('licence-svn-too-low', 'Firmware that installs, and runs a workload under, a licence requiring SVN 2 while the log shows SVN 1 in force', lax.evidence({ licences: [lax.licence, demanding] }), now, { status: 'contraindicated', failing: { licence: 'LICENCE_SVN_TOO_LOW' } });
   const compromised = chip('checks-rollback');
   compromised.c.state = enterRollbackState(compromised.c.state!, compromised.c.env, 'state generation 3 vs monotonic counter 5');
   add('chip-reports-rollback', 'The chip reports that its own state was restored from a backup', compromised.evidence(), now, { status: 'contraindicated', failing: { 'lock-state': 'CHIP_REPORTS_COMPROMISE' } });

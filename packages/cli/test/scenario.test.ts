@@ -272,6 +272,14 @@ describe('appraise steps with the verifier\'s policy', () => {
     ]);
   });
 
+  it('k-of-n firmware signers, then a licence with a minimum SVN: the appraisal tracks the SVN through the log and affirms', async () => {
+    const r = await hemkit(['scenario', 'run', join(SCENARIOS, 'firmware-signers-appraised.json'), '--json', '-'], { cwd: fresh() });
+    expect(r.code).toBe(0);
+    const trace = JSON.parse(r.out) as { steps: { outcome?: string; appraisal?: { status: string; failed: { code: string }[] } }[] };
+    expect(trace.steps.map((s) => s.outcome)[2]).toBe('FIRMWARE_TOO_FEW_SIGNATURES');
+    expect(trace.steps.flatMap((s) => (s.appraisal ? [s.appraisal] : []))).toEqual([{ status: 'affirming', failed: [] }]);
+  });
+
   it("a verifier policy the verifier cannot read is the step's outcome, VERIFIER_INPUT_INVALID: exit 1", async () => {
     const { r } = await runFile(licensed([{ do: 'appraise', comment: 'bad policy', nonce: { fill: 1, length: 16 }, verifierPolicy: { maxAgeSeconds: -1 } }]));
     expect(r.code).toBe(1);

@@ -14,6 +14,8 @@ import {
   signClaims,
   signingKey,
   signStatement,
+  type FirmwareManifestClaims,
+  type FirmwareSigners,
   type LicenceClaims,
   type RevocationClaims,
   type SigningKey,
@@ -55,8 +57,9 @@ export class Manufacturer {
     );
   }
 
-  signFirmwareManifest(hwmodel: Uint8Array, measurement: Uint8Array, svn: number, issuedAt: number): Uint8Array {
-    return signClaims(firmwareManifestClaims, { hwmodel, measurement, svn, iat: issuedAt }, this.key, this.backend);
+  /** A COSE_Sign1 manifest, as a chip with no firmware-signer set takes (module-commands.md §4.1); the kind is optional there. */
+  signFirmwareManifest(hwmodel: Uint8Array, measurement: Uint8Array, svn: number, issuedAt: number, kind?: number): Uint8Array {
+    return signClaims(firmwareManifestClaims, { hwmodel, measurement, svn, iat: issuedAt, ...(kind !== undefined ? { firmwareKind: kind } : {}) }, this.key, this.backend);
   }
 }
 
@@ -92,5 +95,40 @@ export class LicenceAuthority {
       if (issuer === undefined) throw new RangeError(`no issuer ${i}: the authority has ${this.issuers.length}`);
       return issuer;
     });
+  }
+}
+
+/**
+ * n firmware signers with a threshold per kind of update (module-commands.md §4.1, RFD 025): what a
+ * chip is provisioned with, and the COSE_Sign manifests any of them sign together.
+ */
+export class FirmwareSignerSet {
+  readonly signers: readonly SigningKey[];
+
+  constructor(
+    privateKeys: readonly Uint8Array[],
+    readonly thresholds: FirmwareSigners['thresholds'],
+    alg: CoseAlgorithm = -8,
+    private readonly backend?: CryptoBackend,
+  ) {
+    this.signers = privateKeys.map((k) => signingKey(alg, k, backend));
+  }
+
+  /** The provision parameter `firmwareSigners`. */
+  get provisioned(): FirmwareSigners {
+    return { keys: this.signers.map((s) => s.publicKey), thresholds: this.thresholds };
+  }
+
+  /**
+   * A manifest signed by the signers at `indices` (repeats allowed: the chip counts a signer once) and
+   * by any `outsiders`, keys not in the set; the chip decides whether that is enough for the kind.
+   */
+  signManifest(claims: FirmwareManifestClaims, indices: readonly number[], outsiders: readonly SigningKey[] = []): Uint8Array {
+    const chosen = indices.map((i) => {
+      const signer = this.signers[i];
+      if (signer === undefined) throw new RangeError(`no firmware signer ${i}: the set has ${this.signers.length}`);
+      return signer;
+    });
+    return signStatement(firmwareManifestClaims, claims, [...chosen, ...outsiders], this.backend);
   }
 }

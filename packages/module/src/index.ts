@@ -20,7 +20,7 @@ export {
   type WorkloadParams,
 } from './firmware/policy/index.js';
 export { InProcessChip, ManualClock, seededRandom, type Exchange } from './in-process.js';
-export { LicenceAuthority, Manufacturer } from './factory.js';
+export { FirmwareSignerSet, LicenceAuthority, Manufacturer } from './factory.js';
 export { collectEvidence, type CollectOptions, type CommandPort, type WorkloadSecrets } from './evidence.js';
 export { MemoryLogStore, type LogStore } from './log/index.js';
 export { Device, serveDevice } from './device/index.js';

@@ -88,6 +88,8 @@ export const ERROR_REGISTRY = {
   FIRMWARE_SIGNATURE_INVALID: 'a firmware manifest that does not verify under the pinned manufacturer key',
   FIRMWARE_WRONG_MODEL: 'a firmware manifest for another hardware model',
   FIRMWARE_SVN_DOWNGRADE: 'a firmware manifest whose security version number is lower than the running one',
+  FIRMWARE_KIND_UNKNOWN: 'a firmware manifest of a kind the chip has no signer threshold for, or that names no kind where the chip needs one',
+  FIRMWARE_TOO_FEW_SIGNATURES: 'fewer valid signatures by distinct provisioned firmware signers than the threshold of the manifest\'s kind',
 
   // --- CDDL checker (packages/cddl; RFC 8610) ---
   CDDL_SYNTAX: 'a CDDL schema that does not follow the RFC 8610 grammar, or that defines a rule twice',

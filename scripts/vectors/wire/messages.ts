@@ -363,6 +363,9 @@ function firmwareManifestFamily(): Family {
     valid('svn-0', 'security version number 0', setIn(base, [-72033], 0)),
     invalidField('hwmodel-33-bytes', 'a hardware model of 33 bytes', setIn(base, [259], new Uint8Array(33))),
     invalidField('measurement-bare-digest', 'the measurement as a bare digest instead of [1, digest]', setIn(base, [-72034], F.FIRMWARE_V2)),
+    valid('kind-governance-policy', 'the kind of update: 3, a governance-policy change (module-commands.md §4.1)', setIn(base, [-72036], 3)),
+    valid('kind-unregistered', 'kind 9 decodes: the chip, not the decoder, refuses a kind it has no threshold for (FIRMWARE_KIND_UNKNOWN)', setIn(base, [-72036], 9)),
+    invalidField('kind-text', 'the kind as text', setIn(base, [-72036], 'security-patch')),
   ]);
 }
 

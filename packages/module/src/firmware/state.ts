@@ -12,6 +12,7 @@ import {
   counters,
   digest,
   field,
+  firmwareSigners,
   hwmodel,
   licenceId,
   logDomain,
@@ -89,6 +90,8 @@ const provisioning = record('provisioning', {
   logDomain: optional(7, logDomain),
   /** The log-key certificate, made once at provisioning (checkpoint.md §2.1). */
   logKeyCertificate: field(8, anyBytes),
+  /** k-of-n firmware signers per kind of update (module-commands.md §4.1); absent: the manufacturer, 1 of 1. */
+  firmwareSigners: optional(9, firmwareSigners),
 });
 
 export const chipStateCodec = record('chip-state', {

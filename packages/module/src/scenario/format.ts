@@ -7,7 +7,7 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { HemkitError } from '@hemkit/wire/errors';
 import { fromHex } from '@hemkit/wire/bytes';
-import { CMD, PRECISION, REPLAY, type CommandId, type PrecisionClass, type ReplayMode } from '@hemkit/wire/messages';
+import { CMD, FIRMWARE_KIND, PRECISION, REPLAY, type CommandId, type FirmwareKind, type PrecisionClass, type ReplayMode } from '@hemkit/wire/messages';
 import { Cursor } from './read.js';
 
 export const SCENARIO_FORMAT = 'hemkit-scenario/v1';
@@ -30,7 +30,20 @@ export interface AuthoritySpec {
   readonly keys: readonly Uint8Array[];
   readonly threshold: number;
 }
-export type Party = ManufacturerSpec | AuthoritySpec;
+/** Firmware signers and a threshold per kind of update (module-commands.md §4.1). */
+export interface FirmwareSignersSpec {
+  readonly kind: 'firmware-signers';
+  readonly keys: readonly Uint8Array[];
+  readonly thresholds: ReadonlyMap<FirmwareKind, number>;
+}
+export type Party = ManufacturerSpec | AuthoritySpec | FirmwareSignersSpec;
+
+/** The kinds of firmware update by the names scenarios use (module-commands.md §4.1). */
+export const FIRMWARE_KIND_NAMES: Readonly<Record<string, FirmwareKind>> = {
+  'security-patch': FIRMWARE_KIND.securityPatch,
+  'feature-update': FIRMWARE_KIND.featureUpdate,
+  'governance-policy': FIRMWARE_KIND.governancePolicy,
+};
 
 /** An integer the runner resolves when the step runs: the log's size then, or the size at a mark. */
 export type IntRef = number | { readonly logSize: 'now' } | { readonly mark: string };
@@ -95,6 +108,8 @@ export type CommandStep = Base & {
         readonly replayDefence?: readonly ReplayMode[];
         readonly manufacturerKey?: string;
         readonly itemisationThreshold?: bigint;
+        /** A firmware-signers party: the chip takes k-of-n manifests (module-commands.md §4.1). */
+        readonly firmwareSigners?: string;
       }
     | { readonly command: typeof CMD.installLicence; readonly licence: LicenceSpec }
     | { readonly command: typeof CMD.requestLicence }
@@ -120,6 +135,11 @@ export type CommandStep = Base & {
         readonly measurement: Uint8Array;
         readonly svn: number;
         readonly issuedAt: number;
+        /** The manifest's kind: absent from the claims when not given. */
+        readonly kind?: number;
+        /** With `by` a firmware-signers party: the signers' indices (repeats allowed), and keys outside the set. */
+        readonly signers?: readonly number[];
+        readonly outsiders?: readonly Uint8Array[];
       }
   );
 
@@ -225,13 +245,17 @@ class Names {
   readonly snapshots = new Set<string>();
   constructor(readonly parties: ReadonlyMap<string, Party>) {}
 
-  party(c: Cursor, kind: Party['kind']): string {
+  party(c: Cursor, ...kinds: Party['kind'][]): string {
     const name = readName(c);
     const party = this.parties.get(name);
     if (party === undefined) throw new HemkitError('SCENARIO_UNKNOWN_NAME', `${c.pointer}: no party '${name}' in "parties"`);
-    const article = (k: Party['kind']) => (k === 'authority' ? 'an authority' : 'a manufacturer');
-    if (party.kind !== kind) throw new HemkitError('SCENARIO_UNKNOWN_NAME', `${c.pointer}: party '${name}' is ${article(party.kind)}, not ${article(kind)}`);
+    const article = (k: Party['kind']) => (k === 'authority' ? 'an authority' : k === 'manufacturer' ? 'a manufacturer' : 'a set of firmware signers');
+    if (!kinds.includes(party.kind)) throw new HemkitError('SCENARIO_UNKNOWN_NAME', `${c.pointer}: party '${name}' is ${article(party.kind)}, not ${kinds.map(article).join(' or ')}`);
     return name;
+  }
+
+  kindOf(name: string): Party['kind'] {
+    return this.parties.get(name)!.kind;
   }
 
   use(set: Set<string>, what: string, c: Cursor): string {
@@ -332,7 +356,7 @@ function readCommand(c: Cursor, command: CommandId, base: Base, names: Names, sc
       };
     }
     case CMD.provision: {
-      c.object([...common, 'certificateBy', 'certificateIssuedAt', 'issuers', 'issuerThreshold', 'replayDefence', 'manufacturerKey', 'itemisationThreshold']);
+      c.object([...common, 'certificateBy', 'certificateIssuedAt', 'issuers', 'issuerThreshold', 'replayDefence', 'manufacturerKey', 'itemisationThreshold', 'firmwareSigners']);
       const fields: Record<string, unknown> = {
         certificateBy: c.optional('certificateBy', (x) => names.party(x, 'manufacturer')),
         issuers: c.optional('issuers', (x) => names.party(x, 'authority')),
@@ -340,6 +364,7 @@ function readCommand(c: Cursor, command: CommandId, base: Base, names: Names, sc
         replayDefence: c.optional('replayDefence', (x) => x.array({ min: 1 }).map(readReplay)),
         manufacturerKey: c.optional('manufacturerKey', (x) => names.party(x, 'manufacturer')),
         itemisationThreshold: c.optional('itemisationThreshold', (x) => x.count()),
+        firmwareSigners: c.optional('firmwareSigners', (x) => names.party(x, 'firmware-signers')),
       };
       const defined = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
       return { ...head, command, certificateIssuedAt: c.optional('certificateIssuedAt', readTime) ?? 0, ...defined };
@@ -403,10 +428,19 @@ function readCommand(c: Cursor, command: CommandId, base: Base, names: Names, sc
       c.object([...common, 'treeSize1', 'treeSize2'], ['treeSize1', 'treeSize2']);
       return { ...head, command, treeSize1: readIntRef(c.at('treeSize1'), names), treeSize2: readIntRef(c.at('treeSize2'), names) };
     case CMD.firmwareUpdate: {
-      c.object([...common, 'by', 'hwmodel', 'measurement', 'svn', 'issuedAt'], ['measurement', 'svn']);
-      const by = c.optional('by', (x) => names.party(x, 'manufacturer'));
+      c.object([...common, 'by', 'hwmodel', 'measurement', 'svn', 'issuedAt', 'kind', 'signers', 'outsiders'], ['measurement', 'svn']);
+      const by = c.optional('by', (x) => names.party(x, 'manufacturer', 'firmware-signers'));
       const hwmodel = c.optional('hwmodel', (x) => utf8(x.string()));
+      // A kind by name, or any integer: an unknown kind is a case to try (FIRMWARE_KIND_UNKNOWN).
+      const kind = c.optional('kind', (x) => (typeof x.value === 'string' ? FIRMWARE_KIND_NAMES[x.oneOf(Object.keys(FIRMWARE_KIND_NAMES))]! : x.integer(0, U32)));
+      const kofn = by !== undefined && names.kindOf(by) === 'firmware-signers';
+      if (!kofn && (c.has('signers') || c.has('outsiders'))) c.fail("'signers' and 'outsiders' need 'by' to name a set of firmware signers");
+      const signers = c.optional('signers', (x) => x.array({ min: 0, max: 32 }).map((s) => s.integer(0, 15)));
+      const outsiders = c.optional('outsiders', (x) => x.array({ min: 1, max: 16 }).map(readKey));
       return {
+        ...(kind !== undefined ? { kind } : {}),
+        ...(signers !== undefined ? { signers } : {}),
+        ...(outsiders !== undefined ? { outsiders } : {}),
         ...head,
         command,
         measurement: readBytes(c.at('measurement')),
@@ -480,6 +514,13 @@ function readParty(c: Cursor): Party {
   if (c.has('manufacturer')) {
     c.object(['manufacturer', 'key'], ['manufacturer', 'key']);
     return { kind: 'manufacturer', name: c.at('manufacturer').string(), key: readKey(c.at('key')) };
+  }
+  if (c.has('firmwareSigners')) {
+    c.object(['firmwareSigners', 'thresholds'], ['firmwareSigners', 'thresholds']);
+    const keys = c.at('firmwareSigners').array({ min: 1, max: 16 }).map(readKey);
+    const t = c.at('thresholds').object(Object.keys(FIRMWARE_KIND_NAMES));
+    const thresholds = new Map(Object.entries(FIRMWARE_KIND_NAMES).filter(([name]) => t.has(name)).map(([name, kind]) => [kind, t.at(name).integer(0, 255)] as const));
+    return { kind: 'firmware-signers', keys, thresholds };
   }
   c.object(['issuers', 'threshold'], ['issuers', 'threshold']);
   return readAuthority(c);

@@ -12,6 +12,7 @@ import { HemkitError, type ErrorCode } from '@hemkit/wire/errors';
 import { toHex } from '@hemkit/wire/bytes';
 import {
   CMD,
+  signingKey,
   COMMAND_NAMES,
   encodeRequest,
   parseResponse,
@@ -25,7 +26,7 @@ import {
   type ResultOf,
 } from '@hemkit/wire/messages';
 import { collectEvidence } from '../evidence.js';
-import { LicenceAuthority, Manufacturer } from '../factory.js';
+import { FirmwareSignerSet, LicenceAuthority, Manufacturer } from '../factory.js';
 import { enterRollbackState, enterTamperState } from '../firmware/chip.js';
 import { ManualClock, seededRandom } from '../in-process.js';
 import { DEFAULT_POLICY } from '../firmware/policy/default.js';
@@ -83,7 +84,7 @@ class Run {
   readonly clock: ManualClock;
   readonly meter = new Meter();
   readonly part: SimulatedPart;
-  readonly parties = new Map<string, Manufacturer | LicenceAuthority>();
+  readonly parties = new Map<string, Manufacturer | LicenceAuthority | FirmwareSignerSet>();
   readonly licences = new Map<string, LicenceClaims>();
   readonly marks = new Map<string, number>();
   readonly snapshots = new Map<string, Uint8Array | undefined>();
@@ -113,7 +114,14 @@ class Run {
       ...(options.backend ? { backend: options.backend } : {}),
     });
     for (const [name, party] of scenario.parties) {
-      this.parties.set(name, party.kind === 'manufacturer' ? new Manufacturer(party.name, party.key) : new LicenceAuthority(party.keys, party.threshold));
+      this.parties.set(
+        name,
+        party.kind === 'manufacturer'
+          ? new Manufacturer(party.name, party.key)
+          : party.kind === 'authority'
+            ? new LicenceAuthority(party.keys, party.threshold)
+            : new FirmwareSignerSet(party.keys, party.thresholds),
+      );
     }
   }
 
@@ -206,6 +214,7 @@ class Run {
           replayDefence: [...(step.replayDefence ?? this.scenario.chip.replayDefence)],
           manufacturerKey: this.manufacturer(step.manufacturerKey).publicKey,
           ...(step.itemisationThreshold !== undefined ? { itemisationThreshold: step.itemisationThreshold } : {}),
+          ...(step.firmwareSigners !== undefined ? { firmwareSigners: (this.parties.get(step.firmwareSigners) as FirmwareSignerSet).provisioned } : {}),
         };
       }
       case CMD.installLicence:
@@ -237,7 +246,16 @@ class Run {
         return { treeSize1: this.int(step.treeSize1), treeSize2: this.int(step.treeSize2) };
       case CMD.firmwareUpdate: {
         const hwmodel = step.hwmodel ?? this.made?.hwmodel ?? this.scenario.chip.hwmodel;
-        return { manifest: this.manufacturer(step.by).signFirmwareManifest(hwmodel, step.measurement, step.svn, t(step.issuedAt)) };
+        const signer = this.parties.get(step.by ?? 'manufacturer');
+        if (signer instanceof FirmwareSignerSet) {
+          // k of n (module-commands.md §4.1): by default every signer of the set signs once.
+          const claims = { hwmodel, measurement: step.measurement, svn: step.svn, iat: t(step.issuedAt), ...(step.kind !== undefined ? { firmwareKind: step.kind } : {}) };
+          const indices = step.signers ?? signer.signers.map((_, i) => i);
+          const bad = indices.find((i) => i >= signer.signers.length);
+          if (bad !== undefined) throw new HemkitError('SCENARIO_INVALID', `/steps/${index}: signer ${bad} is not one of the set's ${signer.signers.length} firmware signers`);
+          return { manifest: signer.signManifest(claims, indices, (step.outsiders ?? []).map((k) => signingKey(-8, k))) };
+        }
+        return { manifest: this.manufacturer(step.by).signFirmwareManifest(hwmodel, step.measurement, step.svn, t(step.issuedAt), step.kind) };
       }
       case CMD.requestLicence:
       case CMD.checkpoint:

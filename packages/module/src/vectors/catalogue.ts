@@ -1,7 +1,7 @@
 /** The scripted module sessions that become test-vectors/module/*.json. */
 import { sha256 } from '@noble/hashes/sha2.js';
-import { CMD, licenceClaims, REPLAY, signingKey, signStatement } from '@hemkit/wire/messages';
-import { LicenceAuthority, Manufacturer } from '../factory.js';
+import { CMD, FIRMWARE_KIND, licenceClaims, REPLAY, signingKey, signStatement } from '@hemkit/wire/messages';
+import { FirmwareSignerSet, LicenceAuthority, Manufacturer } from '../factory.js';
 import { policyOfSession, SessionRecorder, sessionVectorFile, T0, utf8, vectorKey, type SessionOptions } from './sessions.js';
 
 const descriptor = (name: string) => utf8(JSON.stringify({ run: name, data: 'corpus-v3' }));
@@ -130,6 +130,46 @@ function firmware(o: SessionOptions = {}): SessionRecorder {
   // licence.md §6 step 6a: a licence may require a minimum firmware SVN.
   r.step('a licence requiring SVN 3 is refused on SVN 2', CMD.installLicence, { licence: r.licence({ minimumSvn: 3 }) }, 'LICENCE_SVN_TOO_LOW');
   r.step('a licence requiring SVN 2 is installed', CMD.installLicence, { licence: r.licence({ minimumSvn: 2 }) });
+  return r;
+}
+
+/** The firmware signers of session-firmware-signers: four keys, 2, 3 and 4 of them by kind (module-commands.md §4.1). */
+export const SESSION_FIRMWARE_SIGNERS = () =>
+  new FirmwareSignerSet(
+    [0, 1, 2, 3].map((i) => vectorKey(`firmware-signer-${i}`)),
+    new Map([
+      [FIRMWARE_KIND.securityPatch, 2],
+      [FIRMWARE_KIND.featureUpdate, 3],
+      [FIRMWARE_KIND.governancePolicy, 4],
+    ]),
+  );
+
+function firmwareSigners(o: SessionOptions = {}): SessionRecorder {
+  const r = new SessionRecorder('session-firmware-signers', 'k-of-n firmware updates with a threshold per kind: too few signers, an unknown kind, a repeated signer and a signer outside the set refused', 'firmware-signers', undefined, undefined, o);
+  const set = SESSION_FIRMWARE_SIGNERS();
+  r.setUp(undefined, undefined, set.provisioned);
+  const hwmodel = utf8('hemkit-sim-a1');
+  const manifest = (kind: number | undefined, svn: number, label: string) => ({
+    hwmodel,
+    measurement: sha256(utf8(`hemkit simulated firmware ${label}`)),
+    svn,
+    iat: T0,
+    ...(kind !== undefined ? { firmwareKind: kind } : {}),
+  });
+  const K = FIRMWARE_KIND;
+  const outsider = signingKey(-8, vectorKey('firmware-signer-outsider'));
+  r.step('a security patch (SVN 2) signed by 2 of 4: the threshold for patches', CMD.firmwareUpdate, { manifest: set.signManifest(manifest(K.securityPatch, 2, 'v2'), [0, 1]) });
+  r.step('a feature update signed by 2 of 4: features need 3', CMD.firmwareUpdate, { manifest: set.signManifest(manifest(K.featureUpdate, 3, 'v3'), [0, 1]) }, 'FIRMWARE_TOO_FEW_SIGNATURES');
+  r.step('the feature update (SVN 3) signed by 3 of 4', CMD.firmwareUpdate, { manifest: set.signManifest(manifest(K.featureUpdate, 3, 'v3'), [0, 1, 3]) });
+  r.step('a governance-policy change signed by 3 of 4: governance needs all 4', CMD.firmwareUpdate, { manifest: set.signManifest(manifest(K.governancePolicy, 4, 'v4'), [0, 1, 2]) }, 'FIRMWARE_TOO_FEW_SIGNATURES');
+  r.step('the governance change with signer 2 twice: a repeated signer counts once', CMD.firmwareUpdate, { manifest: set.signManifest(manifest(K.governancePolicy, 4, 'v4'), [0, 1, 2, 2]) }, 'FIRMWARE_TOO_FEW_SIGNATURES');
+  r.step('the governance change with a fourth signature by a key outside the set: not counted', CMD.firmwareUpdate, { manifest: set.signManifest(manifest(K.governancePolicy, 4, 'v4'), [0, 1, 2], [outsider]) }, 'FIRMWARE_TOO_FEW_SIGNATURES');
+  r.step('a manifest of kind 9, which the chip has no threshold for', CMD.firmwareUpdate, { manifest: set.signManifest(manifest(9, 4, 'v4'), [0, 1, 2, 3]) }, 'FIRMWARE_KIND_UNKNOWN');
+  r.step('a manifest that names no kind', CMD.firmwareUpdate, { manifest: set.signManifest(manifest(undefined, 4, 'v4'), [0, 1, 2, 3]) }, 'FIRMWARE_KIND_UNKNOWN');
+  r.step('a COSE_Sign1 by the manufacturer alone, as a chip without signers takes', CMD.firmwareUpdate, { manifest: r.manufacturer.signFirmwareManifest(hwmodel, sha256(utf8('hemkit simulated firmware v4')), 4, T0) }, 'FIRMWARE_SIGNATURE_INVALID');
+  r.step('the governance change (SVN 4) signed by all 4', CMD.firmwareUpdate, { manifest: set.signManifest(manifest(K.governancePolicy, 4, 'v4'), [3, 2, 1, 0]) });
+  r.step('a security patch back to SVN 3, signed by 2 of 4', CMD.firmwareUpdate, { manifest: set.signManifest(manifest(K.securityPatch, 3, 'v3'), [0, 1]) }, 'FIRMWARE_SVN_DOWNGRADE');
+  r.step('attest under the governance-approved firmware', CMD.attest, { nonce: new Uint8Array(8).fill(4) });
   return r;
 }
 
@@ -273,7 +313,7 @@ function usageOnly(): SessionRecorder {
  * another policy and `record`, it shows where that policy behaves differently (the recorder's
  * `differences`).
  */
-export const MODULE_SESSIONS: readonly ((options?: SessionOptions) => SessionRecorder)[] = [lifecycle, licenceRefusals, replayDefences, quotaAndExpiry, counterBoundaries, firmware, provisioningRefusals, tamper, itemisation];
+export const MODULE_SESSIONS: readonly ((options?: SessionOptions) => SessionRecorder)[] = [lifecycle, licenceRefusals, replayDefences, quotaAndExpiry, counterBoundaries, firmware, firmwareSigners, provisioningRefusals, tamper, itemisation];
 
 /** Sessions that exist to show a mechanism of a non-default policy: each names its policy in its setup. */
 export const POLICY_SESSIONS: readonly (() => SessionRecorder)[] = [throttledBaseline, usageOnly];

@@ -9,7 +9,7 @@
  */
 import { sha256 } from '@noble/hashes/sha2.js';
 import { decode } from '@hemkit/wire/cbor';
-import { CMD, COMMAND_NAMES, parseResponse, REPLAY, STATUS_ERROR, type CommandId, type LicenceClaims, type ParamsOf, type ReplayMode } from '@hemkit/wire/messages';
+import { CMD, COMMAND_NAMES, parseResponse, REPLAY, STATUS_ERROR, type CommandId, type FirmwareSigners, type LicenceClaims, type ParamsOf, type ReplayMode } from '@hemkit/wire/messages';
 import { HemkitError } from '@hemkit/wire/errors';
 import { LicenceAuthority, Manufacturer } from '../factory.js';
 import { ReferenceLog } from '../log/reference-log.js';
@@ -179,7 +179,7 @@ export class SessionRecorder {
   }
 
   /** Manufactures and provisions the chip with the session's policy. */
-  setUp(hwmodel = utf8('hemkit-sim-a1'), itemisationThreshold?: bigint): void {
+  setUp(hwmodel = utf8('hemkit-sim-a1'), itemisationThreshold?: bigint, firmwareSigners?: FirmwareSigners): void {
     const made = this.step('manufacture with a fixed UDS', CMD.manufacture, { hwmodel, uds: vectorKey(`uds ${this.randomSeed}`) }) as {
       ueid: Uint8Array;
       deviceIdentityKey: import('@hemkit/wire/cose').CosePublicKey;
@@ -192,6 +192,7 @@ export class SessionRecorder {
       replayDefence: [...this.replayDefence],
       manufacturerKey: this.manufacturer.publicKey,
       ...(itemisationThreshold !== undefined ? { itemisationThreshold } : {}),
+      ...(firmwareSigners !== undefined ? { firmwareSigners } : {}),
     });
   }
 

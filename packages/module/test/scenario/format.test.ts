@@ -54,6 +54,16 @@ describe('parseScenario refuses', () => {
     expect(expectCode(() => parseScenario(licensed([run('w', 1, { precision: 'fp12' })])), 'SCENARIO_INVALID').message).toMatch(/^\/steps\/3\/precision: expected one of/);
   });
 
+  it("firmware-update 'signers' without a set of firmware signers in 'by', and a kind name not registered", () => {
+    const fw = { do: 'firmwareUpdate', comment: 'x', measurement: 'utf8:v2', svn: 2 };
+    expect(expectCode(() => parseScenario(licensed([{ ...fw, signers: [0] }])), 'SCENARIO_INVALID').message).toMatch(/'signers' and 'outsiders' need 'by' to name a set of firmware signers/);
+    const parties = { parties: { fw: { firmwareSigners: ['a', 'b'], thresholds: { 'security-patch': 1 } } } };
+    expect(expectCode(() => parseScenario(licensed([{ ...fw, by: 'fw', kind: 'hotfix' }], parties)), 'SCENARIO_INVALID').message).toMatch(/^\/steps\/3\/kind: expected one of/);
+    expect(expectCode(() => parseScenario(licensed([{ do: 'provision', comment: 'x', firmwareSigners: 'issuers' }])), 'SCENARIO_UNKNOWN_NAME').message).toMatch(/is an authority, not a set of firmware signers/);
+    const ok = parseScenario(licensed([{ ...fw, by: 'fw', kind: 9, signers: [1, 1], outsiders: ['c'] }], parties));
+    expect(ok.steps[3]).toMatchObject({ kind: 9, signers: [1, 1] });
+  });
+
   it('an expectation that is neither ok nor an error code', () => {
     expectCode(() => parseScenario(licensed([{ do: 'status', comment: 'x', expect: 'fine' }])), 'SCENARIO_INVALID');
   });

@@ -531,6 +531,17 @@ export function checkLicence(a: Attested, covered: Covered, memory: ChipMemory |
   /** Why no licence admits work: a revocation locks fully; a lapse may leave the throttled baseline (§5.1). */
   let revoked = false;
   const precisionOf = new Map<string, number>();
+  /**
+   * The firmware SVN in force (verifier.md §5.2): set by every boot and firmware-updated entry walked.
+   * The SVN changes only at a logged boot, so a walk with none ran wholly at the report's SVN; with
+   * one, the SVN before it is unknown unless the walk starts at entry 0 (whose first entry is a boot).
+   */
+  let svn: number | undefined = covered.some((e) => e.kind === EVENT.boot || e.kind === EVENT.firmwareUpdated) ? undefined : r.svn;
+  const meetsMinimumSvn = (claims: LicenceClaims, id: string, what: string, inForce: number | undefined): void => {
+    if (claims.minimumSvn !== undefined && inForce !== undefined && inForce < claims.minimumSvn) {
+      fail('LICENCE_SVN_TOO_LOW', `${what} under licence ${id}, which requires firmware SVN ${claims.minimumSvn}; the SVN in force was ${inForce}`);
+    }
+  };
   const presented = (id: string, why: string): LicenceClaims => {
     const known = checked.get(id);
     if (known !== undefined) return known;
@@ -558,7 +569,9 @@ export function checkLicence(a: Attested, covered: Covered, memory: ChipMemory |
   const baseline = (busyChipSeconds: number | undefined) =>
     rules.throttledBaselineOpsPerSecond === undefined ? undefined : rules.throttledBaselineOpsPerSecond * BigInt(Math.max(1, busyChipSeconds ?? 1));
   for (const entry of covered) {
-    if (entry.kind === EVENT.licenceInstalled) {
+    if (entry.kind === EVENT.boot || entry.kind === EVENT.firmwareUpdated) {
+      svn = entry.details.svn;
+    } else if (entry.kind === EVENT.licenceInstalled) {
       const id = toHex(entry.details.licenceId);
       if (usage.has(id)) fail('LICENCE_REINSTALLED', `entry ${entry.index} installs licence ${id}, which this chip installed before: its quota would be granted twice`);
       if (rules.unusedQuota === 'carry' && installed !== undefined && !installedRevoked) {
@@ -569,6 +582,9 @@ export function checkLicence(a: Attested, covered: Covered, memory: ChipMemory |
       }
       usage.set(id, 0n);
       installedHash.set(id, entry.details.licenceHash);
+      // The payload the log installed, if carried: its hash binds the claims, signed or not (§5.2).
+      const carried = a.decoded.licences.find((l) => bytesEqual(sha256(l.message.payload!), entry.details.licenceHash));
+      if (carried !== undefined) meetsMinimumSvn(carried.claims, id, `entry ${entry.index} installs it`, svn);
       active = id;
       installed = id;
       installedRevoked = false;
@@ -580,6 +596,7 @@ export function checkLicence(a: Attested, covered: Covered, memory: ChipMemory |
         return fail('LICENCE_UNACCOUNTED', `entry ${entry.index} started a workload while no licence admitted workloads`);
       }
       const claims = presented(active, `entry ${entry.index} ran under`);
+      meetsMinimumSvn(claims, active, `entry ${entry.index} started a workload`, svn);
       if (!claims.precisionClasses.includes(entry.details.precisionClass)) {
         fail('LICENCE_UNACCOUNTED', `entry ${entry.index} ran precision class ${entry.details.precisionClass}, which licence ${active} does not admit (${claims.precisionClasses.join(', ')})`);
       }
@@ -623,6 +640,7 @@ export function checkLicence(a: Attested, covered: Covered, memory: ChipMemory |
         continue;
       }
       const claims = presented(active, `entry ${entry.index} aggregates workloads run under`);
+      meetsMinimumSvn(claims, active, `entry ${entry.index} aggregates workloads run`, svn);
       const outside = [...d.opsByPrecision.keys()].filter((c) => !claims.precisionClasses.includes(c));
       if (outside.length > 0) fail('LICENCE_UNACCOUNTED', `entry ${entry.index} aggregates precision classes ${outside.join(', ')}, which licence ${active} does not admit`);
       if (rules.clock && (d.firstTime < claims.notBefore || d.lastTime >= claims.expiry)) {
@@ -660,6 +678,7 @@ export function checkLicence(a: Attested, covered: Covered, memory: ChipMemory |
       fail('LICENCE_UNACCOUNTED', `the chip reports ${state.remainingQuota} remaining of licence ${id}; its quota ${limit} less the ${used} operations logged leaves ${limit - used}`);
     }
     if (r.lockState === LOCK.unlocked) {
+      meetsMinimumSvn(claims, id, 'the chip runs unlocked', r.svn);
       if (active !== id) fail('LICENCE_UNACCOUNTED', `the chip runs unlocked under licence ${id}; the log says ${active ?? 'no licence'} admits workloads`);
       if (rules.clock && (r.issuedAt < claims.notBefore || r.issuedAt >= claims.expiry)) {
         fail('LICENCE_OUT_OF_WINDOW', `the chip runs unlocked at ${r.issuedAt}, outside the licence window [${claims.notBefore}, ${claims.expiry})`);

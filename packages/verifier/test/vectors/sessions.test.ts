@@ -20,7 +20,7 @@ const DIR = join(import.meta.dirname, '../../../../test-vectors/module');
 const files = readdirSync(DIR).filter((f) => f.endsWith('.json')).sort();
 const backend = getBackend('node');
 // The reference values a verifier would hold for the simulated firmware the sessions run.
-const KNOWN_FIRMWARE = [FACTORY_FIRMWARE, sha256(new TextEncoder().encode('hemkit simulated firmware v2'))];
+const KNOWN_FIRMWARE = [FACTORY_FIRMWARE, ...['v2', 'v4'].map((v) => sha256(new TextEncoder().encode(`hemkit simulated firmware ${v}`)))];
 
 interface Session {
   vector: {

@@ -18,6 +18,7 @@ import {
   ueid,
 } from './common.js';
 import { replayMode } from './licence.js';
+import { firmwareSigners } from './certificates.js';
 import { logDomain } from './checkpoint.js';
 import { MAX_PARENT_STATES } from './log-entry.js';
 import {
@@ -82,6 +83,7 @@ export const COMMANDS = {
       itemisationThreshold: optional(5, counter),
       manufacturerKey: field(6, publicKey),
       logDomain: optional(7, logDomain),
+      firmwareSigners: optional(8, firmwareSigners),
     }),
     result: record('provision-result', { attestationKeyCertificate: field(1, anyBytes) }),
   },

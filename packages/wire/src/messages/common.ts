@@ -57,6 +57,7 @@ export const CLAIM = {
   svn: -72033,
   measurement: -72034,
   logOrigin: -72035,
+  firmwareKind: -72036,
   checks: -72049,
 } as const;
 

@@ -1,9 +1,9 @@
 /** provision: the device certificate, the issuers' keys and policy are installed; the chip boots. */
 import { HemkitError } from '@hemkit/wire/errors';
-import { deviceCertificateClaims, logKeyCertificateClaims, openClaims, signClaims, type CMD } from '@hemkit/wire/messages';
+import { deviceCertificateClaims, keyThumbprint, logKeyCertificateClaims, type FirmwareSigners, openClaims, signClaims, type CMD } from '@hemkit/wire/messages';
 import { boot, deviceIdentityKey, logIdentityFor, type Work } from '../work.js';
 import { ok, type CommandRequest, type CommandResponse } from './types.js';
-import { bytesEqual } from '@hemkit/wire/bytes';
+import { bytesEqual, toHex } from '@hemkit/wire/bytes';
 
 export function provision(w: Work, request: CommandRequest<typeof CMD.provision>): CommandResponse<typeof CMD.provision> {
   const { params } = request;
@@ -24,6 +24,9 @@ export function provision(w: Work, request: CommandRequest<typeof CMD.provision>
   if (params.issuerThreshold < 1 || params.issuerThreshold > n) {
     throw new HemkitError('MODULE_INVALID_PARAMS', `the issuer threshold must be between 1 and ${n}`);
   }
+  // --- k-of-n firmware signers (module-commands.md §4.1) ---
+  if (params.firmwareSigners !== undefined) checkFirmwareSignerSet(params.firmwareSigners);
+  // --- end firmware signers ---
   // The device identity key certifies the log key once, here (specs/messages/checkpoint.md §2.1).
   const log = logIdentityFor(s.uds, params.logDomain, w.env);
   const logKeyCertificate = signClaims(logKeyCertificateClaims, { ueid: s.ueid, cnf: { coseKey: log.key.publicKey }, origin: log.origin }, identity, w.env.backend);
@@ -38,8 +41,19 @@ export function provision(w: Work, request: CommandRequest<typeof CMD.provision>
       ...(params.itemisationThreshold !== undefined ? { itemisationThreshold: params.itemisationThreshold } : {}),
       ...(params.logDomain !== undefined ? { logDomain: params.logDomain } : {}),
       logKeyCertificate,
+      ...(params.firmwareSigners !== undefined ? { firmwareSigners: params.firmwareSigners } : {}),
     },
   };
   boot(w);
   return ok(request, { attestationKeyCertificate: w.state.attestationKeyCertificate! });
+}
+
+/** §4.1: distinct signer keys, at least one kind, each kind's threshold between 1 and n. */
+function checkFirmwareSignerSet(set: FirmwareSigners): void {
+  const n = set.keys.length;
+  if (new Set(set.keys.map((k) => toHex(keyThumbprint(k)))).size !== n) throw new HemkitError('MODULE_INVALID_PARAMS', 'the firmware signers must be distinct keys');
+  if (set.thresholds.size === 0) throw new HemkitError('MODULE_INVALID_PARAMS', 'the firmware signers must have a threshold for at least one kind of update');
+  for (const [kind, k] of set.thresholds) {
+    if (k < 1 || k > n) throw new HemkitError('MODULE_INVALID_PARAMS', `the threshold for firmware kind ${kind} must be between 1 and ${n}`);
+  }
 }
