@@ -13,8 +13,11 @@
 import type { MerkleHasher } from './hash.js';
 import { MERKLE_HASH_SIZE, requireHash } from './inputs.js';
 
-/** Nodes kept by default: the interior nodes of a 2^15-leaf tree, about 3 MiB. */
-const DEFAULT_CAPACITY = 1 << 16;
+/**
+ * Nodes kept by default: more than the receipts of any one bundle need (a bundle is at most 1 MiB,
+ * under 2,000 disclosed entries), at about 250 bytes a node at most 4 MiB.
+ */
+const DEFAULT_CAPACITY = 1 << 14;
 
 const H = MERKLE_HASH_SIZE;
 
