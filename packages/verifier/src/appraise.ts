@@ -198,7 +198,7 @@ function runChecks(inputs: AppraisalInputs, memory: ChipMemory | undefined, deco
   r.run('rollback', [attested], (a) => checks.checkRollback(a, memory));
   const anchored = r.run('log-consistency', [attested], (a) => checks.checkLogConsistency(a, memory, inputs));
   const proven = r.run('inclusion', [attested, anchored], (a, an) => checks.checkInclusion(a, an, inputs));
-  const workloads = r.run('openings', [attested, proven], (a, p) => checks.checkOpenings(a, p));
+  const workloads = r.run('openings', [attested, proven], (a, p) => checks.checkOpenings(a, p, inputs));
   const covered = r.run('counters-vs-log', [anchored, proven], (an, p) => checks.checkCountersAgainstLog(an, p));
   const ledger = r.run('licence', [attested, covered], (a, c) => checks.checkLicence(a, c, memory, inputs));
   r.run('usage-rate', [attested, model, ledger], (a, m, l) => checks.checkUsageRate(a, m, l, memory, inputs));

@@ -7,6 +7,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { decode } from '@hemkit/wire/cbor';
 import { verifySign1, type CosePublicKey } from '@hemkit/wire/cose';
 import { HemkitError, type ErrorCode } from '@hemkit/wire/errors';
+import { rememberingHasher } from '@hemkit/wire/merkle';
 import {
   attestationKeyCertificateClaims,
   attestationReportClaims,
@@ -378,10 +379,12 @@ export function checkInclusion(a: Attested, anchored: Anchored, inputs: Appraisa
   const { head } = anchored;
   // Receipts against one head share one signature: it is verified once, the rest cost their hashes.
   const signatures = new ReceiptSignatures(a.chain.attestationKey);
+  // Their paths share most nodes: each distinct node is hashed once (wire merkle/remembering.ts).
+  const hasher = rememberingHasher(inputs.hasher);
   for (const [i, d] of a.decoded.entries.entries()) {
     let proof;
     try {
-      proof = verifyInclusionReceipt(d.receipt, a.chain.attestationKey, inputs.hasher.hashLeaf(d.bytes), inputs.hasher, inputs.backend, signatures);
+      proof = verifyInclusionReceipt(d.receipt, a.chain.attestationKey, hasher.hashLeaf(d.bytes), hasher, inputs.backend, signatures);
     } catch (err) {
       if (!(err instanceof HemkitError)) throw err;
       return fail('ENTRY_NOT_INCLUDED', `disclosed entry ${i}: the receipt does not prove it (${err.code})`);
@@ -400,7 +403,9 @@ export function checkInclusion(a: Attested, anchored: Anchored, inputs: Appraisa
  * would still match while changing which workload the accounting is shown. A workload disclosed twice
  * is handed on once.
  */
-export function checkOpenings(a: Attested, proven: Proven): Outcome<readonly DisclosedWorkload[]> {
+export function checkOpenings(a: Attested, proven: Proven, inputs: Pick<AppraisalInputs, 'backend'>): Outcome<readonly DisclosedWorkload[]> {
+  // The commitments are SHA-256 (log-entry.md §3): the backend's, one per opening.
+  const hash = (data: Uint8Array): Uint8Array => inputs.backend.sha256(data);
   const workloads = new Map<number, DisclosedWorkload>();
   let openings = 0;
   for (const d of a.decoded.entries) {
@@ -412,10 +417,10 @@ export function checkOpenings(a: Attested, proven: Proven): Outcome<readonly Dis
     if (entry === undefined || (entry.kind !== EVENT.workloadStarted && !finishesWorkload(entry))) {
       return fail('OPENING_MISMATCH', `the opening for entry ${o.logIndex} does not belong to a proven workload entry`);
     }
-    if (!bytesEqual(workloadCommitment(o.salt, o.workloadDescriptor), entry.details.workloadCommitment)) {
+    if (!bytesEqual(workloadCommitment(o.salt, o.workloadDescriptor, hash), entry.details.workloadCommitment)) {
       fail('OPENING_MISMATCH', `the opening for entry ${o.logIndex} does not open its commitment`);
     }
-    const modelStates = openModelStates(o, entry);
+    const modelStates = openModelStates(o, entry, hash);
     if (finishesWorkload(entry)) {
       let descriptor;
       try {
@@ -442,7 +447,7 @@ export function checkOpenings(a: Attested, proven: Proven): Outcome<readonly Dis
  * (log-entry.md §4): an entry of kind 13 must be opened with exactly its states, in its order, and
  * any other entry with none, so that an opening never shows states the chip did not commit to.
  */
-function openModelStates(o: LogEntryOpening, entry: LogEntry): OpenedModelStates | undefined {
+function openModelStates(o: LogEntryOpening, entry: LogEntry, hash: (data: Uint8Array) => Uint8Array): OpenedModelStates | undefined {
   const opened = o.parentStates !== undefined || o.producedState !== undefined;
   if (entry.kind !== EVENT.workloadFinishedLineage) {
     if (opened) fail('OPENING_MISMATCH', `the opening for entry ${o.logIndex} discloses model states its entry does not commit to`);
@@ -452,7 +457,7 @@ function openModelStates(o: LogEntryOpening, entry: LogEntry): OpenedModelStates
   if (o.producedState === undefined || parents.length !== entry.details.parentStates.length) {
     return fail('OPENING_MISMATCH', `the opening for entry ${o.logIndex} does not disclose the ${entry.details.parentStates.length} parent state(s) and the produced state its entry commits to`);
   }
-  const opens = (state: Uint8Array, commitment: Uint8Array): boolean => bytesEqual(modelStateCommitment(o.salt, state), commitment);
+  const opens = (state: Uint8Array, commitment: Uint8Array): boolean => bytesEqual(modelStateCommitment(o.salt, state, hash), commitment);
   if (!opens(o.producedState, entry.details.producedState) || parents.some((p, i) => !opens(p, entry.details.parentStates[i]!))) {
     fail('OPENING_MISMATCH', `the opening for entry ${o.logIndex} does not open its model-state commitments`);
   }

@@ -36,6 +36,7 @@ const SAFE_HI_LIMIT = 2 ** 21;
 const utf8Decoder = utf8StrictDecoder;
 
 interface State {
+  /** The input as a plain Uint8Array (a view of a Buffer's memory), so that slice() copies. */
   readonly bytes: Uint8Array;
   pos: number;
   readonly maxDepth: number;
@@ -52,7 +53,7 @@ export function decode(bytes: Uint8Array, options: DecodeOptions = {}): CborValu
     throw new HemkitError('CBOR_INPUT_TOO_LARGE', `input is ${bytes.length} bytes; the bound is ${maxInput}`);
   }
   const s: State = {
-    bytes,
+    bytes: bytes.constructor === Uint8Array ? bytes : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length),
     pos: 0,
     maxDepth: options.maxDepth ?? DEFAULT_MAX_DEPTH,
     tags: options.allowedTags ?? PROFILE_TAGS,
@@ -152,10 +153,9 @@ function decodeItem(s: State, depth: number): CborValue {
     }
     case 2: {
       const len = readLength(s, ai, major, start, 1);
-      // Copy into a fresh Uint8Array: a decoded byte string never aliases the caller's (possibly
-      // reused) buffer. Not `slice`: on a Node Buffer, slice returns a view of the same memory.
-      const out = new Uint8Array(len);
-      out.set(s.bytes.subarray(s.pos, s.pos + len));
+      // A fresh copy: a decoded byte string never aliases the caller's (possibly reused) buffer.
+      // s.bytes is a plain Uint8Array (decode), whose slice copies; a Node Buffer's would not.
+      const out = s.bytes.slice(s.pos, s.pos + len);
       s.pos += len;
       return out;
     }

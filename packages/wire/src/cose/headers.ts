@@ -25,12 +25,14 @@ export function encodeProtected(headers: HeaderMap): Uint8Array {
   return headers.size === 0 ? new Uint8Array(0) : encode(headers);
 }
 
+const NO_TAGS: ReadonlySet<number> = new Set();
+
 /** Decodes the protected bucket strictly: it is signed, so it must be a deterministic map. */
 export function decodeProtected(bytes: Uint8Array): HeaderMap {
   if (bytes.length === 0) return new Map();
   let value: CborValue;
   try {
-    value = decode(bytes, { allowedTags: new Set() });
+    value = decode(bytes, { allowedTags: NO_TAGS });
   } catch (cause) {
     if (cause instanceof HemkitError) {
       throw new HemkitError('COSE_MALFORMED', `protected header bucket: ${cause.message}`, { cause });

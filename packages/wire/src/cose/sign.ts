@@ -67,7 +67,7 @@ export function signSign(payload: Uint8Array, signers: readonly CoseSigner[], op
   const backend = backendOf(options);
   const signatures: CborValue[] = signers.map((signer) => {
     const signProtected = encodeProtected(signerProtectedHeaders(signer, undefined));
-    const signature = signStructure(backend, signer, ['Signature', bodyProtected, signProtected, aad, payload]);
+    const signature = signStructure(backend, signer, 'Signature', [bodyProtected, signProtected, aad, payload]);
     return [signProtected, new Map(), signature];
   });
   const message = encode(
@@ -122,8 +122,8 @@ export function verifySignature(message: CoseSign, index: number, key: CosePubli
     backendOf(options),
     key,
     signer.alg,
+    'Signature',
     [
-      'Signature',
       protectedForSigning(message.protectedBytes, message.protectedHeaders),
       protectedForSigning(signer.protectedBytes, signer.protectedHeaders),
       options.externalAad ?? EMPTY,

@@ -53,12 +53,7 @@ export interface Sign1VerifyOptions extends CryptoOptions, DecodeRules {
 export function signSign1(payload: Uint8Array, signer: CoseSigner, options: Sign1Options = {}): Uint8Array {
   const protectedBytes = encodeProtected(signerProtectedHeaders(signer, options.protectedHeaders));
   const unprotected = new Map(options.unprotectedHeaders ?? []);
-  const signature = signStructure(backendOf(options), signer, [
-    'Signature1',
-    protectedBytes,
-    options.externalAad ?? EMPTY,
-    payload,
-  ]);
+  const signature = signStructure(backendOf(options), signer, 'Signature1', [protectedBytes, options.externalAad ?? EMPTY, payload]);
   const message = encode(new CborTag(TAG_COSE_SIGN1, [protectedBytes, unprotected, payload, signature]));
   // Decoding what we wrote applies the same header rules a receiver will (e.g. no label in both buckets).
   decodeSign1(message);
@@ -95,7 +90,8 @@ export function verifySign1(
     backendOf(options),
     key,
     decoded.alg,
-    ['Signature1', protectedForSigning(decoded.protectedBytes, decoded.protectedHeaders), options.externalAad ?? EMPTY, payload],
+    'Signature1',
+    [protectedForSigning(decoded.protectedBytes, decoded.protectedHeaders), options.externalAad ?? EMPTY, payload],
     decoded.signature,
   );
   return { ...decoded, payload };

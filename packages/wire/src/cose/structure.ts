@@ -48,6 +48,14 @@ export interface DecodeRules extends HeaderRules {
   readonly requireTag?: boolean;
 }
 
+/** One set per message tag, shared by every decode: a receipt-heavy bundle decodes thousands. */
+const TAG_SETS = new Map<number, ReadonlySet<number>>();
+function tagSet(tag: number): ReadonlySet<number> {
+  let set = TAG_SETS.get(tag);
+  if (set === undefined) TAG_SETS.set(tag, (set = new Set([tag])));
+  return set;
+}
+
 /** Decodes a tagged COSE message and returns its array, checking tag and length. */
 export function decodeTaggedArray(
   bytes: Uint8Array,
@@ -58,7 +66,7 @@ export function decodeTaggedArray(
 ): readonly CborValue[] {
   let value: CborValue;
   try {
-    value = decode(bytes, { allowedTags: new Set([tag]) });
+    value = decode(bytes, { allowedTags: tagSet(tag) });
   } catch (e) {
     if (e instanceof HemkitError && e.code === 'CBOR_TAG_NOT_ALLOWED' && e.offset === 0) {
       throw new HemkitError('COSE_UNEXPECTED_TAG', `expected tag ${tag} (${name}): ${e.message}`, { cause: e });
@@ -102,23 +110,78 @@ export function payloadToVerify(carried: Uint8Array | null, detached: Uint8Array
   return detached;
 }
 
+/** The contexts of RFC 9052 §4.4 that hemkit signs and verifies. */
+export type SigContext = 'Signature1' | 'Signature';
+
+/** Each context as CBOR text (RFC 8949 §3.1 major type 3), head included. */
+const CONTEXT_BYTES: Readonly<Record<SigContext, Uint8Array>> = {
+  Signature1: encode('Signature1'),
+  Signature: encode('Signature'),
+};
+
+/** The length of a byte string's head: the shortest form (RFC 8949 §4.2.1). */
+function bstrHeadLength(length: number): number {
+  return length < 24 ? 1 : length < 0x100 ? 2 : length < 0x10000 ? 3 : length < 2 ** 32 ? 5 : 9;
+}
+
+function writeBstrHead(out: Uint8Array, at: number, length: number): number {
+  const size = bstrHeadLength(length);
+  if (size === 1) {
+    out[at] = 0x40 | length;
+    return at + 1;
+  }
+  out[at] = 0x40 | (size === 2 ? 24 : size === 3 ? 25 : size === 5 ? 26 : 27);
+  // Big-endian argument; division, not `>>`, since a safe integer may exceed 32 bits.
+  let rest = length;
+  for (let i = size - 1; i >= 1; i--) {
+    out[at + i] = rest % 256;
+    rest = Math.floor(rest / 256);
+  }
+  return at + size;
+}
+
+/**
+ * Sig_structure (RFC 9052 §4.4), the bytes that are signed: [context, byte strings...] in the
+ * profile's deterministic encoding, the same bytes as encode() of that array (cose-structure.test.ts),
+ * written in one pass into one array of the exact size. It is built for every signature checked, and
+ * the general encoder's growable buffer costs a few allocations and copies per call.
+ */
+export function sigStructure(context: SigContext, fields: readonly Uint8Array[]): Uint8Array {
+  let length = 1 + CONTEXT_BYTES[context].length;
+  for (const f of fields) {
+    // Anything but bytes goes the general way, which encodes it or refuses it with its own code.
+    if (!(f instanceof Uint8Array)) return encode([context, ...(fields as readonly CborValue[])]);
+    length += bstrHeadLength(f.length) + f.length;
+  }
+  const out = new Uint8Array(length);
+  out[0] = 0x80 | (1 + fields.length); // an array of at most 5 items: the count fits the initial byte
+  out.set(CONTEXT_BYTES[context], 1);
+  let at = 1 + CONTEXT_BYTES[context].length;
+  for (const f of fields) {
+    at = writeBstrHead(out, at, f.length);
+    out.set(f, at);
+    at += f.length;
+  }
+  return out;
+}
+
 /** Signs or checks one Sig_structure under one key, turning "false" into a typed error. */
 export function verifyStructure(
   backend: CryptoBackend,
   key: CosePublicKey,
   alg: AlgorithmInfo,
-  toBeSigned: CborValue[],
+  context: SigContext,
+  fields: readonly Uint8Array[],
   signature: Uint8Array,
 ): void {
   checkKeyForAlg(key, alg);
-  const message = encode(toBeSigned);
-  if (!backend.verify(alg.scheme, key.publicKey, message, signature)) {
+  if (!backend.verify(alg.scheme, key.publicKey, sigStructure(context, fields), signature)) {
     throw new HemkitError('COSE_SIGNATURE_INVALID', `the ${alg.name} signature does not verify under the given key`);
   }
 }
 
-export function signStructure(backend: CryptoBackend, signer: CoseSigner, toBeSigned: CborValue[]): Uint8Array {
-  return backend.sign(algorithmInfo(signer.alg).scheme, signer.privateKey, encode(toBeSigned));
+export function signStructure(backend: CryptoBackend, signer: CoseSigner, context: SigContext, fields: readonly Uint8Array[]): Uint8Array {
+  return backend.sign(algorithmInfo(signer.alg).scheme, signer.privateKey, sigStructure(context, fields));
 }
 
 export const EMPTY = new Uint8Array(0);

@@ -7,7 +7,7 @@
  * verifyEd25519). ECDSA signing is delegated to noble for determinism (see sign).
  */
 
-import { fromBase64, toBase64url } from '../bytes.js';
+import { bytesEqual, fromBase64, toBase64url } from '../bytes.js';
 import { HemkitError } from '../errors.js';
 import type { CryptoBackend, SignatureScheme } from './backend.js';
 import {
@@ -110,23 +110,42 @@ export function createNodeBackend(options: NodeBackendOptions = {}): CryptoBacke
     return new Uint8Array(bytes);
   }
 
+  /**
+   * A digest as a plain Uint8Array without copying: hash() and digest() return a Buffer over memory
+   * of its own (never the shared pool that Buffer.allocUnsafe slices), so a view of it aliases
+   * nothing; merkle/node-hash.ts relies on the same. A pooled one would be copied.
+   */
+  function ownedDigest(d: Uint8Array): Uint8Array {
+    return d.byteOffset === 0 && d.buffer.byteLength === d.length ? new Uint8Array(d.buffer, 0, d.length) : plain(d);
+  }
+
   const base64url = toBase64url;
+
+  /**
+   * The last key imported or found for each key array the caller holds, with a copy of its bytes to
+   * catch an array rewritten in place: a verifier passes the same COSE_Key's array again and again
+   * (a cached certificate chain), and this finds its KeyObject without building the cache's string id.
+   */
+  const byArray = new WeakMap<Uint8Array, { readonly scheme: SignatureScheme; readonly bytes: Uint8Array; readonly key: KeyObject }>();
 
   /** The imported key, or undefined if OpenSSL refused a key that the shared checks accepted. */
   function publicKeyObject(scheme: SignatureScheme, publicKey: Uint8Array): KeyObject | undefined {
     if (!(publicKey instanceof Uint8Array)) assertPublicKey(scheme, publicKey);
+    const known = byArray.get(publicKey);
+    if (known !== undefined && known.scheme === scheme && bytesEqual(known.bytes, publicKey)) return known.key;
     const cache = publicKeys[scheme];
     const id = String.fromCharCode(...publicKey);
-    const cached = cache.get(id);
-    if (cached !== undefined) return cached;
-    assertPublicKey(scheme, publicKey);
-    let key: KeyObject;
-    try {
-      key = nc.createPublicKey({ key: publicJwk(scheme, publicKey), format: 'jwk' });
-    } catch {
-      return undefined;
+    let key = cache.get(id);
+    if (key === undefined) {
+      assertPublicKey(scheme, publicKey);
+      try {
+        key = nc.createPublicKey({ key: publicJwk(scheme, publicKey), format: 'jwk' });
+      } catch {
+        return undefined;
+      }
+      cache.set(id, key);
     }
-    cache.set(id, key);
+    if (capacity > 0) byArray.set(publicKey, { scheme, bytes: new Uint8Array(publicKey), key });
     return key;
   }
 
@@ -245,11 +264,11 @@ export function createNodeBackend(options: NodeBackendOptions = {}): CryptoBacke
     name: 'node',
     sha256(data: Uint8Array): Uint8Array {
       assertMessage('data', data);
-      return plain(digest('sha256', data));
+      return ownedDigest(digest('sha256', data));
     },
     sha384(data: Uint8Array): Uint8Array {
       assertMessage('data', data);
-      return plain(digest('sha384', data));
+      return ownedDigest(digest('sha384', data));
     },
     verify,
     sign,

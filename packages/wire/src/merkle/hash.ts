@@ -14,6 +14,8 @@ export { MERKLE_HASH_SIZE };
 
 const LEAF_PREFIX = 0x00;
 const NODE_PREFIX = 0x01;
+/** Leaves up to this size (prefix included) are hashed from a scratch buffer. */
+const LEAF_SCRATCH_SIZE = 1024;
 
 /**
  * The three hashes of RFC 9162 §2.1.1. Every output is a new array that the caller owns: no hasher
@@ -31,21 +33,27 @@ export interface MerkleHasher {
 /**
  * A MerkleHasher over any SHA-256 implementation (for example a CryptoBackend's `sha256`).
  * `sha256` must return a digest without keeping a reference to its input: the node hash reuses one
- * 65-byte buffer for 0x01 || left || right instead of allocating one per node.
+ * 65-byte buffer for 0x01 || left || right instead of allocating one per node, and the leaf hash one
+ * for 0x00 || data.
  */
 export function createMerkleHasher(sha256: (data: Uint8Array) => Uint8Array): MerkleHasher {
   const empty = sha256(new Uint8Array(0));
   requireHash('sha256 output', empty);
   const node = new Uint8Array(1 + 2 * MERKLE_HASH_SIZE);
   node[0] = NODE_PREFIX;
+  const leaf = new Uint8Array(LEAF_SCRATCH_SIZE);
   // A digest that shares the scratch buffer's memory would change under the caller on the next call.
-  const owned = (digest: Uint8Array): Uint8Array => (digest.buffer === node.buffer ? new Uint8Array(digest) : digest);
+  const owned = (digest: Uint8Array): Uint8Array =>
+    digest.buffer === node.buffer || digest.buffer === leaf.buffer ? new Uint8Array(digest) : digest;
   return {
     hashLeaf(data) {
-      const prefixed = new Uint8Array(1 + data.length);
+      // A log entry is a few hundred bytes: a fresh array that size costs about what its hash does,
+      // so 0x00 || data goes into a scratch buffer, as nodes do, unless the entry is larger.
+      const n = 1 + data.length;
+      const prefixed = n <= leaf.length ? leaf.subarray(0, n) : new Uint8Array(n);
       prefixed[0] = LEAF_PREFIX;
       prefixed.set(data, 1);
-      return sha256(prefixed);
+      return owned(sha256(prefixed));
     },
     hashChildren(left, right) {
       // A short child would leave the previous node's bytes in the scratch buffer and hash those.

@@ -9,6 +9,8 @@ import { MERKLE_HASH_SIZE, requireHash } from './inputs.js';
 
 const LEAF_PREFIX = 0x00;
 const NODE_PREFIX = 0x01;
+/** Leaves up to this size (prefix included) are hashed from a scratch buffer. */
+const LEAF_SCRATCH_SIZE = 1024;
 
 export function createNodeMerkleHasher(): MerkleHasher {
   // node:crypto through process.getBuiltinModule, never a static import (crypto/node-types.ts), so
@@ -27,9 +29,13 @@ export function createNodeMerkleHasher(): MerkleHasher {
   // One scratch buffer for 0x01 || left || right: hash() copies out its digest, so reusing it is safe.
   const node = new Uint8Array(1 + 2 * MERKLE_HASH_SIZE);
   node[0] = NODE_PREFIX;
+  const leaf = new Uint8Array(LEAF_SCRATCH_SIZE);
   return {
     hashLeaf(data) {
-      const prefixed = new Uint8Array(1 + data.length);
+      // A log entry is a few hundred bytes: a fresh array that size costs about what its hash does,
+      // so 0x00 || data goes into a scratch buffer, as nodes do, unless the entry is larger.
+      const n = 1 + data.length;
+      const prefixed = n <= leaf.length ? leaf.subarray(0, n) : new Uint8Array(n);
       prefixed[0] = LEAF_PREFIX;
       prefixed.set(data, 1);
       return sha256(prefixed);

@@ -328,6 +328,31 @@ describe('the node backend', () => {
     }
   });
 
+  it.each(['ed25519', 'p256-sha256'] as const)('verifies %s under the new key when a public-key array is rewritten in place', (scheme) => {
+    const backend = createNodeBackend();
+    const privateKeys = [new Uint8Array(32).fill(3), new Uint8Array(32).fill(4)];
+    const [a, b] = privateKeys.map((k) => nobleBackend.publicKey(scheme, k));
+    const [sigA, sigB] = privateKeys.map((k) => nobleBackend.sign(scheme, k, text('rewritten')));
+    const key = a!.slice();
+    expect(backend.verify(scheme, key, text('rewritten'), sigA!)).toBe(true);
+    expect(backend.verify(scheme, key, text('rewritten'), sigA!)).toBe(true); // found by the array
+    key.set(b!);
+    expect(backend.verify(scheme, key, text('rewritten'), sigA!)).toBe(false);
+    expect(backend.verify(scheme, key, text('rewritten'), sigB!)).toBe(true);
+  });
+
+  it('returns digests as plain Uint8Arrays over memory of their own', () => {
+    const first = nodeBackend.sha256(text('a'));
+    const second = nodeBackend.sha384(text('b'));
+    for (const d of [first, second]) {
+      expect(Object.getPrototypeOf(d)).toBe(Uint8Array.prototype);
+      expect(d.byteOffset).toBe(0);
+      expect(d.buffer.byteLength).toBe(d.length);
+    }
+    expect(hex(first)).toBe(hex(nobleBackend.sha256(text('a'))));
+    expect(hex(second)).toBe(hex(nobleBackend.sha384(text('b'))));
+  });
+
   it('signs with the new key when a seed array is rewritten in place', () => {
     const seed = new Uint8Array(32).fill(7);
     nodeBackend.sign('ed25519', seed, text('first'));

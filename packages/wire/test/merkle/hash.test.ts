@@ -23,6 +23,13 @@ describe.each(HASHERS)('RFC 9162 §2.1.1 hashing with %s', (_name, hasher) => {
     expect(hex(hasher.hashLeaf(data))).toBe(hex(sha256(Uint8Array.of(0x00, ...data))));
   });
 
+  it('hashes leaves of any length one after another, each as HASH(0x00 || data)', () => {
+    // Around the scratch buffer's size (1,024 bytes with the prefix), and back to short.
+    const lengths = [5000, 3, 1023, 1024, 64, 0];
+    const hashes = lengths.map((n) => hasher.hashLeaf(new Uint8Array(n).fill(n % 251)));
+    lengths.forEach((n, i) => expect(hex(hashes[i]!)).toBe(hex(sha256(Uint8Array.of(0x00, ...new Uint8Array(n).fill(n % 251))))));
+  });
+
   it('hashes an interior node as HASH(0x01 || left || right)', () => {
     const node = hasher.hashChildren(fromHex(LEAF_OF_EMPTY_STRING), fromHex(LEAF_OF_00));
     expect(hex(node)).toBe(NODE_OF_THOSE_TWO);
@@ -69,6 +76,14 @@ describe('createMerkleHasher', () => {
     const hasher = createMerkleHasher((data) => createHash('sha256').update(data).digest());
     hasher.emptyRoot().fill(0);
     expect(hex(hasher.emptyRoot())).toBe(EMPTY_ROOT);
+  });
+
+  it('copies a leaf digest that shares memory with its scratch buffer', () => {
+    // The same pathological "hash", now over the leaf scratch buffer.
+    const hasher = createMerkleHasher((data) => (data.length === 0 ? sha256(data) : data.subarray(1, 33)));
+    const first = hasher.hashLeaf(new Uint8Array(32).fill(1));
+    hasher.hashLeaf(new Uint8Array(32).fill(2));
+    expect(hex(first)).toBe(hex(new Uint8Array(32).fill(1)));
   });
 
   it('copies a digest that shares memory with its scratch buffer', () => {

@@ -6,7 +6,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { expect } from 'vitest';
 import { HemkitError } from '../../src/errors.js';
 import { thrownBy } from '../support/expect-code.js';
-import { createMerkleHasher, type MerkleHasher } from '../../src/merkle/index.js';
+import { createMerkleHasher, rememberingHasher, type MerkleHasher } from '../../src/merkle/index.js';
 import { createNodeMerkleHasher } from '../../src/crypto/node-entry.js';
 export { fromHex, toHex as hex } from '../../src/bytes.js';
 
@@ -14,6 +14,8 @@ export { fromHex, toHex as hex } from '../../src/bytes.js';
 export const HASHERS: readonly (readonly [name: string, hasher: MerkleHasher])[] = [
   ['noble', createMerkleHasher(sha256)],
   ['node:crypto', createNodeMerkleHasher()],
+  // One instance for every test: what it remembers from one tree must never change another's result.
+  ['remembering (noble)', rememberingHasher(createMerkleHasher(sha256))],
 ];
 
 /** The one assertion on typed errors, shared by every package's tests. */
