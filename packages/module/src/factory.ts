@@ -9,11 +9,13 @@ import {
   deviceCertificateClaims,
   keyThumbprint,
   firmwareManifestClaims,
+  issuerSetUpdateClaims,
   licenceClaims,
   revocationClaims,
   signClaims,
   signingKey,
   signStatement,
+  type IssuerSetUpdateClaims,
   type LicenceClaims,
   type RevocationClaims,
   type SigningKey,
@@ -84,6 +86,11 @@ export class LicenceAuthority {
 
   issueRevocation(claims: RevocationClaims, signers: readonly number[]): Uint8Array {
     return signStatement(revocationClaims, claims, this.signers(signers), this.backend);
+  }
+
+  /** An issuer-set update (licence.md §5a), signed by the issuers at `signers`: k of them must be in the chip's current set. */
+  issueIssuerSetUpdate(claims: IssuerSetUpdateClaims, signers: readonly number[]): Uint8Array {
+    return signStatement(issuerSetUpdateClaims, claims, this.signers(signers), this.backend);
   }
 
   private signers(indices: readonly number[]): SigningKey[] {
