@@ -45,6 +45,8 @@ export const EVIDENCE_FORMAT = 'hemkit-evidence/v1';
 const manufacturer = new Manufacturer('hemkit-sim-fab', key('manufacturer'));
 const authority = new LicenceAuthority([key('issuer-0'), key('issuer-1'), key('issuer-2')], 2);
 const keyHex = (k: Parameters<typeof encodeCoseKey>[0]) => hex(encode(encodeCoseKey(k)));
+/** The issuers an issuer-set update hands over to (licence.md §5a). */
+const ROTATED = new LicenceAuthority([key('rotated issuer 0'), key('rotated issuer 1'), key('rotated issuer 2')], 2);
 
 const TRUST = {
   manufacturers: [{ name: 'hemkit-sim-fab', key: keyHex(manufacturer.publicKey) }],
@@ -157,6 +159,16 @@ function honestHistory(): Sequence {
   a.run('train-1', 2n * 10n ** 24n);
   const second = a.evidence({ knownTreeSize: size1, withNote: true });
   s.add('second-appraisal', 'An hour later: linked to the first by a consistency receipt, the new entries disclosed, the head also as a C2SP signed note under the certified log key (checkpoint.md §2)', second.bundle, second.nonce, T0 + 3610, { status: 'affirming' });
+  // Issuer rotation (licence.md §5a): issuers 0 and 1 hand over to three new issuers, who license the chip.
+  const size2 = a.log.size;
+  a.clock.advance(3600);
+  const update = authority.issueIssuerSetUpdate({ ueid: a.ueid, issuerSetSequence: 1, issuerKeys: ROTATED.publicKeys, issuerThreshold: 2, issuedAt: a.clock.time }, [0, 1]);
+  a.c.send(CMD.updateIssuers, { update });
+  const next = ROTATED.issueLicence({ ...a.claims, licenceId: key('evidence licence a 2').subarray(0, 16), sequenceNumber: 2, expiry: T0 + 2 * 86_400 }, [0, 2]);
+  a.c.send(CMD.installLicence, { licence: next });
+  a.run('train-2', 10n ** 24n);
+  const third = a.evidence({ knownTreeSize: size2, licences: [next], issuerUpdates: [update] });
+  s.add('third-appraisal-after-issuer-rotation', 'An hour later: the issuers rotated (issuers 0 and 1 signing the new set) and the new set licensed the chip; the verifier, anchored on the provisioned issuers, follows the update the bundle carries (licence.md §5a)', third.bundle, third.nonce, T0 + 7210, { status: 'affirming' });
   return s;
 }
 
@@ -437,7 +449,7 @@ type AddVector = (
  */
 function issuerRotation(add: AddVector): void {
   const now = T0 + 10;
-  const rotated = new LicenceAuthority([key('rotated issuer 0'), key('rotated issuer 1'), key('rotated issuer 2')], 2);
+  const rotated = ROTATED;
   const rotate = (name: string) => {
     const r = chip(name);
     r.run('train-1', 10n ** 20n);
@@ -450,7 +462,7 @@ function issuerRotation(add: AddVector): void {
   r.c.send(CMD.installLicence, { licence: licence2 });
   r.run('train-2', 10n ** 20n);
   const both = [r.licence, licence2];
-  add('issuers-rotated', 'Issuers 0 and 1 rotate the set to three new issuers; the first licence is judged under the provisioned set, the second under the new one', r.evidence({ licences: both, issuerUpdates: [r.update] }), now, { status: 'affirming', failing: {} });
+  // An affirming bundle that carries an update is evidence-honest.json's third-appraisal-after-issuer-rotation: here only the refusals.
   add('issuers-update-not-presented', 'The log applies an issuer-set update that the bundle does not carry', r.evidence({ licences: both }), now, { status: 'contraindicated', failing: { licence: 'ISSUERS_UPDATE_NOT_PRESENTED' } });
   const forged = rotated.issueIssuerSetUpdate(issuerSetUpdateClaims.parse(decode(decodeSign(r.update).payload!), 'u'), [0, 1]);
   add('issuers-update-self-signed', 'The bundle carries, in place of the update, the same claims signed by the new issuers themselves', r.evidence({ licences: both, issuerUpdates: [forged] }), now, { status: 'contraindicated', failing: { licence: 'LICENCE_UNKNOWN_SIGNER' } });
