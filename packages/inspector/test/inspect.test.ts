@@ -32,6 +32,22 @@ describe('recognising the message family', () => {
     expect(inspect(b.entries![0]!.entry).family.id).toBe('log-entry');
   });
 
+  it('knows an issuer-set update by its typ, checks its claims, and links licence.md §5a', () => {
+    // the honest third appraisal follows an issuer rotation: its bundle carries the update
+    const third = fromHex(honest().vectors.find((v) => v.id === 'third-appraisal-after-issuer-rotation')!.bundle);
+    const b = evidenceBundle.parse(decode(third), 'evidence-bundle');
+    const r = inspect(b.issuerUpdates![0]!);
+    expect(r.family.id).toBe('issuer-set-update');
+    expect(r.family.signed).toBe(true);
+    expect(r.schema).toEqual({ schema: 'issuer-set-update-claims', valid: true });
+    const slug = (h: string) => h.toLowerCase().replace(/[^a-z0-9 -]/g, '').replace(/ /g, '-');
+    const headings = readFileSync(join(import.meta.dirname, '../../../specs', r.family.spec.document), 'utf8')
+      .split('\n')
+      .filter((l) => l.startsWith('#'))
+      .map((l) => slug(l.replace(/^#+\s*/, '')));
+    expect(headings).toContain(r.family.spec.anchor);
+  });
+
   it('knows a log-key certificate by its typ, checks its claims, and links checkpoint.md §2.1', () => {
     // the honest second appraisal carries its checkpoints as signed notes, with the log key's certificate
     const second = fromHex(honest().vectors.find((v) => v.id === 'second-appraisal')!.bundle);
