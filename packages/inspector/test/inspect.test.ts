@@ -9,6 +9,15 @@ import { honest, readVectors } from './vectors.js';
 
 const bundleBytes = () => fromHex(honest().vectors[0]!.bundle);
 
+/** The anchors of a spec document's headings, as GitHub slugs them. */
+function headingsOf(document: string): string[] {
+  const slug = (h: string) => h.toLowerCase().replace(/[^a-z0-9 -]/g, '').replace(/ /g, '-');
+  return readFileSync(join(import.meta.dirname, '../../../specs', document), 'utf8')
+    .split('\n')
+    .filter((l) => l.startsWith('#'))
+    .map((l) => slug(l.replace(/^#+\s*/, '')));
+}
+
 /** Every node of a named tree, depth first, embedded messages included. */
 function* nodes(n: NamedNode): Generator<NamedNode> {
   yield n;
@@ -40,12 +49,7 @@ describe('recognising the message family', () => {
     expect(r.family.id).toBe('issuer-set-update');
     expect(r.family.signed).toBe(true);
     expect(r.schema).toEqual({ schema: 'issuer-set-update-claims', valid: true });
-    const slug = (h: string) => h.toLowerCase().replace(/[^a-z0-9 -]/g, '').replace(/ /g, '-');
-    const headings = readFileSync(join(import.meta.dirname, '../../../specs', r.family.spec.document), 'utf8')
-      .split('\n')
-      .filter((l) => l.startsWith('#'))
-      .map((l) => slug(l.replace(/^#+\s*/, '')));
-    expect(headings).toContain(r.family.spec.anchor);
+    expect(headingsOf(r.family.spec.document)).toContain(r.family.spec.anchor);
   });
 
   it('knows a log-key certificate by its typ, checks its claims, and links checkpoint.md §2.1', () => {
@@ -58,12 +62,7 @@ describe('recognising the message family', () => {
     expect(r.family.signed).toBe(true);
     expect(r.schema).toEqual({ schema: 'log-key-certificate-claims', valid: true });
     // the anchor is one of the headings of the document it names (GitHub's slug of the heading)
-    const slug = (h: string) => h.toLowerCase().replace(/[^a-z0-9 -]/g, '').replace(/ /g, '-');
-    const headings = readFileSync(join(import.meta.dirname, '../../../specs', r.family.spec.document), 'utf8')
-      .split('\n')
-      .filter((l) => l.startsWith('#'))
-      .map((l) => slug(l.replace(/^#+\s*/, '')));
-    expect(headings).toContain(r.family.spec.anchor);
+    expect(headingsOf(r.family.spec.document)).toContain(r.family.spec.anchor);
     // a bundle shows the certificate and the notes it carries
     const names = [...nodes(inspect(second).tree!)].map((n) => n.name);
     expect(names).toContain('logKeyCertificate');
