@@ -227,6 +227,17 @@ function examplesValues(): Values {
     });
   }
 
+  // An issuer-set update (licence.md §5a): the first one the issuer-rotation session's chip accepted,
+  // signed by two of the same provisioned issuers.
+  const update = bytesAt(params(first('issuer-rotation', 'updateIssuers', true)), 1);
+  message('issuer-set-update', update, 'sign');
+  const u = decodeSign(update);
+  u.signatures.forEach((sig, i) => {
+    const issuer = issuers.find((k) => k.kid === toHex(sig.kid!));
+    if (issuer === undefined) throw new Error(`issuer-set update: signature ${i} is by no provisioned issuer`);
+    verifySignature(u, i, decodeCoseKey(decode(fromHex(issuer.key))));
+  });
+
   const manufacturer = get(params(first('firmware', 'provision')), 6);
   const manifest = bytesAt(params(first('firmware', 'firmwareUpdate')), 1);
   message('manifest', manifest, 'sign1');

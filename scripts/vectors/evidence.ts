@@ -10,7 +10,7 @@ import { encodeCoseKey } from '@hemkit/wire/cose';
 import { getBackend } from '@hemkit/wire/crypto';
 import { createMerkleHasher } from '@hemkit/wire/merkle';
 import { attestationReportClaims, checkpointClaims, CLAIM, CMD, logKeyCertificateClaims, renderSignedNote, evidenceBundle, keyThumbprint, logEntry, REPLAY, signClaims, typHeaders, workloadDescriptor, type LicenceClaims } from '@hemkit/wire/messages';
-import { decodeSign1, signSign1 } from '@hemkit/wire/cose';
+import { decodeSign, decodeSign1, signSign1 } from '@hemkit/wire/cose';
 import { attestationKey, enterRollbackState } from '../../packages/module/src/firmware/chip.js';
 import { deviceIdentityKey, logIdentity } from '../../packages/module/src/firmware/work.js';
 import { decode } from '@hemkit/wire/cbor';
@@ -26,7 +26,7 @@ import {
   SIM_PEAK_OPS_PER_SECOND,
 } from '../../packages/module/src/index.js';
 import { appraise, parsePolicy, parseReferenceValues, parseTrustAnchors, readResult, resultClaims, resultToJson, signResult, type Appraisal, type ResultTerms } from '../../packages/verifier/src/index.js';
-import { TYP } from '@hemkit/wire/messages';
+import { issuerSetUpdateClaims, TYP } from '@hemkit/wire/messages';
 import type { CborMapKey, CborValue } from '@hemkit/wire/cbor';
 import { HemkitError } from '@hemkit/wire/errors';
 import { signingKey } from '@hemkit/wire/messages';
@@ -45,6 +45,8 @@ export const EVIDENCE_FORMAT = 'hemkit-evidence/v1';
 const manufacturer = new Manufacturer('hemkit-sim-fab', key('manufacturer'));
 const authority = new LicenceAuthority([key('issuer-0'), key('issuer-1'), key('issuer-2')], 2);
 const keyHex = (k: Parameters<typeof encodeCoseKey>[0]) => hex(encode(encodeCoseKey(k)));
+/** The issuers an issuer-set update hands over to (licence.md §5a). */
+const ROTATED = new LicenceAuthority([key('rotated issuer 0'), key('rotated issuer 1'), key('rotated issuer 2')], 2);
 
 const TRUST = {
   manufacturers: [{ name: 'hemkit-sim-fab', key: keyHex(manufacturer.publicKey) }],
@@ -88,7 +90,7 @@ function chip(name: string, replayDefence: readonly number[] = [REPLAY.sequence]
     return r;
   };
   let n = 0;
-  const evidence = (options: { knownTreeSize?: number; knownSizes?: number[]; discloseFrom?: number; licences?: Uint8Array[]; withNote?: boolean } = {}) => {
+  const evidence = (options: { knownTreeSize?: number; knownSizes?: number[]; discloseFrom?: number; licences?: Uint8Array[]; withNote?: boolean; issuerUpdates?: Uint8Array[] } = {}) => {
     const nonce = key(`evidence nonce ${name} ${++n}`).subarray(0, 16);
     return {
       nonce,
@@ -100,6 +102,7 @@ function chip(name: string, replayDefence: readonly number[] = [REPLAY.sequence]
         openings,
         licences: options.licences ?? [licence],
         ...(options.withNote ? { withNote: true } : {}),
+        ...(options.issuerUpdates ? { issuerUpdates: options.issuerUpdates } : {}),
       }),
     };
   };
@@ -156,6 +159,16 @@ function honestHistory(): Sequence {
   a.run('train-1', 2n * 10n ** 24n);
   const second = a.evidence({ knownTreeSize: size1, withNote: true });
   s.add('second-appraisal', 'An hour later: linked to the first by a consistency receipt, the new entries disclosed, the head also as a C2SP signed note under the certified log key (checkpoint.md §2)', second.bundle, second.nonce, T0 + 3610, { status: 'affirming' });
+  // Issuer rotation (licence.md §5a): issuers 0 and 1 hand over to three new issuers, who license the chip.
+  const size2 = a.log.size;
+  a.clock.advance(3600);
+  const update = authority.issueIssuerSetUpdate({ ueid: a.ueid, issuerSetSequence: 1, issuerKeys: ROTATED.publicKeys, issuerThreshold: 2, issuedAt: a.clock.time }, [0, 1]);
+  a.c.send(CMD.updateIssuers, { update });
+  const next = ROTATED.issueLicence({ ...a.claims, licenceId: key('evidence licence a 2').subarray(0, 16), sequenceNumber: 2, expiry: T0 + 2 * 86_400 }, [0, 2]);
+  a.c.send(CMD.installLicence, { licence: next });
+  a.run('train-2', 10n ** 24n);
+  const third = a.evidence({ knownTreeSize: size2, licences: [next], issuerUpdates: [update] });
+  s.add('third-appraisal-after-issuer-rotation', 'An hour later: the issuers rotated (issuers 0 and 1 signing the new set) and the new set licensed the chip; the verifier, anchored on the provisioned issuers, follows the update the bundle carries (licence.md §5a)', third.bundle, third.nonce, T0 + 7210, { status: 'affirming' });
   return s;
 }
 
@@ -385,6 +398,7 @@ function checkVectors(): CheckVector[] {
   add('swapped-receipt', "A disclosed entry carries another entry's inclusion receipt", rebuilt({ entries }), now, { status: 'contraindicated', failing: { inclusion: 'ENTRY_NOT_INCLUDED' } });
   add('licence-not-presented', 'The report names a licence the bundle does not carry', rebuilt({ licences: undefined as never }), now, { status: 'contraindicated', failing: { licence: 'LICENCE_NOT_PRESENTED' } });
   add('licence-threshold', 'The verifier requires 3 of 3 issuers; the licence has 2', honest, now, { status: 'contraindicated', failing: { licence: 'LICENCE_TOO_FEW_SIGNATURES' } }, { trust: { ...TRUST, licenceIssuers: { ...TRUST.licenceIssuers, threshold: 3 } } });
+  issuerRotation(add);
   const skew = chip('checks-skew');
   skew.run('train-1', 10n ** 20n);
   skew.c.state = { ...skew.c.state!, counters: { ...skew.c.state!.counters, totalOps: skew.c.state!.counters.totalOps + 5n } };
@@ -436,6 +450,40 @@ type AddVector = (
  * peak rate, and moves the clock on only to attest. Appraised against the memory the first appraisal
  * left, with the realistic rate as the model's reference value.
  */
+/**
+ * Issuer rotation (licence.md §5a; verifier.md §5, check 14): issuers 0 and 1 replace the set with
+ * three new issuers, and the new set licenses the chip. The verifier, anchored on the provisioned set,
+ * follows the update the bundle carries; without it, or for a licence the old set signed after the
+ * rotation, it refuses.
+ */
+function issuerRotation(add: AddVector): void {
+  const now = T0 + 10;
+  const rotated = ROTATED;
+  const rotate = (name: string) => {
+    const r = chip(name);
+    r.run('train-1', 10n ** 20n);
+    const update = authority.issueIssuerSetUpdate({ ueid: r.ueid, issuerSetSequence: 1, issuerKeys: rotated.publicKeys, issuerThreshold: 2, issuedAt: T0 }, [0, 1]);
+    r.c.send(CMD.updateIssuers, { update });
+    return { ...r, update, next: { ...r.claims, licenceId: key(`evidence licence ${name} 2`).subarray(0, 16), sequenceNumber: 2 } };
+  };
+  const r = rotate('checks-rotation');
+  const licence2 = rotated.issueLicence(r.next, [1, 2]);
+  r.c.send(CMD.installLicence, { licence: licence2 });
+  r.run('train-2', 10n ** 20n);
+  const both = [r.licence, licence2];
+  // An affirming bundle that carries an update is evidence-honest.json's third-appraisal-after-issuer-rotation: here only the refusals.
+  add('issuers-update-not-presented', 'The log applies an issuer-set update that the bundle does not carry', r.evidence({ licences: both }), now, { status: 'contraindicated', failing: { licence: 'ISSUERS_UPDATE_NOT_PRESENTED' } });
+  const forged = rotated.issueIssuerSetUpdate(issuerSetUpdateClaims.parse(decode(decodeSign(r.update).payload!), 'u'), [0, 1]);
+  add('issuers-update-self-signed', 'The bundle carries, in place of the update, the same claims signed by the new issuers themselves', r.evidence({ licences: both, issuerUpdates: [forged] }), now, { status: 'contraindicated', failing: { licence: 'LICENCE_UNKNOWN_SIGNER' } });
+  // Firmware that kept the old issuers installs a licence the revoked issuers signed after the rotation.
+  const stale = rotate('checks-rotation-stale');
+  stale.c.state = { ...stale.c.state!, provisioning: { ...stale.c.state!.provisioning!, issuerKeys: authority.publicKeys } };
+  const byRevoked = authority.issueLicence(stale.next, [0, 1]);
+  stale.c.send(CMD.installLicence, { licence: byRevoked });
+  stale.run('train-2', 10n ** 20n);
+  add('licence-by-revoked-issuers', 'Firmware that kept the old issuers installs, after the rotation it logged, a licence signed only by revoked issuers', stale.evidence({ licences: [stale.licence, byRevoked], issuerUpdates: [stale.update] }), now, { status: 'contraindicated', failing: { licence: 'LICENCE_UNKNOWN_SIGNER' } });
+}
+
 function frozenClock(add: AddVector, stored: (over: Partial<MemoryJson>) => MemoryJson): void {
   const f = chip('checks-frozen');
   const reference = { models: [{ ...REFERENCE.models[0]!, peakOpsPerSecond: REALISTIC_PEAK }] };

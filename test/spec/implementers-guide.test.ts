@@ -65,6 +65,7 @@ describe('specs/examples.md', () => {
       checkpoint: 'Checkpoint',
       licenceRequest: 'Licence request',
       revocation: 'Revocation',
+      issuerSetUpdate: 'Issuer-set update',
       licence: 'Licence',
       firmwareManifest: 'Firmware manifest',
       deviceCertificate: 'Device certificate',
@@ -89,7 +90,7 @@ describe('specs/examples.md', () => {
   });
 
   it('has one example per signed family', () => {
-    const families = ['Checkpoint', 'Inclusion receipt', 'Consistency receipt', 'Licence request', 'Revocation', 'Licence', 'Firmware manifest', 'Device certificate', 'Attestation-key certificate', 'Log-key certificate', 'Attestation report'];
+    const families = ['Checkpoint', 'Inclusion receipt', 'Consistency receipt', 'Licence request', 'Revocation', 'Issuer-set update', 'Licence', 'Firmware manifest', 'Device certificate', 'Attestation-key certificate', 'Log-key certificate', 'Attestation report'];
     for (const f of families) expect(examples, f).toContain(`\n## ${f}\n`);
   });
 });

@@ -106,11 +106,10 @@ describe('hemkit scenario run', () => {
     expect(r.err).toBe("hemkit: SCENARIO_UNKNOWN_NAME: /steps/3/name: no snapshot 'never' defined by an earlier step\n");
   });
 
-  it('an issuer rotation: SCENARIO_EVENT_NOT_SUPPORTED, exit 2, no trace', async () => {
-    const { r } = await runFile(licensed([{ do: 'rotate-issuers', comment: 'rotate', keys: ['new-0'], threshold: 1 }]));
-    expect(r.code).toBe(2);
-    expect(r.out).toBe('');
-    expect(r.err).toBe("hemkit: SCENARIO_EVENT_NOT_SUPPORTED: step 3 ('rotate-issuers') is not supported by this firmware: it has no issuer-rotation command\n");
+  it('an issuer rotation the chip refuses, where the scenario expected it accepted: exit 1, SCENARIO_EXPECTATION_FAILED', async () => {
+    const { r } = await runFile(licensed([{ do: 'rotate-issuers', comment: 'rotate', keys: ['new-0'], threshold: 2 }]));
+    expect(r.code).toBe(1);
+    expect(r.err).toBe('hemkit: SCENARIO_EXPECTATION_FAILED: step 3 (rotate-issuers, "rotate"): expected ok, got ISSUERS_SET_INVALID\n');
   });
 
   it('a file that is not JSON: exit 2, one line', async () => {
@@ -278,6 +277,14 @@ describe('appraise steps with the verifier\'s policy', () => {
     const trace = JSON.parse(r.out) as { steps: { outcome?: string; appraisal?: { status: string; failed: { code: string }[] } }[] };
     expect(trace.steps.map((s) => s.outcome)[2]).toBe('FIRMWARE_TOO_FEW_SIGNATURES');
     expect(trace.steps.flatMap((s) => (s.appraisal ? [s.appraisal] : []))).toEqual([{ status: 'affirming', failed: [] }]);
+  });
+
+  it('issuer rotation and revocation: the verifier, anchored on the provisioned issuers, follows the updates and affirms each appraisal', async () => {
+    const r = await hemkit(['scenario', 'run', join(SCENARIOS, 'issuer-rotation-appraised.json'), '--json', '-'], { cwd: fresh() });
+    expect(r.code).toBe(0);
+    const trace = JSON.parse(r.out) as { steps: { do: string; outcome: string; appraisal?: { status: string } }[] };
+    expect(trace.steps.flatMap((s) => (s.appraisal ? [s.appraisal.status] : []))).toEqual(['affirming', 'affirming', 'affirming']);
+    expect(trace.steps.filter((s) => s.do === 'rotate-issuers').map((s) => s.outcome)).toEqual(['ok', 'ok']);
   });
 
   it("a verifier policy the verifier cannot read is the step's outcome, VERIFIER_INPUT_INVALID: exit 1", async () => {

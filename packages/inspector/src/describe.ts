@@ -21,6 +21,7 @@ import {
   logEntry,
   PRECISION_NAMES,
   revocationClaims,
+  issuerSetUpdateClaims,
   workloadDescriptor,
 } from '@hemkit/wire/messages';
 import { toHex } from '@hemkit/wire/bytes';
@@ -48,6 +49,7 @@ const PAYLOADS: readonly Parser[] = [
   licenceClaims,
   licenceRequestClaims,
   revocationClaims,
+  issuerSetUpdateClaims,
   deviceCertificateClaims,
   attestationKeyCertificateClaims,
   logKeyCertificateClaims,

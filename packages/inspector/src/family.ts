@@ -15,6 +15,7 @@ export type FamilyId =
   | 'licence'
   | 'licence-request'
   | 'revocation'
+  | 'issuer-set-update'
   | 'device-certificate'
   | 'attestation-key-certificate'
   | 'log-key-certificate'
@@ -58,6 +59,11 @@ const FAMILIES: Readonly<Record<FamilyId, Omit<Family, 'id' | 'signed'>>> = {
   licence: { title: 'Licence', spec: section('messages/licence.md', '1-licence', 'licence.md §1 Licence'), context: 'any' },
   'licence-request': { title: 'Licence request', spec: section('messages/licence.md', '4-licence-request', 'licence.md §4 Licence request'), context: 'any' },
   revocation: { title: 'Revocation', spec: section('messages/licence.md', '5-revocation', 'licence.md §5 Revocation'), context: 'any' },
+  'issuer-set-update': {
+    title: 'Issuer-set update',
+    spec: section('messages/licence.md', '5a-issuer-set-update-rotation-and-revocation-of-issuers', 'licence.md §5a Issuer-set update'),
+    context: 'any',
+  },
   'device-certificate': { title: 'Device certificate', spec: section('messages/device-certificate.md', '1-device-certificate', 'device-certificate.md §1 Device certificate'), context: 'any' },
   'attestation-key-certificate': {
     title: 'Attestation-key certificate',
@@ -104,6 +110,7 @@ const SIGNED: ReadonlySet<FamilyId> = new Set([
   'licence',
   'licence-request',
   'revocation',
+  'issuer-set-update',
   'device-certificate',
   'attestation-key-certificate',
   'log-key-certificate',
@@ -125,6 +132,7 @@ const BY_TYP: ReadonlyMap<string, FamilyId> = new Map([
   [TYP.licenceRequest, 'licence-request'],
   [TYP.licence, 'licence'],
   [TYP.revocation, 'revocation'],
+  [TYP.issuerSetUpdate, 'issuer-set-update'],
   [TYP.appraisalResult, 'appraisal-result'],
 ]);
 

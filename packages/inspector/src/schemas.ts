@@ -23,6 +23,7 @@ import {
   parseRequest,
   parseResponse,
   revocationClaims,
+  issuerSetUpdateClaims,
   workloadDescriptor,
   type RecordType,
 } from '@hemkit/wire/messages';
@@ -48,6 +49,7 @@ export const SCHEMAS: Readonly<Record<string, Schema>> = {
   'licence-claims': claims(licenceClaims),
   'licence-request-claims': claims(licenceRequestClaims),
   'revocation-claims': claims(revocationClaims),
+  'issuer-set-update-claims': claims(issuerSetUpdateClaims),
   counters: plain(counters, 'counters'),
   'licence-state': plain(licenceState, 'licence-state'),
   'log-head': plain(logHead, 'log-head'),
@@ -70,6 +72,7 @@ const PAYLOAD_SCHEMA: Partial<Record<FamilyId, string>> = {
   licence: 'licence-claims',
   'licence-request': 'licence-request-claims',
   revocation: 'revocation-claims',
+  'issuer-set-update': 'issuer-set-update-claims',
 };
 
 export type SchemaVerdict = { readonly schema: string } & ({ readonly valid: true } | { readonly valid: false; readonly code: string; readonly message: string });

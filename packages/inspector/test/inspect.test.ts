@@ -9,6 +9,15 @@ import { honest, readVectors } from './vectors.js';
 
 const bundleBytes = () => fromHex(honest().vectors[0]!.bundle);
 
+/** The anchors of a spec document's headings, as GitHub slugs them. */
+function headingsOf(document: string): string[] {
+  const slug = (h: string) => h.toLowerCase().replace(/[^a-z0-9 -]/g, '').replace(/ /g, '-');
+  return readFileSync(join(import.meta.dirname, '../../../specs', document), 'utf8')
+    .split('\n')
+    .filter((l) => l.startsWith('#'))
+    .map((l) => slug(l.replace(/^#+\s*/, '')));
+}
+
 /** Every node of a named tree, depth first, embedded messages included. */
 function* nodes(n: NamedNode): Generator<NamedNode> {
   yield n;
@@ -32,6 +41,17 @@ describe('recognising the message family', () => {
     expect(inspect(b.entries![0]!.entry).family.id).toBe('log-entry');
   });
 
+  it('knows an issuer-set update by its typ, checks its claims, and links licence.md §5a', () => {
+    // the honest third appraisal follows an issuer rotation: its bundle carries the update
+    const third = fromHex(honest().vectors.find((v) => v.id === 'third-appraisal-after-issuer-rotation')!.bundle);
+    const b = evidenceBundle.parse(decode(third), 'evidence-bundle');
+    const r = inspect(b.issuerUpdates![0]!);
+    expect(r.family.id).toBe('issuer-set-update');
+    expect(r.family.signed).toBe(true);
+    expect(r.schema).toEqual({ schema: 'issuer-set-update-claims', valid: true });
+    expect(headingsOf(r.family.spec.document)).toContain(r.family.spec.anchor);
+  });
+
   it('knows a log-key certificate by its typ, checks its claims, and links checkpoint.md §2.1', () => {
     // the honest second appraisal carries its checkpoints as signed notes, with the log key's certificate
     const second = fromHex(honest().vectors.find((v) => v.id === 'second-appraisal')!.bundle);
@@ -42,12 +62,7 @@ describe('recognising the message family', () => {
     expect(r.family.signed).toBe(true);
     expect(r.schema).toEqual({ schema: 'log-key-certificate-claims', valid: true });
     // the anchor is one of the headings of the document it names (GitHub's slug of the heading)
-    const slug = (h: string) => h.toLowerCase().replace(/[^a-z0-9 -]/g, '').replace(/ /g, '-');
-    const headings = readFileSync(join(import.meta.dirname, '../../../specs', r.family.spec.document), 'utf8')
-      .split('\n')
-      .filter((l) => l.startsWith('#'))
-      .map((l) => slug(l.replace(/^#+\s*/, '')));
-    expect(headings).toContain(r.family.spec.anchor);
+    expect(headingsOf(r.family.spec.document)).toContain(r.family.spec.anchor);
     // a bundle shows the certificate and the notes it carries
     const names = [...nodes(inspect(second).tree!)].map((n) => n.name);
     expect(names).toContain('logKeyCertificate');

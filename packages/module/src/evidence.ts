@@ -43,6 +43,8 @@ export interface CollectOptions {
    */
   readonly openings?: ReadonlyMap<number, WorkloadSecrets>;
   readonly licences?: readonly Uint8Array[];
+  /** Every issuer-set update the chip applied, in order (licence.md §5a): the verifier follows them from its anchor. */
+  readonly issuerUpdates?: readonly Uint8Array[];
   /** Disclose entries before this index only (a page; default: up to the report's head). */
   readonly discloseUntil?: number;
   /** Carry the report's head also as a C2SP signed note, with the log-key certificate (checkpoint.md §2). */
@@ -88,6 +90,7 @@ export function collectEvidence(chip: CommandPort, options: CollectOptions): Uin
       ...(consistencyReceipts.length ? { consistencyReceipts } : {}),
       ...(entries.length ? { entries } : {}),
       ...(options.licences?.length ? { licences: options.licences } : {}),
+      ...(options.issuerUpdates?.length ? { issuerUpdates: options.issuerUpdates } : {}),
       ...(noted ? { logKeyCertificate: noted.logKeyCertificate, notes: [noted.note] } : {}),
     }),
   );

@@ -9,6 +9,7 @@ import {
   deviceCertificateClaims,
   keyThumbprint,
   firmwareManifestClaims,
+  issuerSetUpdateClaims,
   licenceClaims,
   revocationClaims,
   signClaims,
@@ -16,6 +17,7 @@ import {
   signStatement,
   type FirmwareManifestClaims,
   type FirmwareSigners,
+  type IssuerSetUpdateClaims,
   type LicenceClaims,
   type RevocationClaims,
   type SigningKey,
@@ -87,6 +89,11 @@ export class LicenceAuthority {
 
   issueRevocation(claims: RevocationClaims, signers: readonly number[]): Uint8Array {
     return signStatement(revocationClaims, claims, this.signers(signers), this.backend);
+  }
+
+  /** An issuer-set update (licence.md §5a), signed by the issuers at `signers`: k of them must be in the chip's current set. */
+  issueIssuerSetUpdate(claims: IssuerSetUpdateClaims, signers: readonly number[]): Uint8Array {
+    return signStatement(issuerSetUpdateClaims, claims, this.signers(signers), this.backend);
   }
 
   private signers(indices: readonly number[]): SigningKey[] {

@@ -26,6 +26,8 @@ import {
   licenceRequestClaims,
   logEntry,
   revocationClaims,
+  issuerSetUpdateClaims,
+  type IssuerSetUpdateClaims,
   signClaims,
   signConsistencyReceipt,
   signInclusionReceipt,
@@ -140,6 +142,15 @@ export const LICENCE_REQUEST_CLAIMS: LicenceRequestClaims = {
 
 export const REVOCATION_CLAIMS: RevocationClaims = { revocationId: REVOCATION_ID, ueid: UEID, revokedLicences: [LICENCE_ID], issuedAt: T0 + 3600 };
 
+/** Issuers 0 and 1 replace the set with issuers 2, 3 and 4, 2 of 3 (licence.md §5a). */
+export const ISSUER_SET_UPDATE_CLAIMS: IssuerSetUpdateClaims = {
+  ueid: UEID,
+  issuerSetSequence: 1,
+  issuerKeys: [key('issuer-2'), signingKey(-8, seedBytes('messages issuer 3')), signingKey(-8, seedBytes('messages issuer 4'))].map((k) => k.publicKey),
+  issuerThreshold: 2,
+  issuedAt: T0 + 1800,
+};
+
 const commitment = workloadCommitment(SALT, DESCRIPTOR);
 const licenceHash = digestOf('messages licence 1 bytes');
 
@@ -190,6 +201,7 @@ export const SIGNED = (() => {
     firmwareManifest: signClaims(firmwareManifestClaims, FIRMWARE_MANIFEST_CLAIMS, key('manufacturer')),
     licence: kOfN(licenceClaims, LICENCE_CLAIMS, [0, 1]),
     revocation: kOfN(revocationClaims, REVOCATION_CLAIMS, [1, 2]),
+    issuerSetUpdate: kOfN(issuerSetUpdateClaims, ISSUER_SET_UPDATE_CLAIMS, [0, 1]),
     licenceRequest: signClaims(licenceRequestClaims, LICENCE_REQUEST_CLAIMS, ak),
     checkpoint2: signClaims(checkpointClaims, { ...CHECKPOINT_CLAIMS, issuedAt: T0 + 5, treeSize: 2, rootHash: ROOT_2, counters: { ...COUNTERS, totalOps: 0n, opsByPrecision: new Map(), busyChipSeconds: 0, interconnectBytes: 0n, workloadsRun: 0 } }, ak),
     checkpoint4: signClaims(checkpointClaims, CHECKPOINT_CLAIMS, ak),

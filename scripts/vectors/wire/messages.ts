@@ -40,6 +40,7 @@ import {
   renderSignedNote,
   logKeyCertificateClaims,
   revocationClaims,
+  issuerSetUpdateClaims,
   signingKey,
   workloadCommitment,
   modelStateCommitment,
@@ -434,6 +435,20 @@ function revocationFamily(): Family {
   ]);
 }
 
+function issuerSetUpdateFamily(): Family {
+  const base = issuerSetUpdateClaims.toCbor(F.ISSUER_SET_UPDATE_CLAIMS);
+  const keys = asMap(base).get(-72025) as readonly CborValue[];
+  return recordFamily(issuerSetUpdateClaims, 'Issuer-set update claims, the payload of a k-of-n COSE_Sign (specs/messages/licence.md §5a)', F.ISSUER_SET_UPDATE_CLAIMS, F.ISSUER_SET_UPDATE_CLAIMS, [
+    valid('one-key-threshold-1', 'a set of one key, 1 of 1', setIn(setIn(base, [-72025], [keys[0]!]), [-72026], 1)),
+    valid('sixteen-keys', 'a set of 16 keys, the most a chip holds', setIn(base, [-72025], Array.from({ length: 16 }, (_, i) => keys[i % keys.length]!))),
+    // Semantic faults (repeated keys, a threshold of 0 or above the keys) decode: the chip refuses them with ISSUERS_SET_INVALID.
+    valid('threshold-above-keys-decodes', 'a threshold of 4 over 3 keys decodes; the chip refuses it (ISSUERS_SET_INVALID)', setIn(base, [-72026], 4)),
+    invalidField('issuer-keys-empty', 'an empty issuer set', setIn(base, [-72025], [])),
+    invalidField('issuer-keys-17', 'a set of 17 keys, one more than a chip holds', setIn(base, [-72025], Array.from({ length: 17 }, (_, i) => keys[i % keys.length]!))),
+    invalidField('threshold-negative', 'a threshold of -1', setIn(base, [-72026], -1)),
+  ]);
+}
+
 function logEntryFamily(): Family {
   const common = { index: 7, time: F.T0 + 100, bootCount: 2 };
   const d = F.FIRMWARE;
@@ -461,10 +476,11 @@ function logEntryFamily(): Family {
       { ...common, kind: EVENT.workloadsAggregated, details: { workloadCount: 12, opsByPrecision: new Map([[4, 10n ** 15n], [6, 3n * 10n ** 14n]]), busyChipSeconds: 40, interconnectBytes: 10n ** 9n, firstTime: 1_800_000_000, lastTime: 1_800_050_000 } },
       { ...common, kind: EVENT.workloadsAggregated, details: { workloadCount: 1, opsByPrecision: new Map([[4, 1000n]]), firstTime: 1_800_000_000, lastTime: 1_800_000_000 } },
     ],
+    ['issuers-updated', { ...common, kind: EVENT.issuersUpdated, details: { issuerSetSequence: 1, updateHash: d } }, { ...common, kind: EVENT.issuersUpdated, details: { issuerSetSequence: 1, updateHash: d } }],
   ];
   const detailNames = new Map<CborMapKey, string>([
     ...(['licence-id', 'licence-hash', 'sequence-number', 'reason', 'workload-commitment', 'precision-class', 'cluster-size', 'ops', 'busy-chip-seconds', 'interconnect-bytes', 'firmware-measurement', 'svn', 'previous-measurement', 'revocation-id', 'licence-ids', 'sensor', 'parent-states', 'produced-state'] as const).map((n, i) => [i + 1, n] as const),
-    [19, 'workload-count'], [20, 'ops-by-precision'], [21, 'first-time'], [22, 'last-time'],
+    [19, 'workload-count'], [20, 'ops-by-precision'], [21, 'first-time'], [22, 'last-time'], [23, 'issuer-set-sequence'], [24, 'update-hash'],
   ]);
   const topNames = new Map<CborMapKey, string>([[1, 'index'], [2, 'time'], [3, 'boot-count'], [4, 'event-kind'], [5, 'details']]);
   const cases: Case[] = [];
@@ -489,14 +505,14 @@ function logEntryFamily(): Family {
     valid('workload-finished-ops-2pow64', 'workload-finished: ops of 2^64 (a bignum)', setIn(finished, [5, 8], 2n ** 64n), 'workload-finished-entry'),
     valid('workload-finished-ops-2pow128-minus-1', 'workload-finished: ops and interconnect bytes of 2^128-1', setIn(setIn(finished, [5, 8], 2n ** 128n - 1n), [5, 10], 2n ** 128n - 1n), 'workload-finished-entry'),
     valid('boot-index-2pow53-minus-1', 'boot: an index of 2^53-1, the largest leaf index specs/merkle.md §2 allows', setIn(boot, [1], Number.MAX_SAFE_INTEGER), 'boot-entry'),
-    invalidField('event-kind-15', 'an event kind of 15, which is not defined', setIn(boot, [4], 15)),
+    invalidField('event-kind-16', 'an event kind of 16, which is not defined', setIn(boot, [4], 16)),
     invalidField('event-kind-0', 'an event kind of 0', setIn(boot, [4], 0)),
     { id: 'details-of-another-kind', description: 'boot details under event kind 4 (licence-expired): their keys are not that kind\'s', value: setIn(boot, [4], EVENT.licenceExpired), code: 'MESSAGE_UNKNOWN_FIELD' },
     invalidField('workload-finished-ops-2pow128', 'workload-finished: ops of 2^128', setIn(finished, [5, 8], 2n ** 128n)),
     invalidField('workload-started-precision-class-10', 'workload-started: precision class 10', setIn(logEntry.toCbor(kinds[5]![1]), [5, 6], 10)),
     invalidField('revocation-applied-no-licences', 'revocation-applied: an empty licence list', setIn(logEntry.toCbor(kinds[11]![1]), [5, 15], [])),
     invalidField('workload-finished-lineage-17-parents', 'workload-finished-lineage: 17 parent-state commitments, one more than log-entry.md §3.1 allows', setIn(logEntry.toCbor(kinds[12]![1]), [5, 17], Array.from({ length: 17 }, (_, i) => sc(new Uint8Array(32).fill(i))))),
- multiFault('event-kind-15-and-unknown-key-0', 'boot: event kind 15 and key 0 added: the kind is read before any entry, though key 0 sorts first', boot, [badValue([4], 15), unknownKey([0])], 'MESSAGE_INVALID_FIELD', (v) => logEntry.parse(v, 'log-entry')),
+ multiFault('event-kind-16-and-unknown-key-0', 'boot: event kind 16 and key 0 added: the kind is read before any entry, though key 0 sorts first', boot, [badValue([4], 16), unknownKey([0])], 'MESSAGE_INVALID_FIELD', (v) => logEntry.parse(v, 'log-entry')),
     multiFault('event-kind-absent-and-unknown-key-0', 'boot: event kind removed and key 0 added: an absent kind is reported before any entry', boot, [missing([4]), unknownKey([0])], 'MESSAGE_MISSING_FIELD', (v) => logEntry.parse(v, 'log-entry')),
     invalidField('boot-index-2pow53', 'boot: an index of 2^53: leaf indices stop at 2^53-1 (specs/merkle.md §2), though the CDDL says uint', setIn(boot, [1], 2n ** 53n), true),
   );
@@ -607,6 +623,7 @@ const REQUEST_RULES: Record<number, string> = {
   [CMD.proveConsistency]: 'prove-consistency-request',
   [CMD.status]: 'status-request',
   [CMD.firmwareUpdate]: 'firmware-update-request',
+  [CMD.updateIssuers]: 'update-issuers-request',
 };
 const responseRule = (command: number) => REQUEST_RULES[command]!.replace(/-request$/, '-response');
 
@@ -644,6 +661,7 @@ function requestFamily(): Family {
     valid('status-empty-params', 'status with an empty params map', req(CMD.status, 11, {}), 'status-request'),
     valid('status-params-absent', 'status without params', noParams(CMD.status, 11), 'status-request'),
     valid('firmware-update', 'a firmware update with a signed manifest', req(CMD.firmwareUpdate, 12, { manifest: F.SIGNED.firmwareManifest }), 'firmware-update-request'),
+    valid('update-issuers', 'an issuer-set update signed by 2 of the 3 issuers in force', req(CMD.updateIssuers, 13, { update: F.SIGNED.issuerSetUpdate }), 'update-issuers-request'),
     valid('request-id-0', 'request id 0', setIn(attest, [2], 0), 'attest-request'),
     valid('request-id-2pow32-minus-1', 'request id 2^32-1, the largest (uint .size 4)', setIn(attest, [2], 2 ** 32 - 1), 'attest-request'),
     ...mapNegatives(attest, attest, [], new Map<CborMapKey, string>([[1, 'command'], [2, 'request-id'], [3, 'params']]))
@@ -653,7 +671,7 @@ function requestFamily(): Family {
     ...mapNegatives(attest, attest, [3], new Map<CborMapKey, string>([[1, 'nonce']]), 'params-').map((c) => ({ ...c, id: `attest-${c.id}`, description: `attest: ${c.description}` })),
     { id: 'status-params-not-empty', description: 'status with a key in its params, which are the empty map', value: setIn(req(CMD.status, 11, {}), [3, 1], 0), code: 'MESSAGE_UNKNOWN_FIELD' },
     { id: 'provision-missing-manufacturer-key', description: 'provision without the manufacturer key', value: setIn(req(CMD.provision, 2, provision), [3, 6], DELETE), code: 'MESSAGE_MISSING_FIELD' },
-    invalidField('command-13', 'command 13, which is not defined', setIn(attest, [1], 13)),
+    invalidField('command-14', 'command 14, which is not defined', setIn(attest, [1], 14)),
     invalidField('command-0', 'command 0', setIn(attest, [1], 0)),
     invalidField('request-id-negative', 'request id -1', setIn(attest, [2], -1)),
     invalidField('attest-nonce-7-bytes', 'attest with a nonce of 7 bytes', setIn(attest, [3, 1], new Uint8Array(7))),
@@ -704,6 +722,7 @@ function responseFamily(): Family {
     valid('status-all-optional-absent', 'status of a chip with no licence', ok(CMD.status, 11, { ...statusMinimal, lockState: 1 }), responseRule(CMD.status)),
     ...BOUNDARIES.map(([id, n]) => valid(`status-counters-at-${id}`, `status with counters at ${boundaryText[id]}`, ok(CMD.status, 11, { ...statusResult, counters: countersAt(n) }), responseRule(CMD.status))),
     valid('firmware-update', 'firmware-update: its log index', ok(CMD.firmwareUpdate, 12, { logIndex: 5 }), responseRule(CMD.firmwareUpdate)),
+    valid('update-issuers', 'update-issuers: its log index', ok(CMD.updateIssuers, 13, { logIndex: 6 }), responseRule(CMD.updateIssuers)),
     valid('error-all-optional-present', 'an error response naming the command and request it answers', error, 'module-error-response'),
     valid('error-all-optional-absent', 'an error response to a request that could not be decoded that far', encodeResponse({ status: 1, error: { code: 'MESSAGE_INVALID_FIELD', message: 'module-request: expected a map' } }), 'module-error-response'),
     { id: 'ok-missing-result', description: 'status 0 without a result', value: setIn(ok(CMD.applyRevocation, 5, { logIndex: 4 }), [5], DELETE), code: 'MESSAGE_MISSING_FIELD' },
@@ -749,6 +768,7 @@ export const MESSAGE_FAMILIES: readonly (() => Family)[] = [
   licenceFamily,
   licenceRequestFamily,
   revocationFamily,
+  issuerSetUpdateFamily,
   logEntryFamily,
   openingFamily,
   descriptorFamily,

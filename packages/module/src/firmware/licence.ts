@@ -8,6 +8,7 @@ import { HemkitError } from '@hemkit/wire/errors';
 import {
   checkIssuerSignatures,
   decodeIssuerStatement,
+  type IssuerSet,
   licenceClaims,
   revocationClaims,
   type LicenceClaims,
@@ -64,6 +65,14 @@ export function checkLicence(state: ChipState, provisioning: Provisioning, bytes
   const hash = sha256(message.payload!); // decodeIssuerStatement refused a detached payload
   policy.checkReplay(state, new Set(provisioning.replayDefence), claims, hash);
   return { claims, hash };
+}
+
+/**
+ * The issuer set in force (licence.md §5a): the provisioned keys and threshold, as the last accepted
+ * issuer-set update replaced them, and that update's sequence number (0 before any).
+ */
+export function currentIssuers(state: ChipState, provisioning: Provisioning): IssuerSet {
+  return { keys: provisioning.issuerKeys, threshold: provisioning.issuerThreshold, sequence: state.issuerSetSequence ?? 0 };
 }
 
 /** Checks a revocation: same k of n issuers, this chip, not applied before. */

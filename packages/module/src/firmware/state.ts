@@ -122,6 +122,8 @@ export const chipStateCodec = record('chip-state', {
   // 21 is retired: the last signed checkpoint, which reports no longer name (they bind the live head).
   refusing: field(22, bool),
   pendingAggregate: optional(23, pendingAggregate),
+  // The sequence number of the issuer-set update in force (licence.md §5a); absent: 0, the provisioned set.
+  issuerSetSequence: optional(24, uint),
 });
 
 export type ChipState = ReturnType<typeof chipStateCodec.parse>;

@@ -155,7 +155,18 @@ export type EventStep = Base &
     | { readonly do: 'clone'; readonly name: string }
     | { readonly do: 'send-bytes'; readonly bytes: Uint8Array }
     | { readonly do: 'tamper'; readonly sensor?: string }
-    | { readonly do: 'rotate-issuers'; readonly keys: readonly Uint8Array[]; readonly threshold: number; readonly signers: readonly number[] }
+    | {
+        /** An issuer-set update (licence.md §5a), signed by `signers` of the authority `by` (default: the issuers in force). */
+        readonly do: 'rotate-issuers';
+        readonly keys: readonly Uint8Array[];
+        readonly threshold: number;
+        readonly signers: readonly number[];
+        /** Default: one more than the last update the chip accepted in this run (1 for the first). */
+        readonly sequenceNumber?: number;
+        readonly by?: string;
+        readonly ueid?: Uint8Array;
+        readonly issuedAt: number;
+      }
     | { readonly do: 'appraise'; readonly nonce: Uint8Array; readonly verifierPolicy?: Readonly<Record<string, unknown>> }
   );
 
@@ -427,6 +438,8 @@ function readCommand(c: Cursor, command: CommandId, base: Base, names: Names, sc
     case CMD.proveConsistency:
       c.object([...common, 'treeSize1', 'treeSize2'], ['treeSize1', 'treeSize2']);
       return { ...head, command, treeSize1: readIntRef(c.at('treeSize1'), names), treeSize2: readIntRef(c.at('treeSize2'), names) };
+    case CMD.updateIssuers:
+      return c.fail("a 'rotate-issuers' step: an issuer-set update is written as that event, which signs it");
     case CMD.firmwareUpdate: {
       c.object([...common, 'by', 'hwmodel', 'measurement', 'svn', 'issuedAt', 'kind', 'signers', 'outsiders'], ['measurement', 'svn']);
       const by = c.optional('by', (x) => names.party(x, 'manufacturer', 'firmware-signers'));
@@ -492,15 +505,24 @@ function readEvent(c: Cursor, event: (typeof EVENTS)[number], base: Base, names:
       const sensor = c.optional('sensor', (x) => x.string());
       return { ...base, do: event, ...(sensor !== undefined ? { sensor } : {}) };
     }
-    case 'rotate-issuers':
-      c.object([...common, 'keys', 'threshold', 'signers'], ['keys', 'threshold']);
+    case 'rotate-issuers': {
+      c.object([...common, 'keys', 'threshold', 'signers', 'sequenceNumber', 'by', 'ueid', 'issuedAt'], ['keys', 'threshold']);
+      // An empty set and a threshold above the keys are allowed here: the chip must refuse them.
+      const sequenceNumber = c.optional('sequenceNumber', (x) => x.integer(0, U32));
+      const by = c.optional('by', (x) => names.party(x, 'authority'));
+      const ueid = c.optional('ueid', readBytes);
       return {
         ...base,
         do: event,
-        keys: c.at('keys').array({ min: 1, max: 16 }).map(readKey),
-        threshold: c.at('threshold').integer(1, 16),
+        keys: c.at('keys').array({ max: 16 }).map(readKey),
+        threshold: c.at('threshold').integer(0, 255),
         signers: c.optional('signers', readSigners) ?? [0, 1],
+        issuedAt: c.optional('issuedAt', readTime) ?? 0,
+        ...(sequenceNumber !== undefined ? { sequenceNumber } : {}),
+        ...(by ? { by } : {}),
+        ...(ueid ? { ueid } : {}),
       };
+    }
     case 'appraise': {
       c.object([...common, 'nonce', 'verifierPolicy'], ['nonce']);
       // The verifier's appraisal policy (verifier.md §3), checked by the verifier itself when it runs.

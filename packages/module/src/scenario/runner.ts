@@ -65,18 +65,11 @@ export interface RunOptions {
   readonly policy?: FirmwarePolicy;
 }
 
-/** Events this firmware has no mechanism for yet (specs/scenarios.md §3.4). */
-const UNSUPPORTED_EVENTS: ReadonlySet<string> = new Set(['rotate-issuers']);
-
-/** Runs `scenario`; throws a HemkitError only for a scenario that cannot run, never for the chip's refusals. */
+/**
+ * Runs `scenario`; throws a HemkitError only for a scenario that cannot run, never for the chip's
+ * refusals. Every event of the format has its mechanism in this firmware (specs/scenarios.md §3.4).
+ */
 export function runScenario(scenario: Scenario, options: RunOptions = {}): Trace {
-  const unsupported = scenario.steps.findIndex((s) => UNSUPPORTED_EVENTS.has(s.do));
-  if (unsupported >= 0) {
-    throw new HemkitError(
-      'SCENARIO_EVENT_NOT_SUPPORTED',
-      `step ${unsupported} ('${scenario.steps[unsupported]!.do}') is not supported by this firmware: it has no issuer-rotation command`,
-    );
-  }
   return new Run(scenario, options).all();
 }
 
@@ -96,6 +89,10 @@ class Run {
   readonly firmware: { measurement: Uint8Array; svn: number }[] = [];
   /** Licences the chip accepted, attached to evidence bundles (the verifier checks the licence it runs under). */
   readonly installed: Uint8Array[] = [];
+  /** Issuer-set updates the chip accepted, in order: the chain an evidence bundle carries (licence.md §5a). */
+  readonly issuerUpdates: Uint8Array[] = [];
+  /** The issuer set the chip was provisioned with: the verifier's trust anchor, whatever rotations follow. */
+  provisionedIssuers: { readonly keys: readonly CosePublicKey[]; readonly threshold: number } | undefined;
   /** The log head of the last appraisal: what the verifier remembers, so the next bundle proves consistency from it. */
   appraisedSize = 0;
 
@@ -182,6 +179,10 @@ class Run {
       this.made = { ...made, hwmodel: step.hwmodel };
     }
     if (step.command === CMD.firmwareUpdate && done.response?.status === STATUS_OK) this.firmware.push({ measurement: step.measurement, svn: step.svn });
+    if (step.command === CMD.provision && done.response?.status === STATUS_OK) {
+      const p = params as ParamsOf<typeof CMD.provision>;
+      this.provisionedIssuers = { keys: p.issuerKeys, threshold: p.issuerThreshold };
+    }
     this.clock.advance(this.tick);
     return done;
   }
@@ -350,8 +351,34 @@ class Run {
         this.part.apply((state, env) => enterTamperState(state, env, step.sensor));
         return {};
       case 'rotate-issuers':
-        throw new HemkitError('SCENARIO_EVENT_NOT_SUPPORTED', `step ${index} ('${step.do}') is not supported by this firmware`);
+        return this.rotateIssuers(step, index);
     }
+  }
+
+  /**
+   * An issuer-set update (licence.md §5a) signed by `signers` of the authority in force (or `by`),
+   * sent as update-issuers. Accepted, the new set becomes the scenario's issuers: later licences,
+   * revocations and updates are signed by it unless a step names another authority.
+   */
+  rotateIssuers(step: Extract<EventStep, { do: 'rotate-issuers' }>, index: number): Done {
+    const authority = this.authority(step.by);
+    const next = new LicenceAuthority(step.keys, step.threshold);
+    const claims = {
+      ueid: step.ueid ?? this.chipMade(index, 'an issuer-set update').ueid,
+      issuerSetSequence: step.sequenceNumber ?? this.issuerUpdates.length + 1,
+      issuerKeys: next.publicKeys,
+      issuerThreshold: step.threshold,
+      issuedAt: this.scenario.startTime + step.issuedAt,
+    };
+    const update = authority.issueIssuerSetUpdate(claims, this.signers(authority, step.signers, index));
+    const request = encode(encodeRequest({ command: CMD.updateIssuers, requestId: this.requestId++, params: { update } }));
+    const done = this.exchange(request);
+    if (done.response?.status === STATUS_OK) {
+      this.issuerUpdates.push(update);
+      this.parties.set('issuers', next);
+    }
+    this.clock.advance(this.tick);
+    return done;
   }
 
   /** Collects an evidence bundle through the commands an operator would send, and hands it to the verifier. */
@@ -370,7 +397,13 @@ class Run {
     };
     try {
       const known = this.appraisedSize;
-      const bundle = collectEvidence(port, { nonce, knownSizes: known > 0 ? [known] : [], discloseFrom: 0, licences: this.installed });
+      const bundle = collectEvidence(port, {
+        nonce,
+        knownSizes: known > 0 ? [known] : [],
+        discloseFrom: 0,
+        licences: this.installed,
+        ...(this.issuerUpdates.length > 0 ? { issuerUpdates: this.issuerUpdates } : {}),
+      });
       this.appraisedSize = this.part.env.log.size;
       const manufacturer = this.manufacturer(undefined);
       const appraisal = appraiser({
@@ -378,8 +411,8 @@ class Run {
         nonce,
         now: this.clock.time,
         manufacturer: { name: manufacturer.name, publicKey: manufacturer.publicKey, oemid: manufacturer.oemid },
-        issuers: this.authority(undefined).publicKeys,
-        issuerThreshold: this.authority(undefined).threshold,
+        issuers: this.provisionedIssuers?.keys ?? this.authority(undefined).publicKeys,
+        issuerThreshold: this.provisionedIssuers?.threshold ?? this.authority(undefined).threshold,
         hwmodel: made.hwmodel,
         firmware: this.firmware,
         ...(verifierPolicy ? { verifierPolicy } : {}),

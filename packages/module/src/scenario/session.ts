@@ -22,6 +22,9 @@ export function sessionVectorOf(scenario: Scenario, trace: Trace): SessionVector
       steps.push({ comment: step.comment, time: step.time, command: step.do, request: step.request!, response: step.response!, expect: step.expect });
     } else if (source.do === 'state-rollback') {
       steps.push({ comment: step.comment, time: step.time, event: 'state-rollback', reason: source.reason });
+    } else if (source.do === 'rotate-issuers') {
+      // The event signs an issuer-set update and sends it: in a session vector, the command it sent.
+      steps.push({ comment: step.comment, time: step.time, command: 'updateIssuers', request: step.request!, response: step.response!, expect: step.expect });
     } else if (source.do === 'tamper') {
       steps.push({ comment: step.comment, time: step.time, event: 'tamper', ...(source.sensor !== undefined ? { sensor: source.sensor } : {}) });
     } else if (!VECTOR_EVENTS.has(source.do)) {

@@ -48,6 +48,10 @@ export function stateSummary(state: ChipState | undefined): Record<string, Json>
     'licence.remainingQuota': state.licence ? state.licence.remainingQuota.toString() : null,
     'licence.expiry': state.licence?.expiry ?? null,
     highestSequence: state.highestSequence ?? null,
+    // The issuer set in force (licence.md §5a): its update's sequence number (absent: provisioned), threshold and size.
+    issuerSetSequence: state.issuerSetSequence ?? null,
+    'issuers.threshold': state.provisioning?.issuerThreshold ?? null,
+    'issuers.keys': state.provisioning?.issuerKeys.length ?? null,
     pendingChallenge: state.pendingChallenge ? toHex(state.pendingChallenge) : null,
     appliedLicenceHashes: state.appliedLicenceHashes.length,
     revokedLicences: state.revokedLicences.length,

@@ -1,6 +1,7 @@
 /** The scripted module sessions that become test-vectors/module/*.json. */
 import { sha256 } from '@noble/hashes/sha2.js';
 import { CMD, FIRMWARE_KIND, licenceClaims, REPLAY, signingKey, signStatement } from '@hemkit/wire/messages';
+import type { CosePublicKey } from '@hemkit/wire/cose';
 import { FirmwareSignerSet, LicenceAuthority, Manufacturer } from '../factory.js';
 import { policyOfSession, SessionRecorder, sessionVectorFile, T0, utf8, vectorKey, type SessionOptions } from './sessions.js';
 
@@ -173,6 +174,47 @@ function firmwareSigners(o: SessionOptions = {}): SessionRecorder {
   return r;
 }
 
+/**
+ * Issuer rotation and revocation (licence.md §5a): updates refused for too few current signers,
+ * unknown signers, a bad new set, another chip; a rotation by k of the current issuers; then the old
+ * set's licences and updates refused, the new set's accepted; a revocation of one new issuer, and a
+ * replayed or older sequence number refused.
+ */
+function issuerRotation(o: SessionOptions = {}): SessionRecorder {
+  const r = new SessionRecorder('session-issuer-rotation', 'Issuer-set updates signed by k of the current issuers: rotation, revocation, and every refusal', 'issuer-rotation', undefined, undefined, o);
+  r.setUp();
+  r.step('install a licence signed by the provisioned issuers', CMD.installLicence, { licence: r.licence() });
+  const keys = (...labels: string[]) => labels.map((l) => vectorKey(l));
+  const rotated = new LicenceAuthority(keys('issuer-2', 'issuer-3', 'issuer-4'), 2);
+  const strangers = new LicenceAuthority(keys('issuer-3', 'issuer-4'), 2);
+  const update = (signedBy: LicenceAuthority, signers: readonly number[], set: readonly CosePublicKey[], threshold: number, issuerSetSequence: number, ueid = r.ueid) =>
+    signedBy.issueIssuerSetUpdate({ ueid, issuerSetSequence, issuerKeys: set, issuerThreshold: threshold, issuedAt: T0 }, signers);
+  const send = (comment: string, bytes: Uint8Array, expect = 'ok') => r.step(comment, CMD.updateIssuers, { update: bytes }, expect);
+  send('an update signed by one current issuer of the two needed', update(r.authority, [0], rotated.publicKeys, 2, 1), 'LICENCE_TOO_FEW_SIGNATURES');
+  send('an update signed by keys the chip does not hold', update(strangers, [0, 1], rotated.publicKeys, 2, 1), 'LICENCE_UNKNOWN_SIGNER');
+  send('a new threshold of 3 over 2 keys', update(r.authority, [0, 1], strangers.publicKeys, 3, 1), 'ISSUERS_SET_INVALID');
+  send('a new threshold of 0', update(r.authority, [0, 1], strangers.publicKeys, 0, 1), 'ISSUERS_SET_INVALID');
+  send('a new set naming one key twice', update(r.authority, [0, 1], [strangers.publicKeys[0]!, strangers.publicKeys[0]!], 2, 1), 'ISSUERS_SET_INVALID');
+  send('a malformed update: an empty new set (the set is [+ COSE_Key])', update(r.authority, [0, 1], [], 1, 1), 'LICENCE_MALFORMED');
+  send('an update for another chip', update(r.authority, [0, 1], rotated.publicKeys, 2, 1, new Uint8Array([0x01, ...new Uint8Array(16).fill(0xee)])), 'LICENCE_WRONG_CHIP');
+  send('an update with sequence number 0, the provisioned set\'s', update(r.authority, [0, 1], rotated.publicKeys, 2, 0), 'ISSUERS_UPDATE_REPLAYED');
+  const rotation = update(r.authority, [0, 1], rotated.publicKeys, 2, 1);
+  send('rotate to issuers 2, 3, 4 (2 of 3), signed by issuers 0 and 1: 0 and 1 are revoked', rotation);
+  send('the same update replayed: its signers are no longer issuers', rotation, 'LICENCE_UNKNOWN_SIGNER');
+  r.step('a licence signed by the old set after the rotation', CMD.installLicence, { licence: r.licence({}, [0, 1]) }, 'LICENCE_UNKNOWN_SIGNER');
+  r.step('a licence signed by two issuers of the new set', CMD.installLicence, { licence: rotated.issueLicence(r.licenceClaims(), [0, 1]) });
+  send('an update signed by the old set after the rotation', update(r.authority, [0, 1], r.authority.publicKeys, 2, 2), 'LICENCE_UNKNOWN_SIGNER');
+  const remaining = new LicenceAuthority(keys('issuer-2', 'issuer-3'), 2);
+  const revocation = update(rotated, [0, 1], remaining.publicKeys, 2, 3);
+  send('revoke issuer 4: the set becomes issuers 2 and 3 (2 of 2), sequence 3', revocation);
+  send('the revocation replayed, its signers still issuers', revocation, 'ISSUERS_UPDATE_REPLAYED');
+  send('an update with sequence 2, below the 3 in force', update(remaining, [0, 1], rotated.publicKeys, 2, 2), 'ISSUERS_UPDATE_REPLAYED');
+  r.step('a licence signed by the revoked issuer 4 and issuer 2', CMD.installLicence, { licence: rotated.issueLicence(r.licenceClaims(), [2, 0]) }, 'LICENCE_UNKNOWN_SIGNER');
+  r.step('a workload under the licence the new set issued', CMD.runWorkload, workload('after-rotation', 10n ** 20n));
+  r.step('attest after the rotations', CMD.attest, { nonce: sha256(utf8('issuer rotation nonce')) });
+  return r;
+}
+
 function provisioningRefusals(o: SessionOptions = {}): SessionRecorder {
   const r = new SessionRecorder('session-provisioning-refusals', 'A chip refusing commands out of order, bad provisioning, unknown signers, forged signatures, and a detected rollback', 'provisioning', undefined, undefined, o);
   const hwmodel = utf8('hemkit-sim-a1');
@@ -313,7 +355,7 @@ function usageOnly(): SessionRecorder {
  * another policy and `record`, it shows where that policy behaves differently (the recorder's
  * `differences`).
  */
-export const MODULE_SESSIONS: readonly ((options?: SessionOptions) => SessionRecorder)[] = [lifecycle, licenceRefusals, replayDefences, quotaAndExpiry, counterBoundaries, firmware, firmwareSigners, provisioningRefusals, tamper, itemisation];
+export const MODULE_SESSIONS: readonly ((options?: SessionOptions) => SessionRecorder)[] = [lifecycle, licenceRefusals, replayDefences, quotaAndExpiry, counterBoundaries, firmware, firmwareSigners, provisioningRefusals, tamper, itemisation, issuerRotation];
 
 /** Sessions that exist to show a mechanism of a non-default policy: each names its policy in its setup. */
 export const POLICY_SESSIONS: readonly (() => SessionRecorder)[] = [throttledBaseline, usageOnly];

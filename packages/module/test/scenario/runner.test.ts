@@ -120,12 +120,39 @@ describe('events', () => {
   });
 });
 
-describe('a scenario that cannot run', () => {
-  it('rotate-issuers: refused before any step runs, with SCENARIO_EVENT_NOT_SUPPORTED', () => {
-    const e = expectCode(() => trace([{ do: 'rotate-issuers', comment: 'rotate', keys: ['new-0', 'new-1'], threshold: 2 }]), 'SCENARIO_EVENT_NOT_SUPPORTED');
-    expect(e.message).toBe("step 3 ('rotate-issuers') is not supported by this firmware: it has no issuer-rotation command");
+describe('rotate-issuers (licence.md §5a)', () => {
+  const rotate = { do: 'rotate-issuers', comment: 'rotate', keys: ['new-0', 'new-1'], threshold: 2 };
+  const licence = (comment: string, over: Record<string, unknown> = {}) => ({ do: 'installLicence', comment, licence: { claims: { opsQuota: 1000 } }, ...over });
+
+  it('sends an update signed by the issuers in force; accepted, it is logged and the new set signs later licences', () => {
+    const t = trace([rotate, licence('by the new set')]);
+    expect(t.mismatches).toEqual([]);
+    expect(t.steps[3]!.logEntries.map((e) => e.kind)).toEqual(['issuersUpdated']);
+    expect(t.steps[3]!.transitions['issuerSetSequence']).toEqual({ from: null, to: 1 });
+    expect(t.steps[4]!.outcome).toBe('ok');
   });
 
+  it('numbers updates 1, 2, … by default, and a second rotation is signed by the first one\'s set', () => {
+    const t = trace([rotate, { ...rotate, keys: ['new-2', 'new-3', 'new-4'], threshold: 3 }, licence('by 2 of a 3-of-3 set', { expect: 'LICENCE_TOO_FEW_SIGNATURES' })]);
+    expect(t.mismatches).toEqual([]);
+    expect(t.steps[4]!.transitions['issuerSetSequence']).toEqual({ from: 1, to: 2 });
+  });
+
+  it('a refused update changes nothing: the old issuers still sign', () => {
+    const t = trace([{ ...rotate, signers: [0], expect: 'LICENCE_TOO_FEW_SIGNATURES' }, licence('by the old set')]);
+    expect(t.mismatches).toEqual([]);
+    expect(t.steps[3]!.logEntries).toEqual([]);
+    expect(t.steps[3]!.transitions).toEqual({});
+  });
+
+  it('power lost before the write: the update is lost whole, and the old issuers stay in force', () => {
+    const t = trace([{ do: 'power-loss', comment: 'cut', at: 'before-write' }, { ...rotate, expect: 'POWER_LOST' }, licence('by the old set')]);
+    expect(t.mismatches).toEqual([]);
+    expect(t.final['issuerSetSequence']).toBeNull();
+  });
+});
+
+describe('a scenario that cannot run', () => {
   it('a licence before any manufacture, with SCENARIO_STEP_NOT_APPLICABLE', () => {
     const value = { ...licensed([]), steps: [{ do: 'installLicence', comment: 'too early', licence: {} }] };
     expect(expectCode(() => runScenario(parseScenario(value)), 'SCENARIO_STEP_NOT_APPLICABLE').message).toMatch(/^step 0: a licence needs the chip's UEID/);

@@ -31,6 +31,7 @@ import {
   ReceiptSignatures,
   workloadCommitment,
   workloadDescriptor,
+  type IssuersUpdatedEntry,
   type LicenceClaims,
   type LogEntry,
   type LogEntryOpening,
@@ -54,6 +55,7 @@ import type {
   VerifiedChain,
 } from './context.js';
 import { bytesEqual, toHex } from '@hemkit/wire/bytes';
+import { appliedUpdate, followIssuerChain, type IssuerLink } from './issuer-chain.js';
 
 /** What a check hands on, and whether it found anything to check. */
 export interface Outcome<T> {
@@ -99,9 +101,10 @@ export function chainKey(deviceCertificate: Uint8Array, attestationKeyCertificat
 /**
  * The licence cache's key: the statement's bytes and the issuer set and threshold it was checked
  * against, so that a change of issuers (a key dropped, a threshold raised) checks every licence again.
+ * The set is the verifier's anchor unless another (one an issuer-set update installed) is given by its id.
  */
-export function licenceKey(bytes: Uint8Array, inputs: Pick<AppraisalInputs, 'trust'>): string {
-  return `${toHex(sha256(bytes))}/${trustIds(inputs.trust).issuerSet}`;
+export function licenceKey(bytes: Uint8Array, inputs: Pick<AppraisalInputs, 'trust'>, issuerSetId?: string): string {
+  return `${toHex(sha256(bytes))}/${issuerSetId ?? trustIds(inputs.trust).issuerSet}`;
 }
 
 /**
@@ -547,6 +550,21 @@ export function checkLicence(a: Attested, covered: Covered, memory: ChipMemory |
       fail('LICENCE_SVN_TOO_LOW', `${what} under licence ${id}, which requires firmware SVN ${claims.minimumSvn}; the SVN in force was ${inForce}`);
     }
   };
+  // The issuer sets the chip has held (licence.md §5a): the anchor, then the bundle's updates, each
+  // checked against the one before. The set in force at the walk's base is the one before the first
+  // update the walk applies; with none, the anchor for a walk from the empty log, else the last.
+  const chain = followIssuerChain(inputs.trust.licenceIssuers, a.decoded.bundle.issuerUpdates ?? [], r.ueid, inputs.backend);
+  const baseSet = setAtBase(chain, covered, memory !== undefined);
+  let inForce = baseSet;
+  /** The chain's index of the set in force when each licence of the walk was installed. */
+  const installedUnder = new Map<string, number>();
+  const signedBy = (licence: (typeof a.decoded.licences)[number], link: IssuerLink) => {
+    const cacheKey = inputs.licenceCache === undefined ? undefined : licenceKey(licence.bytes, inputs, link.id);
+    if (cacheKey === undefined || !inputs.licenceCache!.has(cacheKey)) {
+      checkIssuerSignatures(licence.message, link.set.keys, link.set.threshold, inputs.backend);
+      if (cacheKey !== undefined) inputs.licenceCache!.add(cacheKey);
+    }
+  };
   const presented = (id: string, why: string): LicenceClaims => {
     const known = checked.get(id);
     if (known !== undefined) return known;
@@ -556,10 +574,24 @@ export function checkLicence(a: Attested, covered: Covered, memory: ChipMemory |
     const logged = installedHash.get(id);
     const licence = logged === undefined ? withId[0]! : withId.find((l) => bytesEqual(sha256(l.message.payload!), logged));
     if (licence === undefined) return fail('LICENCE_UNACCOUNTED', `the licence presented as ${id} is not the one the log installed (licence hash ${short(logged!)})`);
-    const cacheKey = inputs.licenceCache === undefined ? undefined : licenceKey(licence.bytes, inputs);
-    if (cacheKey === undefined || !inputs.licenceCache!.has(cacheKey)) {
-      checkIssuerSignatures(licence.message, inputs.trust.licenceIssuers.keys, inputs.trust.licenceIssuers.threshold, inputs.backend);
-      if (cacheKey !== undefined) inputs.licenceCache!.add(cacheKey);
+    // Judged against the set the log shows in force at its installation (licence.md §5a). One
+    // installed before the walk's base was installed under the set then in force or an earlier one:
+    // any of those may have signed it, and the newest is tried first, its refusal the one reported.
+    const under = installedUnder.get(id);
+    if (under !== undefined) signedBy(licence, chain[under]!);
+    else {
+      let refusal: unknown;
+      for (let i = baseSet; i >= 0; i--) {
+        try {
+          signedBy(licence, chain[i]!);
+          refusal = undefined;
+          break;
+        } catch (e) {
+          if (!(e instanceof HemkitError)) throw e;
+          refusal ??= e;
+        }
+      }
+      if (refusal !== undefined) throw refusal;
     }
     if (!bytesEqual(licence.claims.ueid, r.ueid)) fail('LICENCE_WRONG_CHIP', `licence ${id} is for another chip`);
     checked.set(id, licence.claims);
@@ -590,6 +622,7 @@ export function checkLicence(a: Attested, covered: Covered, memory: ChipMemory |
       // The payload the log installed, if carried: its hash binds the claims, signed or not (§5.2).
       const carried = a.decoded.licences.find((l) => bytesEqual(sha256(l.message.payload!), entry.details.licenceHash));
       if (carried !== undefined) meetsMinimumSvn(carried.claims, id, `entry ${entry.index} installs it`, svn);
+      installedUnder.set(id, inForce);
       active = id;
       installed = id;
       installedRevoked = false;
@@ -660,6 +693,8 @@ export function checkLicence(a: Attested, covered: Covered, memory: ChipMemory |
       fresh.set(active, { ops: (fresh.get(active)?.ops ?? 0n) + ops, claims });
     } else if (entry.kind === EVENT.licenceExpired || entry.kind === EVENT.licenceExhausted) {
       if (active === toHex(entry.details.licenceId)) active = undefined;
+    } else if (entry.kind === EVENT.issuersUpdated) {
+      inForce = appliedUpdate(chain, entry, inForce);
     } else if (entry.kind === EVENT.revocationApplied) {
       const ids = entry.details.licenceIds.map(toHex);
       if (active !== undefined && ids.includes(active)) {
@@ -696,6 +731,18 @@ export function checkLicence(a: Attested, covered: Covered, memory: ChipMemory |
   return state === undefined && fresh.size === 0 && usage.size === (memory?.licenceUsage.size ?? 0)
     ? notApplicable('no licence named, installed or used', ledger)
     : pass(ledger);
+}
+
+/**
+ * The chain's index of the issuer set in force at the walk's base (licence.md §5a): the one before
+ * the first update the walk applies (which must be in the chain); with none, the anchor when the
+ * walk starts at the empty log, else the last set the bundle carries.
+ */
+function setAtBase(chain: readonly IssuerLink[], covered: Covered, remembered: boolean): number {
+  const first = covered.find((e): e is IssuersUpdatedEntry => e.kind === EVENT.issuersUpdated);
+  if (first === undefined) return remembered ? chain.length - 1 : 0;
+  const at = chain.findIndex((link) => link.hash === toHex(first.details.updateHash));
+  return appliedUpdate(chain, first, at < 0 ? -2 : at - 1) - 1;
 }
 
 /**

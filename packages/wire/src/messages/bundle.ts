@@ -27,5 +27,7 @@ export const evidenceBundle = record('evidence-bundle', {
   logKeyCertificate: optional(8, anyBytes),
   /** Checkpoints as C2SP signed notes, each the note form of a COSE checkpoint or the report's head. */
   notes: optional(9, arrayOf(text, { min: 1 })),
+  /** Every issuer-set update the chip applied, in order (licence.md §5a): the chain from the verifier's issuer anchor. */
+  issuerUpdates: optional(10, arrayOf(anyBytes, { min: 1 })),
 });
 export type EvidenceBundle = ReturnType<typeof evidenceBundle.parse>;

@@ -51,6 +51,7 @@ export const CMD = {
   proveConsistency: 10,
   status: 11,
   firmwareUpdate: 12,
+  updateIssuers: 13,
 } as const;
 export type CommandId = (typeof CMD)[keyof typeof CMD];
 export const COMMAND_NAMES: ReadonlyMap<number, string> = new Map(Object.entries(CMD).map(([n, v]) => [v, n]));
@@ -153,6 +154,11 @@ export const COMMANDS = {
   [CMD.firmwareUpdate]: {
     params: record('firmware-update-params', { manifest: field(1, anyBytes) }),
     result: record('firmware-update-result', { logIndex: field(1, uint) }),
+  },
+  // Issuer rotation and revocation (licence.md §5a).
+  [CMD.updateIssuers]: {
+    params: record('update-issuers-params', { update: field(1, anyBytes) }),
+    result: record('update-issuers-result', { logIndex: field(1, uint) }),
   },
 } as const satisfies Record<CommandId, { params: RecordType<unknown>; result: RecordType<unknown> }>;
 

@@ -6,6 +6,7 @@ import {
   licenceId,
   licenceState,
   precisionClass,
+  publicKey,
   revocationId,
   ueid,
 } from './common.js';
@@ -69,6 +70,29 @@ export const revocationClaims = signedType(
   TYP.revocation,
 );
 export type RevocationClaims = ReturnType<typeof revocationClaims.parse>;
+
+/**
+ * The most issuer keys a chip holds (licence.md §5a): the bound of the issuer set in the chip's state.
+ * A larger set is refused when it is decoded, so the state never holds more.
+ */
+export const MAX_ISSUER_KEYS = 16;
+
+/**
+ * An issuer-set update (licence.md §5a): the issuers in force replace themselves, k of them signing,
+ * with a new key set and threshold, under a per-chip sequence number that only goes up. Revoking an
+ * issuer is an update whose new set leaves its key out.
+ */
+export const issuerSetUpdateClaims = signedType(
+  record('issuer-set-update-claims', {
+    ueid: field(CLAIM.ueid, ueid),
+    issuerSetSequence: field(CLAIM.issuerSetSequence, uint),
+    issuerKeys: field(CLAIM.issuerKeys, arrayOf(publicKey, { min: 1, max: MAX_ISSUER_KEYS })),
+    issuerThreshold: field(CLAIM.issuerThreshold, uint),
+    issuedAt: field(CLAIM.iat, time),
+  }),
+  TYP.issuerSetUpdate,
+);
+export type IssuerSetUpdateClaims = ReturnType<typeof issuerSetUpdateClaims.parse>;
 
 /** Replay-defence modes, chosen by policy at provisioning (specs/messages/licence.md). */
 export const REPLAY = { sequence: 1, hashLog: 2, challenge: 3 } as const;

@@ -40,6 +40,7 @@ export const EVENT = {
   revocationApplied: 12,
   workloadFinishedLineage: 13,
   workloadsAggregated: 14,
+  issuersUpdated: 15,
 } as const;
 export type EventKind = (typeof EVENT)[keyof typeof EVENT];
 export const EVENT_NAMES: ReadonlyMap<number, string> = new Map(Object.entries(EVENT).map(([n, v]) => [v, n]));
@@ -68,6 +69,8 @@ const D = {
   opsByPrecision: 20,
   firstTime: 21,
   lastTime: 22,
+  issuerSetSequence: 23,
+  updateHash: 24,
 } as const;
 
 /**
@@ -164,6 +167,16 @@ export const workloadsAggregatedEntry = entryKind('workloads-aggregated-entry', 
   lastTime: field(D.lastTime, time),
 }));
 
+/**
+ * The issuers were replaced by a signed issuer-set update (licence.md §5a): the new set's sequence
+ * number and the hash of the update's payload, by which a verifier finds the update in a bundle and
+ * knows which issuers were in force at every later licence-installed entry.
+ */
+export const issuersUpdatedEntry = entryKind('issuers-updated-entry', EVENT.issuersUpdated, record('issuers-updated-details', {
+  issuerSetSequence: field(D.issuerSetSequence, uint),
+  updateHash: field(D.updateHash, digest),
+}));
+
 export type BootEntry = ReturnType<typeof bootEntry.parse>;
 export type LicenceInstalledEntry = ReturnType<typeof licenceInstalledEntry.parse>;
 export type LicenceRejectedEntry = ReturnType<typeof licenceRejectedEntry.parse>;
@@ -178,6 +191,7 @@ export type StateRollbackDetectedEntry = ReturnType<typeof stateRollbackDetected
 export type RevocationAppliedEntry = ReturnType<typeof revocationAppliedEntry.parse>;
 export type WorkloadFinishedLineageEntry = ReturnType<typeof workloadFinishedLineageEntry.parse>;
 export type WorkloadsAggregatedEntry = ReturnType<typeof workloadsAggregatedEntry.parse>;
+export type IssuersUpdatedEntry = ReturnType<typeof issuersUpdatedEntry.parse>;
 
 export type LogEntry =
   | BootEntry
@@ -193,7 +207,8 @@ export type LogEntry =
   | StateRollbackDetectedEntry
   | RevocationAppliedEntry
   | WorkloadFinishedLineageEntry
-  | WorkloadsAggregatedEntry;
+  | WorkloadsAggregatedEntry
+  | IssuersUpdatedEntry;
 
 /** The entries that finish a workload and carry its operations: kinds 7 and 13 (log-entry.md §2). */
 export type WorkloadFinishingEntry = WorkloadFinishedEntry | WorkloadFinishedLineageEntry;
@@ -217,6 +232,7 @@ const variants = [
   revocationAppliedEntry,
   workloadFinishedLineageEntry,
   workloadsAggregatedEntry,
+  issuersUpdatedEntry,
 ] as unknown as RecordType<LogEntry>[];
 
 export const logEntry = union<LogEntry>(

@@ -20,6 +20,7 @@ export const TYP = {
   licenceRequest: 'application/vnd.hemkit.licence-request+cbor',
   licence: 'application/vnd.hemkit.licence+cbor',
   revocation: 'application/vnd.hemkit.revocation+cbor',
+  issuerSetUpdate: 'application/vnd.hemkit.issuer-set-update+cbor',
   appraisalResult: 'application/vnd.hemkit.appraisal-result+cbor',
 } as const;
 export type Typ = (typeof TYP)[keyof typeof TYP];

@@ -19,6 +19,7 @@ import {
   openClaims,
   peekClaims,
   revocationClaims,
+  issuerSetUpdateClaims,
   signingKey,
   TYP,
   type SignedType,
@@ -28,7 +29,7 @@ import { expectCode } from '../support/expect-code.js';
 const key = signingKey(-8, new Uint8Array(32).fill(7));
 const signer = { alg: key.alg, privateKey: key.privateKey, kid: key.kid };
 const oneSigner: SignedType<unknown>[] = [deviceCertificateClaims, attestationKeyCertificateClaims, logKeyCertificateClaims, firmwareManifestClaims, attestationReportClaims, checkpointClaims, licenceRequestClaims] as SignedType<unknown>[];
-const statements: SignedType<unknown>[] = [licenceClaims, revocationClaims] as SignedType<unknown>[];
+const statements: SignedType<unknown>[] = [licenceClaims, revocationClaims, issuerSetUpdateClaims] as SignedType<unknown>[];
 const payload = encode(new Map([[1, 1]]));
 const signedAs = (typ: unknown) => signSign1(payload, signer, { protectedHeaders: new Map([[HEADER_TYP, typ as string]]) });
 

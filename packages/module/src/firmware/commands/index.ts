@@ -15,6 +15,7 @@ import { provision } from './provision.js';
 import { requestLicence } from './request-licence.js';
 import { runWorkload } from './run-workload.js';
 import { status } from './status.js';
+import { updateIssuers } from './update-issuers.js';
 import type { CommandRequest, CommandResponse } from './types.js';
 
 export { manufacture, FACTORY_FIRMWARE, FACTORY_SVN } from './manufacture.js';
@@ -47,6 +48,8 @@ export function dispatch(w: Work, request: CommandRequest<ChipCommand>): Command
       return status(w, request);
     case CMD.firmwareUpdate:
       return firmwareUpdate(w, request);
+    case CMD.updateIssuers:
+      return updateIssuers(w, request);
     default: {
       const unhandled: never = request;
       throw new Error(`no handler for the request ${String(unhandled)}`);
