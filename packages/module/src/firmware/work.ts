@@ -101,5 +101,11 @@ export function boot(w: Work): void {
 export function licenceStateOf(s: ChipState): LicenceState | undefined {
   const l = s.licence;
   if (l === undefined) return undefined;
-  return { licenceId: l.licenceId, remainingQuota: l.remainingQuota, expiry: l.expiry, sequenceNumber: l.sequenceNumber };
+  return {
+    licenceId: l.licenceId,
+    remainingQuota: l.remainingQuota,
+    expiry: l.expiry,
+    sequenceNumber: l.sequenceNumber,
+    ...(l.remainingMemoryQuota !== undefined ? { remainingMemoryQuota: l.remainingMemoryQuota } : {}),
+  };
 }

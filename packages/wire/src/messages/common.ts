@@ -12,6 +12,7 @@ import {
   invalid,
   mapOf,
   oneOf,
+  optional,
   record,
   time,
   uint,
@@ -54,6 +55,7 @@ export const CLAIM = {
   chipChallenge: -72022,
   revokedLicences: -72023,
   minimumSvn: -72024,
+  memoryQuota: -72025,
   svn: -72033,
   measurement: -72034,
   logOrigin: -72035,
@@ -101,6 +103,8 @@ export const counters = record('counters', {
   busyChipSeconds: field(3, uint),
   interconnectBytes: field(4, counter),
   workloadsRun: field(5, uint),
+  /** Bytes moved between the chip and its attached memory (attestation-report.md §2); absent while 0. */
+  memoryBytes: optional(6, counter),
 });
 export type Counters = ReturnType<typeof counters.parse>;
 
@@ -117,6 +121,8 @@ export const licenceState = record('licence-state', {
   remainingQuota: field(2, counter),
   expiry: field(3, time),
   sequenceNumber: field(4, uint),
+  /** What remains of the licence's memory-transfer quota; absent when the licence has none. */
+  remainingMemoryQuota: optional(5, counter),
 });
 export type LicenceState = ReturnType<typeof licenceState.parse>;
 

@@ -40,6 +40,7 @@ export const EVENT = {
   revocationApplied: 12,
   workloadFinishedLineage: 13,
   workloadsAggregated: 14,
+  memoryTransferred: 15,
 } as const;
 export type EventKind = (typeof EVENT)[keyof typeof EVENT];
 export const EVENT_NAMES: ReadonlyMap<number, string> = new Map(Object.entries(EVENT).map(([n, v]) => [v, n]));
@@ -68,6 +69,7 @@ const D = {
   opsByPrecision: 20,
   firstTime: 21,
   lastTime: 22,
+  memoryBytes: 23,
 } as const;
 
 /**
@@ -164,6 +166,18 @@ export const workloadsAggregatedEntry = entryKind('workloads-aggregated-entry', 
   lastTime: field(D.lastTime, time),
 }));
 
+/**
+ * Bytes a workload moved between the chip and its attached memory (log-entry.md §6), written right
+ * after the entry that finishes it (kind 7 or 13, with that entry's commitment) or right after the
+ * workloads-aggregated entry it sums (no commitment). A kind of its own, not a new field of kinds 7,
+ * 13 and 14: a kind keeps its detail map for ever (decisions.md §2), and a chip that meters no memory
+ * writes none, so its log is byte for byte what it was.
+ */
+export const memoryTransferredEntry = entryKind('memory-transferred-entry', EVENT.memoryTransferred, record('memory-transferred-details', {
+  workloadCommitment: optional(D.workloadCommitment, digest),
+  memoryBytes: field(D.memoryBytes, counter),
+}));
+
 export type BootEntry = ReturnType<typeof bootEntry.parse>;
 export type LicenceInstalledEntry = ReturnType<typeof licenceInstalledEntry.parse>;
 export type LicenceRejectedEntry = ReturnType<typeof licenceRejectedEntry.parse>;
@@ -178,6 +192,7 @@ export type StateRollbackDetectedEntry = ReturnType<typeof stateRollbackDetected
 export type RevocationAppliedEntry = ReturnType<typeof revocationAppliedEntry.parse>;
 export type WorkloadFinishedLineageEntry = ReturnType<typeof workloadFinishedLineageEntry.parse>;
 export type WorkloadsAggregatedEntry = ReturnType<typeof workloadsAggregatedEntry.parse>;
+export type MemoryTransferredEntry = ReturnType<typeof memoryTransferredEntry.parse>;
 
 export type LogEntry =
   | BootEntry
@@ -193,7 +208,8 @@ export type LogEntry =
   | StateRollbackDetectedEntry
   | RevocationAppliedEntry
   | WorkloadFinishedLineageEntry
-  | WorkloadsAggregatedEntry;
+  | WorkloadsAggregatedEntry
+  | MemoryTransferredEntry;
 
 /** The entries that finish a workload and carry its operations: kinds 7 and 13 (log-entry.md §2). */
 export type WorkloadFinishingEntry = WorkloadFinishedEntry | WorkloadFinishedLineageEntry;
@@ -217,6 +233,7 @@ const variants = [
   revocationAppliedEntry,
   workloadFinishedLineageEntry,
   workloadsAggregatedEntry,
+  memoryTransferredEntry,
 ] as unknown as RecordType<LogEntry>[];
 
 export const logEntry = union<LogEntry>(
