@@ -188,7 +188,7 @@ export const cnfKey = record('cnf-cose-key', { coseKey: field(1, publicKey) });
  * The kid of a key: its COSE Key Thumbprint (RFC 9679) with SHA-256 over the deterministic encoding
  * of the required public parameters only (specs/cose.md §7.1).
  */
-export function keyThumbprint(key: CosePublicKey): Uint8Array {
+export function keyThumbprint(key: CosePublicKey, hash: (data: Uint8Array) => Uint8Array = sha256): Uint8Array {
   const { keyType, curve, scheme, publicKey: raw } = key;
-  return sha256(encode(encodeCoseKey({ keyType, curve, scheme, publicKey: raw })));
+  return hash(encode(encodeCoseKey({ keyType, curve, scheme, publicKey: raw })));
 }

@@ -260,8 +260,8 @@ const COMMITMENT_LABEL = utf8Encoder.encode('hemkit/v1/workload-commitment\u0000
  * The salted commitment a workload entry carries: SHA-256(label ‖ 0x00 ‖ salt ‖ descriptor). The
  * fixed-length label and salt make the split unambiguous, so one commitment opens to one descriptor.
  */
-export function workloadCommitment(saltBytes: Uint8Array, descriptor: Uint8Array): Uint8Array {
-  return sha256(concatBytes(COMMITMENT_LABEL, saltBytes, descriptor));
+export function workloadCommitment(saltBytes: Uint8Array, descriptor: Uint8Array, hash: (data: Uint8Array) => Uint8Array = sha256): Uint8Array {
+  return hash(concatBytes(COMMITMENT_LABEL, saltBytes, descriptor));
 }
 
 // Its own label: a state commitment can never be read as a workload commitment, even under one salt.
@@ -272,8 +272,8 @@ const STATE_COMMITMENT_LABEL = utf8Encoder.encode('hemkit/v1/model-state-commitm
  * state digest), under the salt of the workload that names the state. The digest is 32 bytes, so
  * the split is as unambiguous as the workload commitment's.
  */
-export function modelStateCommitment(saltBytes: Uint8Array, stateDigest: Uint8Array): Uint8Array {
-  return sha256(concatBytes(STATE_COMMITMENT_LABEL, saltBytes, stateDigest));
+export function modelStateCommitment(saltBytes: Uint8Array, stateDigest: Uint8Array, hash: (data: Uint8Array) => Uint8Array = sha256): Uint8Array {
+  return hash(concatBytes(STATE_COMMITMENT_LABEL, saltBytes, stateDigest));
 }
 
 export type { PrecisionClass };

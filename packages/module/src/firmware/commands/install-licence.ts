@@ -13,7 +13,7 @@ export function installLicence(w: Work, request: CommandRequest<typeof CMD.insta
   try {
     accepted = checkLicence(w.state, provisioning, params.licence, w.env);
   } catch (e) {
-    if (e instanceof HemkitError) w.log(3, { licenceHash: licenceHash(params.licence), reason: e.code });
+    if (e instanceof HemkitError) w.log(3, { licenceHash: licenceHash(params.licence, w.env.backend), reason: e.code });
     throw e;
   }
   const c = accepted.claims;

@@ -6,6 +6,7 @@
 import { HemkitError, type ErrorCode } from '@hemkit/wire/errors';
 import { LOCK, modelStateCommitment, workloadCommitment, type CMD, type Counters, type ParamsOf } from '@hemkit/wire/messages';
 import { toHex } from '@hemkit/wire/bytes';
+import { nobleBackend } from '@hemkit/wire/crypto';
 import type { Admission } from '../policy/types.js';
 import { aggregate, flushAggregate } from '../aggregate.js';
 import { COUNT_MAX, COUNTER_MAX } from '../state.js';
@@ -17,7 +18,9 @@ export function runWorkload(w: Work, request: CommandRequest<typeof CMD.runWorkl
   w.notRefusing();
   const provisioning = w.provisioned();
   const salt = w.env.random(32);
-  const commitment = workloadCommitment(salt, params.workloadDescriptor);
+  // Commitments through the backend, so that the cost meter counts them (scenarios.md §5.1).
+  const hash = (data: Uint8Array): Uint8Array => (w.env.backend ?? nobleBackend).sha256(data);
+  const commitment = workloadCommitment(salt, params.workloadDescriptor, hash);
   const refuse = (code: ErrorCode, message: string): never => {
     w.log(8, { workloadCommitment: commitment, reason: code });
     throw new HemkitError(code, message);
@@ -90,8 +93,8 @@ export function runWorkload(w: Work, request: CommandRequest<typeof CMD.runWorkl
         ? w.log(7, usage)
         : w.log(13, {
             ...usage,
-            parentStates: (params.parentStates ?? []).map((s) => modelStateCommitment(salt, s)),
-            producedState: modelStateCommitment(salt, params.producedState),
+            parentStates: (params.parentStates ?? []).map((s) => modelStateCommitment(salt, s, hash)),
+            producedState: modelStateCommitment(salt, params.producedState, hash),
           });
     // Memory moved is logged beside the entry that finishes the workload (log-entry.md §6).
     if ((params.memoryBytes ?? 0n) > 0n) w.log(15, { workloadCommitment: commitment, memoryBytes: params.memoryBytes! });
