@@ -174,6 +174,7 @@ ${EXIT_HELP}`);
     .option('--descriptor <file>', 'the workload descriptor bytes instead')
     .option('--cluster <n>', 'cluster size', positive(MAX_U32))
     .option('--interconnect <bytes>', 'interconnect bytes', bigCount)
+    .option('--memory <bytes>', 'bytes moved to and from the chip\'s memory (log-entry.md §6)', bigCount)
     .option('--seconds <n>', 'busy chip-seconds', positive(Number.MAX_SAFE_INTEGER))
     .option('--repeat <k>', `run it k times (1 to ${MAX_REPEAT})`, positive(MAX_REPEAT), 1)
     .action(lazy(async (dir: string, o) => (await mod()).run(io, dir, o)));

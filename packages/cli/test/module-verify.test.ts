@@ -66,6 +66,21 @@ describe('hemkit module and hemkit verify, end to end with the CLI alone', () =>
     expect(account.out).toContain('3000000000000000000000');
   }, 120_000);
 
+  it('module run --memory meters memory transfer: status shows it, and the appraisal affirms the counter against the log', async () => {
+    const cwd = fresh();
+    const h = (...argv: string[]) => hemkit(argv, { cwd });
+    await licensedChip(cwd);
+    expect((await h('module', 'status', 'chip')).out).not.toContain('memory bytes');
+    expect((await h('module', 'run', 'chip', '--ops', '1e20', '--memory', '5e12', '--workload-id', 'mem')).code).toBe(0);
+    expect((await h('module', 'status', 'chip')).out).toContain(', 5000000000000 memory bytes');
+    expect(JSON.parse((await h('module', 'status', 'chip', '--json')).out)).toMatchObject({ counters: { memoryBytes: '5000000000000' } });
+    expect((await h('challenge', '--store', 'v.sqlite', '--out', 'c1.json')).code).toBe(0);
+    expect((await h('module', 'evidence', 'chip', '--challenge', 'c1.json', '--licence', 'chip.lic', '--out', 'b1.cbor')).code).toBe(0);
+    const verdict = await h('verify', 'b1.cbor', '--trust', 'trust.json', '--challenge', 'c1.json', '--store', 'v.sqlite');
+    expect(verdict.code, verdict.out + verdict.err).toBe(0);
+    expect(verdict.out).toContain('AFFIRMING');
+  });
+
   it('a challenge issued for one chip and answered by another is NONCE_WRONG_CHIP (exit 1), and leaves the nonce usable', async () => {
     const cwd = fresh();
     const h = (...argv: string[]) => hemkit(argv, { cwd });

@@ -34,6 +34,8 @@ export interface Appraisal {
   readonly checks: readonly CheckResult[];
   readonly nonce: Uint8Array | undefined;
   readonly totalOps: bigint | undefined;
+  /** The report's memory-bytes counter (attestation-report.md §2), when it has one. */
+  readonly memoryBytes?: bigint;
   /** Workloads whose openings were disclosed and proven, each once, for fleet accounting. */
   readonly workloads: readonly DisclosedWorkload[];
 }
@@ -212,6 +214,7 @@ function runChecks(inputs: AppraisalInputs, memory: ChipMemory | undefined, deco
     checks: r.results,
     nonce: report?.nonce,
     totalOps: report?.counters.totalOps,
+    ...(report?.counters.memoryBytes !== undefined ? { memoryBytes: report.counters.memoryBytes } : {}),
     workloads: tier === 'contraindicated' ? [] : (workloads ?? []),
   };
   // Only evidence that was not contraindicated becomes memory: a forged report must not raise the bar

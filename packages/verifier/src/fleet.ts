@@ -9,6 +9,7 @@ export function toAppraisedChip(appraisal: Appraisal): AppraisedChip | undefined
     ueid: appraisal.ueid,
     affirmed: appraisal.status !== 'contraindicated',
     totalOps: appraisal.totalOps ?? 0n,
+    ...(appraisal.memoryBytes !== undefined && appraisal.memoryBytes > 0n ? { memoryBytes: appraisal.memoryBytes } : {}),
     // An opening whose descriptor the accounting cannot read stays undisclosed work.
     workloads: appraisal.workloads.flatMap((w) => (w.descriptor ? [{ logIndex: w.logIndex, ops: w.ops, descriptor: w.descriptor }] : [])),
   };

@@ -415,13 +415,13 @@ function licenceRequestFamily(): Family {
   return recordFamily(licenceRequestClaims, 'Licence request claims, signed by the attestation key (specs/messages/licence.md)', F.LICENCE_REQUEST_CLAIMS, minimal, [
     valid('counters-at-2pow128-minus-1', 'counters at 2^128-1', licenceRequestClaims.toCbor({ ...F.LICENCE_REQUEST_CLAIMS, counters: countersAt(2n ** 128n - 1n) })),
     { id: 'counters-missing-total-ops', description: 'the nested counters map without total-ops', value: setIn(base, [-72001, 1], DELETE), code: 'MESSAGE_MISSING_FIELD' },
-    { id: 'licence-state-unknown-key', description: 'key 5 in the nested licence-state map', value: setIn(base, [-72003, 5], 0), code: 'MESSAGE_UNKNOWN_FIELD' },
+    { id: 'licence-state-unknown-key', description: 'key 9 in the nested licence-state map', value: setIn(base, [-72003, 9], 0), code: 'MESSAGE_UNKNOWN_FIELD' },
     invalidField('chip-challenge-33-bytes', 'a chip challenge of 33 bytes', setIn(base, [-72022], new Uint8Array(33))),
     // Nested maps: a nested map's faults are reported when its entry is reached (depth first).
     multiFault('nested-unknown-key-before-outer-invalid', 'key 99 in the nested counters map (key -72001) and a chip challenge (key -72022) of 33 bytes', base, [unknownKey([-72001, 99]), badValue([-72022], new Uint8Array(33))], 'MESSAGE_UNKNOWN_FIELD', parse),
     multiFault('nested-missing-before-outer-invalid', 'the nested counters map without total-ops, and a chip challenge of 33 bytes: the nested map\'s missing field is reported at the end of its own entry', base, [missing([-72001, 1]), badValue([-72022], new Uint8Array(33))], 'MESSAGE_MISSING_FIELD', parse),
-    multiFault('outer-invalid-before-nested-unknown-key', 'the UEID (key 256) as text and key 5 in the nested licence-state map (key -72003)', base, [badValue([256], 'wrong type'), unknownKey([-72003, 5])], 'MESSAGE_INVALID_FIELD', parse),
-    multiFault('two-nested-maps', 'total ops as text in the counters map (key -72001) and key 5 in the licence-state map (key -72003)', base, [badValue([-72001, 1], 'wrong type'), unknownKey([-72003, 5])], 'MESSAGE_INVALID_FIELD', parse),
+    multiFault('outer-invalid-before-nested-unknown-key', 'the UEID (key 256) as text and key 9 in the nested licence-state map (key -72003)', base, [badValue([256], 'wrong type'), unknownKey([-72003, 9])], 'MESSAGE_INVALID_FIELD', parse),
+    multiFault('two-nested-maps', 'total ops as text in the counters map (key -72001) and key 9 in the licence-state map (key -72003)', base, [badValue([-72001, 1], 'wrong type'), unknownKey([-72003, 9])], 'MESSAGE_INVALID_FIELD', parse),
   ]);
 }
 
@@ -477,10 +477,11 @@ function logEntryFamily(): Family {
       { ...common, kind: EVENT.workloadsAggregated, details: { workloadCount: 1, opsByPrecision: new Map([[4, 1000n]]), firstTime: 1_800_000_000, lastTime: 1_800_000_000 } },
     ],
     ['issuers-updated', { ...common, kind: EVENT.issuersUpdated, details: { issuerSetSequence: 1, updateHash: d } }, { ...common, kind: EVENT.issuersUpdated, details: { issuerSetSequence: 1, updateHash: d } }],
+    ['memory-transferred', { ...common, kind: EVENT.memoryTransferred, details: { workloadCommitment: c, memoryBytes: 8n * 10n ** 15n } }, { ...common, kind: EVENT.memoryTransferred, details: { memoryBytes: 8n * 10n ** 15n } }],
   ];
   const detailNames = new Map<CborMapKey, string>([
     ...(['licence-id', 'licence-hash', 'sequence-number', 'reason', 'workload-commitment', 'precision-class', 'cluster-size', 'ops', 'busy-chip-seconds', 'interconnect-bytes', 'firmware-measurement', 'svn', 'previous-measurement', 'revocation-id', 'licence-ids', 'sensor', 'parent-states', 'produced-state'] as const).map((n, i) => [i + 1, n] as const),
-    [19, 'workload-count'], [20, 'ops-by-precision'], [21, 'first-time'], [22, 'last-time'], [23, 'issuer-set-sequence'], [24, 'update-hash'],
+    [19, 'workload-count'], [20, 'ops-by-precision'], [21, 'first-time'], [22, 'last-time'], [23, 'issuer-set-sequence'], [24, 'update-hash'], [25, 'memory-bytes'],
   ]);
   const topNames = new Map<CborMapKey, string>([[1, 'index'], [2, 'time'], [3, 'boot-count'], [4, 'event-kind'], [5, 'details']]);
   const cases: Case[] = [];
@@ -505,14 +506,15 @@ function logEntryFamily(): Family {
     valid('workload-finished-ops-2pow64', 'workload-finished: ops of 2^64 (a bignum)', setIn(finished, [5, 8], 2n ** 64n), 'workload-finished-entry'),
     valid('workload-finished-ops-2pow128-minus-1', 'workload-finished: ops and interconnect bytes of 2^128-1', setIn(setIn(finished, [5, 8], 2n ** 128n - 1n), [5, 10], 2n ** 128n - 1n), 'workload-finished-entry'),
     valid('boot-index-2pow53-minus-1', 'boot: an index of 2^53-1, the largest leaf index specs/merkle.md §2 allows', setIn(boot, [1], Number.MAX_SAFE_INTEGER), 'boot-entry'),
-    invalidField('event-kind-16', 'an event kind of 16, which is not defined', setIn(boot, [4], 16)),
+    invalidField('event-kind-17', 'an event kind of 17, which is not defined', setIn(boot, [4], 17)),
+    invalidField('memory-transferred-2pow128', 'memory-transferred: memory bytes of 2^128', setIn(logEntry.toCbor(kinds[15]![1]), [5, 25], 2n ** 128n)),
     invalidField('event-kind-0', 'an event kind of 0', setIn(boot, [4], 0)),
     { id: 'details-of-another-kind', description: 'boot details under event kind 4 (licence-expired): their keys are not that kind\'s', value: setIn(boot, [4], EVENT.licenceExpired), code: 'MESSAGE_UNKNOWN_FIELD' },
     invalidField('workload-finished-ops-2pow128', 'workload-finished: ops of 2^128', setIn(finished, [5, 8], 2n ** 128n)),
     invalidField('workload-started-precision-class-10', 'workload-started: precision class 10', setIn(logEntry.toCbor(kinds[5]![1]), [5, 6], 10)),
     invalidField('revocation-applied-no-licences', 'revocation-applied: an empty licence list', setIn(logEntry.toCbor(kinds[11]![1]), [5, 15], [])),
     invalidField('workload-finished-lineage-17-parents', 'workload-finished-lineage: 17 parent-state commitments, one more than log-entry.md §3.1 allows', setIn(logEntry.toCbor(kinds[12]![1]), [5, 17], Array.from({ length: 17 }, (_, i) => sc(new Uint8Array(32).fill(i))))),
- multiFault('event-kind-16-and-unknown-key-0', 'boot: event kind 16 and key 0 added: the kind is read before any entry, though key 0 sorts first', boot, [badValue([4], 16), unknownKey([0])], 'MESSAGE_INVALID_FIELD', (v) => logEntry.parse(v, 'log-entry')),
+ multiFault('event-kind-17-and-unknown-key-0', 'boot: event kind 17 and key 0 added: the kind is read before any entry, though key 0 sorts first', boot, [badValue([4], 17), unknownKey([0])], 'MESSAGE_INVALID_FIELD', (v) => logEntry.parse(v, 'log-entry')),
     multiFault('event-kind-absent-and-unknown-key-0', 'boot: event kind removed and key 0 added: an absent kind is reported before any entry', boot, [missing([4]), unknownKey([0])], 'MESSAGE_MISSING_FIELD', (v) => logEntry.parse(v, 'log-entry')),
     invalidField('boot-index-2pow53', 'boot: an index of 2^53: leaf indices stop at 2^53-1 (specs/merkle.md §2), though the CDDL says uint', setIn(boot, [1], 2n ** 53n), true),
   );

@@ -231,7 +231,7 @@ export async function requestLicence(io: Io, chipArg: string, opts: Json & { out
 export async function run(
   io: Io,
   chipArg: string,
-  opts: Json & { ops: bigint; precision: PrecisionClass; cluster?: number; workloadId?: string; descriptor?: string; interconnect?: bigint; seconds?: number; repeat: number },
+  opts: Json & { ops: bigint; precision: PrecisionClass; cluster?: number; workloadId?: string; descriptor?: string; interconnect?: bigint; memory?: bigint; seconds?: number; repeat: number },
 ): Promise<number> {
   if (opts.workloadId !== undefined && opts.descriptor !== undefined) throw new UsageError('give --workload-id or --descriptor, not both');
   checkChipDir(io, chipArg);
@@ -247,6 +247,7 @@ export async function run(
     ...(opts.cluster !== undefined ? { clusterSize: opts.cluster } : {}),
     ...(opts.interconnect !== undefined ? { interconnectBytes: opts.interconnect } : {}),
     ...(opts.seconds !== undefined ? { busyChipSeconds: opts.seconds } : {}),
+    ...(opts.memory !== undefined ? { memoryBytes: opts.memory } : {}),
   };
   return withChip(io, chipArg, (chip) => {
     const bar = progress(io, 'workloads', opts.repeat);
@@ -421,7 +422,8 @@ export async function status(io: Io, chipArg: string, opts: Json): Promise<numbe
       `  lock state   ${LOCK_NAMES.get(s.lockState)}`,
       `  licence      ${s.licenceState ? `${hexOf(s.licenceState.licenceId)}, ${count(s.licenceState.remainingQuota)} operations left, expires ${new Date(s.licenceState.expiry * 1000).toISOString()}` : 'none'}`,
       `  operations   ${count(s.counters.totalOps)}; by precision: ${byPrecision}`,
-      `  workloads    ${s.counters.workloadsRun}, ${s.counters.busyChipSeconds} busy chip-seconds, ${s.counters.interconnectBytes} interconnect bytes`,
+      `  workloads    ${s.counters.workloadsRun}, ${s.counters.busyChipSeconds} busy chip-seconds, ${s.counters.interconnectBytes} interconnect bytes` +
+        (s.counters.memoryBytes !== undefined ? `, ${s.counters.memoryBytes} memory bytes` : ''),
       `  log          ${s.treeSize} entries; boot ${s.bootcount}; SVN ${s.svn}`,
       dim('  (status is unsigned; use attest for evidence)'),
     ].join('\n');

@@ -18,6 +18,7 @@ export function aggregate(w: Work, workload: WorkloadParams): void {
   const p: PendingAggregate | undefined = w.state.pendingAggregate;
   const now = w.state.lastTime;
   const byPrecision = new Map(p?.opsByPrecision ?? []);
+  const memoryBytes = (p?.memoryBytes ?? 0n) + (workload.memoryBytes ?? 0n);
   byPrecision.set(workload.precisionClass, (byPrecision.get(workload.precisionClass) ?? 0n) + workload.ops);
   w.state = {
     ...w.state,
@@ -28,11 +29,15 @@ export function aggregate(w: Work, workload: WorkloadParams): void {
       interconnectBytes: (p?.interconnectBytes ?? 0n) + (workload.interconnectBytes ?? 0n),
       firstTime: p?.firstTime ?? now,
       lastTime: now,
+      ...(memoryBytes > 0n ? { memoryBytes } : {}),
     },
   };
 }
 
-/** Writes the pending aggregate, if any, as one workloads-aggregated entry. */
+/**
+ * Writes the pending aggregate, if any, as one workloads-aggregated entry, followed by one
+ * memory-transferred entry without a commitment when its workloads moved memory (log-entry.md §6).
+ */
 export function flushAggregate(w: Work): void {
   const p = w.state.pendingAggregate;
   if (p === undefined) return;
@@ -46,6 +51,7 @@ export function flushAggregate(w: Work): void {
     firstTime: p.firstTime,
     lastTime: p.lastTime,
   });
+  if (p.memoryBytes !== undefined && p.memoryBytes > 0n) w.log(16, { memoryBytes: p.memoryBytes });
 }
 
 /** At the start of a command: the aggregate is written when its period is over, or before `command` if it must be. */

@@ -2,7 +2,7 @@
  * Licence-gated unlocking (specs/messages/licence.md §6): the checks a chip makes before it
  * installs a licence or applies a revocation, in a fixed order, each with its own code.
  */
-import { sha256 } from '@noble/hashes/sha2.js';
+import { nobleBackend, type CryptoBackend } from '@hemkit/wire/crypto';
 import { decodeSign } from '@hemkit/wire/cose';
 import { HemkitError } from '@hemkit/wire/errors';
 import {
@@ -31,7 +31,7 @@ export interface AcceptedLicence {
  * licence be installed again. A statement whose structure does not decode has no payload to hash, so
  * its refusal is logged with the hash of the bytes received.
  */
-export function licenceHash(bytes: Uint8Array): Uint8Array {
+export function licenceHash(bytes: Uint8Array, backend: CryptoBackend = nobleBackend): Uint8Array {
   let payload: Uint8Array | null;
   try {
     payload = decodeSign(bytes).payload;
@@ -39,7 +39,7 @@ export function licenceHash(bytes: Uint8Array): Uint8Array {
     if (!(e instanceof HemkitError)) throw e;
     payload = null;
   }
-  return sha256(payload ?? bytes);
+  return backend.sha256(payload ?? bytes);
 }
 
 /**
@@ -62,7 +62,8 @@ export function checkLicence(state: ChipState, provisioning: Provisioning, bytes
   if (state.revokedLicences.some((id) => bytesEqual(id, claims.licenceId))) {
     throw new HemkitError('LICENCE_REVOKED', `licence ${toHex(claims.licenceId)} was revoked`);
   }
-  const hash = sha256(message.payload!); // decodeIssuerStatement refused a detached payload
+  // Through the backend, so that the cost meter counts it (scenarios.md §5.1).
+  const hash = (env.backend ?? nobleBackend).sha256(message.payload!); // decodeIssuerStatement refused a detached payload
   policy.checkReplay(state, new Set(provisioning.replayDefence), claims, hash);
   return { claims, hash };
 }

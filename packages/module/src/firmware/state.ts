@@ -56,6 +56,12 @@ export function appendBounded<T>(list: readonly T[], items: readonly T[], bound:
 /** The largest counter or quota (hemkit.cddl `counter`: uint or biguint up to 2^128 − 1). */
 export const COUNTER_MAX = 2n ** 128n - 1n;
 
+/**
+ * The largest busy chip-seconds and workloads run (hemkit.cddl `lifetime-count`, 2^53 − 1): kept as
+ * exact JavaScript numbers, refused before they could round (module-commands.md §4; attestation-report.md §2).
+ */
+export const COUNT_MAX = Number.MAX_SAFE_INTEGER;
+
 const keyAlg = oneOf('hemkit-alg', [-8, -19, -7, -9, -35, -51] as const);
 
 const activeLicence = record('active-licence', {
@@ -68,6 +74,9 @@ const activeLicence = record('active-licence', {
   maxClusterSize: optional(7, uint),
   maxInterconnectBandwidth: optional(8, uint),
   precisionClasses: field(9, arrayOf(precisionClass, { min: 1 })),
+  /** The licence's memory-transfer quota and what remains of it (licence.md §1); absent: unmetered. */
+  memoryQuota: optional(10, counter),
+  remainingMemoryQuota: optional(11, counter),
 });
 
 /** Sub-threshold workloads not yet logged (log-entry.md §5): written as one workloads-aggregated entry. */
@@ -78,6 +87,7 @@ const pendingAggregate = record('pending-aggregate', {
   interconnectBytes: field(4, counter),
   firstTime: field(5, time),
   lastTime: field(6, time),
+  memoryBytes: optional(7, counter),
 });
 
 const provisioning = record('provisioning', {

@@ -12,10 +12,19 @@ import { DEFAULT_POLICY } from './policy/default.js';
 import type { FirmwarePolicy } from './policy/types.js';
 import { toHex } from '@hemkit/wire/bytes';
 
-const keyCache = new Map<string, SigningKey>();
+/**
+ * Derived attestation keys, per backend: a key derived through one backend (a cost meter's, say) is
+ * not served to another, so what a run of the firmware counts does not depend on earlier runs in
+ * the same process (scenarios.md §5.1).
+ */
+const keyCaches = new WeakMap<object, Map<string, SigningKey>>();
+const DEFAULT_BACKEND_KEY = {};
 /** The attestation key for the running firmware (DICE: UDS and measurement), cached per pair. */
 export function attestationKey(state: ChipState, env: ModuleEnv): SigningKey {
   const id = `${toHex(state.uds)}/${toHex(state.firmwareMeasurement)}/${state.keyAlg}`;
+  const owner = env.backend ?? DEFAULT_BACKEND_KEY;
+  let keyCache = keyCaches.get(owner);
+  if (keyCache === undefined) keyCaches.set(owner, (keyCache = new Map()));
   let key = keyCache.get(id);
   if (key === undefined) {
     key = deriveAttestationKey(state.uds, state.firmwareMeasurement, state.keyAlg, env.backend);
@@ -35,7 +44,7 @@ export function logIdentity(state: ChipState, env: ModuleEnv): { readonly key: S
 }
 
 export function logIdentityFor(uds: Uint8Array, domain: string | undefined, env: ModuleEnv): { readonly key: SigningKey; readonly origin: string } {
-  return { key: deriveLogKey(uds, env.backend), origin: noteOrigin(domain ?? DEFAULT_LOG_DOMAIN, deriveLogId(uds)) };
+  return { key: deriveLogKey(uds, env.backend), origin: noteOrigin(domain ?? DEFAULT_LOG_DOMAIN, deriveLogId(uds, env.backend)) };
 }
 
 /** A command in progress: the state as it changes, and the environment. */
@@ -101,5 +110,11 @@ export function boot(w: Work): void {
 export function licenceStateOf(s: ChipState): LicenceState | undefined {
   const l = s.licence;
   if (l === undefined) return undefined;
-  return { licenceId: l.licenceId, remainingQuota: l.remainingQuota, expiry: l.expiry, sequenceNumber: l.sequenceNumber };
+  return {
+    licenceId: l.licenceId,
+    remainingQuota: l.remainingQuota,
+    expiry: l.expiry,
+    sequenceNumber: l.sequenceNumber,
+    ...(l.remainingMemoryQuota !== undefined ? { remainingMemoryQuota: l.remainingMemoryQuota } : {}),
+  };
 }

@@ -62,6 +62,7 @@ export interface LicenceClaimsSpec {
   /** Bytes, or 'pending': the challenge the chip is waiting for, read from its state. */
   readonly chipChallenge?: Uint8Array | 'pending';
   readonly minimumSvn?: number;
+  readonly memoryQuota?: bigint;
 }
 
 export type LicenceSpec =
@@ -83,6 +84,7 @@ export interface WorkloadSpec {
   readonly clusterSize?: number;
   readonly interconnectBytes?: bigint;
   readonly busyChipSeconds?: number;
+  readonly memoryBytes?: bigint;
   /** The model states the workload started from and the one it produced (log-entry.md §3.1). */
   readonly parentStates?: readonly Uint8Array[];
   readonly producedState?: Uint8Array;
@@ -293,7 +295,7 @@ function readIntRef(c: Cursor, names: Names): IntRef {
   return c.integer(0);
 }
 
-const CLAIM_KEYS = ['licenceId', 'ueid', 'sequenceNumber', 'notBefore', 'expiry', 'issuedAt', 'opsQuota', 'maxClusterSize', 'maxInterconnectBandwidth', 'precisionClasses', 'chipChallenge', 'minimumSvn'];
+const CLAIM_KEYS = ['licenceId', 'ueid', 'sequenceNumber', 'notBefore', 'expiry', 'issuedAt', 'opsQuota', 'maxClusterSize', 'maxInterconnectBandwidth', 'precisionClasses', 'chipChallenge', 'minimumSvn', 'memoryQuota'];
 
 function readClaims(c: Cursor): LicenceClaimsSpec {
   c.object(CLAIM_KEYS);
@@ -311,6 +313,7 @@ function readClaims(c: Cursor): LicenceClaimsSpec {
     precisionClasses: o('precisionClasses', (x) => x.array({ min: 1 }).map(readPrecision)),
     chipChallenge: o('chipChallenge', (x) => (x.value === 'pending' ? ('pending' as const) : readBytes(x))),
     minimumSvn: o('minimumSvn', (x) => x.integer(0)),
+    memoryQuota: o('memoryQuota', (x) => x.count()),
   };
   return Object.fromEntries(Object.entries(claims).filter(([, v]) => v !== undefined)) as LicenceClaimsSpec;
 }
@@ -336,7 +339,7 @@ function readLicence(c: Cursor, names: Names): LicenceSpec {
   };
 }
 
-const WORKLOAD_KEYS = ['precision', 'clusterSize', 'interconnectBytes', 'busyChipSeconds'];
+const WORKLOAD_KEYS = ['precision', 'clusterSize', 'interconnectBytes', 'busyChipSeconds', 'memoryBytes'];
 
 function readWorkloadFields(c: Cursor): Partial<WorkloadSpec> {
   const fields: Record<string, unknown> = {
@@ -344,6 +347,7 @@ function readWorkloadFields(c: Cursor): Partial<WorkloadSpec> {
     clusterSize: c.optional('clusterSize', (x) => x.integer(0, U32)),
     interconnectBytes: c.optional('interconnectBytes', (x) => x.count()),
     busyChipSeconds: c.optional('busyChipSeconds', (x) => x.integer(0)),
+    memoryBytes: c.optional('memoryBytes', (x) => x.count()),
   };
   return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
 }

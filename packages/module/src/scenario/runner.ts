@@ -235,6 +235,7 @@ class Run {
           ...(w.clusterSize !== undefined ? { clusterSize: w.clusterSize } : {}),
           ...(w.interconnectBytes !== undefined ? { interconnectBytes: w.interconnectBytes } : {}),
           ...(w.busyChipSeconds !== undefined ? { busyChipSeconds: w.busyChipSeconds } : {}),
+          ...(w.memoryBytes !== undefined ? { memoryBytes: w.memoryBytes } : {}),
           ...(w.parentStates !== undefined ? { parentStates: w.parentStates } : {}),
           ...(w.producedState !== undefined ? { producedState: w.producedState } : {}),
         };

@@ -61,6 +61,9 @@ export function stateSummary(state: ChipState | undefined): Record<string, Json>
     'counters.interconnectBytes': c.interconnectBytes.toString(),
     'counters.workloadsRun': c.workloadsRun,
   };
+  // Present only when metered, so the traces of chips that move no memory are what they were.
+  if (state.licence?.remainingMemoryQuota !== undefined) summary['licence.remainingMemoryQuota'] = state.licence.remainingMemoryQuota.toString();
+  if (c.memoryBytes !== undefined) summary['counters.memoryBytes'] = c.memoryBytes.toString();
   for (const [precision, ops] of c.opsByPrecision) summary[`counters.ops.${PRECISION_NAMES.get(precision) ?? precision}`] = ops.toString();
   return summary;
 }

@@ -350,12 +350,39 @@ function usageOnly(): SessionRecorder {
   return r;
 }
 
+function memoryTransfer(o: SessionOptions = {}): SessionRecorder {
+  const r = new SessionRecorder(
+    'session-memory-transfer',
+    'Memory transfer metered: a memory-transfer quota used exactly, one byte over refused, the counter at 2^128-1, busy chip-seconds at 2^53-1',
+    'memory-transfer',
+    undefined,
+    undefined,
+    o,
+  );
+  r.setUp();
+  // licence.md §3: a memory-transfer quota is drawn like the operations quota; either used up exhausts the licence.
+  r.step('a licence of 1000 operations and 10^6 bytes of memory transfer', CMD.installLicence, { licence: r.licence({ opsQuota: 1000n, memoryQuota: 10n ** 6n }) });
+  r.step('100 operations moving 400000 bytes', CMD.runWorkload, workload('m-1', 100n, { memoryBytes: 400_000n }));
+  r.step('600001 bytes: one past the memory-transfer quota', CMD.runWorkload, workload('m-2', 10n, { memoryBytes: 600_001n }), 'WORKLOAD_OVER_MEMORY_QUOTA');
+  r.step('status: 600000 bytes of memory transfer remain', CMD.status, {});
+  r.step('600000 bytes: exactly the memory-transfer quota, which exhausts the licence', CMD.runWorkload, workload('m-3', 10n, { memoryBytes: 600_000n }));
+  r.step('locked once the memory-transfer quota is used up', CMD.runWorkload, workload('m-4', 1n), 'WORKLOAD_LOCKED');
+  // module-commands.md §4: the lifetime counters stop at their maxima whatever a licence admits.
+  r.step('a licence with no memory-transfer quota', CMD.installLicence, { licence: r.licence({ opsQuota: 1000n }) });
+  r.step('memory transfer to 2^128-1 and busy chip-seconds to 2^53-1', CMD.runWorkload, workload('m-5', 1n, { memoryBytes: 2n ** 128n - 1n - 1_000_000n, busyChipSeconds: Number.MAX_SAFE_INTEGER }));
+  r.step('one more byte would take the memory counter past 2^128-1', CMD.runWorkload, workload('m-6', 1n, { memoryBytes: 1n }), 'WORKLOAD_COUNTER_LIMIT');
+  r.step('one more busy second would take busy chip-seconds past 2^53-1', CMD.runWorkload, workload('m-7', 1n, { busyChipSeconds: 1 }), 'WORKLOAD_COUNTER_LIMIT');
+  r.step('a workload moving no memory still runs', CMD.runWorkload, workload('m-8', 1n));
+  r.step('attest with the memory counter at 2^128-1', CMD.attest, { nonce: sha256(utf8('memory-transfer nonce')) });
+  return r;
+}
+
 /**
  * The shipped session scripts. Each runs under the default policy to make its vector; run with
  * another policy and `record`, it shows where that policy behaves differently (the recorder's
  * `differences`).
  */
-export const MODULE_SESSIONS: readonly ((options?: SessionOptions) => SessionRecorder)[] = [lifecycle, licenceRefusals, replayDefences, quotaAndExpiry, counterBoundaries, firmware, firmwareSigners, provisioningRefusals, tamper, itemisation, issuerRotation];
+export const MODULE_SESSIONS: readonly ((options?: SessionOptions) => SessionRecorder)[] = [lifecycle, licenceRefusals, replayDefences, quotaAndExpiry, counterBoundaries, firmware, firmwareSigners, provisioningRefusals, tamper, itemisation, issuerRotation, memoryTransfer];
 
 /** Sessions that exist to show a mechanism of a non-default policy: each names its policy in its setup. */
 export const POLICY_SESSIONS: readonly (() => SessionRecorder)[] = [throttledBaseline, usageOnly];

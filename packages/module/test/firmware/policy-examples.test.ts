@@ -38,6 +38,8 @@ describe('the shipped sessions under each policy', () => {
       ],
       // At the baseline the chip would run past the largest counter; the firmware's own limit holds.
       'session-counter-boundaries': ['the quota is used exactly: nothing more runs: WORKLOAD_LOCKED -> WORKLOAD_COUNTER_LIMIT'],
+      // A licence whose memory-transfer quota is used up is exhausted like one whose operations are.
+      'session-memory-transfer': ['locked once the memory-transfer quota is used up: WORKLOAD_LOCKED -> ok'],
     });
   });
 

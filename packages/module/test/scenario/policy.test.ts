@@ -65,7 +65,7 @@ describe('asFirmwarePolicy', () => {
   });
 
   it('knows every hook of the interface', () => {
-    expect([...POLICY_HOOKS].sort()).toEqual(['checkLicenceWindow', 'checkReplay', 'hasExpired', 'initialQuota', 'itemise', 'quotaCost', 'rememberLicence', 'whenLocked', 'whenOverQuota']);
+    expect([...POLICY_HOOKS].sort()).toEqual(['checkLicenceWindow', 'checkReplay', 'hasExpired', 'initialMemoryQuota', 'initialQuota', 'itemise', 'memoryCost', 'quotaCost', 'rememberLicence', 'whenLocked', 'whenOverMemoryQuota', 'whenOverQuota']);
   });
 
   it.each([

@@ -94,6 +94,11 @@ export interface FleetChips {
   readonly affirmed: number;
   /** Chips none of whose appraisals was affirmed, by UEID: listed, their numbers not added anywhere. */
   readonly notAffirmed: readonly Uint8Array[];
+  /**
+   * Bytes of memory transfer on affirmed chips over their lives: the sum of each chip's largest
+   * affirmed memory-bytes counter (verifier.md §6.1).
+   */
+  readonly memoryBytes: bigint;
 }
 
 export interface FleetReport {
@@ -166,7 +171,7 @@ export function accountFleet(evidence: FleetEvidence, options: AccountingOptions
     flagged,
     incomplete,
     aggregate,
-    chips: { reporting: views.length, affirmed: views.length - notAffirmed.length, notAffirmed },
+    chips: { reporting: views.length, affirmed: views.length - notAffirmed.length, notAffirmed, memoryBytes: views.reduce((sum, c) => sum + c.memoryBytes, 0n) },
     undisclosedOps: views.reduce((sum, c) => sum + c.sealedOps, 0n),
   };
   deepFreeze(report);

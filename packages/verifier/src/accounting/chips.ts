@@ -14,6 +14,8 @@ export interface ChipView {
   readonly affirmed: boolean;
   /** The largest lifetime counter among its affirmed appraisals; 0 when none. */
   readonly totalOps: bigint;
+  /** The largest memory-bytes counter among its affirmed appraisals; 0 when none. */
+  readonly memoryBytes: bigint;
   /** Its distinct entries disclosed in affirmed appraisals, each once, by log index. */
   readonly entries: readonly CheckedWorkload[];
   /** The counter less the entries: the chip's work that no opened entry accounts for. */
@@ -37,6 +39,7 @@ export function mergeAppraisals(appraisals: readonly CheckedAppraisal[]): Map<st
 function mergeChip(key: string, group: readonly CheckedAppraisal[]): ChipView {
   const affirmed = group.filter((a) => a.affirmed);
   const totalOps = affirmed.reduce((max, a) => (a.totalOps > max ? a.totalOps : max), 0n);
+  const memoryBytes = affirmed.reduce((max, a) => (a.memoryBytes > max ? a.memoryBytes : max), 0n);
   const entries = distinctEntries(key, affirmed.flatMap((a) => a.workloads));
   const disclosed = entries.reduce((sum, w) => sum + w.ops, 0n);
   // The lifetime counter includes every workload the chip ran, so the distinct opened entries cannot
@@ -52,6 +55,7 @@ function mergeChip(key: string, group: readonly CheckedAppraisal[]): ChipView {
     ueid: group[0]!.ueid,
     affirmed: affirmed.length > 0,
     totalOps,
+    memoryBytes,
     entries,
     sealedOps: totalOps - disclosed,
     unaffirmedWorkloads: group.filter((a) => !a.affirmed).flatMap((a) => a.workloads),

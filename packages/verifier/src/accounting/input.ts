@@ -25,6 +25,8 @@ export interface AppraisedChip {
   readonly affirmed: boolean;
   /** The chip's lifetime operations counter, from the appraised report. */
   readonly totalOps: bigint;
+  /** The chip's lifetime memory-bytes counter, from the appraised report (attestation-report.md §2); absent: 0. */
+  readonly memoryBytes?: bigint;
   readonly workloads: readonly DisclosedWorkload[];
 }
 
@@ -65,6 +67,7 @@ export interface CheckedAppraisal {
   readonly ueid: Uint8Array;
   readonly affirmed: boolean;
   readonly totalOps: bigint;
+  readonly memoryBytes: bigint;
   readonly workloads: readonly CheckedWorkload[];
 }
 
@@ -102,6 +105,7 @@ function checkAppraisal(value: unknown, path: string): CheckedAppraisal {
     ueid: ueid.slice(),
     affirmed: checkBoolean(chip['affirmed'], `${path}.affirmed`),
     totalOps: checkCount(chip['totalOps'], `${path}.totalOps`),
+    memoryBytes: chip['memoryBytes'] === undefined ? 0n : checkCount(chip['memoryBytes'], `${path}.memoryBytes`),
     workloads: checkList(chip['workloads'], `${path}.workloads`).map((w, i) => checkWorkload(w, `${path}.workloads[${i}]`)),
   };
 }

@@ -77,6 +77,7 @@ export function renderFleetReport(report: FleetReport): string {
       (aggregate.withMissingChips > 0 ? `; ${aggregate.withMissingChips} of them name chips that did not contribute` : ''),
     `  at most ${bound(aggregate.opsUpperBound)} in total`,
     `Undisclosed: ${ops(r.undisclosedOps)} operations on affirmed chips in no opened entry`,
+    ...(r.chips.memoryBytes > 0n ? [`Memory transfer: ${r.chips.memoryBytes} bytes on affirmed chips`] : []),
     '',
   );
 
@@ -142,7 +143,8 @@ export interface FleetReportJson {
   readonly flagged: readonly ItemisedRunJson[];
   readonly incomplete: readonly ItemisedRunJson[];
   readonly aggregate: { readonly workloads: number; readonly reportedOps: string; readonly opsUpperBound: string; readonly withMissingChips: number };
-  readonly chips: { readonly reporting: number; readonly affirmed: number; readonly notAffirmed: readonly string[] };
+  /** `memoryBytes` is absent while 0, so fleets that meter no memory report what they always did. */
+  readonly chips: { readonly reporting: number; readonly affirmed: number; readonly notAffirmed: readonly string[]; readonly memoryBytes?: string };
   readonly undisclosedOps: string;
 }
 
@@ -171,7 +173,12 @@ export function fleetReportToJson(report: FleetReport): FleetReportJson {
       opsUpperBound: r.aggregate.opsUpperBound.toString(),
       withMissingChips: r.aggregate.withMissingChips,
     },
-    chips: { reporting: r.chips.reporting, affirmed: r.chips.affirmed, notAffirmed: r.chips.notAffirmed.map(toHex) },
+    chips: {
+      reporting: r.chips.reporting,
+      affirmed: r.chips.affirmed,
+      notAffirmed: r.chips.notAffirmed.map(toHex),
+      ...(r.chips.memoryBytes > 0n ? { memoryBytes: r.chips.memoryBytes.toString() } : {}),
+    },
     undisclosedOps: r.undisclosedOps.toString(),
   };
 }

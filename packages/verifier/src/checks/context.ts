@@ -119,6 +119,12 @@ export interface LogPoint {
   readonly treeSize: number;
   readonly totalOps: bigint;
   readonly workloadsRun: number;
+  /**
+   * The memory-bytes counter at this point (attestation-report.md §2), when known: always at a
+   * report's head; at a base only for the empty log or when the bundle carries a checkpoint of that
+   * size (the verifier's memory does not keep it, verifier.md §5).
+   */
+  readonly memoryBytes?: bigint;
 }
 
 /**
@@ -126,7 +132,7 @@ export interface LogPoint {
  * remembers; the base is the largest remembered checkpoint, or the empty log for a chip never seen.
  */
 export interface Anchored {
-  readonly head: LogPoint & { readonly rootHash: Uint8Array; readonly issuedAt: number };
+  readonly head: LogPoint & { readonly rootHash: Uint8Array; readonly issuedAt: number; readonly memoryBytes: bigint };
   readonly base: LogPoint;
   /** What becomes memory if the appraisal affirms: the checkpoints carried (all proven) and the head. */
   readonly newCheckpoints: readonly SeenCheckpoint[];

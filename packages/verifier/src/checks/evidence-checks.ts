@@ -33,8 +33,10 @@ import {
   workloadDescriptor,
   type IssuersUpdatedEntry,
   type LicenceClaims,
+  type LicenceState,
   type LogEntry,
   type LogEntryOpening,
+  type MemoryTransferredEntry,
   decodeTypedSign1,
   type SignedType,
 } from '@hemkit/wire/messages';
@@ -278,7 +280,14 @@ export function checkRollback(a: Attested, memory: ChipMemory | undefined): Outc
  */
 export function checkLogConsistency(a: Attested, memory: ChipMemory | undefined, inputs: AppraisalInputs): Outcome<Anchored> {
   const r = a.report;
-  const head = { treeSize: r.logHead.treeSize, rootHash: r.logHead.rootHash, totalOps: r.counters.totalOps, workloadsRun: r.counters.workloadsRun, issuedAt: r.issuedAt };
+  const head = {
+    treeSize: r.logHead.treeSize,
+    rootHash: r.logHead.rootHash,
+    totalOps: r.counters.totalOps,
+    workloadsRun: r.counters.workloadsRun,
+    memoryBytes: r.counters.memoryBytes ?? 0n,
+    issuedAt: r.issuedAt,
+  };
   const receipts = (a.decoded.bundle.consistencyReceipts ?? []).map((bytes) => ({ bytes, sizes: consistencyReceiptSizes(bytes) }));
   const proveToHead = (from: { treeSize: number; rootHash: Uint8Array }, what: string): void => {
     const forPair = receipts.filter((x) => x.sizes.treeSize1 === from.treeSize && x.sizes.treeSize2 === head.treeSize);
@@ -321,14 +330,14 @@ export function checkLogConsistency(a: Attested, memory: ChipMemory | undefined,
     const previous = a.decoded.checkpoints[i - 1];
     if (previous !== undefined && c.treeSize <= previous.claims.treeSize) fail('CHECKPOINT_MISMATCH', 'carried checkpoints must come in strictly ascending tree size');
     if (c.treeSize > head.treeSize) fail('LOG_TRUNCATED', `checkpoint ${i} has ${c.treeSize} entries; the report's log head has ${head.treeSize}`);
-    if (c.counters.totalOps > head.totalOps || c.counters.workloadsRun > head.workloadsRun) {
+    if (c.counters.totalOps > head.totalOps || c.counters.workloadsRun > head.workloadsRun || (c.counters.memoryBytes ?? 0n) > head.memoryBytes) {
       fail('CHECKPOINT_MISMATCH', `checkpoint ${i} counts more than the later report`);
     }
     const remembered = memory?.checkpointAt(c.treeSize);
     if (remembered !== undefined) compareSameSize(c, `checkpoint ${i}`, remembered, 'remembered');
     if (c.treeSize === head.treeSize) {
       compareSameSize(c, `checkpoint ${i}`, head, "the report's log head");
-      if (c.counters.totalOps !== head.totalOps || c.counters.workloadsRun !== head.workloadsRun) {
+      if (c.counters.totalOps !== head.totalOps || c.counters.workloadsRun !== head.workloadsRun || (c.counters.memoryBytes ?? 0n) !== head.memoryBytes) {
         fail('CHECKPOINT_MISMATCH', `checkpoint ${i} and the report count differently over the same log`);
       }
     } else {
@@ -336,8 +345,18 @@ export function checkLogConsistency(a: Attested, memory: ChipMemory | undefined,
     }
   });
   checkNotes(a, [{ treeSize: head.treeSize, rootHash: head.rootHash }, ...a.decoded.checkpoints.map((c) => c.claims)], inputs);
+  // The memory counter at a remembered base is known only from a carried checkpoint of its size,
+  // whose root was just compared with the remembered one (verifier.md §5, check 13).
+  const atBase = latest === undefined ? undefined : a.decoded.checkpoints.find((c) => c.claims.treeSize === latest.treeSize);
   const base: LogPoint =
-    latest === undefined || memory === undefined ? { treeSize: 0, totalOps: 0n, workloadsRun: 0 } : { treeSize: latest.treeSize, totalOps: latest.totalOps, workloadsRun: memory.workloadsRun };
+    latest === undefined || memory === undefined
+      ? { treeSize: 0, totalOps: 0n, workloadsRun: 0, memoryBytes: 0n }
+      : {
+          treeSize: latest.treeSize,
+          totalOps: latest.totalOps,
+          workloadsRun: memory.workloadsRun,
+          ...(atBase !== undefined ? { memoryBytes: atBase.claims.counters.memoryBytes ?? 0n } : {}),
+        };
   const newCheckpoints = [
     ...a.decoded.checkpoints.filter((c) => c.claims.treeSize < head.treeSize).map(({ claims: c }) => ({ treeSize: c.treeSize, rootHash: c.rootHash, issuedAt: c.issuedAt, totalOps: c.counters.totalOps })),
     { treeSize: head.treeSize, rootHash: head.rootHash, issuedAt: head.issuedAt, totalOps: head.totalOps },
@@ -477,7 +496,7 @@ function openModelStates(o: LogEntryOpening, entry: LogEntry, hash: (data: Uint8
 export function checkCountersAgainstLog(anchored: Anchored, proven: Proven): Outcome<Covered> {
   const { head, base } = anchored;
   if (head.treeSize === base.treeSize) {
-    if (head.totalOps !== base.totalOps || head.workloadsRun !== base.workloadsRun) {
+    if (head.totalOps !== base.totalOps || head.workloadsRun !== base.workloadsRun || (base.memoryBytes !== undefined && head.memoryBytes !== base.memoryBytes)) {
       fail('COUNTERS_LOG_MISMATCH', `the log has not grown since size ${base.treeSize}, yet the counters moved from ${base.totalOps} operations in ${base.workloadsRun} workloads to ${head.totalOps} in ${head.workloadsRun}`);
     }
     return notApplicable('the log has not grown since the remembered head', []);
@@ -494,8 +513,12 @@ export function checkCountersAgainstLog(anchored: Anchored, proven: Proven): Out
   }
   let ops = 0n;
   let workloads = 0;
-  for (const entry of covered) {
-    if (finishesWorkload(entry)) {
+  let memoryBytes = 0n;
+  for (const [i, entry] of covered.entries()) {
+    if (entry.kind === EVENT.memoryTransferred) {
+      memoryPlacement(entry, covered[i - 1]);
+      memoryBytes += entry.details.memoryBytes;
+    } else if (finishesWorkload(entry)) {
       ops += entry.details.ops;
       workloads++;
     } else if (entry.kind === EVENT.workloadsAggregated) {
@@ -510,7 +533,29 @@ export function checkCountersAgainstLog(anchored: Anchored, proven: Proven): Out
       `the log records ${ops} operations in ${workloads} workloads between sizes ${base.treeSize} and ${head.treeSize}; the counters moved by ${head.totalOps - base.totalOps} in ${head.workloadsRun - base.workloadsRun}`,
     );
   }
+  // Memory moved: exactly the growth when the base's counter is known, else at most the head's counter.
+  const memoryMoved = base.memoryBytes === undefined ? undefined : head.memoryBytes - base.memoryBytes;
+  if (memoryMoved === undefined ? memoryBytes > head.memoryBytes : memoryBytes !== memoryMoved) {
+    fail(
+      'COUNTERS_LOG_MISMATCH',
+      `the log records ${memoryBytes} bytes of memory transfer between sizes ${base.treeSize} and ${head.treeSize}; the memory counter ${memoryMoved === undefined ? `is ${head.memoryBytes}` : `moved by ${memoryMoved}`}`,
+    );
+  }
   return pass(covered);
+}
+
+/**
+ * A memory-transferred entry follows the entry it belongs to (log-entry.md §6): with a commitment,
+ * the entry finishing that workload; without, a workloads-aggregated entry. When that entry is
+ * before the base it was judged at an earlier appraisal.
+ */
+function memoryPlacement(entry: MemoryTransferredEntry, previous: LogEntry | undefined): void {
+  if (previous === undefined) return;
+  const c = entry.details.workloadCommitment;
+  const follows = c === undefined ? previous.kind === EVENT.workloadsAggregated : finishesWorkload(previous) && bytesEqual(previous.details.workloadCommitment, c);
+  if (!follows || entry.details.memoryBytes === 0n) {
+    fail('COUNTERS_LOG_MISMATCH', `entry ${entry.index} records memory transfer that does not follow ${c === undefined ? 'a workloads-aggregated entry' : 'the entry finishing its workload'}, or records none`);
+  }
 }
 
 /**
@@ -565,6 +610,11 @@ export function checkLicence(a: Attested, covered: Covered, memory: ChipMemory |
       if (cacheKey !== undefined) inputs.licenceCache!.add(cacheKey);
     }
   };
+  /**
+   * Memory bytes logged under each licence installed in this walk (licence.md §1): exact, since its
+   * installation is covered. A licence installed before the base has usage this walk cannot know.
+   */
+  const memoryUsage = new Map<string, bigint>();
   const presented = (id: string, why: string): LicenceClaims => {
     const known = checked.get(id);
     if (known !== undefined) return known;
@@ -618,6 +668,7 @@ export function checkLicence(a: Attested, covered: Covered, memory: ChipMemory |
         if (left > 0n) carriedIn.set(id, left);
       }
       usage.set(id, 0n);
+      memoryUsage.set(id, 0n);
       installedHash.set(id, entry.details.licenceHash);
       // The payload the log installed, if carried: its hash binds the claims, signed or not (§5.2).
       const carried = a.decoded.licences.find((l) => bytesEqual(sha256(l.message.payload!), entry.details.licenceHash));
@@ -691,6 +742,16 @@ export function checkLicence(a: Attested, covered: Covered, memory: ChipMemory |
       if (used > limit) fail('LICENCE_QUOTA_EXCEEDED', `the log records ${used} operations under licence ${active}, whose quota is ${limit}`);
       usage.set(active, used);
       fresh.set(active, { ops: (fresh.get(active)?.ops ?? 0n) + ops, claims });
+    } else if (entry.kind === EVENT.memoryTransferred) {
+      // Drawn from the memory-transfer quota of the licence the workload ran under (licence.md §1).
+      if (active === undefined) continue;
+      const claims = presented(active, `entry ${entry.index} moved memory under`);
+      const used = memoryUsage.get(active);
+      if (used === undefined || claims.memoryQuota === undefined) continue;
+      if (used + entry.details.memoryBytes > claims.memoryQuota) {
+        fail('LICENCE_QUOTA_EXCEEDED', `the log records ${used + entry.details.memoryBytes} bytes of memory transfer under licence ${active}, whose memory-transfer quota is ${claims.memoryQuota}`);
+      }
+      memoryUsage.set(active, used + entry.details.memoryBytes);
     } else if (entry.kind === EVENT.licenceExpired || entry.kind === EVENT.licenceExhausted) {
       if (active === toHex(entry.details.licenceId)) active = undefined;
     } else if (entry.kind === EVENT.issuersUpdated) {
@@ -717,6 +778,7 @@ export function checkLicence(a: Attested, covered: Covered, memory: ChipMemory |
     if (carryUnknown.has(id) ? state.remainingQuota < limit - used : state.remainingQuota !== limit - used) {
       fail('LICENCE_UNACCOUNTED', `the chip reports ${state.remainingQuota} remaining of licence ${id}; its quota ${limit} less the ${used} operations logged leaves ${limit - used}`);
     }
+    checkMemoryQuotaState(state, id, claims, memoryUsage.get(id));
     if (r.lockState === LOCK.unlocked) {
       meetsMinimumSvn(claims, id, 'the chip runs unlocked', r.svn);
       if (active !== id) fail('LICENCE_UNACCOUNTED', `the chip runs unlocked under licence ${id}; the log says ${active ?? 'no licence'} admits workloads`);
@@ -743,6 +805,25 @@ function setAtBase(chain: readonly IssuerLink[], covered: Covered, remembered: b
   if (first === undefined) return remembered ? chain.length - 1 : 0;
   const at = chain.findIndex((link) => link.hash === toHex(first.details.updateHash));
   return appliedUpdate(chain, first, at < 0 ? -2 : at - 1) - 1;
+}
+
+/**
+ * Part of 14: the remaining memory-transfer quota the report states (licence.md §1) is present exactly
+ * when the licence has a memory quota, and is that quota less the memory logged under it when its
+ * installation is covered; otherwise it is only bounded by the quota.
+ */
+function checkMemoryQuotaState(state: LicenceState, id: string, claims: LicenceClaims, used: bigint | undefined): void {
+  const remaining = state.remainingMemoryQuota;
+  const quota = claims.memoryQuota;
+  if (quota === undefined) {
+    if (remaining !== undefined) fail('LICENCE_UNACCOUNTED', `the chip reports ${remaining} remaining of a memory-transfer quota licence ${id} does not have`);
+    return;
+  }
+  if (remaining === undefined) return fail('LICENCE_UNACCOUNTED', `the chip reports no remaining memory-transfer quota for licence ${id}, whose quota is ${quota}`);
+  if (remaining > quota) fail('LICENCE_QUOTA_EXCEEDED', `the chip reports ${remaining} remaining of a ${quota} memory-transfer quota`);
+  if (used !== undefined && remaining !== quota - used) {
+    fail('LICENCE_UNACCOUNTED', `the chip reports ${remaining} memory-transfer bytes remaining of licence ${id}; its quota ${quota} less the ${used} bytes logged leaves ${quota - used}`);
+  }
 }
 
 /**

@@ -156,7 +156,7 @@ describe('the report', () => {
       flagged: [],
       incomplete: [],
       aggregate: { workloads: 0, reportedOps: 0n, opsUpperBound: 0n, withMissingChips: 0 },
-      chips: { reporting: 0, affirmed: 0, notAffirmed: [] },
+      chips: { reporting: 0, affirmed: 0, notAffirmed: [], memoryBytes: 0n },
       undisclosedOps: 0n,
     });
   });

@@ -42,6 +42,12 @@ describe('the fleet evidence', () => {
     expectCode(account({ chips: [{ ueid: ueid(1), affirmed: true, totalOps: -1n, workloads: [] }] }), 'ACCOUNTING_INVALID_INPUT');
   });
 
+  it('refuses a memory-bytes counter that is not a non-negative integer', () => {
+    for (const memoryBytes of [-1n, 1.5, 'many']) {
+      expectCode(account({ chips: [{ ueid: ueid(1), affirmed: true, totalOps: 1n, memoryBytes, workloads: [] }] }), 'ACCOUNTING_INVALID_INPUT');
+    }
+  });
+
   it('refuses a log index that is not a non-negative integer', () => {
     for (const logIndex of [-1, 1.5, Number.NaN, '0', 2 ** 53]) {
       expectCode(withWorkload({ ...entry(0, 1n, 'x'), logIndex }), 'ACCOUNTING_INVALID_INPUT');

@@ -4,7 +4,7 @@
  * affirmed one, and two different disclosures of one entry are refused.
  */
 import { describe, expect, it } from 'vitest';
-import { accountFleet, ueidHex, type AppraisedChip } from '../../src/accounting/index.js';
+import { accountFleet, fleetReportToJson, ueidHex, type AppraisedChip } from '../../src/accounting/index.js';
 import { chip, E25, entry, expectCode, ueid, unaffirmed } from './support.js';
 
 const appraisal = (n: number, totalOps: bigint, workloads: AppraisedChip['workloads'], affirmed = true): AppraisedChip => ({ ueid: ueid(n), affirmed, totalOps, workloads });
@@ -63,8 +63,22 @@ describe('several appraisals of one chip', () => {
 
   it('counts a chip with one affirmed appraisal as affirmed, and nothing of the other, not even its conflicting entry', () => {
     const report = accountFleet({ chips: [appraisal(1, 10n, [entry(1, 10n, 'r')]), appraisal(1, 10n ** 30n, [entry(1, 99n, 'r'), entry(2, E25, 'r')], false)] });
-    expect(report.chips).toEqual({ reporting: 1, affirmed: 1, notAffirmed: [] });
+    expect(report.chips).toEqual({ reporting: 1, affirmed: 1, notAffirmed: [], memoryBytes: 0n });
     expect(report.aggregate).toEqual({ workloads: 1, reportedOps: 10n, opsUpperBound: 10n, withMissingChips: 0 });
+  });
+
+  it('totals memory transfer as each affirmed chip\'s largest counter, summed over chips; an unaffirmed appraisal adds nothing', () => {
+    const report = accountFleet({
+      chips: [
+        { ...appraisal(1, 10n, []), memoryBytes: 300n },
+        { ...appraisal(1, 20n, []), memoryBytes: 500n },
+        { ...appraisal(2, 10n, []), memoryBytes: 7n },
+        { ...appraisal(3, 10n, [], false), memoryBytes: 10n ** 30n },
+      ],
+    });
+    expect(report.chips.memoryBytes).toBe(507n);
+    expect(fleetReportToJson(report).chips.memoryBytes).toBe('507');
+    expect(fleetReportToJson(accountFleet({ chips: [appraisal(1, 10n, [])] })).chips).not.toHaveProperty('memoryBytes');
   });
 
   it('lists a chip none of whose appraisals was affirmed once', () => {

@@ -76,14 +76,14 @@ export function renderSignedNote(
   }
   const body = `${origin}\n${treeSize}\n${toBase64(rootHash)}\n`;
   const signature = backend.sign('ed25519', key.privateKey, utf8.encode(body));
-  const keyId = noteKeyId(origin, key.publicKey.publicKey);
+  const keyId = noteKeyId(origin, key.publicKey.publicKey, (data) => backend.sha256(data));
   const blob = new Uint8Array([...keyId, ...signature]);
   return `${body}\n\u2014 ${origin} ${toBase64(blob)}\n`;
 }
 
 /** signed-note key ID: the first 4 bytes of SHA-256(name ‖ 0x0A ‖ 0x01 ‖ Ed25519 public key). */
-export function noteKeyId(name: string, publicKey: Uint8Array): Uint8Array {
-  return sha256(new Uint8Array([...utf8.encode(name), 0x0a, 0x01, ...publicKey])).subarray(0, 4);
+export function noteKeyId(name: string, publicKey: Uint8Array, hash: (data: Uint8Array) => Uint8Array = sha256): Uint8Array {
+  return hash(new Uint8Array([...utf8.encode(name), 0x0a, 0x01, ...publicKey])).subarray(0, 4);
 }
 
 /** The log head a verified note states. */

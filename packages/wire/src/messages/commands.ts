@@ -111,6 +111,8 @@ export const COMMANDS = {
       // Digests of the model states the workload started from and produced (log-entry.md §3.1).
       parentStates: optional(7, arrayOf(digest, { max: MAX_PARENT_STATES })),
       producedState: optional(8, digest),
+      // Bytes moved between the chip and its attached memory (log-entry.md §6).
+      memoryBytes: optional(9, counter),
     }),
     result: record('run-workload-result', {
       salt: optional(1, salt),

@@ -12,6 +12,7 @@ import {
   invalid,
   mapOf,
   oneOf,
+  optional,
   record,
   time,
   uint,
@@ -57,6 +58,7 @@ export const CLAIM = {
   issuerKeys: -72025,
   issuerThreshold: -72026,
   issuerSetSequence: -72027,
+  memoryQuota: -72028,
   svn: -72033,
   measurement: -72034,
   logOrigin: -72035,
@@ -105,6 +107,8 @@ export const counters = record('counters', {
   busyChipSeconds: field(3, uint),
   interconnectBytes: field(4, counter),
   workloadsRun: field(5, uint),
+  /** Bytes moved between the chip and its attached memory (attestation-report.md §2); absent while 0. */
+  memoryBytes: optional(6, counter),
 });
 export type Counters = ReturnType<typeof counters.parse>;
 
@@ -121,6 +125,8 @@ export const licenceState = record('licence-state', {
   remainingQuota: field(2, counter),
   expiry: field(3, time),
   sequenceNumber: field(4, uint),
+  /** What remains of the licence's memory-transfer quota; absent when the licence has none. */
+  remainingMemoryQuota: optional(5, counter),
 });
 export type LicenceState = ReturnType<typeof licenceState.parse>;
 
@@ -186,7 +192,7 @@ export const cnfKey = record('cnf-cose-key', { coseKey: field(1, publicKey) });
  * The kid of a key: its COSE Key Thumbprint (RFC 9679) with SHA-256 over the deterministic encoding
  * of the required public parameters only (specs/cose.md §7.1).
  */
-export function keyThumbprint(key: CosePublicKey): Uint8Array {
+export function keyThumbprint(key: CosePublicKey, hash: (data: Uint8Array) => Uint8Array = sha256): Uint8Array {
   const { keyType, curve, scheme, publicKey: raw } = key;
-  return sha256(encode(encodeCoseKey({ keyType, curve, scheme, publicKey: raw })));
+  return hash(encode(encodeCoseKey({ keyType, curve, scheme, publicKey: raw })));
 }

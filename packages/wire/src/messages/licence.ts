@@ -41,6 +41,8 @@ export const licenceClaims = signedType(
     precisionClasses: field(CLAIM.precisionClasses, precisionList),
     chipChallenge: optional(CLAIM.chipChallenge, chipChallenge),
     minimumSvn: optional(CLAIM.minimumSvn, uint),
+    // Bytes of memory transfer the licence admits over its life (licence.md §1); absent: unmetered.
+    memoryQuota: optional(CLAIM.memoryQuota, counter),
   }),
   TYP.licence,
 );

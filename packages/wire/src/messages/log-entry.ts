@@ -41,6 +41,7 @@ export const EVENT = {
   workloadFinishedLineage: 13,
   workloadsAggregated: 14,
   issuersUpdated: 15,
+  memoryTransferred: 16,
 } as const;
 export type EventKind = (typeof EVENT)[keyof typeof EVENT];
 export const EVENT_NAMES: ReadonlyMap<number, string> = new Map(Object.entries(EVENT).map(([n, v]) => [v, n]));
@@ -71,6 +72,7 @@ const D = {
   lastTime: 22,
   issuerSetSequence: 23,
   updateHash: 24,
+  memoryBytes: 25,
 } as const;
 
 /**
@@ -177,6 +179,18 @@ export const issuersUpdatedEntry = entryKind('issuers-updated-entry', EVENT.issu
   updateHash: field(D.updateHash, digest),
 }));
 
+/**
+ * Bytes a workload moved between the chip and its attached memory (log-entry.md §6), written right
+ * after the entry that finishes it (kind 7 or 13, with that entry's commitment) or right after the
+ * workloads-aggregated entry it sums (no commitment). A kind of its own, not a new field of kinds 7,
+ * 13 and 14: a kind keeps its detail map for ever (decisions.md §2), and a chip that meters no memory
+ * writes none, so its log is byte for byte what it was.
+ */
+export const memoryTransferredEntry = entryKind('memory-transferred-entry', EVENT.memoryTransferred, record('memory-transferred-details', {
+  workloadCommitment: optional(D.workloadCommitment, digest),
+  memoryBytes: field(D.memoryBytes, counter),
+}));
+
 export type BootEntry = ReturnType<typeof bootEntry.parse>;
 export type LicenceInstalledEntry = ReturnType<typeof licenceInstalledEntry.parse>;
 export type LicenceRejectedEntry = ReturnType<typeof licenceRejectedEntry.parse>;
@@ -192,6 +206,7 @@ export type RevocationAppliedEntry = ReturnType<typeof revocationAppliedEntry.pa
 export type WorkloadFinishedLineageEntry = ReturnType<typeof workloadFinishedLineageEntry.parse>;
 export type WorkloadsAggregatedEntry = ReturnType<typeof workloadsAggregatedEntry.parse>;
 export type IssuersUpdatedEntry = ReturnType<typeof issuersUpdatedEntry.parse>;
+export type MemoryTransferredEntry = ReturnType<typeof memoryTransferredEntry.parse>;
 
 export type LogEntry =
   | BootEntry
@@ -208,7 +223,8 @@ export type LogEntry =
   | RevocationAppliedEntry
   | WorkloadFinishedLineageEntry
   | WorkloadsAggregatedEntry
-  | IssuersUpdatedEntry;
+  | IssuersUpdatedEntry
+  | MemoryTransferredEntry;
 
 /** The entries that finish a workload and carry its operations: kinds 7 and 13 (log-entry.md §2). */
 export type WorkloadFinishingEntry = WorkloadFinishedEntry | WorkloadFinishedLineageEntry;
@@ -233,6 +249,7 @@ const variants = [
   workloadFinishedLineageEntry,
   workloadsAggregatedEntry,
   issuersUpdatedEntry,
+  memoryTransferredEntry,
 ] as unknown as RecordType<LogEntry>[];
 
 export const logEntry = union<LogEntry>(

@@ -26,7 +26,8 @@ export function signingKey(alg: CoseAlgorithm, privateKey: Uint8Array, backend: 
   const scheme = SCHEME_OF[alg];
   if (scheme === undefined) throw new HemkitError('COSE_UNSUPPORTED_ALG', `alg ${alg} is not in the profile's table`);
   const publicKey = cosePublicKey(scheme, backend.publicKey(scheme, privateKey));
-  return { alg, privateKey, publicKey, kid: keyThumbprint(publicKey) };
+  // The thumbprint through the backend too, so that a metered backend counts it (scenarios.md §5.1).
+  return { alg, privateKey, publicKey, kid: keyThumbprint(publicKey, (data) => backend.sha256(data)) };
 }
 
 export function signClaims<T>(type: SignedType<T>, claims: T, key: SigningKey, backend?: CryptoBackend): Uint8Array {

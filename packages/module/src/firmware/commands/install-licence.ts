@@ -13,12 +13,13 @@ export function installLicence(w: Work, request: CommandRequest<typeof CMD.insta
   try {
     accepted = checkLicence(w.state, provisioning, params.licence, w.env);
   } catch (e) {
-    if (e instanceof HemkitError) w.log(3, { licenceHash: licenceHash(params.licence), reason: e.code });
+    if (e instanceof HemkitError) w.log(3, { licenceHash: licenceHash(params.licence, w.env.backend), reason: e.code });
     throw e;
   }
   const c = accepted.claims;
   const replaced = w.state.licence;
   const remainingQuota = w.policy.initialQuota(c, replaced, w.state.lockState);
+  const remainingMemoryQuota = w.policy.initialMemoryQuota(c, replaced, w.state.lockState);
   w.state = {
     ...w.state,
     licence: {
@@ -31,8 +32,10 @@ export function installLicence(w: Work, request: CommandRequest<typeof CMD.insta
       precisionClasses: c.precisionClasses,
       ...(c.maxClusterSize !== undefined ? { maxClusterSize: c.maxClusterSize } : {}),
       ...(c.maxInterconnectBandwidth !== undefined ? { maxInterconnectBandwidth: c.maxInterconnectBandwidth } : {}),
+      ...(remainingMemoryQuota !== undefined ? { memoryQuota: c.memoryQuota ?? remainingMemoryQuota, remainingMemoryQuota } : {}),
     },
-    lockState: remainingQuota === 0n ? LOCK.licenceExhausted : LOCK.unlocked,
+    // Either quota used up exhausts the licence (licence.md §1).
+    lockState: remainingQuota === 0n || remainingMemoryQuota === 0n ? LOCK.licenceExhausted : LOCK.unlocked,
   };
   w.state = w.policy.rememberLicence(w.state, new Set(provisioning.replayDefence), c, accepted.hash);
   const logIndex = w.log(2, { licenceId: c.licenceId, licenceHash: accepted.hash, sequenceNumber: c.sequenceNumber });

@@ -6,9 +6,10 @@
 import { HemkitError, type ErrorCode } from '@hemkit/wire/errors';
 import { LOCK, modelStateCommitment, workloadCommitment, type CMD, type Counters, type ParamsOf } from '@hemkit/wire/messages';
 import { toHex } from '@hemkit/wire/bytes';
+import { nobleBackend } from '@hemkit/wire/crypto';
 import type { Admission } from '../policy/types.js';
 import { aggregate, flushAggregate } from '../aggregate.js';
-import { COUNTER_MAX } from '../state.js';
+import { COUNT_MAX, COUNTER_MAX } from '../state.js';
 import type { Work } from '../work.js';
 import { ok, type CommandRequest, type CommandResponse } from './types.js';
 
@@ -17,7 +18,9 @@ export function runWorkload(w: Work, request: CommandRequest<typeof CMD.runWorkl
   w.notRefusing();
   const provisioning = w.provisioned();
   const salt = w.env.random(32);
-  const commitment = workloadCommitment(salt, params.workloadDescriptor);
+  // Commitments through the backend, so that the cost meter counts them (scenarios.md §5.1).
+  const hash = (data: Uint8Array): Uint8Array => (w.env.backend ?? nobleBackend).sha256(data);
+  const commitment = workloadCommitment(salt, params.workloadDescriptor, hash);
   const refuse = (code: ErrorCode, message: string): never => {
     w.log(8, { workloadCommitment: commitment, reason: code });
     throw new HemkitError(code, message);
@@ -35,6 +38,7 @@ export function runWorkload(w: Work, request: CommandRequest<typeof CMD.runWorkl
     if (states !== undefined) refuse('WORKLOAD_MODEL_STATES_INVALID', states);
   };
   let admission: Admission;
+  let memoryCharge = 0n;
   if (licence === undefined) {
     admission = policy.whenLocked({ workload: params, lockState, licence: installed, cost });
     if (admission.admit) checkModelStates();
@@ -53,13 +57,18 @@ export function runWorkload(w: Work, request: CommandRequest<typeof CMD.runWorkl
     }
     checkModelStates();
     admission = cost > licence.remainingQuota ? policy.whenOverQuota({ workload: params, lockState, licence, cost }) : { admit: true, charge: cost };
+    // The memory-transfer quota, when the licence has one, is judged like the operations quota (licence.md §1).
+    if (admission.admit && licence.remainingMemoryQuota !== undefined) {
+      const memoryCost = policy.memoryCost(params);
+      const memory = memoryCost > licence.remainingMemoryQuota ? policy.whenOverMemoryQuota({ workload: params, lockState, licence, cost, memoryCost }) : { admit: true as const, charge: memoryCost };
+      if (!memory.admit) return refuse(memory.code, memory.message);
+      memoryCharge = memory.charge;
+    }
   }
   if (!admission.admit) return refuse(admission.code, admission.message);
   // Whatever the policy admits, a lifetime counter stays a counter (module-commands.md §5).
-  const counters = w.state.counters;
-  if (counters.totalOps + params.ops > COUNTER_MAX || counters.interconnectBytes + (params.interconnectBytes ?? 0n) > COUNTER_MAX) {
-    refuse('WORKLOAD_COUNTER_LIMIT', `the workload would take a lifetime counter past 2^128 - 1 (total operations ${counters.totalOps})`);
-  }
+  const past = counterPastLimit(w.state.counters, params);
+  if (past !== undefined) refuse('WORKLOAD_COUNTER_LIMIT', `the workload would take a lifetime counter past ${past}`);
   // Itemised: its own started and finished entries, which the operator can open with the salt.
   // Otherwise only counted, and logged in the next workloads-aggregated entry (log-entry.md §5). A
   // workload that produced a model state is always itemised: its lineage must be in the log.
@@ -84,9 +93,11 @@ export function runWorkload(w: Work, request: CommandRequest<typeof CMD.runWorkl
         ? w.log(7, usage)
         : w.log(13, {
             ...usage,
-            parentStates: (params.parentStates ?? []).map((s) => modelStateCommitment(salt, s)),
-            producedState: modelStateCommitment(salt, params.producedState),
+            parentStates: (params.parentStates ?? []).map((s) => modelStateCommitment(salt, s, hash)),
+            producedState: modelStateCommitment(salt, params.producedState, hash),
           });
+    // Memory moved is logged beside the entry that finishes the workload (log-entry.md §6).
+    if ((params.memoryBytes ?? 0n) > 0n) w.log(16, { workloadCommitment: commitment, memoryBytes: params.memoryBytes! });
     itemised = { salt, startedIndex, finishedIndex };
   } else {
     w.state = { ...w.state, counters: addUsage(w.state.counters, params) };
@@ -96,9 +107,12 @@ export function runWorkload(w: Work, request: CommandRequest<typeof CMD.runWorkl
     return ok(request, { ...itemised, remainingQuota: installed?.remainingQuota ?? 0n });
   }
   // A policy draws at most what remains: the remaining quota never goes below zero.
-  const remainingQuota = licence.remainingQuota - (admission.charge < licence.remainingQuota ? admission.charge : licence.remainingQuota);
-  w.state = { ...w.state, licence: { ...licence, remainingQuota } };
-  if (remainingQuota === 0n) {
+  const draw = (charge: bigint, remaining: bigint): bigint => remaining - (charge < remaining ? charge : remaining);
+  const remainingQuota = draw(admission.charge, licence.remainingQuota);
+  const remainingMemoryQuota = licence.remainingMemoryQuota === undefined ? undefined : draw(memoryCharge, licence.remainingMemoryQuota);
+  w.state = { ...w.state, licence: { ...licence, remainingQuota, ...(remainingMemoryQuota !== undefined ? { remainingMemoryQuota } : {}) } };
+  // Either quota used up exhausts the licence (licence.md §1).
+  if (remainingQuota === 0n || remainingMemoryQuota === 0n) {
     w.state = { ...w.state, lockState: LOCK.licenceExhausted };
     flushAggregate(w); // the aggregated work ran under this licence: logged before its exhaustion
     w.log(5, { licenceId: licence.licenceId });
@@ -123,9 +137,24 @@ function modelStatesProblem(p: ParamsOf<typeof CMD.runWorkload>): string | undef
   return undefined;
 }
 
+/**
+ * Whatever the policy admits, a lifetime counter stays exact: counters stop at 2^128 − 1, busy
+ * chip-seconds and workloads run at 2^53 − 1 (module-commands.md §4; hemkit.cddl `lifetime-count`).
+ * Compared by subtraction, so the test itself never rounds.
+ */
+function counterPastLimit(c: Counters, p: ParamsOf<typeof CMD.runWorkload>): string | undefined {
+  if (p.ops > COUNTER_MAX - c.totalOps) return `2^128 - 1 (total operations ${c.totalOps})`;
+  if ((p.interconnectBytes ?? 0n) > COUNTER_MAX - c.interconnectBytes) return `2^128 - 1 (interconnect bytes ${c.interconnectBytes})`;
+  if ((p.memoryBytes ?? 0n) > COUNTER_MAX - (c.memoryBytes ?? 0n)) return `2^128 - 1 (memory bytes ${c.memoryBytes ?? 0n})`;
+  if ((p.busyChipSeconds ?? 0) > COUNT_MAX - c.busyChipSeconds) return `2^53 - 1 (busy chip-seconds ${c.busyChipSeconds})`;
+  if (c.workloadsRun >= COUNT_MAX) return `2^53 - 1 (workloads run ${c.workloadsRun})`;
+  return undefined;
+}
+
 /** Counters only go up: each is a sum of non-negative declared usage. */
 function addUsage(c: Counters, p: ParamsOf<typeof CMD.runWorkload>): Counters {
   const byPrecision = new Map(c.opsByPrecision);
+  const memoryBytes = (c.memoryBytes ?? 0n) + (p.memoryBytes ?? 0n);
   byPrecision.set(p.precisionClass, (byPrecision.get(p.precisionClass) ?? 0n) + p.ops);
   return {
     totalOps: c.totalOps + p.ops,
@@ -133,5 +162,7 @@ function addUsage(c: Counters, p: ParamsOf<typeof CMD.runWorkload>): Counters {
     busyChipSeconds: c.busyChipSeconds + (p.busyChipSeconds ?? 0),
     interconnectBytes: c.interconnectBytes + (p.interconnectBytes ?? 0n),
     workloadsRun: c.workloadsRun + 1,
+    // Absent while 0, so a chip that meters no memory reports what it always did (attestation-report.md §2).
+    ...(memoryBytes > 0n ? { memoryBytes } : {}),
   };
 }

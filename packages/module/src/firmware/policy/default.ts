@@ -2,7 +2,8 @@
  * The default firmware policy: hemkit v1 as specified (licence.md §3 and §6, module-commands.md §4).
  * A licence is valid in [not-before, expiry); the replay defences are the provisioned modes; a new
  * licence's quota replaces what remained of the old one; a workload draws its declared operations,
- * all precision classes alike; a workload over the remaining quota is refused whole; a lapsed chip
+ * all precision classes alike, and its declared memory bytes from the memory-transfer quota; a
+ * workload over either remaining quota is refused whole; a lapsed chip
  * refuses every workload; a workload below the provisioned itemisation threshold is aggregated, in
  * one entry a day.
  */
@@ -59,6 +60,9 @@ export const DEFAULT_POLICY: FirmwarePolicy = {
   // replaced licence had left is not carried over (issuers who want it carried put it in the new quota).
   initialQuota: (claims) => claims.opsQuota,
 
+  // The memory-transfer quota follows the same rule: it starts full, nothing carried (licence.md §1).
+  initialMemoryQuota: (claims) => claims.memoryQuota,
+
   hasExpired: (licence, now) => now >= licence.expiry,
 
   whenLocked: ({ lockState }) => ({
@@ -73,6 +77,14 @@ export const DEFAULT_POLICY: FirmwarePolicy = {
     admit: false,
     code: 'WORKLOAD_OVER_QUOTA',
     message: `the workload declares ${workload.ops} operations; ${licence.remainingQuota} remain in the quota`,
+  }),
+
+  memoryCost: (workload) => workload.memoryBytes ?? 0n,
+
+  whenOverMemoryQuota: ({ memoryCost, licence }) => ({
+    admit: false,
+    code: 'WORKLOAD_OVER_MEMORY_QUOTA',
+    message: `the workload declares ${memoryCost} bytes of memory transfer; ${licence.remainingMemoryQuota ?? 0n} remain in the memory-transfer quota`,
   }),
 
   // decisions.md §7: a workload below the provisioned threshold is aggregated; with none, every one is itemised.

@@ -53,6 +53,12 @@ export interface FirmwarePolicy {
    */
   initialQuota(claims: LicenceClaims, replaced: ActiveLicence | undefined, lockState: LockState): bigint;
 
+  /**
+   * The unused-quota rule for the memory-transfer quota (licence.md §1): what a licence's memory quota
+   * starts at, or undefined when the licence meters no memory transfer. At most 2^128 − 1.
+   */
+  initialMemoryQuota(claims: LicenceClaims, replaced: ActiveLicence | undefined, lockState: LockState): bigint | undefined;
+
   // Lapse.
   /** Whether the installed licence has lapsed by time at the chip's time `now` (logged as licence-expired). */
   hasExpired(licence: ActiveLicence, now: number): boolean;
@@ -64,6 +70,14 @@ export interface FirmwarePolicy {
   quotaCost(workload: WorkloadParams): bigint;
   /** A workload whose cost exceeds the remaining quota: refuse, or admit drawing at most what remains. */
   whenOverQuota(context: WorkloadContext & { readonly licence: ActiveLicence }): Admission;
+
+  /** What a workload draws from the memory-transfer quota (licence.md §1). */
+  memoryCost(workload: WorkloadParams): bigint;
+  /**
+   * A workload whose memory cost exceeds the remaining memory-transfer quota: refuse, or admit with
+   * `charge` the memory drawn (at most what remains is drawn).
+   */
+  whenOverMemoryQuota(context: WorkloadContext & { readonly licence: ActiveLicence; readonly memoryCost: bigint }): Admission;
 
   // What gets logged (log-entry.md §5).
   /**
