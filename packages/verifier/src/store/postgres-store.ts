@@ -23,7 +23,7 @@ import { fromHex, toHex } from '@hemkit/wire/bytes';
 import type { AppraisalPlan, AsyncDecide, AsyncVerifierStore, ChallengeRequest, ChipState, RememberedChip, StoredChallenge } from './async-types.js';
 import { chipState, plannedLedger } from './async-adapter.js';
 import { checkNonce, checkUeid, checkUpdate, MAX_COUNTER, mergeCounters, mergeLicenceUsage } from './merge.js';
-import { checkChallenge } from './service-records.js';
+import { checkChallenge, checkPlannedChallenge } from './service-records.js';
 import type { ChipMemory, ChipUpdate, SeenCheckpoint } from './types.js';
 
 /** The schema version this store writes; a database of a newer one is refused, never rewritten. */
@@ -89,7 +89,7 @@ export interface PostgresStoreOptions {
   readonly sweepInterval?: number;
 }
 
-/** The chip, licences and planned checkpoints as one row of text, read in one round trip. */
+/** The chip, licences, planned checkpoints and planned challenge as one row of text, read in one round trip. */
 const READ_CHIP = `
 WITH claimed AS (
   INSERT INTO nonces (nonce, expires_at)
@@ -106,7 +106,9 @@ SELECT
   (SELECT coalesce(json_agg(json_build_array(tree_size::text, encode(root_hash, 'hex'), issued_at::text, total_ops::text) ORDER BY tree_size), '[]'::json)
      FROM checkpoints
     WHERE ueid = $1 AND (tree_size = ANY ($2::bigint[]) OR tree_size = (SELECT max(tree_size) FROM checkpoints WHERE ueid = $1))) AS checkpoints,
-  (SELECT max(tree_size)::text FROM checkpoints WHERE ueid = $1) AS latest`;
+  (SELECT max(tree_size)::text FROM checkpoints WHERE ueid = $1) AS latest,
+  (SELECT json_build_array(encode(ueid, 'hex'), known_tree_size::text, issued_at::text, expires_at::text)
+     FROM challenges WHERE nonce = $5::bytea AND expires_at >= $6::bigint) AS challenge`;
 
 /** The merged update as one statement: the chip, its licences and new checkpoints. */
 const WRITE_CHIP = `
@@ -193,6 +195,7 @@ export class PostgresVerifierStore implements AsyncVerifierStore {
     checkUeid(ueid);
     for (const size of plan.checkpointSizes) if (!Number.isSafeInteger(size) || size < 0) throw new HemkitError('VERIFIER_STORE_INVALID_INPUT', `the plan names checkpoint size ${size}`);
     if (plan.nonce !== undefined) checkNonce(plan.nonce.nonce, plan.nonce.expiresAt);
+    if (plan.challenge !== undefined) checkPlannedChallenge(plan.challenge);
     const client = await this.#connect('recording an appraisal');
     // Set when the connection can no longer be trusted: the client is then destroyed, not pooled.
     let broken = false;
@@ -204,16 +207,17 @@ export class PostgresVerifierStore implements AsyncVerifierStore {
     client.on('error', onError);
     let open = false;
     try {
-      // Two round trips: BEGIN, the chip's lock and the read (with the nonce claim) in one simple query,
+      // Two round trips: BEGIN, the chip's lock and the read (with the nonce claim and the planned
+      // challenge) in one simple query,
       // then the writes and COMMIT in another. Values are inlined as literals by `bind`, which takes
       // only bytes, safe integers and digit strings, so nothing a bundle carries can become SQL.
       open = true;
-      const read = await this.#run(client, 'recording an appraisal', `BEGIN; SELECT pg_advisory_xact_lock(${lockKey(ueid)}); ${bind(READ_CHIP, [ueid, plan.checkpointSizes, plan.nonce?.nonce ?? null, plan.nonce?.expiresAt ?? null])}`);
+      const read = await this.#run(client, 'recording an appraisal', `BEGIN; SELECT pg_advisory_xact_lock(${lockKey(ueid)}); ${bind(READ_CHIP, [ueid, plan.checkpointSizes, plan.nonce?.nonce ?? null, plan.nonce?.expiresAt ?? null, plan.challenge?.nonce ?? null, plan.challenge?.now ?? null])}`);
       const row = (read as unknown as pg.QueryResult<Row>[])[2]!.rows[0]!;
       const memory = readMemory(ueid, row, plan);
       const fresh = row.claimed === 1;
       const ledger = plannedLedger(plan, () => fresh);
-      const outcome = decide(memory, ledger);
+      const outcome = decide(memory, ledger, plan.challenge === undefined ? undefined : readChallenge(plan.challenge.nonce, row.challenge));
       if (outcome.update !== undefined) checkUpdate(ueid, outcome.update);
       const tail = [
         // A nonce this transaction claimed but did not use (an earlier check failed) is given back:
@@ -248,7 +252,7 @@ export class PostgresVerifierStore implements AsyncVerifierStore {
   async getChip(ueid: Uint8Array): Promise<ChipState | undefined> {
     this.#checkOpen();
     checkUeid(ueid);
-    const row = (await this.#query('reading chip memory', READ_CHIP, [ueid, [], null, null])).rows[0]!;
+    const row = (await this.#query('reading chip memory', READ_CHIP, [ueid, [], null, null, null, null])).rows[0]!;
     const memory = readMemory(ueid, row, { checkpointSizes: [] });
     return memory === undefined ? undefined : chipState(memory);
   }
@@ -429,6 +433,20 @@ function readMemory(ueid: Uint8Array, row: Row, plan: AppraisalPlan): ChipMemory
     lastAppraisedAt: readCount(chip[3], 'chips.last_appraised_at'),
     licenceUsage: new Map((row.licences as unknown[][]).map((l) => [readHexText(l[0], 'licences.licence_id'), readCounter(l[1], 'licences.ops_used')])),
     activeLicence: chip[4] === null ? undefined : readHexText(chip[4], 'chips.active_licence'),
+  };
+}
+
+/** The plan's challenge as READ_CHIP found it: undefined when never issued or expired. */
+function readChallenge(nonce: Uint8Array, value: unknown): StoredChallenge | undefined {
+  if (value === null || value === undefined) return undefined;
+  if (!Array.isArray(value) || value.length !== 4) corrupt('challenges', value);
+  const [ueid, known, issuedAt, expiresAt] = value as unknown[];
+  return {
+    nonce: nonce.slice(),
+    ueid: ueid === null ? undefined : fromHex(readHexText(ueid, 'challenges.ueid')),
+    knownTreeSize: readCount(known, 'challenges.known_tree_size'),
+    issuedAt: readCount(issuedAt, 'challenges.issued_at'),
+    expiresAt: readCount(expiresAt, 'challenges.expires_at'),
   };
 }
 
