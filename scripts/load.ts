@@ -164,9 +164,18 @@ function childrenOf(pid: number): number[] {
   return r.stdout.split('\n').map((s) => Number(s.trim())).filter((n) => n > 0);
 }
 
-function postgresPids(): number[] {
-  const r = spawnSync('ps', ['-C', 'postgres', '-o', 'pid='], { encoding: 'utf8' });
-  return r.stdout.split('\n').map((s) => Number(s.trim())).filter((n) => n > 0);
+/**
+ * The server processes of this run's database (its backends), not the whole server's: the server is
+ * shared with other work on these machines. The WAL writer and checkpointer are not counted.
+ */
+async function postgresPids(database: string): Promise<number[]> {
+  const c = new pg.Client({ connectionString: PG_ADMIN, connectionTimeoutMillis: 3000 });
+  await c.connect();
+  try {
+    return (await c.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = $1', [new URL(database).pathname.slice(1)])).rows.map((r) => r.pid);
+  } finally {
+    await c.end();
+  }
 }
 
 const sumCpu = (pids: readonly number[]) => pids.reduce((s, p) => s + cpuSecondsOf(p), 0);
@@ -316,7 +325,8 @@ async function runConfig(dir: string, storeName: 'sqlite' | 'postgres', workers:
   const prepSeconds = (performance.now() - prepStarted) / 1000;
 
   const cpu0 = sumCpu(workerPids);
-  const pg0 = database ? sumCpu(postgresPids()) : 0;
+  const backends = database ? await postgresPids(database) : [];
+  const pg0 = sumCpu(backends);
   const gen0 = process.cpuUsage();
   const started = performance.now();
   const end = started + SECONDS * 1000;
@@ -325,7 +335,7 @@ async function runConfig(dir: string, storeName: 'sqlite' | 'postgres', workers:
   const seconds = (performance.now() - started) / 1000;
   const gen = process.cpuUsage(gen0);
   const workerCpu = sumCpu(workerPids) - cpu0;
-  const postgresCpu = database ? sumCpu(postgresPids()) - pg0 : 0;
+  const postgresCpu = sumCpu(backends) - pg0;
   await stopServer(child);
 
   latencies.sort((a, b) => a - b);
@@ -389,7 +399,7 @@ function line(r: ConfigResult): string {
   const perCpu = r.workerCpu > 0 ? (r.appraisals / r.workerCpu).toFixed(0) : '?';
   const kinds = Object.entries(r.errorKinds).map(([k, n]) => `${k}×${n}`).join(', ');
   const cpuRatio = r.workerCpu > 0 ? (r.appraisals / r.workerCpu / lib.perCpuSecond).toFixed(2) : '?';
-  return `${r.store.padEnd(8)} ${r.workers} worker${r.workers === 1 ? ' ' : 's'}: ${rate.toFixed(0).padStart(5)} appraisals/s (${(rate / lib.perSecond).toFixed(2)} of the library's wall rate), p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, errors ${r.errors}${kinds ? ` (${kinds})` : ''}; ${perCpu} appraisals per worker CPU-second (${cpuRatio} of the library's) (workers ${r.workerCpu.toFixed(1)} s, generator ${r.generatorCpu.toFixed(1)} s${r.store === 'postgres' ? `, PostgreSQL ${r.postgresCpu.toFixed(1)} s` : ''} of CPU; ${r.prepared} bundles built ahead in ${r.prepSeconds.toFixed(1)} s, not measured)`;
+  return `${r.store.padEnd(8)} ${r.workers} worker${r.workers === 1 ? ' ' : 's'}: ${rate.toFixed(0).padStart(5)} appraisals/s (${(rate / lib.perSecond).toFixed(2)} of the library's wall rate), p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, errors ${r.errors}${kinds ? ` (${kinds})` : ''}; ${perCpu} appraisals per worker CPU-second (${cpuRatio} of the library's) (workers ${r.workerCpu.toFixed(1)} s, generator ${r.generatorCpu.toFixed(1)} s${r.store === 'postgres' ? `, PostgreSQL backends ${r.postgresCpu.toFixed(1)} s` : ''} of CPU; ${r.store === 'postgres' ? `${(((r.workerCpu + r.postgresCpu) / r.appraisals) * 1000).toFixed(2)} ms of worker and database CPU per appraisal; ` : ''}${r.prepared} bundles built ahead in ${r.prepSeconds.toFixed(1)} s, not measured)`;
 }
 
 for (const store of STORES) {

@@ -297,6 +297,8 @@ export class PostgresVerifierStore implements AsyncVerifierStore {
     const r = await this.#queryOn(
       this.#challengePool,
       'recording a challenge',
+      // Named: node-postgres prepares it once per connection, so the server plans it once.
+      { name: 'hemkit_issue_challenge' },
       `INSERT INTO challenges (nonce, ueid, known_tree_size, issued_at, expires_at)
        SELECT $1, $2::bytea, coalesce((SELECT max(tree_size) FROM checkpoints WHERE ueid = $2::bytea), 0), $3, $4
        ON CONFLICT (nonce) DO NOTHING
@@ -355,12 +357,12 @@ export class PostgresVerifierStore implements AsyncVerifierStore {
   }
 
   #query(doing: string, text: string, values: unknown[]): Promise<pg.QueryResult<Row>> {
-    return this.#queryOn(this.#pool, doing, text, values);
+    return this.#queryOn(this.#pool, doing, {}, text, values);
   }
 
-  async #queryOn(pool: pg.Pool, doing: string, text: string, values: unknown[]): Promise<pg.QueryResult<Row>> {
+  async #queryOn(pool: pg.Pool, doing: string, options: { readonly name?: string }, text: string, values: unknown[]): Promise<pg.QueryResult<Row>> {
     try {
-      return await pool.query<Row>(text, values);
+      return await pool.query<Row>({ ...options, text, values });
     } catch (e) {
       throw toStoreError(e, doing);
     }
