@@ -227,9 +227,9 @@ export class PostgresVerifierStore implements AsyncVerifierStore {
         prepared.add(client);
       }
       // Two round trips: BEGIN, the chip's lock and the read (with the nonce claim and the planned
-      // challenge) in one simple query,
-      // then the writes and COMMIT in another. Values are inlined as literals by `bind`, which takes
-      // only bytes, safe integers and digit strings, so nothing a bundle carries can become SQL.
+      // challenge) in one simple query, then the writes and COMMIT in another. Values are inlined as
+      // literals by `bind`, which takes only bytes, safe integers and digit strings, so nothing a
+      // bundle carries can become SQL.
       open = true;
       const read = await this.#run(client, 'recording an appraisal', `BEGIN; SELECT pg_advisory_xact_lock(${lockKey(ueid)}); ${bind(EXECUTE_READ, [ueid, plan.checkpointSizes, plan.nonce?.nonce ?? null, plan.nonce?.expiresAt ?? null, plan.challenge?.nonce ?? null, plan.challenge?.now ?? null])}`);
       const row = (read as unknown as pg.QueryResult<Row>[])[2]!.rows[0]!;
