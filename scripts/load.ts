@@ -1,17 +1,24 @@
 /**
  * `npm run load`: the verification service under load on loopback (a benchmark, not a test). A fleet
  * of simulated chips (the verifier tests' one fixture) runs work and answers fresh challenges
- * concurrently through the real HTTP API of `hemkit serve`: each round is POST /v1/challenges for the
- * chip, the chip runs one workload and builds its evidence against the tree size the challenge names
- * (two new entries disclosed and opened), and POST /v1/challenges/{nonce}/evidence. Measured per
- * configuration (SQLite and PostgreSQL, 1 and 2 workers): appraisals/s, p50/p99 latency of the
- * evidence request, errors (any answer but 200 affirming), and appraisals per worker CPU-second;
- * beside the library's bare appraisal rate of bundles of the same shape, measured in the same run.
+ * through the real HTTP API of `hemkit serve`: a round is POST /v1/challenges for the chip, the chip
+ * runs one workload and builds its evidence against the tree size the verifier remembers (two new
+ * entries disclosed and opened), and POST /v1/challenges/{nonce}/evidence. Every chip's first round
+ * (its whole log) and a warm-up run live, unmeasured. The measured rounds' chip work is done ahead:
+ * each chip's next bundles are built, in order, for challenges issued before the timed phase, so
+ * that the simulated chips' signatures (made by real chips on their own silicon) do not take the
+ * cores the service is measured on; each measured round still issues a challenge for its chip (left
+ * unanswered), so the service does a live round's work. Measured per configuration (SQLite and
+ * PostgreSQL, 1 and 2 workers) with concurrent clients: appraisals/s, p50/p99 latency of the evidence
+ * request, errors (any answer but 200 affirming), and appraisals per worker CPU-second; beside the
+ * library's bare appraisal rate of bundles of the same shape, measured in the same run.
  *
  *   npm run load                     every configuration, 10 s each
- *   npm run load -- --seconds 5 --concurrency 16 --chips 128 --only sqlite
+ *   npm run load -- --seconds 5 --concurrency 16 --chips 128 --only sqlite --workers 1
+ *   npm run load -- --only postgres --workers 1 --profile /tmp/prof    workers write .cpuprofile files there
  *
- * Bounded: each configuration runs at most --seconds after its warm-up and at most --max rounds.
+ * Bounded: each configuration runs at most --seconds after its warm-up and at most --max rounds (the
+ * bundles built ahead, default 16,000).
  * PostgreSQL is the server on 127.0.0.1:5432 (HEMKIT_POSTGRES_URL), in a fresh database dropped after.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -19,7 +26,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { toHex } from '@hemkit/wire/bytes';
@@ -35,7 +42,8 @@ const { values: args } = parseArgs({
     warmup: { type: 'string', default: '2' },
     concurrency: { type: 'string', default: '16' },
     chips: { type: 'string', default: '256' },
-    max: { type: 'string', default: '200000' },
+    max: { type: 'string', default: '16000' },
+    profile: { type: 'string' },
     only: { type: 'string', multiple: true },
     workers: { type: 'string', multiple: true },
   },
@@ -47,6 +55,7 @@ const CHIPS = Number(args.chips);
 const MAX_ROUNDS = Number(args.max);
 const STORES = (args.only ?? ['sqlite', 'postgres']) as ('sqlite' | 'postgres')[];
 const WORKERS = (args.workers ?? ['1', '2']).map(Number);
+const PROFILE = args.profile === undefined ? undefined : resolve(args.profile);
 const PG_ADMIN = process.env.HEMKIT_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const NOW = T0 + 10;
 const OPS = 10n ** 15n;
@@ -136,6 +145,9 @@ interface ConfigResult {
   readonly workerCpu: number;
   readonly postgresCpu: number;
   readonly generatorCpu: number;
+  /** Bundles built ahead, and the time that took (not measured). */
+  readonly prepared: number;
+  readonly prepSeconds: number;
 }
 
 function cpuSecondsOf(pid: number): number {
@@ -152,9 +164,18 @@ function childrenOf(pid: number): number[] {
   return r.stdout.split('\n').map((s) => Number(s.trim())).filter((n) => n > 0);
 }
 
-function postgresPids(): number[] {
-  const r = spawnSync('ps', ['-C', 'postgres', '-o', 'pid='], { encoding: 'utf8' });
-  return r.stdout.split('\n').map((s) => Number(s.trim())).filter((n) => n > 0);
+/**
+ * The server processes of this run's database (its backends), not the whole server's: the server is
+ * shared with other work on these machines. The WAL writer and checkpointer are not counted.
+ */
+async function postgresPids(database: string): Promise<number[]> {
+  const c = new pg.Client({ connectionString: PG_ADMIN, connectionTimeoutMillis: 3000 });
+  await c.connect();
+  try {
+    return (await c.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = $1', [new URL(database).pathname.slice(1)])).rows.map((r) => r.pid);
+  } finally {
+    await c.end();
+  }
 }
 
 const sumCpu = (pids: readonly number[]) => pids.reduce((s, p) => s + cpuSecondsOf(p), 0);
@@ -163,7 +184,8 @@ async function startServer(dir: string, workers: number, database: string | unde
   const argv = ['packages/cli/bin/hemkit.js', 'serve', '--trust', join(dir, 'trust.json'), '--port', '0', '--workers', String(workers), '--rate-limit', '0'];
   if (database) argv.push('--database', database);
   else argv.push('--store', join(dir, `load-${workers}.sqlite`));
-  const child = spawn(process.execPath, argv, { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, HEMKIT_TIME: String(NOW), HEMKIT_DATABASE_URL: '' } });
+  // Forked workers inherit these node options (cluster's default execArgv).
+  const child = spawn(process.execPath, [...(PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE}`] : []), ...argv], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, HEMKIT_TIME: String(NOW), HEMKIT_DATABASE_URL: '' } });
   let err = '';
   const url = await new Promise<string>((resolve, reject) => {
     child.stderr!.on('data', (d: Buffer) => {
@@ -201,81 +223,129 @@ function client(base: string, sockets: number) {
     });
 }
 
+/** A bundle built ahead for a challenge issued ahead: the chip's work done before the timed phase. */
+interface Prepared {
+  readonly nonce: string;
+  readonly bundle: Uint8Array;
+}
+
 async function runConfig(dir: string, storeName: 'sqlite' | 'postgres', workers: number, database: string | undefined): Promise<ConfigResult> {
   const { child, url, workerPids } = await startServer(dir, workers, database);
   const http = client(url, CONCURRENCY);
   const fleet = makeFleet(CHIPS, `${storeName} ${workers}`);
   const errorKinds: Record<string, number> = {};
   const latencies: number[] = [];
-  let measuring = false;
   let rounds = 0;
   let errors = 0;
 
-  const round = async (c: SimChip): Promise<void> => {
+  const challenge = async (c: SimChip): Promise<{ nonce: string; knownTreeSize: number }> => {
     const ch = await http('POST', '/v1/challenges', JSON.stringify({ ueid: toHex(c.ueid) }), 'application/json');
     if (ch.status !== 201) throw new Error(`challenge: ${ch.status} ${ch.body.toString().slice(0, 200)}`);
-    const challenge = JSON.parse(ch.body.toString()) as { nonce: string; knownTreeSize: number };
-    const bundle = freshEvidence(c, new Uint8Array(Buffer.from(challenge.nonce, 'hex')), challenge.knownTreeSize);
+    return JSON.parse(ch.body.toString()) as { nonce: string; knownTreeSize: number };
+  };
+  /** Submits evidence; undefined when affirmed, else what went wrong. */
+  const submit = async (nonce: string, bundle: Uint8Array): Promise<{ kind: string | undefined; ms: number }> => {
     const t = performance.now();
-    const r = await http('POST', `/v1/challenges/${challenge.nonce}/evidence`, bundle, 'application/cbor');
+    const r = await http('POST', `/v1/challenges/${nonce}/evidence`, bundle, 'application/cbor');
     const ms = performance.now() - t;
-    let kind: string | undefined;
-    if (r.status !== 200) kind = `${r.status} ${(JSON.parse(r.body.toString()) as { code?: string }).code ?? ''}`;
-    else {
-      const ear = JSON.parse(r.body.toString()) as { submods: Record<string, { 'ear_status': string; 'hemkit.checks': { status: string; code?: string }[] }> };
-      const sub = Object.values(ear.submods)[0]!;
-      if (sub['ear_status'] !== 'affirming') kind = sub['hemkit.checks'].find((x) => x.status === 'fail')?.code ?? sub['ear_status'];
-    }
-    if (!measuring) {
-      if (kind) throw new Error(`warm-up round not affirmed: ${kind}`);
-      return;
-    }
+    if (r.status !== 200) return { kind: `${r.status} ${(JSON.parse(r.body.toString()) as { code?: string }).code ?? ''}`, ms };
+    // The result of one bundle has one submodule: affirmed when its one status says so (the service
+    // writes compact JSON). Only a result that is not is parsed in full, to name what failed.
+    const text = r.body.toString();
+    const at = text.indexOf('"ear_status":');
+    if (at >= 0 && at === text.lastIndexOf('"ear_status":') && text.startsWith('"ear_status":"affirming"', at)) return { kind: undefined, ms };
+    const ear = JSON.parse(text) as { submods: Record<string, { 'ear_status': string; 'hemkit.checks': { status: string; code?: string }[] }> };
+    const sub = Object.values(ear.submods)[0]!;
+    return { kind: sub['ear_status'] === 'affirming' ? undefined : (sub['hemkit.checks'].find((x) => x.status === 'fail')?.code ?? sub['ear_status']), ms };
+  };
+  /** An unmeasured round built live: a challenge, the chip's work and evidence, the appraisal. */
+  const liveRound = async (c: SimChip): Promise<void> => {
+    const ch = await challenge(c);
+    const { kind } = await submit(ch.nonce, freshEvidence(c, new Uint8Array(Buffer.from(ch.nonce, 'hex')), ch.knownTreeSize));
+    if (kind) throw new Error(`warm-up round not affirmed: ${kind}`);
+  };
+  const ahead = new Map<SimChip, Prepared[]>();
+  /**
+   * A measured round: a challenge issued for the chip, as in a live round, and the chip's next bundle
+   * built ahead (answering a challenge issued ahead). The challenge issued here is left unanswered:
+   * the service does the same work per round as in a live round, and the chips' signatures, which
+   * real chips make on their own silicon, do not take the cores the service is measured on.
+   */
+  const measuredRound = async (c: SimChip): Promise<boolean> => {
+    const next = ahead.get(c)?.shift();
+    if (next === undefined) return false;
+    await challenge(c);
+    const { kind, ms } = await submit(next.nonce, next.bundle);
     rounds++;
     latencies.push(ms);
     if (kind) {
       errors++;
       errorKinds[kind] = (errorKinds[kind] ?? 0) + 1;
     }
+    return true;
   };
 
   // Every chip once first (its whole log, a new chip to the verifier), then the warm-up, unmeasured.
   const queue = [...fleet];
-  const drain = async (until: () => boolean) => {
+  /** Rounds on the chips in turn, each chip in one round at a time, until `until`; a round that returns false drops its chip. */
+  const drain = async (round: (c: SimChip) => Promise<boolean | void>, until: () => boolean) => {
     await Promise.all(
       Array.from({ length: CONCURRENCY }, async () => {
         while (!until()) {
           const c = queue.shift();
           if (c === undefined) return;
+          let keep = true;
           try {
-            await round(c);
+            keep = (await round(c)) !== false;
           } finally {
-            queue.push(c);
+            if (keep) queue.push(c);
           }
         }
       }),
     );
   };
   let primed = 0;
-  await drain(() => ++primed > CHIPS);
+  await drain(liveRound, () => ++primed > CHIPS);
   const warmEnd = performance.now() + WARMUP * 1000;
-  await drain(() => performance.now() > warmEnd);
+  await drain(liveRound, () => performance.now() > warmEnd);
 
-  measuring = true;
+  // The measured rounds' challenges and bundles, ahead: each chip's in order, each against the tree
+  // size the verifier will remember once the chip's previous bundle is affirmed.
+  const perChip = Math.ceil(MAX_ROUNDS / CHIPS);
+  const prepStarted = performance.now();
+  let prepared = 0;
+  await drain(async (c) => {
+    if (ahead.has(c)) return false;
+    const list: Prepared[] = [];
+    ahead.set(c, list);
+    for (let i = 0; i < perChip; i++) {
+      const ch = await challenge(c);
+      const known = c.log.size;
+      if (i === 0 && ch.knownTreeSize !== known) throw new Error(`challenge names tree size ${ch.knownTreeSize}, the chip's affirmed head is ${known}`);
+      list.push({ nonce: ch.nonce, bundle: freshEvidence(c, new Uint8Array(Buffer.from(ch.nonce, 'hex')), known) });
+      prepared++;
+    }
+    return false;
+  }, () => false);
+  const prepSeconds = (performance.now() - prepStarted) / 1000;
+
   const cpu0 = sumCpu(workerPids);
-  const pg0 = database ? sumCpu(postgresPids()) : 0;
+  const backends = database ? await postgresPids(database) : [];
+  const pg0 = sumCpu(backends);
   const gen0 = process.cpuUsage();
   const started = performance.now();
   const end = started + SECONDS * 1000;
-  await drain(() => performance.now() > end || rounds >= MAX_ROUNDS);
+  queue.splice(0, queue.length, ...fleet);
+  await drain(measuredRound, () => performance.now() > end || rounds >= MAX_ROUNDS);
   const seconds = (performance.now() - started) / 1000;
   const gen = process.cpuUsage(gen0);
   const workerCpu = sumCpu(workerPids) - cpu0;
-  const postgresCpu = database ? sumCpu(postgresPids()) - pg0 : 0;
+  const postgresCpu = sumCpu(backends) - pg0;
   await stopServer(child);
 
   latencies.sort((a, b) => a - b);
   const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? NaN;
-  return { store: storeName, workers, appraisals: rounds, seconds, p50: pct(0.5), p99: pct(0.99), errors, errorKinds, workerCpu, postgresCpu, generatorCpu: (gen.user + gen.system) / 1e6 };
+  return { store: storeName, workers, appraisals: rounds, seconds, p50: pct(0.5), p99: pct(0.99), errors, errorKinds, workerCpu, postgresCpu, generatorCpu: (gen.user + gen.system) / 1e6, prepared, prepSeconds };
 }
 
 // --- main ---------------------------------------------------------------------------------------
@@ -334,7 +404,7 @@ function line(r: ConfigResult): string {
   const perCpu = r.workerCpu > 0 ? (r.appraisals / r.workerCpu).toFixed(0) : '?';
   const kinds = Object.entries(r.errorKinds).map(([k, n]) => `${k}×${n}`).join(', ');
   const cpuRatio = r.workerCpu > 0 ? (r.appraisals / r.workerCpu / lib.perCpuSecond).toFixed(2) : '?';
-  return `${r.store.padEnd(8)} ${r.workers} worker${r.workers === 1 ? ' ' : 's'}: ${rate.toFixed(0).padStart(5)} appraisals/s (${(rate / lib.perSecond).toFixed(2)} of the library's wall rate), p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, errors ${r.errors}${kinds ? ` (${kinds})` : ''}; ${perCpu} appraisals per worker CPU-second (${cpuRatio} of the library's) (workers ${r.workerCpu.toFixed(1)} s, generator ${r.generatorCpu.toFixed(1)} s${r.store === 'postgres' ? `, PostgreSQL ${r.postgresCpu.toFixed(1)} s` : ''} of CPU)`;
+  return `${r.store.padEnd(8)} ${r.workers} worker${r.workers === 1 ? ' ' : 's'}: ${rate.toFixed(0).padStart(5)} appraisals/s (${(rate / lib.perSecond).toFixed(2)} of the library's wall rate), p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, errors ${r.errors}${kinds ? ` (${kinds})` : ''}; ${perCpu} appraisals per worker CPU-second (${cpuRatio} of the library's) (workers ${r.workerCpu.toFixed(1)} s, generator ${r.generatorCpu.toFixed(1)} s${r.store === 'postgres' ? `, PostgreSQL backends ${r.postgresCpu.toFixed(1)} s` : ''} of CPU; ${r.store === 'postgres' ? `${(((r.workerCpu + r.postgresCpu) / r.appraisals) * 1000).toFixed(2)} ms of worker and database CPU per appraisal; ` : ''}${r.prepared} bundles built ahead in ${r.prepSeconds.toFixed(1)} s, not measured)`;
 }
 
 for (const store of STORES) {

@@ -16,7 +16,7 @@ import { createMerkleHasher } from '@hemkit/wire/merkle';
 import { evidenceBundle, type SigningKey } from '@hemkit/wire/messages';
 import { appraiseAsync, resultToJson, signResult, type Policy, type ReferenceValues, type TrustAnchors, type VerifiedChain } from '@hemkit/verifier';
 import { accountFleet, DEFAULT_THRESHOLDS, fleetReportToJson, type AppraisedChip } from '@hemkit/verifier/accounting';
-import type { AsyncVerifierStore, ChipState } from '@hemkit/verifier/store';
+import type { AsyncVerifierStore, ChipState, StoredChallenge } from '@hemkit/verifier/store';
 import { ServiceMetrics } from './metrics.js';
 import { OPENAPI } from './openapi.js';
 import { PROBLEM_MEDIA_TYPE, ServiceProblem, toProblem } from './problem.js';
@@ -161,17 +161,16 @@ export async function buildService(options: ServiceOptions): Promise<FastifyInst
     mustBeBundle(bytes);
     const nonce = fromHex(request.params.nonce);
     const now = options.clock();
-    const challenge = await options.store.getChallenge(nonce, now);
-    if (challenge === undefined) throw new ServiceProblem('SERVICE_CHALLENGE_UNKNOWN', 404, 'no live challenge has this nonce: ask for a new one');
     const started = process.hrtime.bigint();
+    // The challenge is read in the appraisal's transaction (one round trip fewer than before it); a
+    // nonce never issued, or expired, refuses the evidence before any check runs, and records nothing.
     const appraisal = await appraiseAsync(bytes, {
       trust: options.trust,
       reference: options.reference,
       policy: options.policy,
       store: options.store,
       now,
-      expectedNonce: nonce,
-      ...(challenge.ueid ? { expectedUeid: challenge.ueid } : {}),
+      challenge: { nonce, accept: challengeKnown },
       backend: options.backend,
       hasher,
       chainCache,
@@ -245,6 +244,10 @@ function resultForm(request: FastifyRequest, canSign: boolean): boolean {
   // An exact signed type preferred over a wildcard: */* alone gives JSON.
   const explicitSigned = ranges.some((r) => ['application/eat+cwt', 'application/vnd.hemkit.appraisal-result+cbor'].includes(r.type) && r.q > 0);
   return canSign && explicitSigned && signed >= json;
+}
+
+function challengeKnown(found: StoredChallenge | undefined): void {
+  if (found === undefined) throw new ServiceProblem('SERVICE_CHALLENGE_UNKNOWN', 404, 'no live challenge has this nonce: ask for a new one');
 }
 
 /** A body that is not an evidence bundle at all is unusable input (422 with its code), as for `hemkit verify`. */

@@ -10,7 +10,7 @@ import { HemkitError, type ErrorCode } from '@hemkit/wire/errors';
 import * as checks from './checks/evidence-checks.js';
 import type { AppraisalInputs, Decoded, DisclosedWorkload } from './checks/context.js';
 import type { ChipMemory, ChipUpdate, VerifierStore } from './store/types.js';
-import type { AppraisalPlan, AsyncVerifierStore, NonceLedger } from './store/async-types.js';
+import type { AppraisalPlan, AsyncVerifierStore, NonceLedger, StoredChallenge } from './store/async-types.js';
 import { bytesEqual } from '@hemkit/wire/bytes';
 import { tierOf, trustworthinessVector, type TrustworthinessVector } from './ar4si.js';
 
@@ -138,7 +138,17 @@ export function appraise(bytes: Uint8Array, inputs: AppraisalInputs): Appraisal 
 }
 
 /** The inputs of an appraisal against an asynchronous store (specs/verifier.md §4.1). */
-export type AsyncAppraisalInputs = Omit<AppraisalInputs, 'store'> & { readonly store: AsyncVerifierStore };
+export type AsyncAppraisalInputs = Omit<AppraisalInputs, 'store'> & {
+  readonly store: AsyncVerifierStore;
+  /**
+   * The challenge the evidence answers, read in the appraisal's own transaction rather than before
+   * it (specs/verifier.md §4.1): its nonce is the expected nonce, and the chip it names, if any, the
+   * expected UEID (both replace `expectedNonce` and `expectedUeid`). `accept` sees the challenge as
+   * found at `now` (undefined: never issued, or expired) before any check uses it, and throws to
+   * refuse the evidence; nothing is then recorded and the error passes through.
+   */
+  readonly challenge?: { readonly nonce: Uint8Array; readonly accept: (found: StoredChallenge | undefined) => void };
+};
 
 /**
  * `appraise` against an asynchronous store (PostgreSQL, or any store through `asAsyncStore`): the same
@@ -154,17 +164,36 @@ export async function appraiseAsync(bytes: Uint8Array, inputs: AsyncAppraisalInp
     if (!(e instanceof HemkitError)) throw e;
     decoded = e;
   }
-  const unused = { ...inputs, store: NO_STORE };
-  if (decoded instanceof HemkitError) return runChecks(unused, undefined, decoded).appraisal;
+  const challenge = inputs.challenge;
+  if (decoded instanceof HemkitError) {
+    // No chip to appraise, so no transaction: the challenge is read on its own.
+    let expected = inputs;
+    if (challenge !== undefined) {
+      const c = await inputs.store.getChallenge(challenge.nonce, inputs.now);
+      challenge.accept(c);
+      expected = answering(inputs, challenge.nonce, c);
+    }
+    return runChecks({ ...expected, store: NO_STORE }, undefined, decoded).appraisal;
+  }
   const found = decoded;
-  return inputs.store.appraise(found.report.claims.ueid, planOf(found, inputs), (memory, ledger) => {
-    const { appraisal, update } = runChecks({ ...inputs, store: ledgerStore(ledger) }, memory, found);
+  const expectedNonce = challenge?.nonce ?? inputs.expectedNonce;
+  const plan = planOf(found, expectedNonce === undefined ? inputs : { ...inputs, expectedNonce });
+  return inputs.store.appraise(found.report.claims.ueid, challenge === undefined ? plan : { ...plan, challenge: { nonce: challenge.nonce, now: inputs.now } }, (memory, ledger, c) => {
+    if (challenge !== undefined) challenge.accept(c);
+    const expected = challenge === undefined ? inputs : answering(inputs, challenge.nonce, c);
+    const { appraisal, update } = runChecks({ ...expected, store: ledgerStore(ledger) }, memory, found);
     return update === undefined ? { result: appraisal } : { result: appraisal, update };
   });
 }
 
+/** The inputs with the expected nonce and chip of the challenge the evidence answers. */
+function answering<I extends AsyncAppraisalInputs>(inputs: I, nonce: Uint8Array, c: StoredChallenge | undefined): I {
+  const { expectedUeid: _dropped, ...rest } = inputs;
+  return { ...rest, expectedNonce: nonce, ...(c?.ueid !== undefined ? { expectedUeid: c.ueid } : {}) } as I;
+}
+
 /** The checkpoint sizes check 10 may look up, and the nonce check 5 may use, with its expiry there. */
-function planOf(d: Decoded, inputs: AsyncAppraisalInputs): AppraisalPlan {
+function planOf(d: Decoded, inputs: Pick<AsyncAppraisalInputs, 'policy' | 'expectedNonce' | 'now'>): AppraisalPlan {
   const checkpointSizes = d.checkpoints.map((c) => c.claims.treeSize);
   const p = inputs.policy;
   const nonce = d.report.claims.nonce;

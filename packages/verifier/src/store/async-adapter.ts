@@ -7,15 +7,23 @@
 import { HemkitError } from '@hemkit/wire/errors';
 import { bytesEqual, toHex } from '@hemkit/wire/bytes';
 import type { AppraisalPlan, AsyncDecide, AsyncVerifierStore, ChallengeRequest, ChipState, NonceLedger, RememberedChip } from './async-types.js';
-import type { ServiceRecords } from './service-records.js';
+import { checkPlannedChallenge, type ServiceRecords } from './service-records.js';
 import type { ChipMemory, VerifierStore } from './types.js';
 
 /** Lifts a synchronous store to the asynchronous contract. */
 export function asAsyncStore(store: VerifierStore & ServiceRecords): AsyncVerifierStore {
   // Each method is async, so a synchronous throw becomes a rejected promise, as from a remote store.
   return {
-    appraise: async <T>(ueid: Uint8Array, plan: AppraisalPlan, decide: AsyncDecide<T>): Promise<T> =>
-      store.appraise(ueid, (memory) => decide(memory === undefined ? undefined : plannedMemory(memory, plan), plannedLedger(plan, (n, e) => store.useNonce(n, e)))),
+    appraise: async <T>(ueid: Uint8Array, plan: AppraisalPlan, decide: AsyncDecide<T>): Promise<T> => {
+      if (plan.challenge !== undefined) checkPlannedChallenge(plan.challenge);
+      return store.appraise(ueid, (memory) =>
+        decide(
+          memory === undefined ? undefined : plannedMemory(memory, plan),
+          plannedLedger(plan, (n, e) => store.useNonce(n, e)),
+          plan.challenge === undefined ? undefined : store.getChallenge(plan.challenge.nonce, plan.challenge.now),
+        ),
+      );
+    },
     useNonce: async (nonce, expiresAt) => store.useNonce(nonce, expiresAt),
     getChip: async (ueid) => {
       const memory = store.getChip(ueid);

@@ -22,6 +22,12 @@ export interface AppraisalPlan {
    * see it fresh at most once. If `decide` does not use it, the claim is withdrawn before commit.
    */
   readonly nonce?: { readonly nonce: Uint8Array; readonly expiresAt: number };
+  /**
+   * The challenge `decide` may see: the store reads it in the same transaction, as `getChallenge`
+   * would at `now`, and hands it to `decide` (undefined when never issued, or expired). A service
+   * answering evidence against a challenge so saves the round trip of reading it first.
+   */
+  readonly challenge?: { readonly nonce: Uint8Array; readonly now: number };
 }
 
 /** The nonce ledger `decide` sees: synchronous, answering for the nonce the plan claimed. */
@@ -30,7 +36,8 @@ export interface NonceLedger {
   useNonce(nonce: Uint8Array, expiresAt: number): boolean;
 }
 
-export type AsyncDecide<T> = (memory: ChipMemory | undefined, nonces: NonceLedger) => { result: T; update?: ChipUpdate };
+/** `challenge` is the plan's challenge as found (always undefined when the plan names none). */
+export type AsyncDecide<T> = (memory: ChipMemory | undefined, nonces: NonceLedger, challenge: StoredChallenge | undefined) => { result: T; update?: ChipUpdate };
 
 /**
  * A chip's remembered state, as the read endpoints show it: everything but the checkpoint list, which

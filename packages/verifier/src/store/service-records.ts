@@ -25,6 +25,12 @@ export function checkChallenge(c: ChallengeRequest): void {
   if (c.expiresAt < c.issuedAt) bad('"expiresAt" is before "issuedAt"');
 }
 
+/** Refuses a plan's challenge lookup the stores could not answer exactly. */
+export function checkPlannedChallenge(c: { readonly nonce: Uint8Array; readonly now: number }): void {
+  if (!(c.nonce instanceof Uint8Array) || c.nonce.length < 8 || c.nonce.length > 64) throw new HemkitError('VERIFIER_STORE_INVALID_INPUT', 'the plan\'s challenge: "nonce" must be 8 to 64 bytes');
+  if (!SAFE(c.now)) throw new HemkitError('VERIFIER_STORE_INVALID_INPUT', 'the plan\'s challenge: "now" must be a non-negative safe integer');
+}
+
 export function copyChallenge(c: StoredChallenge): StoredChallenge {
   return { nonce: c.nonce.slice(), ueid: c.ueid?.slice(), knownTreeSize: c.knownTreeSize, issuedAt: c.issuedAt, expiresAt: c.expiresAt };
 }

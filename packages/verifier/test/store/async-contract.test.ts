@@ -217,6 +217,24 @@ describe.each(KINDS)('$name', (kind) => {
       expect(await store.issueChallenge({ nonce: other, ueid: undefined, issuedAt: 1, expiresAt: 2 })).toEqual({ nonce: other, ueid: undefined, knownTreeSize: 0, issuedAt: 1, expiresAt: 2 });
     });
 
+    it('shows decide the challenge the plan names, as getChallenge would at the plan\'s time, and no other', async () => {
+      await record(store, update(CHIP, { checkpoints: [checkpoint(3)] }));
+      const challenge = await store.issueChallenge({ nonce: NONCE, ueid: CHIP, issuedAt: 1_800_000_000, expiresAt: 1_800_000_600 });
+      const seen = (plan: AppraisalPlan) => store.appraise(CHIP, plan, (_m, _l, c) => ({ result: c }));
+      expect(await seen({ checkpointSizes: [], challenge: { nonce: NONCE, now: 1_800_000_600 } })).toEqual(challenge);
+      expect(await seen({ checkpointSizes: [], challenge: { nonce: NONCE, now: 1_800_000_601 } })).toBeUndefined();
+      expect(await seen({ checkpointSizes: [], challenge: { nonce: new Uint8Array(16), now: 1_800_000_000 } })).toBeUndefined();
+      expect(await seen(NO_PLAN)).toBeUndefined();
+      const anonymous = new Uint8Array(16).fill(0x4f);
+      await store.issueChallenge({ nonce: anonymous, ueid: undefined, issuedAt: 1, expiresAt: 2 });
+      expect(await seen({ checkpointSizes: [], challenge: { nonce: anonymous, now: 2 } })).toEqual({ nonce: anonymous, ueid: undefined, knownTreeSize: 0, issuedAt: 1, expiresAt: 2 });
+    });
+
+    it('refuses a planned challenge it could not look up exactly with VERIFIER_STORE_INVALID_INPUT', async () => {
+      await expectRejection(store.appraise(CHIP, { checkpointSizes: [], challenge: { nonce: new Uint8Array(4), now: 1 } }, () => ({ result: undefined })), 'VERIFIER_STORE_INVALID_INPUT');
+      await expectRejection(store.appraise(CHIP, { checkpointSizes: [], challenge: { nonce: NONCE, now: -1 } }, () => ({ result: undefined })), 'VERIFIER_STORE_INVALID_INPUT');
+    });
+
     it('refuses a challenge it could not keep exactly with VERIFIER_STORE_INVALID_INPUT', async () => {
       await expectRejection(store.issueChallenge({ nonce: new Uint8Array(4), ueid: undefined, issuedAt: 1, expiresAt: 2 }), 'VERIFIER_STORE_INVALID_INPUT');
       await expectRejection(store.issueChallenge({ nonce: NONCE, ueid: undefined, issuedAt: 2, expiresAt: 1 }), 'VERIFIER_STORE_INVALID_INPUT');

@@ -69,9 +69,14 @@ afterAll(async () => {
 
 const bytes = (hex: string) => new Uint8Array(Buffer.from(hex, 'hex'));
 
+const MODES = [
+  { mode: 'expected nonce and chip given', viaChallenge: false },
+  { mode: 'read from the challenge in the transaction', viaChallenge: true },
+];
+
 describe.each(KINDS)('evidence vectors through appraiseAsync, $name store', (kind) => {
   const backend = getBackend('node');
-  it.skipIf(kind.skip).each(files)('%s: every vector appraises to its recorded outcome, in order', async (file) => {
+  it.skipIf(kind.skip).for(MODES.flatMap((m) => files.map((file) => ({ ...m, file }))))('$file ($mode): every vector appraises to its recorded outcome, in order', async ({ file, viaChallenge }) => {
     const f = JSON.parse(readFileSync(join(DIR, file), 'utf8')) as EvidenceFile;
     const base = {
       trust: parseTrustAnchors(f.trust),
@@ -88,18 +93,75 @@ describe.each(KINDS)('evidence vectors through appraiseAsync, $name store', (kin
           store = await kind.open();
           if (v.memory !== undefined) await remember(store, v.memory);
         }
+        const expected = v.nonce !== null && viaChallenge ? { challenge: await challengeFor(store, v) } : {
+          ...(v.nonce === null ? {} : { expectedNonce: bytes(v.nonce) }),
+          ...(v.expectedUeid === undefined ? {} : { expectedUeid: bytes(v.expectedUeid) }),
+        };
         const a = await appraiseAsync(bytes(v.bundle), {
           ...base,
           ...(v.trust ? { trust: parseTrustAnchors(v.trust) } : {}),
           ...(v.reference ? { reference: parseReferenceValues(v.reference) } : {}),
           store,
           now: v.now,
-          ...(v.nonce === null ? {} : { expectedNonce: bytes(v.nonce) }),
-          ...(v.expectedUeid === undefined ? {} : { expectedUeid: bytes(v.expectedUeid) }),
+          ...expected,
         });
         const outcome = Object.fromEntries(a.checks.map((c) => [c.id, c.status === 'fail' ? c.code! : c.status]));
         expect({ id: v.id, status: a.status, checks: outcome }).toEqual({ id: v.id, status: v.expected.status, checks: v.expected.checks });
       }
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+/**
+ * The vector's nonce and chip as a challenge the store remembers (issued once: a vector that reuses a
+ * nonce answers the same challenge), for appraiseAsync to read in its transaction; its `accept`
+ * insists that the challenge is found.
+ */
+async function challengeFor(store: AsyncVerifierStore, v: EvidenceFile['vectors'][number]) {
+  const nonce = bytes(v.nonce!);
+  const ueid = v.expectedUeid === undefined ? undefined : bytes(v.expectedUeid);
+  const known = await store.getChallenge(nonce, v.now);
+  if (known === undefined) await store.issueChallenge({ nonce, ueid, issuedAt: v.now, expiresAt: v.now + 3600 });
+  else expect(known.ueid).toEqual(ueid);
+  return {
+    nonce,
+    accept: (found: unknown) => {
+      if (found === undefined) throw new Error(`${v.id}: the challenge issued for it was not found`);
+    },
+  };
+}
+
+describe.each(KINDS)('evidence against a challenge, $name store', (kind) => {
+  const backend = getBackend('node');
+  it.skipIf(kind.skip)('refuses, through accept, evidence against a challenge never issued or expired, and records nothing', async () => {
+    const f = JSON.parse(readFileSync(join(DIR, files[0]!), 'utf8')) as EvidenceFile;
+    const v = f.vectors.find((x) => x.nonce !== null && x.expected.status === 'affirming' && x.memory === undefined)!;
+    const inputs = {
+      trust: parseTrustAnchors(v.trust ?? f.trust),
+      reference: parseReferenceValues(v.reference ?? f.reference),
+      policy: parsePolicy(f.policy),
+      backend,
+      hasher: createMerkleHasher((d: Uint8Array) => backend.sha256(d)),
+      now: v.now,
+    };
+    const store = await kind.open();
+    try {
+      const nonce = bytes(v.nonce!);
+      const refused = new Error('no such challenge');
+      const seen: unknown[] = [];
+      const accept = (found: unknown) => {
+        seen.push(found);
+        if (found === undefined) throw refused;
+      };
+      await expect(appraiseAsync(bytes(v.bundle), { ...inputs, store, challenge: { nonce, accept } })).rejects.toBe(refused);
+      await store.issueChallenge({ nonce, ueid: undefined, issuedAt: v.now - 10, expiresAt: v.now - 1 });
+      await expect(appraiseAsync(bytes(v.bundle), { ...inputs, store, challenge: { nonce, accept } })).rejects.toBe(refused);
+      expect(seen).toEqual([undefined, undefined]);
+      // Nothing was recorded: the chip is unknown and the nonce still fresh.
+      expect(await store.listChips()).toEqual([]);
+      expect(await store.useNonce(nonce, v.now + 600)).toBe(true);
     } finally {
       await store.close();
     }
