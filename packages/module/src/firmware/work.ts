@@ -25,8 +25,16 @@ export function attestationKey(state: ChipState, env: ModuleEnv): SigningKey {
   return key;
 }
 
+/** The device identity key (DICE: UDS only), cached like the attestation key: a chip's manufacture, provisioning and every boot sign with it. */
 export function deviceIdentityKey(state: ChipState, env: ModuleEnv): SigningKey {
-  return deriveDeviceIdentityKey(state.uds, state.keyAlg, env.backend);
+  const id = `${toHex(state.uds)}/device-identity/${state.keyAlg}`;
+  let key = keyCache.get(id);
+  if (key === undefined) {
+    key = deriveDeviceIdentityKey(state.uds, state.keyAlg, env.backend);
+    if (keyCache.size > 1024) keyCache.clear();
+    keyCache.set(id, key);
+  }
+  return key;
 }
 
 /** The chip's log key and note origin (specs/messages/checkpoint.md §2.1, §2.2), which no firmware changes. */
