@@ -155,6 +155,7 @@ export function createNodeBackend(options: NodeBackendOptions = {}): CryptoBacke
    * key on this machine, the largest cost of a simulated chip's key setup). Node reads only `d` of a
    * private OKP JWK and derives the public key itself (it checks no more of `x` than that it is a
    * string), so `x` is left empty; should a Node release refuse that, the DER import below serves.
+   * One cost: the seed's base64url copy is a string, which cannot be wiped as the DER buffer is.
    * Either way the key is the seed's: publicKey() exports what OpenSSL derived from it, and the
    * backend tests compare that with noble's.
    */
