@@ -8,7 +8,7 @@
  */
 import { sha256 } from '@noble/hashes/sha2.js';
 import { encode } from '@hemkit/wire/cbor';
-import { getBackend } from '@hemkit/wire/crypto/node';
+import { createNodeBackend } from '@hemkit/wire/crypto/node';
 import { createMerkleHasher } from '@hemkit/wire/merkle';
 import { toHex } from '@hemkit/wire/bytes';
 import { CMD, REPLAY, workloadDescriptor } from '@hemkit/wire/messages';
@@ -32,7 +32,12 @@ import { CHIP_RATE, shareOf, type Operator } from './scenario.js';
 /** The accounting's clock: every appraisal happens at it, every licence is judged against it. */
 export const SIM_NOW = 1_800_000_000;
 const HWMODEL = new TextEncoder().encode('hemkit-sim-a1');
-const backend = getBackend('node');
+/**
+ * The node backend, with a small public-key cache: every chip's own keys are verified within its one
+ * appraisal, so only the fleet's shared keys (manufacturer, licence issuers) are worth keeping, and a
+ * cache of thousands of chips' keys would only be memory held.
+ */
+const backend = createNodeBackend({ publicKeyCacheSize: 64 });
 const hasher = createMerkleHasher((d) => backend.sha256(d));
 
 export interface FleetKeys {

@@ -1,11 +1,13 @@
 /**
  * The simulation on worker threads: the fleet is cut into consecutive ranges of chips, one per
- * worker; their results, concatenated in order, are exactly the sequential run's, so the seed
- * alone still decides every number but time. Accounting runs here, once, on all of them.
+ * worker; each worker streams its chips' records here as it drives them, into a ledger of its
+ * range; the ledgers, concatenated in order, are exactly the sequential run's, so the seed alone
+ * still decides every number but time. Accounting runs here, once, on all of them.
  */
 import { Worker } from 'node:worker_threads';
 import { generateFleet } from './scenario.js';
-import { account, DEFAULT_CHIPS, DEFAULT_SEED, type ShardResult, type SimulationOptions, type SimulationResult } from './simulate.js';
+import { Interned, Ledger } from './ledger.js';
+import { account, DEFAULT_CHIPS, DEFAULT_SEED, type SimulationOptions, type SimulationResult } from './simulate.js';
 import type { WorkerJob, WorkerMessage } from './worker.js';
 
 export interface ParallelOptions extends SimulationOptions {
@@ -26,17 +28,20 @@ export async function simulateParallel(options: ParallelOptions = {}): Promise<S
   const started = performance.now();
   let done = 0;
   const bounds = Array.from({ length: count + 1 }, (_, i) => Math.round((fleet.chips * i) / count));
-  const shards = await Promise.all(
+  const interned = new Interned();
+  const ledgers = await Promise.all(
     bounds.slice(0, -1).map(
       (from, i) =>
-        new Promise<ShardResult>((resolve, reject) => {
+        new Promise<Ledger>((resolve, reject) => {
+          const ledger = new Ledger(interned);
           const worker = start({ seed, chips: fleet.chips, from, to: bounds[i + 1]! });
           worker.on('message', (m: WorkerMessage) => {
-            if (m.kind === 'progress') {
-              done += m.done;
+            if (m.kind === 'chips') {
+              for (const r of m.records) ledger.add(r);
+              done += m.records.length;
               options.onProgress?.(done, fleet.chips);
             } else {
-              resolve(m.result);
+              resolve(ledger);
               void worker.terminate();
             }
           });
@@ -47,5 +52,5 @@ export async function simulateParallel(options: ParallelOptions = {}): Promise<S
         }),
     ),
   );
-  return account(fleet, shards, (performance.now() - started) / 1000);
+  return account(fleet, ledgers, (performance.now() - started) / 1000);
 }
