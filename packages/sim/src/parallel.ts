@@ -7,7 +7,7 @@
 import { Worker } from 'node:worker_threads';
 import { generateFleet } from './scenario.js';
 import { Interned, Ledger } from './ledger.js';
-import { account, DEFAULT_CHIPS, DEFAULT_SEED, type SimulationOptions, type SimulationResult } from './simulate.js';
+import { account, cpuSince, DEFAULT_CHIPS, DEFAULT_SEED, type SimulationOptions, type SimulationResult } from './simulate.js';
 import type { WorkerJob, WorkerMessage } from './worker.js';
 
 export interface ParallelOptions extends SimulationOptions {
@@ -26,6 +26,7 @@ export async function simulateParallel(options: ParallelOptions = {}): Promise<S
   const count = Math.max(1, Math.min(options.workers ?? 2, 64));
   const start = options.startWorker ?? ((job: WorkerJob) => new Worker(new URL('./worker.js', import.meta.url), { workerData: job }));
   const started = performance.now();
+  const cpu = process.cpuUsage();
   let done = 0;
   const bounds = Array.from({ length: count + 1 }, (_, i) => Math.round((fleet.chips * i) / count));
   const interned = new Interned();
@@ -52,5 +53,5 @@ export async function simulateParallel(options: ParallelOptions = {}): Promise<S
         }),
     ),
   );
-  return account(fleet, ledgers, (performance.now() - started) / 1000);
+  return account(fleet, ledgers, { wall: (performance.now() - started) / 1000, cpu: cpuSince(cpu) });
 }

@@ -59,8 +59,11 @@ export interface SimulationResult {
   readonly scores: readonly StrategyScore[];
   readonly report: LineageReport;
   readonly curves: readonly LineageCurve[];
-  /** Driving every chip (module, evidence, appraisal); lineage accounting of the evidence alone. */
-  readonly seconds: { readonly drive: number; readonly accounting: number };
+  /**
+   * Driving every chip (module, evidence, appraisal), wall clock and the process's CPU in every
+   * thread (the steadier figure on a shared machine); lineage accounting of the evidence alone.
+   */
+  readonly seconds: { readonly drive: number; readonly driveCpu: number; readonly accounting: number };
   readonly peakRssBytes: number;
 }
 
@@ -127,12 +130,13 @@ function recordOf(holder: string, outcome: ChipOutcome): ChipRecord {
 export function simulate(options: SimulationOptions = {}): SimulationResult {
   const fleet = generateFleet(options.seed ?? DEFAULT_SEED, options.chips ?? DEFAULT_CHIPS);
   const started = performance.now();
+  const cpu = process.cpuUsage();
   const ledger = new Ledger(new Interned());
   driveRange(fleet, 0, fleet.chips, (record) => {
     ledger.add(record);
     options.onProgress?.(ledger.chips, fleet.chips);
   });
-  return account(fleet, [ledger], (performance.now() - started) / 1000);
+  return account(fleet, [ledger], { wall: (performance.now() - started) / 1000, cpu: cpuSince(cpu) });
 }
 
 export const DEFAULT_SEED = 'hemkit-sim-1';
@@ -143,7 +147,7 @@ export const DEFAULT_CHIPS = 10_000;
  * accounting input is built from the ledgers, used and dropped before the next is built, so the
  * peak is one accounting's input and working set, not all of them at once.
  */
-export function account(fleet: Fleet, ledgers: readonly Ledger[], driveSeconds: number): SimulationResult {
+export function account(fleet: Fleet, ledgers: readonly Ledger[], drive: { readonly wall: number; readonly cpu: number }): SimulationResult {
   const idsOf = new Map<string, Operator>();
   for (const operator of fleet.operators) for (const p of operator.plan) idsOf.set(p.workloadId ?? '', operator);
   for (const operator of fleet.operators) for (let k = 0; k < operator.chips; k++) idsOf.set(`${operator.id}-chip-${k}`, operator);
@@ -191,7 +195,7 @@ export function account(fleet: Fleet, ledgers: readonly Ledger[], driveSeconds: 
     scores,
     report,
     curves,
-    seconds: { drive: driveSeconds, accounting: accountingSeconds },
+    seconds: { drive: drive.wall, driveCpu: drive.cpu, accounting: accountingSeconds },
     peakRssBytes: process.resourceUsage().maxRSS * 1024,
   };
 }
@@ -204,6 +208,12 @@ function lineageEvidence(fleet: Fleet, ledgers: readonly Ledger[], ueids: readon
     l.lineageChips(ueids[i]!, chips);
   });
   return { workloads, chips, declaredModels: fleet.declaredModels };
+}
+
+/** CPU seconds of this process, every thread, since `start`. */
+export function cpuSince(start: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1e6;
 }
 
 /** A UEID for a chip that never reported (the register's entry for it), distinct from every made chip's. */
