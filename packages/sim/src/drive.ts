@@ -128,7 +128,22 @@ export function licenceOf(plan: ChipPlan): { opsQuota: bigint; expiry: number } 
   return { opsQuota, expiry: SIM_NOW + plan.operator.licenceRemainingSeconds };
 }
 
-export function driveChip(keys: FleetKeys, seed: string, plan: ChipPlan): ChipOutcome {
+/** A chip made, provisioned and licensed by the fleet's parties, that has run its share of the plan. */
+interface RunChip {
+  readonly chip: InProcessChip;
+  readonly label: string;
+  readonly ueid: Uint8Array;
+  readonly licence: Uint8Array;
+  readonly openings: ReadonlyMap<number, WorkloadSecrets>;
+  readonly opsQuota: bigint;
+  readonly expiry: number;
+}
+
+/**
+ * A chip through the module up to its evidence: manufactured, provisioned and licensed, its share
+ * of the plan run (every workload naming its model states). A silent chip stops here.
+ */
+export function runChip(keys: FleetKeys, seed: string, plan: ChipPlan): RunChip {
   const label = `${seed}/chip-${plan.index}`;
   const clock = new ManualClock(SIM_NOW - 10);
   const chip = new InProcessChip({ log: new MemoryLogStore(hasher), now: clock.now, random: seededRandom(label), backend: chipBackend() });
@@ -164,11 +179,27 @@ export function driveChip(keys: FleetKeys, seed: string, plan: ChipPlan): ChipOu
     openings.set(r.startedIndex!, { salt: r.salt!, descriptor });
     openings.set(r.finishedIndex!, { salt: r.salt!, descriptor, ...states });
   }
+  return { chip, label, ueid: made.ueid, licence, openings, opsQuota, expiry };
+}
+
+/**
+ * A silent chip: it runs its share of the plan through the module like any other, and hands in
+ * nothing. What the verifier knows of it is its licence register entry: its licence's quota bounds
+ * its work. Returns that quota, and the work its counter shows it did (which nothing reports).
+ */
+export function runSilentChip(keys: FleetKeys, seed: string, plan: ChipPlan): { ueid: Uint8Array; licensedOps: bigint; licenceExpiry: number; hiddenOps: bigint } {
+  const { chip, ueid, opsQuota, expiry } = runChip(keys, seed, plan);
+  const hiddenOps = chip.send(CMD.status, {}).counters.totalOps;
+  return { ueid, licensedOps: opsQuota, licenceExpiry: expiry, hiddenOps };
+}
+
+export function driveChip(keys: FleetKeys, seed: string, plan: ChipPlan): ChipOutcome {
+  const { chip, label, ueid, licence, openings, opsQuota, expiry } = runChip(keys, seed, plan);
   const nonce = sha256(new TextEncoder().encode(`hemkit sim nonce ${label}`)).subarray(0, 16);
   const bundle = collectEvidence(chip, { nonce, discloseFrom: 0, openings, licences: [licence] });
   const appraisal = appraise(bundle, { ...keys.inputs, store: new MemoryVerifierStore(), expectedNonce: nonce });
   return {
-    ueid: made.ueid,
+    ueid,
     affirmed: appraisal.status !== 'contraindicated',
     lineage: toLineageWorkloads(appraisal),
     appraised: toAppraisedChip(appraisal),

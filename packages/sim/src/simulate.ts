@@ -19,7 +19,7 @@ import {
   type LineageReport,
   type LineageWorkload,
 } from '@hemkit/verifier/accounting';
-import { chipWorkloads, driveChip, fleetKeys, licenceOf, SIM_NOW, type ChipOutcome, type ChipPlan } from './drive.js';
+import { chipWorkloads, driveChip, fleetKeys, licenceOf, runSilentChip, SIM_NOW, type ChipOutcome, type ChipPlan } from './drive.js';
 import { Interned, Ledger, type ChipRecord } from './ledger.js';
 import { CHIP_RATE, generateFleet, isEvading, STRATEGIES, type Fleet, type Operator, type Strategy } from './scenario.js';
 
@@ -87,9 +87,10 @@ export function driveRange(fleet: Fleet, from: number, to: number, onChip: (reco
     for (let index = lo; index < hi; index++) {
       const plan: ChipPlan = { index, operator, k: index - operator.firstChip };
       if (plan.k >= operator.silentFrom) {
-        // A silent chip hands in nothing: the verifier knows it only from the licence register.
-        const { opsQuota, expiry } = licenceOf(plan);
-        onChip({ ueid: silentUeid(index), holder: operator.id, licenceExpiry: expiry, unaccountedOps: opsQuota, driven: false, affirmed: false, lineage: [] });
+        // A silent chip runs its work through the module and hands in nothing: the verifier knows
+        // it only from the licence register, whose quota bounds it.
+        const silent = runSilentChip(keys, fleet.seed, plan);
+        onChip({ ueid: silent.ueid, holder: operator.id, licenceExpiry: silent.licenceExpiry, unaccountedOps: silent.licensedOps, driven: false, affirmed: false, lineage: [] });
       } else {
         onChip(recordOf(operator.id, driveChip(keys, fleet.seed, plan)));
       }
@@ -216,7 +217,7 @@ export function cpuSince(start: NodeJS.CpuUsage): number {
   return (used.user + used.system) / 1e6;
 }
 
-/** A UEID for a chip that never reported (the register's entry for it), distinct from every made chip's. */
+/** The ground truth's name for a planned chip, distinct from every made chip's UEID. */
 function silentUeid(index: number): Uint8Array {
   const u = new Uint8Array(17);
   u[0] = 0x01;
