@@ -87,6 +87,7 @@ function program(io: Io, setStatus: (n: number) => void): Command {
   trustOptions(root.command('account').description('total compute per run across a fleet, and flag runs over reporting thresholds').argument('<bundle...>', 'evidence bundles'))
     .option('--threshold <id=ops,...>', 'reporting thresholds (default: the EU AI Act and US EO 14110 ones)', thresholds)
     .option('--store <path>', 'appraise against this verifier store (default: a memory store, leaving every store untouched)')
+    .option('--lineage', 'account per model state across runs and ids (lineage, specs/verifier.md §6.2) instead of per workload id (§6.1)')
     .option('--json', 'JSON instead of text')
     .action(lazy(async (bundles: string[], o) => (await ver()).account(io, bundles, o)));
 
@@ -177,6 +178,8 @@ ${EXIT_HELP}`);
     .option('--memory <bytes>', 'bytes moved to and from the chip\'s memory (log-entry.md §6)', bigCount)
     .option('--seconds <n>', 'busy chip-seconds', positive(Number.MAX_SAFE_INTEGER))
     .option('--repeat <k>', `run it k times (1 to ${MAX_REPEAT})`, positive(MAX_REPEAT), 1)
+    .option('--produced-state <hex>', 'the model state the run produced: a 32-byte digest (log-entry.md §3.1), kept in the journal to open', hexBytes(32, 32))
+    .option('--parent-state <hex>', 'a model state the run started from (repeatable; needs --produced-state)', (v: string, prev: Uint8Array[] | undefined) => [...(prev ?? []), hexBytes(32, 32)(v)])
     .action(lazy(async (dir: string, o) => (await mod()).run(io, dir, o)));
   verb('attest', 'an attestation report (and its certificates: FILE.certs.cbor)')
     .argument(chipArg, 'the chip directory')

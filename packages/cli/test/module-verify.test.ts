@@ -81,6 +81,33 @@ describe('hemkit module and hemkit verify, end to end with the CLI alone', () =>
     expect(verdict.out).toContain('AFFIRMING');
   });
 
+  it('account --lineage totals a model across relabelled runs, which per-id accounting cannot (verifier.md §6.2)', async () => {
+    const cwd = fresh();
+    const h = (...argv: string[]) => hemkit(argv, { cwd });
+    await licensedChip(cwd);
+    const [A, B] = ['aa', 'bb'].map((b) => b.repeat(32));
+    // One model trained in two runs under two ids: 1e21 to state A, then 1e21 more from A to B.
+    expect((await h('module', 'run', 'chip', '--ops', '1e21', '--workload-id', 'part-1', '--produced-state', A!)).code).toBe(0);
+    expect((await h('module', 'run', 'chip', '--ops', '1e21', '--workload-id', 'part-2', '--parent-state', A!, '--produced-state', B!)).code).toBe(0);
+    expect((await h('module', 'evidence', 'chip', '--nonce', '00'.repeat(16), '--licence', 'chip.lic', '--open', 'all', '--out', 'b.cbor')).code).toBe(0);
+
+    const byId = JSON.parse((await h('account', 'b.cbor', '--trust', 'trust.json', '--threshold', 'small=1500000000000000000000', '--json')).out);
+    expect(byId.flagged).toEqual([]);
+    const lineage = await h('account', 'b.cbor', '--trust', 'trust.json', '--threshold', 'small=1500000000000000000000', '--lineage', '--json');
+    expect(lineage.code, lineage.err).toBe(0);
+    const report = JSON.parse(lineage.out);
+    expect(report.models).toHaveLength(1);
+    expect(report.models[0]).toMatchObject({ state: B, flags: ['crossed'], ownOps: '1000000000000000000000', cumulativeOps: '2000000000000000000000', workloadIds: ['part-2'], unaccountedOps: '0' });
+    expect(report.edges).toEqual([[A, B]]);
+    const text = await h('account', 'b.cbor', '--trust', 'trust.json', '--threshold', 'small=1500000000000000000000', '--lineage');
+    expect(text.out).toMatch(/crossed  bbbbbbbbbbbbbbbb…  cumulative 2\.000e21 ops \(own 1\.000e21\); ids part-2/);
+
+    // A parent state without the state it produced is a usage error (exit 2).
+    const bad = await h('module', 'run', 'chip', '--ops', '1e21', '--parent-state', A!);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain('--parent-state needs --produced-state');
+  }, 120_000);
+
   it('a challenge issued for one chip and answered by another is NONCE_WRONG_CHIP (exit 1), and leaves the nonce usable', async () => {
     const cwd = fresh();
     const h = (...argv: string[]) => hemkit(argv, { cwd });

@@ -56,8 +56,8 @@ export async function benchSimulation(): Promise<void> {
   if (sizes.length === 0) return;
   const bin = join(ROOT, 'packages/cli/bin/hemkit.js');
   console.log('\nhemkit simulate end to end (built CLI, 2 worker threads, node backend; each size its own process):');
-  console.log('| chips | driving | chips/s | accounting | peak RSS | every evader detected, no false flag |');
-  console.log('| --- | --- | --- | --- | --- | --- |');
+  console.log('| chips | driving | CPU (all threads) | chips/s | accounting | peak RSS | every evader detected, no false flag |');
+  console.log('| --- | --- | --- | --- | --- | --- | --- |');
   for (const chips of sizes) {
     let text: string;
     let clean = true;
@@ -69,10 +69,10 @@ export async function benchSimulation(): Promise<void> {
       text = err.stdout;
       clean = false;
     }
-    const r = JSON.parse(text) as { chipsDriven: number; seconds: { drive: number; accounting: number }; peakRssBytes: number };
+    const r = JSON.parse(text) as { chipsDriven: number; seconds: { drive: number; driveCpu: number; accounting: number }; peakRssBytes: number };
     const projected = chips < 100_000 ? ` (10^5 at this rate: ${((r.seconds.drive * 100_000) / chips / 60).toFixed(1)} min)` : '';
     console.log(
-      `| ${chips} | ${r.seconds.drive.toFixed(1)} s${projected} | ${(r.chipsDriven / r.seconds.drive).toFixed(0)} | ${r.seconds.accounting.toFixed(2)} s | ${(r.peakRssBytes / 2 ** 20).toFixed(0)} MiB | ${clean ? 'yes' : 'NO'} |`,
+      `| ${chips} | ${r.seconds.drive.toFixed(1)} s${projected} | ${r.seconds.driveCpu.toFixed(1)} s (${((r.seconds.driveCpu * 1000) / r.chipsDriven).toFixed(2)} ms a chip) | ${(r.chipsDriven / r.seconds.drive).toFixed(0)} | ${r.seconds.accounting.toFixed(2)} s | ${(r.peakRssBytes / 2 ** 20).toFixed(0)} MiB | ${clean ? 'yes' : 'NO'} |`,
     );
   }
   console.log(`load average after: ${loadavg()[0]!.toFixed(1)} (2 cores)`);

@@ -8,9 +8,10 @@
  */
 import { sha256 } from '@noble/hashes/sha2.js';
 import { encode } from '@hemkit/wire/cbor';
-import { getBackend } from '@hemkit/wire/crypto/node';
+import { createNodeBackend } from '@hemkit/wire/crypto/node';
 import { createMerkleHasher } from '@hemkit/wire/merkle';
-import { toHex } from '@hemkit/wire/bytes';
+import { bytesEqual, toHex } from '@hemkit/wire/bytes';
+import type { CryptoBackend } from '@hemkit/wire/crypto';
 import { CMD, REPLAY, workloadDescriptor } from '@hemkit/wire/messages';
 import {
   collectEvidence,
@@ -32,8 +33,36 @@ import { CHIP_RATE, shareOf, type Operator } from './scenario.js';
 /** The accounting's clock: every appraisal happens at it, every licence is judged against it. */
 export const SIM_NOW = 1_800_000_000;
 const HWMODEL = new TextEncoder().encode('hemkit-sim-a1');
-const backend = getBackend('node');
+/**
+ * The node backend, with a small public-key cache: every chip's own keys are verified within its one
+ * appraisal, so only the fleet's shared keys (manufacturer, licence issuers) are worth keeping, and a
+ * cache of thousands of chips' keys would only be memory held.
+ */
+const backend = createNodeBackend({ publicKeyCacheSize: 64 });
 const hasher = createMerkleHasher((d) => backend.sha256(d));
+
+/**
+ * A chip's backend, which remembers its last signature: the inclusion receipts of one bundle all sign
+ * the same bytes (the tree head, receipts.md), and the schemes sign deterministically (RFC 8032;
+ * RFC 6979), so the signature it returns is the one signing again would give, byte for byte. It
+ * lives as long as the chip, and spares about five of a chip's twelve signatures.
+ */
+function chipBackend(): CryptoBackend {
+  let last: { key: Uint8Array; scheme: string; message: Uint8Array; signature: Uint8Array } | undefined;
+  return {
+    name: backend.name,
+    sha256: (d) => backend.sha256(d),
+    sha384: (d) => backend.sha384(d),
+    verify: (scheme, publicKey, message, signature) => backend.verify(scheme, publicKey, message, signature),
+    publicKey: (scheme, privateKey) => backend.publicKey(scheme, privateKey),
+    sign(scheme, privateKey, message) {
+      if (last !== undefined && last.key === privateKey && last.scheme === scheme && bytesEqual(last.message, message)) return last.signature.slice();
+      const signature = backend.sign(scheme, privateKey, message);
+      last = { key: privateKey, scheme, message: message.slice(), signature: signature.slice() };
+      return signature;
+    },
+  };
+}
 
 export interface FleetKeys {
   readonly manufacturer: Manufacturer;
@@ -99,10 +128,25 @@ export function licenceOf(plan: ChipPlan): { opsQuota: bigint; expiry: number } 
   return { opsQuota, expiry: SIM_NOW + plan.operator.licenceRemainingSeconds };
 }
 
-export function driveChip(keys: FleetKeys, seed: string, plan: ChipPlan): ChipOutcome {
+/** A chip made, provisioned and licensed by the fleet's parties, that has run its share of the plan. */
+interface RunChip {
+  readonly chip: InProcessChip;
+  readonly label: string;
+  readonly ueid: Uint8Array;
+  readonly licence: Uint8Array;
+  readonly openings: ReadonlyMap<number, WorkloadSecrets>;
+  readonly opsQuota: bigint;
+  readonly expiry: number;
+}
+
+/**
+ * A chip through the module up to its evidence: manufactured, provisioned and licensed, its share
+ * of the plan run (every workload naming its model states). A silent chip stops here.
+ */
+export function runChip(keys: FleetKeys, seed: string, plan: ChipPlan): RunChip {
   const label = `${seed}/chip-${plan.index}`;
   const clock = new ManualClock(SIM_NOW - 10);
-  const chip = new InProcessChip({ log: new MemoryLogStore(hasher), now: clock.now, random: seededRandom(label), backend });
+  const chip = new InProcessChip({ log: new MemoryLogStore(hasher), now: clock.now, random: seededRandom(label), backend: chipBackend() });
   const made = chip.send(CMD.manufacture, { hwmodel: HWMODEL, uds: sha256(new TextEncoder().encode(`hemkit sim uds ${label}`)) });
   chip.send(CMD.provision, {
     deviceCertificate: keys.manufacturer.issueDeviceCertificate({ ...made, hwmodel: HWMODEL }, SIM_NOW - 40 * 86_400),
@@ -135,11 +179,27 @@ export function driveChip(keys: FleetKeys, seed: string, plan: ChipPlan): ChipOu
     openings.set(r.startedIndex!, { salt: r.salt!, descriptor });
     openings.set(r.finishedIndex!, { salt: r.salt!, descriptor, ...states });
   }
+  return { chip, label, ueid: made.ueid, licence, openings, opsQuota, expiry };
+}
+
+/**
+ * A silent chip: it runs its share of the plan through the module like any other, and hands in
+ * nothing. What the verifier knows of it is its licence register entry: its licence's quota bounds
+ * its work. Returns that quota, and the work its counter shows it did (which nothing reports).
+ */
+export function runSilentChip(keys: FleetKeys, seed: string, plan: ChipPlan): { ueid: Uint8Array; licensedOps: bigint; licenceExpiry: number; hiddenOps: bigint } {
+  const { chip, ueid, opsQuota, expiry } = runChip(keys, seed, plan);
+  const hiddenOps = chip.send(CMD.status, {}).counters.totalOps;
+  return { ueid, licensedOps: opsQuota, licenceExpiry: expiry, hiddenOps };
+}
+
+export function driveChip(keys: FleetKeys, seed: string, plan: ChipPlan): ChipOutcome {
+  const { chip, label, ueid, licence, openings, opsQuota, expiry } = runChip(keys, seed, plan);
   const nonce = sha256(new TextEncoder().encode(`hemkit sim nonce ${label}`)).subarray(0, 16);
   const bundle = collectEvidence(chip, { nonce, discloseFrom: 0, openings, licences: [licence] });
   const appraisal = appraise(bundle, { ...keys.inputs, store: new MemoryVerifierStore(), expectedNonce: nonce });
   return {
-    ueid: made.ueid,
+    ueid,
     affirmed: appraisal.status !== 'contraindicated',
     lineage: toLineageWorkloads(appraisal),
     appraised: toAppraisedChip(appraisal),

@@ -1,11 +1,13 @@
 /**
  * The simulation on worker threads: the fleet is cut into consecutive ranges of chips, one per
- * worker; their results, concatenated in order, are exactly the sequential run's, so the seed
- * alone still decides every number but time. Accounting runs here, once, on all of them.
+ * worker; each worker streams its chips' records here as it drives them, into a ledger of its
+ * range; the ledgers, concatenated in order, are exactly the sequential run's, so the seed alone
+ * still decides every number but time. Accounting runs here, once, on all of them.
  */
 import { Worker } from 'node:worker_threads';
 import { generateFleet } from './scenario.js';
-import { account, DEFAULT_CHIPS, DEFAULT_SEED, type ShardResult, type SimulationOptions, type SimulationResult } from './simulate.js';
+import { Interned, Ledger } from './ledger.js';
+import { account, cpuSince, DEFAULT_CHIPS, DEFAULT_SEED, type SimulationOptions, type SimulationResult } from './simulate.js';
 import type { WorkerJob, WorkerMessage } from './worker.js';
 
 export interface ParallelOptions extends SimulationOptions {
@@ -24,19 +26,23 @@ export async function simulateParallel(options: ParallelOptions = {}): Promise<S
   const count = Math.max(1, Math.min(options.workers ?? 2, 64));
   const start = options.startWorker ?? ((job: WorkerJob) => new Worker(new URL('./worker.js', import.meta.url), { workerData: job }));
   const started = performance.now();
+  const cpu = process.cpuUsage();
   let done = 0;
   const bounds = Array.from({ length: count + 1 }, (_, i) => Math.round((fleet.chips * i) / count));
-  const shards = await Promise.all(
+  const interned = new Interned();
+  const ledgers = await Promise.all(
     bounds.slice(0, -1).map(
       (from, i) =>
-        new Promise<ShardResult>((resolve, reject) => {
+        new Promise<Ledger>((resolve, reject) => {
+          const ledger = new Ledger(interned);
           const worker = start({ seed, chips: fleet.chips, from, to: bounds[i + 1]! });
           worker.on('message', (m: WorkerMessage) => {
-            if (m.kind === 'progress') {
-              done += m.done;
+            if (m.kind === 'chips') {
+              for (const r of m.records) ledger.add(r);
+              done += m.records.length;
               options.onProgress?.(done, fleet.chips);
             } else {
-              resolve(m.result);
+              resolve(ledger);
               void worker.terminate();
             }
           });
@@ -47,5 +53,5 @@ export async function simulateParallel(options: ParallelOptions = {}): Promise<S
         }),
     ),
   );
-  return account(fleet, shards, (performance.now() - started) / 1000);
+  return account(fleet, ledgers, { wall: (performance.now() - started) / 1000, cpu: cpuSince(cpu) });
 }

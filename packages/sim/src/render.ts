@@ -27,7 +27,7 @@ export function renderSimulation(r: SimulationResult): string {
     `Lineage accounting: ${r.workloads} workloads, ${r.states} model states; ${r.report.models.length} itemised, ${r.report.aggregate.states} states in the aggregate`,
     '',
     detectionTable(r),
-    `Time: ${r.seconds.drive.toFixed(1)} s driving chips (${rate.toFixed(0)} chips/s), ${r.seconds.accounting.toFixed(2)} s lineage accounting of the evidence; peak RSS ${mib(r.peakRssBytes)}`,
+    `Time: ${r.seconds.drive.toFixed(1)} s driving chips (${rate.toFixed(0)} chips/s; ${r.seconds.driveCpu.toFixed(1)} s of CPU in all threads), ${r.seconds.accounting.toFixed(2)} s lineage accounting of the evidence; peak RSS ${mib(r.peakRssBytes)}`,
     '',
   ].join('\n');
 }

@@ -4,9 +4,9 @@
  * work, silent chips included, with nothing unaccounted: a flag is right when the truth raises it
  * for the same model state, and a detection when an evader's model is itemised for what it hides.
  *
- * Memory: chips are driven one at a time and dropped; what stays is what accounting needs (each
- * chip's disclosed lineage workloads and its register entry), so memory grows with the accounting
- * graph, not with the evidence.
+ * Memory: chips are driven one at a time and dropped; what stays is what accounting needs, in a
+ * columnar ledger (ledger.ts: each chip's register entry and the workloads its appraisal proved,
+ * about 0.3 KiB a chip), so memory grows with the accounting's input, not with the evidence.
  */
 import { toHex } from '@hemkit/wire/bytes';
 import {
@@ -15,10 +15,12 @@ import {
   cumulativeCompute,
   type AppraisedChip,
   type LineageChip,
+  type LineageEvidence,
   type LineageReport,
   type LineageWorkload,
 } from '@hemkit/verifier/accounting';
-import { chipWorkloads, driveChip, fleetKeys, licenceOf, SIM_NOW, type ChipPlan } from './drive.js';
+import { chipWorkloads, driveChip, fleetKeys, licenceOf, runSilentChip, SIM_NOW, type ChipOutcome, type ChipPlan } from './drive.js';
+import { Interned, Ledger, type ChipRecord } from './ledger.js';
 import { CHIP_RATE, generateFleet, isEvading, STRATEGIES, type Fleet, type Operator, type Strategy } from './scenario.js';
 
 
@@ -57,8 +59,11 @@ export interface SimulationResult {
   readonly scores: readonly StrategyScore[];
   readonly report: LineageReport;
   readonly curves: readonly LineageCurve[];
-  /** Driving every chip (module, evidence, appraisal); lineage accounting of the evidence alone. */
-  readonly seconds: { readonly drive: number; readonly accounting: number };
+  /**
+   * Driving every chip (module, evidence, appraisal), wall clock and the process's CPU in every
+   * thread (the steadier figure on a shared machine); lineage accounting of the evidence alone.
+   */
+  readonly seconds: { readonly drive: number; readonly driveCpu: number; readonly accounting: number };
   readonly peakRssBytes: number;
 }
 
@@ -69,80 +74,107 @@ export interface SimulationOptions {
   readonly onProgress?: (done: number, total: number) => void;
 }
 
-/** What driving a range of the fleet's chips left for accounting. */
-export interface ShardResult {
-  readonly workloads: LineageWorkload[];
-  readonly chips: LineageChip[];
-  readonly appraised: AppraisedChip[];
-  readonly driven: number;
-  readonly affirmed: number;
-}
-
 /**
- * Drives chips `from` to `to` (fleet indices) in order. A worker thread runs this on its share of
- * the fleet; the results of consecutive ranges, concatenated, are those of one range over all.
+ * Drives chips `from` to `to` (fleet indices) in order, handing each chip's record to `onChip` as
+ * soon as it is driven; nothing of the chip is kept here. A worker thread runs this on its share of
+ * the fleet; the records of consecutive ranges, concatenated, are those of one range over all.
  */
-export function driveRange(fleet: Fleet, from: number, to: number, onChip?: () => void): ShardResult {
+export function driveRange(fleet: Fleet, from: number, to: number, onChip: (record: ChipRecord) => void): void {
   const keys = fleetKeys(fleet.seed);
-  const out: ShardResult = { workloads: [], chips: [], appraised: [], driven: 0, affirmed: 0 };
-  let driven = 0;
-  let affirmed = 0;
   for (const operator of fleet.operators) {
     const lo = Math.max(from, operator.firstChip);
     const hi = Math.min(to, operator.firstChip + operator.chips);
     for (let index = lo; index < hi; index++) {
       const plan: ChipPlan = { index, operator, k: index - operator.firstChip };
       if (plan.k >= operator.silentFrom) {
-        // A silent chip hands in nothing: the verifier knows it only from the licence register.
-        const { opsQuota, expiry } = licenceOf(plan);
-        out.chips.push({ ueid: silentUeid(index), holder: operator.id, licenceExpiry: expiry, unaccountedOps: opsQuota });
+        // A silent chip runs its work through the module and hands in nothing: the verifier knows
+        // it only from the licence register, whose quota bounds it.
+        const silent = runSilentChip(keys, fleet.seed, plan);
+        onChip({ ueid: silent.ueid, holder: operator.id, licenceExpiry: silent.licenceExpiry, unaccountedOps: silent.licensedOps, driven: false, affirmed: false, lineage: [] });
       } else {
-        const outcome = driveChip(keys, fleet.seed, plan);
-        driven++;
-        if (outcome.affirmed) affirmed++;
-        out.workloads.push(...outcome.lineage);
-        if (outcome.appraised !== undefined) out.appraised.push(outcome.appraised);
-        const disclosed = outcome.lineage.reduce((sum, w) => sum + w.ops, 0n);
-        const unaccounted = outcome.affirmed ? (outcome.appraised?.totalOps ?? 0n) - disclosed : outcome.licensedOps;
-        out.chips.push({ ueid: outcome.ueid, holder: operator.id, licenceExpiry: outcome.licenceExpiry, unaccountedOps: unaccounted });
+        onChip(recordOf(operator.id, driveChip(keys, fleet.seed, plan)));
       }
-      onChip?.();
     }
   }
-  return { ...out, driven, affirmed };
+}
+
+/** What accounting needs of a driven chip: its register entry and what its appraisal proved. */
+function recordOf(holder: string, outcome: ChipOutcome): ChipRecord {
+  const disclosed = outcome.lineage.reduce((sum, w) => sum + w.ops, 0n);
+  const unaccounted = outcome.affirmed ? (outcome.appraised?.totalOps ?? 0n) - disclosed : outcome.licensedOps;
+  const a = outcome.appraised;
+  return {
+    ueid: outcome.ueid,
+    holder,
+    licenceExpiry: outcome.licenceExpiry,
+    unaccountedOps: unaccounted,
+    driven: true,
+    affirmed: outcome.affirmed,
+    ...(a !== undefined
+      ? {
+          appraised: {
+            affirmed: a.affirmed,
+            totalOps: a.totalOps,
+            workloads: a.workloads.map((w) => {
+              // The simulated operators' descriptors name a run and nothing else (drive.ts); a ledger row keeps just that.
+              if (w.descriptor.clusterChips !== undefined || w.descriptor.description !== undefined) throw new Error('a simulated descriptor carries more than a workload id');
+              return { logIndex: w.logIndex, ops: w.ops, workloadId: w.descriptor.workloadId };
+            }),
+          },
+        }
+      : {}),
+    lineage: outcome.lineage.map(({ ueid: _, ...w }) => w),
+  };
 }
 
 /** The whole simulation in this thread. */
 export function simulate(options: SimulationOptions = {}): SimulationResult {
   const fleet = generateFleet(options.seed ?? DEFAULT_SEED, options.chips ?? DEFAULT_CHIPS);
   const started = performance.now();
-  let done = 0;
-  const shard = driveRange(fleet, 0, fleet.chips, () => options.onProgress?.(++done, fleet.chips));
-  return account(fleet, [shard], (performance.now() - started) / 1000);
+  const cpu = process.cpuUsage();
+  const ledger = new Ledger(new Interned());
+  driveRange(fleet, 0, fleet.chips, (record) => {
+    ledger.add(record);
+    options.onProgress?.(ledger.chips, fleet.chips);
+  });
+  return account(fleet, [ledger], { wall: (performance.now() - started) / 1000, cpu: cpuSince(cpu) });
 }
 
 export const DEFAULT_SEED = 'hemkit-sim-1';
 export const DEFAULT_CHIPS = 10_000;
 
-/** Accounting over the driven shards, scored against the ground truth. */
-export function account(fleet: Fleet, shards: readonly ShardResult[], driveSeconds: number): SimulationResult {
-  const workloads = shards.flatMap((x) => x.workloads);
-  const chips = shards.flatMap((x) => x.chips);
-  const appraised = shards.flatMap((x) => x.appraised);
+/**
+ * Accounting over the ledgers of consecutive ranges, scored against the ground truth. Each kind of
+ * accounting input is built from the ledgers, used and dropped before the next is built, so the
+ * peak is one accounting's input and working set, not all of them at once.
+ */
+export function account(fleet: Fleet, ledgers: readonly Ledger[], drive: { readonly wall: number; readonly cpu: number }): SimulationResult {
   const idsOf = new Map<string, Operator>();
   for (const operator of fleet.operators) for (const p of operator.plan) idsOf.set(p.workloadId ?? '', operator);
   for (const operator of fleet.operators) for (let k = 0; k < operator.chips; k++) idsOf.set(`${operator.id}-chip-${k}`, operator);
+  const ueids = ledgers.map((l) => l.ueids());
 
+  // The evidence: lineage accounting, and the totals the chart draws.
   const accountingStart = performance.now();
-  const evidence = { workloads, chips, declaredModels: fleet.declaredModels };
+  let evidence: LineageEvidence | undefined = lineageEvidence(fleet, ledgers, ueids);
+  const workloadCount = evidence.workloads.length;
   const report = accountLineage(evidence, { now: SIM_NOW });
   const accountingSeconds = (performance.now() - accountingStart) / 1000;
-  const truthEvidence = groundTruth(fleet);
-  const truth = accountLineage(truthEvidence, { now: SIM_NOW });
-  const byId = accountFleet({ chips: appraised });
-
   const reported = cumulativeCompute(evidence);
+  evidence = undefined;
+
+  // The ground truth, from the plan.
+  let truthEvidence: LineageEvidence | undefined = groundTruth(fleet);
+  const truth = accountLineage(truthEvidence, { now: SIM_NOW });
   const trueTotals = cumulativeCompute(truthEvidence);
+  truthEvidence = undefined;
+
+  // Per workload id (§6.1), for comparison.
+  const appraised: AppraisedChip[] = [];
+  ledgers.forEach((l, i) => l.appraised(ueids[i]!, appraised));
+  const byId = accountFleet({ chips: appraised });
+  appraised.length = 0;
+
   const scores = score(fleet, report, truth, new Set([...byId.flagged, ...byId.incomplete].map((r) => idsOf.get(r.workloadId)?.id)));
   const flaggedStates = new Set(report.models.map((m) => m.state));
   const curves = fleet.operators
@@ -157,19 +189,35 @@ export function account(fleet: Fleet, shards: readonly ShardResult[], driveSecon
   return {
     seed: fleet.seed,
     chips: fleet.chips,
-    chipsDriven: shards.reduce((n, x) => n + x.driven, 0),
-    affirmed: shards.reduce((n, x) => n + x.affirmed, 0),
-    workloads: workloads.length,
+    chipsDriven: ledgers.reduce((n, l) => n + l.driven, 0),
+    affirmed: ledgers.reduce((n, l) => n + l.affirmed, 0),
+    workloads: workloadCount,
     states: report.totals.states,
     scores,
     report,
     curves,
-    seconds: { drive: driveSeconds, accounting: accountingSeconds },
+    seconds: { drive: drive.wall, driveCpu: drive.cpu, accounting: accountingSeconds },
     peakRssBytes: process.resourceUsage().maxRSS * 1024,
   };
 }
 
-/** A UEID for a chip that never reported (the register's entry for it), distinct from every made chip's. */
+function lineageEvidence(fleet: Fleet, ledgers: readonly Ledger[], ueids: readonly Uint8Array[][]): LineageEvidence {
+  const workloads: LineageWorkload[] = [];
+  const chips: LineageChip[] = [];
+  ledgers.forEach((l, i) => {
+    l.lineage(ueids[i]!, workloads);
+    l.lineageChips(ueids[i]!, chips);
+  });
+  return { workloads, chips, declaredModels: fleet.declaredModels };
+}
+
+/** CPU seconds of this process, every thread, since `start`. */
+export function cpuSince(start: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1e6;
+}
+
+/** The ground truth's name for a planned chip, distinct from every made chip's UEID. */
 function silentUeid(index: number): Uint8Array {
   const u = new Uint8Array(17);
   u[0] = 0x01;

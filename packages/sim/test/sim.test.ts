@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { toHex } from '@hemkit/wire/bytes';
 import { generateFleet, lineageChart, MIN_CHIPS, renderSimulation, simulate, STRATEGIES } from '../src/index.js';
+import { chipWorkloads, fleetKeys, runSilentChip } from '../src/drive.js';
 
 describe('the scenario', () => {
   it('is a function of its seed and size, and gives every chip to one operator', () => {
@@ -27,6 +28,20 @@ describe('the scenario', () => {
 
   it(`refuses fewer than ${MIN_CHIPS} chips`, () => {
     expect(() => generateFleet('s', MIN_CHIPS - 1)).toThrow(RangeError);
+  });
+});
+
+describe('a silent chip', () => {
+  it('runs its share of the plan through the module, and the register bounds what it hid', () => {
+    const fleet = generateFleet('silent', MIN_CHIPS);
+    const operator = fleet.operators.find((o) => o.strategy === 'evade-silent')!;
+    expect(operator.silentFrom).toBeLessThan(operator.chips);
+    const plan = { index: operator.firstChip + operator.silentFrom, operator, k: operator.silentFrom };
+    const silent = runSilentChip(fleetKeys(fleet.seed), fleet.seed, plan);
+    const planned = chipWorkloads(plan).reduce((sum, w) => sum + w.ops, 0n);
+    expect(planned > 0n).toBe(true);
+    expect(silent.hiddenOps).toBe(planned); // the chip's own counter: the work really ran
+    expect(silent.licensedOps >= silent.hiddenOps).toBe(true);
   });
 });
 

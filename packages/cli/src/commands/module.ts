@@ -231,8 +231,22 @@ export async function requestLicence(io: Io, chipArg: string, opts: Json & { out
 export async function run(
   io: Io,
   chipArg: string,
-  opts: Json & { ops: bigint; precision: PrecisionClass; cluster?: number; workloadId?: string; descriptor?: string; interconnect?: bigint; memory?: bigint; seconds?: number; repeat: number },
+  opts: Json & {
+    ops: bigint;
+    precision: PrecisionClass;
+    cluster?: number;
+    workloadId?: string;
+    descriptor?: string;
+    interconnect?: bigint;
+    memory?: bigint;
+    seconds?: number;
+    repeat: number;
+    parentState?: Uint8Array[];
+    producedState?: Uint8Array;
+  },
 ): Promise<number> {
+  if (opts.parentState !== undefined && opts.producedState === undefined) throw new UsageError('--parent-state needs --produced-state: a run names the state it produced (log-entry.md §3.1)');
+  const states = opts.producedState !== undefined ? { parentStates: opts.parentState ?? [], producedState: opts.producedState } : {};
   if (opts.workloadId !== undefined && opts.descriptor !== undefined) throw new UsageError('give --workload-id or --descriptor, not both');
   checkChipDir(io, chipArg);
   const now = clockOf(io);
@@ -248,6 +262,7 @@ export async function run(
     ...(opts.interconnect !== undefined ? { interconnectBytes: opts.interconnect } : {}),
     ...(opts.seconds !== undefined ? { busyChipSeconds: opts.seconds } : {}),
     ...(opts.memory !== undefined ? { memoryBytes: opts.memory } : {}),
+    ...states,
   };
   return withChip(io, chipArg, (chip) => {
     const bar = progress(io, 'workloads', opts.repeat);
@@ -259,7 +274,7 @@ export async function run(
         last = chip.call(CMD.runWorkload, params);
         done = i;
         if (last.salt !== undefined && last.startedIndex !== undefined && last.finishedIndex !== undefined) {
-          journal.push({ startedIndex: last.startedIndex, finishedIndex: last.finishedIndex, salt: last.salt, descriptor });
+          journal.push({ startedIndex: last.startedIndex, finishedIndex: last.finishedIndex, salt: last.salt, descriptor, ...states });
         }
         if (journal.length >= 1000) appendJournal(chip.dir, journal.splice(0));
         bar.tick(i);

@@ -23,13 +23,25 @@ import {
   resultToJson,
   signResult,
   toAppraisedChip,
+  toLineageWorkloads,
   type Appraisal,
   type AppraisalInputs,
   type Policy,
   type ReferenceValues,
   type TrustAnchors,
 } from '@hemkit/verifier';
-import { accountFleet, DEFAULT_THRESHOLDS, fleetReportToJson, renderFleetReport, type Threshold } from '@hemkit/verifier/accounting';
+import {
+  accountFleet,
+  accountLineage,
+  DEFAULT_THRESHOLDS,
+  fleetReportToJson,
+  formatScientific,
+  lineageReportToJson,
+  renderFleetReport,
+  type LineageChip,
+  type LineageReport,
+  type Threshold,
+} from '@hemkit/verifier/accounting';
 import { MemoryVerifierStore } from '@hemkit/verifier/store';
 import { SqliteVerifierStore } from '@hemkit/verifier/store/sqlite';
 import { CHALLENGE_FORMAT, parseChallenge } from '../challenge-file.js';
@@ -187,7 +199,7 @@ export async function verify(io: Io, bundles: readonly string[], opts: VerifyOpt
  * they arrived), so nonces are not required, and it appraises in a memory store unless --store is
  * given, leaving the verifier's persistent memory untouched.
  */
-export async function account(io: Io, bundles: readonly string[], opts: InputOptions & { store?: string; threshold?: Threshold[]; json?: boolean }): Promise<number> {
+export async function account(io: Io, bundles: readonly string[], opts: InputOptions & { store?: string; threshold?: Threshold[]; json?: boolean; lineage?: boolean }): Promise<number> {
   atMostOneStdin([...bundles, opts.trust, opts.reference, opts.policy]);
   const loaded = await loadInputs(io, opts);
   const bytes = await Promise.all(bundles.map((f) => readInput(io, f)));
@@ -195,13 +207,62 @@ export async function account(io: Io, bundles: readonly string[], opts: InputOpt
   const store = opts.store !== undefined ? openStore(pathOf(io, opts.store)) : new MemoryVerifierStore();
   try {
     const inputs = appraisalInputs(io, loaded, store, opts.backend, { requireNonce: false, maxAgeSeconds: Number.MAX_SAFE_INTEGER });
-    const chips = bytes.flatMap((b) => toAppraisedChip(appraise(b, inputs)) ?? []);
-    const report = accountFleet({ chips }, { thresholds: opts.threshold ?? [...DEFAULT_THRESHOLDS] });
+    const appraisals = bytes.map((b) => appraise(b, inputs));
+    const thresholds = opts.threshold ?? [...DEFAULT_THRESHOLDS];
+    if (opts.lineage === true) {
+      const report = accountLineage({ workloads: appraisals.flatMap(toLineageWorkloads), chips: lineageChips(appraisals) }, { thresholds });
+      io.stdout.write(`${opts.json ? toJson(lineageReportToJson(report)) : renderLineage(report, bundles.length)}\n`);
+      return 0;
+    }
+    const chips = appraisals.flatMap((a) => toAppraisedChip(a) ?? []);
+    const report = accountFleet({ chips }, { thresholds });
     io.stdout.write(`${opts.json ? toJson(fleetReportToJson(report)) : renderFleetReport(report)}\n`);
     return 0;
   } finally {
     store.close();
   }
+}
+
+/**
+ * What lineage accounting knows of each chip from its bundles alone (verifier.md §6.2): an affirmed
+ * chip's work that no disclosed lineage workload accounts for is its largest affirmed counter less
+ * its distinct disclosed lineage work; a chip with no affirmed bundle is unbounded, since no licence
+ * register is read here (§7). No holder: each chip is its own.
+ */
+function lineageChips(appraisals: readonly Appraisal[]): LineageChip[] {
+  const byChip = new Map<string, { ueid: Uint8Array; total: bigint | undefined; disclosed: Map<number, bigint> }>();
+  for (const a of appraisals) {
+    if (a.ueid === undefined) continue;
+    const key = hexOf(a.ueid);
+    let chip = byChip.get(key);
+    if (chip === undefined) byChip.set(key, (chip = { ueid: a.ueid, total: undefined, disclosed: new Map() }));
+    if (a.status === 'contraindicated') continue;
+    const total = a.totalOps ?? 0n;
+    if (chip.total === undefined || total > chip.total) chip.total = total;
+    for (const w of toLineageWorkloads(a)) chip.disclosed.set(w.logIndex, w.ops);
+  }
+  return [...byChip.values()].map((c) => {
+    let disclosed = 0n;
+    for (const ops of c.disclosed.values()) disclosed += ops;
+    return { ueid: c.ueid, unaccountedOps: c.total === undefined ? 'unbounded' : c.total - disclosed };
+  });
+}
+
+/** The lineage report as text: the itemised models, and the rest as one aggregate. */
+function renderLineage(report: LineageReport, bundles: number): string {
+  const lines = [
+    bold(`Lineage accounting (specs/verifier.md §6.2): ${bundles} bundle(s), ${report.totals.workloads} lineage workload(s), ${report.totals.states} model state(s), ${report.totals.edges} edge(s)`),
+  ];
+  if (report.models.length === 0) lines.push('No model is itemised: every state is below every threshold, with nothing unaccounted that could carry it over.');
+  for (const m of report.models) {
+    lines.push(
+      `${red(m.flags.join(', '))}  ${m.state.slice(0, 16)}…  cumulative ${formatScientific(m.cumulativeOps)} ops (own ${formatScientific(m.ownOps)})` +
+        `${m.missingAncestors > 0 ? `, a lower bound (${m.missingAncestors} missing ancestor(s))` : ''}; ids ${m.workloadIds.join(', ')}; ${m.chips} chip(s)`,
+    );
+  }
+  lines.push(dim(`Aggregate, never named: ${report.aggregate.states} state(s), ${report.aggregate.workloads} workload(s), ${formatScientific(report.aggregate.ownOps)} ops.`));
+  if (report.totals.missingStates > 0) lines.push(dim(`${report.totals.missingStates} parent state(s) no bundle produced: their descendants' totals are lower bounds.`));
+  return lines.join('\n');
 }
 
 /**

@@ -19,23 +19,29 @@ import { toHex } from '@hemkit/wire/bytes';
  */
 const keyCaches = new WeakMap<object, Map<string, SigningKey>>();
 const DEFAULT_BACKEND_KEY = {};
-/** The attestation key for the running firmware (DICE: UDS and measurement), cached per pair. */
-export function attestationKey(state: ChipState, env: ModuleEnv): SigningKey {
-  const id = `${toHex(state.uds)}/${toHex(state.firmwareMeasurement)}/${state.keyAlg}`;
+/** A key derived once per backend and id, kept while the cache holds at most 1,024 keys. */
+function cachedKey(env: ModuleEnv, id: string, derive: () => SigningKey): SigningKey {
   const owner = env.backend ?? DEFAULT_BACKEND_KEY;
   let keyCache = keyCaches.get(owner);
   if (keyCache === undefined) keyCaches.set(owner, (keyCache = new Map()));
   let key = keyCache.get(id);
   if (key === undefined) {
-    key = deriveAttestationKey(state.uds, state.firmwareMeasurement, state.keyAlg, env.backend);
+    key = derive();
     if (keyCache.size > 1024) keyCache.clear();
     keyCache.set(id, key);
   }
   return key;
 }
 
+/** The attestation key for the running firmware (DICE: UDS and measurement), cached per pair. */
+export function attestationKey(state: ChipState, env: ModuleEnv): SigningKey {
+  const id = `${toHex(state.uds)}/${toHex(state.firmwareMeasurement)}/${state.keyAlg}`;
+  return cachedKey(env, id, () => deriveAttestationKey(state.uds, state.firmwareMeasurement, state.keyAlg, env.backend));
+}
+
+/** The device identity key (DICE: UDS only), cached like the attestation key: a chip's manufacture, provisioning and every boot sign with it. */
 export function deviceIdentityKey(state: ChipState, env: ModuleEnv): SigningKey {
-  return deriveDeviceIdentityKey(state.uds, state.keyAlg, env.backend);
+  return cachedKey(env, `${toHex(state.uds)}/device-identity/${state.keyAlg}`, () => deriveDeviceIdentityKey(state.uds, state.keyAlg, env.backend));
 }
 
 /** The chip's log key and note origin (specs/messages/checkpoint.md §2.1, §2.2), which no firmware changes. */

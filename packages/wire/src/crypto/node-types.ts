@@ -11,6 +11,8 @@ export interface JsonWebKey {
   crv?: string;
   x?: string;
   y?: string;
+  /** The private part (RFC 8037 §2: an OKP key's seed); only ever written, for an import. */
+  d?: string;
 }
 
 /** An opaque node:crypto KeyObject. */
@@ -33,7 +35,7 @@ export interface NodeCrypto {
   readonly hash?: (algorithm: string, data: Uint8Array, outputEncoding: 'buffer') => Uint8Array;
   createHash(algorithm: string): Hash;
   createPublicKey(key: { key: JsonWebKey; format: 'jwk' } | KeyObject): KeyObject;
-  createPrivateKey(key: { key: Uint8Array; format: 'der'; type: 'pkcs8' }): KeyObject;
+  createPrivateKey(key: { key: Uint8Array; format: 'der'; type: 'pkcs8' } | { key: JsonWebKey; format: 'jwk' }): KeyObject;
   timingSafeEqual(a: Uint8Array, b: Uint8Array): boolean;
   verify(
     algorithm: string | null,
