@@ -12,6 +12,7 @@ export default defineConfig({
   ssr: { resolve: { conditions: [SOURCE, 'module', 'node', 'development|production'] } },
   test: {
     include: ['packages/*/test/**/*.test.ts', 'test/**/*.test.ts'],
+    globalSetup: ['test/browser-env.ts'],
     testTimeout: 60_000,
   },
 });

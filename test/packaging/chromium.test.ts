@@ -2,20 +2,24 @@
  * The wire layer in a real browser: the same program as browser.test.ts, bundled from the built
  * @hemkit/wire for platform=browser, runs in headless Chromium from a file:// page with no network
  * and no Node at all. CI installs Debian's chromium (.ci/run); set HEMKIT_CHROMIUM to use another
- * binary. The page writes the program's answer into its body, which --dump-dom prints.
+ * binary. The page writes the program's answer into its body, which --dump-dom prints. Without a
+ * chromium it skips (test/browser-env.ts prints the one line), unless HEMKIT_REQUIRE_BROWSER=1.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { bundleProgram, EXPECTED, programInput } from './browser-program.js';
 import { ensureBuilt } from './build.js';
 
-const CHROMIUM = process.env.HEMKIT_CHROMIUM ?? '/usr/bin/chromium';
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-extensions', '--no-first-run'];
+import { BROWSER_REQUIRED, CHROMIUM, CHROMIUM_FLAGS, CHROMIUM_PRESENT, MISSING_CHROMIUM } from '../browser-env.js';
 
-beforeAll(ensureBuilt, 120_000);
+const FLAGS = [...CHROMIUM_FLAGS, '--disable-extensions', '--no-first-run'];
+
+it.runIf(BROWSER_REQUIRED)('has a Chromium to run (HEMKIT_REQUIRE_BROWSER=1: a missing browser fails)', () => {
+  expect(CHROMIUM_PRESENT, MISSING_CHROMIUM).toBe(true);
+});
 
 /** Loads `html` in headless Chromium and returns the text of its body once its scripts have run. */
 function bodyText(html: string): string {
@@ -34,10 +38,8 @@ function bodyText(html: string): string {
 
 const escapeScript = (code: string) => code.replace(/<\/script/gi, '<\\/script');
 
-describe('@hemkit/wire in headless Chromium', () => {
-  it('has a Chromium to run (CI installs it; a missing browser fails, it is not skipped)', () => {
-    expect(existsSync(CHROMIUM), `${CHROMIUM} not found: apt-get install chromium, or set HEMKIT_CHROMIUM`).toBe(true);
-  });
+describe.runIf(CHROMIUM_PRESENT)('@hemkit/wire in headless Chromium', () => {
+  beforeAll(ensureBuilt, 120_000);
 
   it('runs the bundle: CBOR, COSE and Merkle on noble; no Node globals; no node backend', async () => {
     const code = await bundleProgram();

@@ -5,7 +5,6 @@
  * beyond its own document. Without a chromium the tests skip, with one line saying so, unless
  * HEMKIT_REQUIRE_BROWSER=1 (.ci/run sets it), which makes the missing browser a failure.
  */
-import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -15,14 +14,11 @@ import { CHECKS } from '@hemkit/verifier';
 import { appraiseBundle, parseSetup } from '../src/appraisal.js';
 import { layout } from '../src/layout.js';
 import { servePage, type Serving } from '../src/serve.js';
-import { BROWSER_REQUIRED, CHROMIUM, CHROMIUM_FLAGS, ensurePage, PAGE_PATH } from './page.js';
+import { BROWSER_REQUIRED, CHROMIUM, CHROMIUM_FLAGS, CHROMIUM_PRESENT, ensurePage, MISSING_CHROMIUM, PAGE_PATH } from './page.js';
 import { honest, readVectors } from './vectors.js';
 
-const available = existsSync(CHROMIUM);
-if (!available && !BROWSER_REQUIRED) console.warn(`inspector browser tests skipped: no chromium at ${CHROMIUM} (apt-get install chromium, or set HEMKIT_CHROMIUM)`);
-
 it.runIf(BROWSER_REQUIRED)('has a chromium to run (HEMKIT_REQUIRE_BROWSER=1: a missing browser fails)', () => {
-  expect(existsSync(CHROMIUM), `${CHROMIUM} not found: apt-get install chromium, or set HEMKIT_CHROMIUM`).toBe(true);
+  expect(CHROMIUM_PRESENT, MISSING_CHROMIUM).toBe(true);
 });
 
 const FILE_URL = pathToFileURL(PAGE_PATH).href;
@@ -32,7 +28,7 @@ const setupJson = () => {
   return JSON.stringify({ trust: f.trust, reference: f.reference, policy: f.policy });
 };
 
-describe.runIf(available)('the inspector page in headless Chromium', () => {
+describe.runIf(CHROMIUM_PRESENT)('the inspector page in headless Chromium', () => {
   let browser: Browser;
   let page: Page;
   let problems: string[];

@@ -5,8 +5,4 @@
  */
 export { ensurePage, PAGE_PATH } from '../../../test/packaging/build.js';
 
-/** Debian's chromium, or the one HEMKIT_CHROMIUM names (as test/packaging/chromium.test.ts). */
-export const CHROMIUM = process.env.HEMKIT_CHROMIUM ?? '/usr/bin/chromium';
-export const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'];
-/** Set by .ci/run: a missing browser fails the browser tests instead of skipping them. */
-export const BROWSER_REQUIRED = process.env.HEMKIT_REQUIRE_BROWSER === '1';
+export { BROWSER_REQUIRED, CHROMIUM, CHROMIUM_FLAGS, CHROMIUM_PRESENT, MISSING_CHROMIUM } from '../../../test/browser-env.js';
