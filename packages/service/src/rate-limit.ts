@@ -61,8 +61,11 @@ export class PostgresRateCounter implements SharedRateCounter {
     const { default: pgModule } = await import('pg');
     const timeout = options.timeoutMs ?? 2_000;
     const pool = new pgModule.Pool({ connectionString: connection, max: options.poolSize ?? 2, connectionTimeoutMillis: timeout, statement_timeout: timeout });
-    // An idle connection the server ended emits an error on the pool: unheard, it would end the process.
+    // An idle connection the server ended emits an error on the pool, and any connection, even one the
+    // pool is closing, may emit one of its own: unheard, either would end the process (see the store's
+    // open, @hemkit/verifier/store/postgres). The failing query reports the fault.
     pool.on('error', () => {});
+    pool.on('connect', (client) => client.on('error', () => {}));
     try {
       // One simple query is one transaction: the lock is held until the table is committed, so workers
       // starting together do not race to create it.

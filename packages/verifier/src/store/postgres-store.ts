@@ -185,10 +185,16 @@ export class PostgresVerifierStore implements AsyncVerifierStore {
     };
     const pool = new pg.Pool(poolConfig);
     const challengePool = new pg.Pool({ ...poolConfig, max: Math.max(1, Math.ceil((options.poolSize ?? 10) / 4)), options: `${config.options ?? ''} -c synchronous_commit=off`.trim() });
-    // An idle client whose server went away emits an error on the pool; without a listener that would
-    // end the process. The next query on it fails and is reported as VERIFIER_STORE_FAILED.
-    pool.on('error', () => {});
-    challengePool.on('error', () => {});
+    for (const p of [pool, challengePool]) {
+      // An idle client whose server went away emits an error on the pool; without a listener that would
+      // end the process. The next query on it fails and is reported as VERIFIER_STORE_FAILED.
+      p.on('error', () => {});
+      // And every connection keeps a listener of its own for its whole life: the server may report its
+      // end (57P01 at a restart, pg_terminate_backend) as an 'error' event at any moment, also after the
+      // pool has let go of a broken client that is still closing, when neither the pool nor an
+      // appraisal listens. Seen under load: a worker ended on it. The failing query reports the fault.
+      p.on('connect', (client) => client.on('error', () => {}));
+    }
     try {
       await migrate(pool);
     } catch (e) {
@@ -376,7 +382,6 @@ export class PostgresVerifierStore implements AsyncVerifierStore {
 /** Creates the schema or checks it, once across processes starting together. */
 async function migrate(pool: pg.Pool): Promise<void> {
   const client = await pool.connect();
-  client.on('error', () => {}); // reported by the failing query; see appraise
   try {
     await client.query(`BEGIN; SELECT pg_advisory_xact_lock(${MIGRATION_LOCK})`);
     await client.query('CREATE TABLE IF NOT EXISTS hemkit_schema (id int PRIMARY KEY CHECK (id = 1), version int NOT NULL)');

@@ -5,7 +5,7 @@
  */
 import pg from 'pg';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { PostgresVerifierStore, POSTGRES_SCHEMA_VERSION } from '../../src/store/postgres.js';
 import { bind } from '../../src/store/postgres-store.js';
 import { expectCode, expectRejection, ueid, update } from './support.js';
@@ -96,6 +96,60 @@ describe.skipIf(!pgUp)('PostgresVerifierStore', () => {
       expect(await store.appraise(CHIP, { checkpointSizes: [], nonce: { nonce, expiresAt: 1_800_000_600 } }, (_m, l) => ({ result: l.useNonce(nonce, 1_800_000_600), update: update(CHIP, { totalOps: 9n }) }))).toBe(true);
       expect((await store.getChip(CHIP))?.totalOps).toBe(9n);
     } finally {
+      await locker.end();
+      await store.close();
+    }
+  });
+
+  it('hears an error event on every connection it opened at any moment: after letting it go broken, and between checkout and use', async () => {
+    // The server may report a connection's end after the store has released the client as broken and
+    // while it is closing: seen under load, an unheard 'error' event ended a service worker. The spy
+    // collects every client connected from here on; the test's own are set aside.
+    const locker = new pg.Client({ connectionString: db.url });
+    await locker.connect();
+    const connect = vi.spyOn(pg.Client.prototype, 'connect');
+    const store = await PostgresVerifierStore.open(db.url, { poolSize: 2 });
+    const storeClients = () => (connect.mock.contexts as pg.Client[]).filter((c) => !testClients.has(c));
+    const testClients = new Set<pg.Client>();
+    const query = async (text: string, values: unknown[] = []) => {
+      const c = new pg.Client({ connectionString: db.url });
+      testClients.add(c);
+      await c.connect();
+      try {
+        return (await c.query<{ pid: number }>(text, values)).rows;
+      } finally {
+        await c.end();
+      }
+    };
+    try {
+      await store.appraise(CHIP, { checkpointSizes: [] }, () => ({ result: 0, update: update(CHIP, { totalOps: 1n }) }));
+      // The appraisal waits for the chip's lock inside its transaction, where its connection is ended:
+      // the store destroys that client.
+      const key = new DataView(sha256(CHIP).buffer).getBigInt64(0).toString();
+      await locker.query(`SELECT pg_advisory_lock(${key})`);
+      const rejected = expectRejection(store.appraise(CHIP, { checkpointSizes: [] }, () => ({ result: 0, update: update(CHIP, { totalOps: 2n }) })), 'VERIFIER_STORE_FAILED');
+      let waiting: { pid: number }[] = [];
+      for (let i = 0; i < 200 && waiting.length === 0; i++) {
+        await new Promise((r) => setTimeout(r, 10));
+        waiting = await query("SELECT pid FROM pg_stat_activity WHERE datname = $1 AND wait_event_type = 'Lock'", [db.name]);
+      }
+      expect(waiting).toHaveLength(1);
+      await query('SELECT pg_terminate_backend($1)', [waiting[0]!.pid]);
+      await rejected;
+      await locker.query(`SELECT pg_advisory_unlock(${key})`);
+      const clients = storeClients();
+      expect(clients.length).toBeGreaterThan(0);
+      for (const client of clients) expect(() => client.emit('error', new Error('late FATAL 57P01'))).not.toThrow();
+      // And the window pg-pool leaves when it hands an idle client out: it removes its idle listener
+      // before the promise of connect() reaches the appraisal that will listen. A FATAL parsed in the
+      // same read as the previous query's end lands there (how the worker ended).
+      const live = await store.getChip(CHIP).then(() => storeClients());
+      for (const client of live) {
+        for (const l of client.listeners('error')) if (l.name === 'idleListener') client.removeListener('error', l as (e: Error) => void);
+        expect(() => client.emit('error', new Error('FATAL 57P01 between checkout and use'))).not.toThrow();
+      }
+    } finally {
+      connect.mockRestore();
       await locker.end();
       await store.close();
     }
