@@ -16,7 +16,7 @@ FORMATS = {"hemkit-message/v1"}
 
 def FILES():
     root = os.path.join(HERE, "..", "..", "test-vectors")
-    return sorted(os.path.relpath(p, root) for p in glob.glob(os.path.join(root, "messages", "*.json")))
+    return sorted("messages/" + os.path.basename(p) for p in glob.glob(os.path.join(root, "messages", "*.json")))
 
 
 def prepare(doc):
