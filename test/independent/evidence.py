@@ -4,10 +4,14 @@ Check 14 (`licence`) and the signed-note part of check 10 are not implemented he
 does not compare them and says so. Where a later check needs check 14, the vector's own outcome of
 check 14 is used, which is stated in the summary line.
 """
+import base64
+import binascii
 import hashlib
+import re
 
 import cbor
 import cose
+import ed25519
 import merkle
 import schema
 from cbor import CborError
@@ -27,10 +31,11 @@ TYP = {
     "ak": "application/vnd.hemkit.attestation-key-certificate+cbor",
     "checkpoint": "application/vnd.hemkit.checkpoint+cbor",
     "licence": "application/vnd.hemkit.licence+cbor",
+    "log-key": "application/vnd.hemkit.log-key-certificate+cbor",
 }
 # claim keys (hemkit.cddl §2)
 NONCE, UEID, OEMID, HWMODEL, DBGSTAT, BOOTCOUNT, IAT, SVN, MEAS = 10, 256, 258, 259, 263, 267, 6, -72033, -72034
-COUNTERS, LOGHEAD, LOCK, TREESIZE, ROOTHASH, CNF, EXP = -72001, -72002, -72004, -72005, -72006, 8, 4
+COUNTERS, LOGHEAD, LOCK, TREESIZE, ROOTHASH, CNF, EXP, ORIGIN = -72001, -72002, -72004, -72005, -72006, 8, 4, -72035
 
 
 class Fail(Exception):
@@ -279,7 +284,30 @@ class Appraisal:
                 self._consistency_to_head(size, root, hs, hr)
             self.accepted_checkpoints.append(c)
         if 9 in self.bundle:
-            raise NotImplementedError("signed notes (checkpoint.md §2.3)")
+            self._notes(self.bundle[9])
+
+    def _notes(self, notes):
+        """checkpoint.md §2.3, steps 1-5."""
+        try:
+            s, c = _signed(self.bundle.get(8, b""), TYP["log-key"], "log-key-certificate-claims", self.v)
+            cose.verify_sign1(s, self.device_key)
+            key = cose.key_from_map(c[CNF][1])
+            if c[UEID] != self.rc[UEID] or key["curve"] != "Ed25519":
+                raise Fail("LOG_KEY_UNCERTIFIED")
+        except (Fail, CoseError, KeyError, TypeError) as e:
+            raise Fail("LOG_KEY_UNCERTIFIED", getattr(e, "code", ""))
+        origin, pub = c[ORIGIN], key[-2]
+        key_id = hashlib.sha256(origin.encode() + b"\x0a\x01" + pub).digest()[:4]
+        heads = {(self.head[0], self.head[1])} | {(cp[TREESIZE], cp[ROOTHASH]) for _, cp in self.checkpoints}
+        for note in notes:
+            text, size, root, sigs = _parse_note(note)
+            if text.split("\n", 1)[0] != origin:
+                raise Fail("NOTE_MISMATCH", "origin")
+            if not any(name == origin and blob[:4] == key_id and ed25519.verify(pub, text.encode(), blob[4:])
+                       for name, blob in sigs):
+                raise Fail("NOTE_SIGNATURE_INVALID")
+            if (size, root) not in heads:
+                raise Fail("NOTE_MISMATCH", "head")
 
     # ------------------------------------------------------------------ check 11
     def inclusion(self):
@@ -420,6 +448,41 @@ class Appraisal:
             out["usage-rate"] = given["usage-rate"]
             self.unimplemented.add("usage-rate")
         return out
+
+
+def _b64(text):
+    try:
+        raw = base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError):
+        return None
+    return raw if base64.b64encode(raw).decode() == text else None
+
+
+def _parse_note(note):
+    """c2sp.org/signed-note@v1.0.0 as checkpoint.md §2 profiles it; NOTE_MALFORMED otherwise."""
+    bad = Fail("NOTE_MALFORMED")
+    if "\n\n" not in note or not note.endswith("\n"):
+        raise bad
+    text, sig_block = note.split("\n\n", 1)
+    text += "\n"
+    lines = text.split("\n")[:-1]
+    if len(lines) != 3 or not re.fullmatch(r"0|[1-9][0-9]*", lines[1]):
+        raise bad
+    root = _b64(lines[2])
+    if root is None or len(root) != 32:
+        raise bad
+    sigs = []
+    for line in sig_block.split("\n")[:-1]:
+        m = re.fullmatch("\u2014 (\\S+) (\\S+)", line)
+        if not m:
+            raise bad
+        blob = _b64(m.group(2))
+        if blob is None or len(blob) < 5:
+            raise bad
+        sigs.append((m.group(1), blob))
+    if not sigs:
+        raise bad
+    return text, int(lines[1]), root, sigs
 
 
 def _counts_more(c, r):
