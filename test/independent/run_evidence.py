@@ -1,8 +1,8 @@
 """Family evidence: test-vectors/evidence/*.json (specs/test-vectors.md §2.11; verifier.md §4-§6).
 
-Compares every check outcome this implementation computes, the trust tier and the trustworthiness
-vector. Check 14 (licence) and signed notes (part of check 10) are not implemented: their outcomes
-are taken from the vector where a later check needs them and are counted as not compared.
+Compares all fifteen check outcomes, the trust tier and the trustworthiness vector of every vector.
+Dependent files are appraised in order against one memory (verifier.md §4), kept here as the
+`memory` objects of test-vectors.md §2.11 describe it.
 """
 import evidence
 import run_messages
@@ -40,6 +40,10 @@ def _memory_update(ctx, a, out):
             m["checkpoints"].append({"treeSize": size, "rootHash": root.hex(), "issuedAt": iat, "totalOps": str(ops)})
             sizes.add(size)
     m["lastAppraisedAt"] = ctx_now = a.now
+    if hasattr(a, "licence_memory"):
+        usage, active = a.licence_memory
+        m["licenceUsage"] = {k: str(v) for k, v in usage.items()}
+        m["activeLicence"] = active
     ctx.memory[ueid] = m
     if a.nonce is not None:
         ctx.nonces.add(a.nonce)
