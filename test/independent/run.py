@@ -22,8 +22,14 @@ import run_cose  # noqa: E402
 import run_merkle  # noqa: E402
 import run_messages  # noqa: E402
 import run_evidence  # noqa: E402
+import run_crypto  # noqa: E402
+import run_framing  # noqa: E402
+import run_state  # noqa: E402
+import run_external  # noqa: E402
 
-FAMILIES = [("cbor", run_cbor), ("cose", run_cose), ("merkle", run_merkle), ("messages", run_messages), ("evidence", run_evidence)]
+FAMILIES = [("cbor", run_cbor), ("cose", run_cose), ("merkle", run_merkle), ("messages", run_messages), ("evidence", run_evidence),
+            ("crypto", run_crypto), ("framing", run_framing), ("state", run_state),
+            ("external", run_external)]
 
 
 def main(argv):
@@ -45,6 +51,15 @@ def main(argv):
         agreed = total = skipped = 0
         bad = []
         files = mod.FILES() if callable(mod.FILES) else mod.FILES
+        if name == "external":
+            files = []
+            for item in mod.vectors():
+                total += 1
+                why = mod.check(item, None)
+                if why is None:
+                    agreed += 1
+                else:
+                    bad.append(why)
         for rel in files:
             path = os.path.join(VECTORS, rel)
             if not os.path.exists(path):
