@@ -28,6 +28,7 @@ const MINIMUM: Record<string, number> = {
   crypto: 22,
   framing: 16,
   state: 36,
+  results: 19,
   external: 942,
 };
 

@@ -26,10 +26,11 @@ import run_crypto  # noqa: E402
 import run_framing  # noqa: E402
 import run_state  # noqa: E402
 import run_external  # noqa: E402
+import run_results  # noqa: E402
 
 FAMILIES = [("cbor", run_cbor), ("cose", run_cose), ("merkle", run_merkle), ("messages", run_messages), ("evidence", run_evidence),
             ("crypto", run_crypto), ("framing", run_framing), ("state", run_state),
-            ("external", run_external)]
+            ("results", run_results), ("external", run_external)]
 
 
 def main(argv):
@@ -69,7 +70,7 @@ def main(argv):
                 bad.append(f"{rel}: format {doc['format']} not implemented")
                 continue
             ctx = mod.prepare(doc) if hasattr(mod, "prepare") else None
-            for vec in doc["vectors"]:
+            for vec in (mod.items(doc) if hasattr(mod, "items") else doc["vectors"]):
                 if hasattr(mod, "skip") and mod.skip(rel, vec):
                     skipped += 1
                     continue
