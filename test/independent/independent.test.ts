@@ -29,6 +29,7 @@ const MINIMUM: Record<string, number> = {
   framing: 16,
   state: 36,
   results: 19,
+  inputs: 28,
   external: 942,
 };
 
