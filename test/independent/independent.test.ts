@@ -30,6 +30,7 @@ const MINIMUM: Record<string, number> = {
   state: 36,
   results: 19,
   inputs: 28,
+  accounting: 42,
   external: 942,
 };
 

@@ -28,10 +28,12 @@ import run_state  # noqa: E402
 import run_external  # noqa: E402
 import run_results  # noqa: E402
 import run_inputs  # noqa: E402
+import run_accounting  # noqa: E402
 
 FAMILIES = [("cbor", run_cbor), ("cose", run_cose), ("merkle", run_merkle), ("messages", run_messages), ("evidence", run_evidence),
             ("crypto", run_crypto), ("framing", run_framing), ("state", run_state),
-            ("results", run_results), ("inputs", run_inputs), ("external", run_external)]
+            ("results", run_results), ("inputs", run_inputs), ("accounting", run_accounting),
+            ("external", run_external)]
 
 
 def main(argv):
