@@ -31,6 +31,7 @@ const MINIMUM: Record<string, number> = {
   results: 19,
   inputs: 28,
   accounting: 42,
+  lineage: 20,
   external: 942,
 };
 
