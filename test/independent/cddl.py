@@ -75,6 +75,13 @@ class Parser:
     def rules(self):
         out = {}
         while self.i < len(self.t):
+            name = self.t[self.i][1]
+            out[name] = self.rules_one()
+        return out
+
+    def rules_one(self):
+        """One `name = type` or `name = (group)`; returns its node."""
+        if True:
             name = self.take("name")[1]
             self.take("=")
             if self.peek() == "(":
@@ -85,12 +92,9 @@ class Parser:
                 if len(g) == 1 and g[0]["key"] is None and g[0]["occ"] == (1, 1) and g[0]["type"][0] != "groupref":
                     # a parenthesised type, not a group
                     self.i = save
-                    out[name] = self.type()
-                else:
-                    out[name] = ("group", g)
-            else:
-                out[name] = self.type()
-        return out
+                    return self.type()
+                return ("group", g)
+            return self.type()
 
     def type(self):
         alts = [self.type1()]

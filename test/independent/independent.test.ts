@@ -32,6 +32,7 @@ const MINIMUM: Record<string, number> = {
   inputs: 28,
   accounting: 42,
   lineage: 20,
+  cddl: 30,
   external: 942,
 };
 

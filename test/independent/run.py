@@ -30,10 +30,11 @@ import run_results  # noqa: E402
 import run_inputs  # noqa: E402
 import run_accounting  # noqa: E402
 import run_lineage  # noqa: E402
+import run_cddl  # noqa: E402
 
 FAMILIES = [("cbor", run_cbor), ("cose", run_cose), ("merkle", run_merkle), ("messages", run_messages), ("evidence", run_evidence),
             ("crypto", run_crypto), ("framing", run_framing), ("state", run_state),
-            ("results", run_results), ("inputs", run_inputs), ("accounting", run_accounting), ("lineage", run_lineage),
+            ("results", run_results), ("inputs", run_inputs), ("accounting", run_accounting), ("lineage", run_lineage), ("cddl", run_cddl),
             ("external", run_external)]
 
 
