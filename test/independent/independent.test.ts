@@ -33,6 +33,7 @@ const MINIMUM: Record<string, number> = {
   accounting: 42,
   lineage: 20,
   cddl: 30,
+  module: 206,
   external: 942,
 };
 

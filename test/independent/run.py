@@ -31,10 +31,11 @@ import run_inputs  # noqa: E402
 import run_accounting  # noqa: E402
 import run_lineage  # noqa: E402
 import run_cddl  # noqa: E402
+import run_module  # noqa: E402
 
 FAMILIES = [("cbor", run_cbor), ("cose", run_cose), ("merkle", run_merkle), ("messages", run_messages), ("evidence", run_evidence),
             ("crypto", run_crypto), ("framing", run_framing), ("state", run_state),
-            ("results", run_results), ("inputs", run_inputs), ("accounting", run_accounting), ("lineage", run_lineage), ("cddl", run_cddl),
+            ("results", run_results), ("inputs", run_inputs), ("accounting", run_accounting), ("lineage", run_lineage), ("cddl", run_cddl), ("module", run_module),
             ("external", run_external)]
 
 
@@ -71,7 +72,7 @@ def main(argv):
             if not os.path.exists(path):
                 continue
             doc = json.load(open(path))
-            if doc["format"] not in mod.FORMATS:
+            if doc.get("format") not in mod.FORMATS:
                 bad.append(f"{rel}: format {doc['format']} not implemented")
                 continue
             ctx = mod.prepare(doc) if hasattr(mod, "prepare") else None
