@@ -1,5 +1,5 @@
 """Family external: others' vectors in test-vectors/external/ (specs/test-vectors.md §3): Wycheproof
-ECDSA verification, and transparency-dev/merkle inclusion, consistency and subtree-inclusion probes.
+ECDSA and Ed25519 verification, and transparency-dev/merkle inclusion, consistency and subtree-inclusion probes.
 Where hemkit's profile deliberately answers otherwise, the rule of specs/merkle.md that decides it is
 named in DELIBERATE; any other difference is a disagreement."""
 import base64
@@ -8,6 +8,7 @@ import json
 import os
 
 import ecdsa
+import ed25519
 import merkle
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -27,6 +28,14 @@ def _wycheproof():
             pub = bytes.fromhex(g["publicKey"]["uncompressed"])
             for t in g["tests"]:
                 yield (f"wycheproof/{name}#{t['tcId']}", "ecdsa", curve, pub, t)
+
+
+def _wycheproof_ed25519():
+    d = json.load(open(os.path.join(EXT, "wycheproof", "ed25519_test.json")))
+    for g in d["testGroups"]:
+        pub = bytes.fromhex(g["publicKey"]["pk"])
+        for t in g["tests"]:
+            yield (f"wycheproof/ed25519_test.json#{t['tcId']}", "ed25519", None, pub, t)
 
 
 def _b(x):
@@ -55,6 +64,8 @@ def deliberate(kind, d, code):
 def vectors():
     for v in _wycheproof():
         yield v
+    for v in _wycheproof_ed25519():
+        yield v
     for kind in ("inclusion", "consistency", "subtreeinclusion"):
         for path in sorted(glob.glob(os.path.join(EXT, "transparency-dev-merkle", "testdata", kind, "**", "*.json"),
                                      recursive=True)):
@@ -67,6 +78,12 @@ def prepare(doc):
 
 def check(item, _doc):
     ident, family, a, b, t = item
+    if family == "ed25519":
+        # cose.md §3.1: strict RFC 8032 §5.1.7, canonical encodings, S < L, cofactored equation
+        ok = ed25519.verify(b, bytes.fromhex(t["msg"]), bytes.fromhex(t["sig"]))
+        want = t["result"] == "valid"
+        return None if ok == want or t["result"] == "acceptable" else \
+            f"{ident}: verify {ok}, Wycheproof says {t['result']} ({t.get('comment', '')})"
     if family == "ecdsa":
         ok = a.verify(b, bytes.fromhex(t["msg"]), bytes.fromhex(t["sig"]))
         want = t["result"] in ("valid", "acceptable")
