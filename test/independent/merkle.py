@@ -1,0 +1,158 @@
+"""RFC 9162 §2.1 Merkle trees as specs/merkle.md profiles them (SHA-256), with its error codes and
+the order of checks of merkle.md §6."""
+import hashlib
+
+MAX = 2 ** 53 - 1
+
+
+class MerkleError(Exception):
+    def __init__(self, code):
+        super().__init__(code)
+        self.code = code
+
+
+def _h(b):
+    return hashlib.sha256(b).digest()
+
+
+def leaf_hash(d):
+    return _h(b"\x00" + d)
+
+
+def node(l, r):
+    return _h(b"\x01" + l + r)
+
+
+def mth(leaves):
+    """merkle.md §1 (RFC 9162 §2.1.1)."""
+    n = len(leaves)
+    if n == 0:
+        return _h(b"")
+    if n == 1:
+        return leaf_hash(leaves[0])
+    k = 1
+    while k * 2 < n:
+        k *= 2
+    return node(mth(leaves[:k]), mth(leaves[k:]))
+
+
+def _size(x):
+    # merkle.md §2: integers 0 .. 2^53-1; JSON 1.5 arrives as a float, booleans are not integers
+    if isinstance(x, bool) or not isinstance(x, int) or x < 0 or x > MAX:
+        raise MerkleError("MERKLE_INVALID_TREE_SIZE")
+    return x
+
+
+def _hash(b):
+    if len(b) != 32:
+        raise MerkleError("MERKLE_INVALID_HASH_LENGTH")
+    return b
+
+
+def _inclusion_length(i, n):
+    inner = (i ^ (n - 1)).bit_length()
+    border = bin(i >> inner).count("1")
+    return inner + border
+
+
+def _root_from_inclusion(i, n, h, proof):
+    """merkle.md §3 step 5 (RFC 9162 §2.1.3.2); sizes and hashes already checked."""
+    fn, sn, r = i, n - 1, h
+    for c in proof:
+        if fn % 2 == 1 or fn == sn:
+            r = node(c, r)
+            if fn % 2 == 0:
+                while fn % 2 == 0 and fn != 0:
+                    fn //= 2
+                    sn //= 2
+        else:
+            r = node(r, c)
+        fn //= 2
+        sn //= 2
+    return r
+
+
+def verify_inclusion(i, n, h, proof, root):
+    _size(n)
+    _size(i)
+    _hash(h)
+    _hash(root)
+    for c in proof:
+        _hash(c)
+    if i >= n:
+        raise MerkleError("MERKLE_INDEX_OUT_OF_RANGE")
+    if len(proof) != _inclusion_length(i, n):
+        raise MerkleError("MERKLE_PROOF_WRONG_LENGTH")
+    if _root_from_inclusion(i, n, h, proof) != root:
+        raise MerkleError("MERKLE_ROOT_MISMATCH")
+
+
+def _tz(x):
+    return (x & -x).bit_length() - 1
+
+
+def verify_consistency(m, n, r1, r2, proof):
+    """merkle.md §4 (RFC 9162 §2.1.4.2)."""
+    _size(m)
+    _size(n)
+    _hash(r1)
+    _hash(r2)
+    for c in proof:
+        _hash(c)
+    if m > n:
+        raise MerkleError("MERKLE_SIZE_DECREASED")
+    if m == 0:
+        raise MerkleError("MERKLE_EMPTY_TREE_CONSISTENCY")
+    if m == n:
+        if proof:
+            raise MerkleError("MERKLE_PROOF_WRONG_LENGTH")
+        if r1 != r2:
+            raise MerkleError("MERKLE_ROOT_MISMATCH")
+        return
+    inner = ((m - 1) ^ (n - 1)).bit_length()
+    border = bin((m - 1) >> inner).count("1")
+    pow2 = m & (m - 1) == 0
+    want = (inner - _tz(m)) + border + (0 if pow2 else 1)
+    if len(proof) != want:
+        raise MerkleError("MERKLE_PROOF_WRONG_LENGTH")
+    p = ([r1] if pow2 else []) + list(proof)
+    fn, sn = m - 1, n - 1
+    while fn % 2 == 1:
+        fn //= 2
+        sn //= 2
+    fr = sr = p[0]
+    for c in p[1:]:
+        if fn % 2 == 1 or fn == sn:
+            fr = node(c, fr)
+            sr = node(c, sr)
+            if fn % 2 == 0:
+                while fn % 2 == 0 and fn != 0:
+                    fn //= 2
+                    sn //= 2
+        else:
+            sr = node(sr, c)
+        fn //= 2
+        sn //= 2
+    if fr != r1 or sr != r2:
+        raise MerkleError("MERKLE_ROOT_MISMATCH")
+
+
+def verify_subtree_inclusion(i, start, end, h, proof, subtree_hash):
+    """merkle.md §5."""
+    _size(i)
+    _size(start)
+    _size(end)
+    _hash(h)
+    _hash(subtree_hash)
+    for c in proof:
+        _hash(c)
+    if not start < end:
+        raise MerkleError("MERKLE_INVALID_SUBTREE")
+    ceil = 1
+    while ceil < end - start:
+        ceil *= 2
+    if start % ceil != 0:
+        raise MerkleError("MERKLE_INVALID_SUBTREE")
+    if not start <= i < end:
+        raise MerkleError("MERKLE_INDEX_OUT_OF_RANGE")
+    verify_inclusion(i - start, end - start, h, proof, subtree_hash)
