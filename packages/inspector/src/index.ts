@@ -8,7 +8,7 @@ export { readFile, readText, type InputReading, type ReadInput } from './input.j
 export { layout, itemAt, LayoutStop, type ItemKind, type LaidItem } from './layout.js';
 export { nameTree, type Context, type NamedNode } from './names.js';
 export { count, integerOf, readable, shortHex, type Readable } from './readable.js';
-export { APPRAISAL_CHECKS, CONSISTENCY_PROOFS, COSE_VERIFICATION, familyOf, INCLUSION_PROOFS, PROFILE_FAULTS, recogniseCbor, SCHEMA_SPEC, TRUSTWORTHINESS_VECTOR, type Family, type FamilyId, type SpecSection } from './family.js';
+export { APPRAISAL_CHECKS, CONSISTENCY_PROOFS, COSE_VERIFICATION, familyOf, FRONTIERS, INCLUSION_PROOFS, PROFILE_FAULTS, recogniseCbor, SCHEMA_SPEC, TRUSTWORTHINESS_VECTOR, type Family, type FamilyId, type SpecSection } from './family.js';
 export { faultRange, inspect, type Fault, type Inspection } from './inspect.js';
 export { appraiseBundle, parseSetup, storeFromMemory, type AppraisalRequest, type MemoryJson, type VerifierSetup } from './appraisal.js';
 export { checkConsistencyReceipts, walkFrontier, walkReceipts, type ConsistencyCheck, type FrontierHash, type FrontierWalk, type ReceiptWalk, type WalkStep } from './receipts.js';
