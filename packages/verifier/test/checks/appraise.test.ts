@@ -15,6 +15,7 @@ import {
 } from '@hemkit/wire/messages';
 import { decodeSign1 } from '@hemkit/wire/cose';
 import { attestationKey, deviceIdentityKey, enterRollbackState } from '../../../module/src/firmware/chip.js';
+import { collectEvidence } from '../../../module/src/evidence.js';
 import { CHECKS } from '../../src/appraise.js';
 import type { AppraisalInputs } from '../../src/checks/context.js';
 import { parsePolicy, parseReferenceValues, type Policy } from '../../src/inputs.js';
@@ -395,6 +396,10 @@ describe('each check fires with its code', () => {
     expect(check(honest, 'counters-vs-log').code).toBe('LOG_COVERAGE_INCOMPLETE');
     const full = chip.evidence();
     expect(bundleOf(full.bundle).frontier).toEqual([]);
+    // a page that stops short of the head cannot be proven by a frontier: the operator gives receipts
+    const page = bundleOf(collectEvidence(chip.chip, { nonce: seed('a page').subarray(0, 16), discloseFrom: 0, discloseUntil: 3 }));
+    expect(page.frontier).toBeUndefined();
+    expect(page.entries!.map((d) => d.receipt === undefined)).toEqual([false, false, false]);
     expect(appraiseWith(full.bundle, full.nonce, verifierInputs()).status).toBe('affirming');
 
     const refused = (change: (b: Bundle) => Bundle) => check(appraiseWith(rebuild(bundle, change), nonce, verifierInputs()), 'inclusion');
