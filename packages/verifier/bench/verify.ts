@@ -361,7 +361,7 @@ export async function benchVerifier(): Promise<void> {
   line('fleet', `${FLEET} licensed chips, ${WORKLOADS} workloads each, built in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   line(
     'bundle',
-    `a report and its log head, ${sample.disclosed} log entries disclosed with inclusion receipts (${2 * WORKLOADS} with openings), ` +
+    `a report and its log head, ${sample.disclosed} log entries disclosed, proven by a frontier (verifier.md §2; ${2 * WORKLOADS} with openings), ` +
       `a 2-of-3 licence; ${sample.full.length} bytes`,
   );
   line('signatures checked per bundle (S, counted)', `${S.full} = ${withEntries.text}${withEntries.expected === S.full ? '' : ' (MISMATCH)'}`);
