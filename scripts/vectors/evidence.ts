@@ -15,7 +15,7 @@ import { attestationKey, enterRollbackState } from '../../packages/module/src/fi
 import { deviceIdentityKey, logIdentity } from '../../packages/module/src/firmware/work.js';
 import { decode } from '@hemkit/wire/cbor';
 import {
-  collectEvidence,
+  collectEvidence as collect,
   FACTORY_FIRMWARE,
   InProcessChip,
   LicenceAuthority,
@@ -33,6 +33,13 @@ import { signingKey } from '@hemkit/wire/messages';
 import { renderVectorFile, type VectorBase } from './vector-file.js';
 import { MemoryVerifierStore } from '../../packages/verifier/src/store/index.js';
 import { toHex as hex } from '@hemkit/wire/bytes';
+
+/**
+ * The vectors made before the frontier form of verifier.md §2 prove their entries by receipts and keep
+ * their bytes; the frontier form, the operator's default, has vectors of its own (frontierHistory and
+ * frontierRefusals below).
+ */
+const collectEvidence: typeof collect = (chip, options) => collect(chip, { proofs: 'receipts', ...options });
 
 const utf8 = (s: string) => new TextEncoder().encode(s);
 const key = (label: string) => sha256(utf8(`hemkit vector key: ${label}`));
@@ -90,7 +97,7 @@ function chip(name: string, replayDefence: readonly number[] = [REPLAY.sequence]
     return r;
   };
   let n = 0;
-  const evidence = (options: { knownTreeSize?: number; knownSizes?: number[]; discloseFrom?: number; licences?: Uint8Array[]; withNote?: boolean; issuerUpdates?: Uint8Array[] } = {}) => {
+  const evidence = (options: { knownTreeSize?: number; knownSizes?: number[]; discloseFrom?: number; licences?: Uint8Array[]; withNote?: boolean; issuerUpdates?: Uint8Array[]; proofs?: 'frontier' | 'receipts' } = {}) => {
     const nonce = key(`evidence nonce ${name} ${++n}`).subarray(0, 16);
     return {
       nonce,
@@ -103,6 +110,7 @@ function chip(name: string, replayDefence: readonly number[] = [REPLAY.sequence]
         licences: options.licences ?? [licence],
         ...(options.withNote ? { withNote: true } : {}),
         ...(options.issuerUpdates ? { issuerUpdates: options.issuerUpdates } : {}),
+        ...(options.proofs ? { proofs: options.proofs } : {}),
       }),
     };
   };
@@ -169,6 +177,17 @@ function honestHistory(): Sequence {
   a.run('train-2', 10n ** 24n);
   const third = a.evidence({ knownTreeSize: size2, licences: [next], issuerUpdates: [update] });
   s.add('third-appraisal-after-issuer-rotation', 'An hour later: the issuers rotated (issuers 0 and 1 signing the new set) and the new set licensed the chip; the verifier, anchored on the provisioned issuers, follows the update the bundle carries (licence.md §5a)', third.bundle, third.nonce, T0 + 7210, { status: 'affirming' });
+  // The frontier form (verifier.md §2, merkle.md §9), the operator's default: another chip, its entries
+  // proven by the frontier of the log before the first of them, and no receipt per entry.
+  const f = chip('frontier');
+  f.run('train-1', 10n ** 24n);
+  const fFirst = f.evidence({ proofs: 'frontier' });
+  s.add('frontier-first-appraisal', 'Another chip appraised for the first time, in the frontier form: every entry disclosed without a receipt, from the empty log (an empty frontier) to the head', fFirst.bundle, fFirst.nonce, T0 + 20, { status: 'affirming' });
+  const fSize = f.log.size;
+  f.clock.advance(3600);
+  f.run('train-2', 10n ** 23n);
+  const fSecond = f.evidence({ knownTreeSize: fSize, proofs: 'frontier' });
+  s.add('frontier-second-appraisal', `An hour later, in the frontier form: a consistency receipt from the remembered size ${fSize}, the frontier of those ${fSize} entries, and the entries after them`, fSecond.bundle, fSecond.nonce, T0 + 3620, { status: 'affirming' });
   return s;
 }
 
@@ -394,7 +413,7 @@ function checkVectors(): CheckVector[] {
   add('missing-consistency', 'The verifier holds a checkpoint of size 3 and no receipt links it to the head', later, now, { status: 'contraindicated', failing: { 'log-consistency': 'CONSISTENCY_PROOF_MISSING' } }, { memory: stored({ checkpoints: [{ treeSize: 3, rootHash: hex(a.log.root(3)), issuedAt: T0, totalOps: '0' }] }) });
   add('rewritten-history', 'The receipt does not lead from the root the verifier holds for size 3', withReceipt, now, { status: 'contraindicated', failing: { 'log-consistency': 'LOG_INCONSISTENT' } }, { memory: stored({ checkpoints: [{ treeSize: 3, rootHash: hex(key('a rewritten root')), issuedAt: T0, totalOps: '0' }] }) });
   const entries = [...parts.entries!];
-  entries[1] = { ...entries[1]!, receipt: entries[2]!.receipt };
+  entries[1] = { ...entries[1]!, receipt: entries[2]!.receipt! };
   add('swapped-receipt', "A disclosed entry carries another entry's inclusion receipt", rebuilt({ entries }), now, { status: 'contraindicated', failing: { inclusion: 'ENTRY_NOT_INCLUDED' } });
   add('licence-not-presented', 'The report names a licence the bundle does not carry', rebuilt({ licences: undefined as never }), now, { status: 'contraindicated', failing: { licence: 'LICENCE_NOT_PRESENTED' } });
   add('licence-threshold', 'The verifier requires 3 of 3 issuers; the licence has 2', honest, now, { status: 'contraindicated', failing: { licence: 'LICENCE_TOO_FEW_SIGNATURES' } }, { trust: { ...TRUST, licenceIssuers: { ...TRUST.licenceIssuers, threshold: 3 } } });
@@ -432,7 +451,49 @@ function checkVectors(): CheckVector[] {
   debug.c.state = { ...debug.c.state!, dbgstat: 0 };
   add('debug-enabled', 'Debug is enabled: a warning, not a contraindication', debug.evidence(), now, { status: 'warning', failing: { debug: 'DEBUG_ENABLED' } });
   add('not-a-bundle', 'Bytes that are not an evidence bundle', { bundle: new Uint8Array([0xa1, 0x01]), nonce: honest.nonce }, now, { status: 'contraindicated', failing: { encoding: 'CBOR_TRUNCATED' } });
+  frontierRefusals(add);
   return out;
+}
+
+/**
+ * The frontier form (verifier.md §2, merkle.md §9): the entries from index 3 of a chip, proven by the
+ * frontier of the 3 before them (popcount(3) = 2 hashes). Each alteration leads to another root than
+ * the report's head, or is no bundle at all; and a frontier proves entries, it does not move the base.
+ */
+function frontierRefusals(add: AddVector): void {
+  const now = T0 + 10;
+  const f = chip('checks-frontier');
+  f.run('train-1', 10n ** 24n);
+  f.run('train-2', 10n ** 23n);
+  f.run('train-3', 10n ** 23n);
+  const from3 = f.evidence({ discloseFrom: 3, proofs: 'frontier' });
+  const parts = evidenceBundle.parse(decode(from3.bundle), 'b');
+  if (parts.frontier?.length !== 2 || parts.entries!.length < 4) throw new Error(`frontier vectors: expected a frontier of 2 hashes and at least 4 entries, got ${parts.frontier?.length} and ${parts.entries?.length}`);
+  const rebuilt = (change: Partial<typeof parts>) => ({ bundle: encode(evidenceBundle.toCbor({ ...parts, ...change })), nonce: from3.nonce });
+  const refused = { status: 'contraindicated', failing: { inclusion: 'ENTRY_NOT_INCLUDED' } };
+  add('frontier-new-chip-own-base', 'A chip never seen discloses only the entries from index 3, proven by the frontier of the 3 before them: proven, but the base of a new chip is the empty log', from3, now, { status: 'contraindicated', failing: { 'counters-vs-log': 'LOG_COVERAGE_INCOMPLETE' } });
+  const altered = parts.frontier.map((h, i) => (i === 1 ? Uint8Array.from(h, (b, j) => (j === 0 ? b ^ 1 : b)) : h));
+  add('frontier-altered', 'One hash of the frontier changed: the entries lead to another root than the report\'s log head', rebuilt({ frontier: altered }), now, refused);
+  add('frontier-wrong-length', 'A frontier of 1 hash before entry 3, which needs popcount(3) = 2 (merkle.md §9, MERKLE_PROOF_WRONG_LENGTH)', rebuilt({ frontier: parts.frontier.slice(1) }), now, refused);
+  add('frontier-entry-withheld', 'One entry withheld from the middle of the range: the next stands at another index than it says', rebuilt({ entries: parts.entries!.filter((_, i) => i !== 1) }), now, refused);
+  add('frontier-short-of-head', 'The last entry withheld: the range does not reach the report\'s log head, which is all a frontier can be checked against', rebuilt({ entries: parts.entries!.slice(0, -1) }), now, refused);
+  const swapped = [...parts.entries!];
+  [swapped[1], swapped[2]] = [{ ...swapped[2]! }, { ...swapped[1]! }];
+  add('frontier-entries-reordered', 'Two entries in each other\'s place', rebuilt({ entries: swapped }), now, refused);
+  // Not bundles (verifier.md §2): edited as CBOR maps, since the bundle's encoder refuses to make them.
+  const edited = (change: (map: Map<CborMapKey, CborValue>) => void) => {
+    const map = decode(from3.bundle) as Map<CborMapKey, CborValue>;
+    change(map);
+    return { bundle: encode(map), nonce: from3.nonce };
+  };
+  const receipt = evidenceBundle.parse(decode(f.evidence({ discloseFrom: 3 }).bundle), 'b').entries![0]!.receipt!;
+  add('frontier-with-receipt', 'A bundle with a frontier whose first entry also carries an inclusion receipt: two forms mixed', edited((m) => (m.get(6) as Map<CborMapKey, CborValue>[])[0]!.set(2, receipt)), now, { status: 'contraindicated', failing: { encoding: 'MESSAGE_INVALID_FIELD' } });
+  add('frontier-without-entries', 'A frontier and no entries for it to prove', edited((m) => m.delete(6)), now, { status: 'contraindicated', failing: { encoding: 'MESSAGE_MISSING_FIELD' } });
+  add('receipt-missing', 'No frontier, and one disclosed entry without its inclusion receipt', edited((m) => {
+    m.delete(11);
+    for (const e of m.get(6) as Map<CborMapKey, CborValue>[]) e.set(2, receipt);
+    (m.get(6) as Map<CborMapKey, CborValue>[])[1]!.delete(2);
+  }), now, { status: 'contraindicated', failing: { encoding: 'MESSAGE_MISSING_FIELD' } });
 }
 
 type AddVector = (
@@ -652,7 +713,7 @@ function receivedVectors(): object[] {
 export function generateEvidenceVectors(): Map<string, string> {
   const files = new Map<string, string>();
   for (const [name, description, make] of [
-    ['evidence-honest', 'An honest chip appraised twice, an hour apart', honestHistory],
+    ['evidence-honest', 'Honest chips appraised an hour apart, their entries proven by receipts, and by a frontier (verifier.md §2)', honestHistory],
     ['evidence-attacks', 'Attacks on evidence, each caught by the check that names it', attacks],
   ] as const) {
     const vectors = make().vectors;

@@ -186,7 +186,7 @@ ${EXIT_HELP}`);
     .requiredOption('--nonce <hex>', "the verifier's nonce (8 to 64 bytes)", hexBytes(8, 64))
     .requiredOption('--out <file>', 'where to write the report')
     .action(lazy(async (dir: string, o) => (await mod()).attest(io, dir, o)));
-  verb('evidence', "the evidence bundle for a verifier's challenge: report, chain, receipts, disclosed entries")
+  verb('evidence', "the evidence bundle for a verifier's challenge: report, chain, consistency receipts, disclosed entries")
     .argument(chipArg, 'the chip directory')
     .option('--challenge <file>', 'the challenge from hemkit challenge: its nonce and the size to prove against')
     .option('--nonce <hex>', "the verifier's nonce, when there is no challenge file", hexBytes(8, 64))
@@ -194,6 +194,7 @@ ${EXIT_HELP}`);
     .option('--known <sizes>', 'tree sizes the verifier holds (comma-separated): consistency receipts from each', (t: string) => t.split(',').map(positive(Number.MAX_SAFE_INTEGER)))
     .option('--from <index>', 'disclose entries from this index (default: the largest known size, else 0)', integer(0, Number.MAX_SAFE_INTEGER))
     .option('--max-entries <n>', 'disclose at most n entries (a page)', positive(Number.MAX_SAFE_INTEGER))
+    .option('--receipts', 'prove each disclosed entry by its own inclusion receipt, not all by a frontier (a page short of the head always does)')
     .option('--licence <file>', 'attach a licence (repeatable)', repeatable(text))
     .option('--open <indices|all>', 'open the runs with these log entries (or all) from the openings journal', indicesOrAll)
     .addHelpText('after', `

@@ -15,6 +15,7 @@ describe('hemkit inspect', () => {
     await hemkit(['module', 'run', 'chip', '--ops', '1e21', '--workload-id', 'train-7'], { cwd, env });
     await hemkit(['module', 'attest', 'chip', '--nonce', '00'.repeat(16), '--out', 'r.cbor'], { cwd, env });
     await hemkit(['module', 'evidence', 'chip', '--nonce', '11'.repeat(16), '--licence', 'chip.lic', '--open', 'all', '--out', 'b.cbor'], { cwd, env });
+    await hemkit(['module', 'evidence', 'chip', '--nonce', '22'.repeat(16), '--licence', 'chip.lic', '--receipts', '--out', 'br.cbor'], { cwd, env });
   }, 60_000);
 
   it('names nested claims, shows times as ISO dates and enums by name', async () => {
@@ -32,9 +33,19 @@ describe('hemkit inspect', () => {
   it('labels every member of a bundle and inspects each inner message', async () => {
     const r = await hemkit(['inspect', 'b.cbor'], { cwd });
     expect(r.code).toBe(0);
-    for (const label of ['evidence-bundle', '  report:', '  deviceCertificate:', '  attestationKeyCertificate:', '  entries:', '  licences:', 'payloadKind: licence-claims', 'kind: workloadStarted', 'workloadId: train-7', 'receipt:']) {
+    for (const label of ['evidence-bundle', '  report:', '  deviceCertificate:', '  attestationKeyCertificate:', '  entries:', '  licences:', 'payloadKind: licence-claims', 'kind: workloadStarted', 'workloadId: train-7', 'frontier:']) {
       expect(r.out, label).toContain(label);
     }
+  });
+
+  it('shows entries proven by a frontier (the default) without receipts, and with --receipts each with its own', async () => {
+    const frontier = (await hemkit(['inspect', 'b.cbor'], { cwd })).out;
+    expect(frontier).toContain('  frontier: []');
+    expect(frontier).not.toContain('receipt:');
+    const receipts = await hemkit(['inspect', 'br.cbor'], { cwd });
+    expect(receipts.code).toBe(0);
+    expect(receipts.out).toContain('receipt:');
+    expect(receipts.out).not.toContain('frontier:');
   });
 
   it('--json: enums as names, big integers as strings, times as ISO dates', async () => {

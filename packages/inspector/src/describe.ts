@@ -147,10 +147,12 @@ export function describe(bytes: Uint8Array): Described {
     if (b.entries) {
       tree.entries = b.entries.map((e) => ({
         entry: describe(e.entry).tree,
-        receipt: inner(e.receipt),
+        ...(e.receipt ? { receipt: inner(e.receipt) } : {}),
         ...(e.opening ? { opening: { ...(named(e.opening) as Record<string, Tree>), workloadDescriptor: descriptorTree(e.opening.workloadDescriptor) } } : {}),
       }));
     }
+    // The frontier of the log before the first entry (merkle.md §9): the entries carry no receipts.
+    if (b.frontier) tree.frontier = b.frontier.map((h) => toHex(h));
     if (b.licences) tree.licences = b.licences.map(inner);
     if (b.logKeyCertificate) tree.logKeyCertificate = inner(b.logKeyCertificate);
     if (b.notes) tree.notes = [...b.notes];

@@ -103,6 +103,8 @@ export const COSE_VERIFICATION: SpecSection = section('cose.md', '9-verification
 export const CONSISTENCY_PROOFS: SpecSection = section('merkle.md', '4-consistency-proofs-rfc-9162-214', 'merkle.md §4 Consistency proofs (RFC 9162 §2.1.4)');
 /** Inclusion proofs, for the receipt walk. */
 export const INCLUSION_PROOFS: SpecSection = section('merkle.md', '3-inclusion-proofs-rfc-9162-213', 'merkle.md §3 Inclusion proofs (RFC 9162 §2.1.3)');
+/** Frontiers, for a bundle that proves its entries by one (verifier.md §2). */
+export const FRONTIERS: SpecSection = section('merkle.md', '9-frontiers-compact-ranges-of-a-prefix', 'merkle.md §9 Frontiers');
 
 const SIGNED: ReadonlySet<FamilyId> = new Set([
   'attestation-report',

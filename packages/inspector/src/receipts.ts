@@ -4,14 +4,15 @@
  * from and the hash it gives, and the root reached, against the root of the checkpoint of the same
  * tree size. The walk is for people to follow; the wire layer's `rootFromInclusionProof` decides,
  * and the walk reports its verdict beside its own result. Receipt signatures are the appraisal's
- * inclusion check (verifier.md §5), which certifies the key first.
+ * inclusion check (verifier.md §5), which certifies the key first. A bundle that proves its entries
+ * by a frontier instead (verifier.md §2) is shown by walkFrontier.
  */
 import { bytesEqual, fromHex, toHex } from '@hemkit/wire/bytes';
 import { decode } from '@hemkit/wire/cbor';
 import { decodeSign1 } from '@hemkit/wire/cose';
 import { getBackend } from '@hemkit/wire/crypto';
 import { isHemkitError } from '@hemkit/wire/errors';
-import { createMerkleHasher, rootFromConsistencyProof, rootFromInclusionProof, type MerkleHasher } from '@hemkit/wire/merkle';
+import { createMerkleHasher, foldFrontier, rootFromConsistencyProof, rootFromFrontier, rootFromInclusionProof, type MerkleHasher } from '@hemkit/wire/merkle';
 import { attestationReportClaims, checkpointClaims, evidenceBundle, HEADER_VDP, logEntry, peekClaims, VDP_CONSISTENCY, VDP_INCLUSION } from '@hemkit/wire/messages';
 
 export interface WalkStep {
@@ -47,7 +48,9 @@ export function walkReceipts(bundleBytes: Uint8Array): readonly ReceiptWalk[] {
   const backend = getBackend('noble');
   const hasher = createMerkleHasher((d) => backend.sha256(d));
   const roots = headRoots(bundle.checkpoints ?? [], bundle.report);
-  return (bundle.entries ?? []).map((disclosed, position) => {
+  // A bundle with a frontier proves its entries together (walkFrontier); its entries carry no receipts.
+  return (bundle.entries ?? []).flatMap((disclosed, position) => {
+    if (disclosed.receipt === undefined) return [];
     const leafHash = hasher.hashLeaf(disclosed.entry);
     const proof = readInclusionProof(disclosed.receipt);
     const steps = walk(hasher, proof.leafIndex, proof.treeSize, leafHash, proof.path);
@@ -60,7 +63,7 @@ export function walkReceipts(bundleBytes: Uint8Array): readonly ReceiptWalk[] {
       if (!isHemkitError(e)) throw e;
       wire = { code: e.code, message: e.message };
     }
-    return {
+    return [{
       position,
       entryIndex: entryIndexOf(disclosed.entry),
       leafIndex: proof.leafIndex,
@@ -71,8 +74,76 @@ export function walkReceipts(bundleBytes: Uint8Array): readonly ReceiptWalk[] {
       expectedRoot: expectedRoot === undefined ? undefined : toHex(expectedRoot),
       wire,
       matches: 'root' in wire && wire.root === root && expectedRoot !== undefined && bytesEqual(expectedRoot, fromHex(root)),
-    };
+    }];
   });
+}
+
+/** One hash of a frontier: the perfect subtree of leaves [from, to) it is the root of (merkle.md §9). */
+export interface FrontierHash {
+  readonly hash: string;
+  readonly from: number;
+  readonly to: number;
+}
+
+export interface FrontierWalk {
+  /** The first disclosed entry's log index: the frontier stands for the entries before it. */
+  readonly start: number;
+  readonly frontier: readonly FrontierHash[];
+  /** The root of the tree of `start` entries the frontier folds to, for comparison with a remembered one. */
+  readonly frontierRoot: string;
+  readonly entries: number;
+  /** start + entries: the tree the walk ends at. */
+  readonly treeSize: number;
+  /** The root of the report's log head, when the report parses. */
+  readonly expectedRoot: string | undefined;
+  readonly expectedSize: number | undefined;
+  /** The wire layer's root from the frontier and the entries' leaf hashes, or the code it refused with. */
+  readonly wire: { readonly root: string } | { readonly code: string; readonly message: string };
+  readonly matches: boolean;
+}
+
+/**
+ * The frontier of a bundle that carries one (verifier.md §2, merkle.md §9): each of its hashes with the
+ * leaves it covers, the root it folds to, and the root reached by appending the disclosed entries,
+ * against the report's log head. Undefined for a bundle whose entries carry receipts.
+ */
+export function walkFrontier(bundleBytes: Uint8Array): FrontierWalk | undefined {
+  const bundle = evidenceBundle.parse(decode(bundleBytes), 'evidence-bundle');
+  if (bundle.frontier === undefined || bundle.entries === undefined) return undefined;
+  const backend = getBackend('noble');
+  const hasher = createMerkleHasher((d) => backend.sha256(d));
+  const start = entryIndexOf(bundle.entries[0]!.entry) ?? 0;
+  // The subtrees are the set bits of start, largest first.
+  const sizes: number[] = [];
+  for (let bit = 2 ** 52; bit >= 1; bit /= 2) if (Math.floor(start / bit) % 2 === 1) sizes.push(bit);
+  let from = 0;
+  const frontier = bundle.frontier.map((h, i) => {
+    const size = sizes[i] ?? 0;
+    const item = { hash: toHex(h), from, to: from + size };
+    from += size;
+    return item;
+  });
+  const roots = headRoots([], bundle.report);
+  const [expectedSize, expected] = [...roots][0] ?? [undefined, undefined];
+  let wire: FrontierWalk['wire'];
+  try {
+    wire = { root: toHex(rootFromFrontier(hasher, start, bundle.frontier, bundle.entries.map((d) => hasher.hashLeaf(d.entry)))) };
+  } catch (e) {
+    if (!isHemkitError(e)) throw e;
+    wire = { code: e.code, message: e.message };
+  }
+  const treeSize = start + bundle.entries.length;
+  return {
+    start,
+    frontier,
+    frontierRoot: toHex(foldFrontier(hasher, bundle.frontier)),
+    entries: bundle.entries.length,
+    treeSize,
+    expectedRoot: expected === undefined ? undefined : toHex(expected),
+    expectedSize,
+    wire,
+    matches: 'root' in wire && expected !== undefined && expectedSize === treeSize && wire.root === toHex(expected),
+  };
 }
 
 /** RFC 9162 §2.1.3.2 steps 2 to 4, recording each step; the length checks are the wire layer's. */

@@ -36,7 +36,7 @@ describe('recognising the message family', () => {
     expect(inspect(b.attestationKeyCertificate).family.id).toBe('attestation-key-certificate');
     expect(inspect(b.checkpoints![0]!).family.id).toBe('checkpoint');
     expect(inspect(b.licences![0]!).family.id).toBe('licence');
-    expect(inspect(b.entries![0]!.receipt).family.id).toBe('inclusion-receipt');
+    expect(inspect(b.entries![0]!.receipt!).family.id).toBe('inclusion-receipt');
     expect(inspect(b.consistencyReceipts![0]!).family.id).toBe('consistency-receipt');
     expect(inspect(b.entries![0]!.entry).family.id).toBe('log-entry');
   });

@@ -3,7 +3,7 @@ import { decode, decodeSign1, fromHex, isHemkitError, toHex } from '@hemkit/wire
 import { evidenceBundle, HEADER_VDP, VDP_CONSISTENCY } from '@hemkit/wire/messages';
 import { CHECKS } from '@hemkit/verifier';
 import { appraiseBundle, parseSetup, storeFromMemory } from '../src/appraisal.js';
-import { checkConsistencyReceipts, walkReceipts } from '../src/receipts.js';
+import { checkConsistencyReceipts, walkFrontier, walkReceipts } from '../src/receipts.js';
 import { checkSignatures, parseKeys } from '../src/signatures.js';
 import { checks, honest, readVectors, type EvidenceFile } from './vectors.js';
 
@@ -73,6 +73,34 @@ describe('receipts walked step by step', () => {
     expect(v.expected.checks.inclusion).not.toBe('pass');
     const walks = walkReceipts(fromHex(v.bundle));
     expect(walks.some((w) => !w.matches)).toBe(true);
+  });
+});
+
+describe('frontiers (verifier.md §2, merkle.md §9)', () => {
+  it('folds the frontier of an honest bundle to the root before its entries, and reaches the head with them', () => {
+    const second = honest().vectors.find((v) => v.id === 'frontier-second-appraisal')!;
+    const first = honest().vectors.find((v) => v.id === 'frontier-first-appraisal')!;
+    const w = walkFrontier(fromHex(second.bundle))!;
+    expect(w.matches).toBe(true);
+    expect(w.start).toBeGreaterThan(0);
+    expect(w.frontier.map((f) => f.to - f.from).reduce((a, b) => a + b, 0)).toBe(w.start);
+    expect(w.treeSize).toBe(w.expectedSize);
+    // the first appraisal's head is the second's base: its root is what the frontier folds to
+    const head = walkFrontier(fromHex(first.bundle))!;
+    expect(head.frontier).toEqual([]);
+    expect(head.treeSize).toBe(w.start);
+    expect(w.frontierRoot).toBe(head.expectedRoot);
+    // receipts are walked only where entries carry them
+    expect(walkReceipts(fromHex(second.bundle))).toEqual([]);
+    expect(walkFrontier(fromHex(honest().vectors[0]!.bundle))).toBeUndefined();
+  });
+
+  it('shows an altered frontier reaching another root, and a short one refused by the wire layer', () => {
+    const altered = walkFrontier(fromHex(checks().vectors.find((x) => x.id === 'frontier-altered')!.bundle))!;
+    expect(altered.matches).toBe(false);
+    expect('root' in altered.wire && altered.wire.root).not.toBe(altered.expectedRoot);
+    const short = walkFrontier(fromHex(checks().vectors.find((x) => x.id === 'frontier-wrong-length')!.bundle))!;
+    expect(short.wire).toMatchObject({ code: 'MERKLE_PROOF_WRONG_LENGTH' });
   });
 });
 

@@ -18,6 +18,7 @@ import {
   readFile,
   readText,
   storeFromMemory,
+  walkFrontier,
   walkReceipts,
   type Inspection,
   type NamedKey,
@@ -119,7 +120,7 @@ function showVerification(i: Inspection): void {
   const keyText = keys.value.trim();
   try {
     if (i.family.id === 'evidence-bundle') {
-      showReceipts(byId('receipts'), walkReceipts(i.bytes), checkConsistencyReceipts(i.bytes));
+      showReceipts(byId('receipts'), walkReceipts(i.bytes), checkConsistencyReceipts(i.bytes), walkFrontier(i.bytes));
       if (keyText === '') return show(byId('appraisal'), h('h2', {}, 'Appraisal'), h('p', { class: 'note' }, 'Paste or drop a trust file (hemkit module export-trust) to appraise this bundle.'));
       const setup = parseSetup(keyText);
       const vector = pickedVector(picked, i.bytes);

@@ -3,7 +3,7 @@
  * verifier's order (as `hemkit verify` prints it: mark, check, status, code, message), the
  * signatures of a COSE message against the keys given, and each receipt walked to its root.
  */
-import { APPRAISAL_CHECKS, CONSISTENCY_PROOFS, COSE_VERIFICATION, TRUSTWORTHINESS_VECTOR, familyOf, INCLUSION_PROOFS, shortHex, type ConsistencyCheck, type ReceiptWalk, type SignatureCheck, type SignedNote } from '@hemkit/inspector';
+import { APPRAISAL_CHECKS, CONSISTENCY_PROOFS, COSE_VERIFICATION, TRUSTWORTHINESS_VECTOR, familyOf, FRONTIERS, INCLUSION_PROOFS, shortHex, type ConsistencyCheck, type FrontierWalk, type ReceiptWalk, type SignatureCheck, type SignedNote } from '@hemkit/inspector';
 import type { Appraisal } from '@hemkit/verifier';
 import { toHex } from '@hemkit/wire/bytes';
 import { copyButton, h, show } from './dom.js';
@@ -68,10 +68,34 @@ export function showSignatures(el: HTMLElement, checks: readonly SignatureCheck[
   );
 }
 
-export function showReceipts(el: HTMLElement, walks: readonly ReceiptWalk[], consistency: readonly ConsistencyCheck[]): void {
-  if (walks.length === 0 && consistency.length === 0) return show(el);
+export function showReceipts(el: HTMLElement, walks: readonly ReceiptWalk[], consistency: readonly ConsistencyCheck[], frontier?: FrontierWalk): void {
+  if (walks.length === 0 && consistency.length === 0 && frontier === undefined) return show(el);
   show(
     el,
+    frontier === undefined ? null : h('h2', {}, 'Entries proven by a frontier', specLink(FRONTIERS)),
+    frontier === undefined
+      ? null
+      : h(
+          'details',
+          { class: `frontier ${frontier.matches ? 'pass' : 'fail'}`, open: '' },
+          h(
+            'summary',
+            {},
+            `${frontier.matches ? '✓' : '✗'} the frontier of entries 0..${frontier.start - 1} (${frontier.frontier.length} hashes) and entries ${frontier.start}..${frontier.treeSize - 1} → `,
+            'root' in frontier.wire ? shortHex(frontier.wire.root) : `${frontier.wire.code}: ${frontier.wire.message}`,
+            frontier.matches ? ' = the report\'s log head' : frontier.expectedRoot === undefined ? ' (the report does not parse)' : ` ≠ the report's log head ${frontier.expectedSize}, ${shortHex(frontier.expectedRoot)}`,
+          ),
+          h(
+            'table',
+            { class: 'steps' },
+            h(
+              'tbody',
+              {},
+              ...frontier.frontier.map((f) => h('tr', {}, h('td', {}, `[${f.from}, ${f.to})`), h('td', {}, 'MTH of a perfect subtree'), h('td', {}, shortHex(f.hash), copyButton(f.hash)))),
+              h('tr', {}, h('td', {}, `size ${frontier.start}`), h('td', {}, 'the frontier folded: the root before the entries'), h('td', {}, shortHex(frontier.frontierRoot), copyButton(frontier.frontierRoot))),
+            ),
+          ),
+        ),
     consistency.length === 0 ? null : h('h2', {}, 'Consistency receipts', specLink(CONSISTENCY_PROOFS)),
     ...consistency.map((c) =>
       h(

@@ -1,13 +1,17 @@
 /**
  * The operator's side of attestation: collecting a chip's evidence bundle for a verifier's nonce
  * (specs/verifier.md §2). It asks the chip for a report, which binds the chip's live log head; a
- * consistency receipt from the tree size the verifier remembers to that head; and inclusion receipts
- * at the head for the entries disclosed, which must be every entry from the remembered size on.
+ * consistency receipt from the tree size the verifier remembers to that head; and the entries
+ * disclosed, which must be every entry from the remembered size on, proven at the head either all
+ * together by the frontier of the log before the first of them (the default) or each by its own
+ * inclusion receipt.
  */
 import { decode, encode } from '@hemkit/wire/cbor';
 
+import { frontierFromInclusionProof } from '@hemkit/wire/merkle';
 import {
   attestationReportClaims,
+  inclusionReceiptProof,
   CMD,
   peekClaims,
   evidenceBundle,
@@ -51,6 +55,14 @@ export interface CollectOptions {
   readonly withNote?: boolean;
   /** Hears of each entry disclosed, for progress on long collections. */
   readonly onEntry?: (done: number, total: number) => void;
+  /**
+   * How the disclosed entries are proven (verifier.md §2): `frontier` (the default) carries the
+   * frontier of the log before the first disclosed entry, and the entries without receipts, which a
+   * verifier checks with one leaf hash and about one node hash each; `receipts` gives each entry its
+   * RFC 9942 inclusion receipt, for a relying party that wants each entry provable on its own, or a
+   * page of entries that does not reach the head (`discloseUntil`), which a frontier cannot prove.
+   */
+  readonly proofs?: 'frontier' | 'receipts';
 }
 
 /** What the operator keeps of one run to open its entries later: what run-workload was given, and its salt. */
@@ -71,12 +83,21 @@ export function collectEvidence(chip: CommandPort, options: CollectOptions): Uin
     .filter((size) => size > 0 && size < head)
     .map((size) => chip.send(CMD.proveConsistency, { treeSize1: size, treeSize2: head }).receipt);
   const entries: DisclosedEntry[] = [];
+  const until = Math.min(head, options.discloseUntil ?? head);
+  // A frontier proves only entries that run to the head; a page that stops short needs receipts.
+  const withFrontier = (options.proofs ?? 'frontier') === 'frontier' && until === head;
+  let frontier: Uint8Array[] | undefined;
   if (discloseFrom !== undefined) {
-    const until = Math.min(head, options.discloseUntil ?? head);
     for (let index = discloseFrom; index < until; index++) {
       const { receipt, entry } = chip.send(CMD.proveInclusion, { logIndex: index, treeSize: head });
+      // The frontier of the entries before the first disclosed one is the left side of its audit path
+      // (merkle.md §9); the chip signed the receipt, and the verifier judges the frontier by the root.
+      if (withFrontier && index === discloseFrom) {
+        const proof = inclusionReceiptProof(receipt);
+        frontier = frontierFromInclusionProof(proof.leafIndex, proof.treeSize, proof.path);
+      }
       const opening = openingFor(entry, index, options.openings);
-      entries.push({ entry, receipt, ...(opening ? { opening } : {}) });
+      entries.push({ entry, ...(withFrontier ? {} : { receipt }), ...(opening ? { opening } : {}) });
       options.onEntry?.(index - discloseFrom + 1, until - discloseFrom);
     }
   }
@@ -88,7 +109,7 @@ export function collectEvidence(chip: CommandPort, options: CollectOptions): Uin
       deviceCertificate,
       attestationKeyCertificate,
       ...(consistencyReceipts.length ? { consistencyReceipts } : {}),
-      ...(entries.length ? { entries } : {}),
+      ...(entries.length ? { entries, ...(frontier ? { frontier } : {}) } : {}),
       ...(options.licences?.length ? { licences: options.licences } : {}),
       ...(options.issuerUpdates?.length ? { issuerUpdates: options.issuerUpdates } : {}),
       ...(noted ? { logKeyCertificate: noted.logKeyCertificate, notes: [noted.note] } : {}),

@@ -14,8 +14,10 @@ import { provisionedChip, runOn, seed, verifierInputs as fixtureInputs, type Ope
 
 /** One chip's evidence, as an operator would send it. */
 export interface ChipEvidence {
+  /** The name the chip was made under: the same name makes the same chip. */
+  readonly name: string;
   readonly ueid: Uint8Array;
-  /** Every log entry disclosed, each with its inclusion receipt, workload entries with their openings. */
+  /** Every log entry disclosed, proven as `proofs` says (verifier.md §2), workload entries with their openings. */
   readonly full: Uint8Array;
   /** The same head checkpoint with nothing disclosed: the re-appraisal of a chip that has not run since. */
   readonly bare: Uint8Array;
@@ -27,14 +29,14 @@ export interface ChipEvidence {
  * A provisioned chip under a 2-of-3 licence that has run `workloads` workloads (two log entries each,
  * after the provisioning and licence entries), and its two bundles.
  */
-export function licensedChip(name: string, workloads = 3, opsOf = (i: number): bigint => 10n ** 23n * BigInt(i + 1)): ChipEvidence {
+export function licensedChip(name: string, workloads = 3, opsOf = (i: number): bigint => 10n ** 23n * BigInt(i + 1), proofs: 'frontier' | 'receipts' = 'frontier'): ChipEvidence {
   const { chip, log, ueid, licenceBytes } = provisionedChip(name);
   const openings: Openings = new Map();
   for (let i = 0; i < workloads; i++) runOn(chip, `${name} job ${i}`, opsOf(i), openings);
   const nonce = seed(`${name} nonce`).subarray(0, 16);
-  const full = collectEvidence(chip, { nonce, discloseFrom: 0, openings, licences: [licenceBytes] });
+  const full = collectEvidence(chip, { nonce, discloseFrom: 0, openings, licences: [licenceBytes], proofs });
   const bare = collectEvidence(chip, { nonce, licences: [licenceBytes] });
-  return { ueid, full, bare, disclosed: log.size };
+  return { name, ueid, full, bare, disclosed: log.size };
 }
 
 export function fleet(count: number, workloads = 3): ChipEvidence[] {

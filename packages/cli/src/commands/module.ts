@@ -303,7 +303,7 @@ export async function attest(io: Io, chipArg: string, opts: Json & { nonce: Uint
 export async function evidence(
   io: Io,
   chipArg: string,
-  opts: Json & { nonce?: Uint8Array; challenge?: string; out: string; known?: number[]; from?: number; maxEntries?: number; licence?: string[]; open?: number[] | 'all' },
+  opts: Json & { nonce?: Uint8Array; challenge?: string; out: string; known?: number[]; from?: number; maxEntries?: number; receipts?: boolean; licence?: string[]; open?: number[] | 'all' },
 ): Promise<number> {
   if ((opts.nonce === undefined) === (opts.challenge === undefined)) throw new UsageError('give the verifier\'s --nonce HEX or its --challenge FILE (one of them)');
   atMostOneStdin([opts.challenge, ...(opts.licence ?? [])]);
@@ -340,6 +340,7 @@ export async function evidence(
           nonce: challenge?.nonce ?? opts.nonce!,
           discloseFrom: from,
           ...(opts.maxEntries !== undefined ? { discloseUntil: from + opts.maxEntries } : {}),
+          ...(opts.receipts ? { proofs: 'receipts' as const } : {}),
           ...(known.length ? { knownSizes: known } : {}),
           ...(licences.length ? { licences } : {}),
           ...(openings ? { openings } : {}),

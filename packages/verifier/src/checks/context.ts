@@ -79,11 +79,12 @@ export interface Signed<T> {
   readonly claims: T;
 }
 
-/** A disclosed entry as decoded by the encoding check: its bytes (what the receipt proves) and claims. */
+/** A disclosed entry as decoded by the encoding check: its bytes (what its proof proves) and claims. */
 export interface DecodedEntry {
   readonly bytes: Uint8Array;
   readonly entry: LogEntry;
-  readonly receipt: Uint8Array;
+  /** Its inclusion receipt; absent when the bundle's frontier proves the entries (verifier.md §2). */
+  readonly receipt: Uint8Array | undefined;
   readonly opening: LogEntryOpening | undefined;
 }
 
@@ -138,7 +139,7 @@ export interface Anchored {
   readonly newCheckpoints: readonly SeenCheckpoint[];
 }
 
-/** 11. entries proven in the head by their inclusion receipts, by log index. */
+/** 11. entries proven in the head, by their inclusion receipts or by the bundle's frontier, by log index. */
 export type Proven = ReadonlyMap<number, LogEntry>;
 
 /** 13. every entry from the base to the head, proven, in order: the counters are covered by them. */

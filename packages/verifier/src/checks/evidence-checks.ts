@@ -7,7 +7,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { decode } from '@hemkit/wire/cbor';
 import { verifySign1, type CosePublicKey } from '@hemkit/wire/cose';
 import { HemkitError, type ErrorCode } from '@hemkit/wire/errors';
-import { rememberingHasher } from '@hemkit/wire/merkle';
+import { rememberingHasher, rootFromFrontier } from '@hemkit/wire/merkle';
 import {
   attestationKeyCertificateClaims,
   attestationReportClaims,
@@ -395,8 +395,17 @@ function checkNotes(a: Attested, heads: readonly { treeSize: number; rootHash: U
   });
 }
 
-/** 11. each disclosed entry is proven in the report's log head by its inclusion receipt. */
+/**
+ * 11. each disclosed entry is proven in the report's log head: by its inclusion receipt, or, in a
+ * bundle that carries a frontier, all of them together by the frontier (verifier.md §2, merkle.md §9).
+ */
 export function checkInclusion(a: Attested, anchored: Anchored, inputs: AppraisalInputs): Outcome<Proven> {
+  const frontier = a.decoded.bundle.frontier;
+  const proven = frontier === undefined ? provenByReceipts(a, anchored, inputs) : provenByFrontier(a, anchored, frontier, inputs);
+  return proven.size === 0 ? notApplicable('no entries disclosed', proven) : pass(proven);
+}
+
+function provenByReceipts(a: Attested, anchored: Anchored, inputs: AppraisalInputs): Map<number, LogEntry> {
   const proven = new Map<number, LogEntry>();
   const { head } = anchored;
   // Receipts against one head share one signature: it is verified once, the rest cost their hashes.
@@ -406,7 +415,8 @@ export function checkInclusion(a: Attested, anchored: Anchored, inputs: Appraisa
   for (const [i, d] of a.decoded.entries.entries()) {
     let proof;
     try {
-      proof = verifyInclusionReceipt(d.receipt, a.chain.attestationKey, hasher.hashLeaf(d.bytes), hasher, inputs.backend, signatures);
+      // Check 1 saw to it that every entry of a bundle without a frontier carries its receipt.
+      proof = verifyInclusionReceipt(d.receipt!, a.chain.attestationKey, hasher.hashLeaf(d.bytes), hasher, inputs.backend, signatures);
     } catch (err) {
       if (!(err instanceof HemkitError)) throw err;
       return fail('ENTRY_NOT_INCLUDED', `disclosed entry ${i}: the receipt does not prove it (${err.code})`);
@@ -415,7 +425,37 @@ export function checkInclusion(a: Attested, anchored: Anchored, inputs: Appraisa
     if (proof.leafIndex !== d.entry.index) fail('ENTRY_NOT_INCLUDED', `disclosed entry ${i} says index ${d.entry.index}; its receipt proves index ${proof.leafIndex}`);
     proven.set(d.entry.index, d.entry); // a leaf proven twice is the same bytes: kept once
   }
-  return proven.size === 0 ? notApplicable('no entries disclosed', proven) : pass(proven);
+  return proven;
+}
+
+/**
+ * The frontier form (verifier.md §2): the entries run from the first one's index s without a gap to
+ * the head, and the frontier of the s entries before them, extended by their leaf hashes, must give
+ * the root the report signed (merkle.md §9). No receipt is read: each entry costs its leaf hash and,
+ * amortised, one node hash. The frontier needs no signature: any other one leads to another root.
+ */
+function provenByFrontier(a: Attested, anchored: Anchored, frontier: readonly Uint8Array[], inputs: AppraisalInputs): Map<number, LogEntry> {
+  const { head } = anchored;
+  const entries = a.decoded.entries; // at least one: check 1 refuses a frontier without entries
+  const start = entries[0]!.entry.index;
+  const leaves: Uint8Array[] = [];
+  const proven = new Map<number, LogEntry>();
+  for (const [i, d] of entries.entries()) {
+    if (d.entry.index !== start + i) fail('ENTRY_NOT_INCLUDED', `disclosed entry ${i} says index ${d.entry.index}; after the frontier of ${start} entries it stands at index ${start + i}`);
+    leaves.push(inputs.hasher.hashLeaf(d.bytes));
+    proven.set(d.entry.index, d.entry);
+  }
+  const end = start + entries.length;
+  if (end !== head.treeSize) fail('ENTRY_NOT_INCLUDED', `the disclosed entries ${start}..${end - 1} do not end at the report's log head (size ${head.treeSize}): a frontier proves only entries that reach the head`);
+  let root;
+  try {
+    root = rootFromFrontier(inputs.hasher, start, frontier, leaves);
+  } catch (err) {
+    if (!(err instanceof HemkitError)) throw err;
+    return fail('ENTRY_NOT_INCLUDED', `the frontier does not prove the disclosed entries (${err.code})`);
+  }
+  if (!bytesEqual(root, head.rootHash)) fail('ENTRY_NOT_INCLUDED', `the frontier of ${start} entries and the ${entries.length} disclosed lead to root ${short(root)}, not the report's log head ${short(head.rootHash)}`);
+  return proven;
 }
 
 /**

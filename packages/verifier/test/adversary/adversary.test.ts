@@ -63,6 +63,8 @@ describe('the verifier against an operator', () => {
     for (const honest of [
       scenario(0, work(0, 2), present(0, 0), work(0, 2, 'checkpoint'), present(1, 0), tick(60), work(0, 1), present(2, 0), present(0, 0)),
       scenario(1, work(0, 5), install(0, 1, 0), present(2, 0), tick(300), work(0, 3, 'checkpoint'), work(0, 1), clone(0), present(0, 0), present(2, 0)),
+      // the same operator, its entries proven by a frontier (verifier.md §2)
+      scenario(0, work(0, 2), present(0, 0, { proofs: 'frontier' }), work(0, 2, 'checkpoint'), present(1, 0, { proofs: 'frontier' }), tick(60), work(0, 1), present(2, 0, { proofs: 'frontier' }), present(0, 0, { proofs: 'frontier' })),
     ]) {
       const result = runScenario(honest, OPTIONS);
       const presented = honest.steps.filter((s) => s.kind === 'present').length;

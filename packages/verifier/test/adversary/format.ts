@@ -24,6 +24,8 @@ export interface BundleParts {
   readonly consistencyReceipts: readonly Uint8Array[];
   readonly entries: readonly { readonly entry: Uint8Array; readonly receipt: Uint8Array }[];
   readonly licences: readonly Uint8Array[];
+  /** The frontier before the first entry (verifier.md §2): the entries are then sent without receipts. */
+  readonly frontier?: readonly Uint8Array[];
 }
 
 export function encodeBundle(p: BundleParts): Uint8Array {
@@ -34,7 +36,8 @@ export function encodeBundle(p: BundleParts): Uint8Array {
       attestationKeyCertificate: p.attestationKeyCertificate,
       ...(p.checkpoints.length ? { checkpoints: [...p.checkpoints] } : {}),
       ...(p.consistencyReceipts.length ? { consistencyReceipts: [...p.consistencyReceipts] } : {}),
-      ...(p.entries.length ? { entries: p.entries.map((e) => ({ entry: e.entry, receipt: e.receipt })) } : {}),
+      ...(p.entries.length && p.frontier ? { entries: p.entries.map((e) => ({ entry: e.entry })), frontier: [...p.frontier] } : {}),
+      ...(p.entries.length && !p.frontier ? { entries: p.entries.map((e) => ({ entry: e.entry, receipt: e.receipt })) } : {}),
       ...(p.licences.length ? { licences: [...p.licences] } : {}),
     }),
   );

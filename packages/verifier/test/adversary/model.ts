@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decode, encode } from '@hemkit/wire/cbor';
 import { HemkitError } from '@hemkit/wire/errors';
-import { CMD, logEntry, workloadDescriptor } from '@hemkit/wire/messages';
+import { frontierFromInclusionProof } from '@hemkit/wire/merkle';
+import { CMD, inclusionReceiptProof, logEntry, workloadDescriptor } from '@hemkit/wire/messages';
 import { bootChip, InProcessChip, MemoryLogStore, seededRandom, type ChipState, type FirmwareLog } from '../../../module/src/index.js';
 import { appraise, type Appraisal, type VerifiedChain } from '../../src/index.js';
 import { MemoryVerifierStore, type VerifierStore } from '../../src/store/index.js';
@@ -441,6 +442,13 @@ class Sim {
         break;
     }
 
+    // The frontier form: the frontier before whichever entry now comes first, from its own receipt.
+    const first = entries[0];
+    const frontier =
+      c.proofs === 'frontier' && first !== undefined
+        ? (({ leafIndex, treeSize, path }) => frontierFromInclusionProof(leafIndex, treeSize, path))(inclusionReceiptProof(first.receipt))
+        : undefined;
+
     // Another chip of the world: its certificates as its factory and first boot made them.
     const foreign = this.world.chips.find((x) => x !== chip)!;
     const certificates =
@@ -454,6 +462,7 @@ class Sim {
       consistencyReceipts: receipts,
       entries,
       licences,
+      ...(frontier ? { frontier } : {}),
     };
     const f = report.facts;
     const latest = f.latestCheckpoint ? this.nameOf(chip, f.latestCheckpoint) : 'none';
@@ -464,6 +473,7 @@ class Sim {
       `entries ${entries.length ? `${from}..${target.treeSize - 1}${withheld !== undefined ? ` without ${withheld}` : ''} by ${prover.name}` : 'none'}`,
       `licences [${licenceNames.join(', ')}]`,
       ...(c.mutate ? [c.mutate] : []),
+      ...(frontier ? [`entries by a frontier of ${frontier.length}`] : []),
       ...(c.certificates === 'foreign' ? [`the certificates of ${foreign.name}`] : []),
     ].join('; ');
     const bundle: Bundle = { verifier: v, nonce, parts, bytes: encodeBundle(parts), chip, description };

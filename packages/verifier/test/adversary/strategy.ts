@@ -52,6 +52,12 @@ export interface Compose {
   readonly withhold?: number;
   /** 'named' (default): the licence the report names, as issued; 'all' of the chip's; 'none'; or any encoding of one. */
   readonly licences?: 'named' | 'all' | 'none' | { readonly licence: number; readonly variant: number };
+  /**
+   * How the entries are proven (verifier.md §2): 'receipts' (default) each by its inclusion receipt;
+   * 'frontier' by the frontier of the log before the first one, read from its receipt, the entries
+   * then carrying none. Applied after the withholding and the last change to the lists.
+   */
+  readonly proofs?: 'receipts' | 'frontier';
   /** A last change to the lists: duplicate or reverse. */
   readonly mutate?: 'dup-entry' | 'reverse-entries' | 'dup-checkpoint' | 'dup-receipt' | 'reverse-receipts';
   /** Hold the bundle back; a later deliver() hands it to the verifier. */
@@ -197,6 +203,7 @@ const departure: fc.Arbitrary<Compose> = fc.oneof(
       .map((mutate) => ({ mutate })),
   },
   { weight: 1, arbitrary: fc.constant({ later: true }) },
+  { weight: 2, arbitrary: fc.constant({ proofs: 'frontier' as const }) },
 );
 
 const composeArb: fc.Arbitrary<Compose> = fc.array(departure, { maxLength: 2 }).map((ds) => Object.assign({}, ...ds) as Compose);

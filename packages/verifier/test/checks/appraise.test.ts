@@ -3,10 +3,11 @@
  * Evidence is real: produced by the simulated chip; attacks are what an operator could do to it.
  */
 import { describe, expect, it } from 'vitest';
-import { decode } from '@hemkit/wire/cbor';
+import { decode, encode } from '@hemkit/wire/cbor';
 import {
   attestationReportClaims,
   CMD,
+  evidenceBundle,
   keyThumbprint,
   LOCK,
   signClaims,
@@ -14,6 +15,7 @@ import {
 } from '@hemkit/wire/messages';
 import { decodeSign1 } from '@hemkit/wire/cose';
 import { attestationKey, deviceIdentityKey, enterRollbackState } from '../../../module/src/firmware/chip.js';
+import { collectEvidence } from '../../../module/src/evidence.js';
 import { CHECKS } from '../../src/appraise.js';
 import type { AppraisalInputs } from '../../src/checks/context.js';
 import { parsePolicy, parseReferenceValues, type Policy } from '../../src/inputs.js';
@@ -332,10 +334,10 @@ describe('each check fires with its code', () => {
 
   it('inclusion: ENTRY_NOT_INCLUDED when a receipt belongs to another entry', () => {
     const chip = licensedChip();
-    const { bundle, nonce } = chip.evidence();
+    const { bundle, nonce } = chip.evidence({ proofs: 'receipts' });
     const swapped = rebuild(bundle, (b) => {
       const entries = [...b.entries!];
-      entries[2] = { ...entries[2]!, receipt: entries[3]!.receipt };
+      entries[2] = { ...entries[2]!, receipt: entries[3]!.receipt! };
       return { ...b, entries };
     });
     expect(check(appraiseWith(swapped, nonce, verifierInputs()), 'inclusion').code).toBe('ENTRY_NOT_INCLUDED');
@@ -343,11 +345,11 @@ describe('each check fires with its code', () => {
 
   it('inclusion: receipts against one head cost one signature between them, and a forged one still fails', () => {
     const chip = licensedChip();
-    const { bundle, nonce } = chip.evidence();
+    const { bundle, nonce } = chip.evidence({ proofs: 'receipts' });
     const disclosed = bundleOf(bundle).entries!;
     expect(disclosed.length).toBeGreaterThan(2);
     // the chip signed one head: every receipt of the bundle carries the same signature bytes
-    const signatures = new Set(disclosed.map((d) => hex(decodeSign1(d.receipt).signature)));
+    const signatures = new Set(disclosed.map((d) => hex(decodeSign1(d.receipt!).signature)));
     expect(signatures.size).toBe(1);
     const [receiptSignature] = signatures;
     let receiptVerifications = 0;
@@ -366,7 +368,7 @@ describe('each check fires with its code', () => {
     const forged = rebuild(bundle, (b) => {
       const list = [...b.entries!];
       const last = list.length - 1;
-      const bytes = list[last]!.receipt.slice();
+      const bytes = list[last]!.receipt!.slice();
       bytes[bytes.length - 1]! ^= 0x01;
       list[last] = { ...list[last]!, receipt: bytes };
       return { ...b, entries: list };
@@ -374,6 +376,62 @@ describe('each check fires with its code', () => {
     const refused = check(appraiseWith(forged, nonce, verifierInputs()), 'inclusion');
     expect(refused.code).toBe('ENTRY_NOT_INCLUDED');
     expect(refused.message).toContain('COSE_SIGNATURE_INVALID');
+  });
+
+  it('inclusion by a frontier: the entries without receipts, no signature beyond the report, and each alteration ENTRY_NOT_INCLUDED', () => {
+    const chip = licensedChip();
+    // from entry 3: a frontier of popcount(3) = 2 hashes, and every entry from 3 to the head
+    const { bundle, nonce } = chip.evidence({ discloseFrom: 3 });
+    const b = bundleOf(bundle);
+    expect(b.frontier).toHaveLength(2);
+    expect(b.entries!.every((d) => d.receipt === undefined)).toBe(true);
+    let verifications = 0;
+    const base = verifierInputs().backend;
+    const counting: typeof base = { ...base, verify: (...args) => (verifications++, base.verify(...args)) };
+    const honest = appraiseWith(bundle, nonce, verifierInputs({ backend: counting }));
+    expect(check(honest, 'inclusion').status).toBe('pass');
+    // the report and the chain's two certificates: the entries cost hashes only (issue 12)
+    expect(verifications).toBe(3);
+    // a chip never seen has the empty log as its base: entries from 3 on leave 0..2 uncovered
+    expect(check(honest, 'counters-vs-log').code).toBe('LOG_COVERAGE_INCOMPLETE');
+    const full = chip.evidence();
+    expect(bundleOf(full.bundle).frontier).toEqual([]);
+    // a page that stops short of the head cannot be proven by a frontier: the operator gives receipts
+    const page = bundleOf(collectEvidence(chip.chip, { nonce: seed('a page').subarray(0, 16), discloseFrom: 0, discloseUntil: 3 }));
+    expect(page.frontier).toBeUndefined();
+    expect(page.entries!.map((d) => d.receipt === undefined)).toEqual([false, false, false]);
+    expect(appraiseWith(full.bundle, full.nonce, verifierInputs()).status).toBe('affirming');
+
+    const refused = (change: (b: Bundle) => Bundle) => check(appraiseWith(rebuild(bundle, change), nonce, verifierInputs()), 'inclusion');
+    const flip = (h: Uint8Array) => Uint8Array.from(h, (x, i) => (i === 0 ? x ^ 1 : x));
+    expect(refused((x) => ({ ...x, frontier: [flip(x.frontier![0]!), x.frontier![1]!] }))).toMatchObject({ code: 'ENTRY_NOT_INCLUDED', message: expect.stringContaining('not the report') });
+    expect(refused((x) => ({ ...x, frontier: x.frontier!.slice(1) }))).toMatchObject({ code: 'ENTRY_NOT_INCLUDED', message: expect.stringContaining('MERKLE_PROOF_WRONG_LENGTH') });
+    // an entry withheld from the end, or from the middle, or two swapped
+    expect(refused((x) => ({ ...x, entries: x.entries!.slice(0, -1) }))).toMatchObject({ code: 'ENTRY_NOT_INCLUDED', message: expect.stringContaining('do not end at') });
+    expect(refused((x) => ({ ...x, entries: [x.entries![0]!, ...x.entries!.slice(2)] }))).toMatchObject({ code: 'ENTRY_NOT_INCLUDED', message: expect.stringContaining('stands at index') });
+    expect(refused((x) => ({ ...x, entries: [x.entries![1]!, x.entries![0]!, ...x.entries!.slice(2)] })).code).toBe('ENTRY_NOT_INCLUDED');
+    // an entry of another chip's log at the same index
+    const other = licensedChip('chip-b');
+    const foreign = bundleOf(other.evidence({ discloseFrom: 3 }).bundle).entries![1]!;
+    expect(refused((x) => ({ ...x, entries: x.entries!.map((d, i) => (i === 1 ? foreign : d)) })).code).toBe('ENTRY_NOT_INCLUDED');
+  });
+
+  it('inclusion by a frontier: a bundle mixing the two forms is not a bundle (encoding)', () => {
+    const chip = licensedChip();
+    const receipt = bundleOf(chip.evidence({ proofs: 'receipts' }).bundle).entries![0]!.receipt!;
+    const { bundle, nonce } = chip.evidence();
+    // edited as CBOR maps: the bundle's own encoder refuses to make these
+    const edited = (bytes: Uint8Array, change: (map: Map<number, unknown>) => void) => {
+      const map = decode(bytes) as Map<number, unknown>;
+      change(map);
+      return check(appraiseWith(encode(map as never), nonce, verifierInputs()), 'encoding').code;
+    };
+    const entriesOf = (map: Map<number, unknown>) => map.get(6) as Map<number, unknown>[];
+    expect(edited(bundle, (m) => entriesOf(m)[0]!.set(2, receipt))).toBe('MESSAGE_INVALID_FIELD');
+    expect(edited(bundle, (m) => m.delete(6))).toBe('MESSAGE_MISSING_FIELD');
+    const withReceipts = chip.evidence({ proofs: 'receipts' });
+    expect(edited(withReceipts.bundle, (m) => entriesOf(m)[1]!.delete(2))).toBe('MESSAGE_MISSING_FIELD');
+    expect(() => encode(evidenceBundle.toCbor({ ...bundleOf(bundle), frontier: undefined as never }))).toThrow(/receipt/);
   });
 
   it('openings: OPENING_MISMATCH for a descriptor the commitment does not hold', () => {
@@ -398,7 +456,9 @@ describe('each check fires with its code', () => {
 
   it('counters-vs-log: LOG_COVERAGE_INCOMPLETE and COUNTERS_LOG_MISMATCH, for operations and for workloads', () => {
     const chip = licensedChip();
-    const { bundle, nonce } = chip.evidence();
+    // receipts prove any subset of the entries, so the rule of check 13 is what refuses the gaps
+    // (a frontier proves only a range that runs to the head: its gaps are ENTRY_NOT_INCLUDED, check 11)
+    const { bundle, nonce } = chip.evidence({ proofs: 'receipts' });
     const partial = rebuild(bundle, (b) => ({ ...b, entries: b.entries!.filter((_, i) => i !== 1) }));
     expect(check(appraiseWith(partial, nonce, verifierInputs()), 'counters-vs-log')).toMatchObject({ code: 'LOG_COVERAGE_INCOMPLETE', message: expect.stringContaining('first: 1') });
     // the last entry matters as much as any

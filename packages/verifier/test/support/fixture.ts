@@ -108,7 +108,7 @@ export function licensedChip(name = 'chip-a', licence: Partial<LicenceClaims> = 
   run('train-1', 4n * 10n ** 24n);
   run('eval-7', 10n ** 20n);
   let nonceCount = 0;
-  const evidence = (options: { discloseFrom?: number; knownSizes?: number[]; withLicence?: boolean; nonce?: Uint8Array } = {}) => {
+  const evidence = (options: { discloseFrom?: number; knownSizes?: number[]; withLicence?: boolean; nonce?: Uint8Array; proofs?: 'frontier' | 'receipts' } = {}) => {
     const nonce = options.nonce ?? seed(`${name} nonce ${++nonceCount}`).subarray(0, 16);
     const bundle = collectEvidence(chip, {
       nonce,
@@ -116,6 +116,7 @@ export function licensedChip(name = 'chip-a', licence: Partial<LicenceClaims> = 
       openings,
       ...(options.knownSizes ? { knownSizes: options.knownSizes } : {}),
       ...(options.withLicence === false ? {} : { licences: [licenceBytes] }),
+      ...(options.proofs ? { proofs: options.proofs } : {}),
     });
     return { bundle, nonce };
   };

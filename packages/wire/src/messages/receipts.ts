@@ -128,6 +128,15 @@ export function verifyInclusionReceipt(
 }
 
 /**
+ * The proof an inclusion receipt carries, read from its structure without verifying it: an operator
+ * reads the frontier before an entry from the receipt its own chip issued for it (merkle.md §9).
+ */
+export function inclusionReceiptProof(bytes: Uint8Array): InclusionProof {
+  const [size, index, p] = readProof(bytes, VDP_INCLUSION, 'inclusion receipt').content;
+  return { treeSize: uint.parse(size!, 'tree-size'), leafIndex: uint.parse(index!, 'leaf-index'), path: path.parse(p!, 'inclusion-path') };
+}
+
+/**
  * The two tree sizes a consistency receipt names, read from its structure without verifying it: a
  * verifier uses them to tell a receipt for another pair of sizes (irrelevant) from one for the pair it
  * needs that does not verify (a log rewritten between them).
