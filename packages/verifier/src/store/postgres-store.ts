@@ -150,7 +150,7 @@ const EXECUTE_WRITE = 'EXECUTE hemkit_write_chip ($1::bytea, $2::bigint, $3::num
 /**
  * The challenges of one event-loop turn, inserted by one statement: under load a worker reads several
  * challenge requests in a turn, and one statement for them costs one round trip and one plan
- * execution instead of one each (service.md §6). Each row is the chip's remembered size, read by the
+ * execution instead of one each (specs/verifier.md §4.1). Each row is the chip's remembered size, read by the
  * insert itself; a nonce already issued inserts nothing and is missing from the answer.
  */
 const ISSUE_CHALLENGES = `
