@@ -23,7 +23,7 @@ const MINIMUM: Record<string, number> = {
   cbor: 138,
   cose: 139,
   merkle: 86,
-  messages: 602,
+  messages: 611,
   evidence: 62,
   crypto: 22,
   framing: 16,
