@@ -640,6 +640,10 @@ function receivedVectors(): object[] {
   add('other-audience', 'Read by a relying party the result does not name', plain, now, 'relying-party-2', 'RESULT_WRONG_AUDIENCE');
   add('no-audience-given', 'Read by a receiver that gives no name, while the result names one', plain, now, null, 'RESULT_WRONG_AUDIENCE');
   add('profile-05', 'Another EAR profile: another format, not an extension', edited((c) => c.set(CLAIM.eatProfile, 'tag:ietf.org,2026:rats/ear#05')), now, 'relying-party-1', 'RESULT_PROFILE_UNSUPPORTED');
+  // Step 2 runs before step 3: no profile names no format, whatever else is wrong (attestation-result.md §1.2).
+  add('profile-absent', 'No eat_profile (265) at all: no format this receiver implements', edited((c) => c.delete(CLAIM.eatProfile)), now, 'relying-party-1', 'RESULT_PROFILE_UNSUPPORTED');
+  add('profile-absent-and-iat-text', 'No eat_profile and an iat that is text: the profile is step 2, the malformed iat step 3', edited((c) => (c.delete(CLAIM.eatProfile), c.set(CLAIM.iat, 'now'))), now, 'relying-party-1', 'RESULT_PROFILE_UNSUPPORTED');
+  add('claims-not-a-map', 'A signed payload that is an array, not a claims set: malformed before any claim is looked for', signSign1(encode(['tag:ietf.org,2026:rats/ear#04']), { alg: RESULT_KEY.alg, privateKey: RESULT_KEY.privateKey, kid: RESULT_KEY.kid }, { protectedHeaders: typHeaders(TYP.appraisalResult), backend: noble }), now, 'relying-party-1', 'RESULT_MALFORMED');
   add('policy-id-not-a-list', 'ear_appraisal_policy_ids (1003) as one text string, as before EAR -04', edited((_, ap) => ap.set(CLAIM.earAppraisalPolicyIds, 'hemkit/v1/default')), now, 'relying-party-1', 'RESULT_MALFORMED');
   add('raw-evidence-bare', 'ear_raw_evidence (1002) as a bare byte string instead of a CMW record', edited((c) => c.set(CLAIM.earRawEvidence, new Uint8Array(4))), now, 'relying-party-1', 'RESULT_MALFORMED');
   add('vector-claim-out-of-range', 'A trustworthiness claim of 200, outside -128..127', edited((_, ap) => (ap.get(CLAIM.earTrustworthinessVector) as Claims).set(0, 200)), now, 'relying-party-1', 'RESULT_MALFORMED');

@@ -28,7 +28,7 @@ const MINIMUM: Record<string, number> = {
   crypto: 22,
   framing: 16,
   state: 36,
-  results: 19,
+  results: 22,
   inputs: 28,
   accounting: 42,
   lineage: 20,
