@@ -30,7 +30,7 @@ const MINIMUM: Record<string, number> = {
   state: 36,
   results: 22,
   inputs: 28,
-  accounting: 42,
+  accounting: 44,
   lineage: 20,
   cddl: 30,
   module: 206,
