@@ -365,8 +365,15 @@ class Appraisal:
         base_ops = int(m["totalOps"]) if m else 0
         base_runs = m["workloadsRun"] if m else 0
         c = self.rc[COUNTERS]
-        if hs == base and m is not None:
-            if c[1] != base_ops or c[5] != base_runs:
+        head_mem = c.get(6, 0)
+        base_mem = 0 if m is None else None  # known for the empty log, or from a carried checkpoint
+        for cp in self.accepted_checkpoints:
+            if cp[TREESIZE] == base:
+                base_mem = cp[COUNTERS].get(6, 0)
+        if hs == base:
+            # verifier.md §5 note 13: at the base's size the counters (and the memory bytes when
+            # known) must not have moved, even forward; then the check is not applicable
+            if c[1] != base_ops or c[5] != base_runs or (base_mem is not None and head_mem != base_mem):
                 raise Fail("COUNTERS_LOG_MISMATCH", "head at the base moved")
             return "not-applicable"
         disclosed = {e[1]: e for e, _ in self.entries}
@@ -395,11 +402,6 @@ class Appraisal:
                 mem += det[25]
         if c[1] - base_ops != ops or c[5] - base_runs != runs:
             raise Fail("COUNTERS_LOG_MISMATCH", "ops or runs")
-        head_mem = c.get(6, 0)
-        base_mem = 0 if m is None else None
-        for cp in self.accepted_checkpoints:
-            if cp[TREESIZE] == base:
-                base_mem = cp[COUNTERS].get(6, 0)
         if base_mem is not None:
             if head_mem - base_mem != mem:
                 raise Fail("COUNTERS_LOG_MISMATCH", "memory bytes")
