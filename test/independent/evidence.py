@@ -114,6 +114,8 @@ class Appraisal:
                 self.v.family("licence-claims", claims)
             except (CoseError, CborError, schema.MessageError, TypeError) as e:
                 raise Fail("LICENCE_MALFORMED", getattr(e, "code", str(e)))
+        # the log-key certificate, whether or not notes are carried (encoding.md §13 layer 6)
+        self.log_key_cert = _signed(b[8], TYP["log-key"], "log-key-certificate-claims", self.v) if 8 in b else None
         self.consistency = []
         for r in b.get(5, []):
             self.consistency.append(self._receipt(r, -2))
@@ -291,7 +293,9 @@ class Appraisal:
     def _notes(self, notes):
         """checkpoint.md §2.3, steps 1-5."""
         try:
-            s, c = _signed(self.bundle.get(8, b""), TYP["log-key"], "log-key-certificate-claims", self.v)
+            if self.log_key_cert is None:
+                raise Fail("LOG_KEY_UNCERTIFIED", "absent")
+            s, c = self.log_key_cert  # decoded by check 1 (encoding.md §13 layer 6)
             cose.verify_sign1(s, self.device_key)
             key = cose.key_from_map(c[CNF][1])
             if c[UEID] != self.rc[UEID] or key["curve"] != "Ed25519":
