@@ -440,6 +440,15 @@ function checkVectors(): CheckVector[] {
   debug.c.state = { ...debug.c.state!, dbgstat: 0 };
   add('debug-enabled', 'Debug is enabled: a warning, not a contraindication', debug.evidence(), now, { status: 'warning', failing: { debug: 'DEBUG_ENABLED' } });
   add('not-a-bundle', 'Bytes that are not an evidence bundle', { bundle: new Uint8Array([0xa1, 0x01]), nonce: honest.nonce }, now, { status: 'contraindicated', failing: { encoding: 'CBOR_TRUNCATED' } });
+  // The order of faults inside checks 5, 9 and 10 (verifier.md §5 notes 5, 9, 10): two faults each.
+  add('nonce-mismatch-and-stale', 'A report an hour old that answers another nonce than the one given: the nonce is compared before the report\'s time', { bundle: honest.bundle, nonce: new Uint8Array(16).fill(0x5a) }, now + 3600, { status: 'contraindicated', failing: { freshness: 'NONCE_MISMATCH' } });
+  add('counters-and-bootcount-backwards', 'The verifier remembers more operations and a higher boot count than the report states: the counters are compared first', honest, now, { status: 'contraindicated', failing: { rollback: 'COUNTERS_WENT_BACKWARDS' } }, { memory: stored({ bootcount: 9, totalOps: String(10n ** 30n) }) });
+  const headOf = reportClaims.logHead;
+  const beyond = a.c.send(CMD.checkpoint, {}).checkpoint;
+  add('checkpoint-beyond-head-counting-more', 'A carried checkpoint of a later, larger log, which also counts more than the report: not exceeding the head is checked before the counts', rebuilt({ checkpoints: [beyond] }), now, { status: 'contraindicated', failing: { 'log-consistency': 'LOG_TRUNCATED' } });
+  const forked = signClaims(checkpointClaims, { ...checkpointClaims.parse(decode(decodeSign1(aCheckpoint).payload!), 'c'), rootHash: key('another root of the head\'s size') }, ak);
+  add('checkpoint-forks-head', 'A carried checkpoint of the head\'s size and counters, signed by the attestation key, with another root: LOG_FORK, not CHECKPOINT_MISMATCH', rebuilt({ checkpoints: [forked] }), now, { status: 'contraindicated', failing: { 'log-consistency': 'LOG_FORK' } });
+  add('remembered-fork-and-foreign-checkpoint', "The verifier remembers another root for the head's size, and the bundle carries another chip's checkpoint: the remembered head is compared first", rebuilt({ checkpoints: [b.c.send(CMD.checkpoint, {}).checkpoint] }), now, { status: 'contraindicated', failing: { 'log-consistency': 'LOG_FORK' } }, { memory: stored({ checkpoints: [{ treeSize: headOf.treeSize, rootHash: hex(key('a remembered other root')), issuedAt: T0, totalOps: '0' }] }) });
   return out;
 }
 

@@ -197,10 +197,10 @@ class Appraisal:
         if self.nonce is not None and self.nonce in self.used_nonces:
             raise Fail("NONCE_REUSED")
         iat = self.rc[IAT]
+        if iat - self.now > p["clockSkewSeconds"]:  # verifier.md §5 note 5: future, then stale
+            raise Fail("REPORT_FROM_FUTURE")
         if self.now - iat > p["maxAgeSeconds"]:
             raise Fail("REPORT_STALE")
-        if iat - self.now > p["clockSkewSeconds"]:
-            raise Fail("REPORT_FROM_FUTURE")
 
     # ------------------------------------------------------------------ check 6
     def firmware(self):
@@ -273,16 +273,22 @@ class Appraisal:
                 cose.verify_sign1(s, self.ak_key)
             except CoseError as e:
                 raise Fail("CHECKPOINT_SIGNATURE_INVALID", e.code)
+            # verifier.md §5 note 10, in its order: chip, ascending, not beyond the head, counts,
+            # remembered root, at the head's size its root (LOG_FORK) then its counters
             size, root = c[TREESIZE], c[ROOTHASH]
-            if c[UEID] != self.rc[UEID] or size <= prev or _counts_more(c[COUNTERS], self.rc[COUNTERS]):
+            if c[UEID] != self.rc[UEID] or size <= prev:
                 raise Fail("CHECKPOINT_MISMATCH")
             prev = size
             if size > hs:
                 raise Fail("LOG_TRUNCATED", "checkpoint")
+            if _counts_more(c[COUNTERS], self.rc[COUNTERS]):
+                raise Fail("CHECKPOINT_MISMATCH", "counts more")
             if size in remembered and bytes.fromhex(remembered[size]["rootHash"]) != root:
                 raise Fail("LOG_FORK", "checkpoint")
             if size == hs:
-                if root != hr or c[COUNTERS] != self.rc[COUNTERS]:
+                if root != hr:
+                    raise Fail("LOG_FORK", "checkpoint at the head's size")
+                if c[COUNTERS] != self.rc[COUNTERS]:
                     raise Fail("CHECKPOINT_MISMATCH", "at the head's size")
             elif size > 0:
                 self._consistency_to_head(size, root, hs, hr)
