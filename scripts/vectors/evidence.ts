@@ -389,7 +389,6 @@ function checkVectors(): CheckVector[] {
   // Check 13 at the base's size (verifier.md §5 note 13): the counters must not have moved.
   const atHead = { treeSize: reportClaims.logHead.treeSize, rootHash: hex(reportClaims.logHead.rootHash), issuedAt: T0 };
   add('counters-moved-at-remembered-size', 'The verifier remembers the head (same size, same root) with no operations run; the report at that size counts 10^24: no entry can account for them', honest, now, { status: 'contraindicated', failing: { 'counters-vs-log': 'COUNTERS_LOG_MISMATCH' } }, { memory: stored({ checkpoints: [{ ...atHead, totalOps: '0' }] }) });
-  add('counters-still-at-remembered-size', 'The verifier remembers the head with the report\'s counters: the log has not grown and nothing moved, so counters-vs-log is not applicable', honest, now, { status: 'affirming', failing: {} }, { memory: stored({ totalOps: String(reportClaims.counters.totalOps), workloadsRun: reportClaims.counters.workloadsRun, checkpoints: [{ ...atHead, totalOps: String(reportClaims.counters.totalOps) }], activeLicence: hex(reportClaims.licenceState!.licenceId), licenceUsage: { [hex(reportClaims.licenceState!.licenceId)]: String(reportClaims.counters.totalOps) } }) });
   add('foreign-checkpoint', "Another chip's checkpoint", rebuilt({ checkpoints: [b.c.send(CMD.checkpoint, {}).checkpoint] }), now, { status: 'contraindicated', failing: { 'log-consistency': 'CHECKPOINT_SIGNATURE_INVALID' } });
   const inflated = signClaims(checkpointClaims, { ...checkpointClaims.parse(decode(decodeSign1(a.c.send(CMD.checkpoint, {}).checkpoint).payload!), 'c'), counters: { ...reportClaims.counters, totalOps: reportClaims.counters.totalOps + 1n } }, ak);
   add('checkpoint-counts-more', 'A carried checkpoint of the head\'s size counts more operations than the report', rebuilt({ checkpoints: [inflated] }), now, { status: 'contraindicated', failing: { 'log-consistency': 'CHECKPOINT_MISMATCH' } });
@@ -443,6 +442,13 @@ function checkVectors(): CheckVector[] {
   // The order of faults inside checks 5, 9 and 10 (verifier.md §5 notes 5, 9, 10): two faults each.
   add('nonce-mismatch-and-stale', 'A report an hour old that answers another nonce than the one given: the nonce is compared before the report\'s time', { bundle: honest.bundle, nonce: new Uint8Array(16).fill(0x5a) }, now + 3600, { status: 'contraindicated', failing: { freshness: 'NONCE_MISMATCH' } });
   add('counters-and-bootcount-backwards', 'The verifier remembers more operations and a higher boot count than the report states: the counters are compared first', honest, now, { status: 'contraindicated', failing: { rollback: 'COUNTERS_WENT_BACKWARDS' } }, { memory: stored({ bootcount: 9, totalOps: String(10n ** 30n) }) });
+  // Not applicable when nothing moved. A chip with debug enabled, so that the vector is a warning and
+  // not affirming: the mutation test replays only affirming vectors, and this file's vectors state
+  // their own memory rather than build it one after another.
+  const still = debug.evidence();
+  const stillClaims = attestationReportClaims.parse(decode(decodeSign1(evidenceBundle.parse(decode(still.bundle), 'b').report).payload!), 'r');
+  const stillLicence = hex(stillClaims.licenceState!.licenceId);
+  add('counters-still-at-remembered-size', 'The verifier remembers the head with the report\'s counters: the log has not grown and nothing moved, so counters-vs-log is not applicable (debug is enabled: a warning)', still, now, { status: 'warning', failing: { debug: 'DEBUG_ENABLED' } }, { memory: stored({ ueid: hex(debug.ueid), totalOps: String(stillClaims.counters.totalOps), workloadsRun: stillClaims.counters.workloadsRun, checkpoints: [{ treeSize: stillClaims.logHead.treeSize, rootHash: hex(stillClaims.logHead.rootHash), issuedAt: T0, totalOps: String(stillClaims.counters.totalOps) }], activeLicence: stillLicence, licenceUsage: { [stillLicence]: String(stillClaims.counters.totalOps) } }) });
   const headOf = reportClaims.logHead;
   const beyond = a.c.send(CMD.checkpoint, {}).checkpoint;
   add('checkpoint-beyond-head-counting-more', 'A carried checkpoint of a later, larger log, which also counts more than the report: not exceeding the head is checked before the counts', rebuilt({ checkpoints: [beyond] }), now, { status: 'contraindicated', failing: { 'log-consistency': 'LOG_TRUNCATED' } });
