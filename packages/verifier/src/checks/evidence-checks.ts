@@ -686,6 +686,10 @@ export function checkLicence(a: Attested, covered: Covered, memory: ChipMemory |
       const carried = a.decoded.licences.find((l) => bytesEqual(sha256(l.message.payload!), entry.details.licenceHash));
       if (carried !== undefined) meetsMinimumSvn(carried.claims, id, `entry ${entry.index} installs it`, svn);
       installedUnder.set(id, inForce);
+      // Every licence the walk installs is judged, used or not (licence.md §5a): one the set in force
+      // did not sign, installed and replaced before any work, would otherwise go unseen (found by
+      // the adversary, test/adversary).
+      presented(id, `entry ${entry.index} installs`);
       active = id;
       installed = id;
       installedRevoked = false;

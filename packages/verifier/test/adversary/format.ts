@@ -24,6 +24,7 @@ export interface BundleParts {
   readonly consistencyReceipts: readonly Uint8Array[];
   readonly entries: readonly { readonly entry: Uint8Array; readonly receipt: Uint8Array }[];
   readonly licences: readonly Uint8Array[];
+  readonly issuerUpdates: readonly Uint8Array[];
 }
 
 export function encodeBundle(p: BundleParts): Uint8Array {
@@ -36,6 +37,7 @@ export function encodeBundle(p: BundleParts): Uint8Array {
       ...(p.consistencyReceipts.length ? { consistencyReceipts: [...p.consistencyReceipts] } : {}),
       ...(p.entries.length ? { entries: p.entries.map((e) => ({ entry: e.entry, receipt: e.receipt })) } : {}),
       ...(p.licences.length ? { licences: [...p.licences] } : {}),
+      ...(p.issuerUpdates.length ? { issuerUpdates: [...p.issuerUpdates] } : {}),
     }),
   );
 }
@@ -50,6 +52,9 @@ export interface ReportFacts {
   readonly totalOps: bigint;
   readonly workloadsRun: number;
   readonly licenceId: Uint8Array | undefined;
+  /** The memory-bytes counter (absent: 0) and the named licence's remaining memory-transfer quota. */
+  readonly memoryBytes: bigint;
+  readonly remainingMemoryQuota: bigint | undefined;
   /** The chip's live log head when it signed the report (attestation-report.md §1.1). */
   readonly latestCheckpoint: Head | undefined;
 }
@@ -63,6 +68,8 @@ export function reportFacts(bytes: Uint8Array): ReportFacts {
     totalOps: r.counters.totalOps,
     workloadsRun: r.counters.workloadsRun,
     licenceId: r.licenceState?.licenceId,
+    memoryBytes: r.counters.memoryBytes ?? 0n,
+    remainingMemoryQuota: r.licenceState?.remainingMemoryQuota,
     latestCheckpoint: r.logHead,
   };
 }

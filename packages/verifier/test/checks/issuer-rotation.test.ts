@@ -95,6 +95,23 @@ describe('check 14 (licence) after an issuer rotation', () => {
     expect(check(appraiseWith(withheld.bundle, withheld.nonce, verifierInputs()), 'licence').code).toBe('ISSUERS_UPDATE_NOT_PRESENTED');
   });
 
+  it('LICENCE_UNKNOWN_SIGNER: a licence of the revoked issuers installed after the rotation and replaced before any work (found by the adversary)', () => {
+    const c = rotatedChip('rot-h', { secondLicence: false });
+    const stale = c.chip.state!;
+    c.chip.state = { ...stale, provisioning: { ...stale.provisioning!, issuerKeys: authority.publicKeys, issuerThreshold: 2 } };
+    const byRevoked = authority.issueLicence({ ...c.licence2Claims, licenceId: seed('rot-h old-set licence').subarray(0, 16) }, [0, 1]);
+    c.chip.send(CMD.installLicence, { licence: byRevoked });
+    c.chip.state = { ...c.chip.state!, provisioning: stale.provisioning! };
+    const licence3 = rotated.issueLicence({ ...c.licence2Claims, licenceId: seed('rot-h licence 3').subarray(0, 16), sequenceNumber: 3 }, [0, 1]);
+    c.chip.send(CMD.installLicence, { licence: licence3 });
+    runOn(c.chip, 'under the new set', 10n ** 20n);
+    const { bundle, nonce } = collect(c.chip, { discloseFrom: 0, licences: [c.licence1, byRevoked, licence3], issuerUpdates: [c.update] });
+    expect(check(appraiseWith(bundle, nonce, verifierInputs()), 'licence')).toMatchObject({ status: 'fail', code: 'LICENCE_UNKNOWN_SIGNER', message: expect.any(String) });
+    // Withheld, the installed licence cannot be judged: the bundle must carry it.
+    const withheld = collect(c.chip, { discloseFrom: 0, licences: [c.licence1, licence3], issuerUpdates: [c.update] });
+    expect(check(appraiseWith(withheld.bundle, withheld.nonce, verifierInputs()), 'licence').code).toBe('LICENCE_NOT_PRESENTED');
+  });
+
   it('follows the set across appraisals: the set in force at the remembered head is remembered, and must be carried', () => {
     const c = rotatedChip('rot-f');
     const inputs = verifierInputs();
