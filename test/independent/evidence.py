@@ -316,6 +316,8 @@ class Appraisal:
         if not self.entries:
             return "not-applicable"
         hs, hr = self.head
+        if 11 in self.bundle:
+            return self._frontier(self.bundle[11], hs, hr)
         for entry, d in self.entries:
             try:
                 s, proof = self._receipt(d[2], -1)
@@ -335,6 +337,21 @@ class Appraisal:
                 cose.verify_sign1(s, self.ak_key, detached=root)
             except (Fail, CoseError, merkle.MerkleError) as e:
                 raise Fail("ENTRY_NOT_INCLUDED", getattr(e, "code", ""))
+
+    def _frontier(self, frontier, hs, hr):
+        """verifier.md §5 check 11, the frontier form (§2; merkle.md §9): indices s, s + 1, ... without
+        a gap, the last the head's size - 1, and the root from the frontier and the entries' leaf
+        hashes the head's root. Every failure is ENTRY_NOT_INCLUDED."""
+        s = self.entries[0][0][1]
+        for i, (entry, _) in enumerate(self.entries):
+            if entry[1] != s + i:
+                raise Fail("ENTRY_NOT_INCLUDED", f"entry {i} at index {entry[1]}, not {s + i}")
+        if s + len(self.entries) != hs:
+            raise Fail("ENTRY_NOT_INCLUDED", "the entries do not end at the head")
+        try:
+            merkle.root_from_frontier(s, frontier, [merkle.leaf_hash(d[1]) for _, d in self.entries], hr)
+        except merkle.MerkleError as e:
+            raise Fail("ENTRY_NOT_INCLUDED", e.code)
 
     # ------------------------------------------------------------------ check 12
     def openings(self):
