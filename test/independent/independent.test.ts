@@ -24,7 +24,7 @@ const MINIMUM: Record<string, number> = {
   cose: 134,
   merkle: 86,
   messages: 602,
-  evidence: 62,
+  evidence: 73,
   crypto: 22,
   framing: 16,
   state: 36,
