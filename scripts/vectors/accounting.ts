@@ -108,6 +108,15 @@ function cases(): Omit<FleetVector, 'report'>[] {
     ok('no-thresholds', 'an empty threshold list flags nothing and leaves nothing incomplete, even a run nothing bounds', [chip(1, [w(3, 2n * E26, 'frontier', [1, 9])])], { thresholds: [] }),
     ok('counter-at-2pow128-minus-1', 'a chip whose lifetime counter is 2^128-1', [chip(1, [w(3, 2n ** 128n - 2n, 'huge')], 1n)]),
     ok('undisclosed-operations', 'operations in sealed entries are reported as undisclosed, not attributed; they bound the run, which stays below', [chip(1, [w(3, E24, 'run')], 5n * E24)]),
+    // The orders of verifier.md §6.1 "The report", with ties at every key.
+    ok('report-order-flagged', 'flagged runs by reported total, largest first, then by id in code point order (U+FF5E before U+1F600, which UTF-16 code units would reverse); contributions by operations, largest first, then UEID', [
+      chip(3, [w(1, 300n, 'c', [3, 1, 2]), w(2, 500n, 'b'), w(3, 200n, '\u{1F600}')]),
+      chip(1, [w(1, 300n, 'c', [3, 1, 2]), w(2, 500n, 'a'), w(3, 200n, '\uFF5E')]),
+      chip(2, [w(1, 600n, 'c', [3, 1, 2])]),
+    ], { thresholds: [t('t', 100n)] }),
+    ok('report-order-incomplete', 'incomplete runs by upper bound, largest first and unbounded first, then by reported total, largest first, then by id', [
+      chip(1, [w(1, 10n, 'x', [1, 9]), w(2, 30n, 'v', [1, 9]), w(3, 10n, 'y', [1, 8]), w(4, 20n, 'z', [1, 7]), w(5, 10n, 'w', [1, 6]), w(6, 10n, 'u', [1, 9])]),
+    ], { thresholds: [t('t', 100n)], issuedLicences: [licence(8, 500n), licence(7, 490n), licence(6, 900n)] }),
     // Chips whose evidence was not affirmed, and missing chips
     ok('unaffirmed-chip-not-counted', 'a chip whose evidence was not affirmed: listed, none of its operations added; its licences keep the run below', [chip(1, [w(3, 6n * E24, 'run')]), chip(2, [w(3, 6n * E24, 'run')], 0n, false)], { issuedLicences: [licence(2, E24)] }),
     ok('missing-chips-named', 'a flagged run naming a chip with no evidence, one not affirmed and one undisclosed: each named, with its unaccounted work', [chip(1, [w(3, 2n * E25, 'big', [1, 2, 3, 4])]), chip(2, [], 0n, false), chip(3, [w(9, 1n, 'other')], 7n)], { issuedLicences: [licence(4, 3n * E24)] }),

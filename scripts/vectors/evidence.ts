@@ -401,6 +401,13 @@ function checkVectors(): CheckVector[] {
   add('note-malformed', 'A note with a fourth text line (an extension line, which hemkit notes never carry)', withNotes({ notes: [notedParts.notes![0]!.replace('\n\n', '\nextension\n\n')] }), now, { status: 'contraindicated', failing: { 'log-consistency': 'NOTE_MALFORMED' } });
   add('note-of-unstated-head', 'A note under the certified log key of a head that no COSE checkpoint or report in the bundle states', withNotes({ notes: [renderSignedNote(log.origin, notedHead.treeSize - 1, a.log.root(notedHead.treeSize - 1), log.key)] }), now, { status: 'contraindicated', failing: { 'log-consistency': 'NOTE_MISMATCH' } });
   add('bootcount-backwards', 'The verifier saw boot count 9 before; the report says 1', honest, now, { status: 'contraindicated', failing: { rollback: 'BOOTCOUNT_WENT_BACKWARDS' } }, { memory: stored({ bootcount: 9 }) });
+  // Where the log-key certificate and the issuer-set updates are decoded (encoding.md §13 layer 6).
+  const aCheckpoint = a.c.send(CMD.checkpoint, {}).checkpoint;
+  add('log-key-certificate-of-another-family', 'A checkpoint in the log-key certificate\'s place, no notes carried: decoded by check encoding like every signed member, so COSE_TYPE_MISMATCH there', rebuilt({ logKeyCertificate: aCheckpoint }), now, { status: 'contraindicated', failing: { encoding: 'COSE_TYPE_MISMATCH' } });
+  add('issuer-update-not-a-statement', 'A checkpoint in the place of an issuer-set update: check encoding does not decode updates; check licence does, first, as k-of-n statements (LICENCE_MALFORMED)', rebuilt({ issuerUpdates: [aCheckpoint] }), now, { status: 'contraindicated', failing: { licence: 'LICENCE_MALFORMED' } });
+  // Check 13 at the base's size (verifier.md §5 note 13): the counters must not have moved.
+  const atHead = { treeSize: reportClaims.logHead.treeSize, rootHash: hex(reportClaims.logHead.rootHash), issuedAt: T0 };
+  add('counters-moved-at-remembered-size', 'The verifier remembers the head (same size, same root) with no operations run; the report at that size counts 10^24: no entry can account for them', honest, now, { status: 'contraindicated', failing: { 'counters-vs-log': 'COUNTERS_LOG_MISMATCH' } }, { memory: stored({ checkpoints: [{ ...atHead, totalOps: '0' }] }) });
   add('foreign-checkpoint', "Another chip's checkpoint", rebuilt({ checkpoints: [b.c.send(CMD.checkpoint, {}).checkpoint] }), now, { status: 'contraindicated', failing: { 'log-consistency': 'CHECKPOINT_SIGNATURE_INVALID' } });
   const inflated = signClaims(checkpointClaims, { ...checkpointClaims.parse(decode(decodeSign1(a.c.send(CMD.checkpoint, {}).checkpoint).payload!), 'c'), counters: { ...reportClaims.counters, totalOps: reportClaims.counters.totalOps + 1n } }, ak);
   add('checkpoint-counts-more', 'A carried checkpoint of the head\'s size counts more operations than the report', rebuilt({ checkpoints: [inflated] }), now, { status: 'contraindicated', failing: { 'log-consistency': 'CHECKPOINT_MISMATCH' } });
@@ -451,6 +458,22 @@ function checkVectors(): CheckVector[] {
   debug.c.state = { ...debug.c.state!, dbgstat: 0 };
   add('debug-enabled', 'Debug is enabled: a warning, not a contraindication', debug.evidence(), now, { status: 'warning', failing: { debug: 'DEBUG_ENABLED' } });
   add('not-a-bundle', 'Bytes that are not an evidence bundle', { bundle: new Uint8Array([0xa1, 0x01]), nonce: honest.nonce }, now, { status: 'contraindicated', failing: { encoding: 'CBOR_TRUNCATED' } });
+  // The order of faults inside checks 5, 9 and 10 (verifier.md §5 notes 5, 9, 10): two faults each.
+  add('nonce-mismatch-and-stale', 'A report an hour old that answers another nonce than the one given: the nonce is compared before the report\'s time', { bundle: honest.bundle, nonce: new Uint8Array(16).fill(0x5a) }, now + 3600, { status: 'contraindicated', failing: { freshness: 'NONCE_MISMATCH' } });
+  add('counters-and-bootcount-backwards', 'The verifier remembers more operations and a higher boot count than the report states: the counters are compared first', honest, now, { status: 'contraindicated', failing: { rollback: 'COUNTERS_WENT_BACKWARDS' } }, { memory: stored({ bootcount: 9, totalOps: String(10n ** 30n) }) });
+  // Not applicable when nothing moved. A chip with debug enabled, so that the vector is a warning and
+  // not affirming: the mutation test replays only affirming vectors, and this file's vectors state
+  // their own memory rather than build it one after another.
+  const still = debug.evidence();
+  const stillClaims = attestationReportClaims.parse(decode(decodeSign1(evidenceBundle.parse(decode(still.bundle), 'b').report).payload!), 'r');
+  const stillLicence = hex(stillClaims.licenceState!.licenceId);
+  add('counters-still-at-remembered-size', 'The verifier remembers the head with the report\'s counters: the log has not grown and nothing moved, so counters-vs-log is not applicable (debug is enabled: a warning)', still, now, { status: 'warning', failing: { debug: 'DEBUG_ENABLED' } }, { memory: stored({ ueid: hex(debug.ueid), totalOps: String(stillClaims.counters.totalOps), workloadsRun: stillClaims.counters.workloadsRun, checkpoints: [{ treeSize: stillClaims.logHead.treeSize, rootHash: hex(stillClaims.logHead.rootHash), issuedAt: T0, totalOps: String(stillClaims.counters.totalOps) }], activeLicence: stillLicence, licenceUsage: { [stillLicence]: String(stillClaims.counters.totalOps) } }) });
+  const headOf = reportClaims.logHead;
+  const beyond = a.c.send(CMD.checkpoint, {}).checkpoint;
+  add('checkpoint-beyond-head-counting-more', 'A carried checkpoint of a later, larger log, which also counts more than the report: not exceeding the head is checked before the counts', rebuilt({ checkpoints: [beyond] }), now, { status: 'contraindicated', failing: { 'log-consistency': 'LOG_TRUNCATED' } });
+  const forked = signClaims(checkpointClaims, { ...checkpointClaims.parse(decode(decodeSign1(aCheckpoint).payload!), 'c'), rootHash: key('another root of the head\'s size') }, ak);
+  add('checkpoint-forks-head', 'A carried checkpoint of the head\'s size and counters, signed by the attestation key, with another root: LOG_FORK, not CHECKPOINT_MISMATCH', rebuilt({ checkpoints: [forked] }), now, { status: 'contraindicated', failing: { 'log-consistency': 'LOG_FORK' } });
+  add('remembered-fork-and-foreign-checkpoint', "The verifier remembers another root for the head's size, and the bundle carries another chip's checkpoint: the remembered head is compared first", rebuilt({ checkpoints: [b.c.send(CMD.checkpoint, {}).checkpoint] }), now, { status: 'contraindicated', failing: { 'log-consistency': 'LOG_FORK' } }, { memory: stored({ checkpoints: [{ treeSize: headOf.treeSize, rootHash: hex(key('a remembered other root')), issuedAt: T0, totalOps: '0' }] }) });
   frontierRefusals(add);
   return out;
 }
@@ -701,6 +724,10 @@ function receivedVectors(): object[] {
   add('other-audience', 'Read by a relying party the result does not name', plain, now, 'relying-party-2', 'RESULT_WRONG_AUDIENCE');
   add('no-audience-given', 'Read by a receiver that gives no name, while the result names one', plain, now, null, 'RESULT_WRONG_AUDIENCE');
   add('profile-05', 'Another EAR profile: another format, not an extension', edited((c) => c.set(CLAIM.eatProfile, 'tag:ietf.org,2026:rats/ear#05')), now, 'relying-party-1', 'RESULT_PROFILE_UNSUPPORTED');
+  // Step 2 runs before step 3: no profile names no format, whatever else is wrong (attestation-result.md §1.2).
+  add('profile-absent', 'No eat_profile (265) at all: no format this receiver implements', edited((c) => c.delete(CLAIM.eatProfile)), now, 'relying-party-1', 'RESULT_PROFILE_UNSUPPORTED');
+  add('profile-absent-and-iat-text', 'No eat_profile and an iat that is text: the profile is step 2, the malformed iat step 3', edited((c) => (c.delete(CLAIM.eatProfile), c.set(CLAIM.iat, 'now'))), now, 'relying-party-1', 'RESULT_PROFILE_UNSUPPORTED');
+  add('claims-not-a-map', 'A signed payload that is an array, not a claims set: malformed before any claim is looked for', signSign1(encode(['tag:ietf.org,2026:rats/ear#04']), { alg: RESULT_KEY.alg, privateKey: RESULT_KEY.privateKey, kid: RESULT_KEY.kid }, { protectedHeaders: typHeaders(TYP.appraisalResult), backend: noble }), now, 'relying-party-1', 'RESULT_MALFORMED');
   add('policy-id-not-a-list', 'ear_appraisal_policy_ids (1003) as one text string, as before EAR -04', edited((_, ap) => ap.set(CLAIM.earAppraisalPolicyIds, 'hemkit/v1/default')), now, 'relying-party-1', 'RESULT_MALFORMED');
   add('raw-evidence-bare', 'ear_raw_evidence (1002) as a bare byte string instead of a CMW record', edited((c) => c.set(CLAIM.earRawEvidence, new Uint8Array(4))), now, 'relying-party-1', 'RESULT_MALFORMED');
   add('vector-claim-out-of-range', 'A trustworthiness claim of 200, outside -128..127', edited((_, ap) => (ap.get(CLAIM.earTrustworthinessVector) as Claims).set(0, 200)), now, 'relying-party-1', 'RESULT_MALFORMED');

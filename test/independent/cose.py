@@ -68,9 +68,10 @@ def key_from_map(m):
         if not isinstance(y, bytes) or len(y) != size:
             bad("y (compressed or wrong length)")
     if 3 in m:
+        # cose.md §7 "alg in a key": an integer naming an alg of the key's own curve, else invalid
         a = m[3]
-        if isinstance(a, bool) or not isinstance(a, (int, str)):
-            bad("alg type")
+        if isinstance(a, bool) or not isinstance(a, int) or a not in KEY_ALGS[curve]:
+            bad("key alg is not an alg of its curve")
     if 4 in m:
         ops = m[4]
         if not isinstance(ops, list) or not ops or any(isinstance(o, bool) or not isinstance(o, (int, str)) for o in ops):
@@ -79,7 +80,7 @@ def key_from_map(m):
             bad("key_ops lacks verify")
     key = dict(m)
     key["curve"] = curve
-    if 2 in m:
+    if 2 in m:  # cose.md §7.1: a carried kid is the thumbprint, else COSE_KEY_INVALID
         if not isinstance(m[2], bytes) or m[2] != thumbprint(m):
             bad("kid is not the thumbprint")
     return key
@@ -182,7 +183,7 @@ def _alg(prot):
         raise CoseError("COSE_MISSING_ALG")
     alg = prot[1]
     if isinstance(alg, bool) or not isinstance(alg, (int, str)):
-        raise CoseError("COSE_MALFORMED", "alg type")  # guess: cose.md §4 rule 5 places no step
+        raise CoseError("COSE_MALFORMED", "alg type")  # cose.md §4 rule 5; encoding.md §13 step 6
     if alg not in ALGS or isinstance(alg, str):
         raise CoseError("COSE_UNSUPPORTED_ALG", f"alg {alg!r}")
     return alg

@@ -114,6 +114,8 @@ class Appraisal:
                 self.v.family("licence-claims", claims)
             except (CoseError, CborError, schema.MessageError, TypeError) as e:
                 raise Fail("LICENCE_MALFORMED", getattr(e, "code", str(e)))
+        # the log-key certificate, whether or not notes are carried (encoding.md §13 layer 6)
+        self.log_key_cert = _signed(b[8], TYP["log-key"], "log-key-certificate-claims", self.v) if 8 in b else None
         self.consistency = []
         for r in b.get(5, []):
             self.consistency.append(self._receipt(r, -2))
@@ -195,10 +197,10 @@ class Appraisal:
         if self.nonce is not None and self.nonce in self.used_nonces:
             raise Fail("NONCE_REUSED")
         iat = self.rc[IAT]
+        if iat - self.now > p["clockSkewSeconds"]:  # verifier.md §5 note 5: future, then stale
+            raise Fail("REPORT_FROM_FUTURE")
         if self.now - iat > p["maxAgeSeconds"]:
             raise Fail("REPORT_STALE")
-        if iat - self.now > p["clockSkewSeconds"]:
-            raise Fail("REPORT_FROM_FUTURE")
 
     # ------------------------------------------------------------------ check 6
     def firmware(self):
@@ -271,16 +273,22 @@ class Appraisal:
                 cose.verify_sign1(s, self.ak_key)
             except CoseError as e:
                 raise Fail("CHECKPOINT_SIGNATURE_INVALID", e.code)
+            # verifier.md §5 note 10, in its order: chip, ascending, not beyond the head, counts,
+            # remembered root, at the head's size its root (LOG_FORK) then its counters
             size, root = c[TREESIZE], c[ROOTHASH]
-            if c[UEID] != self.rc[UEID] or size <= prev or _counts_more(c[COUNTERS], self.rc[COUNTERS]):
+            if c[UEID] != self.rc[UEID] or size <= prev:
                 raise Fail("CHECKPOINT_MISMATCH")
             prev = size
             if size > hs:
                 raise Fail("LOG_TRUNCATED", "checkpoint")
+            if _counts_more(c[COUNTERS], self.rc[COUNTERS]):
+                raise Fail("CHECKPOINT_MISMATCH", "counts more")
             if size in remembered and bytes.fromhex(remembered[size]["rootHash"]) != root:
                 raise Fail("LOG_FORK", "checkpoint")
             if size == hs:
-                if root != hr or c[COUNTERS] != self.rc[COUNTERS]:
+                if root != hr:
+                    raise Fail("LOG_FORK", "checkpoint at the head's size")
+                if c[COUNTERS] != self.rc[COUNTERS]:
                     raise Fail("CHECKPOINT_MISMATCH", "at the head's size")
             elif size > 0:
                 self._consistency_to_head(size, root, hs, hr)
@@ -291,7 +299,9 @@ class Appraisal:
     def _notes(self, notes):
         """checkpoint.md §2.3, steps 1-5."""
         try:
-            s, c = _signed(self.bundle.get(8, b""), TYP["log-key"], "log-key-certificate-claims", self.v)
+            if self.log_key_cert is None:
+                raise Fail("LOG_KEY_UNCERTIFIED", "absent")
+            s, c = self.log_key_cert  # decoded by check 1 (encoding.md §13 layer 6)
             cose.verify_sign1(s, self.device_key)
             key = cose.key_from_map(c[CNF][1])
             if c[UEID] != self.rc[UEID] or key["curve"] != "Ed25519":
@@ -382,8 +392,15 @@ class Appraisal:
         base_ops = int(m["totalOps"]) if m else 0
         base_runs = m["workloadsRun"] if m else 0
         c = self.rc[COUNTERS]
-        if hs == base and m is not None:
-            if c[1] != base_ops or c[5] != base_runs:
+        head_mem = c.get(6, 0)
+        base_mem = 0 if m is None else None  # known for the empty log, or from a carried checkpoint
+        for cp in self.accepted_checkpoints:
+            if cp[TREESIZE] == base:
+                base_mem = cp[COUNTERS].get(6, 0)
+        if hs == base:
+            # verifier.md §5 note 13: at the base's size the counters (and the memory bytes when
+            # known) must not have moved, even forward; then the check is not applicable
+            if c[1] != base_ops or c[5] != base_runs or (base_mem is not None and head_mem != base_mem):
                 raise Fail("COUNTERS_LOG_MISMATCH", "head at the base moved")
             return "not-applicable"
         disclosed = {e[1]: e for e, _ in self.entries}
@@ -412,11 +429,6 @@ class Appraisal:
                 mem += det[25]
         if c[1] - base_ops != ops or c[5] - base_runs != runs:
             raise Fail("COUNTERS_LOG_MISMATCH", "ops or runs")
-        head_mem = c.get(6, 0)
-        base_mem = 0 if m is None else None
-        for cp in self.accepted_checkpoints:
-            if cp[TREESIZE] == base:
-                base_mem = cp[COUNTERS].get(6, 0)
         if base_mem is not None:
             if head_mem - base_mem != mem:
                 raise Fail("COUNTERS_LOG_MISMATCH", "memory bytes")

@@ -93,7 +93,9 @@ def receive(doc, r):
         c = cbor.decode(payload, allowed_tags=())
     except CborError as e:
         raise Refused(e.code)
-    if not isinstance(c, dict) or c.get(265) != PROFILE:
+    if not isinstance(c, dict):  # attestation-result.md §1.2 step 2: no map, no claims to look in
+        raise Refused("RESULT_MALFORMED")
+    if c.get(265) != PROFILE:  # absent, not text or another profile: step 2, before step 3
         raise Refused("RESULT_PROFILE_UNSUPPORTED")
     if not SCHEMA.match("ear-claims", c) or c[4] < c[6]:
         raise Refused("RESULT_MALFORMED")

@@ -24,9 +24,15 @@ def _isint(v):
     return isinstance(v, int) and not isinstance(v, bool)
 
 
-# checkpoint.md §2.2: <lowercase DNS name>/hemkit/<32 lowercase hex digits>
+# checkpoint.md §2.2: <lowercase DNS name>/hemkit/<32 lowercase hex digits>; a lowercase DNS name is
+# dot-separated labels of a-z0-9-, 1-63 characters, no leading or trailing hyphen, at most 253 in all
 _LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
-_ORIGIN = re.compile(rf"^(?={_LABEL}(?:\.{_LABEL})*/)(?:{_LABEL})(?:\.{_LABEL})*/hemkit/[0-9a-f]{{32}}$")
+_ORIGIN = re.compile(rf"^(?P<domain>{_LABEL}(?:\.{_LABEL})*)/hemkit/[0-9a-f]{{32}}$")
+
+
+def _origin_ok(v):
+    m = _ORIGIN.match(v) if isinstance(v, str) else None
+    return m is not None and len(m.group("domain")) <= 253
 
 
 class Validator:
@@ -56,7 +62,7 @@ class Validator:
                 self.fail("MESSAGE_INVALID_FIELD", path, f"COSE_Key: {e.detail}")
             return True
         if name == "log-origin":
-            if not (isinstance(v, str) and _ORIGIN.match(v)):
+            if not _origin_ok(v):
                 self.fail("MESSAGE_INVALID_FIELD", path, "origin form")
             return True
         return False

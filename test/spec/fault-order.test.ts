@@ -108,6 +108,7 @@ function layers12(bytes: Uint8Array, tag: number, length: number, order: readonl
     alg: () => {
       if (!prot.has(1)) fault('COSE_MISSING_ALG', 'alg');
       const alg = prot.get(1);
+      if (typeof alg !== 'number' && typeof alg !== 'bigint' && typeof alg !== 'string') fault('COSE_MALFORMED', 'alg');
       if (typeof alg !== 'number' || !TABLE.has(alg)) fault('COSE_UNSUPPORTED_ALG', 'alg');
     },
     members: () => {

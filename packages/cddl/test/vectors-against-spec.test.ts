@@ -43,8 +43,11 @@ describe('evidence vectors against the normative CDDL', () => {
     const { vectors } = JSON.parse(readFileSync(join(evidenceDir, file), 'utf8')) as {
       vectors: { id: string; bundle: string; expected: { checks: Record<string, string> } }[];
     };
-    // Vectors built to fail decoding are meant not to match; all others must.
-    const failures = vectors.filter((v) => v.expected.checks.encoding === 'pass').flatMap((v) => {
+    // Vectors built to fail decoding are meant not to match; all others must. Issuer-set updates are
+    // decoded by check licence, not by check encoding (encoding.md §13 layer 6), so a malformed one
+    // shows as LICENCE_MALFORMED there while the CDDL's .cbor control refuses the bundle.
+    const decodes = (v: (typeof vectors)[number]) => v.expected.checks.encoding === 'pass' && v.expected.checks.licence !== 'LICENCE_MALFORMED';
+    const failures = vectors.filter(decodes).flatMap((v) => {
       const result = checkCbor(schema, Buffer.from(v.bundle, 'hex'), 'evidence-bundle');
       return result.ok ? [] : [`${v.id}: ${result.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`];
     });

@@ -21,7 +21,8 @@ export function describeStore(choice: StoreChoice): string {
   // The URL without its password, should it carry one.
   const url = new URL(choice.database);
   url.password = '';
-  return `PostgreSQL ${url.host}${url.pathname}`;
+  // A `host` parameter (a Unix socket directory, e.g. ?host=/var/run/postgresql) overrides the URL's host.
+  return `PostgreSQL ${url.searchParams.get('host') ?? url.host}${url.pathname}`;
 }
 
 export async function openStore(choice: StoreChoice): Promise<AsyncVerifierStore> {

@@ -1,13 +1,13 @@
 /**
  * The simulation on worker threads: the fleet is cut into consecutive ranges of chips, one per
- * worker; each worker streams its chips' records here as it drives them, into a ledger of its
- * range; the ledgers, concatenated in order, are exactly the sequential run's, so the seed alone
- * still decides every number but time. Accounting runs here, once, on all of them.
+ * worker; each worker streams its chips' records here as it drives them, and each is accounted as
+ * it arrives (account.ts). Accounting sums are the same in any order of arrival, and the plan's
+ * states are numbered before any chip, so the seed alone still decides every number but time.
  */
 import { Worker } from 'node:worker_threads';
 import { generateFleet } from './scenario.js';
-import { Interned, Ledger } from './ledger.js';
-import { account, cpuSince, DEFAULT_CHIPS, DEFAULT_SEED, type SimulationOptions, type SimulationResult } from './simulate.js';
+import { FleetAccounting } from './account.js';
+import { cpuSince, DEFAULT_CHIPS, DEFAULT_SEED, type SimulationOptions, type SimulationResult } from './simulate.js';
 import type { WorkerJob, WorkerMessage } from './worker.js';
 
 export interface ParallelOptions extends SimulationOptions {
@@ -27,22 +27,19 @@ export async function simulateParallel(options: ParallelOptions = {}): Promise<S
   const start = options.startWorker ?? ((job: WorkerJob) => new Worker(new URL('./worker.js', import.meta.url), { workerData: job }));
   const started = performance.now();
   const cpu = process.cpuUsage();
-  let done = 0;
   const bounds = Array.from({ length: count + 1 }, (_, i) => Math.round((fleet.chips * i) / count));
-  const interned = new Interned();
-  const ledgers = await Promise.all(
+  const accounting = new FleetAccounting(fleet);
+  await Promise.all(
     bounds.slice(0, -1).map(
       (from, i) =>
-        new Promise<Ledger>((resolve, reject) => {
-          const ledger = new Ledger(interned);
+        new Promise<void>((resolve, reject) => {
           const worker = start({ seed, chips: fleet.chips, from, to: bounds[i + 1]! });
           worker.on('message', (m: WorkerMessage) => {
             if (m.kind === 'chips') {
-              for (const r of m.records) ledger.add(r);
-              done += m.records.length;
-              options.onProgress?.(done, fleet.chips);
+              for (const r of m.records) accounting.add(r);
+              options.onProgress?.(accounting.chips, fleet.chips);
             } else {
-              resolve(ledger);
+              resolve();
               void worker.terminate();
             }
           });
@@ -53,5 +50,5 @@ export async function simulateParallel(options: ParallelOptions = {}): Promise<S
         }),
     ),
   );
-  return account(fleet, ledgers, { wall: (performance.now() - started) / 1000, cpu: cpuSince(cpu) });
+  return accounting.finish({ wall: (performance.now() - started) / 1000, cpu: cpuSince(cpu) });
 }

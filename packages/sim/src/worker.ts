@@ -6,7 +6,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { generateFleet } from './scenario.js';
 import { driveRange } from './simulate.js';
-import type { ChipRecord } from './ledger.js';
+import type { ChipRecord } from './account.js';
 
 export interface WorkerJob {
   readonly seed: string;

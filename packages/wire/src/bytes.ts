@@ -4,8 +4,13 @@
  * layer does: no Buffer, no TextEncoder-free assumptions, no Node.
  */
 
+import { utf8StrictDecoder } from './text.js';
+
 /** Two hex digits for each byte value: one lookup a byte (accounting renders whole fleets in hex). */
 const HEX_PAIRS: readonly string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+/** Up to this many bytes, `+=` makes a flat string (V8 makes cons strings from 13 characters on). */
+const SHORT_HEX = 6;
+const HEX_DIGIT_CODES = Uint8Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
 const BASE64_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 const BASE64URL_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 
@@ -18,10 +23,24 @@ export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
 
 /** The bytes in lowercase hex, two digits a byte. */
 export function toHex(bytes: Uint8Array): string {
-  let out = '';
-  for (let i = 0; i < bytes.length; i++) out += HEX_PAIRS[bytes[i] as number];
-  return out;
+  if (bytes.length <= SHORT_HEX) {
+    let out = '';
+    for (let i = 0; i < bytes.length; i++) out += HEX_PAIRS[bytes[i] as number];
+    return out;
+  }
+  // Longer, the digits are written as bytes and decoded once: a string built by `+=` is a tree of
+  // concatenations (a V8 cons string), which a Map or Set keeps whole when the hex is a key (some
+  // 400 bytes for a UEID's 34 digits, against some 60 flat), and accounting keys every chip and
+  // state by its hex (issue 14). The decoder's output is one flat string, and faster to make.
+  const digits = new Uint8Array(bytes.length * 2);
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i] as number;
+    digits[2 * i] = HEX_DIGIT_CODES[b >> 4] as number;
+    digits[2 * i + 1] = HEX_DIGIT_CODES[b & 15] as number;
+  }
+  return utf8StrictDecoder.decode(digits); // hex digits are ASCII, which UTF-8 reads as itself
 }
+
 
 /**
  * The bytes that `text` spells in hex (either case; ASCII whitespace between digits is ignored).

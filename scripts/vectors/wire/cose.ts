@@ -109,6 +109,9 @@ function keysTable(): Record<string, KeyJson> {
   add('invalid-key-ops-sign-only', 'key_ops [1] (sign): the key may not verify', keyMap([[1, 1], [4, [1]], [-1, 6], [-2, ed]]));
   add('invalid-kid-text', 'a kid that is a text string', keyMap([[1, 1], [2, 'issuer-0'], [-1, 6], [-2, ed]]));
   add('invalid-not-a-map', 'a COSE_Key that is an array', [1, 6, ed]);
+  add('invalid-kid-not-thumbprint', 'the "ed25519" key carrying the thumbprint of the "p256" key as kid (cose.md §7.1)', keyMap([[1, 1], [2, SIGNERS.p256.kid], [-1, 6], [-2, ed]]));
+  add('invalid-alg-of-other-curve', 'an Ed25519 key whose own alg is -7 (ES256, a P-256 alg; cose.md §7)', keyMap([[1, 1], [3, -7], [-1, 6], [-2, ed]]));
+  add('invalid-alg-text', 'an Ed25519 key whose own alg is the text "EdDSA" (cose.md §7)', keyMap([[1, 1], [3, 'EdDSA'], [-1, 6], [-2, ed]]));
   add('point-p256-off-curve', 'P-256 coordinates of the right length that are not a point on the curve (y altered)', keyMap([[1, 2], [-1, 1], [-2, p.x], [-3, flipLast(p.y)]]));
   add('point-p384-off-curve', 'P-384 coordinates that are not a point on the curve (y altered)', keyMap([[1, 2], [-1, 2], [-2, q.x], [-3, flipLast(q.y)]]));
   add('point-ed25519-small-order', 'the Ed25519 identity point (y = 1), of small order (RFC 8032 §5.1.3 decodes it; both backends refuse it)', keyMap([[1, 1], [-1, 6], [-2, Uint8Array.of(1, ...new Uint8Array(31))]]));
@@ -282,6 +285,7 @@ function sign1Cases(): Sign1Case[] {
   bad('unsupported-alg-es256k', 'COSE_UNSUPPORTED_ALG', 'alg -47 (ES256K)', sign1({ protected: algHeader(-47) }));
   bad('unsupported-alg-es512', 'COSE_UNSUPPORTED_ALG', 'alg -36 (ES512)', sign1({ protected: algHeader(-36) }));
   bad('unsupported-alg-text', 'COSE_UNSUPPORTED_ALG', 'alg "EdDSA" as text', sign1({ protected: headers([[1, 'EdDSA']]) }));
+  bad('malformed-alg-bstr', 'COSE_MALFORMED', 'alg as a byte string: neither an integer nor text (cose.md §4 rule 5, step 6)', sign1({ protected: headers([[1, Uint8Array.of(0x27)]]) }));
   bad('duplicate-header-kid', 'COSE_DUPLICATE_HEADER', 'kid in both buckets', sign1({ protected: algHeader(-8), unprotected: headers([[4, ed.kid]]) }));
   bad('duplicate-header-alg', 'COSE_DUPLICATE_HEADER', 'alg in both buckets, with the same value', sign1({ protected: algHeader(-8), unprotected: headers([[1, -8]]) }));
   bad('unknown-critical-header', 'COSE_UNKNOWN_CRITICAL_HEADER', 'crit naming label 99, present in the protected bucket but not understood', sign1({ protected: headers([[1, -8], [2, [99]], [99, 0]]) }));
@@ -293,6 +297,7 @@ function sign1Cases(): Sign1Case[] {
   two('two-faults-unprotected-and-crit', 'COSE_MALFORMED', 'unprotected', 'an unprotected bucket that is an array (step 4) and crit naming label 99, which is not understood (step 5, COSE_UNKNOWN_CRITICAL_HEADER)', encode(new CborTag(18, [encode(headers([[1, -8], [2, [99]], [99, 0]])), [], PAYLOAD, new Uint8Array(64)])));
   two('two-faults-duplicate-header-and-missing-alg', 'COSE_DUPLICATE_HEADER', 'header-rules', 'kid in both buckets (step 5) and no alg (step 6, COSE_MISSING_ALG)', sign1({ protected: headers([[4, ed.kid]]), unprotected: headers([[4, ed.kid]]) }));
   two('two-faults-unsupported-alg-and-payload', 'COSE_UNSUPPORTED_ALG', 'alg', 'alg -257 (step 6) and a payload that is an integer (step 7, COSE_MALFORMED)', encode(new CborTag(18, [encode(algHeader(-257)), headers(), 7, new Uint8Array(64)])));
+  two('two-faults-alg-type-and-payload', 'COSE_MALFORMED', 'alg', 'alg as a byte string (step 6) and a payload that is an integer (step 7); both COSE_MALFORMED', encode(new CborTag(18, [encode(headers([[1, Uint8Array.of(0x27)]])), headers(), 7, new Uint8Array(64)])));
   two('two-faults-signature-and-kid', 'COSE_MALFORMED', 'signature', 'a signature that is a text string (step 7) and a kid that is a text string (step 8)', encode(new CborTag(18, [encode(headers([[1, -8], [4, 'issuer-0']])), headers(), PAYLOAD, 'sig'])));
   bad('payload-missing-detached', 'COSE_PAYLOAD_MISSING', 'payload nil and no detached payload supplied', sign1({ protected: algHeader(-8), payload: null }));
   bad('payload-missing-both-given', 'COSE_PAYLOAD_MISSING', 'a detached payload supplied for a message that carries one', good, 'ed25519', { detached: PAYLOAD });

@@ -355,6 +355,16 @@ function logKeyCertificateFamily(): Family {
     invalidField('origin-ueid-form', 'the origin form of earlier drafts, hemkit/ueid/<UEID> (decisions.md §5 C)', setIn(base, [-72035], 'hemkit/ueid/01000102030405060708090a0b0c0d0e0f'), true),
     invalidField('origin-uppercase-domain', 'a domain with capitals', setIn(base, [-72035], `Example.com/hemkit/${'ab'.repeat(16)}`), true),
     invalidField('origin-log-id-15-bytes', 'a log id of 15 bytes', setIn(base, [-72035], `example.com/hemkit/${'ab'.repeat(15)}`), true),
+    // The DNS-name grammar of checkpoint.md §2.2, at each of its edges.
+    valid('origin-label-63-characters-leading-digit', 'a label of 63 characters and one starting with a digit', setIn(base, [-72035], `${'a'.repeat(63)}.0-x.example/hemkit/${'ab'.repeat(16)}`)),
+    valid('origin-domain-253-characters', 'a domain of exactly 253 characters', setIn(base, [-72035], `${`${'a'.repeat(63)}.`.repeat(3)}${'b'.repeat(61)}/hemkit/${'ab'.repeat(16)}`)),
+    invalidField('origin-label-64-characters', 'a label of 64 characters', setIn(base, [-72035], `${'a'.repeat(64)}.example/hemkit/${'ab'.repeat(16)}`), true),
+    invalidField('origin-domain-254-characters', 'a domain of 254 characters, every label of at most 63', setIn(base, [-72035], `${`${'a'.repeat(63)}.`.repeat(3)}${'b'.repeat(62)}/hemkit/${'ab'.repeat(16)}`), true),
+    invalidField('origin-label-leading-hyphen', 'a label starting with a hyphen', setIn(base, [-72035], `-chip.example/hemkit/${'ab'.repeat(16)}`), true),
+    invalidField('origin-label-trailing-hyphen', 'a label ending with a hyphen', setIn(base, [-72035], `chip-.example/hemkit/${'ab'.repeat(16)}`), true),
+    invalidField('origin-empty-label', 'two dots in a row', setIn(base, [-72035], `chip..example/hemkit/${'ab'.repeat(16)}`), true),
+    invalidField('origin-final-dot', 'a fully qualified name with its final dot', setIn(base, [-72035], `example.com./hemkit/${'ab'.repeat(16)}`), true),
+    invalidField('origin-underscore', 'a label with an underscore', setIn(base, [-72035], `log_1.example/hemkit/${'ab'.repeat(16)}`), true),
   ]);
 }
 

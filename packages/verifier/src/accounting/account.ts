@@ -156,12 +156,12 @@ export function accountFleet(evidence: FleetEvidence, options: AccountingOptions
       };
     }
   }
-  flagged.sort((a, b) => compareBigDescending(a.reportedOps, b.reportedOps) || compareText(a.workloadId, b.workloadId));
+  flagged.sort((a, b) => compareBigDescending(a.reportedOps, b.reportedOps) || compareCodePoints(a.workloadId, b.workloadId));
   incomplete.sort(
     (a, b) =>
       compareBoundDescending(a.opsUpperBound, b.opsUpperBound) ||
       compareBigDescending(a.reportedOps, b.reportedOps) ||
-      compareText(a.workloadId, b.workloadId),
+      compareCodePoints(a.workloadId, b.workloadId),
   );
 
   const views = [...chips.values()];
@@ -275,6 +275,21 @@ function compareBigDescending(a: bigint, b: bigint): number {
 
 function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * Workload ids in Unicode code point order (verifier.md §6.1 "The report"), the order of their
+ * UTF-8 bytes. JavaScript's `<` compares UTF-16 code units, which puts a character above U+FFFF
+ * before U+E000..U+FFFF; another language would not.
+ */
+function compareCodePoints(a: string, b: string): number {
+  const x = [...a];
+  const y = [...b];
+  for (let i = 0; i < Math.min(x.length, y.length); i++) {
+    const d = x[i]!.codePointAt(0)! - y[i]!.codePointAt(0)!;
+    if (d !== 0) return d < 0 ? -1 : 1;
+  }
+  return x.length - y.length < 0 ? -1 : x.length > y.length ? 1 : 0;
 }
 
 /** Freezes the report's objects and arrays; UEID bytes are copies the report alone holds. */

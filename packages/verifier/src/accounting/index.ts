@@ -25,5 +25,6 @@ export {
   type LineageReport,
   type MissingParentRule,
 } from './lineage.js';
+export { LineageAccumulator, type LineageStreamOptions } from './lineage-stream.js';
 export { type DeclaredModel, type LineageChip, type LineageEvidence, type LineageWorkload } from './lineage-input.js';
 export { lineageReportToJson, type ItemisedModelJson, type LineageReportJson } from './lineage-json.js';

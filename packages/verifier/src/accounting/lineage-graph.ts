@@ -9,7 +9,7 @@
  * ancestry once, with an epoch-stamped visited array, so that an ancestor reached twice counts once.
  */
 import { HemkitError } from '@hemkit/wire/errors';
-import type { CheckedLineage } from './lineage-input.js';
+import type { StateSums } from './lineage-sums.js';
 
 const NONE: readonly number[] = Object.freeze([]);
 
@@ -34,25 +34,22 @@ export interface LineageGraph {
   readonly order: Int32Array;
 }
 
-export function buildLineageGraph(input: CheckedLineage): LineageGraph {
-  const n = input.stateKeys.length;
-  const ownOps: bigint[] = new Array<bigint>(n).fill(0n);
-  const produced = new Uint8Array(n);
-  const parentSets: (Set<number> | undefined)[] = new Array(n);
+export function buildLineageGraph(input: StateSums): LineageGraph {
+  const n = input.size;
+  const ownOps: bigint[] = input.ownOps.slice();
+  const produced = input.produced;
+  const parentSets = input.parentSets;
   // Two holder sets per state, kept small: the holders the register names (for handovers), and the
   // holders with unaccounted work (for bounds). A chip of neither kind adds to neither.
   const holders: (Set<string> | undefined)[] = new Array(n);
   const bounded: (Set<string> | undefined)[] = new Array(n);
-  for (const w of input.workloads) {
-    ownOps[w.produced]! += w.ops;
-    produced[w.produced] = 1;
-    const holder = input.chipHolder.get(w.chip) ?? `chip:${w.chip}`;
-    if (holder.startsWith('holder:')) (holders[w.produced] ??= new Set()).add(holder);
-    const u = input.holderUnaccounted.get(holder);
-    if (u !== undefined && u !== 0n) (bounded[w.produced] ??= new Set()).add(holder);
-    if (w.parents.length > 0) {
-      const set = (parentSets[w.produced] ??= new Set());
-      for (const p of w.parents) set.add(p);
+  for (let s = 0; s < n; s++) {
+    const producers = input.producers[s];
+    if (producers === undefined) continue;
+    for (const holder of producers) {
+      if (holder.startsWith('holder:')) (holders[s] ??= new Set()).add(holder);
+      const u = input.holderUnaccounted.get(holder);
+      if (u !== undefined && u !== 0n) (bounded[s] ??= new Set()).add(holder);
     }
   }
   // A declared model's figure is its provider's statement; disclosed work on the same state can only

@@ -22,6 +22,7 @@ import type { OpsBound } from './account.js';
 import { checkRecord, invalid } from './input-errors.js';
 import { buildLineageGraph, type LineageGraph } from './lineage-graph.js';
 import { checkLineageEvidence, type CheckedLineage, type IndexedWorkload, type LineageEvidence } from './lineage-input.js';
+import { StateSums } from './lineage-sums.js';
 import { checkThresholds, DEFAULT_THRESHOLDS, type Threshold } from './thresholds.js';
 
 /** Recital 112 of Regulation (EU) 2024/1689: notify "without delay and in any event within two weeks". */
@@ -88,26 +89,64 @@ const REPORTS = new WeakSet<object>();
 
 export function accountLineage(evidence: LineageEvidence, options: LineageOptions = {}): LineageReport {
   const input = checkLineageEvidence(evidence);
+  const o = checkLineageOptions(options, () => input.workloads.reduce((m, w) => Math.max(m, w.time), 0));
+  return lineageReport(sumsOf(input, o.now, o.noticeSeconds), o);
+}
+
+/** The options, checked; `now` defaults to `defaultNow()` (accountLineage: the latest workload's time). */
+export function checkLineageOptions(options: LineageOptions, defaultNow: () => number): CheckedLineageOptions {
   const o = checkRecord(options, 'options');
   const thresholds = o['thresholds'] === undefined ? DEFAULT_THRESHOLDS : checkThresholds(o['thresholds']);
   const noticeSeconds = o['noticeSeconds'] === undefined ? NOTICE_PERIOD_SECONDS : checkSeconds(o['noticeSeconds'], 'options.noticeSeconds');
-  const now = o['now'] === undefined ? input.workloads.reduce((m, w) => Math.max(m, w.time), 0) : checkSeconds(o['now'], 'options.now');
+  const now = o['now'] === undefined ? defaultNow() : checkSeconds(o['now'], 'options.now');
   const rule = o['missingParents'] ?? 'lower-bound';
   if (rule !== 'lower-bound' && rule !== 'refuse') throw invalid('options.missingParents', '"lower-bound" or "refuse"', rule);
+  return { thresholds, noticeSeconds, now, missingParents: rule };
+}
 
-  const graph = buildLineageGraph(input);
-  if (rule === 'refuse') {
-    const s = graph.missing.findIndex((m, id) => m === 1 && graph.children[id]!.length > 0);
-    if (s >= 0) throw new HemkitError('LINEAGE_PARENT_MISSING', `model state ${input.stateKeys[s]} is named as a parent, but no disclosed workload produced it and no declared model gives its compute`);
+export interface CheckedLineageOptions {
+  readonly thresholds: readonly Threshold[];
+  readonly noticeSeconds: number;
+  readonly now: number;
+  readonly missingParents: MissingParentRule;
+}
+
+/**
+ * The checked evidence as per-state sums: its states keep their ids, and each chip's workloads are
+ * added together, in the order the chips first appear.
+ */
+function sumsOf(input: CheckedLineage, now: number, noticeSeconds: number): StateSums {
+  const sums = new StateSums(now, noticeSeconds);
+  for (const key of input.stateKeys) sums.state(key);
+  for (const [id, ops] of input.declared) sums.declared.set(id, ops);
+  for (const [holder, u] of input.holderUnaccounted) sums.holderUnaccounted.set(holder, u);
+  const byChip = new Map<string, IndexedWorkload[]>();
+  for (const w of input.workloads) {
+    const list = byChip.get(w.chip);
+    if (list === undefined) byChip.set(w.chip, [w]);
+    else list.push(w);
   }
-  const projected = projections(input, graph, now, noticeSeconds);
+  for (const [chip, workloads] of byChip) sums.addChip(input.chipHolder.get(chip) ?? `chip:${chip}`, input.chipExpiry.get(chip), workloads);
+  sums.duplicates = input.duplicates;
+  return sums;
+}
 
-  const producedBy = groupByState(input, graph.size);
+/** The report on everything added to `sums` (§6.2): the graph, each state judged, the aggregate. */
+export function lineageReport(sums: StateSums, o: CheckedLineageOptions): LineageReport {
+  const { thresholds, now, noticeSeconds } = o;
+  const graph = buildLineageGraph(sums);
+  if (o.missingParents === 'refuse') {
+    const s = graph.missing.findIndex((m, id) => m === 1 && graph.children[id]!.length > 0);
+    if (s >= 0) throw new HemkitError('LINEAGE_PARENT_MISSING', `model state ${sums.stateKeys[s]} is named as a parent, but no disclosed workload produced it and no declared model gives its compute`);
+  }
+
   const models: ItemisedModel[] = [];
   const itemised: number[] = [];
   for (let s = 0; s < graph.size; s++) {
     if (graph.missing[s] === 1) continue; // not a model the evidence knows: counted with its children
-    const m = judge(s, input, graph, thresholds, projected.get(s) ?? 0n, producedBy[s] ?? []);
+    // Only states no workload has built on yet are projected: a state with children is finished.
+    const projected = graph.children[s]!.length > 0 ? 0n : sums.projected[s]!;
+    const m = judge(s, sums, graph, thresholds, projected);
     if (m !== undefined) {
       models.push(m);
       itemised.push(s);
@@ -115,15 +154,16 @@ export function accountLineage(evidence: LineageEvidence, options: LineageOption
   }
   models.sort((a, b) => (a.cumulativeOps > b.cumulativeOps ? -1 : a.cumulativeOps < b.cumulativeOps ? 1 : a.state < b.state ? -1 : a.state > b.state ? 1 : 0));
 
-  const { edges, inLineage } = lineageEdges(itemised, graph, input.stateKeys);
+  const { edges, inLineage } = lineageEdges(itemised, graph, sums.stateKeys);
   let aggStates = 0;
   let aggOps = 0n;
+  let aggWorkloads = 0;
   for (let s = 0; s < graph.size; s++) {
+    if (inLineage[s] === 0) aggWorkloads += sums.workloads[s]!;
     if (inLineage[s] === 1 || graph.missing[s] === 1) continue;
     aggStates++;
     aggOps += graph.ownOps[s]!;
   }
-  const aggWorkloads = input.workloads.reduce((n, w) => n + (inLineage[w.produced] === 1 ? 0 : 1), 0);
   let edgeCount = 0;
   for (const ps of graph.parents) edgeCount += ps.length;
   const report: LineageReport = {
@@ -136,8 +176,8 @@ export function accountLineage(evidence: LineageEvidence, options: LineageOption
     totals: {
       states: graph.size - countOnes(graph.missing),
       edges: edgeCount,
-      workloads: input.workloads.length,
-      duplicateDisclosures: input.duplicates,
+      workloads: sums.workloadCount,
+      duplicateDisclosures: sums.duplicates,
       missingStates: countOnes(graph.missing),
     },
   };
@@ -153,9 +193,14 @@ export function accountLineage(evidence: LineageEvidence, options: LineageOption
  */
 export function cumulativeCompute(evidence: LineageEvidence): Map<string, bigint> {
   const input = checkLineageEvidence(evidence);
-  const graph = buildLineageGraph(input);
+  return cumulativeOf(sumsOf(input, 0, NOTICE_PERIOD_SECONDS));
+}
+
+/** cumulativeCompute of what `sums` holds. */
+export function cumulativeOf(sums: StateSums): Map<string, bigint> {
+  const graph = buildLineageGraph(sums);
   const out = new Map<string, bigint>();
-  for (let s = 0; s < graph.size; s++) if (graph.missing[s] === 0) out.set(input.stateKeys[s]!, graph.cumulativeOps[s]!);
+  for (let s = 0; s < graph.size; s++) if (graph.missing[s] === 0) out.set(sums.stateKeys[s]!, graph.cumulativeOps[s]!);
   return out;
 }
 
@@ -165,20 +210,7 @@ export function checkLineageReport(value: unknown): LineageReport {
   return value as LineageReport;
 }
 
-function groupByState(input: CheckedLineage, size: number): (IndexedWorkload[] | undefined)[] {
-  const out: (IndexedWorkload[] | undefined)[] = new Array(size);
-  for (const w of input.workloads) (out[w.produced] ??= []).push(w);
-  return out;
-}
-
-function judge(
-  s: number,
-  input: CheckedLineage,
-  graph: LineageGraph,
-  thresholds: readonly Threshold[],
-  projectedOps: bigint,
-  own: readonly IndexedWorkload[],
-): ItemisedModel | undefined {
+function judge(s: number, input: StateSums, graph: LineageGraph, thresholds: readonly Threshold[], projectedOps: bigint): ItemisedModel | undefined {
   const cumulative = graph.cumulativeOps[s]!;
   const unaccounted = holderBound(graph.lineageHolders[s]!, input.holderUnaccounted);
   const thresholdsPassed: string[] = [];
@@ -215,9 +247,9 @@ function judge(
     thresholdsUndetermined,
     unaccountedOps: unaccounted,
     ...(modification !== undefined ? { modification } : {}),
-    workloadIds: [...new Set(own.map((w) => w.workloadId))].sort(),
-    chips: new Set(own.map((w) => w.chip)).size,
-    workloads: own.length,
+    workloadIds: [...(input.workloadIds[s] ?? [])].sort(),
+    chips: input.chips[s]!,
+    workloads: input.workloads[s]!,
   };
 }
 
@@ -229,39 +261,6 @@ function holderBound(holders: ReadonlySet<string>, unaccounted: ReadonlyMap<stri
     sum += u;
   }
   return sum;
-}
-
-/**
- * The work a state's producers would add within the notice period (§6.2, "Projection"): per chip,
- * its rate on the state (operations over busy chip-seconds) times what is left of its licences'
- * window, capped at the notice period. Only states no workload has built on yet are projected: a
- * state with children is finished. A chip without busy seconds or a licence expiry adds nothing.
- */
-function projections(input: CheckedLineage, graph: LineageGraph, now: number, notice: number): Map<number, bigint> {
-  const perChip = new Map<number, Map<string, { ops: bigint; busy: number }>>();
-  for (const w of input.workloads) {
-    if (graph.children[w.produced]!.length > 0 || w.busyChipSeconds === undefined || w.busyChipSeconds === 0) continue;
-    let chips = perChip.get(w.produced);
-    if (chips === undefined) perChip.set(w.produced, (chips = new Map()));
-    const c = chips.get(w.chip);
-    if (c === undefined) chips.set(w.chip, { ops: w.ops, busy: w.busyChipSeconds });
-    else {
-      c.ops += w.ops;
-      c.busy += w.busyChipSeconds;
-    }
-  }
-  const out = new Map<number, bigint>();
-  for (const [s, chips] of perChip) {
-    let sum = 0n;
-    for (const [chip, { ops, busy }] of chips) {
-      const expiry = input.chipExpiry.get(chip);
-      if (expiry === undefined) continue;
-      const horizon = Math.min(notice, Math.max(0, expiry - now));
-      sum += (ops * BigInt(horizon)) / BigInt(busy);
-    }
-    if (sum > 0n) out.set(s, sum);
-  }
-  return out;
 }
 
 /** The edges of every itemised state's ancestry, each once, and which states those lineages hold. */

@@ -55,6 +55,13 @@ describe('totals per run', () => {
     });
     expect(report.flagged.map((f) => f.workloadId)).toEqual(['larger', 'middle', 'smaller']);
   });
+
+  it('breaks ties by workload id in code point order, not UTF-16 code units (verifier.md §6.1 "The report")', () => {
+    const report = accountFleet({
+      chips: [chip(1, [entry(0, E25 + 1n, '\u{1F600}'), entry(1, E25 + 1n, '\uFF5E'), entry(2, E25 + 1n, 'a')])],
+    });
+    expect(report.flagged.map((f) => f.workloadId)).toEqual(['a', '\uFF5E', '\u{1F600}']);
+  });
 });
 
 describe('threshold boundaries', () => {

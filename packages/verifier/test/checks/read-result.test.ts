@@ -79,6 +79,11 @@ describe('a relying party reading a result', () => {
     expectCode(() => read(signedWith((c) => c.set(CLAIM.eatProfile, 'tag:ietf.org,2026:rats/ear#05'))), 'RESULT_PROFILE_UNSUPPORTED');
   });
 
+  it('refuses a result without eat_profile as RESULT_PROFILE_UNSUPPORTED, before a malformed claim (attestation-result.md §1.2 step 2)', () => {
+    expectCode(() => read(signedWith((c) => c.delete(CLAIM.eatProfile))), 'RESULT_PROFILE_UNSUPPORTED');
+    expectCode(() => read(signedWith((c) => (c.delete(CLAIM.eatProfile), c.set(CLAIM.iat, 'now')))), 'RESULT_PROFILE_UNSUPPORTED');
+  });
+
   it('refuses a result after its exp (RESULT_EXPIRED), and reads it at exp', () => {
     const bytes = signResult([affirmed], IAT, VERIFIER, terms, key);
     expect(read(bytes, { now: IAT + 600 }).expiresAt).toBe(IAT + 600);

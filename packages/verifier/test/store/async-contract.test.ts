@@ -230,6 +230,24 @@ describe.each(KINDS)('$name', (kind) => {
       expect(await seen({ checkpointSizes: [], challenge: { nonce: anonymous, now: 2 } })).toEqual({ nonce: anonymous, ueid: undefined, knownTreeSize: 0, issuedAt: 1, expiresAt: 2 });
     });
 
+    it('issues challenges asked for together each with its own chip\'s tree size, and a nonce asked for twice once', async () => {
+      // The PostgreSQL store inserts the challenges of one event-loop turn as one statement.
+      await record(store, update(CHIP, { checkpoints: [checkpoint(3)] }));
+      await record(store, update(ueid(2), { checkpoints: [checkpoint(7)] }));
+      const nonce = (n: number) => new Uint8Array(16).fill(n);
+      const asked = [
+        store.issueChallenge({ nonce: nonce(1), ueid: CHIP, issuedAt: 1, expiresAt: 2 }),
+        store.issueChallenge({ nonce: nonce(2), ueid: ueid(2), issuedAt: 1, expiresAt: 2 }),
+        store.issueChallenge({ nonce: nonce(3), ueid: undefined, issuedAt: 1, expiresAt: 2 }),
+        store.issueChallenge({ nonce: nonce(1), ueid: ueid(2), issuedAt: 1, expiresAt: 2 }),
+      ];
+      const settled = await Promise.allSettled(asked);
+      expect(settled.slice(0, 3).map((s) => (s.status === 'fulfilled' ? s.value.knownTreeSize : s.reason))).toEqual([3, 7, 0]);
+      await expectRejection(asked[3]!, 'VERIFIER_STORE_INVALID_INPUT');
+      expect((await store.getChallenge(nonce(1), 2))?.ueid).toEqual(CHIP);
+      await expectRejection(store.issueChallenge({ nonce: nonce(2), ueid: undefined, issuedAt: 1, expiresAt: 2 }), 'VERIFIER_STORE_INVALID_INPUT');
+    });
+
     it('refuses a planned challenge it could not look up exactly with VERIFIER_STORE_INVALID_INPUT', async () => {
       await expectRejection(store.appraise(CHIP, { checkpointSizes: [], challenge: { nonce: new Uint8Array(4), now: 1 } }, () => ({ result: undefined })), 'VERIFIER_STORE_INVALID_INPUT');
       await expectRejection(store.appraise(CHIP, { checkpointSizes: [], challenge: { nonce: NONCE, now: -1 } }, () => ({ result: undefined })), 'VERIFIER_STORE_INVALID_INPUT');

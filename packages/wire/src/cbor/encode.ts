@@ -33,8 +33,12 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 
 /** A growable output buffer. */
 class Writer {
-  buf = new Uint8Array(256);
+  buf: Uint8Array;
   len = 0;
+
+  constructor(size = 256) {
+    this.buf = new Uint8Array(size);
+  }
 
   ensure(extra: number): void {
     const need = this.len + extra;
@@ -107,10 +111,31 @@ class Writer {
 
 /** Encodes one value deterministically. Throws HemkitError for anything outside the profile's data model. */
 export function encode(value: CborValue, options: EncodeOptions = {}): Uint8Array {
-  const w = new Writer();
+  // One scratch buffer for every top-level encode: result() copies out what was written, so the
+  // buffer never escapes, and a fresh 256-byte buffer per call (an off-heap allocation, then a copy)
+  // was most of what encoding a small message cost. An encode that starts while one is running
+  // (none does today: encoding calls no caller code) gets a buffer of its own.
+  if (scratchInUse) return encodeWith(new Writer(), value, options);
+  scratchInUse = true;
+  const w = scratch;
+  w.len = 0;
+  try {
+    return encodeWith(w, value, options);
+  } finally {
+    scratchInUse = false;
+    // A buffer grown past SCRATCH_KEEP by one large message is not kept for the small ones after it.
+    if (w.buf.length > SCRATCH_KEEP) scratch = new Writer();
+  }
+}
+
+function encodeWith(w: Writer, value: CborValue, options: EncodeOptions): Uint8Array {
   encodeInto(w, value, options.maxDepth ?? DEFAULT_MAX_DEPTH, options.allowedTags ?? PROFILE_TAGS);
   return w.result();
 }
+
+const SCRATCH_KEEP = 64 * 1024;
+let scratch = new Writer();
+let scratchInUse = false;
 
 function encodeInto(w: Writer, value: CborValue, depthLeft: number, tags: ReadonlySet<number>): void {
   switch (typeof value) {

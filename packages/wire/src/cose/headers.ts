@@ -93,9 +93,9 @@ export function checkBuckets(protectedHeaders: HeaderMap, unprotectedHeaders: He
 }
 
 function readAlg(protectedHeaders: HeaderMap, unprotectedHeaders: HeaderMap, rules: HeaderRules): AlgorithmInfo {
-  if (protectedHeaders.has(HEADER_ALG)) return algorithmInfo(protectedHeaders.get(HEADER_ALG));
+  if (protectedHeaders.has(HEADER_ALG)) return algorithmInfo(typedAlg(protectedHeaders.get(HEADER_ALG)));
   if (rules.requireProtectedAlg === false && unprotectedHeaders.has(HEADER_ALG)) {
-    return algorithmInfo(unprotectedHeaders.get(HEADER_ALG));
+    return algorithmInfo(typedAlg(unprotectedHeaders.get(HEADER_ALG)));
   }
   throw new HemkitError(
     'COSE_MISSING_ALG',
@@ -103,6 +103,15 @@ function readAlg(protectedHeaders: HeaderMap, unprotectedHeaders: HeaderMap, rul
       ? 'alg is in the unprotected bucket; the profile requires it in the protected bucket'
       : 'no alg header',
   );
+}
+
+/**
+ * alg is an integer or a text string (RFC 9052 §3.1); any other type is a malformed header, found
+ * in step 6 of encoding.md §13 layer 2 between "present" and "in the table" (specs/cose.md §4 rule 5).
+ */
+function typedAlg(alg: CborValue | undefined): CborValue | undefined {
+  if (typeof alg === 'number' || typeof alg === 'bigint' || typeof alg === 'string') return alg;
+  throw new HemkitError('COSE_MALFORMED', 'alg must be an integer or a text string (RFC 9052 §3.1)');
 }
 
 /** Reads an optional kid, which RFC 9052 §3.1 types as bstr. */

@@ -2,7 +2,8 @@
  * COSE_Key (RFC 9052 §7, RFC 9053 §7) for the public keys hemkit verifies with: OKP Ed25519 and
  * EC2 P-256 / P-384 with both coordinates (the profile has no point compression).
  */
-import type { CborMapKey, CborValue } from '../cbor/index.js';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { encode, type CborMapKey, type CborValue } from '../cbor/index.js';
 import type { SignatureScheme } from '../crypto/backend.js';
 import { HemkitError } from '../errors.js';
 import type { AlgorithmInfo, KeyType } from './algorithms.js';
@@ -31,6 +32,9 @@ const CURVES: ReadonlyMap<number, CurveInfo> = new Map([
   [2, { keyType: 'EC2', scheme: 'p384-sha384', coordinateLength: 48 }],
   [6, { keyType: 'OKP', scheme: 'ed25519', coordinateLength: 32 }],
 ]);
+
+/** The algs each scheme's keys may name in their own alg parameter (specs/cddl/hemkit.cddl, hemkit-public-key). */
+const ALGS_OF_SCHEME: Readonly<Record<SignatureScheme, readonly number[]>> = { ed25519: [-8, -19], 'p256-sha256': [-7, -9], 'p384-sha384': [-35, -51] };
 
 const CURVE_OF_SCHEME: Readonly<Record<SignatureScheme, number>> = { ed25519: 6, 'p256-sha256': 1, 'p384-sha384': 2 };
 
@@ -93,7 +97,11 @@ export function decodeCoseKey(value: CborValue): CosePublicKey {
   const kid = map.get(KID);
   if (kid !== undefined && !(kid instanceof Uint8Array)) throw invalid('kid must be a byte string');
   const alg = map.get(ALG);
-  if (alg !== undefined && typeof alg !== 'number') throw invalid('alg must be an integer');
+  // A key's own alg must be one its curve can verify (cose.md §7 "alg in a key"): a key that names
+  // another alg, or one outside the profile, is structurally invalid however it is later used.
+  if (alg !== undefined && !(typeof alg === 'number' && ALGS_OF_SCHEME[curve.scheme].includes(alg))) {
+    throw invalid(`alg ${typeof alg === 'string' ? JSON.stringify(alg) : String(alg)} is not an alg of crv ${String(crv)} (${ALGS_OF_SCHEME[curve.scheme].join(', ')})`);
+  }
   const ops = map.get(KEY_OPS);
   if (ops !== undefined && !(Array.isArray(ops) && (ops as readonly CborValue[]).includes(KEY_OP_VERIFY))) {
     throw invalid('key_ops does not allow verify (2)');
@@ -111,6 +119,11 @@ export function decodeCoseKey(value: CborValue): CosePublicKey {
     publicKey[0] = 0x04;
     publicKey.set(x, 1);
     publicKey.set(y, 1 + curve.coordinateLength);
+  }
+  // A carried kid is the key's RFC 9679 thumbprint (cose.md §7.1); any other value is refused when
+  // the key is decoded, so a kid can never name another key than the one it travels with.
+  if (kid !== undefined && !equalBytes(kid, sha256(encode(thumbprintInput(kty, crv as number, publicKey, curve.coordinateLength))))) {
+    throw invalid('kid is not the key\'s thumbprint (RFC 9679, SHA-256)');
   }
   return {
     keyType: curve.keyType,
@@ -130,6 +143,22 @@ export function checkKeyForAlg(key: CosePublicKey, alg: AlgorithmInfo): void {
   if (key.alg !== undefined && key.alg !== alg.id) {
     throw new HemkitError('COSE_KEY_ALG_MISMATCH', `the key is restricted to alg ${key.alg}; the message uses ${alg.id} (${alg.name})`);
   }
+}
+
+/** The map of required public parameters whose encoding RFC 9679 hashes. */
+function thumbprintInput(kty: number, crv: number, publicKey: Uint8Array, n: number): Map<CborMapKey, CborValue> {
+  const map = new Map<CborMapKey, CborValue>([[KTY, kty], [CRV, crv]]);
+  if (kty === KTY_OKP) {
+    map.set(X, publicKey);
+  } else {
+    map.set(X, publicKey.slice(1, 1 + n));
+    map.set(Y, publicKey.slice(1 + n));
+  }
+  return map;
+}
+
+function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((v, i) => v === b[i]);
 }
 
 function coordinate(value: CborValue | undefined, name: string, length: number): Uint8Array {

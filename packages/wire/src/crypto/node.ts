@@ -269,8 +269,15 @@ export function createNodeBackend(options: NodeBackendOptions = {}): CryptoBacke
     assertPrivateKey(scheme, privateKey);
     try {
       if (scheme === 'ed25519') {
-        const jwk = nc.createPublicKey(ed25519PrivateKeyObject(privateKey)).export({ format: 'jwk' });
-        return fromBase64(jwk.x ?? '');
+        const key = nc.createPublicKey(ed25519PrivateKeyObject(privateKey));
+        const bytes = fromBase64(key.export({ format: 'jwk' }).x ?? '');
+        // A key derived here is a valid one (a clamped scalar, a multiple of 8, times the base point:
+        // canonical, of order L, never small): what assertPublicKey would find of these bytes is
+        // known, so the imported key is cached as if it had been asked for. A verifier in the same
+        // process (a simulated fleet, a test) then verifies with it without re-checking the point;
+        // the verdict on every input is unchanged (the cache is keyed by the key's bytes).
+        if (bytes.length === 32) publicKeys.ed25519.set(String.fromCharCode(...bytes), key);
+        return bytes;
       }
       const ecdh = nc.createECDH(ECDSA_NAMES[scheme].opensslCurve);
       ecdh.setPrivateKey(privateKey);

@@ -26,6 +26,12 @@ export type CheckpointClaims = ReturnType<typeof checkpointClaims.parse>;
 
 const utf8 = utf8Encoder;
 
+// A lowercase DNS name (checkpoint.md §2.2): dot-separated labels of a-z, 0-9 and '-', each 1 to 63
+// characters and neither starting nor ending with '-', at most 253 characters, no final dot.
+const DNS_LABEL = '[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?';
+const DNS_NAME = `(?:${DNS_LABEL}\\.)*${DNS_LABEL}`;
+const MAX_DNS_NAME = 253;
+
 /**
  * The domain-style name that starts a chip's note origin (specs/messages/checkpoint.md §2.2): a DNS
  * name in lowercase, as C2SP recommends origins be schema-less URLs. Provisioned; `hemkit.invalid`
@@ -33,12 +39,17 @@ const utf8 = utf8Encoder;
  */
 export const logDomain: WireType<string> = fromZod(
   'log-domain (a lowercase DNS name)',
-  z.string().max(253).regex(/^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/),
+  z.string().max(MAX_DNS_NAME).regex(new RegExp(`^${DNS_NAME}$`)),
 );
 export const DEFAULT_LOG_DOMAIN = 'hemkit.invalid';
 
+// The domain part obeys the log-domain grammar (checkpoint.md §2.2); the suffix has a fixed length,
+// so the bound on the whole string is the domain's bound plus '/hemkit/' and 32 hex digits.
 /** A note origin: `<domain>/hemkit/<log id in lowercase hex>` (checkpoint.md §2.2). */
-export const logOrigin: WireType<string> = fromZod('log-origin', z.string().max(300).regex(/^[a-z0-9.-]+\/hemkit\/[0-9a-f]{32}$/));
+export const logOrigin: WireType<string> = fromZod(
+  'log-origin',
+  z.string().max(MAX_DNS_NAME + 8 + 32).regex(new RegExp(`^${DNS_NAME}/hemkit/[0-9a-f]{32}$`)),
+);
 
 /** The origin of a chip's notes; the log id is a keyed hash of the chip's secret, never its UEID. */
 export function noteOrigin(domain: string, logId: Uint8Array): string {

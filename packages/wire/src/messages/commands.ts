@@ -247,6 +247,23 @@ const responseEnvelope = record('module-response', {
   error: optional(ENVELOPE.error, moduleError),
 });
 
+/**
+ * The two readings of a response envelope, built once: every response a client reads goes through
+ * one of them, and building a record (with its zod leaves) per response cost more than parsing it.
+ */
+const errorResponseEnvelope = record('module-error-response', {
+  command: optional(ENVELOPE.command, commandId),
+  requestId: optional(ENVELOPE.requestId, requestId),
+  status: field(ENVELOPE.status, literal(STATUS_ERROR) as WireType<number>),
+  error: field(ENVELOPE.error, moduleError),
+});
+const okResponseEnvelope = record('module-ok-response', {
+  command: field(ENVELOPE.command, commandId),
+  requestId: field(ENVELOPE.requestId, requestId),
+  status: field(ENVELOPE.status, literal(STATUS_OK) as WireType<number>),
+  result: field(ENVELOPE.result, { description: 'result', parse: (v: CborValue) => v, toCbor: (v: CborValue) => v }),
+});
+
 export function encodeResponse<C extends CommandId>(response: ModuleResponse<C>): Map<CborMapKey, CborValue> {
   if (response.status === STATUS_ERROR) {
     return responseEnvelope.toCbor({ ...pick(response), status: STATUS_ERROR, error: response.error });
@@ -271,20 +288,10 @@ export function parseResponse(value: CborValue, expected?: CommandId): ModuleRes
   if (!(value instanceof Map)) throw new HemkitError('MESSAGE_INVALID_FIELD', 'module-response: expected a map');
   const status = value.get(ENVELOPE.status);
   if (status === STATUS_ERROR) {
-    const raw = record('module-error-response', {
-      command: optional(ENVELOPE.command, commandId),
-      requestId: optional(ENVELOPE.requestId, requestId),
-      status: field(ENVELOPE.status, literal(STATUS_ERROR) as WireType<number>),
-      error: field(ENVELOPE.error, moduleError),
-    }).parse(value, 'module-response');
+    const raw = errorResponseEnvelope.parse(value, 'module-response');
     return { ...pick(raw), status: STATUS_ERROR, error: raw.error };
   }
-  const raw = record('module-ok-response', {
-    command: field(ENVELOPE.command, commandId),
-    requestId: field(ENVELOPE.requestId, requestId),
-    status: field(ENVELOPE.status, literal(STATUS_OK) as WireType<number>),
-    result: field(ENVELOPE.result, { description: 'result', parse: (v: CborValue) => v, toCbor: (v: CborValue) => v }),
-  }).parse(value, 'module-response');
+  const raw = okResponseEnvelope.parse(value, 'module-response');
   if (expected !== undefined && raw.command !== expected) {
     throw new HemkitError(
       'MESSAGE_INVALID_FIELD',

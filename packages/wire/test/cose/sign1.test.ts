@@ -112,6 +112,11 @@ describe('COSE_Sign1 refusals', () => {
     expectCode(() => decodeSign1(sign1([new Uint8Array(0), new Map([[1, -8]]), payload, new Uint8Array(64)])), 'COSE_MISSING_ALG');
   });
 
+  it('COSE_MALFORMED: an alg that is neither an integer nor text, before the table (encoding.md §13 step 6)', () => {
+    expectCode(() => decodeSign1(sign1([encode(new Map([[1, new Uint8Array([0x27])]])), new Map(), payload, new Uint8Array(64)])), 'COSE_MALFORMED');
+    expectCode(() => decodeSign1(sign1([encode(new Map([[1, [-8]]])), new Map(), payload, new Uint8Array(64)])), 'COSE_MALFORMED');
+  });
+
   it('COSE_UNSUPPORTED_ALG: an alg outside the table, on receipt and when signing', () => {
     expectCode(() => decodeSign1(sign1([encode(new Map([[1, -36]])), new Map(), payload, new Uint8Array(64)])), 'COSE_UNSUPPORTED_ALG');
     expectCode(() => decodeSign1(sign1([encode(new Map([[1, 'EdDSA']])), new Map(), payload, new Uint8Array(64)])), 'COSE_UNSUPPORTED_ALG');

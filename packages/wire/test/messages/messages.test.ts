@@ -28,6 +28,8 @@ import {
   ReceiptSignatures,
   workloadCommitment,
   ZERO_COUNTERS,
+  logDomain,
+  logOrigin,
   type LogEntry,
 } from '../../src/messages/index.js';
 import { expectCode, fromHex, hex } from '../support/expect-code.js';
@@ -246,5 +248,27 @@ describe('module command envelope', () => {
     // A refusal answers whatever was sent: the expected command does not apply to it.
     const err = { status: 1 as const, error: { code: 'CBOR_TRUNCATED', message: 'short' } };
     expect(parseResponse(encodeResponse(err), CMD.attest)).toEqual(err);
+  });
+});
+
+describe('the lowercase DNS name of a log origin and log-domain (checkpoint.md §2.2)', () => {
+  const id = 'ab'.repeat(16);
+  it.each([
+    ['a label of 64 characters', `${'a'.repeat(64)}.example`],
+    ['a label starting with a hyphen', '-chip.example'],
+    ['a label ending with a hyphen', 'chip-.example'],
+    ['an empty label', 'chip..example'],
+    ['a final dot', 'example.com.'],
+    ['an underscore', 'log_1.example'],
+    ['254 characters', `${`${'a'.repeat(63)}.`.repeat(3)}${'b'.repeat(62)}`],
+  ])('MESSAGE_INVALID_FIELD: %s, as origin and as log-domain', (_name, domain) => {
+    expectCode(() => logOrigin.parse(`${domain}/hemkit/${id}`, 'origin'), 'MESSAGE_INVALID_FIELD');
+    expectCode(() => logDomain.parse(domain, 'log-domain'), 'MESSAGE_INVALID_FIELD');
+  });
+  it('accepts 63-character labels, a leading digit and 253 characters', () => {
+    for (const domain of [`${'a'.repeat(63)}.0-x.example`, `${`${'a'.repeat(63)}.`.repeat(3)}${'b'.repeat(61)}`, 'hemkit.invalid']) {
+      expect(logOrigin.parse(`${domain}/hemkit/${id}`, 'origin')).toBe(`${domain}/hemkit/${id}`);
+      expect(logDomain.parse(domain, 'log-domain')).toBe(domain);
+    }
   });
 });
