@@ -65,7 +65,7 @@ const REFERENCE = { models: [{ oemid: hex(manufacturer.oemid), hwmodel: 'hemkit-
 const REALISTIC_PEAK = '1000000000000000';
 const POLICY = { requireNonce: true, maxAgeSeconds: 600, clockSkewSeconds: 60, requireDebugDisabled: true, requireLogCoverage: true, policyId: 'hemkit/v1/default' };
 
-function chip(name: string, replayDefence: readonly number[] = [REPLAY.sequence]) {
+function chip(name: string, replayDefence: readonly number[] = [REPLAY.sequence], terms: Partial<LicenceClaims> = {}) {
   const clock = new ManualClock(T0);
   const log = new MemoryLogStore(hasher);
   const c = new InProcessChip({ log, now: clock.now, random: seededRandom(`evidence ${name}`), backend: noble });
@@ -86,13 +86,14 @@ function chip(name: string, replayDefence: readonly number[] = [REPLAY.sequence]
     expiry: T0 + 86_400,
     opsQuota: 10n ** 25n,
     precisionClasses: [4],
+    ...terms,
   };
   const licence = authority.issueLicence(claims, [0, 2]);
   c.send(CMD.installLicence, { licence });
   const openings = new Map<number, { salt: Uint8Array; descriptor: Uint8Array }>();
-  const run = (workloadId: string, ops: bigint) => {
+  const run = (workloadId: string, ops: bigint, memoryBytes?: bigint) => {
     const descriptor = encode(workloadDescriptor.toCbor({ workloadId }));
-    const r = c.send(CMD.runWorkload, { workloadDescriptor: descriptor, precisionClass: 4, ops });
+    const r = c.send(CMD.runWorkload, { workloadDescriptor: descriptor, precisionClass: 4, ops, ...(memoryBytes !== undefined ? { memoryBytes } : {}) });
     openings.set(r.finishedIndex!, { salt: r.salt!, descriptor });
     return r;
   };
@@ -130,13 +131,11 @@ interface EvidenceVector {
 class Sequence {
   private readonly store = new MemoryVerifierStore();
   readonly vectors: EvidenceVector[] = [];
-  private readonly inputs = {
-    trust: parseTrustAnchors(TRUST),
-    reference: parseReferenceValues(REFERENCE),
-    policy: parsePolicy(POLICY),
-    backend: noble,
-    hasher,
-  };
+  private readonly inputs;
+
+  constructor(readonly reference: typeof REFERENCE = REFERENCE) {
+    this.inputs = { trust: parseTrustAnchors(TRUST), reference: parseReferenceValues(reference), policy: parsePolicy(POLICY), backend: noble, hasher };
+  }
 
   add(id: string, description: string, bundle: Uint8Array, nonce: Uint8Array, now: number, intent: { status: string; failing?: Record<string, string> }): Appraisal {
     const a = appraise(bundle, { ...this.inputs, store: this.store, now, expectedNonce: nonce, chainCache: new Map() });
@@ -188,6 +187,71 @@ function honestHistory(): Sequence {
   f.run('train-2', 10n ** 23n);
   const fSecond = f.evidence({ knownTreeSize: fSize, proofs: 'frontier' });
   s.add('frontier-second-appraisal', `An hour later, in the frontier form: a consistency receipt from the remembered size ${fSize}, the frontier of those ${fSize} entries, and the entries after them`, fSecond.bundle, fSecond.nonce, T0 + 3620, { status: 'affirming' });
+  return s;
+}
+
+/** A second firmware image, SVN 2, that the reference values of evidence-memory.json know too. */
+const V2 = key('firmware v2');
+const REFERENCE_V2 = { models: [{ ...REFERENCE.models[0]!, firmware: [...REFERENCE.models[0]!.firmware, { measurement: hex(V2), svn: 2, name: 'v2' }] }] };
+
+/**
+ * What the verifier's memory of the remembered head makes exact (verifier.md §4): second appraisals
+ * whose bundle, read without that memory, was affirmed. The SVN in force at the base, the issuer set
+ * in force, and the memory counter and memory used per licence.
+ */
+function remembered(): Sequence {
+  const s = new Sequence(REFERENCE_V2);
+  // The SVN at the base (§5.2): firmware that skips licence.md §6 step 6a installs and uses a licence
+  // requiring SVN 2 at SVN 1, then updates to SVN 2, so that the walk's boot hides the SVN before it.
+  const v = chip('memory-svn');
+  v.run('train-1', 10n ** 20n);
+  const v1 = v.evidence();
+  s.add('svn-first-appraisal', 'A chip at SVN 1 appraised from entry 0: the verifier remembers SVN 1 at its head', v1.bundle, v1.nonce, T0 + 10, { status: 'affirming' });
+  const vBase = v.log.size;
+  const demanding = authority.issueLicence({ ...v.claims, licenceId: key('evidence licence memory-svn 2').subarray(0, 16), sequenceNumber: 2, minimumSvn: 2 }, [0, 2]);
+  v.c.state = { ...v.c.state!, svn: 2 };
+  v.c.send(CMD.installLicence, { licence: demanding });
+  v.c.state = { ...v.c.state!, svn: 1 };
+  v.run('train-2', 10n ** 20n);
+  v.c.send(CMD.firmwareUpdate, { manifest: manufacturer.signFirmwareManifest(utf8('hemkit-sim-a1'), V2, 2, T0) });
+  v.run('train-3', 10n ** 20n);
+  const v2 = v.evidence({ knownTreeSize: vBase, licences: [demanding] });
+  s.add('licence-svn-before-boot', 'Firmware that installed and used a licence requiring SVN 2 at SVN 1, then updated to SVN 2: the entries before the walk\'s first boot are judged at the SVN remembered at the base (without it, affirmed)', v2.bundle, v2.nonce, T0 + 20, { status: 'contraindicated', failing: { licence: 'LICENCE_SVN_TOO_LOW' } });
+  // The issuer set in force (licence.md §5a): the rotation is before the base; firmware that kept the
+  // old issuers then installs a licence the revoked set signed, and the bundle leaves the rotation out.
+  const r = chip('memory-rotation');
+  r.run('train-1', 10n ** 20n);
+  const update = authority.issueIssuerSetUpdate({ ueid: r.ueid, issuerSetSequence: 1, issuerKeys: ROTATED.publicKeys, issuerThreshold: 2, issuedAt: T0 }, [0, 1]);
+  r.c.send(CMD.updateIssuers, { update });
+  const r1 = r.evidence({ issuerUpdates: [update] });
+  s.add('rotation-first-appraisal', 'A chip whose issuers rotated, appraised from entry 0 with the update: the verifier remembers the new set in force at its head', r1.bundle, r1.nonce, T0 + 30, { status: 'affirming' });
+  const rBase = r.log.size;
+  r.c.state = { ...r.c.state!, provisioning: { ...r.c.state!.provisioning!, issuerKeys: authority.publicKeys } };
+  const byRevoked = authority.issueLicence({ ...r.claims, licenceId: key('evidence licence memory-rotation 2').subarray(0, 16), sequenceNumber: 2 }, [0, 1]);
+  r.c.send(CMD.installLicence, { licence: byRevoked });
+  r.run('train-2', 10n ** 20n);
+  const r2 = r.evidence({ knownTreeSize: rBase, licences: [byRevoked] });
+  s.add('withheld-rotation', 'The next bundle leaves out the rotation the verifier saw, so that a licence by the revoked issuers would be judged against the provisioned set (without the remembered set, affirmed)', r2.bundle, r2.nonce, T0 + 40, { status: 'contraindicated', failing: { licence: 'ISSUERS_UPDATE_NOT_PRESENTED' } });
+  const r3 = r.evidence({ knownTreeSize: rBase, licences: [byRevoked], issuerUpdates: [update] });
+  s.add('revoked-issuers-after-base', 'The same with the rotation carried: the licence is judged against the set in force at its installation, which the revoked issuers are not in', r3.bundle, r3.nonce, T0 + 50, { status: 'contraindicated', failing: { licence: 'LICENCE_UNKNOWN_SIGNER' } });
+  // The memory-bytes counter and the memory used per licence (verifier.md §4, checks 13 and 14).
+  const m = chip('memory-bytes', [REPLAY.sequence], { memoryQuota: 1000n });
+  m.run('train-1', 10n ** 20n, 300n);
+  m.run('train-2', 10n ** 20n, 200n);
+  const m1 = m.evidence();
+  s.add('memory-first-appraisal', 'A chip that moved 500 bytes under a licence of 1000: the verifier remembers the counter and the 500 bytes used', m1.bundle, m1.nonce, T0 + 60, { status: 'affirming' });
+  const mBase = m.log.size;
+  m.run('train-3', 10n ** 20n, 50n);
+  const honest = m.c.state!;
+  m.c.state = { ...honest, counters: { ...honest.counters, memoryBytes: honest.counters.memoryBytes! + 10n }, licence: { ...honest.licence!, remainingMemoryQuota: honest.licence!.remainingMemoryQuota! - 10n } };
+  const m2 = m.evidence({ knownTreeSize: mBase });
+  s.add('memory-counter-unlogged', 'Firmware that counts 10 bytes of memory transfer it never logged, after the base: the log since the remembered counter must account for its growth (without it, only bounded by the counter, affirmed)', m2.bundle, m2.nonce, T0 + 70, { status: 'contraindicated', failing: { 'counters-vs-log': 'COUNTERS_LOG_MISMATCH' } });
+  m.c.state = { ...honest, licence: { ...honest.licence!, remainingMemoryQuota: 950n } };
+  const m3 = m.evidence({ knownTreeSize: mBase });
+  s.add('memory-quota-forgotten', 'Firmware that reports 950 of 1000 bytes remaining, forgetting the 500 moved before the base: the remembered usage leaves 450 (without it, only bounded by the quota, affirmed)', m3.bundle, m3.nonce, T0 + 80, { status: 'contraindicated', failing: { licence: 'LICENCE_UNACCOUNTED' } });
+  m.c.state = honest;
+  const m4 = m.evidence({ knownTreeSize: mBase });
+  s.add('memory-second-appraisal', 'The honest chip, 550 bytes moved, 450 remaining: affirmed against the remembered counter and usage', m4.bundle, m4.nonce, T0 + 90, { status: 'affirming' });
   return s;
 }
 
@@ -742,9 +806,11 @@ export function generateEvidenceVectors(): Map<string, string> {
   for (const [name, description, make] of [
     ['evidence-honest', 'Honest chips appraised an hour apart, their entries proven by receipts, and by a frontier (verifier.md §2)', honestHistory],
     ['evidence-attacks', 'Attacks on evidence, each caught by the check that names it', attacks],
+    ['evidence-memory', 'Second appraisals that what the verifier remembers of the chip\'s head (its SVN, issuer set and memory counter and usage) makes exact (verifier.md §4)', remembered],
   ] as const) {
-    const vectors = make().vectors;
-    const file = { format: EVIDENCE_FORMAT, generator: 'npm run vectors (scripts/vectors/evidence.ts)', description, trust: TRUST, reference: REFERENCE, policy: POLICY, numberOfVectors: vectors.length, vectors };
+    const sequence = make();
+    const vectors = sequence.vectors;
+    const file = { format: EVIDENCE_FORMAT, generator: 'npm run vectors (scripts/vectors/evidence.ts)', description, trust: TRUST, reference: sequence.reference, policy: POLICY, numberOfVectors: vectors.length, vectors };
     files.set(`evidence/${name}.json`, `${JSON.stringify(file, null, 2)}\n`);
   }
   const vectors = checkVectors();

@@ -21,7 +21,7 @@ const vectorSetup = (f: EvidenceFile) => JSON.stringify({ trust: f.trust, refere
 
 describe('appraisal as the page runs it', () => {
   it('appraises each evidence vector to its recorded outcome, every check reported', () => {
-    for (const file of ['evidence-honest.json', 'evidence-checks.json', 'evidence-attacks.json']) {
+    for (const file of ['evidence-honest.json', 'evidence-checks.json', 'evidence-attacks.json', 'evidence-memory.json']) {
       const f = readVectors<EvidenceFile>(`evidence/${file}`);
       const shared = storeFromMemory(undefined);
       for (const v of f.vectors) {

@@ -261,6 +261,11 @@ function runChecks(inputs: AppraisalInputs, memory: ChipMemory | undefined, deco
       appraisedAt: inputs.now,
       licenceUsage: ledger.usage,
       activeLicence: ledger.active,
+      // The head's state, so that the next appraisal starts its walk from it (verifier.md §4).
+      svn: ledger.svn,
+      ...(ledger.issuerSet !== undefined ? { issuerSet: ledger.issuerSet } : {}),
+      memoryBytes: anchored.head.memoryBytes,
+      licenceMemoryUsage: ledger.memoryUsage,
     },
   };
 }

@@ -20,7 +20,7 @@ import type {
   WorkloadDescriptor,
 } from '@hemkit/wire/messages';
 import type { Policy, ReferenceValues, TrustAnchors } from '../inputs.js';
-import type { ChipMemory, SeenCheckpoint, VerifierStore } from '../store/types.js';
+import type { ChipMemory, RememberedIssuerSet, SeenCheckpoint, VerifierStore } from '../store/types.js';
 
 export interface AppraisalInputs {
   readonly trust: TrustAnchors;
@@ -122,8 +122,8 @@ export interface LogPoint {
   readonly workloadsRun: number;
   /**
    * The memory-bytes counter at this point (attestation-report.md §2), when known: always at a
-   * report's head; at a base only for the empty log or when the bundle carries a checkpoint of that
-   * size (the verifier's memory does not keep it, verifier.md §5).
+   * report's head; at a base for the empty log, when the verifier remembers it (verifier.md §4), or
+   * when the bundle carries a checkpoint of that size.
    */
   readonly memoryBytes?: bigint;
 }
@@ -153,6 +153,12 @@ export interface LicenceLedger {
   readonly fresh: ReadonlyMap<string, { readonly ops: bigint; readonly claims: LicenceClaims }>;
   /** The licence workloads run under at the head. */
   readonly active: string | undefined;
+  /** The firmware SVN in force at the head (verifier.md §5.2), remembered for the next appraisal's base. */
+  readonly svn: number;
+  /** The issuer set in force at the head (licence.md §5a), when the walk knows it exactly. */
+  readonly issuerSet: RememberedIssuerSet | undefined;
+  /** Memory bytes logged under each licence whose usage is known: remembered plus this appraisal's. */
+  readonly memoryUsage: ReadonlyMap<string, bigint>;
 }
 
 export type { ChipMemory };

@@ -345,23 +345,27 @@ export function checkLogConsistency(a: Attested, memory: ChipMemory | undefined,
     }
   });
   checkNotes(a, [{ treeSize: head.treeSize, rootHash: head.rootHash }, ...a.decoded.checkpoints.map((c) => c.claims)], inputs);
-  // The memory counter at a remembered base is known only from a carried checkpoint of its size,
-  // whose root was just compared with the remembered one (verifier.md §5, check 13).
-  const atBase = latest === undefined ? undefined : a.decoded.checkpoints.find((c) => c.claims.treeSize === latest.treeSize);
   const base: LogPoint =
     latest === undefined || memory === undefined
       ? { treeSize: 0, totalOps: 0n, workloadsRun: 0, memoryBytes: 0n }
-      : {
-          treeSize: latest.treeSize,
-          totalOps: latest.totalOps,
-          workloadsRun: memory.workloadsRun,
-          ...(atBase !== undefined ? { memoryBytes: atBase.claims.counters.memoryBytes ?? 0n } : {}),
-        };
+      : { treeSize: latest.treeSize, totalOps: latest.totalOps, workloadsRun: memory.workloadsRun, ...memoryAtBase(a, memory, latest.treeSize) };
   const newCheckpoints = [
     ...a.decoded.checkpoints.filter((c) => c.claims.treeSize < head.treeSize).map(({ claims: c }) => ({ treeSize: c.treeSize, rootHash: c.rootHash, issuedAt: c.issuedAt, totalOps: c.counters.totalOps })),
     { treeSize: head.treeSize, rootHash: head.rootHash, issuedAt: head.issuedAt, totalOps: head.totalOps },
   ];
   return pass({ head, base, newCheckpoints });
+}
+
+/**
+ * The memory-bytes counter at a remembered base (verifier.md §5, check 13): the one the verifier
+ * remembers for its head; for a chip remembered before the store kept it (schema 2), the one a
+ * carried checkpoint of the base's size states (its root was just compared with the remembered one);
+ * else not known.
+ */
+function memoryAtBase(a: Attested, memory: ChipMemory, size: number): { memoryBytes?: bigint } {
+  if (memory.memoryBytes !== undefined) return { memoryBytes: memory.memoryBytes };
+  const atBase = a.decoded.checkpoints.find((c) => c.claims.treeSize === size);
+  return atBase === undefined ? {} : { memoryBytes: atBase.claims.counters.memoryBytes ?? 0n };
 }
 
 /**
@@ -626,10 +630,14 @@ export function checkLicence(a: Attested, covered: Covered, memory: ChipMemory |
   const precisionOf = new Map<string, number>();
   /**
    * The firmware SVN in force (verifier.md §5.2): set by every boot and firmware-updated entry walked.
-   * The SVN changes only at a logged boot, so a walk with none ran wholly at the report's SVN; with
-   * one, the SVN before it is unknown unless the walk starts at entry 0 (whose first entry is a boot).
+   * At the base it is the one the verifier remembers for its head (§4); a walk from entry 0 begins
+   * with the provisioning boot. For a chip remembered before the store kept it, the SVN changes only
+   * at a logged boot, so a walk with none ran wholly at the report's SVN, and one with a boot has the
+   * SVN before it unknown.
    */
-  let svn: number | undefined = covered.some((e) => e.kind === EVENT.boot || e.kind === EVENT.firmwareUpdated) ? undefined : r.svn;
+  const walkBoots = covered.some((e) => e.kind === EVENT.boot || e.kind === EVENT.firmwareUpdated);
+  const rememberedSvn = memory?.svn;
+  let svn: number | undefined = rememberedSvn !== undefined ? (walkBoots ? rememberedSvn : Math.min(rememberedSvn, r.svn)) : walkBoots ? undefined : r.svn;
   const meetsMinimumSvn = (claims: LicenceClaims, id: string, what: string, inForce: number | undefined): void => {
     if (claims.minimumSvn !== undefined && inForce !== undefined && inForce < claims.minimumSvn) {
       fail('LICENCE_SVN_TOO_LOW', `${what} under licence ${id}, which requires firmware SVN ${claims.minimumSvn}; the SVN in force was ${inForce}`);
@@ -639,7 +647,10 @@ export function checkLicence(a: Attested, covered: Covered, memory: ChipMemory |
   // checked against the one before. The set in force at the walk's base is the one before the first
   // update the walk applies; with none, the anchor for a walk from the empty log, else the last.
   const chain = followIssuerChain(inputs.trust.licenceIssuers, a.decoded.bundle.issuerUpdates ?? [], r.ueid, inputs.backend);
-  const baseSet = setAtBase(chain, covered, memory !== undefined);
+  const baseSet = setAtBase(chain, covered, memory);
+  // Whether the set in force at the head is known exactly, to be remembered: from a known base, or
+  // from the last update the walk applied.
+  const issuersKnown = memory === undefined || memory.issuerSet !== undefined || covered.some((e) => e.kind === EVENT.issuersUpdated);
   let inForce = baseSet;
   /** The chain's index of the set in force when each licence of the walk was installed. */
   const installedUnder = new Map<string, number>();
@@ -651,10 +662,11 @@ export function checkLicence(a: Attested, covered: Covered, memory: ChipMemory |
     }
   };
   /**
-   * Memory bytes logged under each licence installed in this walk (licence.md §1): exact, since its
-   * installation is covered. A licence installed before the base has usage this walk cannot know.
+   * Memory bytes logged under each licence (licence.md §1): exact for one installed in this walk, and
+   * for one whose usage the verifier remembers (§4). Any other (installed before a store kept it) has
+   * usage this walk cannot know.
    */
-  const memoryUsage = new Map<string, bigint>();
+  const memoryUsage = new Map<string, bigint>(memory?.licenceMemoryUsage ?? []);
   const presented = (id: string, why: string): LicenceClaims => {
     const known = checked.get(id);
     if (known !== undefined) return known;
@@ -714,6 +726,10 @@ export function checkLicence(a: Attested, covered: Covered, memory: ChipMemory |
       const carried = a.decoded.licences.find((l) => bytesEqual(sha256(l.message.payload!), entry.details.licenceHash));
       if (carried !== undefined) meetsMinimumSvn(carried.claims, id, `entry ${entry.index} installs it`, svn);
       installedUnder.set(id, inForce);
+      // Every licence the walk installs is judged, used or not (licence.md §5a): one the set in force
+      // did not sign, installed and replaced before any work, would otherwise go unseen (found by
+      // the adversary, test/adversary).
+      presented(id, `entry ${entry.index} installs`);
       active = id;
       installed = id;
       installedRevoked = false;
@@ -787,11 +803,12 @@ export function checkLicence(a: Attested, covered: Covered, memory: ChipMemory |
       if (active === undefined) continue;
       const claims = presented(active, `entry ${entry.index} moved memory under`);
       const used = memoryUsage.get(active);
-      if (used === undefined || claims.memoryQuota === undefined) continue;
-      if (used + entry.details.memoryBytes > claims.memoryQuota) {
-        fail('LICENCE_QUOTA_EXCEEDED', `the log records ${used + entry.details.memoryBytes} bytes of memory transfer under licence ${active}, whose memory-transfer quota is ${claims.memoryQuota}`);
+      if (used === undefined) continue;
+      const total = used + entry.details.memoryBytes;
+      if (claims.memoryQuota !== undefined && total > claims.memoryQuota) {
+        fail('LICENCE_QUOTA_EXCEEDED', `the log records ${total} bytes of memory transfer under licence ${active}, whose memory-transfer quota is ${claims.memoryQuota}`);
       }
-      memoryUsage.set(active, used + entry.details.memoryBytes);
+      memoryUsage.set(active, total);
     } else if (entry.kind === EVENT.licenceExpired || entry.kind === EVENT.licenceExhausted) {
       if (active === toHex(entry.details.licenceId)) active = undefined;
     } else if (entry.kind === EVENT.issuersUpdated) {
@@ -829,20 +846,42 @@ export function checkLicence(a: Attested, covered: Covered, memory: ChipMemory |
   } else if (r.lockState === LOCK.unlocked) {
     fail('LICENCE_UNACCOUNTED', 'the chip runs unlocked and names no licence');
   }
-  const ledger: LicenceLedger = { usage, fresh, active };
+  const inForceAtHead = chain[inForce]!;
+  const ledger: LicenceLedger = {
+    usage,
+    fresh,
+    active,
+    svn: svn === undefined ? r.svn : Math.min(svn, r.svn),
+    issuerSet: issuersKnown ? { sequence: inForceAtHead.set.sequence, updateHash: inForceAtHead.hash } : undefined,
+    memoryUsage,
+  };
   return state === undefined && fresh.size === 0 && usage.size === (memory?.licenceUsage.size ?? 0)
     ? notApplicable('no licence named, installed or used', ledger)
     : pass(ledger);
 }
 
 /**
- * The chain's index of the issuer set in force at the walk's base (licence.md §5a): the one before
- * the first update the walk applies (which must be in the chain); with none, the anchor when the
- * walk starts at the empty log, else the last set the bundle carries.
+ * The chain's index of the issuer set in force at the walk's base (licence.md §5a): the anchor for a
+ * walk from the empty log; for a remembered chip, the set the verifier remembers in force at its head
+ * (verifier.md §4), which the bundle must carry (ISSUERS_UPDATE_NOT_PRESENTED). For a chip remembered
+ * before the store kept the set (schema 2): the one before the first update the walk applies (which
+ * must be in the chain); with none, the last set the bundle carries.
  */
-function setAtBase(chain: readonly IssuerLink[], covered: Covered, remembered: boolean): number {
+function setAtBase(chain: readonly IssuerLink[], covered: Covered, memory: ChipMemory | undefined): number {
+  if (memory === undefined) return 0;
+  const remembered = memory.issuerSet;
+  if (remembered !== undefined) {
+    const at = remembered.updateHash === undefined ? 0 : chain.findIndex((link) => link.hash === remembered.updateHash);
+    if (at < 0 || chain[at]!.set.sequence !== remembered.sequence) {
+      fail(
+        'ISSUERS_UPDATE_NOT_PRESENTED',
+        `the verifier remembers issuer-set update ${remembered.updateHash?.slice(0, 16) ?? '(none)'}… (sequence ${remembered.sequence}) in force at the chip's remembered head; the bundle's chain of updates does not carry it`,
+      );
+    }
+    return at;
+  }
   const first = covered.find((e): e is IssuersUpdatedEntry => e.kind === EVENT.issuersUpdated);
-  if (first === undefined) return remembered ? chain.length - 1 : 0;
+  if (first === undefined) return chain.length - 1;
   const at = chain.findIndex((link) => link.hash === toHex(first.details.updateHash));
   return appliedUpdate(chain, first, at < 0 ? -2 : at - 1) - 1;
 }

@@ -56,6 +56,17 @@ export function plannedMemory(memory: ChipMemory, plan: AppraisalPlan): ChipMemo
     lastAppraisedAt: memory.lastAppraisedAt,
     licenceUsage: memory.licenceUsage,
     activeLicence: memory.activeLicence,
+    ...headOf(memory),
+  };
+}
+
+/** The state at the remembered head (types.ts), each field only where the store knows it. */
+function headOf(memory: ChipMemory): Pick<ChipMemory, 'svn' | 'issuerSet' | 'memoryBytes' | 'licenceMemoryUsage'> {
+  return {
+    ...(memory.svn !== undefined ? { svn: memory.svn } : {}),
+    ...(memory.issuerSet !== undefined ? { issuerSet: memory.issuerSet } : {}),
+    ...(memory.memoryBytes !== undefined ? { memoryBytes: memory.memoryBytes } : {}),
+    ...(memory.licenceMemoryUsage !== undefined ? { licenceMemoryUsage: memory.licenceMemoryUsage } : {}),
   };
 }
 
@@ -86,5 +97,6 @@ export function chipState(memory: ChipMemory): ChipState {
     lastAppraisedAt: memory.lastAppraisedAt,
     licenceUsage: memory.licenceUsage,
     activeLicence: memory.activeLicence,
+    ...headOf(memory),
   };
 }

@@ -6,7 +6,7 @@
  * memory it may read (its plan), the store fetches exactly that inside its transaction, and `decide`
  * runs on the fetched values while the chip is locked.
  */
-import type { ChipMemory, ChipUpdate, SeenCheckpoint } from './types.js';
+import type { ChipMemory, ChipUpdate, RememberedIssuerSet, SeenCheckpoint } from './types.js';
 
 /** What an appraisal may read of a chip's memory and which nonce it may use, named before it starts. */
 export interface AppraisalPlan {
@@ -52,6 +52,11 @@ export interface ChipState {
   readonly lastAppraisedAt: number;
   readonly licenceUsage: ReadonlyMap<string, bigint>;
   readonly activeLicence: string | undefined;
+  /** The state at the remembered head, where the store knows it (ChipMemory). */
+  readonly svn?: number;
+  readonly issuerSet?: RememberedIssuerSet;
+  readonly memoryBytes?: bigint;
+  readonly licenceMemoryUsage?: ReadonlyMap<string, bigint>;
 }
 
 /** A challenge the verifier issued and remembers until it expires (RATS background-check model). */

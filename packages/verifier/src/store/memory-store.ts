@@ -3,8 +3,8 @@
  * tests and as the baseline its benchmark is judged against. Nothing survives the process.
  */
 import { HemkitError } from '@hemkit/wire/errors';
-import { checkNonce, checkUeid, checkUpdate, copyCheckpoint, mergeCounters, mergeLicenceUsage } from './merge.js';
-import type { ChipMemory, ChipUpdate, SeenCheckpoint, VerifierStore } from './types.js';
+import { checkNonce, checkUeid, checkUpdate, copyCheckpoint, mergeCounters, mergeHead, mergeLicenceMemoryUsage, mergeLicenceUsage } from './merge.js';
+import type { ChipMemory, ChipUpdate, RememberedIssuerSet, SeenCheckpoint, VerifierStore } from './types.js';
 import type { ChallengeRequest, RememberedChip, StoredChallenge } from './async-types.js';
 import { checkChallenge, compareBytes, copyChallenge, type ServiceRecords } from './service-records.js';
 import { toHex } from '@hemkit/wire/bytes';
@@ -24,6 +24,11 @@ interface ChipRecord {
   readonly checkpoints: SeenCheckpoint[];
   licenceUsage: Map<string, bigint>;
   activeLicence: string | undefined;
+  /** The head's state (types.ts), undefined where not known. */
+  svn: number | undefined;
+  issuerSet: RememberedIssuerSet | undefined;
+  memoryBytes: bigint | undefined;
+  licenceMemoryUsage: Map<string, bigint>;
 }
 
 export class MemoryVerifierStore implements VerifierStore, ServiceRecords {
@@ -68,6 +73,10 @@ export class MemoryVerifierStore implements VerifierStore, ServiceRecords {
       lastAppraisedAt: record.lastAppraisedAt,
       licenceUsage: new Map(record.licenceUsage),
       activeLicence: record.activeLicence,
+      ...(record.svn !== undefined ? { svn: record.svn } : {}),
+      ...(record.issuerSet !== undefined ? { issuerSet: { ...record.issuerSet } } : {}),
+      ...(record.memoryBytes !== undefined ? { memoryBytes: record.memoryBytes } : {}),
+      licenceMemoryUsage: new Map(record.licenceMemoryUsage),
     };
   }
 
@@ -142,7 +151,7 @@ export class MemoryVerifierStore implements VerifierStore, ServiceRecords {
 
   #merge(memory: ChipMemory | undefined, update: ChipUpdate): void {
     const counters = mergeCounters(memory, update);
-    const licences = { licenceUsage: mergeLicenceUsage(memory, update), activeLicence: update.activeLicence };
+    const licences = { licenceUsage: mergeLicenceUsage(memory, update), activeLicence: update.activeLicence, ...mergeHead(memory, update), licenceMemoryUsage: mergeLicenceMemoryUsage(memory, update) };
     const key = toHex(update.ueid);
     let record = this.#chips.get(key);
     if (record === undefined) {

@@ -4,7 +4,7 @@
  * the SQLite store and the in-memory baseline cannot drift apart.
  */
 import { HemkitError } from '@hemkit/wire/errors';
-import type { ChipMemory, ChipUpdate, SeenCheckpoint } from './types.js';
+import type { ChipMemory, ChipUpdate, RememberedIssuerSet, SeenCheckpoint } from './types.js';
 import { bytesEqual } from '@hemkit/wire/bytes';
 
 /** Counters are CBOR `counter`s: at most 2^128-1 (specs/cddl/hemkit.cddl). */
@@ -73,6 +73,13 @@ export function checkUpdate(ueid: Uint8Array, update: ChipUpdate): void {
   if (update.activeLicence !== undefined && !/^([0-9a-f]{2}){1,64}$/.test(update.activeLicence)) {
     invalid(`"update.activeLicence" is not a lowercase hex licence id: ${update.activeLicence}`);
   }
+  if (update.svn !== undefined) checkCount('update.svn', update.svn);
+  if (update.issuerSet !== undefined) checkIssuerSet(update.issuerSet);
+  if (update.memoryBytes !== undefined) checkCounter('update.memoryBytes', update.memoryBytes);
+  for (const [id, used] of update.licenceMemoryUsage ?? []) {
+    if (!/^([0-9a-f]{2}){1,64}$/.test(id)) invalid(`"update.licenceMemoryUsage" has a key that is not a lowercase hex licence id: ${id}`);
+    checkCounter(`update.licenceMemoryUsage[${id}]`, used);
+  }
   const roots = new Map<number, Uint8Array>();
   update.checkpoints.forEach((c, i) => {
     checkCheckpoint(`update.checkpoints[${i}]`, c);
@@ -84,7 +91,45 @@ export function checkUpdate(ueid: Uint8Array, update: ChipUpdate): void {
   });
 }
 
+/** The provisioned set is sequence 0 with no update; every update has a sequence above 0 and a SHA-256 hash. */
+function checkIssuerSet(set: RememberedIssuerSet): void {
+  checkCount('update.issuerSet.sequence', set.sequence);
+  const hash = set.updateHash;
+  if (set.sequence === 0 ? hash !== undefined : hash === undefined || !/^[0-9a-f]{64}$/.test(hash)) {
+    invalid(`"update.issuerSet" expected sequence 0 without an update hash, or a sequence above 0 with a 64-digit lowercase hex hash; got ${set.sequence} and ${String(hash)}`);
+  }
+}
+
 const max = <N extends number | bigint>(a: N, b: N): N => (a > b ? a : b);
+
+/** The state at the head after merging an update (types.ts): each field known if either side knows it. */
+export interface MergedHead {
+  readonly svn: number | undefined;
+  readonly issuerSet: RememberedIssuerSet | undefined;
+  readonly memoryBytes: bigint | undefined;
+}
+
+/**
+ * An affirmed update's head is never below the remembered one (a smaller head is LOG_TRUNCATED), so
+ * its SVN and issuer set replace the remembered ones; where it does not know them the remembered ones
+ * stand. The memory-bytes counter only grows, so it takes the maximum, as the other counters do.
+ */
+export function mergeHead(memory: ChipMemory | undefined, update: ChipUpdate): MergedHead {
+  const a = memory?.memoryBytes;
+  const b = update.memoryBytes;
+  return {
+    svn: update.svn ?? memory?.svn,
+    issuerSet: update.issuerSet ?? memory?.issuerSet,
+    memoryBytes: a === undefined ? b : b === undefined ? a : max(a, b),
+  };
+}
+
+/** Memory usage per licence after merging an update: per licence, the maximum of old and new. */
+export function mergeLicenceMemoryUsage(memory: ChipMemory | undefined, update: ChipUpdate): Map<string, bigint> {
+  const merged = new Map(memory?.licenceMemoryUsage ?? []);
+  for (const [id, used] of update.licenceMemoryUsage ?? []) merged.set(id, max(merged.get(id) ?? 0n, used));
+  return merged;
+}
 
 /**
  * Verifier clocks of several processes need not agree, so the last-appraisal time also takes the

@@ -22,12 +22,17 @@ import { HemkitError } from '@hemkit/wire/errors';
 import { fromHex, toHex } from '@hemkit/wire/bytes';
 import type { AppraisalPlan, AsyncDecide, AsyncVerifierStore, ChallengeRequest, ChipState, RememberedChip, StoredChallenge } from './async-types.js';
 import { chipState, plannedLedger } from './async-adapter.js';
-import { checkNonce, checkUeid, checkUpdate, MAX_COUNTER, mergeCounters, mergeLicenceUsage } from './merge.js';
+import { checkNonce, checkUeid, checkUpdate, MAX_COUNTER, mergeCounters, mergeHead, mergeLicenceMemoryUsage, mergeLicenceUsage } from './merge.js';
 import { checkChallenge, checkPlannedChallenge } from './service-records.js';
-import type { ChipMemory, ChipUpdate, SeenCheckpoint } from './types.js';
+import type { ChipMemory, ChipUpdate, RememberedIssuerSet, SeenCheckpoint } from './types.js';
 
-/** The schema version this store writes; a database of a newer one is refused, never rewritten. */
-export const POSTGRES_SCHEMA_VERSION = 1;
+/**
+ * The schema version this store writes; a database of a newer one is refused, never rewritten, and an
+ * older one is migrated at open. Version 2 adds the state at the remembered head (specs/verifier.md
+ * §4): SVN, issuer set and memory-bytes counter, and the memory used per licence, NULL where a chip
+ * of version 1 left them not known.
+ */
+export const POSTGRES_SCHEMA_VERSION = 2;
 
 const SAFE = 'BETWEEN 0 AND 9007199254740991';
 const COUNTER = `BETWEEN 0 AND ${MAX_COUNTER}`;
@@ -70,6 +75,15 @@ CREATE TABLE challenges (
 );
 CREATE INDEX challenges_by_expiry ON challenges (expires_at);
 `,
+  `
+ALTER TABLE chips ADD COLUMN svn bigint CHECK (svn ${SAFE});
+ALTER TABLE chips ADD COLUMN issuer_sequence bigint CHECK (issuer_sequence ${SAFE});
+ALTER TABLE chips ADD COLUMN issuer_update bytea;
+ALTER TABLE chips ADD CONSTRAINT chips_issuer_update CHECK (
+  CASE WHEN issuer_sequence IS NULL OR issuer_sequence = 0 THEN issuer_update IS NULL ELSE octet_length(issuer_update) = 32 END);
+ALTER TABLE chips ADD COLUMN memory_bytes numeric(39,0) CHECK (memory_bytes ${COUNTER});
+ALTER TABLE licences ADD COLUMN memory_used numeric(39,0) CHECK (memory_used ${COUNTER});
+`,
 ];
 
 /** The advisory lock key of migrations: "hemv" in ASCII, as the SQLite store's application_id. */
@@ -99,9 +113,10 @@ WITH claimed AS (
 )
 SELECT
   (SELECT count(*) FROM claimed)::int AS claimed,
-  (SELECT json_build_array(bootcount::text, total_ops::text, workloads_run::text, last_appraised_at::text, encode(active_licence, 'hex'))
+  (SELECT json_build_array(bootcount::text, total_ops::text, workloads_run::text, last_appraised_at::text, encode(active_licence, 'hex'),
+          svn::text, issuer_sequence::text, encode(issuer_update, 'hex'), memory_bytes::text)
      FROM chips WHERE ueid = $1) AS chip,
-  (SELECT coalesce(json_agg(json_build_array(encode(licence_id, 'hex'), ops_used::text)), '[]'::json)
+  (SELECT coalesce(json_agg(json_build_array(encode(licence_id, 'hex'), ops_used::text, memory_used::text)), '[]'::json)
      FROM licences WHERE ueid = $1) AS licences,
   (SELECT coalesce(json_agg(json_build_array(tree_size::text, encode(root_hash, 'hex'), issued_at::text, total_ops::text) ORDER BY tree_size), '[]'::json)
      FROM checkpoints
@@ -113,19 +128,24 @@ SELECT
 /** The merged update as one statement: the chip, its licences and new checkpoints. */
 const WRITE_CHIP = `
 WITH chip AS (
-  INSERT INTO chips (ueid, bootcount, total_ops, workloads_run, last_appraised_at, active_licence)
-  VALUES ($1, $2, $3::numeric, $4, $5, $6)
+  INSERT INTO chips (ueid, bootcount, total_ops, workloads_run, last_appraised_at, active_licence, svn, issuer_sequence, issuer_update, memory_bytes)
+  VALUES ($1, $2, $3::numeric, $4, $5, $6, $13, $14, $15, $16::numeric)
   ON CONFLICT (ueid) DO UPDATE SET
     bootcount = greatest(chips.bootcount, excluded.bootcount),
     total_ops = greatest(chips.total_ops, excluded.total_ops),
     workloads_run = greatest(chips.workloads_run, excluded.workloads_run),
     last_appraised_at = greatest(chips.last_appraised_at, excluded.last_appraised_at),
-    active_licence = excluded.active_licence
+    active_licence = excluded.active_licence,
+    svn = coalesce(excluded.svn, chips.svn),
+    issuer_sequence = coalesce(excluded.issuer_sequence, chips.issuer_sequence),
+    issuer_update = CASE WHEN excluded.issuer_sequence IS NULL THEN chips.issuer_update ELSE excluded.issuer_update END,
+    memory_bytes = greatest(chips.memory_bytes, excluded.memory_bytes)
   RETURNING ueid
 ), licence_rows AS (
-  INSERT INTO licences (ueid, licence_id, ops_used)
-  SELECT chip.ueid, decode(t.id, 'hex'), t.used::numeric FROM chip, unnest($7::text[], $8::text[]) AS t (id, used)
-  ON CONFLICT (ueid, licence_id) DO UPDATE SET ops_used = greatest(licences.ops_used, excluded.ops_used)
+  INSERT INTO licences (ueid, licence_id, ops_used, memory_used)
+  SELECT chip.ueid, decode(t.id, 'hex'), t.used::numeric, t.memory::numeric FROM chip, unnest($7::text[], $8::text[], $17::text[]) AS t (id, used, memory)
+  ON CONFLICT (ueid, licence_id) DO UPDATE SET ops_used = greatest(licences.ops_used, excluded.ops_used),
+    memory_used = greatest(licences.memory_used, excluded.memory_used)
   RETURNING 1
 ), checkpoint_rows AS (
   INSERT INTO checkpoints (ueid, tree_size, root_hash, issued_at, total_ops)
@@ -142,10 +162,11 @@ SELECT (SELECT count(*) FROM licence_rows) + (SELECT count(*) FROM checkpoint_ro
  */
 const PREPARE_APPRAISAL = `
 PREPARE hemkit_read_chip (bytea, bigint[], bytea, bigint, bytea, bigint) AS ${READ_CHIP};
-PREPARE hemkit_write_chip (bytea, bigint, numeric, bigint, bigint, bytea, text[], text[], bigint[], text[], bigint[], text[]) AS ${WRITE_CHIP}`;
+PREPARE hemkit_write_chip (bytea, bigint, numeric, bigint, bigint, bytea, text[], text[], bigint[], text[], bigint[], text[], bigint, bigint, bytea, numeric, text[]) AS ${WRITE_CHIP}`;
 /** The EXECUTEs, with each value cast to its parameter's type (an empty ARRAY[] has none of its own). */
 const EXECUTE_READ = 'EXECUTE hemkit_read_chip ($1::bytea, $2::bigint[], $3::bytea, $4::bigint, $5::bytea, $6::bigint)';
-const EXECUTE_WRITE = 'EXECUTE hemkit_write_chip ($1::bytea, $2::bigint, $3::numeric, $4::bigint, $5::bigint, $6::bytea, $7::text[], $8::text[], $9::bigint[], $10::text[], $11::bigint[], $12::text[])';
+const EXECUTE_WRITE =
+  'EXECUTE hemkit_write_chip ($1::bytea, $2::bigint, $3::numeric, $4::bigint, $5::bigint, $6::bytea, $7::text[], $8::text[], $9::bigint[], $10::text[], $11::bigint[], $12::text[], $13::bigint, $14::bigint, $15::bytea, $16::numeric, $17::text[])';
 
 /**
  * The challenges of one event-loop turn, inserted by one statement: under load a worker reads several
@@ -497,7 +518,8 @@ function lockKey(ueid: Uint8Array): string {
 function readMemory(ueid: Uint8Array, row: Row, plan: AppraisalPlan): ChipMemory | undefined {
   if (row.chip === null || row.chip === undefined) return undefined;
   const chip = row.chip as unknown[];
-  if (!Array.isArray(chip) || chip.length !== 5) corrupt('chips', chip);
+  if (!Array.isArray(chip) || chip.length !== 9) corrupt('chips', chip);
+  const licences = row.licences as unknown[][];
   const list = (row.checkpoints as unknown[][]).map(readCheckpoint);
   const bySize = new Map(list.map((c) => [c.treeSize, c]));
   const latestSize = row.latest === null ? undefined : readCount(row.latest, 'checkpoints.tree_size');
@@ -518,8 +540,12 @@ function readMemory(ueid: Uint8Array, row: Row, plan: AppraisalPlan): ChipMemory
       return bySize.get(treeSize);
     },
     lastAppraisedAt: readCount(chip[3], 'chips.last_appraised_at'),
-    licenceUsage: new Map((row.licences as unknown[][]).map((l) => [readHexText(l[0], 'licences.licence_id'), readCounter(l[1], 'licences.ops_used')])),
+    licenceUsage: new Map(licences.map((l) => [readHexText(l[0], 'licences.licence_id'), readCounter(l[1], 'licences.ops_used')])),
     activeLicence: chip[4] === null ? undefined : readHexText(chip[4], 'chips.active_licence'),
+    ...(chip[5] !== null ? { svn: readCount(chip[5], 'chips.svn') } : {}),
+    ...(chip[6] !== null ? { issuerSet: readIssuerSet(chip[6], chip[7]) } : {}),
+    ...(chip[8] !== null ? { memoryBytes: readCounter(chip[8], 'chips.memory_bytes') } : {}),
+    licenceMemoryUsage: new Map(licences.filter((l) => l[2] !== null).map((l) => [readHexText(l[0], 'licences.licence_id'), readCounter(l[2], 'licences.memory_used')])),
   };
 }
 
@@ -540,6 +566,9 @@ function readChallenge(nonce: Uint8Array, value: unknown): StoredChallenge | und
 function writeValues(memory: ChipMemory | undefined, update: ChipUpdate): unknown[] {
   const c = mergeCounters(memory, update);
   const licences = [...mergeLicenceUsage(memory, update)];
+  const h = mergeHead(memory, update);
+  const memoryUsed = mergeLicenceMemoryUsage(memory, update);
+  const issuerHash = h.issuerSet?.updateHash;
   return [
     update.ueid,
     c.bootcount,
@@ -553,6 +582,11 @@ function writeValues(memory: ChipMemory | undefined, update: ChipUpdate): unknow
     update.checkpoints.map((cp) => toHex(cp.rootHash)),
     update.checkpoints.map((cp) => cp.issuedAt),
     update.checkpoints.map((cp) => cp.totalOps.toString()),
+    h.svn ?? null,
+    h.issuerSet?.sequence ?? null,
+    issuerHash === undefined ? null : fromHex(issuerHash),
+    h.memoryBytes?.toString() ?? null,
+    licences.map(([id]) => memoryUsed.get(id)?.toString() ?? null),
   ];
 }
 
@@ -593,6 +627,17 @@ function readHexText(value: unknown, what: string): string {
 function readBytes(value: unknown, what: string): Uint8Array {
   if (!(value instanceof Uint8Array) || value.length === 0) corrupt(what, value);
   return new Uint8Array(value as Uint8Array);
+}
+
+function readIssuerSet(sequence: unknown, update: unknown): RememberedIssuerSet {
+  const n = readCount(sequence, 'chips.issuer_sequence');
+  if (n === 0) {
+    if (update !== null) corrupt('chips.issuer_update', update);
+    return { sequence: 0, updateHash: undefined };
+  }
+  const hash = readHexText(update, 'chips.issuer_update');
+  if (hash.length !== 64) corrupt('chips.issuer_update', update);
+  return { sequence: n, updateHash: hash };
 }
 
 function readCheckpoint(row: unknown[]): SeenCheckpoint {

@@ -12,8 +12,8 @@
  */
 import type Database from 'better-sqlite3';
 import { HemkitError } from '@hemkit/wire/errors';
-import { checkNonce, checkUeid, checkUpdate, MAX_COUNTER, mergeCounters, mergeLicenceUsage } from './merge.js';
-import type { ChipMemory, ChipUpdate, SeenCheckpoint, VerifierStore } from './types.js';
+import { checkNonce, checkUeid, checkUpdate, MAX_COUNTER, mergeCounters, mergeHead, mergeLicenceMemoryUsage, mergeLicenceUsage } from './merge.js';
+import type { ChipMemory, ChipUpdate, RememberedIssuerSet, SeenCheckpoint, VerifierStore } from './types.js';
 import type { ChallengeRequest, RememberedChip, StoredChallenge } from './async-types.js';
 import { checkChallenge, type ServiceRecords } from './service-records.js';
 import { fromHex, toHex } from '@hemkit/wire/bytes';
@@ -31,11 +31,13 @@ function loadDatabase(): typeof Database {
 }
 
 /**
- * `PRAGMA user_version` of the schema below; a file with another one is refused, never rewritten.
+ * `PRAGMA user_version` of the schema below; a file of a newer one is refused, never rewritten.
  * Version 1 kept no licence usage: its memory cannot show a licence installed twice or used past its
  * quota across appraisals, so it is refused rather than upgraded into a memory that claims to.
+ * Version 2 is migrated to 3 (MIGRATION_V3): what 3 adds is kept as "not known" (NULL) for the chips
+ * a version-2 store remembers, which the checks read as they read a store that never kept it.
  */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 /** `PRAGMA application_id`: "hemv" in ASCII, so another program's SQLite file is not taken for ours. */
 export const APPLICATION_ID = 0x68656d76;
 
@@ -79,6 +81,21 @@ CREATE INDEX nonces_by_expiry ON nonces (expires_at);
 `;
 
 /**
+ * Version 3 (specs/verifier.md §4): the state at the remembered head that makes the incremental
+ * checks exact: the firmware SVN in force, the issuer set in force (its sequence number and the hash
+ * of the update that installed it; sequence 0 and no hash for the provisioned set), the memory-bytes
+ * counter, and the memory bytes logged under each licence. NULL where not known.
+ */
+const MIGRATION_V3 = `
+ALTER TABLE chips ADD COLUMN svn INTEGER CHECK (svn ${SAFE});
+ALTER TABLE chips ADD COLUMN issuer_sequence INTEGER CHECK (issuer_sequence ${SAFE});
+ALTER TABLE chips ADD COLUMN issuer_update BLOB CHECK (
+  CASE WHEN issuer_sequence IS NULL OR issuer_sequence = 0 THEN issuer_update IS NULL ELSE length(issuer_update) = 32 END);
+ALTER TABLE chips ADD COLUMN memory_bytes TEXT CHECK (${decimal('memory_bytes')});
+ALTER TABLE licences ADD COLUMN memory_used TEXT CHECK (${decimal('memory_used')});
+`;
+
+/**
  * The challenges a verification service issued (specs/verifier.md §4.1). Not part of the chips'
  * memory, so not of the schema version either: created in any schema-2 file that lacks it, and
  * ignored by a verifier that does not serve.
@@ -111,11 +128,16 @@ interface ChipRow {
   workloads_run: unknown;
   last_appraised_at: unknown;
   active_licence: unknown;
+  svn: unknown;
+  issuer_sequence: unknown;
+  issuer_update: unknown;
+  memory_bytes: unknown;
 }
 
 interface LicenceRow {
   licence_id: unknown;
   ops_used: unknown;
+  memory_used: unknown;
 }
 
 interface CheckpointRow {
@@ -135,9 +157,9 @@ export class SqliteVerifierStore implements VerifierStore, ServiceRecords {
   readonly #selectCheckpoints: Database.Statement<[Uint8Array], CheckpointRow>;
   readonly #selectLatestCheckpoint: Database.Statement<[Uint8Array], CheckpointRow>;
   readonly #selectCheckpointAt: Database.Statement<[Uint8Array, number], CheckpointRow>;
-  readonly #upsertChip: Database.Statement<[Uint8Array, number, string, number, number, Uint8Array | null]>;
+  readonly #upsertChip: Database.Statement<[Uint8Array, number, string, number, number, Uint8Array | null, number | null, number | null, Uint8Array | null, string | null]>;
   readonly #selectLicences: Database.Statement<[Uint8Array], LicenceRow>;
-  readonly #upsertLicence: Database.Statement<[Uint8Array, Uint8Array, string]>;
+  readonly #upsertLicence: Database.Statement<[Uint8Array, Uint8Array, string, string | null]>;
   readonly #insertCheckpoint: Database.Statement<[Uint8Array, number, Uint8Array, number, string]>;
   readonly #insertNonce: Database.Statement<[Uint8Array, number]>;
   readonly #sweepNonces: Database.Statement<[]>;
@@ -183,12 +205,12 @@ export class SqliteVerifierStore implements VerifierStore, ServiceRecords {
     this.#db = db;
     this.#sweepInterval = options.nonceSweepInterval ?? 256;
     this.#selectChip = db.prepare(
-      'SELECT bootcount, total_ops, workloads_run, last_appraised_at, active_licence FROM chips WHERE ueid = ?',
+      'SELECT bootcount, total_ops, workloads_run, last_appraised_at, active_licence, svn, issuer_sequence, issuer_update, memory_bytes FROM chips WHERE ueid = ?',
     );
-    this.#selectLicences = db.prepare('SELECT licence_id, ops_used FROM licences WHERE ueid = ?');
+    this.#selectLicences = db.prepare('SELECT licence_id, ops_used, memory_used FROM licences WHERE ueid = ?');
     this.#upsertLicence = db.prepare(`
-      INSERT INTO licences (ueid, licence_id, ops_used) VALUES (?, ?, ?)
-      ON CONFLICT (ueid, licence_id) DO UPDATE SET ops_used = excluded.ops_used`);
+      INSERT INTO licences (ueid, licence_id, ops_used, memory_used) VALUES (?, ?, ?, ?)
+      ON CONFLICT (ueid, licence_id) DO UPDATE SET ops_used = excluded.ops_used, memory_used = excluded.memory_used`);
     this.#selectLatestCheckpoint = db.prepare(
       'SELECT tree_size, root_hash, issued_at, total_ops FROM checkpoints WHERE ueid = ? ORDER BY tree_size DESC LIMIT 1',
     );
@@ -199,10 +221,12 @@ export class SqliteVerifierStore implements VerifierStore, ServiceRecords {
       'SELECT tree_size, root_hash, issued_at, total_ops FROM checkpoints WHERE ueid = ? ORDER BY tree_size',
     );
     this.#upsertChip = db.prepare(`
-      INSERT INTO chips (ueid, bootcount, total_ops, workloads_run, last_appraised_at, active_licence) VALUES (?, ?, ?, ?, ?, ?)
+      INSERT INTO chips (ueid, bootcount, total_ops, workloads_run, last_appraised_at, active_licence, svn, issuer_sequence, issuer_update, memory_bytes)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT (ueid) DO UPDATE SET bootcount = excluded.bootcount, total_ops = excluded.total_ops,
         workloads_run = excluded.workloads_run, last_appraised_at = excluded.last_appraised_at,
-        active_licence = excluded.active_licence`);
+        active_licence = excluded.active_licence, svn = excluded.svn, issuer_sequence = excluded.issuer_sequence,
+        issuer_update = excluded.issuer_update, memory_bytes = excluded.memory_bytes`);
     // ON CONFLICT DO NOTHING rather than INSERT OR IGNORE: only the (ueid, tree_size) clash is
     // ignored; a CHECK or foreign-key violation still fails loudly.
     this.#insertCheckpoint = db.prepare(`
@@ -325,6 +349,7 @@ export class SqliteVerifierStore implements VerifierStore, ServiceRecords {
     const all = this.#selectCheckpoints;
     const latest = this.#selectLatestCheckpoint.get(key);
     const bySize = this.#selectCheckpointAt;
+    const licences = this.#selectLicences.all(key);
     return {
       ueid: key,
       bootcount: readCount(row.bootcount, 'chips.bootcount'),
@@ -340,16 +365,23 @@ export class SqliteVerifierStore implements VerifierStore, ServiceRecords {
         return found === undefined ? undefined : readCheckpoint(found);
       },
       lastAppraisedAt: readCount(row.last_appraised_at, 'chips.last_appraised_at'),
-      licenceUsage: new Map(this.#selectLicences.all(key).map((l) => [readHex(l.licence_id, 'licences.licence_id'), readCounter(l.ops_used, 'licences.ops_used')])),
+      licenceUsage: new Map(licences.map((l) => [readHex(l.licence_id, 'licences.licence_id'), readCounter(l.ops_used, 'licences.ops_used')])),
       activeLicence: row.active_licence === null ? undefined : readHex(row.active_licence, 'chips.active_licence'),
+      ...(row.svn !== null ? { svn: readCount(row.svn, 'chips.svn') } : {}),
+      ...(row.issuer_sequence !== null ? { issuerSet: readIssuerSet(row.issuer_sequence, row.issuer_update) } : {}),
+      ...(row.memory_bytes !== null ? { memoryBytes: readCounter(row.memory_bytes, 'chips.memory_bytes') } : {}),
+      licenceMemoryUsage: new Map(licences.filter((l) => l.memory_used !== null).map((l) => [readHex(l.licence_id, 'licences.licence_id'), readCounter(l.memory_used, 'licences.memory_used')])),
     };
   }
 
   #merge(memory: ChipMemory | undefined, update: ChipUpdate): void {
     const c = mergeCounters(memory, update);
     const active = update.activeLicence === undefined ? null : fromHex(update.activeLicence);
-    this.#upsertChip.run(update.ueid, c.bootcount, c.totalOps.toString(), c.workloadsRun, c.lastAppraisedAt, active);
-    for (const [id, used] of mergeLicenceUsage(memory, update)) this.#upsertLicence.run(update.ueid, fromHex(id), used.toString());
+    const h = mergeHead(memory, update);
+    const issuerHash = h.issuerSet?.updateHash;
+    this.#upsertChip.run(update.ueid, c.bootcount, c.totalOps.toString(), c.workloadsRun, c.lastAppraisedAt, active, h.svn ?? null, h.issuerSet?.sequence ?? null, issuerHash === undefined ? null : fromHex(issuerHash), h.memoryBytes?.toString() ?? null);
+    const memoryUsed = mergeLicenceMemoryUsage(memory, update);
+    for (const [id, used] of mergeLicenceUsage(memory, update)) this.#upsertLicence.run(update.ueid, fromHex(id), used.toString(), memoryUsed.get(id)?.toString() ?? null);
     for (const cp of update.checkpoints) {
       this.#insertCheckpoint.run(update.ueid, cp.treeSize, cp.rootHash, cp.issuedAt, cp.totalOps.toString());
     }
@@ -369,7 +401,7 @@ export class SqliteVerifierStore implements VerifierStore, ServiceRecords {
 }
 
 /**
- * Checks the schema of an existing file, or creates it in a new one. Checking needs only a read, so
+ * Checks the schema of an existing file, creates it in a new one, or migrates a version-2 file to 3. Checking needs only a read, so
  * opening does not wait for another process's appraisal; creating takes the write lock and checks
  * again, so that two processes opening a new file at once do not both create it.
  */
@@ -387,7 +419,8 @@ function migrate(db: Database.Database, path: string): void {
       );
     }
     if (version === SCHEMA_VERSION && appId === APPLICATION_ID) return false;
-    if (appId === APPLICATION_ID && version >= 1 && version < SCHEMA_VERSION) {
+    if (appId === APPLICATION_ID && version === 2) return true;
+    if (appId === APPLICATION_ID && version === 1) {
       throw new HemkitError(
         'VERIFIER_STORE_SCHEMA_UNSUPPORTED',
         `${path} is a verifier store of schema version ${version}, which kept no licence usage; this verifier needs ${SCHEMA_VERSION}: start a new store (the file is left as it is)`,
@@ -405,7 +438,9 @@ function migrate(db: Database.Database, path: string): void {
   if (!db.transaction(needsSchema).deferred()) return;
   db.transaction(() => {
     if (!needsSchema()) return;
-    db.exec(SCHEMA_V1);
+    // A new file gets version 2's tables then version 3's columns; a version-2 file only the latter.
+    if ((db.pragma('user_version', { simple: true }) as number) === 0) db.exec(SCHEMA_V1);
+    db.exec(MIGRATION_V3);
     db.pragma(`application_id = ${APPLICATION_ID}`);
     db.pragma(`user_version = ${SCHEMA_VERSION}`);
   }).immediate();
@@ -446,6 +481,16 @@ function readCounter(value: unknown, what: string): bigint {
 function readHex(value: unknown, what: string): string {
   if (!(value instanceof Uint8Array) || value.length === 0) corrupt(what, value);
   return Array.from(value as Uint8Array, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+function readIssuerSet(sequence: unknown, update: unknown): RememberedIssuerSet {
+  const n = readCount(sequence, 'chips.issuer_sequence');
+  if (n === 0) {
+    if (update !== null) corrupt('chips.issuer_update', update);
+    return { sequence: 0, updateHash: undefined };
+  }
+  if (!(update instanceof Uint8Array) || update.length !== 32) corrupt('chips.issuer_update', update);
+  return { sequence: n, updateHash: readHex(update, 'chips.issuer_update') };
 }
 
 function readCheckpoint(row: CheckpointRow): SeenCheckpoint {

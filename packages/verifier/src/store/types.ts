@@ -36,6 +36,31 @@ export interface ChipMemory {
   readonly licenceUsage: ReadonlyMap<string, bigint>;
   /** The licence workloads run under at the remembered head (hex id), or undefined if none admits them. */
   readonly activeLicence: string | undefined;
+  /**
+   * What the chip was at the remembered head (specs/verifier.md §4): the firmware SVN in force, the
+   * issuer set in force and the memory-bytes counter. Each is absent when not known: a chip first
+   * affirmed by a store of schema 2, before these were kept (the checks then fall back to what the
+   * bundle alone shows, §5).
+   */
+  readonly svn?: number;
+  readonly issuerSet?: RememberedIssuerSet;
+  readonly memoryBytes?: bigint;
+  /**
+   * Memory bytes logged under each licence whose every memory transfer the verifier has walked (hex
+   * id), so that its memory-transfer quota is judged exactly at every later appraisal. A licence
+   * missing here has usage not known (installed before the store kept it).
+   */
+  readonly licenceMemoryUsage?: ReadonlyMap<string, bigint>;
+}
+
+/**
+ * The issuer set in force at the remembered head (licence.md §5a): the provisioned set (sequence 0,
+ * no update) or the one an issuer-set update installed, named by its sequence number and update hash.
+ */
+export interface RememberedIssuerSet {
+  readonly sequence: number;
+  /** SHA-256 of the update's payload, lowercase hex; undefined for the provisioned set. */
+  readonly updateHash: string | undefined;
 }
 
 /** What an affirming appraisal adds to the memory of one chip. */
@@ -50,6 +75,12 @@ export interface ChipUpdate {
   readonly licenceUsage: ReadonlyMap<string, bigint>;
   /** The licence workloads run under at the new head. */
   readonly activeLicence: string | undefined;
+  /** The SVN, issuer set and memory-bytes counter at the new head, where the appraisal knows them (§4). */
+  readonly svn?: number;
+  readonly issuerSet?: RememberedIssuerSet;
+  readonly memoryBytes?: bigint;
+  /** The memory bytes logged under each licence whose usage the appraisal knows: the new totals, never lower. */
+  readonly licenceMemoryUsage?: ReadonlyMap<string, bigint>;
 }
 
 export interface VerifierStore {
@@ -60,7 +91,8 @@ export interface VerifierStore {
    * (no other process can commit in between), and its return value, if any, is merged in: the
    * counters and boot count become the maximum of old and new, new checkpoints are added (an
    * existing size keeps its root), licence usage takes the maximum per licence, and the active
-   * licence is the update's. Returns what `decide` returned.
+   * licence is the update's. Of the head's state, the SVN and issuer set are the update's where it
+   * knows them (else kept), the memory-bytes counter and each licence's memory usage the maximum. Returns what `decide` returned.
    */
   appraise<T>(ueid: Uint8Array, decide: (memory: ChipMemory | undefined) => { result: T; update?: ChipUpdate }): T;
   /**

@@ -7,7 +7,7 @@
  * Seeded and reproducible. Environment:
  *   HEMKIT_ADVERSARY_RUNS        strategies to try (default 2000)
  *   HEMKIT_ADVERSARY_SEED        fast-check seed (default 8)
- *   HEMKIT_ADVERSARY_INVARIANTS  assert only these, e.g. "1,3" (default all: 1-5)
+ *   HEMKIT_ADVERSARY_INVARIANTS  assert only these, e.g. "1,3" (default all: 1-7)
  *   HEMKIT_ADVERSARY_STORE       "sqlite" for SQLite stores in a temporary directory (default memory)
  *
  * A failure prints the shrunk strategy as `scenario(...)`, which pastes into
@@ -17,7 +17,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { INVARIANTS, type InvariantId } from './invariants.js';
 import { minimise, runScenario, ScenarioFailure, type RunOptions } from './model.js';
-import { clone, install, present, scenario, scenarioArb, tick, work, type Scenario } from './strategy.js';
+import { clone, fault, install, present, rotate, scenario, scenarioArb, tick, upgrade, work, type Scenario } from './strategy.js';
 
 /**
  * The holes outside testers reported, as the adversary prints them: kept as vectors so that each is
@@ -36,6 +36,18 @@ const REPORTED: readonly (readonly [string, Scenario])[] = [
     scenario(0, work(0, 'checkpoint', 1), present(0, 0, { earlier: [0], disclose: 'since-base' })),
   ],
   ['a licence re-encoded (issuer signatures reordered) is installed twice', scenario(0, work(0, 2), work(0, 2), install(0, 0, 1), work(0, 2), present(1, 0))],
+  [
+    'firmware installs, after the rotation it logged, a licence of the revoked issuers and replaces it before any work: an unused licence was never judged',
+    scenario(0, rotate(0, 0), install(0, 1, 0, true), install(0, 2, 0), present(1, 0)),
+  ],
+  // What the verifier's memory of the head closes (verifier.md §4): each found within seed 8's first
+  // 3,000 strategies when the stores did not keep it.
+  ['a byte of memory transfer counted and never logged, after the base: the counter at the base was not remembered', scenario(0, present(1, 0), fault(0, 'count-memory'), present(0, 0))],
+  ['a licence requiring SVN 2 installed at SVN 1, then an upgrade: the SVN before the walk\'s boot was not remembered', scenario(0, present(1, 0), install(0, 3, 0, true), upgrade(0), present(1, 0))],
+  [
+    'the rotated issuers\' licence installed under the provisioned set, and the next bundle carries an update the chip never applied: the set at the base was the last one carried',
+    scenario(0, present(1, 0), install(0, 2, 0, true), present(1, 0, { updates: 'first' })),
+  ],
 ];
 
 const RUNS = Number(process.env.HEMKIT_ADVERSARY_RUNS ?? 2000);
@@ -65,6 +77,24 @@ describe('the verifier against an operator', () => {
       scenario(1, work(0, 5), install(0, 1, 0), present(2, 0), tick(300), work(0, 3, 'checkpoint'), work(0, 1), clone(0), present(0, 0), present(2, 0)),
       // the same operator, its entries proven by a frontier (verifier.md §2)
       scenario(0, work(0, 2), present(0, 0, { proofs: 'frontier' }), work(0, 2, 'checkpoint'), present(1, 0, { proofs: 'frontier' }), tick(60), work(0, 1), present(2, 0, { proofs: 'frontier' }), present(0, 0, { proofs: 'frontier' })),
+      // The newer mechanisms across appraisals: memory transfer, an issuer rotation and a revocation,
+      // the rotated issuers' licence, a firmware upgrade and a licence that requires it.
+      scenario(
+        0,
+        work(0, { ops: 1, memory: 2 }),
+        present(0, 0),
+        rotate(0, 0),
+        install(0, 2, 7),
+        work(0, { ops: 2, memory: 3 }),
+        present(1, 0),
+        rotate(0, 1),
+        upgrade(0),
+        present(0, 0),
+        install(0, 3, 0),
+        work(0, 1, 'checkpoint', 2),
+        present(2, 0),
+        present(0, 0),
+      ),
     ]) {
       const result = runScenario(honest, OPTIONS);
       const presented = honest.steps.filter((s) => s.kind === 'present').length;

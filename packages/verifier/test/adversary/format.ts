@@ -26,6 +26,7 @@ export interface BundleParts {
   readonly licences: readonly Uint8Array[];
   /** The frontier before the first entry (verifier.md §2): the entries are then sent without receipts. */
   readonly frontier?: readonly Uint8Array[];
+  readonly issuerUpdates: readonly Uint8Array[];
 }
 
 export function encodeBundle(p: BundleParts): Uint8Array {
@@ -39,6 +40,7 @@ export function encodeBundle(p: BundleParts): Uint8Array {
       ...(p.entries.length && p.frontier ? { entries: p.entries.map((e) => ({ entry: e.entry })), frontier: [...p.frontier] } : {}),
       ...(p.entries.length && !p.frontier ? { entries: p.entries.map((e) => ({ entry: e.entry, receipt: e.receipt })) } : {}),
       ...(p.licences.length ? { licences: [...p.licences] } : {}),
+      ...(p.issuerUpdates.length ? { issuerUpdates: [...p.issuerUpdates] } : {}),
     }),
   );
 }
@@ -53,6 +55,9 @@ export interface ReportFacts {
   readonly totalOps: bigint;
   readonly workloadsRun: number;
   readonly licenceId: Uint8Array | undefined;
+  /** The memory-bytes counter (absent: 0) and the named licence's remaining memory-transfer quota. */
+  readonly memoryBytes: bigint;
+  readonly remainingMemoryQuota: bigint | undefined;
   /** The chip's live log head when it signed the report (attestation-report.md §1.1). */
   readonly latestCheckpoint: Head | undefined;
 }
@@ -66,6 +71,8 @@ export function reportFacts(bytes: Uint8Array): ReportFacts {
     totalOps: r.counters.totalOps,
     workloadsRun: r.counters.workloadsRun,
     licenceId: r.licenceState?.licenceId,
+    memoryBytes: r.counters.memoryBytes ?? 0n,
+    remainingMemoryQuota: r.licenceState?.remainingMemoryQuota,
     latestCheckpoint: r.logHead,
   };
 }

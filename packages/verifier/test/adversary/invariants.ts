@@ -9,14 +9,20 @@
  *  3. forward only: remembered counters, boot count and largest size never decrease; no remembered
  *     (size, root) is dropped or changed.
  *  4. a refusal changes nothing remembered.
- *  5. quota: in the prefix an affirmed chip is vouched for, no licence has more operations than its quota.
+ *  5. quota: in the prefix an affirmed chip is vouched for, no licence has more operations than its
+ *     quota, nor more memory transfer than its memory-transfer quota; the affirmed report's memory
+ *     counter and remaining memory-transfer quota are the ones that prefix logs.
+ *  6. minimum SVN: in that prefix, every licence that requires a firmware SVN was installed, and ran
+ *     work, while the SVN in force (its boot and firmware-updated entries) met it.
+ *  7. issuers: in that prefix, every licence was installed while the issuer set in force (its
+ *     issuers-updated entries) was the set of the issuers who signed it.
  */
 import { decode } from '@hemkit/wire/cbor';
 import { EVENT, logEntry } from '@hemkit/wire/messages';
 import type { MemoryLogStore } from '../../../module/src/index.js';
 import type { VerifierStore } from '../../src/store/index.js';
 import { rememberedHead, rememberedHeads, type Head, type ReportFacts } from './format.js';
-import { hex, type ChipIdentity } from './world.js';
+import { hex, ISSUER_SETS, type ChipIdentity, type Issuers } from './world.js';
 import { bytesEqual } from '@hemkit/wire/bytes';
 
 export const INVARIANTS = {
@@ -25,6 +31,8 @@ export const INVARIANTS = {
   3: 'what the verifier remembers only moves forward',
   4: 'a refused bundle changes nothing remembered',
   5: 'no licence affirmed beyond its quota',
+  6: 'no licence affirmed installed or used below its minimum SVN',
+  7: 'no licence affirmed installed under an issuer set that did not sign it',
 } as const;
 export type InvariantId = keyof typeof INVARIANTS;
 
@@ -102,24 +110,47 @@ interface Tally {
   readonly workloadsRun: number;
   /** Operations under each licence id (hex): each finished workload counts under the licence installed last before it. */
   readonly byLicence: ReadonlyMap<string, bigint>;
+  /** Memory bytes logged in all, and under each licence id as operations are. */
+  readonly memoryBytes: bigint;
+  readonly memoryByLicence: ReadonlyMap<string, bigint>;
+  /** Each licence installation and workload start, with the SVN and issuer set in force then. */
+  readonly installed: readonly { readonly index: number; readonly licence: string; readonly svn: number; readonly issuers: Issuers }[];
+  readonly started: readonly { readonly index: number; readonly licence: string; readonly svn: number }[];
 }
 
 function tally(log: MemoryLogStore, size: number): Tally {
   let totalOps = 0n;
   let workloadsRun = 0;
+  let memoryBytes = 0n;
   let licence: string | undefined;
+  let svn = 0;
+  let issuers: Issuers = 'provisioned';
   const byLicence = new Map<string, bigint>();
+  const memoryByLicence = new Map<string, bigint>();
+  const installed: { index: number; licence: string; svn: number; issuers: Issuers }[] = [];
+  const started: { index: number; licence: string; svn: number }[] = [];
   for (let i = 0; i < size; i++) {
     const e = logEntry.parse(decode(log.entry(i)), 'log-entry');
-    if (e.kind === EVENT.licenceInstalled) licence = hex(e.details.licenceId);
+    if (e.kind === EVENT.boot || e.kind === EVENT.firmwareUpdated) svn = e.details.svn;
+    if (e.kind === EVENT.issuersUpdated) issuers = ISSUER_SETS[e.details.issuerSetSequence]?.issuers ?? issuers;
+    if (e.kind === EVENT.licenceInstalled) {
+      licence = hex(e.details.licenceId);
+      installed.push({ index: i, licence, svn, issuers });
+    }
+    if (e.kind === EVENT.workloadStarted && licence !== undefined) started.push({ index: i, licence, svn });
     if (e.kind === EVENT.workloadFinished) {
       totalOps += e.details.ops;
       workloadsRun++;
       const key = licence ?? '(none)';
       byLicence.set(key, (byLicence.get(key) ?? 0n) + e.details.ops);
     }
+    if (e.kind === EVENT.memoryTransferred) {
+      memoryBytes += e.details.memoryBytes;
+      const key = licence ?? '(none)';
+      memoryByLicence.set(key, (memoryByLicence.get(key) ?? 0n) + e.details.memoryBytes);
+    }
   }
-  return { totalOps, workloadsRun, byLicence };
+  return { totalOps, workloadsRun, byLicence, memoryBytes, memoryByLicence, installed, started };
 }
 
 /** The log prefix the verifier vouches for once it affirmed: its remembered head, or the empty log. */
@@ -143,11 +174,11 @@ export function checkCountersCovered(
 ): void {
   const { head, history, name } = vouched(histories, chip, store);
   if (head !== undefined && history === undefined) throw new Violation(2, `${chip.name}: the verifier vouches for ${name}, a root no log ever had`);
-  const t = history === undefined ? { totalOps: 0n, workloadsRun: 0 } : tally(history.log, head!.treeSize);
-  if (t.totalOps !== report.totalOps || t.workloadsRun !== report.workloadsRun) {
+  const t = history === undefined ? { totalOps: 0n, workloadsRun: 0, memoryBytes: 0n } : tally(history.log, head!.treeSize);
+  if (t.totalOps !== report.totalOps || t.workloadsRun !== report.workloadsRun || t.memoryBytes !== report.memoryBytes) {
     throw new Violation(
       2,
-      `${chip.name}: affirmed a report of ${report.totalOps} ops in ${report.workloadsRun} workloads; the history it vouches for, ${name}, logs ${t.totalOps} ops in ${t.workloadsRun}`,
+      `${chip.name}: affirmed a report of ${report.totalOps} ops in ${report.workloadsRun} workloads moving ${report.memoryBytes} bytes; the history it vouches for, ${name}, logs ${t.totalOps} ops in ${t.workloadsRun} moving ${t.memoryBytes}`,
     );
   }
   if (history === undefined) return;
@@ -185,18 +216,54 @@ export function checkRefusalInert(chip: ChipIdentity, before: Remembered | undef
   if (!sameRemembered(before, after)) throw new Violation(4, `${chip.name}: a refused bundle changed memory from ${show(before)} to ${show(after)}`);
 }
 
-/** 5. Within the vouched-for prefix, each licence's operations are within its quota. */
-export function checkQuota(
-  histories: readonly History[],
-  chip: ChipIdentity,
-  store: VerifierStore,
-  licences: ReadonlyMap<string, { readonly name: string; readonly quota: bigint }>,
-): void {
+type Licences = ReadonlyMap<string, { readonly name: string; readonly quota: bigint; readonly memoryQuota: bigint | undefined; readonly minimumSvn: number | undefined; readonly issuers: Issuers }>;
+
+/**
+ * 5. Within the vouched-for prefix, each licence's operations and memory transfer are within its
+ * quotas, and the report's remaining memory-transfer quota is the named licence's quota less them.
+ */
+export function checkQuota(histories: readonly History[], chip: ChipIdentity, store: VerifierStore, licences: Licences, report?: ReportFacts): void {
   const { head, history, name } = vouched(histories, chip, store);
   if (history === undefined) return; // invariant 2 speaks for a root no log had
-  for (const [licence, used] of tally(history.log, head!.treeSize).byLicence) {
+  const t = tally(history.log, head!.treeSize);
+  for (const [licence, used] of t.byLicence) {
     const issued = licences.get(licence);
     const quota = issued?.quota ?? 0n;
     if (used > quota) throw new Violation(5, `${chip.name}: affirmed with ${name}, which logs ${used} ops under licence ${issued?.name ?? licence} of quota ${quota}`);
+  }
+  for (const [licence, used] of t.memoryByLicence) {
+    const issued = licences.get(licence);
+    const quota = issued === undefined ? 0n : issued.memoryQuota;
+    if (quota !== undefined && used > quota) throw new Violation(5, `${chip.name}: affirmed with ${name}, which logs ${used} bytes of memory transfer under licence ${issued?.name ?? licence} of memory-transfer quota ${quota}`);
+  }
+  const named = report?.licenceId === undefined ? undefined : hex(report.licenceId);
+  const issued = named === undefined ? undefined : licences.get(named);
+  if (report !== undefined && issued?.memoryQuota !== undefined && report.remainingMemoryQuota !== issued.memoryQuota - (t.memoryByLicence.get(named!) ?? 0n)) {
+    throw new Violation(5, `${chip.name}: affirmed a report of ${String(report.remainingMemoryQuota)} bytes remaining under ${issued.name}; ${name} logs ${t.memoryByLicence.get(named!) ?? 0n} of its ${issued.memoryQuota}`);
+  }
+}
+
+/** 6. Within the vouched-for prefix, licences that require an SVN were installed and used at it or above. */
+export function checkMinimumSvn(histories: readonly History[], chip: ChipIdentity, store: VerifierStore, licences: Licences): void {
+  const { head, history, name } = vouched(histories, chip, store);
+  if (history === undefined) return;
+  const t = tally(history.log, head!.treeSize);
+  for (const x of [...t.installed, ...t.started]) {
+    const issued = licences.get(x.licence);
+    if (issued?.minimumSvn !== undefined && x.svn < issued.minimumSvn) {
+      throw new Violation(6, `${chip.name}: affirmed with ${name}, whose entry ${x.index} ${'issuers' in x ? 'installs' : 'starts work under'} ${issued.name} (minimum SVN ${issued.minimumSvn}) at SVN ${x.svn}`);
+    }
+  }
+}
+
+/** 7. Within the vouched-for prefix, every licence was installed under the issuers who signed it. */
+export function checkIssuers(histories: readonly History[], chip: ChipIdentity, store: VerifierStore, licences: Licences): void {
+  const { head, history, name } = vouched(histories, chip, store);
+  if (history === undefined) return;
+  for (const x of tally(history.log, head!.treeSize).installed) {
+    const issued = licences.get(x.licence);
+    if (issued !== undefined && issued.issuers !== x.issuers) {
+      throw new Violation(7, `${chip.name}: affirmed with ${name}, whose entry ${x.index} installs ${issued.name}, signed by the ${issued.issuers} issuers, while the ${x.issuers} issuers were in force`);
+    }
   }
 }

@@ -30,6 +30,8 @@ import {
   checkConsistentHistory,
   checkCountersCovered,
   checkForwardOnly,
+  checkIssuers,
+  checkMinimumSvn,
   checkQuota,
   checkRefusalInert,
   nameHead,
@@ -215,7 +217,10 @@ class Sim {
             continue;
           }
           const descriptor = encode(workloadDescriptor.toCbor({ workloadId: `w${++this.workloads}` }));
-          this.command(i, `runs ${job} ops`, () => i.device.send(CMD.runWorkload, { workloadDescriptor: descriptor, precisionClass: 4, ops: BigInt(job) }));
+          const ops = BigInt(typeof job === 'number' ? job : job.ops);
+          const memory = typeof job === 'number' ? {} : { memoryBytes: BigInt(job.memory) };
+          const what = typeof job === 'number' ? `runs ${job} ops` : `runs ${job.ops} ops moving ${job.memory} bytes`;
+          this.command(i, what, () => i.device.send(CMD.runWorkload, { workloadDescriptor: descriptor, precisionClass: 4, ops, ...memory }));
         }
         return;
       }
@@ -223,8 +228,36 @@ class Sim {
         const i = this.instance(s.inst);
         const licence = i.chip.licences[s.licence % i.chip.licences.length]!;
         const bytes = licence.variants[s.variant % licence.variants.length]!;
-        this.command(i, `installs L${s.licence % i.chip.licences.length} (encoding ${s.variant % licence.variants.length})`, () => i.device.send(CMD.installLicence, { licence: bytes }));
+        const what = `installs L${s.licence % i.chip.licences.length} (encoding ${s.variant % licence.variants.length})`;
+        if (!s.lax) return this.command(i, what, () => i.device.send(CMD.installLicence, { licence: bytes }));
+        // Firmware that skips its SVN and issuer checks (licence.md §6 steps 2-5, 6a) for this one
+        // installation: it runs them against a high SVN and the licence's own issuers, then forgets both.
+        const held = i.device.state!;
+        const signers = licence.issuers === 'provisioned' ? this.world.authority : this.world.rotated;
+        i.device.state = { ...held, svn: 9, provisioning: { ...held.provisioning!, issuerKeys: signers.publicKeys, issuerThreshold: 2 } };
+        this.command(i, `${what}, its firmware skipping the SVN and issuer checks`, () => i.device.send(CMD.installLicence, { licence: bytes }));
+        i.device.state = { ...i.device.state!, svn: held.svn, provisioning: held.provisioning! };
         return;
+      }
+      case 'upgrade': {
+        const i = this.instance(s.inst);
+        return this.command(i, 'updates its firmware to SVN 2', () => i.device.send(CMD.firmwareUpdate, { manifest: this.world.upgrade }));
+      }
+      case 'rotate': {
+        const i = this.instance(s.inst);
+        const n = s.update % i.chip.updates.length;
+        return this.command(i, `applies issuer-set update U${n + 1}`, () => i.device.send(CMD.updateIssuers, { update: i.chip.updates[n]! }));
+      }
+      case 'fault': {
+        const i = this.instance(s.inst);
+        const st = i.device.state!;
+        if (s.fault === 'count-memory') {
+          i.device.state = { ...st, counters: { ...st.counters, memoryBytes: (st.counters.memoryBytes ?? 0n) + 1n } };
+          return this.log(`${i.name}'s firmware counts a byte of memory transfer it never logged`);
+        }
+        if (st.licence?.memoryQuota === undefined) return this.log(`(${i.name} has no memory-transfer quota to forget)`);
+        i.device.state = { ...st, licence: { ...st.licence, remainingMemoryQuota: st.licence.memoryQuota } };
+        return this.log(`${i.name}'s firmware forgets the memory moved under its licence`);
       }
       case 'reboot': {
         const i = this.instance(s.inst);
@@ -369,7 +402,14 @@ class Sim {
     const atKnownSize = recent.find((x) => x !== fresh && known.includes(x.facts.treeSize));
     const e = c.earlier ?? 'own';
     const below = head?.facts.treeSize ?? r.history.log.size;
-    const own = () => known.filter((n) => n < below).flatMap((n) => this.checkpointOf(r.history, n) ?? []);
+    // Signed under the attestation key of the firmware the instance runs now: a checkpoint from before
+    // a firmware update is under another key (DICE), and check 10 refuses it, so an honest operator
+    // leaves it out (the receipt from its size is enough).
+    const sameFirmware = (n: number) => {
+      const then = this.states.get(r.history)?.get(n);
+      return then === undefined || hex(then.firmwareMeasurement) === hex(r.device.state!.firmwareMeasurement);
+    };
+    const own = () => known.filter((n) => n < below && sameFirmware(n)).flatMap((n) => this.checkpointOf(r.history, n) ?? []);
     const earlier = e === 'own' ? own() : e === 'none' ? [] : e === 'known-size' ? (atKnownSize ? [atKnownSize] : []) : e.flatMap((k) => pick(k) ?? []);
     let list = [...earlier, ...(head ? [head] : [])];
     if ((c.order ?? 'ascending') === 'ascending') list = [...list].sort((a, b) => a.facts.treeSize - b.facts.treeSize);
@@ -421,6 +461,11 @@ class Sim {
     } else if (lc === 'all') chip.licences.forEach((_, n) => add(n, 0));
     else if (lc !== 'none') add(lc.licence, lc.variant);
 
+    // Issuer-set updates: honestly, those the reporting instance applied, in order (licence.md §5a).
+    const applied = chip.updates.slice(0, r.chip === chip ? (r.device.state!.issuerSetSequence ?? 0) : 0);
+    const u = c.updates ?? 'applied';
+    const issuerUpdates = u === 'applied' ? applied : u === 'none' ? [] : u === 'all' ? [...chip.updates] : u === 'first' ? chip.updates.slice(0, 1) : [...applied].reverse();
+
     let checkpointBytes = list.map((x) => x.bytes);
     switch (c.mutate) {
       case 'dup-entry':
@@ -463,6 +508,7 @@ class Sim {
       entries,
       licences,
       ...(frontier ? { frontier } : {}),
+      issuerUpdates,
     };
     const f = report.facts;
     const latest = f.latestCheckpoint ? this.nameOf(chip, f.latestCheckpoint) : 'none';
@@ -472,6 +518,7 @@ class Sim {
       `receipts ${canProve && receiptSizes.length ? `${receiptSizes.join(', ')} → ${target.treeSize} by ${prover.name}` : 'none'}`,
       `entries ${entries.length ? `${from}..${target.treeSize - 1}${withheld !== undefined ? ` without ${withheld}` : ''} by ${prover.name}` : 'none'}`,
       `licences [${licenceNames.join(', ')}]`,
+      `updates [${issuerUpdates.map((x) => `U${chip.updates.indexOf(x) + 1}`).join(', ')}]`,
       ...(c.mutate ? [c.mutate] : []),
       ...(frontier ? [`entries by a frontier of ${frontier.length}`] : []),
       ...(c.certificates === 'foreign' ? [`the certificates of ${foreign.name}`] : []),
@@ -522,7 +569,9 @@ class Sim {
       const chip = chips.find((x) => a.ueid !== undefined && hex(x.ueid) === hex(a.ueid))!;
       const report = reportFacts(b.parts.report);
       this.assert(2, () => checkCountersCovered(this.histories, chip, v.store, report, this.disclosedTo(v, chip)));
-      this.assert(5, () => checkQuota(this.histories, chip, v.store, this.world.licences));
+      this.assert(5, () => checkQuota(this.histories, chip, v.store, this.world.licences, report));
+      this.assert(6, () => checkMinimumSvn(this.histories, chip, v.store, this.world.licences));
+      this.assert(7, () => checkIssuers(this.histories, chip, v.store, this.world.licences));
     });
   }
 

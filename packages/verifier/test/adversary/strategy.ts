@@ -12,6 +12,8 @@ import fc from 'fast-check';
 import { VARIANTS } from './world.js';
 
 const VARIANT_COUNT = VARIANTS.length;
+/** Licences per chip (world.ts): L0 and L1 by the provisioned issuers, L2 by the rotated ones, L3 requiring SVN 2. */
+const LICENCE_COUNT = 4;
 
 /** How the operator composes one bundle. Every field is optional; absent means what an honest operator does. */
 export interface Compose {
@@ -58,18 +60,35 @@ export interface Compose {
    * then carrying none. Applied after the withholding and the last change to the lists.
    */
   readonly proofs?: 'receipts' | 'frontier';
+  /**
+   * Issuer-set updates (bundle field 10): 'applied' (default) those the reporting instance applied,
+   * in order; 'none'; 'all' that the issuers made for the chip, applied or not; 'first' only U1;
+   * 'reversed' the applied ones in reverse order.
+   */
+  readonly updates?: 'applied' | 'none' | 'all' | 'first' | 'reversed';
   /** A last change to the lists: duplicate or reverse. */
   readonly mutate?: 'dup-entry' | 'reverse-entries' | 'dup-checkpoint' | 'dup-receipt' | 'reverse-receipts';
   /** Hold the bundle back; a later deliver() hands it to the verifier. */
   readonly later?: boolean;
 }
 
-/** One thing an instance is asked to do: a workload of so many operations, or a checkpoint. */
-export type Job = number | 'checkpoint';
+/** One thing an instance is asked to do: a workload of so many operations (moving so many bytes of memory), or a checkpoint. */
+export type Job = number | 'checkpoint' | { readonly ops: number; readonly memory: number };
+
+/**
+ * A fault of the chip's firmware, beyond the operator (who does not control the firmware): check 14
+ * does not take the chip's word (verifier.md §5.2), so the adversary also drives firmware that skips
+ * one of its own checks. 'forget-memory': the installed licence's remaining memory-transfer quota is
+ * reset to its quota; 'count-memory': the memory-bytes counter counts a byte it never logged.
+ */
+export type Fault = 'forget-memory' | 'count-memory';
 
 export type Step =
   | { readonly kind: 'work'; readonly inst: number; readonly jobs: readonly Job[] }
-  | { readonly kind: 'install'; readonly inst: number; readonly licence: number; readonly variant: number }
+  | { readonly kind: 'install'; readonly inst: number; readonly licence: number; readonly variant: number; readonly lax?: boolean }
+  | { readonly kind: 'upgrade'; readonly inst: number }
+  | { readonly kind: 'rotate'; readonly inst: number; readonly update: number }
+  | { readonly kind: 'fault'; readonly inst: number; readonly fault: Fault }
   | { readonly kind: 'reboot'; readonly inst: number }
   | { readonly kind: 'clone'; readonly inst: number }
   | { readonly kind: 'save'; readonly inst: number }
@@ -101,7 +120,13 @@ export function renderStep(s: Step): string {
     case 'work':
       return `work(${[s.inst, ...s.jobs].map(lit).join(', ')})`;
     case 'install':
-      return `install(${s.inst}, ${s.licence}, ${s.variant})`;
+      return `install(${s.inst}, ${s.licence}, ${s.variant}${s.lax ? ', true' : ''})`;
+    case 'upgrade':
+      return `upgrade(${s.inst})`;
+    case 'rotate':
+      return `rotate(${s.inst}, ${s.update})`;
+    case 'fault':
+      return `fault(${s.inst}, '${s.fault}')`;
     case 'reboot':
     case 'clone':
     case 'save':
@@ -131,8 +156,18 @@ const step = (s: Step): Step => printable(s, () => renderStep(s));
  * the chip if no licence admits it), each 'checkpoint' a signed checkpoint, which joins the pool.
  */
 export const work = (inst: number, ...jobs: Job[]) => step({ kind: 'work', inst, jobs });
-/** Install licence `licence` of the instance's chip, in encoding `variant` (see VARIANTS). */
-export const install = (inst: number, licence: number, variant: number) => step({ kind: 'install', inst, licence, variant });
+/**
+ * Install licence `licence` of the instance's chip, in encoding `variant` (see VARIANTS); `lax`:
+ * firmware that skips its SVN and issuer checks for this installation (licence.md §6, a fault).
+ */
+export const install = (inst: number, licence: number, variant: number, lax = false) =>
+  step(lax ? { kind: 'install', inst, licence, variant, lax } : { kind: 'install', inst, licence, variant });
+/** Update the instance's firmware to SVN 2 (a manufacturer-signed manifest): a firmware-updated entry and a boot. */
+export const upgrade = (inst: number) => step({ kind: 'upgrade', inst });
+/** Send the chip's issuer-set update U`update + 1` (refused by the chip unless it is the next one). */
+export const rotate = (inst: number, update: number) => step({ kind: 'rotate', inst, update });
+/** A firmware fault on the instance (see Fault). */
+export const fault = (inst: number, kind: Fault) => step({ kind: 'fault', inst, fault: kind });
 /** Power-cycle the instance: its boot count goes up, a new attestation-key certificate, a boot entry. */
 export const reboot = (inst: number) => step({ kind: 'reboot', inst });
 /** Copy the instance's state and log into a new instance; the two diverge from here. */
@@ -193,9 +228,10 @@ const departure: fc.Arbitrary<Compose> = fc.oneof(
   {
     weight: 1,
     arbitrary: fc
-      .oneof(fc.constantFrom('all' as const, 'none' as const), fc.record({ licence: fc.nat({ max: 1 }), variant: fc.nat({ max: VARIANT_COUNT - 1 }) }))
+      .oneof(fc.constantFrom('all' as const, 'none' as const), fc.record({ licence: fc.nat({ max: LICENCE_COUNT - 1 }), variant: fc.nat({ max: VARIANT_COUNT - 1 }) }))
       .map((licences) => ({ licences })),
   },
+  { weight: 2, arbitrary: fc.constantFrom('none' as const, 'all' as const, 'first' as const, 'reversed' as const).map((updates) => ({ updates })) },
   {
     weight: 1,
     arbitrary: fc
@@ -208,11 +244,19 @@ const departure: fc.Arbitrary<Compose> = fc.oneof(
 
 const composeArb: fc.Arbitrary<Compose> = fc.array(departure, { maxLength: 2 }).map((ds) => Object.assign({}, ...ds) as Compose);
 
-const jobArb: fc.Arbitrary<Job> = fc.oneof({ weight: 3, arbitrary: fc.integer({ min: 1, max: 5 }) }, { weight: 2, arbitrary: fc.constant('checkpoint' as const) });
+const jobArb: fc.Arbitrary<Job> = fc.oneof(
+  { weight: 3, arbitrary: fc.integer({ min: 1, max: 5 }) },
+  { weight: 2, arbitrary: fc.constant('checkpoint' as const) },
+  { weight: 1, arbitrary: fc.record({ ops: fc.integer({ min: 1, max: 3 }), memory: fc.integer({ min: 1, max: 4 }) }) },
+);
 
 export const stepArb: fc.Arbitrary<Step> = fc.oneof(
   { weight: 8, arbitrary: fc.tuple(inst, fc.array(jobArb, { minLength: 1, maxLength: 4 })).map(([i, jobs]) => work(i, ...jobs)) },
-  { weight: 2, arbitrary: fc.tuple(inst, fc.nat({ max: 1 }), fc.nat({ max: VARIANT_COUNT - 1 })).map(([i, l, v]) => install(i, l, v)) },
+  { weight: 2, arbitrary: fc.tuple(inst, fc.nat({ max: LICENCE_COUNT - 1 }), fc.nat({ max: VARIANT_COUNT - 1 })).map(([i, l, v]) => install(i, l, v)) },
+  { weight: 1, arbitrary: fc.tuple(inst, fc.nat({ max: LICENCE_COUNT - 1 })).map(([i, l]) => install(i, l, 0, true)) },
+  { weight: 1, arbitrary: inst.map(upgrade) },
+  { weight: 2, arbitrary: fc.tuple(inst, fc.nat({ max: 1 })).map(([i, u]) => rotate(i, u)) },
+  { weight: 1, arbitrary: fc.tuple(inst, fc.constantFrom('forget-memory' as const, 'count-memory' as const)).map(([i, f]) => fault(i, f)) },
   { weight: 2, arbitrary: inst.map(clone) },
   { weight: 1, arbitrary: inst.map(reboot) },
   { weight: 1, arbitrary: inst.map(save) },

@@ -58,6 +58,10 @@ export function memoryOf(store: VerifierStore, ueid: Uint8Array) {
     lastAppraisedAt: m.lastAppraisedAt,
     licenceUsage: new Map(m.licenceUsage),
     activeLicence: m.activeLicence,
+    svn: m.svn,
+    issuerSet: m.issuerSet,
+    memoryBytes: m.memoryBytes,
+    licenceMemoryUsage: new Map(m.licenceMemoryUsage ?? []),
   };
 }
 

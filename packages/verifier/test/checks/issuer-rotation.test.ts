@@ -95,17 +95,56 @@ describe('check 14 (licence) after an issuer rotation', () => {
     expect(check(appraiseWith(withheld.bundle, withheld.nonce, verifierInputs()), 'licence').code).toBe('ISSUERS_UPDATE_NOT_PRESENTED');
   });
 
-  it('follows the set across appraisals: the base is after the rotation, the set in force is the last update carried', () => {
+  it('LICENCE_UNKNOWN_SIGNER: a licence of the revoked issuers installed after the rotation and replaced before any work (found by the adversary)', () => {
+    const c = rotatedChip('rot-h', { secondLicence: false });
+    const stale = c.chip.state!;
+    c.chip.state = { ...stale, provisioning: { ...stale.provisioning!, issuerKeys: authority.publicKeys, issuerThreshold: 2 } };
+    const byRevoked = authority.issueLicence({ ...c.licence2Claims, licenceId: seed('rot-h old-set licence').subarray(0, 16) }, [0, 1]);
+    c.chip.send(CMD.installLicence, { licence: byRevoked });
+    c.chip.state = { ...c.chip.state!, provisioning: stale.provisioning! };
+    const licence3 = rotated.issueLicence({ ...c.licence2Claims, licenceId: seed('rot-h licence 3').subarray(0, 16), sequenceNumber: 3 }, [0, 1]);
+    c.chip.send(CMD.installLicence, { licence: licence3 });
+    runOn(c.chip, 'under the new set', 10n ** 20n);
+    const { bundle, nonce } = collect(c.chip, { discloseFrom: 0, licences: [c.licence1, byRevoked, licence3], issuerUpdates: [c.update] });
+    expect(check(appraiseWith(bundle, nonce, verifierInputs()), 'licence')).toMatchObject({ status: 'fail', code: 'LICENCE_UNKNOWN_SIGNER', message: expect.any(String) });
+    // Withheld, the installed licence cannot be judged: the bundle must carry it.
+    const withheld = collect(c.chip, { discloseFrom: 0, licences: [c.licence1, licence3], issuerUpdates: [c.update] });
+    expect(check(appraiseWith(withheld.bundle, withheld.nonce, verifierInputs()), 'licence').code).toBe('LICENCE_NOT_PRESENTED');
+  });
+
+  it('follows the set across appraisals: the set in force at the remembered head is remembered, and must be carried', () => {
     const c = rotatedChip('rot-f');
     const inputs = verifierInputs();
     const first = collect(c.chip, { discloseFrom: 0, licences: [c.licence1, c.licence2], issuerUpdates: [c.update] });
     expect(appraiseWith(first.bundle, first.nonce, inputs).status).toBe('affirming');
+    expect(inputs.store.getChip(c.ueid)!.issuerSet).toEqual({ sequence: 1, updateHash: expect.stringMatching(/^[0-9a-f]{64}$/) });
     const known = c.chip.env.log.size;
     runOn(c.chip, 'later', 10n ** 20n);
     const second = collect(c.chip, { knownTreeSize: known, licences: [c.licence2], issuerUpdates: [c.update] });
     expect(appraiseWith(second.bundle, second.nonce, inputs).status).toBe('affirming');
-    // Judged against the anchor alone, the new set's licence is refused.
+    // Without the update the verifier remembers in force, the bundle is refused by name (it was
+    // refused before too, as the new set's licence judged against the anchor: LICENCE_UNKNOWN_SIGNER).
     const third = collect(c.chip, { knownTreeSize: known, licences: [c.licence2] });
-    expect(check(appraiseWith(third.bundle, third.nonce, inputs), 'licence').code).toBe('LICENCE_UNKNOWN_SIGNER');
+    expect(check(appraiseWith(third.bundle, third.nonce, inputs), 'licence').code).toBe('ISSUERS_UPDATE_NOT_PRESENTED');
+  });
+
+  it('ISSUERS_UPDATE_NOT_PRESENTED: a later bundle withholds the rotation the verifier saw, to have a revoked set\'s licence judged against the anchor', () => {
+    // The rotation is before the base; firmware that kept the old issuers then installs a licence the
+    // revoked set signed. Without the remembered set this bundle was affirmed: the walk applies no
+    // update, so its base set was the last one the bundle carried, here the anchor.
+    const c = rotatedChip('rot-g', { secondLicence: false });
+    const inputs = verifierInputs();
+    const first = collect(c.chip, { discloseFrom: 0, licences: [c.licence1], issuerUpdates: [c.update] });
+    expect(appraiseWith(first.bundle, first.nonce, inputs).status).toBe('affirming');
+    const known = c.chip.env.log.size;
+    const stale = c.chip.state!;
+    c.chip.state = { ...stale, provisioning: { ...stale.provisioning!, issuerKeys: authority.publicKeys, issuerThreshold: 2 } };
+    const byRevoked = authority.issueLicence({ ...c.licence2Claims, licenceId: seed('rot-g old-set licence').subarray(0, 16) }, [0, 1]);
+    c.chip.send(CMD.installLicence, { licence: byRevoked });
+    runOn(c.chip, 'under revoked issuers', 10n ** 20n);
+    const withheld = collect(c.chip, { knownTreeSize: known, licences: [byRevoked] });
+    expect(check(appraiseWith(withheld.bundle, withheld.nonce, inputs), 'licence')).toMatchObject({ status: 'fail', code: 'ISSUERS_UPDATE_NOT_PRESENTED' });
+    const carried = collect(c.chip, { knownTreeSize: known, licences: [byRevoked], issuerUpdates: [c.update] });
+    expect(check(appraiseWith(carried.bundle, carried.nonce, inputs), 'licence')).toMatchObject({ status: 'fail', code: 'LICENCE_UNKNOWN_SIGNER' });
   });
 });

@@ -12,6 +12,7 @@ import { DEFAULT_POLICY as DEFAULT_FIRMWARE_POLICY, type FirmwarePolicy } from '
 import type { InProcessChip } from '../../../module/src/in-process.js';
 import { toAppraisedChip } from '../../src/fleet.js';
 import { MemoryVerifierStore } from '../../src/store/index.js';
+import { toHex } from '@hemkit/wire/bytes';
 import { appraiseWith, authority, backend, check, manufacturedChip, provisionedChip, seed, T0, verifierInputs } from '../support/fixture.js';
 import { collect, rebuild, reportOf } from './chips.js';
 
@@ -121,6 +122,54 @@ describe('a chip that meters memory transfer', () => {
     expect(check(appraiseWith(forged, second.nonce, verifierInputs({ store, now: T0 + 20 })), 'counters-vs-log').code).toBe('COUNTERS_LOG_MISMATCH');
     const honest = collect(c.chip, { licences: [c.licenceBytes], knownTreeSize: known });
     expect(appraiseWith(honest.bundle, honest.nonce, verifierInputs({ store, now: T0 + 20 })).status).toBe('affirming');
+  });
+
+  it('COUNTERS_LOG_MISMATCH at a later appraisal: the remembered counter makes the log account exactly for its growth (verifier.md §4)', () => {
+    const c = memoryChip('memory-remembered');
+    const store = new MemoryVerifierStore();
+    const first = collect(c.chip, { licences: [c.licenceBytes], knownTreeSize: 0 });
+    expect(appraiseWith(first.bundle, first.nonce, verifierInputs({ store })).status).toBe('affirming');
+    expect(store.getChip(c.ueid)).toMatchObject({ memoryBytes: 500n, licenceMemoryUsage: new Map([[toHex(c.licenceClaims.licenceId), 500n]]) });
+    const known = c.chip.env.log.size;
+    run(c.chip, 'd', 50n);
+    const second = collect(c.chip, { licences: [c.licenceBytes], knownTreeSize: known });
+    // 50 bytes logged since the base, the counter raised by 60: within the counter's 560, so without
+    // the remembered 500 this was affirmed (the remaining memory quota re-signed to agree with it).
+    const forged = resigned(c.chip, second.bundle, (r) => ({
+      ...r,
+      counters: { ...r.counters, memoryBytes: 560n },
+      licenceState: { ...r.licenceState!, remainingMemoryQuota: 440n },
+    }));
+    expect(check(appraiseWith(forged, second.nonce, verifierInputs({ store, now: T0 + 20 })), 'counters-vs-log').code).toBe('COUNTERS_LOG_MISMATCH');
+  });
+
+  it('LICENCE_UNACCOUNTED / LICENCE_QUOTA_EXCEEDED at a later appraisal: the memory used under a licence installed before the base is remembered', () => {
+    const c = memoryChip('memory-quota-remembered');
+    const store = new MemoryVerifierStore();
+    const first = collect(c.chip, { licences: [c.licenceBytes], knownTreeSize: 0 });
+    expect(appraiseWith(first.bundle, first.nonce, verifierInputs({ store })).status).toBe('affirming');
+    const known = c.chip.env.log.size;
+    run(c.chip, 'd', 50n);
+    const second = collect(c.chip, { licences: [c.licenceBytes], knownTreeSize: known });
+    // The chip reports the quota less only the bytes since the base: 950 of 1000. Only a verifier that
+    // remembers the 500 bytes moved before the base sees that 450 remain; without it this was affirmed.
+    const forgetful = resigned(c.chip, second.bundle, (r) => ({ ...r, licenceState: { ...r.licenceState!, remainingMemoryQuota: 950n } }));
+    expect(check(appraiseWith(forgetful, second.nonce, verifierInputs({ store, now: T0 + 20 })), 'licence').code).toBe('LICENCE_UNACCOUNTED');
+    // A chip whose policy lets memory past the quota, the overrun after the base: refused by the sum.
+    const lenient: FirmwarePolicy = { ...DEFAULT_FIRMWARE_POLICY, name: 'lenient-memory', whenOverMemoryQuota: ({ memoryCost }) => ({ admit: true, charge: memoryCost }) };
+    const { chip, made } = manufacturedChip('memory-quota-overrun', { policy: lenient });
+    const licence = authority.issueLicence(
+      { licenceId: seed('memory-quota-overrun licence').subarray(0, 16), ueid: made.ueid, sequenceNumber: 1, notBefore: T0 - 60, expiry: T0 + 86_400, opsQuota: 10n ** 6n, precisionClasses: [4], memoryQuota: 1000n },
+      [0, 1],
+    );
+    chip.send(CMD.installLicence, { licence });
+    run(chip, 'within', 800n);
+    const first2 = collect(chip, { licences: [licence], knownTreeSize: 0 });
+    expect(appraiseWith(first2.bundle, first2.nonce, verifierInputs({ store })).status).toBe('affirming');
+    const known2 = chip.env.log.size;
+    run(chip, 'over', 300n);
+    const over = collect(chip, { licences: [licence], knownTreeSize: known2 });
+    expect(check(appraiseWith(over.bundle, over.nonce, verifierInputs({ store, now: T0 + 20 })), 'licence').code).toBe('LICENCE_QUOTA_EXCEEDED');
   });
 });
 

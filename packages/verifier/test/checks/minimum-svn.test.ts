@@ -76,6 +76,55 @@ describe('a licence with a minimum SVN', () => {
     expect(check(a, 'licence').message).toMatch(/installs it/);
   });
 
+  it('LICENCE_SVN_TOO_LOW before the walk\'s first boot: judged at the SVN remembered at the base (verifier.md §4)', () => {
+    // Firmware that skips step 6a installs and uses a licence requiring SVN 2 at SVN 1, then updates
+    // to SVN 2 before the next appraisal: the walk's boot hides the SVN before it, which only the
+    // verifier's memory of the base knows. Without that memory this was affirmed.
+    const { chip, made } = manufacturedChip('svn-remembered');
+    const inputs = bothImages();
+    const openings: Openings = new Map();
+    const plainClaims: LicenceClaims = { licenceId: seed('svn-remembered plain').subarray(0, 16), ueid: made.ueid, sequenceNumber: 1, notBefore: T0 - 60, expiry: T0 + 86_400, opsQuota: 10n ** 25n, precisionClasses: [4] };
+    const plain = authority.issueLicence(plainClaims, [0, 1]);
+    chip.send(CMD.installLicence, { licence: plain });
+    const nonce1 = seed('svn-remembered nonce 1').subarray(0, 16);
+    expect(appraiseWith(collectEvidence(chip, { nonce: nonce1, discloseFrom: 0, openings, licences: [plain] }), nonce1, inputs).status).toBe('affirming');
+    expect(inputs.store.getChip(made.ueid)!.svn).toBe(1);
+    const base = inputs.store.getChip(made.ueid)!.latestCheckpoint!.treeSize;
+    const claims: LicenceClaims = { ...plainClaims, licenceId: seed('svn-remembered demanding').subarray(0, 16), sequenceNumber: 2, minimumSvn: 2 };
+    const licence = authority.issueLicence(claims, [0, 1]);
+    chip.state = { ...chip.state!, svn: 2 };
+    chip.send(CMD.installLicence, { licence });
+    chip.state = { ...chip.state!, svn: 1 };
+    runOn(chip, 'train-1', 10n ** 20n, openings);
+    chip.send(CMD.firmwareUpdate, { manifest: manufacturer.signFirmwareManifest(utf8('hemkit-sim-a1'), V2, 2, T0) });
+    const nonce2 = seed('svn-remembered nonce 2').subarray(0, 16);
+    const second = collectEvidence(chip, { nonce: nonce2, discloseFrom: base, knownSizes: [base], openings, licences: [licence] });
+    const a = appraiseWith(second, nonce2, inputs);
+    expect(check(a, 'licence')).toMatchObject({ status: 'fail', code: 'LICENCE_SVN_TOO_LOW' });
+    expect(check(a, 'licence').message).toMatch(/installs it.*SVN in force was 1/);
+  });
+
+  it('an honest upgrade around a licence installation is affirmed across appraisals, and the SVN at the head remembered', () => {
+    const { chip, made } = manufacturedChip('svn-upgrade');
+    const inputs = bothImages();
+    const openings: Openings = new Map();
+    const plainClaims: LicenceClaims = { licenceId: seed('svn-upgrade plain').subarray(0, 16), ueid: made.ueid, sequenceNumber: 1, notBefore: T0 - 60, expiry: T0 + 86_400, opsQuota: 10n ** 25n, precisionClasses: [4] };
+    const plain = authority.issueLicence(plainClaims, [0, 1]);
+    chip.send(CMD.installLicence, { licence: plain });
+    runOn(chip, 'train-0', 10n ** 20n, openings);
+    const nonce1 = seed('svn-upgrade nonce 1').subarray(0, 16);
+    expect(appraiseWith(collectEvidence(chip, { nonce: nonce1, discloseFrom: 0, openings, licences: [plain] }), nonce1, inputs).status).toBe('affirming');
+    const base = inputs.store.getChip(made.ueid)!.latestCheckpoint!.treeSize;
+    chip.send(CMD.firmwareUpdate, { manifest: manufacturer.signFirmwareManifest(utf8('hemkit-sim-a1'), V2, 2, T0) });
+    const licence = authority.issueLicence({ ...plainClaims, licenceId: seed('svn-upgrade demanding').subarray(0, 16), sequenceNumber: 2, minimumSvn: 2 }, [0, 1]);
+    chip.send(CMD.installLicence, { licence });
+    runOn(chip, 'train-1', 10n ** 20n, openings);
+    const nonce2 = seed('svn-upgrade nonce 2').subarray(0, 16);
+    const a = appraiseWith(collectEvidence(chip, { nonce: nonce2, discloseFrom: base, knownSizes: [base], openings, licences: [plain, licence] }), nonce2, inputs);
+    expect(a.status).toBe('affirming');
+    expect(inputs.store.getChip(made.ueid)!.svn).toBe(2);
+  });
+
   it('LICENCE_SVN_TOO_LOW: firmware that boots back to SVN 1 and runs a workload under the licence', () => {
     const c = updatedChip('svn-downgraded');
     // Firmware that ignores FIRMWARE_SVN_DOWNGRADE: the factory image again, logged by its boot entry.

@@ -100,7 +100,43 @@ describe.each(KINDS)('$name', (kind) => {
         lastAppraisedAt: 1_800_000_100,
         licenceUsage: new Map([[licence, 99n]]),
         activeLicence: licence,
+        licenceMemoryUsage: new Map(),
       });
+    });
+
+    it('keeps the state at the head (SVN, issuer set, memory counter, memory per licence), merged forward only', async () => {
+      const [l1, l2] = ['ab'.repeat(16), 'cd'.repeat(16)];
+      const hash = '5e'.repeat(32);
+      await record(store, update(CHIP, { licenceUsage: new Map([[l1, 1n]]) }));
+      // Not known until an appraisal knows it (a chip a schema-2 store remembered).
+      expect(await store.getChip(CHIP)).not.toHaveProperty('svn');
+      expect(await store.getChip(CHIP)).not.toHaveProperty('issuerSet');
+      expect(await store.getChip(CHIP)).not.toHaveProperty('memoryBytes');
+      await record(store, update(CHIP, { svn: 2, issuerSet: { sequence: 0, updateHash: undefined }, memoryBytes: (1n << 128n) - 1n, licenceUsage: new Map([[l1, 2n], [l2, 0n]]), licenceMemoryUsage: new Map([[l1, 700n], [l2, 5n]]) }));
+      await record(store, update(CHIP, { svn: 3, issuerSet: { sequence: 4, updateHash: hash }, memoryBytes: 10n, licenceMemoryUsage: new Map([[l1, 600n]]) }));
+      // An update that does not know the SVN or issuer set leaves the remembered ones.
+      await record(store, update(CHIP, {}));
+      const seen = await store.appraise(CHIP, { checkpointSizes: [] }, (memory) => ({ result: memory }));
+      for (const state of [await store.getChip(CHIP), seen]) {
+        expect(state).toMatchObject({ svn: 3, issuerSet: { sequence: 4, updateHash: hash }, memoryBytes: (1n << 128n) - 1n, licenceMemoryUsage: new Map([[l1, 700n], [l2, 5n]]) });
+      }
+      await record(store, update(CHIP, { issuerSet: { sequence: 0, updateHash: undefined } }));
+      expect((await store.getChip(CHIP))?.issuerSet).toEqual({ sequence: 0, updateHash: undefined });
+    });
+
+    it('refuses a head state it could not record exactly: VERIFIER_STORE_INVALID_INPUT', async () => {
+      for (const bad of [
+        { svn: -1 },
+        { issuerSet: { sequence: 0, updateHash: 'aa'.repeat(32) } },
+        { issuerSet: { sequence: 2, updateHash: undefined } },
+        { issuerSet: { sequence: 2, updateHash: 'AA'.repeat(32) } },
+        { memoryBytes: 1n << 128n },
+        { licenceMemoryUsage: new Map([['xyz', 1n]]) },
+        { licenceMemoryUsage: new Map([['aa'.repeat(16), -1n]]) },
+      ]) {
+        await expectRejection(record(store, update(CHIP, bad)), 'VERIFIER_STORE_INVALID_INPUT');
+      }
+      expect(await store.getChip(CHIP)).toBeUndefined();
     });
 
     it('shows decide the latest checkpoint and the planned sizes, as of the previous appraisal', async () => {

@@ -52,6 +52,7 @@ describe.each(STORE_KINDS)('$name', (kind) => {
         lastAppraisedAt: 1_800_000_100,
         licenceUsage: new Map(),
         activeLicence: undefined,
+        licenceMemoryUsage: new Map(),
       });
       expect(memory.checkpointAt(4)).toEqual(seen);
       expect(memory.checkpointAt(5)).toBeUndefined();
@@ -332,7 +333,7 @@ describe('SqliteVerifierStore and a schema-1 file', () => {
   };
 
   it('is refused, and left exactly as it was', () => {
-    expect(SCHEMA_VERSION).toBe(2);
+    expect(SCHEMA_VERSION).toBe(3);
     const path = dir.file('v1.db');
     const db = new Database(path);
     db.pragma('journal_mode = WAL');
@@ -360,17 +361,46 @@ describe('SqliteVerifierStore and a schema-1 file', () => {
     });
   });
 
-  it('a schema-2 file is opened with its licence memory', () => {
+  it('a schema-2 file is migrated to 3: its licence memory kept, the head state not known until the next appraisal', () => {
     const path = dir.file('v2.db');
-    const first = SqliteVerifierStore.open(path);
-    record(first, update(CHIP, { licenceUsage: new Map([['aa'.repeat(16), 7n]]), activeLicence: 'aa'.repeat(16) }));
-    first.close();
+    const made = SqliteVerifierStore.open(path);
+    record(made, update(CHIP, { licenceUsage: new Map([['aa'.repeat(16), 7n]]), activeLicence: 'aa'.repeat(16) }));
+    made.close();
+    // Back to schema 2 as a version-2 verifier wrote it: without the columns version 3 added.
+    const db = new Database(path);
+    for (const column of ['issuer_update', 'issuer_sequence', 'svn', 'memory_bytes']) db.exec(`ALTER TABLE chips DROP COLUMN ${column}`);
+    db.exec('ALTER TABLE licences DROP COLUMN memory_used');
+    db.pragma('user_version = 2');
+    db.close();
     const again = SqliteVerifierStore.open(path);
     try {
-      expect(again.getChip(CHIP)).toMatchObject({ licenceUsage: new Map([['aa'.repeat(16), 7n]]), activeLicence: 'aa'.repeat(16) });
+      const memory = again.getChip(CHIP)!;
+      expect(memory).toMatchObject({ licenceUsage: new Map([['aa'.repeat(16), 7n]]), activeLicence: 'aa'.repeat(16), licenceMemoryUsage: new Map() });
+      expect(memory.svn).toBeUndefined();
+      expect(memory.issuerSet).toBeUndefined();
+      expect(memory.memoryBytes).toBeUndefined();
+      record(again, update(CHIP, { svn: 1, issuerSet: { sequence: 0, updateHash: undefined }, memoryBytes: 9n, licenceMemoryUsage: new Map([['aa'.repeat(16), 9n]]) }));
+      expect(again.getChip(CHIP)).toMatchObject({ svn: 1, issuerSet: { sequence: 0, updateHash: undefined }, memoryBytes: 9n, licenceMemoryUsage: new Map([['aa'.repeat(16), 9n]]) });
     } finally {
       again.close();
     }
-    look(path, (d) => expect(d.pragma('user_version', { simple: true })).toBe(2));
+    look(path, (d) => expect(d.pragma('user_version', { simple: true })).toBe(3));
+  });
+
+  it('a corrupt head state is VERIFIER_STORE_CORRUPT, not a memory', () => {
+    const path = dir.file('v3.db');
+    const s = SqliteVerifierStore.open(path);
+    record(s, update(CHIP, { issuerSet: { sequence: 0, updateHash: undefined } }));
+    s.close();
+    const db = new Database(path);
+    db.pragma('ignore_check_constraints = ON');
+    db.prepare('UPDATE chips SET issuer_sequence = 3, issuer_update = ?').run(new Uint8Array(5));
+    db.close();
+    const again = SqliteVerifierStore.open(path);
+    try {
+      expectCode(() => again.getChip(CHIP), 'VERIFIER_STORE_CORRUPT');
+    } finally {
+      again.close();
+    }
   });
 });

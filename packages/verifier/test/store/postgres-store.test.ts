@@ -46,6 +46,29 @@ describe.skipIf(!pgUp)('PostgresVerifierStore', () => {
     await again.close();
   });
 
+  it('migrates a version-1 database to 2: its memory kept, the head state not known until the next appraisal', async () => {
+    expect(POSTGRES_SCHEMA_VERSION).toBe(2);
+    const first = await PostgresVerifierStore.open(db.url);
+    await first.appraise(CHIP, { checkpointSizes: [] }, () => ({ result: 0, update: update(CHIP, { totalOps: 5n, licenceUsage: new Map([['aa'.repeat(16), 3n]]) }) }));
+    await first.close();
+    // Back to version 1, as a version-1 verifier left it.
+    await sql('ALTER TABLE chips DROP COLUMN svn, DROP COLUMN issuer_update, DROP COLUMN issuer_sequence, DROP COLUMN memory_bytes');
+    await sql('ALTER TABLE licences DROP COLUMN memory_used');
+    await sql('UPDATE hemkit_schema SET version = 1');
+    const again = await PostgresVerifierStore.open(db.url);
+    try {
+      expect(await sql('SELECT version FROM hemkit_schema')).toEqual([{ version: 2 }]);
+      const state = await again.getChip(CHIP);
+      expect(state).toMatchObject({ totalOps: 5n, licenceUsage: new Map([['aa'.repeat(16), 3n]]), licenceMemoryUsage: new Map() });
+      expect(state).not.toHaveProperty('svn');
+      expect(state).not.toHaveProperty('memoryBytes');
+      await again.appraise(CHIP, { checkpointSizes: [] }, () => ({ result: 0, update: update(CHIP, { svn: 2, memoryBytes: 7n, issuerSet: { sequence: 1, updateHash: '01'.repeat(32) } }) }));
+      expect(await again.getChip(CHIP)).toMatchObject({ svn: 2, memoryBytes: 7n, issuerSet: { sequence: 1, updateHash: '01'.repeat(32) } });
+    } finally {
+      await again.close();
+    }
+  });
+
   it('refuses a database of a newer schema with VERIFIER_STORE_SCHEMA_UNSUPPORTED and leaves it as it is', async () => {
     await sql('CREATE TABLE hemkit_schema (id int PRIMARY KEY, version int NOT NULL)');
     await sql('INSERT INTO hemkit_schema VALUES (1, $1)', [POSTGRES_SCHEMA_VERSION + 1]);

@@ -23,6 +23,11 @@ const copyMemory = (m: ChipMemory): ChipMemory => {
     checkpointAt: (treeSize: number) => checkpoints.find((c) => c.treeSize === treeSize),
     licenceUsage: new Map(m.licenceUsage),
     activeLicence: m.activeLicence,
+    // The state at the remembered head (verifier.md §4), where the store knows it.
+    ...(m.svn !== undefined ? { svn: m.svn } : {}),
+    ...(m.issuerSet !== undefined ? { issuerSet: { ...m.issuerSet } } : {}),
+    ...(m.memoryBytes !== undefined ? { memoryBytes: m.memoryBytes } : {}),
+    licenceMemoryUsage: new Map(m.licenceMemoryUsage ?? []),
   };
 };
 
