@@ -1,6 +1,6 @@
 """A small CDDL (RFC 8610) reader for the subset specs/cddl/hemkit.cddl declares in its header:
 rules, groups, maps, arrays, occurrences, type choices, ranges, .size, .cbor, #6.n tags, the
-prelude and the cut. Two uses:
+prelude, the cut and group choices (`//`, RFC 8610 §2.2.2). Two uses:
 
 - match(rule, value): does a decoded item match a rule, as a CDDL tool would judge it (the
   `matchesRule` of specs/test-vectors.md §2.5; .cbor decodes and judges the embedded item);
@@ -17,6 +17,7 @@ TOKEN = re.compile(r"""
   | (?P<ctl>\.(?:size|cbor|bits|regexp|lt|le|gt|ge|eq|ne|default))\b
   | (?P<range>\.\.\.?)
   | (?P<arrow>=>)
+  | (?P<gchoice>//)
   | (?P<num>-?\d+)
   | (?P<str>"[^"]*")
   | (?P<name>[A-Za-z_$@][A-Za-z0-9_$@.\-]*)
@@ -52,7 +53,8 @@ def tokenize(text):
 
 # Nodes: ("choice", [types]), ("value", v), ("ref", name), ("map", group), ("array", group),
 # ("range", lo, hi, inclusive), ("ctl", op, base, arg), ("tag", n, type), ("group", entries)
-# entry: dict(occ=(min, max), key=type|None, cut=bool, type=type)  (type may be ("groupref", name))
+# entry: dict(occ=(min, max), key=type|None, cut=bool, type=type)  (type may be ("groupref", name),
+# or ("gchoice", [entries, entries, ...]) for a group choice: the group `a // b` is one such entry)
 
 INF = float("inf")
 
@@ -89,7 +91,8 @@ class Parser:
                 self.take("(")
                 g = self.group(")")
                 self.take(")")
-                if len(g) == 1 and g[0]["key"] is None and g[0]["occ"] == (1, 1) and g[0]["type"][0] != "groupref":
+                if len(g) == 1 and g[0]["key"] is None and g[0]["occ"] == (1, 1) \
+                        and g[0]["type"][0] not in ("groupref", "gchoice"):
                     # a parenthesised type, not a group
                     self.i = save
                     return self.type()
@@ -146,6 +149,27 @@ class Parser:
             return ("tag", v, t)
         raise SyntaxError(f"CDDL: unexpected {k} {v}")
 
+    def inline_group(self):
+        """`( group )` as a group entry (RFC 8610 §2.2.2), as a one-alternative gchoice; None when
+        the parentheses hold a type (a key, a type choice or a single unkeyed type)."""
+        if self.peek() != "(":
+            return None
+        save = self.i
+        try:
+            self.take("(")
+            g = self.group(")")
+            self.take(")")
+        except (SyntaxError, IndexError):
+            self.i = save
+            return None
+        single_type = len(g) == 1 and g[0]["key"] is None and g[0]["occ"] == (1, 1) \
+            and g[0]["type"][0] != "gchoice"
+        if single_type or self.peek() in ("^", "=>", "/", "..", "...", "ctl"):
+            self.i = save
+            return None
+        return g[0]["type"] if len(g) == 1 and g[0]["type"][0] == "gchoice" and g[0]["occ"] == (1, 1) \
+            else ("gchoice", [g])
+
     def occurrence(self):
         k = self.peek()
         if k == "?":
@@ -167,9 +191,26 @@ class Parser:
         return (1, 1)
 
     def group(self, close):
+        """A group: its entries, or one gchoice entry when it has alternatives (RFC 8610 §2.2.2:
+        `//` binds looser than `,`, so each alternative is a whole sequence of entries)."""
+        alts = [self.group_entries(close)]
+        while self.peek() == "//":
+            self.take("//")
+            alts.append(self.group_entries(close))
+        if len(alts) == 1:
+            return alts[0]
+        return [dict(occ=(1, 1), key=None, cut=False, type=("gchoice", alts))]
+
+    def group_entries(self, close):
         entries = []
-        while self.peek() != close:
+        while self.peek() not in (close, "//"):
             occ = self.occurrence()
+            inline = self.inline_group()
+            if inline is not None:
+                entries.append(dict(occ=occ, key=None, cut=False, type=inline))
+                if self.peek() == ",":
+                    self.take(",")
+                continue
             # "name: type" (a member name in an array) -> the name is a label only
             if self.peek() == "name" and self.peek(1) == ":":
                 self.i += 2
@@ -211,20 +252,25 @@ class Schema:
         for name, node in list(self.rules.items()):
             self.rules[name] = self._fix(node)
 
+    def _fix_entries(self, entries):
+        out = []
+        for e in entries:
+            e = dict(e)
+            if e["key"] is None and e["type"][0] == "ref" and self._is_group(e["type"][1]):
+                e["type"] = ("groupref", e["type"][1])
+            else:
+                e["type"] = self._fix(e["type"])
+            if e["key"] is not None:
+                e["key"] = self._fix(e["key"])
+            out.append(e)
+        return out
+
     def _fix(self, node):
         k = node[0]
         if k in ("map", "array", "group"):
-            out = []
-            for e in node[1]:
-                e = dict(e)
-                if e["key"] is None and e["type"][0] == "ref" and self._is_group(e["type"][1]):
-                    e["type"] = ("groupref", e["type"][1])
-                else:
-                    e["type"] = self._fix(e["type"])
-                if e["key"] is not None:
-                    e["key"] = self._fix(e["key"])
-                out.append(e)
-            return (k, out)
+            return (k, self._fix_entries(node[1]))
+        if k == "gchoice":
+            return ("gchoice", [self._fix_entries(alt) for alt in node[1]])
         if k == "choice":
             return ("choice", [self._fix(a) for a in node[1]])
         if k == "tag":
@@ -243,15 +289,33 @@ class Schema:
             node = self.rules[name] if name in self.rules else PRELUDE[name]
         return node
 
-    def members(self, group):
-        """Flatten group references into a list of map/array entries."""
-        out = []
+    def variants(self, group):
+        """Every way to read a group as a flat list of map/array entries: group references
+        inlined, each group choice one variant per alternative, an optional (`?`) group one
+        variant without it (RFC 8610 §2.2.2; a group is all or nothing)."""
+        out = [[]]
         for e in group:
-            if e["type"][0] == "groupref":
-                out.extend(self.members(self.rules[e["type"][1]][1]))
+            t = e["type"]
+            if t[0] == "groupref":
+                inner = self.variants(self.rules[t[1]][1])
+            elif t[0] == "gchoice":
+                inner = [v for alt in t[1] for v in self.variants(alt)]
             else:
-                out.append(e)
+                out = [o + [e] for o in out]
+                continue
+            if e["occ"] == (0, 1):
+                inner = [[]] + inner
+            elif e["occ"] != (1, 1):
+                raise ValueError("a repeated group is not supported")
+            out = [o + i for o in out for i in inner]
         return out
+
+    def members(self, group):
+        """The one flat list of entries of a group without choices."""
+        vs = self.variants(group)
+        if len(vs) != 1:
+            raise ValueError("a group with choices has no single list of members")
+        return vs[0]
 
     def literal(self, node):
         """The single value a type stands for, or a sentinel when it is not a literal."""
@@ -317,9 +381,9 @@ class Schema:
                 return False
             return isinstance(v, Tag) and v.number == n and self.match(inner, v.content)
         if k == "array":
-            return isinstance(v, list) and self._match_array(self.members(node[1]), v, 0, 0)
+            return isinstance(v, list) and any(self._match_array(m, v, 0, 0) for m in self.variants(node[1]))
         if k == "map":
-            return isinstance(v, dict) and self._match_map(self.members(node[1]), v)
+            return isinstance(v, dict) and any(self._match_map(m, v) for m in self.variants(node[1]))
         if k == "group":
             raise ValueError("a group used as a type")
         raise ValueError(f"node {k}")

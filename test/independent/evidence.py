@@ -326,6 +326,8 @@ class Appraisal:
         if not self.entries:
             return "not-applicable"
         hs, hr = self.head
+        if 11 in self.bundle:
+            return self._frontier(self.bundle[11], hs, hr)
         for entry, d in self.entries:
             try:
                 s, proof = self._receipt(d[2], -1)
@@ -345,6 +347,21 @@ class Appraisal:
                 cose.verify_sign1(s, self.ak_key, detached=root)
             except (Fail, CoseError, merkle.MerkleError) as e:
                 raise Fail("ENTRY_NOT_INCLUDED", getattr(e, "code", ""))
+
+    def _frontier(self, frontier, hs, hr):
+        """verifier.md §5 check 11, the frontier form (§2; merkle.md §9): indices s, s + 1, ... without
+        a gap, the last the head's size - 1, and the root from the frontier and the entries' leaf
+        hashes the head's root. Every failure is ENTRY_NOT_INCLUDED."""
+        s = self.entries[0][0][1]
+        for i, (entry, _) in enumerate(self.entries):
+            if entry[1] != s + i:
+                raise Fail("ENTRY_NOT_INCLUDED", f"entry {i} at index {entry[1]}, not {s + i}")
+        if s + len(self.entries) != hs:
+            raise Fail("ENTRY_NOT_INCLUDED", "the entries do not end at the head")
+        try:
+            merkle.root_from_frontier(s, frontier, [merkle.leaf_hash(d[1]) for _, d in self.entries], hr)
+        except merkle.MerkleError as e:
+            raise Fail("ENTRY_NOT_INCLUDED", e.code)
 
     # ------------------------------------------------------------------ check 12
     def openings(self):
@@ -376,10 +393,13 @@ class Appraisal:
         base_runs = m["workloadsRun"] if m else 0
         c = self.rc[COUNTERS]
         head_mem = c.get(6, 0)
-        base_mem = 0 if m is None else None  # known for the empty log, or from a carried checkpoint
-        for cp in self.accepted_checkpoints:
-            if cp[TREESIZE] == base:
-                base_mem = cp[COUNTERS].get(6, 0)
+        # the counter at the base: zero for a new chip, else remembered (verifier.md §4); only when
+        # it is not known (a migrated store) from a carried checkpoint of the base's size
+        base_mem = 0 if m is None else int(m["memoryBytes"]) if m.get("memoryBytes") is not None else None
+        if base_mem is None:
+            for cp in self.accepted_checkpoints:
+                if cp[TREESIZE] == base:
+                    base_mem = cp[COUNTERS].get(6, 0)
         if hs == base:
             # verifier.md §5 note 13: at the base's size the counters (and the memory bytes when
             # known) must not have moved, even forward; then the check is not applicable
@@ -472,9 +492,19 @@ class Appraisal:
             s = cose.decode_sign(data)
             lics.append((s, cbor.decode(s.payload, allowed_tags=()), hashlib.sha256(s.payload).digest()))
         walk = self.covered
-        # the set in force at the base (verifier.md §5 note 14)
+        # the set in force at the base (verifier.md §5 note 14): the anchor from the empty log, else
+        # the remembered one, which the chain must reach; only when not known, the walk's evidence
         updates = [e[5][23] for e in walk if e[4] == 15]
-        if updates:
+        known_set = m.get("issuerSet") if self.memory is not None else None
+        if self.base_size > 0 and known_set is not None:
+            want = (known_set["seq"], known_set["hash"])
+            pos = next((i for i, st in enumerate(chain)
+                        if (st["seq"], st["hash"].hex() if st["hash"] else None) == want), None)
+            if pos is None:
+                raise Fail("ISSUERS_UPDATE_NOT_PRESENTED", "the remembered set")
+        elif self.base_size == 0:
+            pos = 0
+        elif updates:
             pos = next((i for i, st in enumerate(chain) if st["seq"] == updates[0]), len(chain)) - 1
         else:
             pos = 0 if self.base_size == 0 else len(chain) - 1
@@ -484,9 +514,17 @@ class Appraisal:
         installed = {}  # lid hex -> (hash, set index, svn at installation)
         ever = set(remembered)
         active = m.get("activeLicence")
-        svn = None if any(e[4] in (1, 9) for e in walk) else self.rc[SVN]
-        if svn is None and self.base_size == 0:
-            svn = None  # the walk begins with the provisioning boot
+        boots = any(e[4] in (1, 9) for e in walk)
+        known_svn = m.get("svn") if self.memory is not None else None
+        if self.base_size > 0 and known_svn is not None:
+            # verifier.md §5.2: the remembered SVN; without a boot the report's caps it
+            svn = known_svn if boots else min(known_svn, self.rc[SVN])
+        else:
+            svn = None if boots else self.rc[SVN]  # from entry 0 the walk begins with the provisioning boot
+        base_pos = pos
+        remembered_mem = {k: int(v) for k, v in (m.get("memoryUsage") or {}).items()} if self.memory is not None else {}
+        mem_usage = dict(remembered_mem)
+        mem_known = set(remembered_mem) if self.memory is not None else None  # None: every licence known
         used = []
         classes = {}
         judged = {}
@@ -506,7 +544,7 @@ class Appraisal:
             else:
                 s, c, h = found[0]
                 err = None
-                for st in reversed(chain[:pos + 1]):
+                for st in reversed(chain[:base_pos + 1]):
                     try:
                         self._k_of_n(s, st)
                         err = None
@@ -543,12 +581,22 @@ class Appraisal:
                 ever.add(lid)
                 installed[lid] = (det[2], pos, svn)
                 usage.setdefault(lid, 0)
+                mem_usage.setdefault(lid, 0)
+                if mem_known is not None:
+                    mem_known.add(lid)
                 for s, c, h in lics:
                     if h == det[2]:
                         min_svn(c)
                 active = lid
             elif k in (6, 7, 13, 14, 16):
                 if k == 16:
+                    # judged, then its memory-transfer quota, remembered plus new (note 14 fault order)
+                    if active is not None:
+                        c = judge(active)
+                        mem_usage[active] = mem_usage.get(active, 0) + det[25]
+                        if -72028 in c and (mem_known is None or active in mem_known) \
+                                and mem_usage[active] > c[-72028]:
+                            raise Fail("LICENCE_QUOTA_EXCEEDED", "memory transfer")
                     continue
                 if active is None:
                     raise Fail("LICENCE_UNACCOUNTED", "no licence admits work")
@@ -570,6 +618,13 @@ class Appraisal:
                     window(c, det[22])
                     min_svn(c)
                     usage[active] = usage.get(active, 0) + sum(det[20].values())
+        self.head_state = {"svn": min(svn, self.rc[SVN]) if svn is not None else self.rc[SVN],
+                           "issuerSet": ({"seq": chain[pos]["seq"], "hash": chain[pos]["hash"].hex()
+                                          if chain[pos]["hash"] else None}
+                                         if self.base_size == 0 or known_set is not None or updates else None),
+                           "memoryBytes": self.rc[COUNTERS].get(6, 0),
+                           "memoryUsage": {k: v for k, v in mem_usage.items()
+                                           if mem_known is None or k in mem_known}}
         named = self.rc.get(-72003)
         if named is None and not installed and not used:
             self.licence_memory = (usage, active)
@@ -588,6 +643,14 @@ class Appraisal:
                 raise Fail("LICENCE_QUOTA_EXCEEDED", "remaining above the quota")
             if named[2] != c[-72018] - usage.get(lid, 0):
                 raise Fail("LICENCE_UNACCOUNTED", "remaining quota")
+            # the remaining memory-transfer quota (verifier.md §5 note 14)
+            if (5 in named) != (-72028 in c):
+                raise Fail("LICENCE_UNACCOUNTED", "remaining memory quota present exactly with a quota")
+            if 5 in named:
+                if named[5] > c[-72028]:
+                    raise Fail("LICENCE_QUOTA_EXCEEDED", "remaining memory above the quota")
+                if (mem_known is None or lid in mem_known) and named[5] != c[-72028] - mem_usage.get(lid, 0):
+                    raise Fail("LICENCE_UNACCOUNTED", "remaining memory quota")
             if self.rc[LOCK] == 0:
                 if lid != active:
                     raise Fail("LICENCE_UNACCOUNTED", "unlocked under another licence")

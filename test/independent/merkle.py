@@ -156,3 +156,30 @@ def verify_subtree_inclusion(i, start, end, h, proof, subtree_hash):
     if not start <= i < end:
         raise MerkleError("MERKLE_INDEX_OUT_OF_RANGE")
     verify_inclusion(i - start, end - start, h, proof, subtree_hash)
+
+
+def root_from_frontier(s, frontier, leaves, expected=None):
+    """merkle.md §9, root from a frontier: start s, the frontier F(s), the leaf hashes h(s) .. h(n-1)."""
+    _size(s)
+    _size(s + len(leaves))
+    for h in list(frontier) + list(leaves):
+        _hash(h)
+    if len(frontier) != bin(s).count("1"):
+        raise MerkleError("MERKLE_PROOF_WRONG_LENGTH")
+    stack = list(frontier)
+    for i, h in enumerate(leaves, start=s):
+        stack.append(h)
+        size = i + 1
+        while size % 2 == 0:  # one completed perfect subtree per trailing zero bit of i + 1
+            r, l = stack.pop(), stack.pop()
+            stack.append(node(l, r))
+            size //= 2
+    if not stack:
+        root = _h(b"")
+    else:
+        root = stack[-1]
+        for e in reversed(stack[:-1]):
+            root = node(e, root)
+    if expected is not None and root != expected:
+        raise MerkleError("MERKLE_ROOT_MISMATCH")
+    return root

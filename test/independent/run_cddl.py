@@ -28,8 +28,6 @@ def _lex_checks(text):
     for ctl in re.findall(r"(?<![A-Za-z0-9_-])\.([a-z]+)", body):
         if ctl not in SUPPORTED_CONTROLS:
             raise Fault("CDDL_UNSUPPORTED_FEATURE", f".{ctl}")
-    if "//" in body:
-        raise Fault("CDDL_UNSUPPORTED_FEATURE", "group choices")
     if re.search(r"(?<![0-9A-Za-z_.-])0[0-9]", body):
         raise Fault("CDDL_SYNTAX", "leading zero")
     for hexlit in re.findall(r"h'([^']*)'", body):
@@ -91,12 +89,19 @@ def parse(text):
     return s, names
 
 
+def _map_members_have_keys(entries):
+    for e in entries:
+        if e["key"] is None and e["type"][0] == "gchoice":  # each alternative is a group of members
+            for alt in e["type"][1]:
+                _map_members_have_keys(alt)
+        elif e["key"] is None and e["type"][0] != "groupref":
+            raise Fault("CDDL_SYNTAX", "map member without a key")
+
+
 def _members_have_keys(s, node):
     if isinstance(node, tuple):
         if node[0] == "map":
-            for e in node[1]:
-                if e["key"] is None and e["type"][0] != "groupref":
-                    raise Fault("CDDL_SYNTAX", "map member without a key")
+            _map_members_have_keys(node[1])
         for x in node[1:]:
             if isinstance(x, list):
                 for e in x:

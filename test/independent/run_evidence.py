@@ -7,7 +7,8 @@ Dependent files are appraised in order against one memory (verifier.md §4), kep
 import evidence
 import run_messages
 
-FILES = ["evidence/evidence-honest.json", "evidence/evidence-attacks.json", "evidence/evidence-checks.json"]
+FILES = ["evidence/evidence-honest.json", "evidence/evidence-attacks.json", "evidence/evidence-checks.json",
+         "evidence/evidence-memory.json"]
 FORMATS = {"hemkit-evidence/v1"}
 NOT_COMPARED = {"checks": 0}
 
@@ -40,6 +41,18 @@ def _memory_update(ctx, a, out):
             m["checkpoints"].append({"treeSize": size, "rootHash": root.hex(), "issuedAt": iat, "totalOps": str(ops)})
             sizes.add(size)
     m["lastAppraisedAt"] = ctx_now = a.now
+    # the state at the remembered head (verifier.md §4): SVN and issuer set replaced, the memory
+    # counter and the memory used per licence merged as maxima; an issuer set not known stays so
+    hs = getattr(a, "head_state", None)
+    if hs is not None:
+        m["svn"] = hs["svn"]
+        if hs["issuerSet"] is not None:
+            m["issuerSet"] = hs["issuerSet"]
+        m["memoryBytes"] = max(m.get("memoryBytes", 0), hs["memoryBytes"])
+        usage = m.get("memoryUsage", {})
+        for k, v in hs["memoryUsage"].items():
+            usage[k] = max(usage.get(k, 0), v)
+        m["memoryUsage"] = usage
     if hasattr(a, "licence_memory"):
         usage, active = a.licence_memory
         m["licenceUsage"] = {k: str(v) for k, v in usage.items()}

@@ -7,6 +7,11 @@ from cddl import INF, _NOT_LITERAL
 
 MAX53 = 2 ** 53 - 1
 
+# encoding.md §13 layer 5 (group choices): a map of one form of a group choice that carries a key its
+# counterpart in the other form lists is a mixed form, MESSAGE_INVALID_FIELD, not an unknown field
+# (verifier.md §2: an entry with a receipt in a bundle with a frontier)
+COUNTERPART = {"frontier-entry": "disclosed-entry"}
+
 
 class MessageError(Exception):
     def __init__(self, code, path, detail=""):
@@ -63,8 +68,11 @@ class Validator:
         return False
 
     def value(self, node, v, path):
+        mixed = None
         while node[0] == "ref":
             name = node[1]
+            if name in COUNTERPART and mixed is None:
+                mixed = {self.s.literal(e["key"]) for e in self.s.members(self.s.resolve(("ref", COUNTERPART[name]))[1])}
             if self.special(name, v, path):
                 return
             if name == "uint":
@@ -76,7 +84,9 @@ class Validator:
             node = self.s.rules[name]
         k = node[0]
         if k == "map":
-            return self.map(self.s.members(node[1]), v, path)
+            variants = self.s.variants(node[1])
+            entries = variants[0] if len(variants) == 1 else self.alternative(variants, v, path)
+            return self.map(entries, v, path, mixed=mixed)
         if k == "array":
             return self.array(self.s.members(node[1]), v, path)
         if k == "choice" and any(self._is_map(a) for a in node[1]):
@@ -99,7 +109,22 @@ class Validator:
     def _is_map(self, node):
         return self.s.resolve(node)[0] == "map"
 
-    def map(self, entries, v, path, skip_missing=False, override=None):
+    def alternative(self, variants, v, path):
+        """encoding.md §13 layer 5: a map with a group choice is checked against the one alternative
+        its keys select, before any entry is examined: the first alternative that lists every
+        present key of those the alternatives do not all list (bundle.frontier present: the frontier
+        form; absent: the receipts form)."""
+        if not isinstance(v, dict):
+            self.fail("MESSAGE_INVALID_FIELD", path, "not a map")
+        listed = [{self.s.literal(e["key"]) for e in var} for var in variants]
+        deciding = set.union(*listed) - set.intersection(*listed)
+        present = {k for k in v if k in deciding}
+        for var, keys in zip(variants, listed):
+            if present <= keys:
+                return var
+        return variants[-1]
+
+    def map(self, entries, v, path, skip_missing=False, override=None, mixed=None):
         if not isinstance(v, dict):
             self.fail("MESSAGE_INVALID_FIELD", path, "not a map")
         table = any(self.s.literal(e["key"]) is _NOT_LITERAL for e in entries)
@@ -109,6 +134,8 @@ class Validator:
                 if self.s.match(e["key"], key):
                     break
             else:
+                if mixed and key in mixed:
+                    self.fail("MESSAGE_INVALID_FIELD", path + [key], "a key of the other form: forms mixed")
                 # a key outside a table's key type is an invalid value; a key a record does not
                 # list is an unknown field (encoding.md §13 layer 5)
                 self.fail("MESSAGE_INVALID_FIELD" if table else "MESSAGE_UNKNOWN_FIELD", path + [key])
