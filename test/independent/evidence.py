@@ -587,6 +587,8 @@ class Appraisal:
                 for s, c, h in lics:
                     if h == det[2]:
                         min_svn(c)
+                # judged at its installation, used or not (verifier.md §5 note 14, fault order)
+                judge(lid)
                 active = lid
             elif k in (6, 7, 13, 14, 16):
                 if k == 16:
