@@ -245,7 +245,7 @@ class Appraisal:
             raise Fail("CONSISTENCY_PROOF_MISSING", f"{size1}->{head_size}")
         s, p = found[0]
         try:
-            new_root = _consistency_root(size1, head_size, root1, p[2])
+            new_root = merkle.consistency_root(size1, head_size, root1, p[2])
             if new_root != head_root:
                 raise Fail("LOG_INCONSISTENT", "root")
             cose.verify_sign1(s, self.ak_key, detached=new_root)
@@ -758,42 +758,6 @@ def _counts_more(c, r):
 
 def _commit(label, salt, data):
     return hashlib.sha256(label + b"\x00" + salt + data).digest()
-
-
-def _consistency_root(m, n, r1, proof):
-    """merkle.md §4 step 6, returning the second root (receipts.md §5)."""
-    merkle._size(m)
-    merkle._size(n)
-    for h in proof:
-        merkle._hash(h)
-    if m > n:
-        raise merkle.MerkleError("MERKLE_SIZE_DECREASED")
-    inner = ((m - 1) ^ (n - 1)).bit_length()
-    border = bin((m - 1) >> inner).count("1")
-    pow2 = m & (m - 1) == 0
-    if len(proof) != (inner - merkle._tz(m)) + border + (0 if pow2 else 1):
-        raise merkle.MerkleError("MERKLE_PROOF_WRONG_LENGTH")
-    p = ([r1] if pow2 else []) + list(proof)
-    fn, sn = m - 1, n - 1
-    while fn % 2 == 1:
-        fn //= 2
-        sn //= 2
-    fr = sr = p[0]
-    for c in p[1:]:
-        if fn % 2 == 1 or fn == sn:
-            fr = merkle.node(c, fr)
-            sr = merkle.node(c, sr)
-            if fn % 2 == 0:
-                while fn % 2 == 0 and fn != 0:
-                    fn //= 2
-                    sn //= 2
-        else:
-            sr = merkle.node(sr, c)
-        fn //= 2
-        sn //= 2
-    if fr != r1:
-        raise merkle.MerkleError("MERKLE_ROOT_MISMATCH")
-    return sr
 
 
 TV = {  # attestation-result.md §3.1

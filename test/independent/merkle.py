@@ -109,6 +109,19 @@ def verify_consistency(m, n, r1, r2, proof):
         if r1 != r2:
             raise MerkleError("MERKLE_ROOT_MISMATCH")
         return
+    if consistency_root(m, n, r1, proof) != r2:
+        raise MerkleError("MERKLE_ROOT_MISMATCH")
+
+
+def consistency_root(m, n, r1, proof):
+    """merkle.md §4 step 6 for 0 < m < n: the second root the proof leads to from the first, whose
+    own recomputation must give r1 (also what receipts.md §5 needs)."""
+    _size(m)
+    _size(n)
+    for c in proof:
+        _hash(c)
+    if m > n:
+        raise MerkleError("MERKLE_SIZE_DECREASED")
     inner = ((m - 1) ^ (n - 1)).bit_length()
     border = bin((m - 1) >> inner).count("1")
     pow2 = m & (m - 1) == 0
@@ -133,8 +146,9 @@ def verify_consistency(m, n, r1, r2, proof):
             sr = node(sr, c)
         fn //= 2
         sn //= 2
-    if fr != r1 or sr != r2:
+    if fr != r1:
         raise MerkleError("MERKLE_ROOT_MISMATCH")
+    return sr
 
 
 def verify_subtree_inclusion(i, start, end, h, proof, subtree_hash):
