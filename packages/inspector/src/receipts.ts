@@ -12,7 +12,7 @@ import { decode } from '@hemkit/wire/cbor';
 import { decodeSign1 } from '@hemkit/wire/cose';
 import { getBackend } from '@hemkit/wire/crypto';
 import { isHemkitError } from '@hemkit/wire/errors';
-import { createMerkleHasher, foldFrontier, rootFromConsistencyProof, rootFromFrontier, rootFromInclusionProof, type MerkleHasher } from '@hemkit/wire/merkle';
+import { createMerkleHasher, foldFrontier, frontierSubtreeSizes, rootFromConsistencyProof, rootFromFrontier, rootFromInclusionProof, type MerkleHasher } from '@hemkit/wire/merkle';
 import { attestationReportClaims, checkpointClaims, evidenceBundle, HEADER_VDP, logEntry, peekClaims, VDP_CONSISTENCY, VDP_INCLUSION } from '@hemkit/wire/messages';
 
 export interface WalkStep {
@@ -113,9 +113,7 @@ export function walkFrontier(bundleBytes: Uint8Array): FrontierWalk | undefined 
   const backend = getBackend('noble');
   const hasher = createMerkleHasher((d) => backend.sha256(d));
   const start = entryIndexOf(bundle.entries[0]!.entry) ?? 0;
-  // The subtrees are the set bits of start, largest first.
-  const sizes: number[] = [];
-  for (let bit = 2 ** 52; bit >= 1; bit /= 2) if (Math.floor(start / bit) % 2 === 1) sizes.push(bit);
+  const sizes = frontierSubtreeSizes(start);
   let from = 0;
   const frontier = bundle.frontier.map((h, i) => {
     const size = sizes[i] ?? 0;

@@ -41,7 +41,6 @@ export function toHex(bytes: Uint8Array): string {
   return utf8StrictDecoder.decode(digits); // hex digits are ASCII, which UTF-8 reads as itself
 }
 
-
 /**
  * The bytes that `text` spells in hex (either case; ASCII whitespace between digits is ignored).
  * Throws a RangeError on an odd number of digits or a character that is not a hex digit.

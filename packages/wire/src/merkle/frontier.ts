@@ -10,11 +10,20 @@ import { HemkitError } from '../errors.js';
 import type { MerkleHasher } from './hash.js';
 import { half, isOdd, requireHashes, requireTreeSize } from './inputs.js';
 
-/** popcount(s), exact over every safe integer (merkle.md §2: no 32-bit operators). */
+/**
+ * The sizes of the perfect subtrees a frontier of `size` leaves stands for, largest (leftmost) first:
+ * one power of two per set bit of `size`, exact over every safe integer (merkle.md §2: no 32-bit
+ * operators). Their number is the frontier's length.
+ */
+export function frontierSubtreeSizes(size: number): number[] {
+  const sizes: number[] = [];
+  for (let x = size, bit = 1; x > 0; x = half(x), bit *= 2) if (isOdd(x)) sizes.push(bit);
+  return sizes.reverse();
+}
+
+/** popcount(s): the number of hashes in the frontier of a tree of s leaves. */
 export function frontierLength(size: number): number {
-  let count = 0;
-  for (let x = size; x > 0; x = half(x)) if (isOdd(x)) count++;
-  return count;
+  return frontierSubtreeSizes(size).length;
 }
 
 /**

@@ -4,4 +4,4 @@ export { rememberingHasher } from './remembering.js';
 export { rootFromConsistencyProof, verifyConsistency } from './consistency.js';
 export { isValidSubtree, rootFromSubtreeInclusionProof, verifySubtreeInclusion } from './subtree.js';
 export { consistencyProof, inclusionProof, merkleRoot } from './tree.js';
-export { foldFrontier, frontierFromInclusionProof, frontierLength, rootFromFrontier } from './frontier.js';
+export { foldFrontier, frontierFromInclusionProof, frontierLength, frontierSubtreeSizes, rootFromFrontier } from './frontier.js';

@@ -4,7 +4,7 @@
  * gives MTH(D[0:n]); and each wrong input is refused with its code or leads to another root.
  */
 import { describe, expect, it } from 'vitest';
-import { foldFrontier, frontierFromInclusionProof, frontierLength, inclusionProof, merkleRoot, rootFromFrontier } from '../../src/merkle/index.js';
+import { foldFrontier, frontierFromInclusionProof, frontierLength, frontierSubtreeSizes, inclusionProof, merkleRoot, rootFromFrontier } from '../../src/merkle/index.js';
 import { expectCode, fakeHashes, HASHERS } from './support.js';
 
 const MAX = 70;
@@ -72,4 +72,15 @@ it('counts set bits exactly above 2^32', () => {
   expect(frontierLength(0)).toBe(0);
   expect(frontierLength(2 ** 52 + 2 ** 40 + 3)).toBe(4);
   expect(frontierLength(2 ** 53 - 1)).toBe(53);
+});
+
+it('names the subtrees a frontier stands for, largest first, exactly above 2^32', () => {
+  expect(frontierSubtreeSizes(0)).toEqual([]);
+  expect(frontierSubtreeSizes(13)).toEqual([8, 4, 1]);
+  expect(frontierSubtreeSizes(2 ** 52 + 2 ** 40 + 3)).toEqual([2 ** 52, 2 ** 40, 2, 1]);
+  for (let s = 0; s <= 70; s++) {
+    const sizes = frontierSubtreeSizes(s);
+    expect(sizes.reduce((a, b) => a + b, 0)).toBe(s);
+    expect(sizes.every((x, i) => i === 0 || x < sizes[i - 1]!)).toBe(true);
+  }
 });
