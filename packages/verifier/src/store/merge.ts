@@ -91,13 +91,20 @@ export function checkUpdate(ueid: Uint8Array, update: ChipUpdate): void {
   });
 }
 
-/** The provisioned set is sequence 0 with no update; every update has a sequence above 0 and a SHA-256 hash. */
 function checkIssuerSet(set: RememberedIssuerSet): void {
   checkCount('update.issuerSet.sequence', set.sequence);
-  const hash = set.updateHash;
-  if (set.sequence === 0 ? hash !== undefined : hash === undefined || !/^[0-9a-f]{64}$/.test(hash)) {
-    invalid(`"update.issuerSet" expected sequence 0 without an update hash, or a sequence above 0 with a 64-digit lowercase hex hash; got ${set.sequence} and ${String(hash)}`);
+  if (!isIssuerSet(set.sequence, set.updateHash)) {
+    invalid(`"update.issuerSet" expected sequence 0 without an update hash, or a sequence above 0 with a 64-digit lowercase hex hash; got ${set.sequence} and ${String(set.updateHash)}`);
   }
+}
+
+/**
+ * The rule of a remembered issuer set, for an update and for what a store reads back: the
+ * provisioned set is sequence 0 with no update; every update has a sequence above 0 and a SHA-256
+ * hash (lowercase hex).
+ */
+export function isIssuerSet(sequence: number, updateHash: string | undefined): boolean {
+  return sequence === 0 ? updateHash === undefined : updateHash !== undefined && /^[0-9a-f]{64}$/.test(updateHash);
 }
 
 const max = <N extends number | bigint>(a: N, b: N): N => (a > b ? a : b);

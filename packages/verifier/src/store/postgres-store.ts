@@ -22,7 +22,7 @@ import { HemkitError } from '@hemkit/wire/errors';
 import { fromHex, toHex } from '@hemkit/wire/bytes';
 import type { AppraisalPlan, AsyncDecide, AsyncVerifierStore, ChallengeRequest, ChipState, RememberedChip, StoredChallenge } from './async-types.js';
 import { chipState, plannedLedger } from './async-adapter.js';
-import { checkNonce, checkUeid, checkUpdate, MAX_COUNTER, mergeCounters, mergeHead, mergeLicenceMemoryUsage, mergeLicenceUsage } from './merge.js';
+import { checkNonce, checkUeid, checkUpdate, isIssuerSet, MAX_COUNTER, mergeCounters, mergeHead, mergeLicenceMemoryUsage, mergeLicenceUsage } from './merge.js';
 import { checkChallenge, checkPlannedChallenge } from './service-records.js';
 import type { ChipMemory, ChipUpdate, RememberedIssuerSet, SeenCheckpoint } from './types.js';
 
@@ -631,12 +631,8 @@ function readBytes(value: unknown, what: string): Uint8Array {
 
 function readIssuerSet(sequence: unknown, update: unknown): RememberedIssuerSet {
   const n = readCount(sequence, 'chips.issuer_sequence');
-  if (n === 0) {
-    if (update !== null) corrupt('chips.issuer_update', update);
-    return { sequence: 0, updateHash: undefined };
-  }
-  const hash = readHexText(update, 'chips.issuer_update');
-  if (hash.length !== 64) corrupt('chips.issuer_update', update);
+  const hash = update === null ? undefined : readHexText(update, 'chips.issuer_update');
+  if (!isIssuerSet(n, hash)) corrupt('chips.issuer_update', update);
   return { sequence: n, updateHash: hash };
 }
 

@@ -12,7 +12,7 @@
  */
 import type Database from 'better-sqlite3';
 import { HemkitError } from '@hemkit/wire/errors';
-import { checkNonce, checkUeid, checkUpdate, MAX_COUNTER, mergeCounters, mergeHead, mergeLicenceMemoryUsage, mergeLicenceUsage } from './merge.js';
+import { checkNonce, checkUeid, checkUpdate, isIssuerSet, MAX_COUNTER, mergeCounters, mergeHead, mergeLicenceMemoryUsage, mergeLicenceUsage } from './merge.js';
 import type { ChipMemory, ChipUpdate, RememberedIssuerSet, SeenCheckpoint, VerifierStore } from './types.js';
 import type { ChallengeRequest, RememberedChip, StoredChallenge } from './async-types.js';
 import { checkChallenge, type ServiceRecords } from './service-records.js';
@@ -485,12 +485,9 @@ function readHex(value: unknown, what: string): string {
 
 function readIssuerSet(sequence: unknown, update: unknown): RememberedIssuerSet {
   const n = readCount(sequence, 'chips.issuer_sequence');
-  if (n === 0) {
-    if (update !== null) corrupt('chips.issuer_update', update);
-    return { sequence: 0, updateHash: undefined };
-  }
-  if (!(update instanceof Uint8Array) || update.length !== 32) corrupt('chips.issuer_update', update);
-  return { sequence: n, updateHash: readHex(update, 'chips.issuer_update') };
+  const hash = update === null ? undefined : readHex(update, 'chips.issuer_update');
+  if (!isIssuerSet(n, hash)) corrupt('chips.issuer_update', update);
+  return { sequence: n, updateHash: hash };
 }
 
 function readCheckpoint(row: CheckpointRow): SeenCheckpoint {
