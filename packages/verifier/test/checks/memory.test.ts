@@ -29,6 +29,18 @@ function memoryChip(name: string, memoryQuota: bigint | undefined = 1000n) {
   return c;
 }
 
+/** A chip whose firmware policy lets memory transfer run past its licence's quota, and that licence installed. */
+function lenientMemoryChip(name: string, memoryQuota: bigint) {
+  const lenient: FirmwarePolicy = { ...DEFAULT_FIRMWARE_POLICY, name: 'lenient-memory', whenOverMemoryQuota: ({ memoryCost }) => ({ admit: true, charge: memoryCost }) };
+  const { chip, made } = manufacturedChip(name, { policy: lenient });
+  const licence = authority.issueLicence(
+    { licenceId: seed(`${name} licence`).subarray(0, 16), ueid: made.ueid, sequenceNumber: 1, notBefore: T0 - 60, expiry: T0 + 86_400, opsQuota: 10n ** 6n, precisionClasses: [4], memoryQuota },
+    [0, 1],
+  );
+  chip.send(CMD.installLicence, { licence });
+  return { chip, licence };
+}
+
 /** The bundle with its report replaced by `change` of its claims, signed with the chip's own attestation key. */
 function resigned(chip: InProcessChip, bundle: Uint8Array, change: (r: AttestationReportClaims) => AttestationReportClaims): Uint8Array {
   const report = signClaims(attestationReportClaims, change(reportOf(bundle)), attestationKey(chip.state!, chip.env), backend);
@@ -96,13 +108,7 @@ describe('a chip that meters memory transfer', () => {
   });
 
   it('LICENCE_QUOTA_EXCEEDED: a chip whose policy ran more memory than its licence grants, under the default rules', () => {
-    const lenient: FirmwarePolicy = { ...DEFAULT_FIRMWARE_POLICY, name: 'lenient-memory', whenOverMemoryQuota: ({ memoryCost }) => ({ admit: true, charge: memoryCost }) };
-    const { chip, made } = manufacturedChip('memory-lenient', { policy: lenient });
-    const licence = authority.issueLicence(
-      { licenceId: seed('memory-lenient licence').subarray(0, 16), ueid: made.ueid, sequenceNumber: 1, notBefore: T0 - 60, expiry: T0 + 86_400, opsQuota: 10n ** 6n, precisionClasses: [4], memoryQuota: 100n },
-      [0, 1],
-    );
-    chip.send(CMD.installLicence, { licence });
+    const { chip, licence } = lenientMemoryChip('memory-lenient', 100n);
     run(chip, 'over', 150n);
     const { bundle, nonce } = collect(chip, { licences: [licence], knownTreeSize: 0 });
     expect(check(appraiseWith(bundle, nonce, verifierInputs()), 'licence').code).toBe('LICENCE_QUOTA_EXCEEDED');
@@ -156,13 +162,7 @@ describe('a chip that meters memory transfer', () => {
     const forgetful = resigned(c.chip, second.bundle, (r) => ({ ...r, licenceState: { ...r.licenceState!, remainingMemoryQuota: 950n } }));
     expect(check(appraiseWith(forgetful, second.nonce, verifierInputs({ store, now: T0 + 20 })), 'licence').code).toBe('LICENCE_UNACCOUNTED');
     // A chip whose policy lets memory past the quota, the overrun after the base: refused by the sum.
-    const lenient: FirmwarePolicy = { ...DEFAULT_FIRMWARE_POLICY, name: 'lenient-memory', whenOverMemoryQuota: ({ memoryCost }) => ({ admit: true, charge: memoryCost }) };
-    const { chip, made } = manufacturedChip('memory-quota-overrun', { policy: lenient });
-    const licence = authority.issueLicence(
-      { licenceId: seed('memory-quota-overrun licence').subarray(0, 16), ueid: made.ueid, sequenceNumber: 1, notBefore: T0 - 60, expiry: T0 + 86_400, opsQuota: 10n ** 6n, precisionClasses: [4], memoryQuota: 1000n },
-      [0, 1],
-    );
-    chip.send(CMD.installLicence, { licence });
+    const { chip, licence } = lenientMemoryChip('memory-quota-overrun', 1000n);
     run(chip, 'within', 800n);
     const first2 = collect(chip, { licences: [licence], knownTreeSize: 0 });
     expect(appraiseWith(first2.bundle, first2.nonce, verifierInputs({ store })).status).toBe('affirming');
