@@ -157,8 +157,12 @@ SELECT (SELECT count(*) FROM licence_rows) + (SELECT count(*) FROM checkpoint_ro
 
 /**
  * READ_CHIP and WRITE_CHIP as named prepared statements, made once per connection: PostgreSQL then
- * parses and plans them once, not at every appraisal (that halved its CPU per appraisal). An
- * EXECUTE is a statement like another, so each appraisal stays two simple queries, two round trips.
+ * parses them once, not at every appraisal (that halved its CPU per appraisal), and, with the
+ * sessions' plan_cache_mode forced to generic (PostgresVerifierStore.open), plans them once too.
+ * Left to choose, the server kept re-planning both at every execution (a custom plan looks cheaper
+ * than the generic one for these CTEs): a perf profile of its backends under `npm run load` put a
+ * third of their CPU in the planner. Every lookup is by primary key, so the generic plan is the plan.
+ * An EXECUTE is a statement like another, so each appraisal stays two simple queries, two round trips.
  */
 const PREPARE_APPRAISAL = `
 PREPARE hemkit_read_chip (bytea, bigint[], bytea, bigint, bytea, bigint) AS ${READ_CHIP};
@@ -229,8 +233,10 @@ export class PostgresVerifierStore implements AsyncVerifierStore {
       idle_in_transaction_session_timeout: 30_000,
       ...config,
     };
-    const pool = new pg.Pool(poolConfig);
-    const challengePool = new pg.Pool({ ...poolConfig, max: Math.max(1, Math.ceil((options.poolSize ?? 10) / 4)), options: `${config.options ?? ''} -c synchronous_commit=off`.trim() });
+    // Generic plans for the prepared statements: see PREPARE_APPRAISAL.
+    const sessionOptions = `${config.options ?? ''} -c plan_cache_mode=force_generic_plan`.trim();
+    const pool = new pg.Pool({ ...poolConfig, options: sessionOptions });
+    const challengePool = new pg.Pool({ ...poolConfig, max: Math.max(1, Math.ceil((options.poolSize ?? 10) / 4)), options: `${sessionOptions} -c synchronous_commit=off` });
     for (const p of [pool, challengePool]) {
       // An idle client whose server went away emits an error on the pool; without a listener that would
       // end the process. The next query on it fails and is reported as VERIFIER_STORE_FAILED.
