@@ -187,6 +187,14 @@ function honestHistory(): Sequence {
   f.run('train-2', 10n ** 23n);
   const fSecond = f.evidence({ knownTreeSize: fSize, proofs: 'frontier' });
   s.add('frontier-second-appraisal', `An hour later, in the frontier form: a consistency receipt from the remembered size ${fSize}, the frontier of those ${fSize} entries, and the entries after them`, fSecond.bundle, fSecond.nonce, T0 + 3620, { status: 'affirming' });
+  // Without the consistency receipt: the frontier starts at the remembered size, so it is the link
+  // from the base to the head (verifier.md §5, check 10; decisions.md §8, amended).
+  const fSize2 = f.log.size;
+  f.clock.advance(3600);
+  f.run('train-3', 10n ** 23n);
+  const fThird = f.evidence({ knownTreeSize: fSize2, proofs: 'frontier' });
+  const { consistencyReceipts: _fReceipts, ...fThirdParts } = evidenceBundle.parse(decode(fThird.bundle), 'b');
+  s.add('frontier-links-base', `An hour later, in the frontier form without a consistency receipt: the frontier of the remembered ${fSize2} entries folds to the remembered root and, extended by the entries after them, to the head's; no signature but the report's`, encode(evidenceBundle.toCbor(fThirdParts)), fThird.nonce, T0 + 7220, { status: 'affirming' });
   return s;
 }
 
@@ -286,6 +294,11 @@ function attacks(): Sequence {
   const cloneCheckpoint = clone.send(CMD.checkpoint, {}).checkpoint;
   const sharedCheckpointBundle = encode(evidenceBundle.toCbor({ ...ownBaseParts, checkpoints: [cloneCheckpoint] }));
   s.add('fork-with-own-base', 'A clone that diverged at a remembered size grows past the remembered head and proves consistency only from the shared older size', sharedCheckpointBundle, ownBaseNonce, T0 + 45, { status: 'contraindicated', failing: { 'log-consistency': 'LOG_INCONSISTENT' } });
+  // The same clone in the frontier form, from the remembered size and without a receipt: its frontier
+  // is its own log's at that size, which folds to another root than the one remembered.
+  const frontierForkNonce = key('frontier fork nonce').subarray(0, 16);
+  const { consistencyReceipts: _forkReceipts, ...frontierFork } = evidenceBundle.parse(decode(collectEvidence(clone, { nonce: frontierForkNonce, knownTreeSize: remembered, licences: [a.licence], proofs: 'frontier' })), 'b');
+  s.add('frontier-link-forked', 'The clone, past the remembered head, in the frontier form from the remembered size with no consistency receipt: the frontier it carries is the link, and folds to its own root at that size, not the remembered one', encode(evidenceBundle.toCbor(frontierFork)), frontierForkNonce, T0 + 46, { status: 'contraindicated', failing: { 'log-consistency': 'LOG_INCONSISTENT' } });
   const lateNonce = key('old bundle nonce').subarray(0, 16);
   const stale = first.bundle;
   s.add('stale-bundle', 'The first bundle again with a fresh nonce expected: wrong nonce, and its counters are below what was seen', stale, lateNonce, T0 + 50, {
@@ -338,6 +351,14 @@ function attacks(): Sequence {
   e.run('second-grant', 10n ** 24n);
   const twice = e.evidence({ licences: [e.licence, again] });
   s.add('licence-reinstalled', 'One licence id installed twice: its quota would count twice', twice.bundle, twice.nonce, T0 + 90, { status: 'contraindicated', failing: { licence: 'LICENCE_REINSTALLED' } });
+  // The honest chip's own frontier from the remembered size, one hash short: no link, and no inclusion.
+  // Last, so that the victim's further work changes no earlier vector.
+  const affirmedLast = a.log.size;
+  a.run('train-1', 10n ** 22n);
+  const shortNonce = key('short frontier nonce').subarray(0, 16);
+  const { consistencyReceipts: _shortReceipts, ...shortParts } = evidenceBundle.parse(decode(collectEvidence(a.c, { nonce: shortNonce, knownTreeSize: affirmedLast, openings: a.openings, licences: [a.licence], proofs: 'frontier' })), 'b');
+  if (!shortParts.frontier?.length) throw new Error('frontier-link-wrong-length: expected a frontier');
+  s.add('frontier-link-wrong-length', `The honest chip in the frontier form from the remembered size, no consistency receipt, its frontier one hash short of popcount(${affirmedLast}): the link fails (check 10), and the checks that need the anchored head do not run`, encode(evidenceBundle.toCbor({ ...shortParts, frontier: shortParts.frontier.slice(1) })), shortNonce, T0 + 140, { status: 'contraindicated', failing: { 'log-consistency': 'LOG_INCONSISTENT' } });
   return s;
 }
 

@@ -241,6 +241,14 @@ class Appraisal:
     # ------------------------------------------------------------------ check 10
     def _consistency_to_head(self, size1, root1, head_size, head_root):
         found = [(s, p) for s, p in self.consistency if p[0] == size1 and p[1] == head_size]
+        if not self.consistency and 11 in self.bundle and self.entries and self.entries[0][0][1] == size1:
+            # verifier.md §5 note 10: the bundle carries no consistency receipt, and the frontier's
+            # first entry is at size1, so the frontier is the link: folded (no leaf hashes) it must give root1.
+            try:
+                merkle.root_from_frontier(size1, self.bundle[11], [], root1)
+            except merkle.MerkleError as e:
+                raise Fail("LOG_INCONSISTENT", "frontier link: " + e.code)
+            return
         if not found:
             raise Fail("CONSISTENCY_PROOF_MISSING", f"{size1}->{head_size}")
         s, p = found[0]

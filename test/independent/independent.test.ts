@@ -24,7 +24,7 @@ const MINIMUM: Record<string, number> = {
   cose: 139,
   merkle: 86,
   messages: 611,
-  evidence: 91,
+  evidence: 94,
   crypto: 22,
   framing: 16,
   state: 36,

@@ -137,7 +137,7 @@ export const ERROR_REGISTRY = {
   LOG_FORK: 'two checkpoints of one size with different roots',
   LOG_TRUNCATED: "the report's log head is smaller than a checkpoint remembered or carried",
   LOG_INCONSISTENT: "a consistency receipt for the needed pair of sizes does not lead from the earlier root to the report's log head",
-  CONSISTENCY_PROOF_MISSING: "no consistency receipt links a remembered or carried checkpoint to the report's log head",
+  CONSISTENCY_PROOF_MISSING: "neither a consistency receipt nor the bundle's frontier links a remembered or carried checkpoint to the report's log head",
   ENTRY_NOT_INCLUDED: "a disclosed entry's inclusion receipt does not prove it in the report's log head",
   OPENING_MISMATCH: 'an opening does not open the commitment of its entry',
   LOG_COVERAGE_INCOMPLETE: "the entries between the remembered head (or the empty log) and the report's log head are not all disclosed",

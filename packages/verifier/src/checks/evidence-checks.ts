@@ -289,10 +289,29 @@ export function checkLogConsistency(a: Attested, memory: ChipMemory | undefined,
     issuedAt: r.issuedAt,
   };
   const receipts = (a.decoded.bundle.consistencyReceipts ?? []).map((bytes) => ({ bytes, sizes: consistencyReceiptSizes(bytes) }));
+  // The frontier form's start: its frontier is the log at that size, and check 11 extends it to the
+  // head. It is a link only in a bundle without consistency receipts: where receipts are carried they
+  // decide, so that a receipt altered to name another pair is never left unread (the mutation test).
+  const frontier = receipts.length === 0 ? a.decoded.bundle.frontier : undefined;
+  const frontierStart = frontier === undefined ? undefined : a.decoded.entries[0]?.entry.index;
   const proveToHead = (from: { treeSize: number; rootHash: Uint8Array }, what: string): void => {
     const forPair = receipts.filter((x) => x.sizes.treeSize1 === from.treeSize && x.sizes.treeSize2 === head.treeSize);
+    if (frontier !== undefined && frontierStart === from.treeSize) {
+      // No receipt at all, and the frontier starts at this size: it is the link (verifier.md §5
+      // note 10, merkle.md §9). Folded, it must give this size's root; check 11 requires the same
+      // frontier, extended by the entries' leaf hashes, to give the head's root. Both hold only if the
+      // head's first `from.treeSize` leaves are the ones this root commits to.
+      let root: Uint8Array | undefined;
+      try {
+        root = rootFromFrontier(inputs.hasher, from.treeSize, frontier, []);
+      } catch (err) {
+        if (!(err instanceof HemkitError)) throw err;
+      }
+      if (root !== undefined && bytesEqual(root, from.rootHash)) return;
+      fail('LOG_INCONSISTENT', `the bundle's frontier of ${from.treeSize} entries does not give the root of ${what} (${short(from.rootHash)}): the log was rewritten, or the frontier is not the log's`);
+    }
     if (forPair.length === 0) {
-      fail('CONSISTENCY_PROOF_MISSING', `no consistency receipt leads from ${what} (size ${from.treeSize}) to the report's log head (size ${head.treeSize})`);
+      fail('CONSISTENCY_PROOF_MISSING', `no consistency receipt, and no frontier, leads from ${what} (size ${from.treeSize}) to the report's log head (size ${head.treeSize})`);
     }
     for (const { bytes } of forPair) {
       try {

@@ -77,6 +77,8 @@ describe('the verifier against an operator', () => {
       scenario(1, work(0, 5), install(0, 1, 0), present(2, 0), tick(300), work(0, 3, 'checkpoint'), work(0, 1), clone(0), present(0, 0), present(2, 0)),
       // the same operator, its entries proven by a frontier (verifier.md §2)
       scenario(0, work(0, 2), present(0, 0, { proofs: 'frontier' }), work(0, 2, 'checkpoint'), present(1, 0, { proofs: 'frontier' }), tick(60), work(0, 1), present(2, 0, { proofs: 'frontier' }), present(0, 0, { proofs: 'frontier' })),
+      // and without consistency receipts: the frontier from the remembered size is the link (verifier.md §5 note 10)
+      scenario(0, work(0, 2), present(0, 0, { proofs: 'frontier', receipts: 'none' }), work(0, 2, 'checkpoint'), present(1, 0, { proofs: 'frontier', receipts: 'none' }), tick(60), work(0, 1), present(2, 0, { proofs: 'frontier', receipts: 'none' })),
       // The newer mechanisms across appraisals: memory transfer, an issuer rotation and a revocation,
       // the rotated issuers' licence, a firmware upgrade and a licence that requires it.
       scenario(
