@@ -158,7 +158,6 @@ export async function buildService(options: ServiceOptions): Promise<FastifyInst
     const signed = resultForm(request, options.verifierKey !== undefined);
     if (!Buffer.isBuffer(request.body)) throw new ServiceProblem('SERVICE_UNSUPPORTED_MEDIA_TYPE', 415, `send the evidence bundle as ${EVIDENCE_TYPES.join(' or ')}`);
     const bytes = new Uint8Array(request.body.buffer, request.body.byteOffset, request.body.byteLength);
-    mustBeBundle(bytes);
     const nonce = fromHex(request.params.nonce);
     const now = options.clock();
     const started = process.hrtime.bigint();
@@ -171,6 +170,9 @@ export async function buildService(options: ServiceOptions): Promise<FastifyInst
       store: options.store,
       now,
       challenge: { nonce, accept: challengeKnown },
+      // A body that is not a bundle at all is refused (422) before the challenge is read. The bundle's
+      // own decoding is the encoding check's first step, so it is repeated only when that check fails.
+      encodingFailed: () => mustBeBundle(bytes),
       backend: options.backend,
       hasher,
       chainCache,

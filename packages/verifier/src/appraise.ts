@@ -148,6 +148,13 @@ export type AsyncAppraisalInputs = Omit<AppraisalInputs, 'store'> & {
    * refuse the evidence; nothing is then recorded and the error passes through.
    */
   readonly challenge?: { readonly nonce: Uint8Array; readonly accept: (found: StoredChallenge | undefined) => void };
+  /**
+   * Sees the error of an encoding check that failed, before anything else is done (the challenge is
+   * not read), and throws to refuse the evidence: a service refuses a body that is not an evidence
+   * bundle at all without an appraisal, and this way decodes the bundle once rather than first on its
+   * own. Nothing is recorded and the error passes through; when it returns, the appraisal goes on.
+   */
+  readonly encodingFailed?: (error: HemkitError) => void;
 };
 
 /**
@@ -166,6 +173,7 @@ export async function appraiseAsync(bytes: Uint8Array, inputs: AsyncAppraisalInp
   }
   const challenge = inputs.challenge;
   if (decoded instanceof HemkitError) {
+    inputs.encodingFailed?.(decoded);
     // No chip to appraise, so no transaction: the challenge is read on its own.
     let expected = inputs;
     if (challenge !== undefined) {

@@ -168,6 +168,51 @@ describe.each(KINDS)('evidence against a challenge, $name store', (kind) => {
   });
 });
 
+describe('evidence that fails the encoding check, through encodingFailed', () => {
+  const backend = getBackend('node');
+  const f = JSON.parse(readFileSync(join(DIR, files[0]!), 'utf8')) as EvidenceFile;
+  const inputs = {
+    trust: parseTrustAnchors(f.trust),
+    reference: parseReferenceValues(f.reference),
+    policy: parsePolicy(f.policy),
+    backend,
+    hasher: createMerkleHasher((d: Uint8Array) => backend.sha256(d)),
+    now: 1_800_000_000,
+  };
+  const notABundle = new Uint8Array([0xa0]);
+  const nonce = new Uint8Array(16).fill(7);
+
+  it('sees the encoding error before the challenge is read, and refuses the evidence by throwing', async () => {
+    const store = asAsyncStore(new MemoryVerifierStore());
+    const reads: string[] = [];
+    const watched: AsyncVerifierStore = { ...store, getChallenge: (...a) => (reads.push('challenge'), store.getChallenge(...a)), appraise: (...a) => (reads.push('appraise'), store.appraise(...a)) };
+    const refused = new Error('not a bundle');
+    const seen: string[] = [];
+    const accept = () => reads.push('accept');
+    const encodingFailed = (e: { code: string }) => {
+      seen.push(e.code);
+      throw refused;
+    };
+    await expect(appraiseAsync(notABundle, { ...inputs, store: watched, challenge: { nonce, accept }, encodingFailed })).rejects.toBe(refused);
+    expect(seen).toEqual(['MESSAGE_MISSING_FIELD']);
+    expect(reads).toEqual([]);
+  });
+
+  it('goes on to the contraindicated result when encodingFailed returns, and is not called for a bundle that decodes', async () => {
+    const store = asAsyncStore(new MemoryVerifierStore());
+    await store.issueChallenge({ nonce, ueid: undefined, issuedAt: inputs.now, expiresAt: inputs.now + 60 });
+    const seen: string[] = [];
+    const a = await appraiseAsync(notABundle, { ...inputs, store, challenge: { nonce, accept: () => {} }, encodingFailed: (e) => void seen.push(e.code) });
+    expect(seen).toEqual(['MESSAGE_MISSING_FIELD']);
+    expect(a.status).toBe('contraindicated');
+    expect(a.checks[0]).toMatchObject({ id: 'encoding', status: 'fail', code: 'MESSAGE_MISSING_FIELD' });
+    const v = f.vectors.find((x) => x.expected.status === 'affirming' && x.memory === undefined && x.trust === undefined && x.reference === undefined)!;
+    const b = await appraiseAsync(bytes(v.bundle), { ...inputs, now: v.now, store, ...(v.nonce === null ? {} : { expectedNonce: bytes(v.nonce) }), encodingFailed: () => void seen.push('called') });
+    expect(b.checks[0]).toMatchObject({ id: 'encoding', status: 'pass' });
+    expect(seen).toEqual(['MESSAGE_MISSING_FIELD']);
+  });
+});
+
 /** The memory a vector states, recorded through an appraisal that affirms it. */
 async function remember(store: AsyncVerifierStore, memory: MemoryJson): Promise<void> {
   const ueid = bytes(memory.ueid);
