@@ -9,6 +9,7 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { randomSource } from '../src/commands/serve.js';
 import { hemkit, licensedChip } from './run.js';
 
 const cwd = mkdtempSync(join(tmpdir(), 'hemkit-serve-'));
@@ -69,5 +70,23 @@ describe('hemkit serve', () => {
     const badToken = await hemkit(['serve', '--trust', 'trust.json', '--store', 'never.sqlite'], { cwd, env: { HEMKIT_SERVICE_TOKENS: 'short' } });
     expect(badToken.code).toBe(2);
     expect(existsSync(join(cwd, 'never.sqlite'))).toBe(false);
+  });
+});
+
+describe('the nonce source of hemkit serve', () => {
+  it('hands out each byte of its pool once, refills it when a request does not fit, and serves a longer request directly', () => {
+    const random = randomSource(64);
+    const first = Array.from({ length: 4 }, () => random(16));
+    // The pool is spent; the next request refills it rather than repeating or straddling.
+    const next = random(16);
+    const long = random(100);
+    expect(first.every((n) => n.length === 16) && next.length === 16 && long.length === 100).toBe(true);
+    const hex = [...first, next].map((n) => Buffer.from(n).toString('hex'));
+    expect(new Set(hex).size).toBe(5);
+    // Copies, not views of the pool: a refill does not change a nonce already handed out.
+    const before = hex[0];
+    for (let i = 0; i < 8; i++) random(16);
+    expect(Buffer.from(first[0]!).toString('hex')).toBe(before);
+    expect(first[0]!.buffer.byteLength).toBe(16);
   });
 });
