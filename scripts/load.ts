@@ -1,7 +1,8 @@
 /**
  * `npm run load`: the verification service under load on loopback (a benchmark, not a test). A fleet
  * of simulated chips (the verifier tests' one fixture) runs work and answers fresh challenges
- * through the real HTTP API of `hemkit serve`: a round is POST /v1/challenges for the chip, the chip
+ * through the real HTTP API of `hemkit serve` (over loopback, with a lean HTTP/1.1 client: see
+ * `client`): a round is POST /v1/challenges for the chip, the chip
  * runs one workload and builds its evidence against the tree size the verifier remembers (two new
  * entries disclosed and opened), and POST /v1/challenges/{nonce}/evidence. Every chip's first round
  * (its whole log) and a warm-up run live, unmeasured. The measured rounds' chip work is done ahead:
