@@ -30,11 +30,11 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { connect, type Socket } from 'node:net';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
+import { Pool } from 'undici';
 import { toHex } from '@hemkit/wire/bytes';
 import { appraise } from '../packages/verifier/src/appraise.js';
 import { MemoryVerifierStore } from '../packages/verifier/src/store/index.js';
@@ -232,94 +232,19 @@ async function stopServer(child: ChildProcess): Promise<void> {
 }
 
 /**
- * The load generator's HTTP/1.1 client: keep-alive connections over loopback, at most `sockets`, each
- * with one request in flight, the request written as one buffer (request line; Host, Connection,
- * Content-Type and Content-Length, the headers node:http sends) and the response read by its
- * Content-Length. The service parses and answers the same requests as from node:http, through its
- * real API; the client costs the shared cores a fraction of node:http's per request (its request and
- * response objects, streams and agent bookkeeping), which the figures of the service should not carry.
+ * The load generator's HTTP/1.1 client: undici's Pool, keep-alive connections over loopback, at most
+ * `sockets`, one request in flight on each. The service parses and answers the same requests as from
+ * node:http, through its real API; undici costs the shared cores about half of node:http's CPU per
+ * round (its request and response objects, streams and agent bookkeeping), which the figures of the
+ * service should not carry.
  */
 function client(base: string, sockets: number) {
-  const url = new URL(base);
-  const host = `Host: ${url.host}\r\nConnection: keep-alive\r\n`;
-  const idle: Connection[] = [];
-  let open = 0;
-  const waiting: ((c: Connection) => void)[] = [];
-  const acquire = (): Promise<Connection> | Connection => {
-    const c = idle.pop();
-    if (c !== undefined) return c;
-    if (open < sockets) {
-      open++;
-      return new Connection(Number(url.port), url.hostname, () => open--);
-    }
-    return new Promise((resolve) => waiting.push(resolve));
+  const pool = new Pool(base, { connections: sockets, pipelining: 1 });
+  const send = async (method: 'POST' | 'GET', path: string, body: Uint8Array | string | undefined, type?: string): Promise<{ status: number; body: Buffer }> => {
+    const r = await pool.request({ method, path, body: body === undefined ? null : typeof body === 'string' ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength), headers: type ? { 'content-type': type } : {} });
+    return { status: r.statusCode, body: Buffer.from(await r.body.arrayBuffer()) };
   };
-  const release = (c: Connection): void => {
-    if (c.closed) return;
-    const next = waiting.shift();
-    if (next !== undefined) next(c);
-    else idle.push(c);
-  };
-  return async (method: string, path: string, body: Uint8Array | string | undefined, type?: string): Promise<{ status: number; body: Buffer }> => {
-    const payload = body === undefined ? Buffer.alloc(0) : typeof body === 'string' ? Buffer.from(body) : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
-    const head = `${method} ${path} HTTP/1.1\r\n${host}${type ? `Content-Type: ${type}\r\n` : ''}Content-Length: ${payload.length}\r\n\r\n`;
-    const c = await acquire();
-    try {
-      return await c.send(Buffer.concat([Buffer.from(head, 'latin1'), payload]));
-    } finally {
-      release(c);
-    }
-  };
-}
-
-/** One keep-alive connection of the load generator's client: one request at a time. */
-class Connection {
-  readonly #socket: Socket;
-  #pending: { resolve: (r: { status: number; body: Buffer }) => void; reject: (e: Error) => void } | undefined;
-  #buffer: Buffer = Buffer.alloc(0);
-  closed = false;
-
-  constructor(port: number, host: string, onClose: () => void) {
-    this.#socket = connect({ port, host, noDelay: true });
-    this.#socket.on('data', (d: Buffer) => this.#read(d));
-    const fail = (e: Error) => {
-      if (!this.closed) onClose();
-      this.closed = true;
-      const p = this.#pending;
-      this.#pending = undefined;
-      p?.reject(e);
-    };
-    this.#socket.on('error', fail);
-    this.#socket.on('close', () => fail(new Error('the service closed the connection')));
-  }
-
-  send(request: Buffer): Promise<{ status: number; body: Buffer }> {
-    if (this.#pending !== undefined) throw new Error('one request at a time on a connection');
-    return new Promise((resolve, reject) => {
-      this.#pending = { resolve, reject };
-      this.#socket.write(request);
-    });
-  }
-
-  #read(d: Buffer): void {
-    this.#buffer = this.#buffer.length === 0 ? d : Buffer.concat([this.#buffer, d]);
-    const end = this.#buffer.indexOf('\r\n\r\n');
-    if (end < 0) return;
-    const head = this.#buffer.toString('latin1', 0, end);
-    const status = /^HTTP\/1\.1 (\d{3}) /.exec(head);
-    const length = /\r\ncontent-length: *(\d+)/i.exec(head);
-    if (status === null || length === null || /\r\nconnection: *close/i.test(head)) {
-      this.#socket.destroy(new Error(`a response this client does not read: ${head.slice(0, 200)}`));
-      return;
-    }
-    const total = end + 4 + Number(length[1]);
-    if (this.#buffer.length < total) return;
-    const body = this.#buffer.subarray(end + 4, total);
-    this.#buffer = this.#buffer.subarray(total);
-    const p = this.#pending;
-    this.#pending = undefined;
-    p?.resolve({ status: Number(status[1]), body });
-  }
+  return Object.assign(send, { close: () => pool.destroy() });
 }
 
 /** A bundle built ahead for a challenge issued ahead: the chip's work done before the timed phase. */
@@ -452,6 +377,7 @@ async function runConfig(dir: string, storeName: 'sqlite' | 'postgres', workers:
   const workerCpu = sumCpu(workerPids) - cpu0;
   const postgresCpu = sumCpu(backends) - pg0;
   await stopServer(child);
+  await http.close();
 
   latencies.sort((a, b) => a - b);
   const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? NaN;
