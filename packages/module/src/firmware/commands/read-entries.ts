@@ -5,7 +5,6 @@
  * and the frontier by the root the signed report carries, so this costs the chip no signature.
  */
 import { HemkitError } from '@hemkit/wire/errors';
-import { frontierFromInclusionProof } from '@hemkit/wire/merkle';
 import { READ_ENTRIES_MAX_BYTES, READ_ENTRIES_MAX_COUNT, type CMD } from '@hemkit/wire/messages';
 import type { Work } from '../work.js';
 import { ok, type CommandRequest, type CommandResponse } from './types.js';
@@ -19,18 +18,8 @@ export function readEntries(w: Work, request: CommandRequest<typeof CMD.readEntr
     throw new HemkitError('MODULE_INVALID_PARAMS', `read-entries returns at most ${READ_ENTRIES_MAX_COUNT} entries a call; ${start} to ${end} is ${end - start}`);
   }
   w.withinLog(end);
-  const log = w.env.log;
-  // F(start) is the left side of the audit path of leaf start in any larger tree (merkle.md §9); the
-  // log checks that path against its root before it returns it.
-  const frontier = start === 0 ? [] : frontierFromInclusionProof(start, log.size, log.inclusionProof(start, log.size));
-  // The longest prefix within the byte budget, and at least one entry, so that every call advances.
-  const entries: Uint8Array[] = [log.entry(start)];
-  let bytes = entries[0]!.length;
-  for (let index = start + 1; index < end; index++) {
-    const entry = log.entry(index);
-    if (bytes + entry.length > READ_ENTRIES_MAX_BYTES) break;
-    bytes += entry.length;
-    entries.push(entry);
-  }
+  // The longest run within the byte budget, and at least one entry, so that every call advances; with
+  // F(start) (merkle.md §9). The log checks the run and the frontier together against its root.
+  const { entries, frontier } = w.env.log.readRun(start, end, READ_ENTRIES_MAX_BYTES);
   return ok(request, { entries, frontier });
 }
