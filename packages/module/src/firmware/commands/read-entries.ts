@@ -13,11 +13,11 @@ export function readEntries(w: Work, request: CommandRequest<typeof CMD.readEntr
   const { start, end } = request.params;
   w.provisioned();
   // The order of §3.1: the range, its length, then the log.
-  if (start >= end) throw new HemkitError('MODULE_INVALID_PARAMS', `read-entries needs start < end (got ${start}, ${end})`);
+  if (start >= end) throw new HemkitError('MODULE_INVALID_PARAMS', `read-entries: start ${start} is not below end ${end}`);
   if (end - start > READ_ENTRIES_MAX_COUNT) {
-    throw new HemkitError('MODULE_INVALID_PARAMS', `read-entries returns at most ${READ_ENTRIES_MAX_COUNT} entries a call; ${start} to ${end} is ${end - start}`);
+    throw new HemkitError('MODULE_INVALID_PARAMS', `read-entries: at most ${READ_ENTRIES_MAX_COUNT} entries a call, not ${end - start} (${start} to ${end})`);
   }
-  w.withinLog(end);
+  if (end > w.env.log.size) throw new HemkitError('MODULE_INVALID_PARAMS', `read-entries: end ${end} is beyond the log's ${w.env.log.size} entries`);
   // The longest run within the byte budget, and at least one entry, so that every call advances; with
   // F(start) (merkle.md §9). The log checks the run and the frontier together against its root.
   const { entries, frontier } = w.env.log.readRun(start, end, READ_ENTRIES_MAX_BYTES);
