@@ -23,7 +23,7 @@ const MINIMUM: Record<string, number> = {
   cbor: 138,
   cose: 139,
   merkle: 86,
-  messages: 611,
+  messages: 619,
   evidence: 94,
   crypto: 22,
   framing: 16,
@@ -33,7 +33,7 @@ const MINIMUM: Record<string, number> = {
   accounting: 44,
   lineage: 20,
   cddl: 30,
-  module: 206,
+  module: 212,
   external: 1093,
 };
 

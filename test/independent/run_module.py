@@ -10,6 +10,10 @@ What is checked, from the spec alone, for every step of every session:
   UDS and the measurement its certificate names, the log key and log id in the log-key certificate;
 - the certificates verify under the keys the chain gives (keys.md §2), and every note verifies;
 - `logEntries` parse as log entries and are indexed 0, 1, 2, ...
+- read-entries (module-commands.md §3.1): the entries are the log's from `start` on (the final
+  `logEntries`: the log is append-only), at least one, at most 1024 and at most `end` - `start`, the
+  longest run within the 1 000 000-byte budget; the frontier is F(start) of merkle.md §9, computed
+  here from the log's first `start` entries.
 """
 import glob
 import hashlib
@@ -20,6 +24,7 @@ import cbor
 import cose
 import ed25519
 import evidence
+import merkle
 import run_messages
 import schema
 import signing
@@ -110,6 +115,36 @@ def _check_ak_cert(st, data):
         raise AssertionError("attestation key is not derived from the UDS and the measurement (keys.md §3)")
 
 
+READ_BOUND, READ_BUDGET = 1024, 1_000_000  # module-commands.md §3.1
+
+
+def frontier(entries):
+    """merkle.md §9: F(s), the MTH of the perfect subtrees of the first s entries, one per set bit of s,
+    largest first."""
+    out, offset, s = [], 0, len(entries)
+    for bit in reversed(range(s.bit_length())):
+        if s >> bit & 1:
+            out.append(merkle.mth(entries[offset:offset + (1 << bit)]))
+            offset += 1 << bit
+    return out
+
+
+def _check_read(v, params, result):
+    start, end = params[1], params[2]
+    got, log = result[1], [bytes.fromhex(h) for h in v["logEntries"]]
+    if not 1 <= len(got) <= min(READ_BOUND, end - start):
+        return f"{len(got)} entries for the range [{start}, {end})"
+    if got != log[start:start + len(got)]:
+        return "the entries are not the log's from start on"
+    if len(got) > 1 and sum(map(len, got)) > READ_BUDGET:
+        return "the entries pass the byte budget"
+    if len(got) < end - start and sum(map(len, got)) + len(log[start + len(got)]) <= READ_BUDGET:
+        return "fewer entries than the byte budget allows"
+    if result[2] != frontier(log[:start]):
+        return "the frontier is not F(start) (merkle.md §9)"
+    return None
+
+
 def check(step, _doc):
     v, st = step["_session"], step["_state"]
     if step.get("_log"):
@@ -166,6 +201,10 @@ def check(step, _doc):
             salt = st.stream.draw(32)
             if 1 in result and result[1] != salt:
                 return f"step {step['_i']}: the salt is not the stream's next 32 bytes"
+        elif cmd == "readEntries":
+            fault = _check_read(v, params, result)
+            if fault:
+                return f"step {step['_i']} (readEntries): {fault}"
         elif cmd == "checkpoint":
             s, c = evidence._signed(result[3], evidence.TYP["log-key"], "log-key-certificate-claims", V)
             cose.verify_sign1(s, st.device_key)

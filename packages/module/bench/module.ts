@@ -9,6 +9,7 @@ import { LicenceAuthority, Manufacturer } from '../src/factory.js';
 import { InProcessChip, ManualClock, seededRandom } from '../src/in-process.js';
 import { MemoryLogStore } from '../src/log/index.js';
 import { measure, report } from '../../wire/bench/harness.js';
+import { benchCollect } from './collect.js';
 import { benchLog } from './log.js';
 
 const utf8 = (s: string) => new TextEncoder().encode(s);
@@ -51,4 +52,6 @@ export async function benchModule(): Promise<void> {
   report(run, leaf);
   console.log();
   await benchLog();
+  console.log();
+  await benchCollect();
 }

@@ -3,16 +3,16 @@
  * (specs/verifier.md §2). It asks the chip for a report, which binds the chip's live log head; a
  * consistency receipt from the tree size the verifier remembers to that head; and the entries
  * disclosed, which must be every entry from the remembered size on, proven at the head either all
- * together by the frontier of the log before the first of them (the default) or each by its own
- * inclusion receipt.
+ * together by the frontier of the log before the first of them (the default: the chip reads them with
+ * read-entries and signs nothing per entry) or each by its own inclusion receipt (one prove-inclusion,
+ * one signature, an entry).
  */
 import { decode, encode } from '@hemkit/wire/cbor';
 
-import { frontierFromInclusionProof } from '@hemkit/wire/merkle';
 import {
   attestationReportClaims,
-  inclusionReceiptProof,
   CMD,
+  READ_ENTRIES_MAX_COUNT,
   peekClaims,
   evidenceBundle,
   logEntry,
@@ -86,19 +86,26 @@ export function collectEvidence(chip: CommandPort, options: CollectOptions): Uin
   const until = Math.min(head, options.discloseUntil ?? head);
   // A frontier proves only entries that run to the head; a page that stops short needs receipts.
   const withFrontier = (options.proofs ?? 'frontier') === 'frontier' && until === head;
-  let frontier: Uint8Array[] | undefined;
+  let frontier: readonly Uint8Array[] | undefined;
   if (discloseFrom !== undefined) {
-    for (let index = discloseFrom; index < until; index++) {
-      const { receipt, entry } = chip.send(CMD.proveInclusion, { logIndex: index, treeSize: head });
-      // The frontier of the entries before the first disclosed one is the left side of its audit path
-      // (merkle.md §9); the chip signed the receipt, and the verifier judges the frontier by the root.
-      if (withFrontier && index === discloseFrom) {
-        const proof = inclusionReceiptProof(receipt);
-        frontier = frontierFromInclusionProof(proof.leafIndex, proof.treeSize, proof.path);
-      }
+    const disclose = (index: number, entry: Uint8Array, receipt?: Uint8Array): void => {
       const opening = openingFor(entry, index, options.openings);
-      entries.push({ entry, ...(withFrontier ? {} : { receipt }), ...(opening ? { opening } : {}) });
+      entries.push({ entry, ...(receipt ? { receipt } : {}), ...(opening ? { opening } : {}) });
       options.onEntry?.(index - discloseFrom + 1, until - discloseFrom);
+    };
+    if (withFrontier) {
+      // read-entries (module-commands.md §3.1): the entries and the frontier before the first of them,
+      // unsigned, since the verifier judges both by the report's root; pages of at most the bound.
+      for (let index = discloseFrom; index < until; ) {
+        const read = chip.send(CMD.readEntries, { start: index, end: Math.min(until, index + READ_ENTRIES_MAX_COUNT) });
+        if (index === discloseFrom) frontier = read.frontier;
+        for (const entry of read.entries.slice(0, until - index)) disclose(index++, entry);
+      }
+    } else {
+      for (let index = discloseFrom; index < until; index++) {
+        const { receipt, entry } = chip.send(CMD.proveInclusion, { logIndex: index, treeSize: head });
+        disclose(index, entry, receipt);
+      }
     }
   }
   // The checkpoint command signs the live head, which is the report's: attest appends nothing.

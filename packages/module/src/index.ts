@@ -5,7 +5,7 @@
  */
 export { handle, handleBytes, bootChip, enterRollbackState, enterTamperState, FACTORY_FIRMWARE, FACTORY_SVN, SIM_PEAK_OPS_PER_SECOND } from './firmware/chip.js';
 export type { CommandRequest, CommandResponse } from './firmware/chip.js';
-export type { ModuleEnv, FirmwareLog } from './firmware/env.js';
+export type { ModuleEnv, FirmwareLog, LogRun } from './firmware/env.js';
 export type { ChipState, ActiveLicence } from './firmware/state.js';
 export {
   DEFAULT_POLICY,

@@ -636,6 +636,7 @@ const REQUEST_RULES: Record<number, string> = {
   [CMD.status]: 'status-request',
   [CMD.firmwareUpdate]: 'firmware-update-request',
   [CMD.updateIssuers]: 'update-issuers-request',
+  [CMD.readEntries]: 'read-entries-request',
 };
 const responseRule = (command: number) => REQUEST_RULES[command]!.replace(/-request$/, '-response');
 
@@ -674,6 +675,7 @@ function requestFamily(): Family {
     valid('status-params-absent', 'status without params', noParams(CMD.status, 11), 'status-request'),
     valid('firmware-update', 'a firmware update with a signed manifest', req(CMD.firmwareUpdate, 12, { manifest: F.SIGNED.firmwareManifest }), 'firmware-update-request'),
     valid('update-issuers', 'an issuer-set update signed by 2 of the 3 issuers in force', req(CMD.updateIssuers, 13, { update: F.SIGNED.issuerSetUpdate }), 'update-issuers-request'),
+    valid('read-entries', 'read entries 2 and 3 (start 2, end 4)', req(CMD.readEntries, 14, { start: 2, end: 4 }), 'read-entries-request'),
     valid('request-id-0', 'request id 0', setIn(attest, [2], 0), 'attest-request'),
     valid('request-id-2pow32-minus-1', 'request id 2^32-1, the largest (uint .size 4)', setIn(attest, [2], 2 ** 32 - 1), 'attest-request'),
     ...mapNegatives(attest, attest, [], new Map<CborMapKey, string>([[1, 'command'], [2, 'request-id'], [3, 'params']]))
@@ -683,7 +685,9 @@ function requestFamily(): Family {
     ...mapNegatives(attest, attest, [3], new Map<CborMapKey, string>([[1, 'nonce']]), 'params-').map((c) => ({ ...c, id: `attest-${c.id}`, description: `attest: ${c.description}` })),
     { id: 'status-params-not-empty', description: 'status with a key in its params, which are the empty map', value: setIn(req(CMD.status, 11, {}), [3, 1], 0), code: 'MESSAGE_UNKNOWN_FIELD' },
     { id: 'provision-missing-manufacturer-key', description: 'provision without the manufacturer key', value: setIn(req(CMD.provision, 2, provision), [3, 6], DELETE), code: 'MESSAGE_MISSING_FIELD' },
-    invalidField('command-14', 'command 14, which is not defined', setIn(attest, [1], 14)),
+    invalidField('command-15', 'command 15, which is not defined', setIn(attest, [1], 15)),
+    { id: 'read-entries-missing-end', description: 'read-entries without the end of its range', value: setIn(req(CMD.readEntries, 14, { start: 2, end: 4 }), [3, 2], DELETE), code: 'MESSAGE_MISSING_FIELD' },
+    invalidField('read-entries-start-negative', 'read-entries from index -1', setIn(req(CMD.readEntries, 14, { start: 2, end: 4 }), [3, 1], -1)),
     invalidField('command-0', 'command 0', setIn(attest, [1], 0)),
     invalidField('request-id-negative', 'request id -1', setIn(attest, [2], -1)),
     invalidField('attest-nonce-7-bytes', 'attest with a nonce of 7 bytes', setIn(attest, [3, 1], new Uint8Array(7))),
@@ -735,6 +739,8 @@ function responseFamily(): Family {
     ...BOUNDARIES.map(([id, n]) => valid(`status-counters-at-${id}`, `status with counters at ${boundaryText[id]}`, ok(CMD.status, 11, { ...statusResult, counters: countersAt(n) }), responseRule(CMD.status))),
     valid('firmware-update', 'firmware-update: its log index', ok(CMD.firmwareUpdate, 12, { logIndex: 5 }), responseRule(CMD.firmwareUpdate)),
     valid('update-issuers', 'update-issuers: its log index', ok(CMD.updateIssuers, 13, { logIndex: 6 }), responseRule(CMD.updateIssuers)),
+    valid('read-entries', 'read-entries: entries 2 and 3, and the frontier of the first 2 entries (their root)', ok(CMD.readEntries, 14, { entries: [F.LOG_BYTES[2]!, F.LOG_BYTES[3]!], frontier: [F.ROOT_2] }), responseRule(CMD.readEntries)),
+    valid('read-entries-from-0', 'read-entries from entry 0: every entry, and an empty frontier', ok(CMD.readEntries, 14, { entries: F.LOG_BYTES, frontier: [] }), responseRule(CMD.readEntries)),
     valid('error-all-optional-present', 'an error response naming the command and request it answers', error, 'module-error-response'),
     valid('error-all-optional-absent', 'an error response to a request that could not be decoded that far', encodeResponse({ status: 1, error: { code: 'MESSAGE_INVALID_FIELD', message: 'module-request: expected a map' } }), 'module-error-response'),
     { id: 'ok-missing-result', description: 'status 0 without a result', value: setIn(ok(CMD.applyRevocation, 5, { logIndex: 4 }), [5], DELETE), code: 'MESSAGE_MISSING_FIELD' },
@@ -757,6 +763,9 @@ function responseFamily(): Family {
     invalidField('ok-result-not-a-map', 'a result that is a byte string', setIn(ok(CMD.applyRevocation, 5, { logIndex: 4 }), [5], new Uint8Array(1))),
     invalidField('status-lock-state-7', 'a status result with lock state 7', setIn(ok(CMD.status, 11, statusResult), [5, 2], 7)),
     invalidField('not-a-map', 'a response that is an array', [0, 1, 2]),
+    invalidField('read-entries-no-entries', 'read-entries with no entries: a call reads at least one', setIn(ok(CMD.readEntries, 14, { entries: [F.LOG_BYTES[2]!], frontier: [F.ROOT_2] }), [5, 1], [])),
+    invalidField('read-entries-1025-entries', 'read-entries with 1025 entries, one more than the read bound', setIn(ok(CMD.readEntries, 14, { entries: [F.LOG_BYTES[2]!], frontier: [F.ROOT_2] }), [5, 1], Array.from({ length: 1025 }, () => F.LOG_BYTES[0]!))),
+    invalidField('read-entries-frontier-hash-31-bytes', 'read-entries with a frontier hash of 31 bytes', setIn(ok(CMD.readEntries, 14, { entries: [F.LOG_BYTES[2]!], frontier: [F.ROOT_2] }), [5, 2, 0], new Uint8Array(31))),
   ];
   return {
     name: 'module-response',

@@ -326,9 +326,14 @@ export async function evidence(
     const until = opts.maxEntries !== undefined ? Math.min(status.treeSize + 1, from + opts.maxEntries) : status.treeSize + 1;
     const count = Math.max(0, until - from);
     if (count > 1) {
-      // The first disclosed entry's proof has about the full depth; CBOR framing and openings add the rest.
-      const sample = chip.call(CMD.proveInclusion, { logIndex: Math.min(from, status.treeSize - 1), treeSize: status.treeSize });
-      const estimate = 8192 + count * (sample.receipt.length + sample.entry.length + 24 + (openings?.size ? 96 : 0));
+      // One disclosed entry stands for the rest; CBOR framing and openings add the rest. With receipts
+      // (asked for, or a page that stops short of the head) the first entry's receipt has about the full
+      // depth; a frontier form carries no receipt, and reading an entry costs the chip no signature.
+      const index = Math.min(from, status.treeSize - 1);
+      const perEntry = opts.receipts || until <= status.treeSize
+        ? ((r) => r.receipt.length + r.entry.length)(chip.call(CMD.proveInclusion, { logIndex: index, treeSize: status.treeSize }))
+        : chip.call(CMD.readEntries, { start: index, end: index + 1 }).entries[0]!.length;
+      const estimate = 8192 + count * (perEntry + 24 + (openings?.size ? 96 : 0));
       if (estimate > MAX_BUNDLE_BYTES) throw tooLarge(`about ${estimate} bytes (${count} entries from index ${from})`, from);
     }
     const bar = progress(io, 'entries', count);

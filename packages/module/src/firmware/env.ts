@@ -6,6 +6,14 @@
 import type { CryptoBackend } from '@hemkit/wire/crypto';
 import type { FirmwarePolicy } from './policy/types.js';
 
+/** A run of consecutive log entries with the frontier before it (read-entries, module-commands.md §3.1). */
+export interface LogRun {
+  /** The entries start, start + 1, … in order: at least one. */
+  readonly entries: Uint8Array[];
+  /** F(start): the Merkle Tree Hashes of the perfect subtrees of the first `start` entries, largest first (merkle.md §9). */
+  readonly frontier: Uint8Array[];
+}
+
 /** The append-only workload log as the firmware sees it (implemented by packages/module/src/log). */
 export interface FirmwareLog {
   readonly size: number;
@@ -14,6 +22,11 @@ export interface FirmwareLog {
   root(size?: number): Uint8Array;
   inclusionProof(index: number, size?: number): Uint8Array[];
   consistencyProof(size1: number, size2?: number): Uint8Array[];
+  /**
+   * The entries from `start` on, before `end`: the first, then as many as keep the run within
+   * `maxBytes`; with F(start), the frontier before them (specs/merkle.md §9). For read-entries.
+   */
+  readRun(start: number, end: number, maxBytes: number): LogRun;
 }
 
 export interface ModuleEnv {

@@ -29,6 +29,7 @@ import { exists, io, nodeSyncFs, syncPath, type SyncFs } from '../storage/fs-ops
 import { AppendFile, corrupt, decodeUint64 } from './append-file.js';
 import { bitLength, nodeCount } from './arithmetic.js';
 import { requireEntry, requireIndexBelow, requireSizeAtMost } from './checks.js';
+import { readRun, type LogRun } from './run.js';
 import type { LogStore } from './store.js';
 import { LogTree, type NodeStorage } from './tree.js';
 
@@ -275,6 +276,15 @@ export class FileLogStore implements LogStore {
   consistencyProof(size1: number, size2: number = this.size): Uint8Array[] {
     this.#requireOpen();
     return this.#tree.consistencyProof(size1, size2);
+  }
+
+  frontier(size: number): Uint8Array[] {
+    this.#requireOpen();
+    return this.#tree.frontier(size);
+  }
+
+  readRun(start: number, end: number, maxBytes: number): LogRun {
+    return readRun(this, start, end, maxBytes);
   }
 
   flush(): void {

@@ -7,6 +7,7 @@ import { HemkitError } from '@hemkit/wire/errors';
 import { MERKLE_HASH_SIZE, type MerkleHasher } from '@hemkit/wire/merkle';
 import { nodeCount } from './arithmetic.js';
 import { requireEntry, requireIndexBelow, requireSizeAtMost } from './checks.js';
+import { readRun, type LogRun } from './run.js';
 import type { LogStore } from './store.js';
 import { LogTree, type NodeStorage } from './tree.js';
 
@@ -137,6 +138,15 @@ export class MemoryLogStore implements LogStore {
   consistencyProof(size1: number, size2: number = this.size): Uint8Array[] {
     this.#requireOpen();
     return this.#tree.consistencyProof(size1, size2);
+  }
+
+  frontier(size: number): Uint8Array[] {
+    this.#requireOpen();
+    return this.#tree.frontier(size);
+  }
+
+  readRun(start: number, end: number, maxBytes: number): LogRun {
+    return readRun(this, start, end, maxBytes);
   }
 
   flush(): void {

@@ -4,9 +4,10 @@
  * device, it is the independent oracle for the firmware's tests and the log the session vectors
  * run over, so that neither depends on the optimised stores they check.
  */
-import { createMerkleHasher, consistencyProof, inclusionProof, merkleRoot, type MerkleHasher } from '@hemkit/wire/merkle';
+import { createMerkleHasher, consistencyProof, frontierSubtreeSizes, inclusionProof, merkleRoot, type MerkleHasher } from '@hemkit/wire/merkle';
 import { nobleBackend } from '@hemkit/wire/crypto';
-import type { FirmwareLog } from '../firmware/env.js';
+import type { FirmwareLog, LogRun } from '../firmware/env.js';
+import { readRun } from './run.js';
 
 export class ReferenceLog implements FirmwareLog {
   readonly entries: Uint8Array[] = [];
@@ -38,5 +39,15 @@ export class ReferenceLog implements FirmwareLog {
 
   consistencyProof(size1: number, size2 = this.size): Uint8Array[] {
     return consistencyProof(this.hasher, this.leaves, size1, size2);
+  }
+
+  /** F(size) by its definition (merkle.md §9): MTH of each perfect subtree of [0, size), largest first. */
+  frontier(size: number): Uint8Array[] {
+    let offset = 0;
+    return frontierSubtreeSizes(size).map((width) => merkleRoot(this.hasher, this.leaves.slice(offset, (offset += width))));
+  }
+
+  readRun(start: number, end: number, maxBytes: number): LogRun {
+    return readRun(this, start, end, maxBytes);
   }
 }

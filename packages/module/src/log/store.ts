@@ -2,6 +2,7 @@
  * The secure module's workload log storage: the entries (the leaves, specs/messages/log-entry.md §1)
  * and the RFC 9162 tree over them, append-only, with roots and proofs for every size the log has had.
  */
+import type { LogRun } from './run.js';
 
 export interface LogStore {
   /** The number of entries. */
@@ -21,6 +22,10 @@ export interface LogStore {
   inclusionProof(index: number, size?: number): Uint8Array[];
   /** PROOF(size1, D[0:size2]) (RFC 9162 §2.1.4.1), the proof verifyConsistency checks; 0 < size1 ≤ size2. */
   consistencyProof(size1: number, size2?: number): Uint8Array[];
+  /** F(size) (specs/merkle.md §9): the stored hashes of the perfect subtrees of the first `size` entries, largest first. */
+  frontier(size: number): Uint8Array[];
+  /** The entries from `start` on, before `end`, within `maxBytes` but at least one, with F(start) (run.ts). */
+  readRun(start: number, end: number, maxBytes: number): LogRun;
   /** Makes every appended entry durable. */
   flush(): void;
   /**

@@ -77,6 +77,12 @@ export class LogTree {
     return root!;
   }
 
+  /** F(size) (specs/merkle.md §9): the stored nodes of the perfect subtrees of [0, size), largest first. */
+  frontier(size: number): Uint8Array[] {
+    requireSizeAtMost('size', size, this.#size);
+    return subtreeNodes(0, size).map(({ level, index }) => this.#nodes.node(level, index));
+  }
+
   /** PATH(index, D[0:size]) (RFC 9162 §2.1.3.1), from the leaf's level up, as the reference gives it. */
   inclusionProof(index: number, size: number): Uint8Array[] {
     requireCount('size', size);

@@ -12,13 +12,16 @@
  *   root(m), m < n         PROOF(m, D[0:n]) leads from it to the current root (RFC 9162 §2.1.4.2)
  *   inclusionProof(i, m)   leads from the stored leaf hash to the checked root(m)
  *   consistencyProof(m, k) leads from the checked root(m) to the checked root(k)
+ *   readRun(s, e, b)       F(s) extended by the run's leaf hashes gives the checked root(s + n)
+ *                          (merkle.md §9): one check for the run, not a proof per entry
  *
  * So a changed entry, leaf hash or node is found, with LOG_INTEGRITY_FAILED, at the cost of a few
  * O(log n) proofs per read, and without rehashing the log.
  */
 import { HemkitError, isHemkitError } from '@hemkit/wire/errors';
-import { verifyConsistency, verifyInclusion, type MerkleHasher } from '@hemkit/wire/merkle';
-import type { FirmwareLog } from '../firmware/env.js';
+import { bytesEqual } from '@hemkit/wire/bytes';
+import { rootFromFrontier, verifyConsistency, verifyInclusion, type MerkleHasher } from '@hemkit/wire/merkle';
+import type { FirmwareLog, LogRun } from '../firmware/env.js';
 import type { LogStore } from './store.js';
 
 export class VerifiedLog implements FirmwareLog {
@@ -76,6 +79,16 @@ export class VerifiedLog implements FirmwareLog {
       const proof = this.store.consistencyProof(size1, size2);
       verifyConsistency(this.#hasher, size1, size2, proof, root1, root2);
       return proof;
+    });
+  }
+
+  readRun(start: number, end: number, maxBytes: number): LogRun {
+    const run = this.store.readRun(start, end, maxBytes);
+    const root = this.root(start + run.entries.length);
+    return this.#check(`entries ${start} to ${start + run.entries.length - 1} and the frontier before them`, () => {
+      const reached = rootFromFrontier(this.#hasher, start, run.frontier, run.entries.map((e) => this.#hasher.hashLeaf(e)));
+      if (!bytesEqual(reached, root)) throw new HemkitError('MERKLE_ROOT_MISMATCH', `they lead to another root than the log's at ${start + run.entries.length}`);
+      return run;
     });
   }
 

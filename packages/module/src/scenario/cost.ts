@@ -33,7 +33,7 @@ export const DEFAULT_PATTERN: WorkloadPattern = { years: 10, workloadsPerDay: 10
 export const DEFAULT_LIMITS: PartLimits = { counterEndurance: 1e6, flashEndurance: 1e5, flashBytes: 16 * 1024 * 1024 };
 
 /** The commands of a chip's ordinary life, and the step of the measurement scenario that measures each. */
-export const MEASURED_COMMANDS = ['runWorkload', 'attest', 'checkpoint', 'status', 'proveInclusion', 'installLicence', 'boot'] as const;
+export const MEASURED_COMMANDS = ['runWorkload', 'attest', 'checkpoint', 'status', 'proveInclusion', 'readEntries', 'installLicence', 'boot'] as const;
 export type MeasuredCommand = (typeof MEASURED_COMMANDS)[number];
 
 export interface CommandCost {
@@ -67,12 +67,13 @@ export const MEASUREMENT_SCENARIO = {
     { do: 'checkpoint', comment: 'checkpoint' },
     { do: 'status', comment: 'status' },
     { do: 'proveInclusion', comment: 'proveInclusion', logIndex: 0, treeSize: 'log-size' },
+    { do: 'readEntries', comment: 'readEntries', start: 0, end: 'log-size' },
     { do: 'installLicence', comment: 'installLicence: a renewal', licence: {} },
     { do: 'power-cycle', comment: 'boot' },
   ],
 } as const;
 
-const MEASURED_AT: Record<MeasuredCommand, number> = { runWorkload: 4, attest: 5, checkpoint: 6, status: 7, proveInclusion: 8, installLicence: 9, boot: 10 };
+const MEASURED_AT: Record<MeasuredCommand, number> = { runWorkload: 4, attest: 5, checkpoint: 6, status: 7, proveInclusion: 8, readEntries: 9, installLicence: 10, boot: 11 };
 
 export interface Measurement {
   readonly perCommand: Readonly<Record<MeasuredCommand, CommandCost>>;
@@ -152,6 +153,7 @@ export function projectCost(measurement: Pick<Measurement, 'perCommand' | 'initi
     checkpoint: 0,
     status: 0,
     proveInclusion: 0,
+    readEntries: 0,
   };
   const perDayOf = (f: (c: CommandCost) => number) => MEASURED_COMMANDS.reduce((sum, command) => sum + timesPerDay[command] * f(measurement.perCommand[command]), 0);
   const perDay = Object.fromEntries(COST_FIELDS.map((k) => [k, perDayOf((c) => c.cost[k])])) as unknown as Cost;

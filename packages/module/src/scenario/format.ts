@@ -129,6 +129,7 @@ export type CommandStep = Base & {
     | { readonly command: typeof CMD.checkpoint }
     | { readonly command: typeof CMD.proveInclusion; readonly logIndex: IntRef; readonly treeSize: IntRef }
     | { readonly command: typeof CMD.proveConsistency; readonly treeSize1: IntRef; readonly treeSize2: IntRef }
+    | { readonly command: typeof CMD.readEntries; readonly start: IntRef; readonly end: IntRef }
     | { readonly command: typeof CMD.status }
     | {
         readonly command: typeof CMD.firmwareUpdate;
@@ -442,6 +443,9 @@ function readCommand(c: Cursor, command: CommandId, base: Base, names: Names, sc
     case CMD.proveConsistency:
       c.object([...common, 'treeSize1', 'treeSize2'], ['treeSize1', 'treeSize2']);
       return { ...head, command, treeSize1: readIntRef(c.at('treeSize1'), names), treeSize2: readIntRef(c.at('treeSize2'), names) };
+    case CMD.readEntries:
+      c.object([...common, 'start', 'end'], ['start', 'end']);
+      return { ...head, command, start: readIntRef(c.at('start'), names), end: readIntRef(c.at('end'), names) };
     case CMD.updateIssuers:
       return c.fail("a 'rotate-issuers' step: an issuer-set update is written as that event, which signs it");
     case CMD.firmwareUpdate: {

@@ -101,6 +101,7 @@ export class SimulatedPart {
       root: (size) => log.root(size),
       inclusionProof: (i, size) => log.inclusionProof(i, size),
       consistencyProof: (a, b) => log.consistencyProof(a, b),
+      readRun: (start, end, maxBytes) => log.readRun(start, end, maxBytes),
     };
     this.env = { now: options.now, random: options.random, backend, log: firmwareLog, ...(options.policy ? { policy: options.policy } : {}) };
   }

@@ -246,6 +246,8 @@ class Run {
         return { logIndex: this.int(step.logIndex), treeSize: this.int(step.treeSize) };
       case CMD.proveConsistency:
         return { treeSize1: this.int(step.treeSize1), treeSize2: this.int(step.treeSize2) };
+      case CMD.readEntries:
+        return { start: this.int(step.start), end: this.int(step.end) };
       case CMD.firmwareUpdate: {
         const hwmodel = step.hwmodel ?? this.made?.hwmodel ?? this.scenario.chip.hwmodel;
         const signer = this.parties.get(step.by ?? 'manufacturer');

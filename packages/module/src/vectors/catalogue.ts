@@ -30,6 +30,14 @@ function lifecycle(o: SessionOptions = {}): SessionRecorder {
   r.step('prove the log grew consistently', CMD.proveConsistency, { treeSize1: firstSize, treeSize2: r.log.size });
   r.step('attest for a verifier nonce', CMD.attest, { nonce: sha256(utf8('verifier nonce 1')) });
   r.step('a nonce of 7 bytes is refused', CMD.attest, { nonce: new Uint8Array(7) }, 'MESSAGE_INVALID_FIELD');
+  // read-entries (module-commands.md §3.1), after every other step so that their request ids stay.
+  const size = r.log.size;
+  r.step('read the entries from the first workload on, with the frontier before them, unsigned', CMD.readEntries, { start: firstSize, end: size });
+  r.step('read the whole log: no frontier before entry 0', CMD.readEntries, { start: 0, end: size });
+  r.step('a range that ends before it starts is refused', CMD.readEntries, { start: 3, end: 2 }, 'MODULE_INVALID_PARAMS');
+  r.step('an empty range is refused', CMD.readEntries, { start: 2, end: 2 }, 'MODULE_INVALID_PARAMS');
+  r.step('1025 entries, one more than a call may ask for, are refused before the log is looked at', CMD.readEntries, { start: 0, end: 1025 }, 'MODULE_INVALID_PARAMS');
+  r.step('a range past the end of the log is refused', CMD.readEntries, { start: 0, end: size + 1 }, 'MODULE_INVALID_PARAMS');
   return r;
 }
 

@@ -162,4 +162,32 @@ describe('the running device checks what it reads from its log files', () => {
     expect(device.fault?.code).toBe('LOG_INTEGRITY_FAILED');
     device.close();
   });
+
+  it('read-entries checks the run it reads against the root: a changed entry is LOG_INTEGRITY_FAILED', () => {
+    const chip = licensedChip({ workloads: 3 });
+    chips.push(chip);
+    const { device, dir } = chip;
+    const size = device.env.log.size;
+    expect(call(device, CMD.readEntries, { start: 2, end: size }).entries).toHaveLength(size - 2);
+    const entries = readFileSync(logFile(dir, 'entries'));
+    entries[entries.length - 2]! ^= 0x01;
+    writeFileSync(logFile(dir, 'entries'), entries);
+    expect(code(device, CMD.readEntries, { start: 2, end: size })).toBe('LOG_INTEGRITY_FAILED');
+    device.close();
+  });
+
+  it('read-entries checks the frontier it reads: a changed node of it is LOG_INTEGRITY_FAILED', () => {
+    const faults: string[] = [];
+    const chip = licensedChip({ workloads: 3, onFault: (e) => faults.push(e.code) });
+    chips.push(chip);
+    const { device, dir } = chip;
+    const size = device.env.log.size;
+    // F(2) is node 0 of level 1, MTH(entries 0 and 1): not on the tree's right edge, so read from disk.
+    const level1 = readFileSync(logFile(dir, 'level-01'));
+    level1[0]! ^= 0x01;
+    writeFileSync(logFile(dir, 'level-01'), level1);
+    expect(code(device, CMD.readEntries, { start: 2, end: size })).toBe('LOG_INTEGRITY_FAILED');
+    expect(faults).toEqual(['LOG_INTEGRITY_FAILED']);
+    device.close();
+  });
 });

@@ -45,6 +45,7 @@ const QUERIES = [
   ['attest', CMD.attest, { nonce: new Uint8Array(16) }],
   ['prove-inclusion', CMD.proveInclusion, { logIndex: 3, treeSize: 6 }],
   ['prove-consistency', CMD.proveConsistency, { treeSize1: 2, treeSize2: 6 }],
+  ['read-entries', CMD.readEntries, { start: 3, end: 6 }],
   ['a checkpoint that records nothing new', CMD.checkpoint, {}],
 ] as const;
 

@@ -5,7 +5,7 @@
  * each also accepted by the wire layer's verifiers.
  */
 import { nobleBackend } from '@hemkit/wire/crypto';
-import { createMerkleHasher, verifyConsistency, verifyInclusion } from '@hemkit/wire/merkle';
+import { createMerkleHasher, foldFrontier, frontierFromInclusionProof, verifyConsistency, verifyInclusion } from '@hemkit/wire/merkle';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type LogStore, MemoryLogStore } from '../../src/log/index.js';
 import { FileLogStore } from '../../src/log/file.js';
@@ -81,6 +81,29 @@ describe.each(STORES)('%s', (_, make, flushEvery) => {
         );
       }
     }
+  });
+
+  it('gives F(size) for every size: the frontier an inclusion proof of the next leaf carries, folding to the root (merkle.md §9)', () => {
+    const store = filled(MAX_SIZE);
+    expect(store.frontier(0)).toEqual([]);
+    for (let size = 0; size <= MAX_SIZE; size++) {
+      const frontier = store.frontier(size).map(hex);
+      expect(hex(foldFrontier(hasher, store.frontier(size))), `fold of F(${size})`).toBe(reference.root(size));
+      if (size < MAX_SIZE) expect(frontier, `F(${size})`).toEqual(frontierFromInclusionProof(size, MAX_SIZE, store.inclusionProof(size)).map(hex));
+    }
+  });
+
+  it('reads a run of entries with the frontier before it, as long as the byte budget allows but at least one', () => {
+    const store = filled(MAX_SIZE);
+    for (const [start, end] of [[0, 1], [0, MAX_SIZE], [37, 64], [MAX_SIZE - 1, MAX_SIZE]] as const) {
+      const run = store.readRun(start, end, Number.MAX_SAFE_INTEGER);
+      expect(run.entries.map(hex)).toEqual(entries.slice(start, end).map(hex));
+      expect(run.frontier.map(hex)).toEqual(store.frontier(start).map(hex));
+    }
+    const bytes = (from: number, to: number) => entries.slice(from, to).reduce((n, e) => n + e.length, 0);
+    expect(store.readRun(10, 50, bytes(10, 20)).entries).toHaveLength(10);
+    expect(store.readRun(10, 50, bytes(10, 20) - 1).entries).toHaveLength(9);
+    expect(store.readRun(10, 50, 0).entries).toHaveLength(1);
   });
 
   it('keeps each entry and its leaf hash', () => {

@@ -89,12 +89,16 @@ describe.each(STORES)('%s refuses', (_, filled) => {
       ['a fractional first size', (s) => s.consistencyProof(0.5)],
       ['truncating to more entries than the log has', (s) => s.truncate(11)],
       ['truncating to a negative size', (s) => s.truncate(-1)],
+      ['the frontier of more entries than the log has', (s) => s.frontier(11)],
+      ['a run that ends past the log', (s) => s.readRun(0, 11, 1000)],
+      ['a run within a negative byte budget', (s) => s.readRun(0, 5, -1)],
     ],
     MERKLE_INDEX_OUT_OF_RANGE: [
       ['the entry one past the last', (s) => s.entry(10)],
       ['the leaf hash one past the last', (s) => s.leafHash(10)],
       ['an inclusion proof for a leaf the log does not have', (s) => s.inclusionProof(10)],
       ['an inclusion proof for a leaf after an earlier tree size', (s) => s.inclusionProof(5, 5)],
+      ['a run that starts at the end of the log', (s) => s.readRun(10, 10, 1000)],
     ],
     MERKLE_SIZE_DECREASED: [['a consistency proof from a larger tree to a smaller one', (s) => s.consistencyProof(6, 5)]],
     MERKLE_EMPTY_TREE_CONSISTENCY: [
@@ -112,6 +116,13 @@ describe.each(STORES)('%s refuses', (_, filled) => {
         (s) => {
           s.close();
           return s.root();
+        },
+      ],
+      [
+        'a run after close',
+        (s) => {
+          s.close();
+          return s.readRun(0, 1, 1000);
         },
       ],
       [

@@ -28,6 +28,10 @@ describe('measured per command', () => {
     expect(cost('proveInclusion')).toMatchObject({ signatures: 1, stateWrites: 0 });
   });
 
+  it('reading every entry of the log signs nothing and writes nothing', () => {
+    expect(cost('readEntries')).toMatchObject({ signatures: 0, verifications: 0, stateWrites: 0, logWrites: 0, counterIncrements: 0 });
+  });
+
   it('a workload appends two entries, commits once and raises the counter once, signing nothing', () => {
     expect(cost('runWorkload')).toMatchObject({ signatures: 0, verifications: 0, logWrites: 2, stateWrites: 1, counterIncrements: 1 });
   });

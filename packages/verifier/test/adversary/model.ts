@@ -354,6 +354,7 @@ class Sim {
       root: (n = size) => log.root(n),
       inclusionProof: (k, n = size) => log.inclusionProof(k, n),
       consistencyProof: (m, n = size) => log.consistencyProof(m, n),
+      readRun: (start, end, maxBytes) => log.readRun(start, end, maxBytes),
     };
     const shadow = new InProcessChip({ log: prefix, now: () => state.lastTime, random: seededRandom(`shadow ${key}`), backend, state });
     const { checkpoint } = shadow.send(CMD.checkpoint, {});

@@ -52,9 +52,18 @@ export const CMD = {
   status: 11,
   firmwareUpdate: 12,
   updateIssuers: 13,
+  readEntries: 14,
 } as const;
 export type CommandId = (typeof CMD)[keyof typeof CMD];
 export const COMMAND_NAMES: ReadonlyMap<number, string> = new Map(Object.entries(CMD).map(([n, v]) => [v, n]));
+
+/**
+ * read-entries' bounds (module-commands.md §3.1): a call names at most READ_ENTRIES_MAX_COUNT entries,
+ * and the chip returns the longest prefix of them whose bytes sum to at most READ_ENTRIES_MAX_BYTES
+ * (never fewer than one), so that a response stays inside the default 1 MiB frame (§2).
+ */
+export const READ_ENTRIES_MAX_COUNT = 1024;
+export const READ_ENTRIES_MAX_BYTES = 1_000_000;
 
 const ENVELOPE = { command: 1, requestId: 2, params: 3, status: 4, result: 5, error: 6 } as const;
 export const STATUS_OK = 0;
@@ -161,6 +170,14 @@ export const COMMANDS = {
   [CMD.updateIssuers]: {
     params: record('update-issuers-params', { update: field(1, anyBytes) }),
     result: record('update-issuers-result', { logIndex: field(1, uint) }),
+  },
+  // Entries and the frontier before them, unproven and unsigned (module-commands.md §3.1).
+  [CMD.readEntries]: {
+    params: record('read-entries-params', { start: field(1, uint), end: field(2, uint) }),
+    result: record('read-entries-result', {
+      entries: field(1, arrayOf(anyBytes, { min: 1, max: READ_ENTRIES_MAX_COUNT })),
+      frontier: field(2, arrayOf(digest)),
+    }),
   },
 } as const satisfies Record<CommandId, { params: RecordType<unknown>; result: RecordType<unknown> }>;
 

@@ -128,8 +128,9 @@ export function verifyInclusionReceipt(
 }
 
 /**
- * The proof an inclusion receipt carries, read from its structure without verifying it: an operator
- * reads the frontier before an entry from the receipt its own chip issued for it (merkle.md §9).
+ * The proof an inclusion receipt carries, read from its structure without verifying it: whoever holds
+ * a receipt can read the frontier before its entry from it (merkle.md §9). hemkit's operator asks the
+ * chip for the frontier instead (read-entries, module-commands.md §3.1), which costs no signature.
  */
 export function inclusionReceiptProof(bytes: Uint8Array): InclusionProof {
   const [size, index, p] = readProof(bytes, VDP_INCLUSION, 'inclusion receipt').content;

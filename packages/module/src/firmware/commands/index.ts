@@ -12,6 +12,7 @@ import { installLicence } from './install-licence.js';
 import { proveConsistency } from './prove-consistency.js';
 import { proveInclusion } from './prove-inclusion.js';
 import { provision } from './provision.js';
+import { readEntries } from './read-entries.js';
 import { requestLicence } from './request-licence.js';
 import { runWorkload } from './run-workload.js';
 import { status } from './status.js';
@@ -50,6 +51,8 @@ export function dispatch(w: Work, request: CommandRequest<ChipCommand>): Command
       return firmwareUpdate(w, request);
     case CMD.updateIssuers:
       return updateIssuers(w, request);
+    case CMD.readEntries:
+      return readEntries(w, request);
     default: {
       const unhandled: never = request;
       throw new Error(`no handler for the request ${String(unhandled)}`);
