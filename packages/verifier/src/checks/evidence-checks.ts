@@ -18,8 +18,8 @@ import {
   deviceCertificateClaims,
   EVENT,
   evidenceBundle,
+  commitmentHasher,
   finishesWorkload,
-  modelStateCommitment,
   keyThumbprint,
   LOCK,
   licenceClaims,
@@ -29,8 +29,8 @@ import {
   verifyConsistencyReceipt,
   verifyInclusionReceipt,
   ReceiptSignatures,
-  workloadCommitment,
   workloadDescriptor,
+  type CommitmentHasher,
   type IssuersUpdatedEntry,
   type LicenceClaims,
   type LicenceState,
@@ -471,7 +471,7 @@ function provenByFrontier(a: Attested, anchored: Anchored, frontier: readonly Ui
  */
 export function checkOpenings(a: Attested, proven: Proven, inputs: Pick<AppraisalInputs, 'backend'>): Outcome<readonly DisclosedWorkload[]> {
   // The commitments are SHA-256 (log-entry.md §3): the backend's, one per opening.
-  const hash = (data: Uint8Array): Uint8Array => inputs.backend.sha256(data);
+  const commitments = commitmentHasher((data) => inputs.backend.sha256(data));
   const workloads = new Map<number, DisclosedWorkload>();
   let openings = 0;
   for (const d of a.decoded.entries) {
@@ -483,10 +483,10 @@ export function checkOpenings(a: Attested, proven: Proven, inputs: Pick<Appraisa
     if (entry === undefined || (entry.kind !== EVENT.workloadStarted && !finishesWorkload(entry))) {
       return fail('OPENING_MISMATCH', `the opening for entry ${o.logIndex} does not belong to a proven workload entry`);
     }
-    if (!bytesEqual(workloadCommitment(o.salt, o.workloadDescriptor, hash), entry.details.workloadCommitment)) {
+    if (!bytesEqual(commitments.workload(o.salt, o.workloadDescriptor), entry.details.workloadCommitment)) {
       fail('OPENING_MISMATCH', `the opening for entry ${o.logIndex} does not open its commitment`);
     }
-    const modelStates = openModelStates(o, entry, hash);
+    const modelStates = openModelStates(o, entry, commitments);
     if (finishesWorkload(entry)) {
       let descriptor;
       try {
@@ -513,7 +513,7 @@ export function checkOpenings(a: Attested, proven: Proven, inputs: Pick<Appraisa
  * (log-entry.md §4): an entry of kind 13 must be opened with exactly its states, in its order, and
  * any other entry with none, so that an opening never shows states the chip did not commit to.
  */
-function openModelStates(o: LogEntryOpening, entry: LogEntry, hash: (data: Uint8Array) => Uint8Array): OpenedModelStates | undefined {
+function openModelStates(o: LogEntryOpening, entry: LogEntry, commitments: CommitmentHasher): OpenedModelStates | undefined {
   const opened = o.parentStates !== undefined || o.producedState !== undefined;
   if (entry.kind !== EVENT.workloadFinishedLineage) {
     if (opened) fail('OPENING_MISMATCH', `the opening for entry ${o.logIndex} discloses model states its entry does not commit to`);
@@ -523,7 +523,7 @@ function openModelStates(o: LogEntryOpening, entry: LogEntry, hash: (data: Uint8
   if (o.producedState === undefined || parents.length !== entry.details.parentStates.length) {
     return fail('OPENING_MISMATCH', `the opening for entry ${o.logIndex} does not disclose the ${entry.details.parentStates.length} parent state(s) and the produced state its entry commits to`);
   }
-  const opens = (state: Uint8Array, commitment: Uint8Array): boolean => bytesEqual(modelStateCommitment(o.salt, state, hash), commitment);
+  const opens = (state: Uint8Array, commitment: Uint8Array): boolean => bytesEqual(commitments.modelState(o.salt, state), commitment);
   if (!opens(o.producedState, entry.details.producedState) || parents.some((p, i) => !opens(p, entry.details.parentStates[i]!))) {
     fail('OPENING_MISMATCH', `the opening for entry ${o.logIndex} does not open its model-state commitments`);
   }
