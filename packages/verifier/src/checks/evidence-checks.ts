@@ -4,7 +4,6 @@
  * code. A check that finds nothing to check says so with `notApplicable`, and still hands on a value.
  */
 import { sha256 } from '@noble/hashes/sha2.js';
-import { decode } from '@hemkit/wire/cbor';
 import { verifySign1, type CosePublicKey } from '@hemkit/wire/cose';
 import { HemkitError, type ErrorCode } from '@hemkit/wire/errors';
 import { rememberingHasher, rootFromFrontier } from '@hemkit/wire/merkle';
@@ -37,6 +36,7 @@ import {
   type LogEntry,
   type LogEntryOpening,
   type MemoryTransferredEntry,
+  decodeAs,
   decodeTypedSign1,
   type SignedType,
 } from '@hemkit/wire/messages';
@@ -76,19 +76,19 @@ const fail = (code: ErrorCode, message: string): never => {
 function signedOf<T>(type: SignedType<T>, bytes: Uint8Array): Signed<T> {
   const message = decodeTypedSign1(bytes, type);
   if (message.payload === null) throw new HemkitError('COSE_PAYLOAD_MISSING', `${type.name}: the payload is detached`);
-  return { message, claims: type.parse(decode(message.payload), type.name) };
+  return { message, claims: decodeAs(type, message.payload, type.name) };
 }
 
 /** 1. encoding: the bundle and every message in it decode under the profile, once. */
 export function checkEncoding(bytes: Uint8Array): Outcome<Decoded> {
-  const bundle = evidenceBundle.parse(decode(bytes), 'evidence-bundle');
+  const bundle = decodeAs(evidenceBundle, bytes, 'evidence-bundle');
   const decoded: Decoded = {
     bundle,
     report: signedOf(attestationReportClaims, bundle.report),
     device: signedOf(deviceCertificateClaims, bundle.deviceCertificate),
     attestationKey: signedOf(attestationKeyCertificateClaims, bundle.attestationKeyCertificate),
     checkpoints: (bundle.checkpoints ?? []).map((c) => signedOf(checkpointClaims, c)),
-    entries: (bundle.entries ?? []).map((d) => ({ bytes: d.entry, entry: logEntry.parse(decode(d.entry), 'log-entry'), receipt: d.receipt, opening: d.opening })),
+    entries: (bundle.entries ?? []).map((d) => ({ bytes: d.entry, entry: decodeAs(logEntry, d.entry, 'log-entry'), receipt: d.receipt, opening: d.opening })),
     licences: (bundle.licences ?? []).map((l) => ({ bytes: l, ...decodeIssuerStatement(l, licenceClaims) })),
     logKeyCertificate: bundle.logKeyCertificate === undefined ? undefined : signedOf(logKeyCertificateClaims, bundle.logKeyCertificate),
   };
@@ -490,7 +490,7 @@ export function checkOpenings(a: Attested, proven: Proven, inputs: Pick<Appraisa
     if (finishesWorkload(entry)) {
       let descriptor;
       try {
-        descriptor = workloadDescriptor.parse(decode(o.workloadDescriptor), 'workload-descriptor');
+        descriptor = decodeAs(workloadDescriptor, o.workloadDescriptor, 'workload-descriptor');
       } catch {
         descriptor = undefined; // opened, but not a descriptor the accounting can read
       }
