@@ -19,7 +19,6 @@ import {
   evidenceBundle,
   commitmentHasher,
   finishesWorkload,
-  keyThumbprint,
   LOCK,
   licenceClaims,
   logEntry,
@@ -57,7 +56,7 @@ import type {
   VerifiedChain,
 } from './context.js';
 import { bytesEqual, toHex } from '@hemkit/wire/bytes';
-import { appliedUpdate, followIssuerChain, type IssuerLink } from './issuer-chain.js';
+import { appliedUpdate, followIssuerChain, issuerSetId, keyIdOf, type IssuerLink } from './issuer-chain.js';
 
 /** What a check hands on, and whether it found anything to check. */
 export interface Outcome<T> {
@@ -119,8 +118,8 @@ function trustIds(trust: AppraisalInputs['trust']): { readonly manufacturers: re
   if (ids === undefined) {
     const issuers = trust.licenceIssuers;
     ids = {
-      manufacturers: trust.manufacturers.map((m) => toHex(keyThumbprint(m.key))),
-      issuerSet: `${issuers.threshold}/${issuers.keys.map((k) => toHex(keyThumbprint(k))).sort().join(',')}`,
+      manufacturers: trust.manufacturers.map((m) => keyIdOf(m.key)),
+      issuerSet: issuerSetId(issuers.keys, issuers.threshold),
     };
     trustIdCache.set(trust, ids);
   }
@@ -187,8 +186,8 @@ export function checkRevocation(a: Attested, inputs: AppraisalInputs): Outcome<t
   if (ueids.includes(toHex(a.report.ueid))) fail('DEVICE_REVOKED', `chip ${toHex(a.report.ueid)} is revoked`);
   const keys = [
     ['manufacturer root key', a.chain.rootKeyId],
-    ['device identity key', toHex(keyThumbprint(a.chain.device.cnf.coseKey))],
-    ['attestation key', toHex(keyThumbprint(a.chain.attestationKey))],
+    ['device identity key', keyIdOf(a.chain.device.cnf.coseKey)],
+    ['attestation key', keyIdOf(a.chain.attestationKey)],
   ] as const;
   for (const [what, id] of keys) if (keyIds.includes(id)) fail('KEY_REVOKED', `the ${what} ${id} is revoked`);
   return pass(true);
