@@ -309,12 +309,16 @@ export interface CommitmentHasher {
  * salt ‖ data written into one buffer reused from call to call rather than a new array each (an
  * array past 64 bytes lives outside V8's heap, dearer to make and to collect than the hash; a bundle
  * of a thousand entries opens about as many). `hash` must return a digest that does not share its
- * input's memory, as every SHA-256 function does; inputs past the buffer get an array of their own.
+ * input's memory, as every SHA-256 function does (one that does is found by a probe, and its digests
+ * copied); inputs past the buffer get an array of their own.
  */
 export function commitmentHasher(hash: (data: Uint8Array) => Uint8Array = sha256): CommitmentHasher {
   const scratch = new Uint8Array(COMMITMENT_SCRATCH_SIZE);
   // The buffer's view of each length met, made once (openings of one chip are mostly of one length).
   const views: Uint8Array[] = [];
+  // A digest that shares the buffer's memory would change under the caller at the next call: a hash
+  // that returns a view of its input is found by one probe (merkle/hash.ts says why not at every call).
+  const copies = hash(scratch.subarray(0, 64)).buffer === scratch.buffer;
   const commit = (label: Uint8Array, saltBytes: Uint8Array, data: Uint8Array): Uint8Array => {
     const n = label.length + saltBytes.length + data.length;
     if (n > scratch.length) return hash(concatBytes(label, saltBytes, data));
@@ -322,8 +326,7 @@ export function commitmentHasher(hash: (data: Uint8Array) => Uint8Array = sha256
     scratch.set(saltBytes, label.length);
     scratch.set(data, label.length + saltBytes.length);
     const digest = hash((views[n] ??= scratch.subarray(0, n)));
-    // A digest that shares the buffer's memory would change under the caller at the next call.
-    return digest.buffer === scratch.buffer ? new Uint8Array(digest) : digest;
+    return copies ? new Uint8Array(digest) : digest;
   };
   return {
     workload: (saltBytes, descriptor) => commit(COMMITMENT_LABEL, saltBytes, descriptor),
