@@ -55,7 +55,7 @@ import type {
   Signed,
   VerifiedChain,
 } from './context.js';
-import { bytesEqual, toHex } from '@hemkit/wire/bytes';
+import { bytesEqual, concatBytes, toHex } from '@hemkit/wire/bytes';
 import { appliedUpdate, followIssuerChain, issuerSetId, keyIdOf, type IssuerLink } from './issuer-chain.js';
 
 /** What a check hands on, and whether it found anything to check. */
@@ -96,7 +96,7 @@ export function checkEncoding(bytes: Uint8Array): Outcome<Decoded> {
 }
 
 export function chainKey(deviceCertificate: Uint8Array, attestationKeyCertificate: Uint8Array): string {
-  return toHex(sha256(new Uint8Array([...sha256(deviceCertificate), ...sha256(attestationKeyCertificate)])));
+  return toHex(sha256(concatBytes(sha256(deviceCertificate), sha256(attestationKeyCertificate))));
 }
 
 /**

@@ -17,6 +17,7 @@ import {
   decodeAs,
   disclosedEntry,
   evidenceBundle,
+  licenceClaims,
   licenceState,
   logEntry,
   logEntryOpening,
@@ -38,6 +39,7 @@ const FAMILIES: Readonly<Record<string, WireType<unknown>>> = {
   counters,
   'licence-state': licenceState,
   'log-head': logHead,
+  'licence-claims': licenceClaims,
 };
 
 /** A value written out with its types and its key order, which toStrictEqual would not compare. */
