@@ -4,7 +4,6 @@
  * code. A check that finds nothing to check says so with `notApplicable`, and still hands on a value.
  */
 import { sha256 } from '@noble/hashes/sha2.js';
-import { decode } from '@hemkit/wire/cbor';
 import { verifySign1, type CosePublicKey } from '@hemkit/wire/cose';
 import { HemkitError, type ErrorCode } from '@hemkit/wire/errors';
 import { rememberingHasher, rootFromFrontier } from '@hemkit/wire/merkle';
@@ -18,9 +17,8 @@ import {
   deviceCertificateClaims,
   EVENT,
   evidenceBundle,
+  commitmentHasher,
   finishesWorkload,
-  modelStateCommitment,
-  keyThumbprint,
   LOCK,
   licenceClaims,
   logEntry,
@@ -29,14 +27,15 @@ import {
   verifyConsistencyReceipt,
   verifyInclusionReceipt,
   ReceiptSignatures,
-  workloadCommitment,
   workloadDescriptor,
+  type CommitmentHasher,
   type IssuersUpdatedEntry,
   type LicenceClaims,
   type LicenceState,
   type LogEntry,
   type LogEntryOpening,
   type MemoryTransferredEntry,
+  decodeAs,
   decodeTypedSign1,
   type SignedType,
 } from '@hemkit/wire/messages';
@@ -56,8 +55,8 @@ import type {
   Signed,
   VerifiedChain,
 } from './context.js';
-import { bytesEqual, toHex } from '@hemkit/wire/bytes';
-import { appliedUpdate, followIssuerChain, type IssuerLink } from './issuer-chain.js';
+import { bytesEqual, concatBytes, toHex } from '@hemkit/wire/bytes';
+import { appliedUpdate, followIssuerChain, issuerSetId, keyIdOf, type IssuerLink } from './issuer-chain.js';
 
 /** What a check hands on, and whether it found anything to check. */
 export interface Outcome<T> {
@@ -76,19 +75,19 @@ const fail = (code: ErrorCode, message: string): never => {
 function signedOf<T>(type: SignedType<T>, bytes: Uint8Array): Signed<T> {
   const message = decodeTypedSign1(bytes, type);
   if (message.payload === null) throw new HemkitError('COSE_PAYLOAD_MISSING', `${type.name}: the payload is detached`);
-  return { message, claims: type.parse(decode(message.payload), type.name) };
+  return { message, claims: decodeAs(type, message.payload, type.name) };
 }
 
 /** 1. encoding: the bundle and every message in it decode under the profile, once. */
 export function checkEncoding(bytes: Uint8Array): Outcome<Decoded> {
-  const bundle = evidenceBundle.parse(decode(bytes), 'evidence-bundle');
+  const bundle = decodeAs(evidenceBundle, bytes, 'evidence-bundle');
   const decoded: Decoded = {
     bundle,
     report: signedOf(attestationReportClaims, bundle.report),
     device: signedOf(deviceCertificateClaims, bundle.deviceCertificate),
     attestationKey: signedOf(attestationKeyCertificateClaims, bundle.attestationKeyCertificate),
     checkpoints: (bundle.checkpoints ?? []).map((c) => signedOf(checkpointClaims, c)),
-    entries: (bundle.entries ?? []).map((d) => ({ bytes: d.entry, entry: logEntry.parse(decode(d.entry), 'log-entry'), receipt: d.receipt, opening: d.opening })),
+    entries: (bundle.entries ?? []).map((d) => ({ bytes: d.entry, entry: decodeAs(logEntry, d.entry, 'log-entry'), receipt: d.receipt, opening: d.opening })),
     licences: (bundle.licences ?? []).map((l) => ({ bytes: l, ...decodeIssuerStatement(l, licenceClaims) })),
     logKeyCertificate: bundle.logKeyCertificate === undefined ? undefined : signedOf(logKeyCertificateClaims, bundle.logKeyCertificate),
   };
@@ -97,7 +96,7 @@ export function checkEncoding(bytes: Uint8Array): Outcome<Decoded> {
 }
 
 export function chainKey(deviceCertificate: Uint8Array, attestationKeyCertificate: Uint8Array): string {
-  return toHex(sha256(new Uint8Array([...sha256(deviceCertificate), ...sha256(attestationKeyCertificate)])));
+  return toHex(sha256(concatBytes(sha256(deviceCertificate), sha256(attestationKeyCertificate))));
 }
 
 /**
@@ -119,8 +118,8 @@ function trustIds(trust: AppraisalInputs['trust']): { readonly manufacturers: re
   if (ids === undefined) {
     const issuers = trust.licenceIssuers;
     ids = {
-      manufacturers: trust.manufacturers.map((m) => toHex(keyThumbprint(m.key))),
-      issuerSet: `${issuers.threshold}/${issuers.keys.map((k) => toHex(keyThumbprint(k))).sort().join(',')}`,
+      manufacturers: trust.manufacturers.map((m) => keyIdOf(m.key)),
+      issuerSet: issuerSetId(issuers.keys, issuers.threshold),
     };
     trustIdCache.set(trust, ids);
   }
@@ -187,8 +186,8 @@ export function checkRevocation(a: Attested, inputs: AppraisalInputs): Outcome<t
   if (ueids.includes(toHex(a.report.ueid))) fail('DEVICE_REVOKED', `chip ${toHex(a.report.ueid)} is revoked`);
   const keys = [
     ['manufacturer root key', a.chain.rootKeyId],
-    ['device identity key', toHex(keyThumbprint(a.chain.device.cnf.coseKey))],
-    ['attestation key', toHex(keyThumbprint(a.chain.attestationKey))],
+    ['device identity key', keyIdOf(a.chain.device.cnf.coseKey)],
+    ['attestation key', keyIdOf(a.chain.attestationKey)],
   ] as const;
   for (const [what, id] of keys) if (keyIds.includes(id)) fail('KEY_REVOKED', `the ${what} ${id} is revoked`);
   return pass(true);
@@ -490,7 +489,7 @@ function provenByFrontier(a: Attested, anchored: Anchored, frontier: readonly Ui
  */
 export function checkOpenings(a: Attested, proven: Proven, inputs: Pick<AppraisalInputs, 'backend'>): Outcome<readonly DisclosedWorkload[]> {
   // The commitments are SHA-256 (log-entry.md §3): the backend's, one per opening.
-  const hash = (data: Uint8Array): Uint8Array => inputs.backend.sha256(data);
+  const commitments = commitmentHasher((data) => inputs.backend.sha256(data));
   const workloads = new Map<number, DisclosedWorkload>();
   let openings = 0;
   for (const d of a.decoded.entries) {
@@ -502,14 +501,14 @@ export function checkOpenings(a: Attested, proven: Proven, inputs: Pick<Appraisa
     if (entry === undefined || (entry.kind !== EVENT.workloadStarted && !finishesWorkload(entry))) {
       return fail('OPENING_MISMATCH', `the opening for entry ${o.logIndex} does not belong to a proven workload entry`);
     }
-    if (!bytesEqual(workloadCommitment(o.salt, o.workloadDescriptor, hash), entry.details.workloadCommitment)) {
+    if (!bytesEqual(commitments.workload(o.salt, o.workloadDescriptor), entry.details.workloadCommitment)) {
       fail('OPENING_MISMATCH', `the opening for entry ${o.logIndex} does not open its commitment`);
     }
-    const modelStates = openModelStates(o, entry, hash);
+    const modelStates = openModelStates(o, entry, commitments);
     if (finishesWorkload(entry)) {
       let descriptor;
       try {
-        descriptor = workloadDescriptor.parse(decode(o.workloadDescriptor), 'workload-descriptor');
+        descriptor = decodeAs(workloadDescriptor, o.workloadDescriptor, 'workload-descriptor');
       } catch {
         descriptor = undefined; // opened, but not a descriptor the accounting can read
       }
@@ -532,7 +531,7 @@ export function checkOpenings(a: Attested, proven: Proven, inputs: Pick<Appraisa
  * (log-entry.md §4): an entry of kind 13 must be opened with exactly its states, in its order, and
  * any other entry with none, so that an opening never shows states the chip did not commit to.
  */
-function openModelStates(o: LogEntryOpening, entry: LogEntry, hash: (data: Uint8Array) => Uint8Array): OpenedModelStates | undefined {
+function openModelStates(o: LogEntryOpening, entry: LogEntry, commitments: CommitmentHasher): OpenedModelStates | undefined {
   const opened = o.parentStates !== undefined || o.producedState !== undefined;
   if (entry.kind !== EVENT.workloadFinishedLineage) {
     if (opened) fail('OPENING_MISMATCH', `the opening for entry ${o.logIndex} discloses model states its entry does not commit to`);
@@ -542,7 +541,7 @@ function openModelStates(o: LogEntryOpening, entry: LogEntry, hash: (data: Uint8
   if (o.producedState === undefined || parents.length !== entry.details.parentStates.length) {
     return fail('OPENING_MISMATCH', `the opening for entry ${o.logIndex} does not disclose the ${entry.details.parentStates.length} parent state(s) and the produced state its entry commits to`);
   }
-  const opens = (state: Uint8Array, commitment: Uint8Array): boolean => bytesEqual(modelStateCommitment(o.salt, state, hash), commitment);
+  const opens = (state: Uint8Array, commitment: Uint8Array): boolean => bytesEqual(commitments.modelState(o.salt, state), commitment);
   if (!opens(o.producedState, entry.details.producedState) || parents.some((p, i) => !opens(p, entry.details.parentStates[i]!))) {
     fail('OPENING_MISMATCH', `the opening for entry ${o.logIndex} does not open its model-state commitments`);
   }

@@ -19,8 +19,22 @@ export interface IssuerLink {
   readonly id: string;
 }
 
+/**
+ * A key's id, the hex of its thumbprint, once per key object: the anchors' issuer keys and a cached
+ * chain's keys are the same objects at every appraisal, and each thumbprint is an encoding and a hash.
+ */
+const keyIds = new WeakMap<CosePublicKey, string>();
+export function keyIdOf(key: CosePublicKey): string {
+  let id = keyIds.get(key);
+  if (id === undefined) {
+    id = toHex(keyThumbprint(key));
+    keyIds.set(key, id);
+  }
+  return id;
+}
+
 export function issuerSetId(keys: readonly CosePublicKey[], threshold: number): string {
-  return `${threshold}/${keys.map((k) => toHex(keyThumbprint(k))).sort().join(',')}`;
+  return `${threshold}/${keys.map(keyIdOf).sort().join(',')}`;
 }
 
 /**

@@ -35,6 +35,9 @@ const SAFE_HI_LIMIT = 2 ** 21;
 // ignoreBOM keeps a leading U+FEFF in the string: dropping it would break decode/encode round trips.
 const utf8Decoder = utf8StrictDecoder;
 
+/** The character codes of a short ASCII text string, reused by readText (its length set per string). */
+const ASCII_CODES: number[] = [];
+
 interface State {
   /** The input as a plain Uint8Array (a view of a Buffer's memory), so that slice() copies. */
   readonly bytes: Uint8Array;
@@ -201,10 +204,12 @@ function readText(s: State, len: number, start: number): string {
       }
     }
     if (ascii) {
-      let out = '';
-      for (let i = s.pos; i < end; i++) out += String.fromCharCode(b[i]);
+      // One flat string from the codes: `+=` would make one string per character, and from 13
+      // characters on a chain of concatenations (V8 cons strings) that is flattened again later.
+      ASCII_CODES.length = len;
+      for (let i = 0; i < len; i++) ASCII_CODES[i] = b[s.pos + i];
       s.pos = end;
-      return out;
+      return String.fromCharCode.apply(null, ASCII_CODES);
     }
   }
   try {
@@ -276,23 +281,39 @@ function decodeTag(s: State, ai: number, start: number, depth: number): CborValu
 function decodeBignum(s: State, tag: number, start: number): bigint {
   const contentStart = s.pos;
   if (contentStart >= s.bytes.length) fail('CBOR_TRUNCATED', `tag ${tag} has no content`, contentStart);
-  const contentMajor = s.bytes[contentStart] >> 5;
+  const ib = s.bytes[contentStart];
+  const contentMajor = ib >> 5;
   if (contentMajor !== 2) {
     fail('CBOR_INVALID_TAG_CONTENT', `tag ${tag} (bignum) must enclose a byte string, not major type ${contentMajor}`, contentStart);
   }
-  const content = decodeItem(s, 0) as Uint8Array;
-  if (content.length <= 8 || content[0] === 0) {
+  // The byte string's head read as decodeItem reads it (same faults, same offsets), its content read
+  // in place: the magnitude needs no copy of its bytes.
+  s.pos++;
+  const length = readLength(s, ib & 0x1f, 2, contentStart, 1);
+  const from = s.pos;
+  s.pos += length;
+  const b = s.bytes;
+  if (length <= 8 || b[from] === 0) {
     fail(
       'CBOR_NON_PREFERRED_BIGNUM',
-      content.length > 0 && content[0] === 0
+      length > 0 && b[from] === 0
         ? `bignum has a leading zero byte`
-        : `bignum of ${content.length} byte(s) fits in 64 bits: use major type ${tag === TAG_POSITIVE_BIGNUM ? 0 : 1}`,
+        : `bignum of ${length} byte(s) fits in 64 bits: use major type ${tag === TAG_POSITIVE_BIGNUM ? 0 : 1}`,
       start,
     );
   }
-  let hex = '';
-  for (const byte of content) hex += byte.toString(16).padStart(2, '0');
-  const magnitude = BigInt(`0x${hex}`);
+  // Big-endian, 32 bits at a time (the first word takes the bytes left over): a handful of bigint
+  // operations for a 128-bit counter, where text digits cost a string per byte.
+  let i = from;
+  const end = from + length;
+  let word = 0;
+  for (const first = from + (length % 4 || 4); i < first; i++) word = word * 256 + b[i];
+  let magnitude = BigInt(word);
+  while (i < end) {
+    word = ((b[i] << 24) >>> 0) + ((b[i + 1] << 16) | (b[i + 2] << 8) | b[i + 3]);
+    i += 4;
+    magnitude = (magnitude << 32n) | BigInt(word);
+  }
   return tag === TAG_POSITIVE_BIGNUM ? magnitude : -1n - magnitude;
 }
 

@@ -22,7 +22,7 @@ export interface KeyObject {
 
 interface Hash {
   update(data: Uint8Array): Hash;
-  digest(): Uint8Array;
+  digest(encoding: 'latin1'): string;
 }
 
 interface Ecdh {
@@ -32,7 +32,7 @@ interface Ecdh {
 
 export interface NodeCrypto {
   /** One-shot hash (Node 20.12+); absent before. */
-  readonly hash?: (algorithm: string, data: Uint8Array, outputEncoding: 'buffer') => Uint8Array;
+  readonly hash?: (algorithm: string, data: Uint8Array, outputEncoding: 'latin1') => string;
   createHash(algorithm: string): Hash;
   createPublicKey(key: { key: JsonWebKey; format: 'jwk' } | KeyObject): KeyObject;
   createPrivateKey(key: { key: Uint8Array; format: 'der'; type: 'pkcs8' } | { key: JsonWebKey; format: 'jwk' }): KeyObject;
@@ -57,4 +57,25 @@ export function loadNodeCrypto(): NodeCrypto | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * A digest function on node:crypto (one-shot `hash()` where present, else `createHash`) whose output
+ * is a new plain Uint8Array. The digest is asked for as a latin1 string, one character a byte (Node's
+ * latin1 maps byte b to U+00b, both ways), and copied into a small array: a Buffer digest is a
+ * JavaScript object over memory outside V8's heap, made and freed through C++, and costs some four
+ * times the hash itself in allocation and garbage collection (a verifier makes thousands per bundle),
+ * whereas an array of 32 or 48 bytes lives on V8's heap.
+ */
+export function nodeDigest(nc: Pick<NodeCrypto, 'hash' | 'createHash'>): (algorithm: string, data: Uint8Array) => Uint8Array {
+  const latin1 =
+    typeof nc.hash === 'function'
+      ? (algorithm: string, data: Uint8Array) => nc.hash!(algorithm, data, 'latin1')
+      : (algorithm: string, data: Uint8Array) => nc.createHash(algorithm).update(data).digest('latin1');
+  return (algorithm, data) => {
+    const text = latin1(algorithm, data);
+    const out = new Uint8Array(text.length);
+    for (let i = 0; i < out.length; i++) out[i] = text.charCodeAt(i);
+    return out;
+  };
 }

@@ -22,7 +22,7 @@ import {
 } from './checks.js';
 import { nobleBackend } from './noble.js';
 
-import { loadNodeCrypto, type JsonWebKey, type KeyObject, type NodeCrypto } from './node-types.js';
+import { loadNodeCrypto, nodeDigest, type JsonWebKey, type KeyObject, type NodeCrypto } from './node-types.js';
 
 export interface NodeBackendOptions {
   /**
@@ -100,23 +100,11 @@ export function createNodeBackend(options: NodeBackendOptions = {}): CryptoBacke
   // keeps the seed; no secret becomes a map key. The copy catches a seed array rewritten in place.
   const privateKeys = new WeakMap<Uint8Array, { readonly seed: Uint8Array; readonly key: KeyObject }>();
 
-  const digest =
-    typeof nc.hash === 'function'
-      ? (algorithm: string, data: Uint8Array) => nc.hash!(algorithm, data, 'buffer')
-      : (algorithm: string, data: Uint8Array) => nc.createHash(algorithm).update(data).digest();
+  const digest = nodeDigest(nc);
 
   /** Node returns Buffers, whose slice() shares memory; callers get plain Uint8Arrays, as from noble. */
   function plain(bytes: Uint8Array): Uint8Array {
     return new Uint8Array(bytes);
-  }
-
-  /**
-   * A digest as a plain Uint8Array without copying: hash() and digest() return a Buffer over memory
-   * of its own (never the shared pool that Buffer.allocUnsafe slices), so a view of it aliases
-   * nothing; merkle/node-hash.ts relies on the same. A pooled one would be copied.
-   */
-  function ownedDigest(d: Uint8Array): Uint8Array {
-    return d.byteOffset === 0 && d.buffer.byteLength === d.length ? new Uint8Array(d.buffer, 0, d.length) : plain(d);
   }
 
   const base64url = toBase64url;
@@ -294,11 +282,11 @@ export function createNodeBackend(options: NodeBackendOptions = {}): CryptoBacke
     name: 'node',
     sha256(data: Uint8Array): Uint8Array {
       assertMessage('data', data);
-      return ownedDigest(digest('sha256', data));
+      return digest('sha256', data);
     },
     sha384(data: Uint8Array): Uint8Array {
       assertMessage('data', data);
-      return ownedDigest(digest('sha384', data));
+      return digest('sha384', data);
     },
     verify,
     sign,

@@ -5,7 +5,7 @@
  */
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesEqual, toHex } from '../bytes.js';
-import { decode, encode } from '../cbor/index.js';
+import { encode } from '../cbor/index.js';
 import { decodeSign, signSign, verifySignature, type CosePublicKey, type CoseSign } from '../cose/index.js';
 import type { CryptoBackend } from '../crypto/backend.js';
 import { HemkitError } from '../errors.js';
@@ -13,6 +13,7 @@ import { keyThumbprint } from './common.js';
 import { issuerSetUpdateClaims, type IssuerSetUpdateClaims } from './licence.js';
 import type { SigningKey } from './signed.js';
 import { expectTyp, typHeaders, type SignedType } from './typed.js';
+import { decodeAs } from './schema.js';
 
 /** Decodes a k-of-n statement; anything malformed is LICENCE_MALFORMED, naming the underlying code. */
 export function decodeIssuerStatement<T>(bytes: Uint8Array, type: SignedType<T>): { message: CoseSign; claims: T } {
@@ -20,7 +21,7 @@ export function decodeIssuerStatement<T>(bytes: Uint8Array, type: SignedType<T>)
     const message = decodeSign(bytes);
     expectTyp(message, type.typ, type.name);
     if (message.payload === null) throw new HemkitError('COSE_PAYLOAD_MISSING', 'the payload is detached');
-    return { message, claims: type.parse(decode(message.payload), type.name) };
+    return { message, claims: decodeAs(type, message.payload, type.name) };
   } catch (e) {
     if (!(e instanceof HemkitError)) throw e;
     throw new HemkitError('LICENCE_MALFORMED', `${type.name}: ${e.code}: ${e.message}`, { cause: e });

@@ -4,7 +4,7 @@
  */
 import { HemkitError } from '../errors.js';
 import type { CborValue } from '../cbor/index.js';
-import { anyBytes, arrayOf, digest, field, optional, record, text, type RecordType } from './schema.js';
+import { anyBytes, arrayOf, digest, field, MISS, optional, readerOf, record, text, withReader, type RecordType } from './schema.js';
 import { logEntryOpening } from './log-entry.js';
 
 /**
@@ -58,8 +58,22 @@ function checkDisclosureForm(b: EvidenceBundle, path: string): EvidenceBundle {
   return b;
 }
 
-export const evidenceBundle: RecordType<EvidenceBundle> = {
-  ...bundleFields,
-  parse: (value: CborValue, path = 'evidence-bundle') => checkDisclosureForm(bundleFields.parse(value, path), path),
-  toCbor: (value: EvidenceBundle) => bundleFields.toCbor(checkDisclosureForm(value, 'evidence-bundle')),
-};
+const readFields = readerOf(bundleFields);
+
+/** Whether checkDisclosureForm accepts the bundle, without building its error. */
+function inDisclosureForm(b: EvidenceBundle): boolean {
+  return b.frontier === undefined ? (b.entries ?? []).every((d) => d.receipt !== undefined) : b.entries !== undefined && b.entries.every((d) => d.receipt === undefined);
+}
+
+export const evidenceBundle: RecordType<EvidenceBundle> = withReader(
+  {
+    ...bundleFields,
+    parse: (value: CborValue, path = 'evidence-bundle') => checkDisclosureForm(bundleFields.parse(value, path), path),
+    toCbor: (value: EvidenceBundle) => bundleFields.toCbor(checkDisclosureForm(value, 'evidence-bundle')),
+  },
+  // The fields' reader, and a bundle out of form left to parse, which names the fault.
+  (c) => {
+    const b = readFields === undefined ? MISS : readFields(c);
+    return b !== MISS && inDisclosureForm(b) ? b : MISS;
+  },
+);

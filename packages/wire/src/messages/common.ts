@@ -11,11 +11,13 @@ import {
   field,
   invalid,
   mapOf,
+  MISS,
   oneOf,
   optional,
   record,
   time,
   uint,
+  withReader,
   type WireType,
 } from './schema.js';
 
@@ -152,7 +154,7 @@ export const HASH_ALG = { sha256: 1 } as const;
  * `[hash-alg-id, hash-value]`, the SHA-256 digest of the firmware image. Not RFC 9711's measurements
  * claim, which needs a Content-Format for its content (decisions.md §3(d)).
  */
-export const firmwareMeasurement: WireType<Uint8Array> = {
+export const firmwareMeasurement: WireType<Uint8Array> = withReader<Uint8Array, WireType<Uint8Array>>({
   description: '[1, digest]',
   parse(value, path) {
     const [alg, hash] = arrayOf(bytesOrInt, { min: 2, max: 2 }).parse(value, path) as [number | Uint8Array, number | Uint8Array];
@@ -161,7 +163,14 @@ export const firmwareMeasurement: WireType<Uint8Array> = {
     return digest.parse(hash, `${path}[1]`);
   },
   toCbor: (value) => [HASH_ALG.sha256, value],
-};
+}, (c) => {
+  // Only what parse accepts as it is: [1, a 32-byte string].
+  if (c.enter(4) !== 2 || c.value() !== HASH_ALG.sha256) return MISS;
+  const hash = c.value();
+  if (!(hash instanceof Uint8Array) || hash.length !== 32) return MISS;
+  c.leave();
+  return hash;
+});
 const bytesOrInt: WireType<number | Uint8Array> = {
   description: 'int / bstr',
   parse(value, path) {

@@ -10,22 +10,30 @@ import {
   revocationId,
   ueid,
 } from './common.js';
-import { arrayOf, counter, field, invalid, oneOf, optional, record, time, uint, type WireType } from './schema.js';
+import { arrayOf, counter, field, invalid, MISS, oneOf, optional, readerOf, record, time, uint, withReader, type WireType } from './schema.js';
 import type { PrecisionClass } from './common.js';
 import { signedType, TYP } from './typed.js';
 
 /** Allowed precision classes: ascending and without duplicates, so each licence has one encoding. */
-const precisionList: WireType<readonly PrecisionClass[]> = {
+const precisionClasses = arrayOf(precisionClass, { min: 1 });
+const readPrecisionClasses = readerOf(precisionClasses)!;
+const precisionList: WireType<readonly PrecisionClass[]> = withReader<readonly PrecisionClass[], WireType<readonly PrecisionClass[]>>({
   description: '[+ precision-class] (ascending, distinct)',
   parse(value, path) {
-    const list = arrayOf(precisionClass, { min: 1 }).parse(value, path);
+    const list = precisionClasses.parse(value, path);
     for (let i = 1; i < list.length; i++) {
       if (list[i]! <= list[i - 1]!) throw invalid(path, 'precision classes must be ascending and distinct');
     }
     return list;
   },
   toCbor: (list) => [...list],
-};
+}, (c) => {
+  // parse's list, ascending and distinct, or left to parse to refuse.
+  const list = readPrecisionClasses(c);
+  if (list === MISS) return MISS;
+  for (let i = 1; i < list.length; i++) if (list[i]! <= list[i - 1]!) return MISS;
+  return list;
+});
 
 export const licenceClaims = signedType(
   record('licence-claims', {

@@ -293,6 +293,47 @@ export function modelStateCommitment(saltBytes: Uint8Array, stateDigest: Uint8Ar
   return hash(concatBytes(STATE_COMMITMENT_LABEL, saltBytes, stateDigest));
 }
 
+/** Commitment inputs up to this size (label, salt and descriptor) are written to a reused buffer. */
+const COMMITMENT_SCRATCH_SIZE = 512;
+
+/** What a verifier checking one opening per disclosed entry computes: both commitments of §3 and §3.1. */
+export interface CommitmentHasher {
+  /** workloadCommitment(salt, descriptor), with this hasher's `hash`. */
+  workload(saltBytes: Uint8Array, descriptor: Uint8Array): Uint8Array;
+  /** modelStateCommitment(salt, stateDigest), with this hasher's `hash`. */
+  modelState(saltBytes: Uint8Array, stateDigest: Uint8Array): Uint8Array;
+}
+
+/**
+ * The commitments of workloadCommitment and modelStateCommitment, the same digests, with label ‖
+ * salt ‖ data written into one buffer reused from call to call rather than a new array each (an
+ * array past 64 bytes lives outside V8's heap, dearer to make and to collect than the hash; a bundle
+ * of a thousand entries opens about as many). `hash` must return a digest that does not share its
+ * input's memory, as every SHA-256 function does (one that does is found by a probe, and its digests
+ * copied); inputs past the buffer get an array of their own.
+ */
+export function commitmentHasher(hash: (data: Uint8Array) => Uint8Array = sha256): CommitmentHasher {
+  const scratch = new Uint8Array(COMMITMENT_SCRATCH_SIZE);
+  // The buffer's view of each length met, made once (openings of one chip are mostly of one length).
+  const views: Uint8Array[] = [];
+  // A digest that shares the buffer's memory would change under the caller at the next call: a hash
+  // that returns a view of its input is found by one probe (merkle/hash.ts says why not at every call).
+  const copies = hash(scratch.subarray(0, 64)).buffer === scratch.buffer;
+  const commit = (label: Uint8Array, saltBytes: Uint8Array, data: Uint8Array): Uint8Array => {
+    const n = label.length + saltBytes.length + data.length;
+    if (n > scratch.length) return hash(concatBytes(label, saltBytes, data));
+    scratch.set(label, 0);
+    scratch.set(saltBytes, label.length);
+    scratch.set(data, label.length + saltBytes.length);
+    const digest = hash((views[n] ??= scratch.subarray(0, n)));
+    return copies ? new Uint8Array(digest) : digest;
+  };
+  return {
+    workload: (saltBytes, descriptor) => commit(COMMITMENT_LABEL, saltBytes, descriptor),
+    modelState: (saltBytes, stateDigest) => commit(STATE_COMMITMENT_LABEL, saltBytes, stateDigest),
+  };
+}
+
 export type { PrecisionClass };
 
 /**

@@ -7,7 +7,8 @@
  * constraints being zod schemas. Field names are the CDDL names in camelCase (`ops-quota` → opsQuota).
  */
 import { z } from 'zod';
-import { type CborMapKey, type CborValue } from '../cbor/index.js';
+import { decode, type CborMapKey, type CborValue } from '../cbor/index.js';
+import { CborCursor, MISS, type Miss } from '../cbor/cursor.js';
 import { HemkitError } from '../errors.js';
 
 /** Converts between a typed value and its CBOR form, checking on the way in. */
@@ -40,7 +41,13 @@ export function fromZod<T extends CborValue>(description: string, schema: z.ZodT
     },
     toCbor: (value) => value,
   };
-  if (accepts !== undefined) FAST.set(type, accepts);
+  if (accepts !== undefined) {
+    FAST.set(type, accepts);
+    READ.set(type, (c) => {
+      const v = c.value();
+      return v !== MISS && accepts(v) ? (v as T) : MISS;
+    });
+  }
   return type;
 }
 
@@ -49,6 +56,44 @@ export function fromZod<T extends CborValue>(description: string, schema: z.ZodT
  * path string that only a failure needs (a field's or an item's name, e.g. `log-entry.details`).
  */
 const FAST = new WeakMap<WireType<unknown>, (value: CborValue) => boolean>();
+
+/**
+ * The fast path of `decodeAs`: each type's reader of its value straight from the encoding, which
+ * returns what `type.parse(decode(bytes))` returns for the bytes it reads, or MISS where it cannot
+ * vouch for them (it never throws). Kept beside the types rather than on them, so that a type made by
+ * spreading another and replacing its `parse` (evidenceBundle) has no reader unless it registers its own.
+ */
+type Reader<T> = (c: CborCursor) => T | Miss;
+const READ = new WeakMap<WireType<unknown>, Reader<unknown>>();
+
+/** The fast reader of `type`, if it has one (see decodeAs). */
+export function readerOf<T>(type: WireType<T>): ((c: CborCursor) => T | Miss) | undefined {
+  return READ.get(type) as Reader<T> | undefined;
+}
+
+/** Registers `read` as the fast reader of `type` (a type whose parse adds checks of its own: see READ). */
+export function withReader<T, W extends WireType<T>>(type: W, read: (c: CborCursor) => T | Miss): W {
+  READ.set(type, read as Reader<unknown>);
+  return type;
+}
+
+/**
+ * `type.parse(decode(bytes), path)`, the same value or the same error, read straight from the bytes
+ * where every type on the way has a reader: no CBOR maps are built, only the typed value. A verifier
+ * decodes a thousand log entries a bundle this way. Where the fast path cannot vouch for the bytes
+ * (a fault, or anything it does not handle), the general path decodes them again and decides.
+ */
+export function decodeAs<T>(type: WireType<T>, bytes: Uint8Array, path: string): T {
+  const read = readerOf(type);
+  const c = read === undefined ? undefined : CborCursor.over(bytes);
+  if (c !== undefined) {
+    const value = read!(c);
+    if (value !== MISS && c.done) return value;
+  }
+  return type.parse(decode(bytes), path);
+}
+
+export { MISS, type Miss, type CborCursor };
 
 export interface Field<T, Optional extends boolean> {
   readonly key: number;
@@ -96,7 +141,8 @@ export function record<F extends Fields>(name: string, fields: F): RecordType<Re
     const accepts = FAST.get(f.type);
     if (accepts !== undefined) fast.set(f.key, accepts);
   }
-  return {
+  const fieldList = Object.entries(fields).map(([fieldName, f]) => ({ fieldName, key: f.key, optional: f.optional, type: f.type as WireType<unknown> }));
+  const type: RecordType<RecordOf<F>> = {
     name,
     description: name,
     keys,
@@ -131,11 +177,46 @@ export function record<F extends Fields>(name: string, fields: F): RecordType<Re
       return map;
     },
   };
+  // The fast reader: the map's keys ascending (so no key twice), each a field, each field's value read
+  // by its type's reader, every required field present; the object built in key order, as parse does.
+  const readers = new Map<number, { fieldName: string; required: boolean; read: Reader<unknown> }>();
+  let complete = true;
+  for (const f of fieldList) {
+    const read = readerOf(f.type);
+    if (read === undefined) complete = false;
+    else readers.set(f.key, { fieldName: f.fieldName, required: !f.optional, read });
+  }
+  const requiredCount = required.length;
+  if (complete) {
+    READ.set(type, (c) => {
+      const n = c.enter(5);
+      if (n < 0) return MISS;
+      const out: Record<string, unknown> = {};
+      let major = -1;
+      let argument = 0;
+      let requiredSeen = 0;
+      for (let i = 0; i < n; i++) {
+        const key = c.intKey();
+        if (Number.isNaN(key) || !c.after(major, argument)) return MISS;
+        major = c.major;
+        argument = c.argument;
+        const f = readers.get(key);
+        if (f === undefined) return MISS;
+        const v = f.read(c);
+        if (v === MISS) return MISS;
+        out[f.fieldName] = v;
+        if (f.required) requiredSeen++;
+      }
+      c.leave();
+      return requiredSeen === requiredCount ? (out as RecordOf<F>) : MISS;
+    });
+  }
+  return type;
 }
 
 /** One record type chosen by the value of a discriminating field (log entries by event kind). */
 export function union<T>(name: string, discriminant: number, variants: ReadonlyMap<number, RecordType<T>>): WireType<T> {
-  return {
+  const type: WireType<T> = {
     description: name,
     parse(value, path) {
       if (!(value instanceof Map)) throw invalid(path, `expected a map (${name})`);
@@ -154,6 +235,30 @@ export function union<T>(name: string, discriminant: number, variants: ReadonlyM
       return variant.toCbor(value);
     },
   };
+  // The fast reader finds the discriminant first (skipping the entries before it), then reads the
+  // whole map again with the variant's reader.
+  READ.set(type, (c) => {
+    const start = c.pos;
+    const depth = c.depth;
+    const n = c.enter(5);
+    if (n < 0) return MISS;
+    let tag: CborValue | Miss = MISS;
+    for (let i = 0; i < n && tag === MISS; i++) {
+      const key = c.intKey();
+      if (Number.isNaN(key)) return MISS;
+      if (key === discriminant) {
+        tag = c.value();
+        if (tag === MISS) return MISS;
+      } else if (!c.skip()) return MISS;
+    }
+    const variant = typeof tag === 'number' ? variants.get(tag) : undefined;
+    const read = variant === undefined ? undefined : readerOf(variant);
+    if (read === undefined) return MISS;
+    c.pos = start;
+    c.depth = depth;
+    return read(c);
+  });
+  return type;
 }
 
 // ----- common wire types (specs/cddl/hemkit.cddl §1) -----
@@ -169,7 +274,7 @@ export const bool: WireType<boolean> = fromZod('bool', z.boolean(), (v) => typeo
 export const text: WireType<string> = fromZod('tstr', z.string(), (v) => typeof v === 'string');
 
 /** A usage counter or quota: 0..2^128-1, always a bigint in code (uint / biguint-128 on the wire). */
-export const counter: WireType<bigint> = {
+export const counter: WireType<bigint> = withReader<bigint, WireType<bigint>>({
   description: 'counter (0..2^128-1)',
   parse(value, path) {
     const n = typeof value === 'number' && Number.isSafeInteger(value) ? BigInt(value) : value;
@@ -180,9 +285,15 @@ export const counter: WireType<bigint> = {
     if (value < 0n || value > UINT128_MAX) throw invalid('counter', `${value} is outside 0..2^128-1`);
     return value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value;
   },
-};
+}, (c) => unsignedUpTo(c.value(), UINT128_MAX));
 
-export const uint64: WireType<bigint> = {
+/** The fast reader of counter and uint64: parse's conversion, MISS where parse would refuse. */
+function unsignedUpTo(value: CborValue | Miss, max: bigint): bigint | Miss {
+  const n = typeof value === 'number' && Number.isSafeInteger(value) ? BigInt(value) : value;
+  return typeof n !== 'bigint' || n < 0n || n > max ? MISS : n;
+}
+
+export const uint64: WireType<bigint> = withReader<bigint, WireType<bigint>>({
   description: 'uint (64-bit)',
   parse(value, path) {
     const n = typeof value === 'number' && Number.isSafeInteger(value) ? BigInt(value) : value;
@@ -190,7 +301,7 @@ export const uint64: WireType<bigint> = {
     return n;
   },
   toCbor: (value) => (value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value),
-};
+}, (c) => unsignedUpTo(c.value(), UINT64_MAX));
 
 export function bytes(min: number, max = min): WireType<Uint8Array> {
   const description = min === max ? `bstr .size ${min}` : `bstr .size (${min}..${max})`;
@@ -216,7 +327,7 @@ export function oneOf<T extends number>(description: string, values: readonly T[
 export function arrayOf<T>(item: WireType<T>, options: { min?: number; max?: number } = {}): WireType<readonly T[]> {
   const min = options.min ?? 0;
   const max = options.max ?? Number.MAX_SAFE_INTEGER;
-  return {
+  const type: WireType<readonly T[]> = {
     description: `[${min > 0 ? '+' : '*'} ${item.description}]`,
     parse(value, path) {
       if (!Array.isArray(value)) throw invalid(path, `expected an array of ${item.description}`);
@@ -226,11 +337,27 @@ export function arrayOf<T>(item: WireType<T>, options: { min?: number; max?: num
     },
     toCbor: (values) => values.map((v) => item.toCbor(v)),
   };
+  const read = readerOf(item);
+  if (read !== undefined) {
+    READ.set(type, (c) => {
+      const n = c.enter(4);
+      if (n < min || n > max) return MISS;
+      const out = new Array<T>(n);
+      for (let i = 0; i < n; i++) {
+        const v = read(c);
+        if (v === MISS) return MISS;
+        out[i] = v;
+      }
+      c.leave();
+      return out;
+    });
+  }
+  return type;
 }
 
 /** A map from integer keys to values, e.g. operations per precision class. */
 export function mapOf<K extends number, V>(key: WireType<K>, value: WireType<V>): WireType<ReadonlyMap<K, V>> {
-  return {
+  const type: WireType<ReadonlyMap<K, V>> = {
     description: `{ * ${key.description} => ${value.description} }`,
     parse(v, path) {
       if (!(v instanceof Map)) throw invalid(path, 'expected a map');
@@ -244,6 +371,30 @@ export function mapOf<K extends number, V>(key: WireType<K>, value: WireType<V>)
       return new Map<CborMapKey, CborValue>([...m].map(([k, x]) => [key.toCbor(k) as CborMapKey, value.toCbor(x)]));
     },
   };
+  // Fast only for integer keys, in the profile's order, that the key type takes as they are.
+  const acceptsKey = FAST.get(key);
+  const readValue = readerOf(value);
+  if (acceptsKey !== undefined && readValue !== undefined) {
+    READ.set(type, (c) => {
+      const n = c.enter(5);
+      if (n < 0) return MISS;
+      const out = new Map<K, V>();
+      let major = -1;
+      let argument = 0;
+      for (let i = 0; i < n; i++) {
+        const k = c.intKey();
+        if (Number.isNaN(k) || !c.after(major, argument) || !acceptsKey(k)) return MISS;
+        major = c.major;
+        argument = c.argument;
+        const x = readValue(c);
+        if (x === MISS) return MISS;
+        out.set(k as K, x);
+      }
+      c.leave();
+      return out;
+    });
+  }
+  return type;
 }
 
 /** A fixed literal value (e.g. the EAT profile string). */

@@ -3,13 +3,14 @@
  * whose protected header carries alg, kid (the signer's key thumbprint, specs/cose.md §7.1) and the
  * family's typ (§7.2).
  */
-import { decode, encode } from '../cbor/index.js';
+import { encode } from '../cbor/index.js';
 import { cosePublicKey, decodeSign1, signSign1, verifySign1, type CoseAlgorithm, type CosePublicKey, type CoseSign1 } from '../cose/index.js';
 import type { CryptoBackend, SignatureScheme } from '../crypto/backend.js';
 import { nobleBackend } from '../crypto/noble.js';
 import { HemkitError } from '../errors.js';
 import { keyThumbprint } from './common.js';
 import { expectTyp, typHeaders, type SignedType } from './typed.js';
+import { decodeAs } from './schema.js';
 
 /** A private key with what is needed to sign with it. */
 export interface SigningKey {
@@ -43,7 +44,7 @@ export function peekClaims<T>(type: SignedType<T>, bytes: Uint8Array): { readonl
   const message = decodeSign1(bytes);
   expectTyp(message, type.typ, type.name);
   if (message.payload === null) throw new HemkitError('COSE_PAYLOAD_MISSING', `${type.name}: the payload is detached`);
-  return { message, claims: type.parse(decode(message.payload), type.name) };
+  return { message, claims: decodeAs(type, message.payload, type.name) };
 }
 
 /** Verifies a signed message under `key` and returns its checked claims. */
@@ -52,5 +53,5 @@ export function openClaims<T>(type: SignedType<T>, bytes: Uint8Array, key: CoseP
   // even when its signature is good (specs/cose.md §9, fault order).
   expectTyp(decodeSign1(bytes), type.typ, type.name);
   const message = verifySign1(bytes, key, backend ? { backend } : {});
-  return type.parse(decode(message.payload), type.name);
+  return decodeAs(type, message.payload, type.name);
 }

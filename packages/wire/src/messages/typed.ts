@@ -7,7 +7,7 @@
  */
 import { decodeSign1, HEADER_TYP, readTyp, type CoseSign, type CoseSign1, type HeaderMap } from '../cose/index.js';
 import { HemkitError } from '../errors.js';
-import type { RecordType } from './schema.js';
+import { readerOf, withReader, type RecordType } from './schema.js';
 
 /** The typ of each signed family: media types in the vendor tree (registrations: specs/iana.md). */
 export const TYP = {
@@ -31,7 +31,10 @@ export interface SignedType<T> extends RecordType<T> {
 }
 
 export function signedType<T>(type: RecordType<T>, typ: Typ): SignedType<T> {
-  return { ...type, typ };
+  // The same parse, so the same fast reader (schema.ts: READ is keyed by the type object).
+  const read = readerOf(type);
+  const signed = { ...type, typ };
+  return read === undefined ? signed : withReader(signed, read);
 }
 
 /** The protected headers (besides alg and kid) that type a message of `typ`'s family. */

@@ -97,6 +97,19 @@ describe('strict decoder rejects each malformation with its own code', () => {
     expectCode(() => dec('c3 6161'), 'CBOR_INVALID_TAG_CONTENT');
   });
 
+  it('reads bignums of every length from 9 to 40 bytes, either sign, as their big-endian value', () => {
+    for (let length = 9; length <= 40; length++) {
+      for (const fill of [1, 0x7f, 0x80, 0xff]) {
+        const content = Uint8Array.from({ length }, (_, i) => (i === 0 ? fill : (fill * (i + 3) + i) & 0xff));
+        const magnitude = BigInt(`0x${hex(content)}`);
+        const head = length < 24 ? [0x40 + length] : [0x58, length];
+        expect(decode(Uint8Array.of(0xc2, ...head, ...content))).toBe(magnitude);
+        expect(decode(Uint8Array.of(0xc3, ...head, ...content))).toBe(-1n - magnitude);
+        expect(decode(encode(magnitude))).toBe(magnitude);
+      }
+    }
+  });
+
   it('CBOR_NON_PREFERRED_BIGNUM: a bignum that fits 64 bits, or with a leading zero byte', () => {
     expectCode(() => dec('c240'), 'CBOR_NON_PREFERRED_BIGNUM');
     expectCode(() => dec('c24101'), 'CBOR_NON_PREFERRED_BIGNUM');

@@ -9,6 +9,7 @@ import { createNodeBackend, getBackend, isBackendAvailable } from '../../src/cry
 import { HemkitError } from '../../src/errors.js';
 import { expectCode, fromHex, hex } from '../support/expect-code.js';
 import { concatBytes as concat } from '../../src/bytes.js';
+import { loadNodeCrypto, nodeDigest } from '../../src/crypto/node-types.js';
 
 const nodeBackend = createNodeBackend();
 const BACKENDS: readonly CryptoBackend[] = [nobleBackend, nodeBackend];
@@ -351,6 +352,23 @@ describe('the node backend', () => {
     }
     expect(hex(first)).toBe(hex(nobleBackend.sha256(text('a'))));
     expect(hex(second)).toBe(hex(nobleBackend.sha384(text('b'))));
+  });
+
+  it('gives noble\'s digests, every byte value among them, by hash() and by the createHash fallback', () => {
+    // The digest crosses from node:crypto as latin1 text (node-types.ts nodeDigest): one character a byte.
+    const nc = loadNodeCrypto()!;
+    const fallback = nodeDigest({ createHash: (a) => nc.createHash(a) });
+    const seen = new Set<number>();
+    for (let i = 0; i < 200; i++) {
+      const data = Uint8Array.from({ length: i }, (_, j) => (i * 31 + j * 7) & 0xff);
+      const expected256 = nobleBackend.sha256(data);
+      for (const b of expected256) seen.add(b);
+      expect(hex(nodeBackend.sha256(data))).toBe(hex(expected256));
+      expect(hex(fallback('sha256', data))).toBe(hex(expected256));
+      expect(hex(nodeBackend.sha384(data))).toBe(hex(nobleBackend.sha384(data)));
+      expect(hex(fallback('sha384', data))).toBe(hex(nobleBackend.sha384(data)));
+    }
+    expect(seen.size).toBe(256);
   });
 
   it('signs with the new key when a seed array is rewritten in place', () => {

@@ -72,6 +72,17 @@ describe('createMerkleHasher', () => {
     expectCode(() => createMerkleHasher(sha384), 'MERKLE_INVALID_HASH_LENGTH');
   });
 
+  it('copies the digests of a hash function that returns a view of its input, so later calls do not change them', () => {
+    const hasher = createMerkleHasher((data) => (data.length > MERKLE_HASH_SIZE ? data.subarray(1, 1 + MERKLE_HASH_SIZE) : createHash('sha256').update(data).digest()));
+    const [a, b, c, d] = fakeHashes(4);
+    const first = hasher.hashChildren(a!, b!);
+    const leaf = hasher.hashLeaf(new Uint8Array(40).fill(9));
+    hasher.hashChildren(c!, d!);
+    hasher.hashLeaf(new Uint8Array(40).fill(1));
+    expect(hex(first)).toBe(hex(a!));
+    expect(hex(leaf)).toBe(hex(new Uint8Array(32).fill(9)));
+  });
+
   it('hands out copies of the empty root even when the hash function returns Buffers', () => {
     const hasher = createMerkleHasher((data) => createHash('sha256').update(data).digest());
     hasher.emptyRoot().fill(0);

@@ -27,6 +27,8 @@ import {
   verifyInclusionReceipt,
   ReceiptSignatures,
   workloadCommitment,
+  commitmentHasher,
+  modelStateCommitment,
   ZERO_COUNTERS,
   logDomain,
   logOrigin,
@@ -130,6 +132,32 @@ describe('log entries', () => {
     expect(hex(a)).not.toBe(hex(b));
     const label = new TextEncoder().encode('hemkit/v1/workload-commitment');
     expect(hex(a)).toBe(hex(sha256(new Uint8Array([...label, 0, ...new Uint8Array(32).fill(1), ...descriptor]))));
+  });
+});
+
+describe('commitmentHasher', () => {
+  it('gives workloadCommitment and modelStateCommitment, call after call, for inputs within and past its buffer', () => {
+    const commitments = commitmentHasher();
+    const results: [Uint8Array, string][] = [];
+    for (const length of [0, 1, 24, 100, 447, 448, 449, 480, 2000, 24]) {
+      const salt = new Uint8Array(32).fill(length & 0xff);
+      const descriptor = Uint8Array.from({ length }, (_, i) => (i * 13 + length) & 0xff);
+      const state = new Uint8Array(32).fill((length + 1) & 0xff);
+      const workload = commitments.workload(salt, descriptor);
+      expect(hex(workload)).toBe(hex(workloadCommitment(salt, descriptor)));
+      expect(hex(commitments.modelState(salt, state))).toBe(hex(modelStateCommitment(salt, state)));
+      results.push([workload, hex(workload)]);
+    }
+    // Each digest is the caller's: later calls do not change an earlier one.
+    for (const [digest, seen] of results) expect(hex(digest)).toBe(seen);
+  });
+
+  it('copies a digest that shares its buffer, should a hash return its input', () => {
+    const commitments = commitmentHasher((data) => data.subarray(0, 32));
+    const first = commitments.workload(new Uint8Array(32).fill(1), new Uint8Array(4));
+    const kept = hex(first);
+    commitments.workload(new Uint8Array(32).fill(2), new Uint8Array(4));
+    expect(hex(first)).toBe(kept);
   });
 });
 
