@@ -186,7 +186,10 @@ function honestHistory(): Sequence {
   f.clock.advance(3600);
   f.run('train-2', 10n ** 23n);
   const fSecond = f.evidence({ knownTreeSize: fSize, proofs: 'frontier' });
-  s.add('frontier-second-appraisal', `An hour later, in the frontier form: a consistency receipt from the remembered size ${fSize}, the frontier of those ${fSize} entries, and the entries after them`, fSecond.bundle, fSecond.nonce, T0 + 3620, { status: 'affirming' });
+  // The operator's default leaves the receipt out (the frontier is the link, see frontier-links-base);
+  // this vector keeps one, which then decides the link (verifier.md §5 note 10).
+  const withReceipt = encode(evidenceBundle.toCbor({ ...evidenceBundle.parse(decode(fSecond.bundle), 'b'), consistencyReceipts: [f.c.send(CMD.proveConsistency, { treeSize1: fSize, treeSize2: f.log.size }).receipt] }));
+  s.add('frontier-second-appraisal', `An hour later, in the frontier form: a consistency receipt from the remembered size ${fSize}, the frontier of those ${fSize} entries, and the entries after them`, withReceipt, fSecond.nonce, T0 + 3620, { status: 'affirming' });
   // Without the consistency receipt: the frontier starts at the remembered size, so it is the link
   // from the base to the head (verifier.md §5, check 10; decisions.md §8, amended).
   const fSize2 = f.log.size;

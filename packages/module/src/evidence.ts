@@ -1,7 +1,8 @@
 /**
  * The operator's side of attestation: collecting a chip's evidence bundle for a verifier's nonce
  * (specs/verifier.md §2). It asks the chip for a report, which binds the chip's live log head; a
- * consistency receipt from the tree size the verifier remembers to that head; and the entries
+ * consistency receipt from the tree size the verifier remembers to that head, unless the frontier
+ * of the disclosed entries starts there and so is the link itself; and the entries
  * disclosed, which must be every entry from the remembered size on, proven at the head either all
  * together by the frontier of the log before the first of them (the default: the chip reads them with
  * read-entries and signs nothing per entry) or each by its own inclusion receipt (one prove-inclusion,
@@ -79,13 +80,15 @@ export function collectEvidence(chip: CommandPort, options: CollectOptions): Uin
   const head = peekClaims(attestationReportClaims, report).claims.logHead.treeSize;
   const knownSizes = options.knownTreeSize !== undefined ? [options.knownTreeSize, ...(options.knownSizes ?? [])] : (options.knownSizes ?? []);
   const discloseFrom = options.discloseFrom ?? options.knownTreeSize;
-  const consistencyReceipts = [...new Set(knownSizes)]
-    .filter((size) => size > 0 && size < head)
-    .map((size) => chip.send(CMD.proveConsistency, { treeSize1: size, treeSize2: head }).receipt);
   const entries: DisclosedEntry[] = [];
   const until = Math.min(head, options.discloseUntil ?? head);
   // A frontier proves only entries that run to the head; a page that stops short needs receipts.
   const withFrontier = (options.proofs ?? 'frontier') === 'frontier' && until === head;
+  const linked = [...new Set(knownSizes)].filter((size) => size > 0 && size < head);
+  // A frontier that starts at the one size to link to the head is that link itself, in a bundle with
+  // no consistency receipt (verifier.md §5 note 10): the chip signs nothing for it.
+  const frontierLinks = withFrontier && linked.length === 1 && linked[0] === discloseFrom;
+  const consistencyReceipts = frontierLinks ? [] : linked.map((size) => chip.send(CMD.proveConsistency, { treeSize1: size, treeSize2: head }).receipt);
   let frontier: readonly Uint8Array[] | undefined;
   if (discloseFrom !== undefined) {
     const disclose = (index: number, entry: Uint8Array, receipt?: Uint8Array): void => {

@@ -58,18 +58,29 @@ function collect(chip: CommandPort, options: Omit<CollectOptions, 'nonce'>) {
 }
 
 describe('collectEvidence, frontier form', () => {
-  it('sends no prove-inclusion: one attest, one prove-consistency, one read-entries', () => {
+  it('sends no prove-inclusion and, its frontier linking the known size, no prove-consistency: one attest, one read-entries', () => {
     const s = busyChip();
     const { bundle, sent } = collect(s.chip, { knownTreeSize: 3 });
-    expect(sent).toEqual({ attest: 1, proveConsistency: 1, readEntries: 1 });
+    expect(sent).toEqual({ attest: 1, readEntries: 1 });
     expect(bundle.entries).toHaveLength(s.log.size - 3);
     expect(bundle.entries!.every((e) => e.receipt === undefined)).toBe(true);
+    expect(bundle.consistencyReceipts).toBeUndefined();
   });
 
-  it('the bundle is, byte for byte, the one made from the receipts form’s entries and the frontier of its first receipt', () => {
+  it('asks for consistency receipts where the frontier is not the link: another known size, or disclosure from elsewhere', () => {
+    const s = busyChip();
+    const twoKnown = collect(s.chip, { knownTreeSize: 3, knownSizes: [2] });
+    expect(twoKnown.sent).toEqual({ attest: 1, proveConsistency: 2, readEntries: 1 });
+    expect(twoKnown.bundle.consistencyReceipts).toHaveLength(2);
+    const fromElsewhere = collect(s.chip, { knownSizes: [3], discloseFrom: 2 });
+    expect(fromElsewhere.sent).toEqual({ attest: 1, proveConsistency: 1, readEntries: 1 });
+  });
+
+  it('the bundle is, byte for byte, the one made from the receipts form’s entries and the frontier of its first receipt, without its consistency receipt', () => {
     const s = busyChip();
     const frontierForm = collect(s.chip, { knownTreeSize: 3 }).bytes;
-    const receiptsForm = collect(s.chip, { knownTreeSize: 3, proofs: 'receipts' }).bundle;
+    const { consistencyReceipts, ...receiptsForm } = collect(s.chip, { knownTreeSize: 3, proofs: 'receipts' }).bundle;
+    expect(consistencyReceipts).toHaveLength(1);
     const first = inclusionReceiptProof(receiptsForm.entries![0]!.receipt!);
     const expected = encode(
       evidenceBundle.toCbor({

@@ -73,9 +73,14 @@ describe('1. a clone that diverges from what the verifier remembers', () => {
     refused({ ...atSize, bundle: rebuild(atSize.bundle, (b) => ({ ...b, checkpoints: [cloneCheckpoint8] })) }, later(inputs), honest.ueid, 'log-consistency', 'LOG_FORK');
     // past it, offering its own checkpoint of the remembered size as the base, with a receipt from it
     runOn(clone, 'unreported-2', 10n ** 22n);
-    const past = collect(clone, { knownTreeSize: 8, licences });
+    const past = collect(clone, { knownTreeSize: 8, licences, proofs: 'receipts' });
     expect(bundleReceipts(past.bundle)).toBe(1);
     refused({ ...past, bundle: rebuild(past.bundle, (b) => ({ ...b, checkpoints: [cloneCheckpoint8] })) }, later(inputs), honest.ueid, 'log-consistency', 'LOG_INCONSISTENT');
+    // the same in the operator's default frontier form: no receipt, so its frontier at 8 is the link,
+    // and it folds to the clone's root of size 8, not the remembered one (verifier.md §5 note 10)
+    const pastByFrontier = collect(clone, { knownTreeSize: 8, licences });
+    expect(bundleReceipts(pastByFrontier.bundle)).toBe(0);
+    refused(pastByFrontier, later(inputs), honest.ueid, 'log-consistency', 'LOG_INCONSISTENT');
     // past it, with a receipt only from where both histories agree
     const fromCommon = collect(clone, { knownTreeSize: 6, licences });
     refused(fromCommon, later(inputs), honest.ueid, 'log-consistency', 'CONSISTENCY_PROOF_MISSING');
