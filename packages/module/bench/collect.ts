@@ -9,11 +9,10 @@ import { loadavg } from 'node:os';
 import { decode, encode } from '@hemkit/wire/cbor';
 import { getBackend } from '@hemkit/wire/crypto/node';
 import { createMerkleHasher, frontierFromInclusionProof } from '@hemkit/wire/merkle';
-import { attestationReportClaims, CMD, evidenceBundle, inclusionReceiptProof, peekClaims, REPLAY } from '@hemkit/wire/messages';
+import { attestationReportClaims, CMD, evidenceBundle, inclusionReceiptProof, peekClaims } from '@hemkit/wire/messages';
 import { collectEvidence, type CommandPort } from '../src/evidence.js';
-import { LicenceAuthority, Manufacturer } from '../src/factory.js';
-import { InProcessChip, ManualClock, seededRandom } from '../src/in-process.js';
 import { MemoryLogStore, VerifiedLog } from '../src/log/index.js';
+import { licensedBenchChip } from './chip.js';
 
 const utf8 = (s: string) => new TextEncoder().encode(s);
 const DISCLOSED = 1000;
@@ -42,25 +41,7 @@ export async function benchCollect(): Promise<void> {
   let signatures = 0;
   const backend = { ...node, sign: (...args: Parameters<typeof node.sign>) => (signatures++, node.sign(...args)) };
   const hasher = createMerkleHasher((d) => backend.sha256(d));
-  const clock = new ManualClock(1_800_000_000);
-  const chip = new InProcessChip({ log: new VerifiedLog(new MemoryLogStore(hasher), hasher), now: clock.now, random: seededRandom('bench collect'), backend });
-  const manufacturer = new Manufacturer('fab', new Uint8Array(32).fill(1));
-  const authority = new LicenceAuthority([new Uint8Array(32).fill(2)], 1);
-  const hwmodel = utf8('hemkit-sim-a1');
-  const made = chip.send(CMD.manufacture, { hwmodel, uds: new Uint8Array(32).fill(3) });
-  chip.send(CMD.provision, {
-    deviceCertificate: manufacturer.issueDeviceCertificate({ ...made, hwmodel }, 0),
-    issuerKeys: authority.publicKeys,
-    issuerThreshold: 1,
-    replayDefence: [REPLAY.sequence],
-    manufacturerKey: manufacturer.publicKey,
-  });
-  chip.send(CMD.installLicence, {
-    licence: authority.issueLicence(
-      { licenceId: new Uint8Array(16), ueid: made.ueid, sequenceNumber: 1, notBefore: 0, expiry: 2_000_000_000, opsQuota: 2n ** 127n, precisionClasses: [4] },
-      [0],
-    ),
-  });
+  const chip = licensedBenchChip(new VerifiedLog(new MemoryLogStore(hasher), hasher), backend, 'bench collect');
   for (let i = 0; i < DISCLOSED / 2 + 4; i++) chip.send(CMD.runWorkload, { workloadDescriptor: utf8(`{"run":${i}}`), precisionClass: 4, ops: 1000n });
   const known = chip.env.log.size - DISCLOSED;
   const nonce = new Uint8Array(16).fill(7);

@@ -4,11 +4,10 @@
  */
 import { getBackend } from '@hemkit/wire/crypto/node';
 import { createMerkleHasher } from '@hemkit/wire/merkle';
-import { CMD, REPLAY } from '@hemkit/wire/messages';
-import { LicenceAuthority, Manufacturer } from '../src/factory.js';
-import { InProcessChip, ManualClock, seededRandom } from '../src/in-process.js';
+import { CMD } from '@hemkit/wire/messages';
 import { MemoryLogStore } from '../src/log/index.js';
 import { measure, report } from '../../wire/bench/harness.js';
+import { licensedBenchChip } from './chip.js';
 import { benchCollect } from './collect.js';
 import { benchLog } from './log.js';
 
@@ -18,25 +17,7 @@ export async function benchModule(): Promise<void> {
   console.log('Secure module: commands through the firmware core (in memory, node:crypto)');
   const backend = getBackend('node');
   const hasher = createMerkleHasher((d) => backend.sha256(d));
-  const clock = new ManualClock(1_800_000_000);
-  const chip = new InProcessChip({ log: new MemoryLogStore(hasher), now: clock.now, random: seededRandom('bench'), backend });
-  const manufacturer = new Manufacturer('fab', new Uint8Array(32).fill(1));
-  const authority = new LicenceAuthority([new Uint8Array(32).fill(2)], 1);
-  const hwmodel = utf8('hemkit-sim-a1');
-  const made = chip.send(CMD.manufacture, { hwmodel, uds: new Uint8Array(32).fill(3) });
-  chip.send(CMD.provision, {
-    deviceCertificate: manufacturer.issueDeviceCertificate({ ...made, hwmodel }, 0),
-    issuerKeys: authority.publicKeys,
-    issuerThreshold: 1,
-    replayDefence: [REPLAY.sequence],
-    manufacturerKey: manufacturer.publicKey,
-  });
-  chip.send(CMD.installLicence, {
-    licence: authority.issueLicence(
-      { licenceId: new Uint8Array(16), ueid: made.ueid, sequenceNumber: 1, notBefore: 0, expiry: 2_000_000_000, opsQuota: 2n ** 127n, precisionClasses: [4] },
-      [0],
-    ),
-  });
+  const chip = licensedBenchChip(new MemoryLogStore(hasher), backend, 'bench');
   const seedKey = new Uint8Array(32).fill(9);
   const message = new Uint8Array(200).fill(5);
   const bareSign = measure('bare Ed25519 sign (node)', () => backend.sign('ed25519', seedKey, message));

@@ -8,13 +8,13 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getBackend } from '@hemkit/wire/crypto/node';
-import { createMerkleHasher } from '@hemkit/wire/merkle';
-import { appraiseAsync, parsePolicy, parseReferenceValues, parseTrustAnchors } from '../../src/index.js';
+import { appraiseAsync, parseReferenceValues, parseTrustAnchors } from '../../src/index.js';
 import { asAsyncStore, MemoryVerifierStore, type AsyncVerifierStore } from '../../src/store/index.js';
 import { SqliteVerifierStore } from '../../src/store/sqlite.js';
 import { PostgresVerifierStore } from '../../src/store/postgres.js';
 import { freshDatabase, postgresAnswers, type FreshDatabase } from '../store/postgres-support.js';
 import { tempDir } from '../store/support.js';
+import { vectorInputs } from './vector-inputs.js';
 
 const DIR = join(import.meta.dirname, '../../../../test-vectors/evidence');
 const files = readdirSync(DIR).filter((f) => f.endsWith('.json')).sort();
@@ -78,13 +78,7 @@ describe.each(KINDS)('evidence vectors through appraiseAsync, $name store', (kin
   const backend = getBackend('node');
   it.skipIf(kind.skip).for(MODES.flatMap((m) => files.map((file) => ({ ...m, file }))))('$file ($mode): every vector appraises to its recorded outcome, in order', async ({ file, viaChallenge }) => {
     const f = JSON.parse(readFileSync(join(DIR, file), 'utf8')) as EvidenceFile;
-    const base = {
-      trust: parseTrustAnchors(f.trust),
-      reference: parseReferenceValues(f.reference),
-      policy: parsePolicy(f.policy),
-      backend,
-      hasher: createMerkleHasher((d: Uint8Array) => backend.sha256(d)),
-    };
+    const base = vectorInputs(f, backend);
     let store = await kind.open();
     try {
       for (const v of f.vectors) {
@@ -138,14 +132,7 @@ describe.each(KINDS)('evidence against a challenge, $name store', (kind) => {
   it.skipIf(kind.skip)('refuses, through accept, evidence against a challenge never issued or expired, and records nothing', async () => {
     const f = JSON.parse(readFileSync(join(DIR, files[0]!), 'utf8')) as EvidenceFile;
     const v = f.vectors.find((x) => x.nonce !== null && x.expected.status === 'affirming' && x.memory === undefined)!;
-    const inputs = {
-      trust: parseTrustAnchors(v.trust ?? f.trust),
-      reference: parseReferenceValues(v.reference ?? f.reference),
-      policy: parsePolicy(f.policy),
-      backend,
-      hasher: createMerkleHasher((d: Uint8Array) => backend.sha256(d)),
-      now: v.now,
-    };
+    const inputs = { ...vectorInputs({ trust: v.trust ?? f.trust, reference: v.reference ?? f.reference, policy: f.policy }, backend), now: v.now };
     const store = await kind.open();
     try {
       const nonce = bytes(v.nonce!);
@@ -171,14 +158,7 @@ describe.each(KINDS)('evidence against a challenge, $name store', (kind) => {
 describe('evidence that fails the encoding check, through encodingFailed', () => {
   const backend = getBackend('node');
   const f = JSON.parse(readFileSync(join(DIR, files[0]!), 'utf8')) as EvidenceFile;
-  const inputs = {
-    trust: parseTrustAnchors(f.trust),
-    reference: parseReferenceValues(f.reference),
-    policy: parsePolicy(f.policy),
-    backend,
-    hasher: createMerkleHasher((d: Uint8Array) => backend.sha256(d)),
-    now: 1_800_000_000,
-  };
+  const inputs = { ...vectorInputs(f, backend), now: 1_800_000_000 };
   const notABundle = new Uint8Array([0xa0]);
   const nonce = new Uint8Array(16).fill(7);
 

@@ -7,9 +7,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { getBackend } from '@hemkit/wire/crypto/node';
-import { createMerkleHasher } from '@hemkit/wire/merkle';
-import { appraise, parsePolicy, parseReferenceValues, parseTrustAnchors } from '../../src/index.js';
+import { appraise, parseReferenceValues, parseTrustAnchors } from '../../src/index.js';
 import { MemoryVerifierStore } from '../../src/store/index.js';
+import { vectorInputs } from './vector-inputs.js';
 
 const DIR = join(import.meta.dirname, '../../../../test-vectors/evidence');
 const files = readdirSync(DIR).filter((f) => f.endsWith('.json')).sort();
@@ -42,14 +42,7 @@ describe.each(['noble', 'node'] as const)('evidence vectors on the %s backend', 
     expect(f.format).toBe('hemkit-evidence/v1');
     expect(f.vectors).toHaveLength(f.numberOfVectors);
     const store = new MemoryVerifierStore();
-    const inputs = {
-      trust: parseTrustAnchors(f.trust),
-      reference: parseReferenceValues(f.reference),
-      policy: parsePolicy(f.policy),
-      backend,
-      hasher: createMerkleHasher((d: Uint8Array) => backend.sha256(d)),
-      store,
-    };
+    const inputs = { ...vectorInputs(f, backend), store };
     for (const v of f.vectors) {
       // An independent vector starts from the memory it states (or none) and its own input overrides.
       const own = f.independent
