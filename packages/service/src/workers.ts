@@ -53,6 +53,13 @@ async function serveHere(options: WorkersOptions, forked: boolean): Promise<void
 }
 
 async function supervise(options: WorkersOptions): Promise<void> {
+  // Workers accept their own connections from the shared socket (the kernel spreads them), rather
+  // than node's round robin, where this process accepts each connection and hands it to a worker
+  // over IPC: a worker killed while a handoff is in flight leaves that connection open in this
+  // process, unanswered and never reset, until its client gives up (seen in the SIGKILL fault test
+  // on a busy machine: a request hung 10 s). With SCHED_NONE a dying worker's connections are reset
+  // by the kernel, and those still queued go to the others.
+  cluster.schedulingPolicy = cluster.SCHED_NONE;
   const stopping = stopSignal();
   let shuttingDown = false;
   let announced = false;
