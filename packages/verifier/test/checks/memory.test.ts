@@ -47,6 +47,21 @@ function resigned(chip: InProcessChip, bundle: Uint8Array, change: (r: Attestati
   return rebuild(bundle, (b) => ({ ...b, report }));
 }
 
+/**
+ * A memory-metering chip affirmed once against a fresh store, then run for 50 more bytes of memory
+ * transfer: the second bundle, for the store's remembered head (`known`).
+ */
+function affirmedThenRun(name: string) {
+  const c = memoryChip(name);
+  const store = new MemoryVerifierStore();
+  const first = collect(c.chip, { licences: [c.licenceBytes], knownTreeSize: 0 });
+  expect(appraiseWith(first.bundle, first.nonce, verifierInputs({ store })).status).toBe('affirming');
+  const known = c.chip.env.log.size;
+  run(c.chip, 'd', 50n);
+  const second = collect(c.chip, { licences: [c.licenceBytes], knownTreeSize: known });
+  return { c, store, known, second };
+}
+
 describe('a chip that meters memory transfer', () => {
   it('is affirmed: the log accounts for its counter and the remaining memory-transfer quota', () => {
     const c = memoryChip('memory-ok');
@@ -115,13 +130,7 @@ describe('a chip that meters memory transfer', () => {
   });
 
   it('at a later appraisal the memory counter is bounded by the log since the remembered head', () => {
-    const c = memoryChip('memory-later');
-    const store = new MemoryVerifierStore();
-    const first = collect(c.chip, { licences: [c.licenceBytes], knownTreeSize: 0 });
-    expect(appraiseWith(first.bundle, first.nonce, verifierInputs({ store })).status).toBe('affirming');
-    const known = c.chip.env.log.size;
-    run(c.chip, 'd', 50n);
-    const second = collect(c.chip, { licences: [c.licenceBytes], knownTreeSize: known });
+    const { c, store, known, second } = affirmedThenRun('memory-later');
     // Without the base's counter, a report below what the log since the base records is still refused
     // (refused, so not remembered: the honest report is appraised against the same memory next).
     const forged = resigned(c.chip, second.bundle, (r) => ({ ...r, counters: { ...r.counters, memoryBytes: 49n } }));
@@ -131,14 +140,8 @@ describe('a chip that meters memory transfer', () => {
   });
 
   it('COUNTERS_LOG_MISMATCH at a later appraisal: the remembered counter makes the log account exactly for its growth (verifier.md §4)', () => {
-    const c = memoryChip('memory-remembered');
-    const store = new MemoryVerifierStore();
-    const first = collect(c.chip, { licences: [c.licenceBytes], knownTreeSize: 0 });
-    expect(appraiseWith(first.bundle, first.nonce, verifierInputs({ store })).status).toBe('affirming');
+    const { c, store, second } = affirmedThenRun('memory-remembered');
     expect(store.getChip(c.ueid)).toMatchObject({ memoryBytes: 500n, licenceMemoryUsage: new Map([[toHex(c.licenceClaims.licenceId), 500n]]) });
-    const known = c.chip.env.log.size;
-    run(c.chip, 'd', 50n);
-    const second = collect(c.chip, { licences: [c.licenceBytes], knownTreeSize: known });
     // 50 bytes logged since the base, the counter raised by 60: within the counter's 560, so without
     // the remembered 500 this was affirmed (the remaining memory quota re-signed to agree with it).
     const forged = resigned(c.chip, second.bundle, (r) => ({
@@ -150,13 +153,7 @@ describe('a chip that meters memory transfer', () => {
   });
 
   it('LICENCE_UNACCOUNTED / LICENCE_QUOTA_EXCEEDED at a later appraisal: the memory used under a licence installed before the base is remembered', () => {
-    const c = memoryChip('memory-quota-remembered');
-    const store = new MemoryVerifierStore();
-    const first = collect(c.chip, { licences: [c.licenceBytes], knownTreeSize: 0 });
-    expect(appraiseWith(first.bundle, first.nonce, verifierInputs({ store })).status).toBe('affirming');
-    const known = c.chip.env.log.size;
-    run(c.chip, 'd', 50n);
-    const second = collect(c.chip, { licences: [c.licenceBytes], knownTreeSize: known });
+    const { c, store, second } = affirmedThenRun('memory-quota-remembered');
     // The chip reports the quota less only the bytes since the base: 950 of 1000. Only a verifier that
     // remembers the 500 bytes moved before the base sees that 450 remain; without it this was affirmed.
     const forgetful = resigned(c.chip, second.bundle, (r) => ({ ...r, licenceState: { ...r.licenceState!, remainingMemoryQuota: 950n } }));
